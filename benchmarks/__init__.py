@@ -1,0 +1,1 @@
+"""Benchmarks for the NumPy core and the app; they report ratios, tests assert behaviour."""
