@@ -1,0 +1,204 @@
+"""Resampling for imbalanced classification, applied to the training split only.
+
+Strategies (the notes' remedies for a skewed class ratio):
+
+- "none": the data unchanged.
+- "random_over": copy random minority rows until every class matches the largest one.
+- "random_under": drop random rows of the larger classes until every class matches the smallest one.
+- "attribute_wise": new minority rows whose every feature value is drawn, independently and with
+  replacement, from the values that feature takes in that class (the notes' 属性值随机采样, a naive-Bayes
+  style assumption: feature correlations within the class are lost).
+- "smote": new points on segments between a minority point and one of its minority neighbours.
+- "borderline_smote": SMOTE seeded only from minority points near the class border; when no point is
+  near the border it adds nothing.
+- "adasyn": SMOTE that makes more points where the minority is surrounded by other classes; the
+  result is balanced only approximately (rounding per point).
+- "smote_tomek": SMOTE, then remove Tomek links (pairs of nearest neighbours of different classes).
+
+Oversampling treats every class that is smaller than the largest one, so multiclass data works too.
+``Resampled.synthetic`` marks the returned rows that were not input rows as they stood: interpolated or
+attribute-wise points, and also the extra copies made by "random_over" (the original row itself stays
+unmarked), so a plot can show which points the sampler added.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler, TomekLinks
+
+SAMPLERS = (
+    "none",
+    "random_over",
+    "random_under",
+    "attribute_wise",
+    "smote",
+    "borderline_smote",
+    "adasyn",
+    "smote_tomek",
+)
+CLASS_WEIGHT_MODES = ("none", "balanced")
+
+# imbalanced-learn's defaults, lowered automatically when a class is too small for them.
+_SMOTE_NEIGHBOURS = 5
+_BORDERLINE_NEIGHBOURS = 10
+
+
+@dataclass(frozen=True, eq=False)
+class Resampled:
+    """Output of :func:`resample`.
+
+    X : ndarray of shape (m, n_features)
+    y : ndarray of shape (m,)
+    synthetic : bool ndarray of shape (m,), True for rows the sampler added
+    strategy : the strategy name that produced it
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    synthetic: np.ndarray
+    strategy: str
+
+    @property
+    def n_synthetic(self) -> int:
+        return int(self.synthetic.sum())
+
+
+def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0) -> Resampled:
+    """Rebalance the classes of (X, y) with ``strategy`` (one of ``SAMPLERS``).
+
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), integer class labels
+    seed : non-negative int; the same inputs and seed give the same output
+
+    Only the arrays passed in are seen, so pass the training split, never the test split.
+    Raises ValueError for an unknown strategy, mismatched shapes, non-integer labels, a single class, or a
+    minority class too small for the chosen method (SMOTE-type methods need two points per class).
+    """
+    if not isinstance(strategy, str) or strategy not in SAMPLERS:
+        raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(SAMPLERS)}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed={seed!r} is not valid; choose a non-negative integer")
+    X, y = _check_X_y(X, y)
+    if strategy == "none":
+        return Resampled(X.copy(), y.copy(), np.zeros(y.size, dtype=bool), strategy)
+    classes, counts = np.unique(y, return_counts=True)
+    if classes.size < 2:
+        raise ValueError(f"resampling needs at least two classes in y; got only class {classes.tolist()}")
+    rng = np.random.default_rng(seed)
+    if strategy == "attribute_wise":
+        return _attribute_wise(X, y, rng)
+    if strategy in ("random_over", "random_under"):
+        sampler_class = RandomOverSampler if strategy == "random_over" else RandomUnderSampler
+        sampler = sampler_class(random_state=_sklearn_seed(rng))
+        X_res, y_res = sampler.fit_resample(X, y)
+        # sample_indices_ says which input row each output row copies; a repeat of a row is an addition.
+        synthetic = _repeats_marked(sampler.sample_indices_)
+        return Resampled(X_res, y_res, synthetic, strategy)
+
+    smallest = int(counts.min())
+    if smallest < 2:
+        raise ValueError(
+            f"strategy={strategy!r} needs at least 2 samples in every class to interpolate between; "
+            f"class {classes[counts.argmin()]} has {smallest}"
+        )
+    k = min(_SMOTE_NEIGHBOURS, smallest - 1)
+    seed_int = _sklearn_seed(rng)
+    if strategy == "smote":
+        sampler = SMOTE(k_neighbors=k, random_state=seed_int)
+    elif strategy == "borderline_smote":
+        m = min(_BORDERLINE_NEIGHBOURS, y.size - 1)
+        sampler = BorderlineSMOTE(k_neighbors=k, m_neighbors=m, random_state=seed_int)
+    elif strategy == "adasyn":
+        sampler = ADASYN(n_neighbors=k, random_state=seed_int)
+    else:  # smote_tomek: SMOTE here, the Tomek links are removed below
+        sampler = SMOTE(k_neighbors=k, random_state=seed_int)
+    try:
+        X_res, y_res = sampler.fit_resample(X, y)
+    except RuntimeError as error:
+        # ADASYN refuses when no minority point has a neighbour of another class (nothing to weight by).
+        raise ValueError(
+            f"strategy={strategy!r} cannot resample this data: the minority class is fully separated "
+            "from the others; try 'smote'"
+        ) from error
+    # The SMOTE family returns the input rows first, then the new ones.
+    synthetic = np.arange(y_res.size) >= y.size
+    if strategy == "smote_tomek":
+        tomek = TomekLinks()
+        X_res, y_res = tomek.fit_resample(X_res, y_res)
+        synthetic = synthetic[tomek.sample_indices_]
+    return Resampled(X_res, y_res, synthetic, strategy)
+
+
+def _attribute_wise(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> Resampled:
+    classes, counts = np.unique(y, return_counts=True)
+    target = counts.max()
+    new_X, new_y = [X], [y]
+    for label, count in zip(classes, counts, strict=True):
+        n_new = int(target - count)
+        if n_new == 0:
+            continue
+        members = X[y == label]
+        # Each column is drawn on its own: rows of the result mix values from different members.
+        rows = rng.integers(0, count, size=(n_new, X.shape[1]))
+        new_X.append(np.take_along_axis(members, rows, axis=0))
+        new_y.append(np.full(n_new, label, dtype=y.dtype))
+    X_res, y_res = np.concatenate(new_X), np.concatenate(new_y)
+    return Resampled(X_res, y_res, np.arange(y_res.size) >= y.size, "attribute_wise")
+
+
+def class_weights(y: np.ndarray, mode: str = "balanced") -> dict[int, float]:
+    """Per-class loss weights, an alternative to resampling.
+
+    "balanced": n_samples / (n_classes * count_of_class), so every class carries the same total weight;
+    "none": 1.0 for every class.
+    """
+    if not isinstance(mode, str) or mode not in CLASS_WEIGHT_MODES:
+        raise ValueError(f"mode={mode!r} is not valid; choose one of: {', '.join(CLASS_WEIGHT_MODES)}")
+    y = _check_labels(y)
+    if y.size == 0:
+        raise ValueError("y is empty; class weights need at least one sample")
+    classes, counts = np.unique(y, return_counts=True)
+    if mode == "none":
+        return {int(label): 1.0 for label in classes}
+    return {
+        int(label): float(y.size / (classes.size * count))
+        for label, count in zip(classes, counts, strict=True)
+    }
+
+
+def _check_labels(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must have shape (n_samples,); got shape {y.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) or y.dtype == bool):
+        raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
+    return y
+
+
+def _check_X_y(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=np.float64)
+    y = _check_labels(y)
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (n_samples, n_features); got shape {X.shape}")
+    if X.shape[0] != y.size:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.size} labels")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinite values")
+    return X, y
+
+
+def _repeats_marked(indices: np.ndarray) -> np.ndarray:
+    """True for every occurrence of an index after its first."""
+    seen = np.zeros(indices.size, dtype=bool)
+    _, first = np.unique(indices, return_index=True)
+    seen[first] = True
+    return ~seen
+
+
+def _sklearn_seed(rng: np.random.Generator) -> int:
+    """An int for imbalanced-learn's ``random_state``, drawn from our Generator (it does not take one)."""
+    return int(rng.integers(2**31 - 1))
