@@ -1,0 +1,16 @@
+"""The Neural Network Playground engine: a hand-written NumPy network and everything around it.
+
+Pure NumPy (plus scikit-learn / imbalanced-learn where they already do the job); never imports streamlit or
+plotly, so it works from a notebook or a script::
+
+    from core import Network
+    net = Network.from_spec(input_dim=2, layers=[{"units": 4, "activation": "tanh"},
+                                                 {"units": 1, "activation": "sigmoid"}], loss="bce", seed=0)
+"""
+
+from core.activations import ACTIVATIONS, get_activation
+from core.initializers import INITIALIZERS
+from core.losses import LOSSES
+from core.network import LayerSpec, Network
+
+__all__ = ["ACTIVATIONS", "INITIALIZERS", "LOSSES", "LayerSpec", "Network", "get_activation"]

@@ -1,0 +1,155 @@
+"""Activation functions, each holding its value and its derivative together.
+
+Every function takes ``z`` of any shape and works element-wise, except ``softmax`` which normalises over the
+last axis (one row per sample). All are numerically stable for inputs of ±1000: no overflow warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import erf, expit
+
+ACTIVATIONS = (
+    "linear",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "softplus",
+    "gelu",
+    "swish",
+    "softmax",
+)
+OUTPUT_ONLY = ("softmax",)
+DEFAULT_LEAKY_SLOPE = 0.1  # the notes' k for leaky ReLU
+DEFAULT_PRELU_SLOPE = 0.25  # He et al. 2015 start value for the learned slope
+ELU_ALPHA = 1.0
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation: ``forward(z) -> a`` and ``derivative(z, a) -> da/dz`` (element-wise).
+
+    ``derivative`` receives the already computed ``a`` so that sigmoid and tanh reuse it
+    (σ' = a(1 − a), tanh' = 1 − a²) instead of evaluating the exponential twice.
+    For ``softmax`` the derivative is the diagonal ŷ(1 − ŷ) the notes use; backprop through softmax is only
+    done fused with cross-entropy (gradient ŷ − y), which is exact.
+    """
+
+    name: str
+    forward: Callable[[np.ndarray], np.ndarray]
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    formula: str  # LaTeX, for the gallery and the step-through
+    value_range: tuple[float, float]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return expit(z)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=-1, keepdims=True)  # e^(z − max) never overflows
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, z)
+
+
+def _elu(z: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, z, ELU_ALPHA * np.expm1(np.minimum(z, 0.0)))
+
+
+def _elu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, 1.0, a + ELU_ALPHA)  # α(e^z − 1) + α = αe^z
+
+
+_SQRT2 = np.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+def _gelu(z: np.ndarray) -> np.ndarray:
+    return 0.5 * z * (1.0 + erf(z / _SQRT2))  # z·Φ(z), the exact form
+
+
+def _gelu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    pdf = _INV_SQRT_2PI * np.exp(-0.5 * np.minimum(z * z, 1e4))
+    return 0.5 * (1.0 + erf(z / _SQRT2)) + z * pdf  # Φ(z) + z·φ(z)
+
+
+def _swish(z: np.ndarray) -> np.ndarray:
+    return z * expit(z)
+
+
+def _swish_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    s = expit(z)
+    return s + a * (1.0 - s)  # σ + zσ(1 − σ)
+
+
+def _leaky(slope: float) -> tuple[Callable, Callable]:
+    def forward(z: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, z, slope * z)
+
+    def derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, 1.0, slope)
+
+    return forward, derivative
+
+
+def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
+    """Return the activation called ``name``.
+
+    ``slope`` is the negative-side slope of ``leaky_relu`` and the *current* slope of ``prelu``
+    (whose slope is a learned parameter that the network passes in).
+    """
+    if name == "linear":
+        return Activation(name, lambda z: z, lambda z, a: np.ones_like(z), r"a = z", (-np.inf, np.inf))
+    if name == "sigmoid":
+        return Activation(
+            name, sigmoid, lambda z, a: a * (1.0 - a), r"\sigma(z) = \frac{1}{1 + e^{-z}}", (0.0, 1.0)
+        )
+    if name == "tanh":
+        return Activation(
+            name,
+            np.tanh,
+            lambda z, a: 1.0 - a * a,
+            r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+            (-1.0, 1.0),
+        )
+    if name == "relu":
+        return Activation(
+            name,
+            lambda z: np.maximum(z, 0.0),
+            lambda z, a: (z > 0).astype(z.dtype),
+            r"\max(0, z)",
+            (0.0, np.inf),
+        )
+    if name in ("leaky_relu", "prelu"):
+        forward, derivative = _leaky(float(slope))
+        formula = r"\max(kz, z)" if name == "leaky_relu" else r"\max(\alpha z, z),\ \alpha\ \text{learned}"
+        return Activation(name, forward, derivative, formula, (-np.inf, np.inf))
+    if name == "elu":
+        return Activation(
+            name,
+            _elu,
+            _elu_derivative,
+            r"\begin{cases} z & z > 0 \\ \alpha(e^{z} - 1) & z \le 0 \end{cases}",
+            (-ELU_ALPHA, np.inf),
+        )
+    if name == "softplus":
+        return Activation(name, softplus, lambda z, a: expit(z), r"\ln(1 + e^{z})", (0.0, np.inf))
+    if name == "gelu":
+        return Activation(name, _gelu, _gelu_derivative, r"z\,\Phi(z)", (-0.17, np.inf))
+    if name == "swish":
+        return Activation(name, _swish, _swish_derivative, r"z\,\sigma(z)", (-0.28, np.inf))
+    if name == "softmax":
+        return Activation(
+            name, softmax, lambda z, a: a * (1.0 - a), r"\frac{e^{z_i}}{\sum_j e^{z_j}}", (0.0, 1.0)
+        )
+    raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}")

@@ -1,0 +1,341 @@
+"""One experiment = one tree of frozen dataclasses: data, model, training, seed.
+
+The same object drives the UI, the URL query string, saved runs (JSON), the CLI and the tests. Frozen and
+made of tuples, so it is hashable and can key caches. ``validate()`` names the bad field and the allowed values:
+
+    >>> ExperimentConfig.from_dict({"train": {"learning_rate": -5}})
+    ValueError: train.learning_rate=-5 is not valid; allowed range is (0, 10]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from core.activations import ACTIVATIONS, OUTPUT_ONLY
+from core.initializers import INITIALIZERS
+from core.losses import LOSSES
+from core.optimizers import OPTIMIZERS, SCHEDULES
+from core.settings import LIMITS
+
+DATASET_NAMES = (
+    "xor",
+    "circles",
+    "moons",
+    "gaussians",
+    "spirals",
+    "checkerboard",
+    "multiclass",
+    "imbalanced",
+    "sine",
+    "plane",
+    "multi_gaussian",
+    "digits",
+)
+FEATURE_NAMES = ("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2")
+SAMPLER_NAMES = (
+    "none",
+    "random_over",
+    "random_under",
+    "attribute_wise",
+    "smote",
+    "borderline_smote",
+    "adasyn",
+    "smote_tomek",
+)
+IMBALANCED_SHAPES = ("blobs", "moons", "circles")
+CLASS_WEIGHT_MODES = ("none", "balanced")
+OUTPUT_ACTIVATIONS = ("auto", *ACTIVATIONS)
+LOSS_CHOICES = ("auto", *LOSSES)
+DTYPE_CHOICES = ("float64", "float32")
+HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in OUTPUT_ONLY)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    name: str = "xor"
+    n_samples: int = 200
+    noise: float = 0.2
+    test_fraction: float = 0.3
+    validation_fraction: float = 0.0
+    features: tuple[str, ...] = ("x1", "x2")
+    minority_ratio: float = 0.1  # imbalanced only: minority / majority
+    shape: str = "blobs"  # imbalanced only
+    arms: int = 2  # spirals only
+    n_classes: int = 3  # multiclass only
+    sampler: str = "none"  # applied to the training split only
+
+
+@dataclass(frozen=True)
+class LayerConfig:
+    units: int = 4
+    activation: str = "tanh"
+    dropout: float = 0.0
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    hidden: tuple[LayerConfig, ...] = (LayerConfig(4), LayerConfig(2))
+    output_activation: str = "auto"  # auto: sigmoid (binary), softmax (multiclass), linear (regression)
+    loss: str = "auto"  # auto: bce, softmax_ce or mse to match
+    init: str = "xavier"
+    leaky_slope: float = 0.1
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: str = "adam"
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    epochs: int = 500
+    momentum: float = 0.9
+    schedule: str = "constant"
+    l1: float = 0.0
+    l2: float = 0.0
+    clip_value: float = 0.0  # 0 = off
+    clip_norm: float = 0.0  # 0 = off
+    early_stopping_patience: int = 0  # 0 = off; needs validation_fraction > 0
+    class_weight: str = "none"
+    dtype: str = "float64"
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    seed: int = 0
+
+    # ---- (de)serialisation --------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["data"]["features"] = list(self.data.features)
+        out["model"]["hidden"] = [asdict(layer) for layer in self.model.hidden]
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> ExperimentConfig:
+        """Build and validate from plain data; missing fields take their defaults, unknown ones are errors."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"an experiment configuration must be a JSON object; got {type(raw).__name__}")
+        _reject_unknown("", raw, ("data", "model", "train", "seed"))
+        data = _section(DataConfig, raw.get("data", {}), "data")
+        if "features" in raw.get("data", {}):
+            feats = raw["data"]["features"]
+            if isinstance(feats, str) or not isinstance(feats, (list, tuple)):
+                raise ValueError(f"data.features={feats!r} is not valid; expected a list of feature names")
+            data = replace(data, features=tuple(feats))
+        model_raw = raw.get("model", {})
+        model = _section(ModelConfig, model_raw, "model")
+        if isinstance(model_raw, dict) and "hidden" in model_raw:
+            hidden = model_raw["hidden"]
+            if not isinstance(hidden, (list, tuple)):
+                raise ValueError(f"model.hidden={hidden!r} is not valid; expected a list of layers")
+            model = replace(
+                model,
+                hidden=tuple(
+                    _section(LayerConfig, layer, f"model.hidden[{i}]") for i, layer in enumerate(hidden)
+                ),
+            )
+        train = _section(TrainConfig, raw.get("train", {}), "train")
+        config = cls(data, model, train, raw.get("seed", 0))
+        config.validate()
+        return config
+
+    @classmethod
+    def from_json(cls, text: str) -> ExperimentConfig:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"the configuration is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
+        return cls.from_dict(raw)
+
+    # ---- derived ------------------------------------------------------------------------------------------
+    @property
+    def task(self) -> str:
+        return dataset_task(self.data)
+
+    def output_units(self) -> int:
+        return output_units(self.data)
+
+    def resolved_output(self) -> tuple[str, str]:
+        """(output activation, loss) with "auto" replaced by the natural choice for the task."""
+        natural = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
+        activation = natural if self.model.output_activation == "auto" else self.model.output_activation
+        loss = self.model.loss
+        if loss == "auto":
+            if activation == "softmax":
+                loss = "softmax_ce"
+            elif activation == "sigmoid" and self.task == "binary":
+                loss = "bce"
+            else:
+                loss = "mse"
+        return activation, loss
+
+    def layer_dicts(self) -> list[dict]:
+        """Layers in the form ``Network.from_spec`` takes (hidden layers, then the output layer)."""
+        activation, _ = self.resolved_output()
+        layers = []
+        for layer in self.model.hidden:
+            entry: dict = {"units": layer.units, "activation": layer.activation}
+            if layer.dropout:
+                entry["dropout"] = layer.dropout
+            if layer.activation in ("leaky_relu",):
+                entry["slope"] = self.model.leaky_slope
+            layers.append(entry)
+        layers.append({"units": self.output_units(), "activation": activation})
+        return layers
+
+    def validate(self) -> None:
+        _validate(self)
+
+    def with_changes(self, **sections: Any) -> ExperimentConfig:
+        """Copy with whole sections replaced, e.g. ``cfg.with_changes(train=replace(cfg.train, epochs=50))``."""
+        return replace(self, **sections)
+
+
+def dataset_task(data: DataConfig) -> str:
+    if data.name in ("sine", "plane", "multi_gaussian"):
+        return "regression"
+    if data.name in ("multiclass", "digits") or (data.name == "spirals" and data.arms > 2):
+        return "multiclass"
+    return "binary"
+
+
+def output_units(data: DataConfig) -> int:
+    task = dataset_task(data)
+    if task == "binary" or task == "regression":
+        return 1
+    if data.name == "digits":
+        return 10
+    return data.arms if data.name == "spirals" else data.n_classes
+
+
+def input_dim(data: DataConfig) -> int:
+    if data.name == "digits":
+        return 64
+    if data.name == "sine":
+        return 1
+    return len(data.features)
+
+
+# ---- validation helpers -----------------------------------------------------------------------------------
+def _reject_unknown(prefix: str, raw: dict, allowed) -> None:
+    unknown = sorted(set(raw) - set(allowed))
+    if unknown:
+        where = f"{prefix}." if prefix else ""
+        raise ValueError(
+            f"unknown field(s) {', '.join(where + k for k in unknown)}; allowed: {', '.join(allowed)}"
+        )
+
+
+def _section(cls, raw, prefix: str):
+    if not isinstance(raw, dict):
+        raise ValueError(f"{prefix}={raw!r} is not valid; expected an object")
+    names = [f.name for f in fields(cls)]
+    _reject_unknown(prefix, raw, names)
+    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden")}
+    return cls(**simple)
+
+
+def _number(name: str, value, low: float, high: float, *, integer: bool = False, low_open: bool = False):
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name}={value!r} is not valid; expected {kind}")
+    if integer and (not math.isfinite(value) or int(value) != value):
+        raise ValueError(f"{name}={value!r} is not valid; expected {kind}")
+    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+        left = "(" if low_open else "["
+        raise ValueError(f"{name}={value!r} is not valid; allowed range is {left}{low}, {high}]")
+
+
+def _choice(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not valid; choose one of: {', '.join(allowed)}")
+
+
+def _validate(cfg: ExperimentConfig) -> None:
+    d, m, t = cfg.data, cfg.model, cfg.train
+    _choice("data.name", d.name, DATASET_NAMES)
+    _number("data.n_samples", d.n_samples, 4, LIMITS.max_samples, integer=True)
+    _number("data.noise", d.noise, 0.0, 2.0)
+    _number("data.test_fraction", d.test_fraction, 0.0, 0.9)
+    _number("data.validation_fraction", d.validation_fraction, 0.0, 0.5)
+    if d.test_fraction + d.validation_fraction > 0.9:
+        raise ValueError("data.test_fraction + data.validation_fraction must leave at least 10% for training")
+    if not isinstance(d.features, tuple) or not d.features:
+        raise ValueError("data.features must list at least one of: " + ", ".join(FEATURE_NAMES))
+    for feature in d.features:
+        _choice("data.features", feature, FEATURE_NAMES)
+    if len(set(d.features)) != len(d.features):
+        raise ValueError(f"data.features={list(d.features)!r} is not valid; a feature is listed twice")
+    _number("data.minority_ratio", d.minority_ratio, 0.01, 0.5)
+    _choice("data.shape", d.shape, IMBALANCED_SHAPES)
+    _number("data.arms", d.arms, 2, 5, integer=True)
+    _number("data.n_classes", d.n_classes, 2, 6, integer=True)
+    _choice("data.sampler", d.sampler, SAMPLER_NAMES)
+    if not isinstance(m.hidden, tuple):
+        raise ValueError("model.hidden must be a list of layers")
+    if len(m.hidden) > LIMITS.max_hidden_layers:
+        raise ValueError(
+            f"model.hidden has {len(m.hidden)} layers; at most {LIMITS.max_hidden_layers} are allowed"
+        )
+    for i, layer in enumerate(m.hidden):
+        if not isinstance(layer, LayerConfig):
+            raise ValueError(f"model.hidden[{i}] must be a layer with units, activation and dropout")
+        _number(f"model.hidden[{i}].units", layer.units, 1, LIMITS.max_units, integer=True)
+        if layer.activation == "softmax":
+            raise ValueError(f"model.hidden[{i}].activation='softmax' is only valid on the output layer")
+        _choice(f"model.hidden[{i}].activation", layer.activation, HIDDEN_ACTIVATIONS)
+        _number(f"model.hidden[{i}].dropout", layer.dropout, 0.0, 0.9)
+    _choice("model.output_activation", m.output_activation, OUTPUT_ACTIVATIONS)
+    _choice("model.loss", m.loss, LOSS_CHOICES)
+    _choice("model.init", m.init, INITIALIZERS)
+    _number("model.leaky_slope", m.leaky_slope, 0.0, 1.0)
+    _choice("train.optimizer", t.optimizer, OPTIMIZERS)
+    _number("train.learning_rate", t.learning_rate, 0.0, 10.0, low_open=True)
+    _number("train.batch_size", t.batch_size, 1, LIMITS.max_samples, integer=True)
+    _number("train.epochs", t.epochs, 1, LIMITS.max_epochs, integer=True)
+    _number("train.momentum", t.momentum, 0.0, 0.999)
+    _choice("train.schedule", t.schedule, SCHEDULES)
+    _number("train.l1", t.l1, 0.0, 10.0)
+    _number("train.l2", t.l2, 0.0, 10.0)
+    _number("train.clip_value", t.clip_value, 0.0, 1e6)
+    _number("train.clip_norm", t.clip_norm, 0.0, 1e6)
+    _number("train.early_stopping_patience", t.early_stopping_patience, 0, LIMITS.max_epochs, integer=True)
+    _choice("train.class_weight", t.class_weight, CLASS_WEIGHT_MODES)
+    _choice("train.dtype", t.dtype, DTYPE_CHOICES)
+    _number("seed", cfg.seed, 0, 2**31 - 1, integer=True)
+    _check_output_pairing(cfg)
+
+
+def _check_output_pairing(cfg: ExperimentConfig) -> None:
+    """Explain output/loss mismatches in terms of the fields a user can change."""
+    activation, loss = cfg.resolved_output()
+    task = cfg.task
+    units = cfg.output_units()
+    if loss in ("bce", "softmax_ce") and task == "regression":
+        raise ValueError(
+            f"model.loss={loss!r} is for classification; a regression dataset needs mse, mae or huber"
+        )
+    if loss == "bce" and (activation != "sigmoid" or units != 1):
+        raise ValueError(
+            "model.loss='bce' needs a single sigmoid output (binary data); "
+            f"this dataset has {units} output(s) and the output activation is {activation!r}"
+        )
+    if loss == "softmax_ce" and (activation != "softmax" or units < 2):
+        raise ValueError(
+            "model.loss='softmax_ce' needs a softmax output over 2 or more classes; "
+            f"this dataset has {units} output(s) and the output activation is {activation!r}"
+        )
+    if activation == "softmax" and loss != "softmax_ce":
+        raise ValueError(f"model.output_activation='softmax' needs model.loss='softmax_ce'; got {loss!r}")
+    if activation == "softmax" and units < 2:
+        raise ValueError(
+            "model.output_activation='softmax' needs at least 2 classes; use 'sigmoid' for binary data"
+        )

@@ -1,0 +1,119 @@
+"""Optimizers, learning-rate schedules and gradient clipping. Updates happen in place on the parameter arrays."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+SCHEDULES = ("constant", "step", "exponential", "cosine")
+STEP_EVERY = 100  # epochs between halvings of the "step" schedule
+STEP_FACTOR = 0.5
+EXPONENTIAL_DECAY = 0.99  # per epoch
+
+
+def check_optimizer(name: str) -> str:
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer={name!r} is not valid; choose one of: {', '.join(OPTIMIZERS)}")
+    return name
+
+
+def scheduled_learning_rate(schedule: str, base: float, epoch: int, total_epochs: int) -> float:
+    """Learning rate for ``epoch`` (0-based) under ``schedule``."""
+    if schedule == "constant":
+        return base
+    if schedule == "step":
+        return base * STEP_FACTOR ** (epoch // STEP_EVERY)
+    if schedule == "exponential":
+        return base * EXPONENTIAL_DECAY**epoch
+    if schedule == "cosine":
+        return 0.5 * base * (1.0 + math.cos(math.pi * min(epoch, total_epochs) / max(total_epochs, 1)))
+    raise ValueError(f"schedule={schedule!r} is not valid; choose one of: {', '.join(SCHEDULES)}")
+
+
+def global_norm(grads: list[np.ndarray]) -> float:
+    return math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+
+
+def clip_by_value(grads: list[np.ndarray], limit: float) -> None:
+    """Clip every gradient component into [-limit, limit], in place (the notes' method one)."""
+    for g in grads:
+        np.clip(g, -limit, limit, out=g)
+
+
+def clip_by_norm(grads: list[np.ndarray], max_norm: float) -> float:
+    """Rescale all gradients together so their global L2 norm is at most ``max_norm``; returns the norm before."""
+    norm = global_norm(grads)
+    if norm > max_norm > 0:
+        scale = max_norm / norm
+        for g in grads:
+            g *= scale
+    return norm
+
+
+@dataclass
+class Optimizer:
+    """Gradient-descent update rules. ``step`` changes ``params`` in place.
+
+    sgd:      θ ← θ − η·g
+    momentum: v ← μv − η·g;            θ ← θ + v
+    nesterov: v ← μv − η·g;            θ ← θ + μv − η·g     (look-ahead form)
+    adagrad:  G ← G + g²;              θ ← θ − η·g / (√G + ε)
+    rmsprop:  s ← ρs + (1 − ρ)g²;      θ ← θ − η·g / (√s + ε)
+    adam:     m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η·m̂ / (√v̂ + ε)
+    """
+
+    name: str = "sgd"
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    rho: float = 0.9
+    eps: float = 1e-8
+    t: int = 0
+    _state: list[list[np.ndarray]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        check_optimizer(self.name)
+
+    def _buffers(self, params: list[np.ndarray], count: int) -> list[list[np.ndarray]]:
+        if not self._state:
+            self._state = [[np.zeros_like(p) for _ in range(count)] for p in params]
+        return self._state
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray], learning_rate: float) -> None:
+        lr = learning_rate
+        self.t += 1
+        if self.name == "sgd":
+            for p, g in zip(params, grads, strict=True):
+                p -= lr * g
+        elif self.name in ("momentum", "nesterov"):
+            mu = self.momentum
+            for p, g, (v,) in zip(params, grads, self._buffers(params, 1), strict=True):
+                v *= mu
+                v -= lr * g
+                if self.name == "momentum":
+                    p += v
+                else:
+                    p += mu * v - lr * g
+        elif self.name == "adagrad":
+            for p, g, (acc,) in zip(params, grads, self._buffers(params, 1), strict=True):
+                acc += g * g
+                p -= lr * g / (np.sqrt(acc) + self.eps)
+        elif self.name == "rmsprop":
+            rho = self.rho
+            for p, g, (s,) in zip(params, grads, self._buffers(params, 1), strict=True):
+                s *= rho
+                s += (1.0 - rho) * g * g
+                p -= lr * g / (np.sqrt(s) + self.eps)
+        else:
+            b1, b2 = self.beta1, self.beta2
+            # Fold both bias corrections into one step size: η·√(1 − β₂ᵗ)/(1 − β₁ᵗ).
+            step_size = lr * math.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+            for p, g, (m, v) in zip(params, grads, self._buffers(params, 2), strict=True):
+                m *= b1
+                m += (1.0 - b1) * g
+                v *= b2
+                v += (1.0 - b2) * g * g
+                p -= step_size * m / (np.sqrt(v) + self.eps)

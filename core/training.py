@@ -1,0 +1,329 @@
+"""Mini-batch training over epochs, with a history a UI can animate and a teacher can read.
+
+``Trainer`` runs one epoch at a time (``train_epoch``) or yields after every epoch (``run``), so a page can draw
+between epochs. After each epoch it records, on the whole training set: loss, accuracy or R², each layer's
+gradient norm ‖∂L/∂W_l‖, weight norm, update ratio ‖ΔW_l‖/‖W_l‖, and hidden-activation statistics (mean, std,
+fraction saturated for sigmoid/tanh, fraction of dead units for the ReLU family). Divergence (NaN/inf or a loss
+explosion) stops training, restores the last good weights and says so in ``history.message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.losses import CLASSIFICATION_LOSSES, encode_targets
+from core.network import Network
+from core.optimizers import (
+    SCHEDULES,
+    Optimizer,
+    check_optimizer,
+    clip_by_norm,
+    clip_by_value,
+    global_norm,
+    scheduled_learning_rate,
+)
+
+DIVERGENCE_FACTOR = 1e4  # a loss this many times the starting loss counts as an explosion
+SATURATING = ("sigmoid", "tanh")
+RECTIFIERS = ("relu",)
+
+
+@dataclass
+class History:
+    """Per-epoch records. Per-layer lists hold one value per layer (hidden layers, then the output layer)."""
+
+    metric_name: str = "accuracy"
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_metric: list[float] = field(default_factory=list)
+    val_metric: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    grad_norms: list[list[float]] = field(default_factory=list)
+    weight_norms: list[list[float]] = field(default_factory=list)
+    update_ratios: list[list[float]] = field(default_factory=list)
+    activation_mean: list[list[float]] = field(default_factory=list)
+    activation_std: list[list[float]] = field(default_factory=list)
+    saturated_fraction: list[list[float]] = field(default_factory=list)
+    dead_fraction: list[list[float]] = field(default_factory=list)
+    diverged: bool = False
+    stopped_early: bool = False
+    best_epoch: int | None = None
+    message: str = ""
+
+    SCALAR_COLUMNS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate")
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def to_csv(self) -> str:
+        """One row per epoch; per-layer lists become columns ``grad_norm_1``, ``grad_norm_2``, ..."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        n_layers = len(self.grad_norms[0]) if self.grad_norms else 0
+        per_layer = ("grad_norm", "weight_norm", "update_ratio")
+        header = [
+            *self.SCALAR_COLUMNS[:3],
+            f"train_{self.metric_name}",
+            f"val_{self.metric_name}",
+            "learning_rate",
+        ]
+        header += [f"{name}_{i + 1}" for name in per_layer for i in range(n_layers)]
+        writer.writerow(header)
+        for row in range(len(self.epoch)):
+            values = [getattr(self, col)[row] for col in self.SCALAR_COLUMNS]
+            for series in (self.grad_norms, self.weight_norms, self.update_ratios):
+                values += list(series[row]) if series else []
+            writer.writerow(values)
+        return buffer.getvalue()
+
+
+def accuracy(outputs: np.ndarray, y: np.ndarray) -> float:
+    labels = np.asarray(y)
+    if labels.ndim == 2:
+        labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
+    single = outputs.shape[1] == 1
+    predicted = (outputs[:, 0] >= 0.5).astype(labels.dtype) if single else outputs.argmax(axis=1)
+    return float(np.mean(predicted == labels)) if labels.size else float("nan")
+
+
+def r2_score(outputs: np.ndarray, targets: np.ndarray) -> float:
+    """R² = 1 − SS_res/SS_tot over all outputs (the notes' 1 − MSE/Var(y))."""
+    if targets.shape[0] < 2:
+        return float("nan")
+    residual = float(((outputs - targets) ** 2).sum())
+    total = float(((targets - targets.mean(axis=0)) ** 2).sum())
+    return 1.0 - residual / total if total > 0 else float("nan")
+
+
+class Trainer:
+    """Mini-batch gradient descent for a :class:`~core.network.Network`.
+
+    X : ndarray of shape (n_samples, n_features); y : labels (n_samples,) or targets (n_samples, n_outputs).
+    ``clip_value``/``clip_norm`` of 0 mean off; ``early_stopping_patience`` of 0 means off (needs validation data).
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        X_val: np.ndarray | None = None,
+        y_val: np.ndarray | None = None,
+        optimizer: str = "adam",
+        learning_rate: float = 0.01,
+        batch_size: int = 32,
+        momentum: float = 0.9,
+        schedule: str = "constant",
+        total_epochs: int = 1000,
+        clip_value: float = 0.0,
+        clip_norm: float = 0.0,
+        early_stopping_patience: int = 0,
+        task: str | None = None,
+        record_stats: bool = True,
+        seed: int = 0,
+    ):
+        check_optimizer(optimizer)
+        if schedule not in SCHEDULES:
+            raise ValueError(f"schedule={schedule!r} is not valid; choose one of: {', '.join(SCHEDULES)}")
+        if not (
+            isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0
+        ):
+            raise ValueError(f"learning_rate={learning_rate!r} is not valid; it must be a positive number")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size={batch_size!r} is not valid; it must be a whole number ≥ 1")
+        for name, value in (("clip_value", clip_value), ("clip_norm", clip_norm)):
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name}={value!r} is not valid; use 0 for off or a positive number")
+        self.network = network
+        self.X = network._check_X(X)
+        self.y = np.asarray(y)
+        if self.X.shape[0] == 0:
+            raise ValueError("the training set is empty")
+        self.targets = encode_targets(network.loss, self.y, network.n_outputs).astype(
+            network.dtype, copy=False
+        )
+        if self.targets.shape[0] != self.X.shape[0]:
+            raise ValueError(f"X has {self.X.shape[0]} rows but y has {self.targets.shape[0]}")
+        self.weights = network.sample_weights(self.y)
+        has_val = X_val is not None and y_val is not None and len(X_val) > 0
+        self.X_val = network._check_X(X_val) if has_val else None
+        self.y_val = np.asarray(y_val) if has_val else None
+        self.task = task or ("classification" if network.loss in CLASSIFICATION_LOSSES else "regression")
+        self.optimizer = Optimizer(optimizer, momentum=momentum)
+        self.base_learning_rate = float(learning_rate)
+        self.batch_size = int(min(batch_size, self.X.shape[0]))
+        self.schedule = schedule
+        self.total_epochs = total_epochs
+        self.clip_value = float(clip_value)
+        self.clip_norm = float(clip_norm)
+        self.patience = int(early_stopping_patience)
+        self.record_stats = record_stats
+        self.rng = np.random.default_rng([seed, 2])
+        self.epoch = 0
+        self.history = History(metric_name="accuracy" if self.task == "classification" else "r2")
+        self._params = network._live_parameters()
+        self._has_prelu = any(s is not None for s in network.slopes)
+        self._uses_dropout = any(spec.dropout for spec in network.layers)
+        self._last_good = network.parameters()
+        self._start_loss: float | None = None
+        self._best_val = math.inf
+        self._best_params: list[np.ndarray] | None = None
+        self._since_best = 0
+
+    @property
+    def done(self) -> bool:
+        return self.history.diverged or self.history.stopped_early
+
+    @property
+    def learning_rate(self) -> float:
+        return scheduled_learning_rate(self.schedule, self.base_learning_rate, self.epoch, self.total_epochs)
+
+    def train_step(
+        self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, learning_rate: float
+    ) -> float:
+        """One gradient step on one mini-batch; returns the batch loss."""
+        net = self.network
+        fwd = net.forward(X, training=self._uses_dropout)
+        loss, grads, _ = net.backward_encoded(fwd, targets, weights)
+        if self.clip_value:
+            clip_by_value(grads, self.clip_value)
+        if self.clip_norm:
+            clip_by_norm(grads, self.clip_norm)
+        self.optimizer.step(self._params, grads, learning_rate)
+        if self._has_prelu:
+            net._refresh_prelu()
+        return loss
+
+    def train_epoch(self) -> bool:
+        """Shuffle, run every mini-batch once, record the epoch. Returns False once training has stopped."""
+        if self.done:
+            return False
+        if self._start_loss is None:
+            self._start_loss = self.network.loss_value(self.X, self.y)
+        before = [W.copy() for W in self.network.weights] if self.record_stats else None
+        lr = self.learning_rate
+        n, bs = self.X.shape[0], self.batch_size
+        order = self.rng.permutation(n) if bs < n else None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, n, bs):
+                if order is None:
+                    Xb, tb, wb = self.X, self.targets, self.weights
+                else:
+                    idx = order[start : start + bs]
+                    Xb, tb = self.X[idx], self.targets[idx]
+                    wb = None if self.weights is None else self.weights[idx]
+                self.train_step(Xb, tb, wb, lr)
+            self.epoch += 1
+            self._record(lr, before)
+        return not self.done
+
+    def run(self, epochs: int) -> Iterator[int]:
+        """Train up to ``epochs`` more epochs, yielding the epoch number after each one."""
+        for _ in range(epochs):
+            if not self.train_epoch():
+                break
+            yield self.epoch
+
+    # ---- recording ----------------------------------------------------------------------------------------
+    def _metric(self, outputs: np.ndarray, y: np.ndarray) -> float:
+        if self.task == "classification":
+            return accuracy(outputs, y)
+        targets = encode_targets(self.network.loss, y, self.network.n_outputs)
+        return r2_score(outputs, targets)
+
+    def _record(self, lr: float, before: list[np.ndarray] | None) -> None:
+        net, h = self.network, self.history
+        fwd = net.forward(self.X)
+        loss, grads, _ = net.backward_encoded(fwd, self.targets, self.weights)
+        finite = math.isfinite(loss) and all(np.all(np.isfinite(p)) for p in self._params)
+        exploded = finite and loss > DIVERGENCE_FACTOR * max(self._start_loss or 1.0, 1.0)
+        if not finite or exploded:
+            net.set_parameters(self._last_good)
+            h.diverged = True
+            h.message = (
+                f"Training diverged at epoch {self.epoch}: the loss became "
+                f"{'NaN or infinite' if not finite else f'{loss:.3g}'}. Weights from the last good epoch were "
+                "restored. Try a smaller learning rate or gradient clipping."
+            )
+            return
+        self._last_good = net.parameters()
+        h.epoch.append(self.epoch)
+        h.train_loss.append(loss)
+        h.learning_rate.append(lr)
+        h.train_metric.append(self._metric(fwd.output, self.y))
+        if self.X_val is not None:
+            val_out = net.predict(self.X_val)
+            h.val_loss.append(net.loss_value(self.X_val, self.y_val))
+            h.val_metric.append(self._metric(val_out, self.y_val))
+        else:
+            h.val_loss.append(float("nan"))
+            h.val_metric.append(float("nan"))
+        if self.record_stats:
+            self._record_layer_stats(fwd, grads, before)
+        if self.patience and self.X_val is not None:
+            self._early_stopping(h.val_loss[-1])
+
+    def _record_layer_stats(self, fwd, grads, before) -> None:
+        net, h = self.network, self.history
+        weight_grads = [
+            g for g, name in zip(grads, net.parameter_names(), strict=True) if name.startswith("W")
+        ]
+        h.grad_norms.append([float(np.linalg.norm(g)) for g in weight_grads])
+        h.weight_norms.append([float(np.linalg.norm(W)) for W in net.weights])
+        h.update_ratios.append(
+            [
+                float(np.linalg.norm(W - W0) / (np.linalg.norm(W0) + 1e-12))
+                for W, W0 in zip(net.weights, before, strict=True)
+            ]
+        )
+        means, stds, saturated, dead = [], [], [], []
+        for spec, cache in zip(net.layers, fwd.caches, strict=True):
+            a = cache.a
+            means.append(float(a.mean()))
+            stds.append(float(a.std()))
+            if spec.activation == "sigmoid":
+                saturated.append(float(np.mean((a < 0.02) | (a > 0.98))))
+            elif spec.activation == "tanh":
+                saturated.append(float(np.mean(np.abs(a) > 0.96)))
+            else:
+                saturated.append(0.0)
+            if spec.activation in RECTIFIERS:
+                dead.append(
+                    float(np.mean(np.all(cache.z <= 0, axis=0)))
+                )  # never active on any training sample
+            else:
+                dead.append(0.0)
+        h.activation_mean.append(means)
+        h.activation_std.append(stds)
+        h.saturated_fraction.append(saturated)
+        h.dead_fraction.append(dead)
+
+    def _early_stopping(self, val_loss: float) -> None:
+        h = self.history
+        if val_loss < self._best_val - 1e-12:
+            self._best_val = val_loss
+            self._best_params = self.network.parameters()
+            h.best_epoch = self.epoch
+            self._since_best = 0
+            return
+        self._since_best += 1
+        if self._since_best >= self.patience and self._best_params is not None:
+            self.network.set_parameters(self._best_params)
+            h.stopped_early = True
+            h.message = (
+                f"Early stopping at epoch {self.epoch}: the validation loss has not improved for {self.patience} "
+                f"epochs; the weights from epoch {h.best_epoch} were restored."
+            )
+
+
+def gradient_global_norm(network: Network, X: np.ndarray, y: np.ndarray) -> float:
+    """‖∇L‖ over all parameters for (X, y): what clipping by norm bounds."""
+    return global_norm(network.loss_and_grads(X, y)[1])
