@@ -64,7 +64,9 @@ def test_generation_leaves_global_numpy_random_state_alone():
 @pytest.mark.parametrize("name", TWO_D)
 def test_two_d_datasets_lie_mostly_inside_the_plot_domain(name):
     ds = make_dataset(name, 500, DATASETS[name].default_noise, seed=0)
-    inside = np.all((ds.X >= DOMAIN[0]) & (ds.X <= DOMAIN[1]), axis=1)
+    low, high = DOMAIN
+    points = ds.X
+    inside = np.all((points >= low) & (points <= high), axis=1)
     assert inside.mean() > 0.97
     assert np.abs(ds.X.mean(axis=0)).max() < 0.6  # centred
 
