@@ -1,0 +1,95 @@
+"""Helpers for browser tests: finding Chromium, waiting for Streamlit, saving screenshots.
+
+Fixtures (``app_url``, ``browser``, ``page``) live in ``tests/e2e/conftest.py``; a test reads:
+
+    from tests.e2e.browser_helpers import save_screenshot, wait_for_app
+
+    def test_something(page, app_url):
+        page.goto(app_url)
+        wait_for_app(page)
+        save_screenshot(page, "something")
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tests.apptest_helpers import REPO_ROOT
+
+if TYPE_CHECKING:  # importable without Playwright, so a missing package can be reported as a skip
+    from playwright.sync_api import Page
+
+__all__ = [
+    "ARTIFACTS_DIR",
+    "CHROMIUM_ARGS",
+    "SCREENSHOTS_DIR",
+    "e2e_required",
+    "find_chromium",
+    "save_screenshot",
+    "wait_for_app",
+]
+
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+SCREENSHOTS_DIR = ARTIFACTS_DIR / "screenshots"
+
+# Debian's Chromium, launched by path: Playwright's own browser download is not reachable here.
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = (
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def e2e_required() -> bool:
+    """True when env ``PLAYGROUND_E2E=required``: a missing browser then fails the run instead of skipping."""
+    return os.environ.get("PLAYGROUND_E2E", "").strip().lower() == "required"
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium executable: env ``PLAYGROUND_CHROMIUM`` if set, else Debian's; None if absent."""
+    override = os.environ.get("PLAYGROUND_CHROMIUM")
+    candidates = (override,) if override else (*CHROMIUM_CANDIDATES, shutil.which("chromium"))
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def wait_for_app(page: Page, *, timeout: float = 30) -> None:
+    """Block until Streamlit is connected and has finished running the script (at most ``timeout`` seconds).
+
+    Call it after ``page.goto(...)``, and after an interaction once the rerun has visibly started.
+    """
+    timeout_ms = timeout * 1000
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]', state="attached", timeout=timeout_ms
+    )
+    page.wait_for_selector('[data-testid="stMainBlockContainer"]', state="visible", timeout=timeout_ms)
+    # "notRunning" is only reached after a run; a fresh page starts at "initial".
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app !== null
+                && app.getAttribute('data-test-script-state') === 'notRunning'
+                && document.querySelector('[data-testid="stStatusWidget"]') === null;
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
+    """Write a PNG of the page to ``test-artifacts/screenshots/<name>.png`` and return its path."""
+    safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "screenshot"
+    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS_DIR / f"{safe_name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
