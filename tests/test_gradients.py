@@ -210,3 +210,26 @@ def test_derivatives_at_zero_follow_torch_convention():
     relu, leaky = get_activation("relu"), get_activation("leaky_relu")
     assert relu.derivative(z, relu.forward(z))[0] == 0.0
     assert leaky.derivative(z, leaky.forward(z))[0] == pytest.approx(0.1)
+
+
+def test_dropout_backprop_matches_finite_differences_for_a_fixed_mask():
+    """The same generator seed draws the same mask, so the training loss is a smooth function of θ."""
+    layers = [{"units": 6, "activation": "tanh", "dropout": 0.4}, {"units": 5, "activation": "relu", "dropout": 0.3},
+              {"units": 1, "activation": "sigmoid"}]
+    net, X, rng = _build(layers, "bce", l2=0.01, seed=9)
+    y = _targets("bce", 1, rng)
+
+    def training_loss_and_grads(network: Network):
+        fwd = network.forward(X, training=True, rng=np.random.default_rng(42))
+        loss, grads, _ = network.backward(fwd, y)
+        return loss, grads
+
+    _, grads = training_loss_and_grads(net)
+    probe = Network.from_spec(**net.spec())
+
+    def loss_of(params):
+        probe.set_parameters(params)
+        return training_loss_and_grads(probe)[0]
+
+    assert relative_error(grads, numerical_gradient(loss_of, net.parameters(), eps=EPS)) < TOLERANCE
+    assert not np.isclose(training_loss_and_grads(net)[0], net.loss_and_grads(X, y)[0]), "no unit was dropped"
