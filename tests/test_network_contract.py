@@ -551,3 +551,28 @@ def test_invalid_specs_raise_value_error_naming_the_field(case):
     with pytest.raises(ValueError) as info:
         Network.from_spec(**spec)
     assert field in str(info.value)
+
+
+# ---- float32 ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activations_keep_float32(name):
+    act = get_activation(name)
+    z = np.linspace(-3, 3, 12, dtype=np.float32).reshape(3, 4)
+    a = act.forward(z)
+    assert a.dtype == np.float32
+    assert act.derivative(z, a).dtype == np.float32
+
+
+@pytest.mark.parametrize(("loss", "output", "units"), [("bce", "sigmoid", 1), ("softmax_ce", "softmax", 3),
+                                                       ("mse", "linear", 2), ("huber", "tanh", 2)])
+def test_float32_network_computes_in_float32(loss, output, units):
+    net = Network.from_spec(input_dim=2, layers=[{"units": 4, "activation": "gelu"},
+                                                 {"units": units, "activation": output}], loss=loss,
+                            dtype="float32")
+    X = _points(6)
+    y = np.arange(6) % units if loss in ("bce", "softmax_ce") else np.ones((6, units))
+    assert all(p.dtype == np.float32 for p in net.parameters())
+    assert net.predict(X).dtype == np.float32
+    _, grads = net.loss_and_grads(X, y)
+    assert [g.dtype for g in grads] == [np.float32] * len(grads)
