@@ -1,0 +1,355 @@
+"""The imbalanced-data lab: one network, several remedies, honest scores.
+
+The notes' remedies for a skewed class ratio are compared on equal terms: the same data, the same split, the
+same network and seed, trained once per *strategy*, where a strategy is one of the samplers in
+``core.sampling.SAMPLERS`` (applied to the training split only) or ``"class_weight"`` (no resampling; the loss
+weighs every class by n / (k · n_class) instead). Every score is measured on the untouched test split, with
+class 1 (the minority) as the positive class.
+
+Threshold helpers say what happens when a sample counts as minority once P(class 1) ≥ t rather than ≥ 0.5:
+:func:`operating_point` for one t, :func:`threshold_sweep` for many.
+
+:func:`cross_validate_strategy` shows why a sampler belongs *inside* cross-validation: resampling the
+whole training set before it is cut into folds puts copies of (or interpolations between) a fold's own test
+points into its training part, and the estimate comes out too good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from imblearn import FunctionSampler
+from imblearn.pipeline import Pipeline
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from core.boundary import BoundaryGrid, boundary_grid
+from core.config import ExperimentConfig
+from core.estimator import PlaygroundClassifier
+from core.experiment import prepare_data, run
+from core.features import transform_features
+from core.metrics import classification_metrics, confusion_counts, roc_pr_curves
+from core.sampling import SAMPLERS, resample
+from core.training import History
+
+CLASS_WEIGHT = "class_weight"
+STRATEGIES = (*SAMPLERS, CLASS_WEIGHT)
+
+# Scores that rank the minority (class 1) correctly, by scikit-learn scorer name; accuracy is left out on
+# purpose: it rewards ignoring the minority.
+CV_SCORES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
+MIN_FOLDS, MAX_FOLDS = 2, 10
+
+
+def check_strategy(strategy: str) -> str:
+    if not isinstance(strategy, str) or strategy not in STRATEGIES:
+        raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(STRATEGIES)}")
+    return strategy
+
+
+def strategy_config(cfg: ExperimentConfig, strategy: str) -> ExperimentConfig:
+    """``cfg`` set up for ``strategy``: a sampler without class weights, or class weights without a sampler."""
+    check_strategy(strategy)
+    weighted = strategy == CLASS_WEIGHT
+    data = replace(cfg.data, sampler="none" if weighted else strategy)
+    train = replace(cfg.train, class_weight="balanced" if weighted else "none")
+    return replace(cfg, data=data, train=train)
+
+
+@dataclass(frozen=True, eq=False)
+class StrategyRun:
+    """One network trained with one strategy, scored on the untouched test split.
+
+    X_train : (n_train, 2) raw training points after resampling;  y_train : (n_train,)
+    synthetic : (n_train,) bool, True for points the sampler added
+    X_test : (n_test, 2) raw test points;  y_test : (n_test,)
+    test_scores : (n_test,) P(class 1) predicted for the test points
+    metrics : ``core.metrics.classification_metrics`` at threshold 0.5
+    curves : ``core.metrics.roc_pr_curves`` of the test scores
+    grid : the network's P(class 1) over the plot square, for a boundary figure
+    Plain arrays only (no Network object), so a run can be pickled into a cache.
+    """
+
+    strategy: str
+    config: ExperimentConfig
+    X_train: np.ndarray
+    y_train: np.ndarray
+    synthetic: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    test_scores: np.ndarray
+    metrics: dict
+    curves: dict
+    grid: BoundaryGrid
+    history: History
+    features: tuple[str, ...]
+
+    @property
+    def n_synthetic(self) -> int:
+        return int(self.synthetic.sum())
+
+
+def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = 60) -> StrategyRun:
+    """Train the network of ``cfg`` on its binary data with ``strategy``; score it on the test split."""
+    strategy_cfg = strategy_config(cfg, strategy)
+    if strategy_cfg.task != "binary":
+        raise ValueError(f"data.name={cfg.data.name!r} is not a binary dataset; the lab compares two classes")
+    result = run(strategy_cfg, record_stats=False)
+    data = result.data
+    if len(data.split.y_test) == 0:
+        raise ValueError("data.test_fraction=0 leaves no test split to score the strategies on")
+    scores = result.network.predict(data.split.X_test)[:, 0]
+    return StrategyRun(
+        strategy=strategy,
+        config=strategy_cfg,
+        X_train=data.raw.X_train,
+        y_train=data.raw.y_train,
+        synthetic=data.synthetic,
+        X_test=data.raw.X_test,
+        y_test=data.raw.y_test,
+        test_scores=scores,
+        metrics=classification_metrics(data.raw.y_test, scores),
+        curves=roc_pr_curves(data.raw.y_test, scores),
+        grid=boundary_grid(result.network, data.features, resolution=grid_resolution),
+        history=result.history,
+        features=data.features,
+    )
+
+
+def compare_strategies(cfg: ExperimentConfig, strategies: tuple[str, ...]) -> dict[str, StrategyRun]:
+    """:func:`train_strategy` for each of ``strategies`` (in order, duplicates dropped) on the same split."""
+    for strategy in strategies:
+        check_strategy(strategy)
+    return {strategy: train_strategy(cfg, strategy) for strategy in dict.fromkeys(strategies)}
+
+
+# ---- thresholds -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OperatingPoint:
+    """Where a classifier sits when class 1 is predicted for scores ≥ ``threshold``.
+
+    ``confusion[i, j]`` counts true class i predicted as j. ``precision`` is NaN when nothing is predicted
+    as class 1 (there is no precision of an empty prediction; the PR curve has no point there either).
+    """
+
+    threshold: float
+    confusion: np.ndarray
+    tpr: float  # recall of class 1 = TP / (TP + FN)
+    fpr: float  # FP / (FP + TN)
+    precision: float
+    accuracy: float
+    balanced_accuracy: float
+    f1: float
+
+    @property
+    def recall(self) -> float:
+        return self.tpr
+
+
+def operating_point(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> OperatingPoint:
+    """The confusion matrix and rates at ``threshold``.
+
+    y_true : (n_samples,) labels 0/1;  scores : (n_samples,) P(class 1)
+    """
+    threshold = _check_threshold(threshold)
+    y_true, scores = _check_binary(y_true, scores)
+    confusion = confusion_counts(y_true, (scores >= threshold).astype(np.int64), 2)
+    (tn, fp), (fn, tp) = confusion.tolist()
+    tpr = _ratio(tp, tp + fn)
+    fpr = _ratio(fp, fp + tn)
+    precision = _ratio(tp, tp + fp)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    recalls = [r for r in (tpr, _ratio(tn, tn + fp)) if not np.isnan(r)]
+    return OperatingPoint(
+        threshold=threshold,
+        confusion=confusion,
+        tpr=tpr,
+        fpr=fpr,
+        precision=precision,
+        accuracy=float((tp + tn) / y_true.size),
+        balanced_accuracy=float(np.mean(recalls)),
+        f1=0.0 if np.isnan(f1) else f1,
+    )
+
+
+@dataclass(frozen=True)
+class ThresholdSweep:
+    """Scores at each threshold: every field but ``thresholds`` is (n_thresholds,), NaN where undefined."""
+
+    thresholds: np.ndarray
+    precision: np.ndarray
+    recall: np.ndarray
+    f1: np.ndarray
+    fpr: np.ndarray
+    balanced_accuracy: np.ndarray
+    accuracy: np.ndarray
+
+    def best_threshold(self, score: str = "f1") -> float:
+        """The threshold with the highest ``score`` (the lowest such threshold on ties)."""
+        if score not in ("precision", "recall", "f1", "balanced_accuracy", "accuracy"):
+            raise ValueError(
+                f"score={score!r} is not valid; choose one of: precision, recall, f1, balanced_accuracy, accuracy"
+            )
+        values = getattr(self, score)
+        return float(self.thresholds[int(np.nanargmax(values))])
+
+
+def threshold_sweep(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray | None = None) -> ThresholdSweep:
+    """Precision, recall, F1, FPR, balanced accuracy and accuracy as the threshold moves.
+
+    y_true : (n_samples,) labels 0/1;  scores : (n_samples,) P(class 1)
+    thresholds : (n_thresholds,) values in [0, 1]; default 101 evenly spaced ones
+    """
+    grid = np.linspace(0.0, 1.0, 101) if thresholds is None else np.asarray(thresholds, dtype=np.float64)
+    if grid.ndim != 1 or grid.size == 0:
+        raise ValueError(f"thresholds must be a non-empty 1-D array; got shape {grid.shape}")
+    for value in grid:
+        _check_threshold(float(value))
+    points = [operating_point(y_true, scores, float(t)) for t in grid]
+    return ThresholdSweep(
+        thresholds=grid,
+        precision=np.array([p.precision for p in points]),
+        recall=np.array([p.recall for p in points]),
+        f1=np.array([p.f1 for p in points]),
+        fpr=np.array([p.fpr for p in points]),
+        balanced_accuracy=np.array([p.balanced_accuracy for p in points]),
+        accuracy=np.array([p.accuracy for p in points]),
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+def _check_threshold(threshold: float) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
+        raise ValueError(f"threshold={threshold!r} is not valid; expected a number in [0, 1]")
+    if not 0.0 <= float(threshold) <= 1.0:
+        raise ValueError(f"threshold={threshold!r} is not valid; allowed range is [0, 1]")
+    return float(threshold)
+
+
+def _check_binary(y_true: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true)
+    scores = np.asarray(scores, dtype=np.float64)
+    if y_true.ndim != 1 or scores.shape != y_true.shape:
+        raise ValueError(
+            f"y_true and scores must both have shape (n_samples,); got {y_true.shape} and {scores.shape}"
+        )
+    if y_true.size == 0:
+        raise ValueError("y_true is empty; an operating point needs at least one sample")
+    if not np.isin(y_true, (0, 1)).all():
+        raise ValueError(f"y_true must hold binary labels 0/1; got {np.unique(y_true).tolist()}")
+    return y_true.astype(np.int64), scores
+
+
+# ---- cross-validation, done right and done wrong ----------------------------------------------------------
+@dataclass(frozen=True)
+class CVComparison:
+    """Fold scores of two ways to cross-validate one strategy on the training split, and the test-split truth.
+
+    right : {score name: (n_splits,) array}  the sampler runs inside each fold, on its training part only
+    leaky : {score name: (n_splits,) array}  the whole training split is resampled first, then cut into folds
+    holdout : {score name: float}  trained on the whole (resampled) training split, scored on the test split
+    Score names are ``CV_SCORES``; class 1 (the minority) is the positive class.
+    """
+
+    strategy: str
+    n_splits: int
+    right: dict[str, np.ndarray]
+    leaky: dict[str, np.ndarray]
+    holdout: dict[str, float]
+
+    def mean(self, which: str) -> dict[str, float]:
+        """Mean over the folds of ``which`` ("right" or "leaky")."""
+        if which not in ("right", "leaky"):
+            raise ValueError(f"which={which!r} is not valid; choose one of: right, leaky")
+        return {name: float(np.mean(values)) for name, values in getattr(self, which).items()}
+
+
+def cross_validate_strategy(cfg: ExperimentConfig, strategy: str, n_splits: int = 5) -> CVComparison:
+    """Cross-validate the network of ``cfg`` with ``strategy`` on the training split, right and leaky.
+
+    Right: an imbalanced-learn ``Pipeline`` (sampler → input features → network), so each fold resamples
+    its own training part and scores its untouched validation part. Leaky: resample the training split once,
+    then cross-validate (input features → network) on the result, so validation folds hold copies of, or
+    points interpolated from, the rows the network trained on. Both use the same stratified folds seed.
+    Raises ValueError when a fold would hold no minority point (more folds than minority training points).
+    """
+    check_strategy(strategy)
+    if isinstance(n_splits, bool) or not isinstance(n_splits, int) or not MIN_FOLDS <= n_splits <= MAX_FOLDS:
+        raise ValueError(f"n_splits={n_splits!r} is not valid; allowed range is [{MIN_FOLDS}, {MAX_FOLDS}]")
+    base = strategy_config(cfg, "none")
+    if base.task != "binary":
+        raise ValueError(f"data.name={cfg.data.name!r} is not a binary dataset; the lab compares two classes")
+    data = prepare_data(base)
+    X, y = data.raw.X_train, data.raw.y_train
+    n_minority = int(np.bincount(y, minlength=2).min())
+    if n_minority < n_splits:
+        raise ValueError(
+            f"n_splits={n_splits} is too many: the training split has only {n_minority} minority points, "
+            "so some folds would have none; use fewer folds or a larger minority ratio"
+        )
+    sampler = "none" if strategy == CLASS_WEIGHT else strategy
+    features = FunctionTransformer(transform_features, kw_args={"names": tuple(data.features)})
+    network = _classifier(cfg, balanced=strategy == CLASS_WEIGHT)
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=cfg.seed)
+
+    inside = Pipeline(
+        [
+            ("sampler", FunctionSampler(func=_resampled_arrays, kw_args={"strategy": sampler, "seed": cfg.seed})),
+            ("features", features),
+            ("network", network),
+        ]
+    )
+    right = cross_validate(inside, X, y, cv=folds, scoring=CV_SCORES, error_score="raise")
+    before = resample(X, y, sampler, seed=cfg.seed)
+    leaky = cross_validate(
+        make_pipeline(features, network), before.X, before.y, cv=folds, scoring=CV_SCORES, error_score="raise"
+    )
+    inside.fit(X, y)
+    test_scores = inside.predict_proba(data.raw.X_test)[:, 1]
+    truth = classification_metrics(data.raw.y_test, test_scores)
+    return CVComparison(
+        strategy=strategy,
+        n_splits=n_splits,
+        right={name: np.asarray(right[f"test_{name}"], dtype=np.float64) for name in CV_SCORES},
+        leaky={name: np.asarray(leaky[f"test_{name}"], dtype=np.float64) for name in CV_SCORES},
+        holdout={name: float(truth[name]) for name in CV_SCORES},
+    )
+
+
+def _resampled_arrays(X: np.ndarray, y: np.ndarray, strategy: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``core.sampling.resample`` in the (X, y) -> (X, y) form imbalanced-learn's FunctionSampler calls."""
+    out = resample(X, y, strategy, seed=seed)
+    return out.X, out.y
+
+
+def _classifier(cfg: ExperimentConfig, balanced: bool) -> PlaygroundClassifier:
+    """The network of ``cfg`` as a scikit-learn estimator (one dropout rate shared by every hidden layer)."""
+    hidden = cfg.model.hidden
+    dropouts = {layer.dropout for layer in hidden}
+    if len(dropouts) > 1:
+        raise ValueError("cross-validation needs one dropout rate for every hidden layer; got " + str(sorted(dropouts)))
+    t = cfg.train
+    return PlaygroundClassifier(
+        hidden_layer_sizes=tuple(layer.units for layer in hidden),
+        activation=tuple(layer.activation for layer in hidden),
+        init=cfg.model.init,
+        optimizer=t.optimizer,
+        learning_rate=t.learning_rate,
+        batch_size=t.batch_size,
+        epochs=t.epochs,
+        momentum=t.momentum,
+        schedule=t.schedule,
+        l1=t.l1,
+        l2=t.l2,
+        dropout=dropouts.pop() if dropouts else 0.0,
+        clip_value=t.clip_value,
+        clip_norm=t.clip_norm,
+        leaky_slope=cfg.model.leaky_slope,
+        class_weight="balanced" if balanced else None,
+        random_state=cfg.seed,
+    )
