@@ -11,6 +11,7 @@ Every test in this directory is marked ``e2e``. Without Chromium they are skippe
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -112,6 +113,17 @@ def _stop(server: subprocess.Popen) -> None:
             continue
 
 
+def _die_with_parent() -> None:
+    """Runs in the server process before exec: the kernel kills it when pytest itself dies.
+
+    Fixture teardown never runs if pytest is killed outright (SIGKILL, or SIGTERM from `timeout`);
+    without this the server would be left running as an orphan.
+    """
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
 def server_log() -> Path:
     """Path of the server's combined stdout/stderr log (one per xdist worker)."""
@@ -142,6 +154,7 @@ def app_url(server_log: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     try:
         _wait_until_healthy(url, server, server_log)
