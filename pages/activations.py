@@ -1,0 +1,106 @@
+"""Activation gallery: every activation and its slope, their properties, one up close, and the output choice."""
+
+import numpy as np
+import streamlit as st
+
+from core.activations import DEFAULT_LEAKY_SLOPE
+from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
+from core.config import DataConfig, ExperimentConfig
+from playground import figures_compare
+from playground.i18n import t
+
+KEY = "act"
+
+st.title(t("activations.title"))
+st.write(t("activations.intro"))
+
+names = st.multiselect(
+    t("activations.pick"),
+    GALLERY_ACTIVATIONS,
+    default=list(GALLERY_ACTIVATIONS),
+    key=f"{KEY}.names",
+    help=t("activations.pick_help"),
+)
+left, right = st.columns(2)
+z_max = left.slider(
+    t("activations.z_range"), 2.0, 10.0, 5.0, step=0.5, key=f"{KEY}.z", help=t("activations.z_range_help")
+)
+slope = right.slider(
+    t("activations.slope"),
+    0.0,
+    0.9,
+    DEFAULT_LEAKY_SLOPE,
+    step=0.05,
+    key=f"{KEY}.slope",
+    help=t("activations.slope_help"),
+)
+if not names:
+    st.info(t("activations.pick_empty"))
+    st.stop()
+
+z = np.linspace(-z_max, z_max, 401)
+curves = {name: activation_curves(name, z, slope) for name in names}
+profiles = [activation_profile(name, slope) for name in names]
+
+side_by_side, one_chart = st.tabs([t("activations.small_multiples"), t("activations.overlay")])
+with side_by_side:
+    st.plotly_chart(
+        figures_compare.activation_gallery_figure(
+            z,
+            curves,
+            max_derivatives={p.name: p.max_derivative for p in profiles},
+            dead_zones=[p.name for p in profiles if p.dead_zone],
+        ),
+        key=f"{KEY}.gallery",
+    )
+with one_chart:
+    values_col, slopes_col = st.columns(2)
+    values_col.plotly_chart(
+        figures_compare.activation_overlay_figure(z, curves, title=t("activations.overlay_values")),
+        key=f"{KEY}.overlay_values",
+    )
+    slopes_col.plotly_chart(
+        figures_compare.activation_overlay_figure(z, curves, derivative=True, title=t("activations.overlay_slopes")),
+        key=f"{KEY}.overlay_slopes",
+    )
+
+st.header(t("activations.properties_header"))
+st.caption(t("activations.properties_intro"))
+st.dataframe(figures_compare.activation_table(profiles), hide_index=True, key=f"{KEY}.table")
+
+st.header(t("activations.detail_header"))
+chosen = st.selectbox(
+    t("activations.detail_pick"),
+    names,
+    index=names.index("sigmoid") if "sigmoid" in names else 0,
+    key=f"{KEY}.detail",
+    help=t("activations.detail_pick_help"),
+)
+profile = profiles[names.index(chosen)]
+formula_col, slope_col = st.columns(2)
+with formula_col:
+    st.caption(t("activations.formula_label"))
+    st.latex(profile.formula)
+with slope_col:
+    st.caption(t("activations.derivative_label"))
+    st.latex(t(f"activations.derivatives.{chosen}"))
+st.write(t(f"activations.notes.{chosen}"))
+
+st.header(t("activations.output_header"))
+st.write(t("activations.output_intro"))
+# The "auto" choice of core.config for one dataset of each task, so this table and training never disagree.
+natural_outputs = {
+    task: ExperimentConfig(DataConfig(dataset)).resolved_output()
+    for task, dataset in (("binary", "moons"), ("multiclass", "multiclass"), ("regression", "sine"))
+}
+st.table(
+    [
+        {
+            t("activations.output_col_task"): t(f"activations.output_{task}"),
+            t("activations.output_col_activation"): activation,
+            t("activations.output_col_loss"): loss,
+            t("activations.output_col_why"): t(f"activations.output_{task}_why"),
+        }
+        for task, (activation, loss) in natural_outputs.items()
+    ]
+)

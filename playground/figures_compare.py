@@ -1,0 +1,400 @@
+"""Figures and tables for comparing runs and activations: pure builders, plain data in, ``go.Figure`` out.
+
+Colours, heatmaps and data points come from :mod:`playground.figures`, so a run's colour and a class's colour mean
+the same here as on the Playground. The replay figure carries Plotly animation frames and a slider, and
+:func:`replay_html` turns it into one HTML file (plotly.js embedded) that plays without a network connection.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.compare import ActivationProfile, Replay, SummaryRow
+from core.datasets import DOMAIN
+from playground.figures import (
+    NEGATIVE,
+    POSITIVE,
+    RUN_COLOURS,
+    base_layout,
+    boundary_heatmap,
+    points_traces,
+)
+from playground.i18n import t
+
+REPLAY_FRAME_MS = 120  # about eight snapshots a second: smooth enough for a talk, slow enough to follow
+GALLERY_COLUMNS = 5
+GALLERY_ROW_HEIGHT = 230
+GALLERY_Y_LIMIT = 1.6  # panels show f and f′ within ±this: sigmoid's 0.25 and the ~1.1 peaks of GELU/swish fit
+
+
+# ---- activation gallery -----------------------------------------------------------------------------------
+def activation_gallery_figure(
+    z: np.ndarray,
+    curves: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    max_derivatives: Mapping[str, float] | None = None,
+    dead_zones: Sequence[str] = (),
+    columns: int = GALLERY_COLUMNS,
+    title: str | None = None,
+) -> go.Figure:
+    """Small multiples: one panel per activation with f(z) (solid) and f′(z) (dashed) over ``z``.
+
+    z : (n,) inputs; curves : name -> (f(z) (n,), f′(z) (n,)). ``max_derivatives`` draws a dotted line at the
+    steepest slope with its value (sigmoid's 0.25); names in ``dead_zones`` get z < 0 shaded, where the slope is 0.
+    """
+    names = list(curves)
+    columns = max(1, min(columns, len(names)))
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=names,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
+    )
+    for index, name in enumerate(names):
+        row, col = index // columns + 1, index % columns + 1
+        a, da = curves[name]
+        first = index == 0
+        fig.add_trace(
+            go.Scatter(
+                x=z,
+                y=a,
+                mode="lines",
+                name=t("activations.value"),
+                legendgroup="value",
+                showlegend=first,
+                line=dict(color=POSITIVE, width=2.5),
+            ),
+            row=row,
+            col=col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=z,
+                y=da,
+                mode="lines",
+                name=t("activations.derivative"),
+                legendgroup="derivative",
+                showlegend=first,
+                line=dict(color=NEGATIVE, width=2, dash="dash"),
+            ),
+            row=row,
+            col=col,
+        )
+        if name in dead_zones:
+            fig.add_vrect(
+                x0=float(np.min(z)),
+                x1=0,
+                fillcolor="#d62728",
+                opacity=0.08,
+                line_width=0,
+                row=row,
+                col=col,
+                annotation_text=t("activations.dead_zone_label"),
+                annotation_position="top left",
+                annotation_font=dict(size=10, color="#d62728"),
+            )
+        peak = (max_derivatives or {}).get(name)
+        if peak is not None and abs(peak - 1.0) > 0.01:  # a slope of exactly 1 is the unremarkable case
+            fig.add_hline(y=peak, line=dict(color=NEGATIVE, width=1, dash="dot"), row=row, col=col)
+            fig.add_annotation(
+                x=float(np.min(z)),
+                y=peak,
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                text=t("activations.max_slope_label", value=f"{peak:.2f}"),
+                font=dict(size=11, color=NEGATIVE),
+                row=row,
+                col=col,
+            )
+    fig.update_xaxes(zeroline=True, zerolinecolor="#bbb", showgrid=False, range=[float(np.min(z)), float(np.max(z))])
+    fig.update_yaxes(zeroline=True, zerolinecolor="#bbb", gridcolor="#eee", range=_gallery_y_range(curves))
+    fig.update_layout(
+        **base_layout(
+            title,
+            GALLERY_ROW_HEIGHT * rows + 60,
+            showlegend=True,
+            # Below the panels: above them it would cover the first subplot title.
+            legend=dict(orientation="h", y=-40 / (GALLERY_ROW_HEIGHT * rows), yanchor="top", x=0, font=dict(size=13)),
+            margin=dict(l=36, r=12, t=40, b=70),
+        )
+    )
+    return fig
+
+
+def _gallery_y_range(curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> list[float]:
+    """One y range for every panel so heights compare, tall enough for sigmoid, tanh and every slope.
+
+    Unbounded curves (ReLU, ELU, ...) leave the panel at the top: fitting them would squash sigmoid's 0.25 flat.
+    """
+    values = np.concatenate([np.concatenate([a, da]) for a, da in curves.values()])
+    finite = values[np.isfinite(values)]
+    low = max(float(finite.min()), -GALLERY_Y_LIMIT) if finite.size else -1.0
+    high = min(float(finite.max()), GALLERY_Y_LIMIT) if finite.size else 1.0
+    pad = 0.08 * (high - low or 1.0)
+    return [low - pad, high + pad]
+
+
+def activation_overlay_figure(
+    z: np.ndarray,
+    curves: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    derivative: bool = False,
+    title: str | None = None,
+    height: int = 360,
+) -> go.Figure:
+    """Every activation on one chart (f(z), or f′(z) when ``derivative``), one colour each, for direct comparison."""
+    palette = (*RUN_COLOURS, "#17becf", "#bcbd22", "#7f7f7f", "#e377c2")
+    fig = go.Figure()
+    for index, (name, (a, da)) in enumerate(curves.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=z,
+                y=da if derivative else a,
+                mode="lines",
+                name=name,
+                line=dict(color=palette[index % len(palette)], width=2.5),
+            )
+        )
+    fig.update_layout(
+        **base_layout(
+            title,
+            height,
+            showlegend=True,
+            legend=dict(orientation="v", x=1.01, y=1),
+            xaxis=dict(title="z", zeroline=True, zerolinecolor="#bbb"),
+            yaxis=dict(
+                title=t("activations.derivative") if derivative else t("activations.value"),
+                zeroline=True,
+                zerolinecolor="#bbb",
+            ),
+        )
+    )
+    return fig
+
+
+def _bound(value: float) -> str:
+    return f"{value:g}" if math.isfinite(value) else ("−" if value < 0 else "") + t("activations.infinity")
+
+
+def activation_table(profiles: Sequence[ActivationProfile]) -> list[dict[str, str]]:
+    """One row of display strings per activation, columns named in the reader's language."""
+    rows = []
+    for p in profiles:
+        low, high = p.value_range
+        saturates = {
+            (True, True): "saturates_both",
+            (True, False): "saturates_left",
+            (False, True): "saturates_right",
+            (False, False): "saturates_none",
+        }[(p.saturates_left, p.saturates_right)]
+        rows.append(
+            {
+                t("activations.col_name"): p.name,
+                t("activations.col_range"): f"({_bound(low)}, {_bound(high)})",
+                t("activations.col_zero_centred"): t(f"activations.zero_centred_{p.zero_centred}"),
+                t("activations.col_saturates"): t(f"activations.{saturates}"),
+                t("activations.col_dead_zone"): t("activations.yes" if p.dead_zone else "activations.no"),
+                t("activations.col_max_slope"): f"{p.max_derivative:.2f}",
+                t("activations.col_learned"): t("activations.yes" if p.learned_slope else "activations.no"),
+            }
+        )
+    return rows
+
+
+def summary_table(rows: Sequence[SummaryRow], target_loss: float | None) -> list[dict[str, object]]:
+    """The comparison's summary as display rows: numbers stay numbers so the table sorts them."""
+    out = []
+    for row in rows:
+        metric = t(f"compare.col_{row.metric_name}")
+        if row.diverged:
+            status = t("compare.status_diverged")
+        elif row.stopped_early:
+            status = t("compare.status_stopped_early")
+        else:
+            status = ""
+        reached = t("compare.not_reached") if row.epochs_to_target is None else str(row.epochs_to_target)
+        out.append(
+            {
+                t("compare.col_run"): row.label,
+                t("compare.col_epochs"): row.epochs,
+                t("compare.col_train_loss"): _rounded(row.final_train_loss),
+                t("compare.col_test_loss"): _rounded(row.final_test_loss),
+                t("compare.col_train_metric", metric=metric): _rounded(row.train_metric),
+                t("compare.col_test_metric", metric=metric): _rounded(row.test_metric),
+                t("compare.col_to_target", target=f"{target_loss:g}" if target_loss else "–"): reached,
+                t("compare.col_ms_per_epoch"): _rounded(row.seconds_per_epoch * 1000, 2),
+                t("compare.col_status"): status,
+            }
+        )
+    return out
+
+
+def _rounded(value: float, digits: int = 4) -> float | None:
+    return round(value, digits) if math.isfinite(value) else None
+
+
+# ---- replay of a comparison -------------------------------------------------------------------------------
+def _finite_or_none(values: Sequence[float]) -> list[float | None]:
+    return [float(v) if math.isfinite(v) else None for v in values]
+
+
+def _loss_range(replay: Replay) -> list[float]:
+    losses = [v for h in replay.histories for v in (*h.train_loss, *h.val_loss) if math.isfinite(v)]
+    high = max(losses) if losses else 1.0
+    return [0.0, high * 1.05 or 1.0]
+
+
+def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
+    """Train (solid) and test (dashed) loss of every run up to epoch ``upto``: two traces per run."""
+    traces = []
+    for i, (label, history) in enumerate(zip(replay.labels, replay.histories, strict=True)):
+        n = int(np.searchsorted(np.asarray(history.epoch), upto, side="right"))
+        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        x = list(history.epoch[:n])
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=_finite_or_none(history.train_loss[:n]),
+                mode="lines",
+                legendgroup=label,
+                name=f"{label} · {t('figures.train')}",
+                line=dict(color=colour, width=2.5),
+            )
+        )
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=_finite_or_none(history.val_loss[:n]),
+                mode="lines",
+                legendgroup=label,
+                name=f"{label} · {t('figures.test')}",
+                line=dict(color=colour, width=2, dash="dash"),
+            )
+        )
+    return traces
+
+
+def replay_figure(
+    replay: Replay,
+    task: str,
+    *,
+    n_classes: int = 2,
+    train_points: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+    test_points: tuple[np.ndarray, np.ndarray] | None = None,
+    title: str | None = None,
+    height: int = 640,
+    frame_ms: int = REPLAY_FRAME_MS,
+    domain: tuple[float, float] = DOMAIN,
+) -> go.Figure:
+    """Boundary heatmaps of every run side by side over shared loss curves, animated through the snapshots.
+
+    replay : from ``Comparison.replay()``; one frame per entry of ``replay.epochs``, every run in step.
+    train_points : per run (X (n, 2), y (n,)) raw training inputs (runs may differ by their sampler);
+    test_points : the shared test split. Without grids (data that is not 2-D) only the loss curves animate.
+    The figure opens on the first snapshot; the Play button plays from the slider's position, Pause stops.
+    """
+    n_runs = len(replay.labels)
+    has_grids = all(grid is not None for row in replay.grids for grid in row)
+    loss_title = t("figures.loss_title")
+    if has_grids:
+        fig = make_subplots(
+            rows=2,
+            cols=n_runs,
+            specs=[[{}] * n_runs, [{"colspan": n_runs}] + [None] * (n_runs - 1)],
+            row_heights=[0.58, 0.42],
+            subplot_titles=[*replay.labels, loss_title],
+            horizontal_spacing=0.03,
+            vertical_spacing=0.1,
+        )
+    else:
+        fig = make_subplots(rows=1, cols=1, subplot_titles=[loss_title])
+    heatmap_indices: list[int] = []
+    if has_grids:
+        for i in range(n_runs):
+            heatmap_indices.append(len(fig.data))
+            fig.add_trace(boundary_heatmap(replay.grids[i][0], task, n_classes), row=1, col=i + 1)
+            if train_points is not None:
+                for trace in points_traces(*train_points[i], task, name=t("figures.train")):
+                    fig.add_trace(trace, row=1, col=i + 1)
+            if test_points is not None:
+                for trace in points_traces(*test_points, task, test=True, name=t("figures.test")):
+                    fig.add_trace(trace, row=1, col=i + 1)
+            axis = dict(range=list(domain), showgrid=False, zeroline=False, showticklabels=False, ticks="")
+            fig.update_xaxes(axis, row=1, col=i + 1)
+            fig.update_yaxes(axis, scaleanchor=f"x{i + 1 if i else ''}", scaleratio=1, row=1, col=i + 1)
+    loss_row = 2 if has_grids else 1
+    loss_indices = list(range(len(fig.data), len(fig.data) + 2 * n_runs))
+    for trace in _loss_traces(replay, replay.epochs[0]):
+        trace.showlegend = True
+        fig.add_trace(trace, row=loss_row, col=1)
+    last_epoch = max(replay.epochs[-1], 1)
+    fig.update_xaxes(range=[0, last_epoch], title=t("figures.epoch"), row=loss_row, col=1)
+    fig.update_yaxes(range=_loss_range(replay), title=t("figures.loss"), row=loss_row, col=1)
+
+    frames = []
+    for f, epoch in enumerate(replay.epochs):
+        data: list = [boundary_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
+        data += _loss_traces(replay, epoch)
+        frames.append(go.Frame(data=data, traces=heatmap_indices + loss_indices, name=str(epoch)))
+    fig.frames = frames
+    fig.update_layout(
+        **base_layout(
+            title,
+            height,
+            showlegend=True,
+            legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
+            updatemenus=[_play_pause(frame_ms)],
+            sliders=[_slider(replay.epochs)],
+            margin=dict(l=48, r=16, t=56, b=150),
+        )
+    )
+    return fig
+
+
+def _play_pause(frame_ms: int) -> dict:
+    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=True, transition=dict(duration=0))
+    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
+    return dict(
+        type="buttons",
+        direction="left",
+        showactive=False,
+        x=0,
+        y=-0.2,
+        xanchor="left",
+        yanchor="top",
+        pad=dict(t=0, r=10),
+        buttons=[
+            dict(label=t("compare.replay_play"), method="animate", args=[None, play]),
+            dict(label=t("compare.replay_pause"), method="animate", args=[[None], pause]),
+        ],
+    )
+
+
+def _slider(epochs: Sequence[int]) -> dict:
+    jump = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
+    return dict(
+        active=0,
+        x=0.16,
+        y=-0.2,
+        len=0.84,
+        xanchor="left",
+        yanchor="top",
+        pad=dict(t=0, b=0),
+        currentvalue=dict(prefix=t("compare.replay_epoch") + " ", font=dict(size=13)),
+        steps=[dict(label=str(epoch), method="animate", args=[[str(epoch)], jump]) for epoch in epochs],
+    )
+
+
+def replay_html(fig: go.Figure, title: str) -> str:
+    """A standalone page holding ``fig`` with plotly.js embedded: opens from a file and plays offline."""
+    page = fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False, config={"displaylogo": False})
+    return page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
