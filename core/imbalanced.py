@@ -62,6 +62,7 @@ def strategy_config(cfg: ExperimentConfig, strategy: str) -> ExperimentConfig:
 class StrategyRun:
     """One network trained with one strategy, scored on the untouched test split.
 
+    counts_before : (2,) class counts of the training split before resampling
     X_train : (n_train, 2) raw training points after resampling;  y_train : (n_train,)
     synthetic : (n_train,) bool, True for points the sampler added
     X_test : (n_test, 2) raw test points;  y_test : (n_test,)
@@ -74,6 +75,7 @@ class StrategyRun:
 
     strategy: str
     config: ExperimentConfig
+    counts_before: np.ndarray
     X_train: np.ndarray
     y_train: np.ndarray
     synthetic: np.ndarray
@@ -90,6 +92,21 @@ class StrategyRun:
     def n_synthetic(self) -> int:
         return int(self.synthetic.sum())
 
+    @property
+    def counts_after(self) -> np.ndarray:
+        """(2,) class counts of the training points the network saw."""
+        return np.bincount(self.y_train, minlength=2)
+
+    @property
+    def counts_test(self) -> np.ndarray:
+        """(2,) class counts of the test split."""
+        return np.bincount(self.y_test, minlength=2)
+
+    @property
+    def prevalence(self) -> float:
+        """Share of the minority in the test split: the precision of a random guess."""
+        return float(np.mean(self.y_test == 1))
+
 
 def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = 60) -> StrategyRun:
     """Train the network of ``cfg`` on its binary data with ``strategy``; score it on the test split."""
@@ -101,9 +118,12 @@ def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = 
     if len(data.split.y_test) == 0:
         raise ValueError("data.test_fraction=0 leaves no test split to score the strategies on")
     scores = result.network.predict(data.split.X_test)[:, 0]
+    # Under-sampling drops rows, so the counts before resampling come from the split without a sampler.
+    original = prepare_data(strategy_config(cfg, "none")).raw.y_train
     return StrategyRun(
         strategy=strategy,
         config=strategy_cfg,
+        counts_before=np.bincount(original, minlength=2),
         X_train=data.raw.X_train,
         y_train=data.raw.y_train,
         synthetic=data.synthetic,
@@ -235,9 +255,7 @@ def _check_binary(y_true: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, n
     y_true = np.asarray(y_true)
     scores = np.asarray(scores, dtype=np.float64)
     if y_true.ndim != 1 or scores.shape != y_true.shape:
-        raise ValueError(
-            f"y_true and scores must both have shape (n_samples,); got {y_true.shape} and {scores.shape}"
-        )
+        raise ValueError(f"y_true and scores must both have shape (n_samples,); got {y_true.shape} and {scores.shape}")
     if y_true.size == 0:
         raise ValueError("y_true is empty; an operating point needs at least one sample")
     if not np.isin(y_true, (0, 1)).all():

@@ -93,6 +93,15 @@ def test_samplers_are_handed_the_training_split_and_never_a_test_point(monkeypat
     assert not rows(run.X_train[run.synthetic]) & rows(run.X_test)
 
 
+def test_class_counts_before_resampling_are_shared_and_after_follow_the_sampler(every_strategy):
+    before = np.bincount(prepare_data(lab_config(ratio=0.1)).raw.y_train)
+    for run in every_strategy.values():
+        np.testing.assert_array_equal(run.counts_before, before)
+    assert every_strategy["random_over"].counts_after.tolist() == [before[0], before[0]]
+    assert every_strategy["random_under"].counts_after.tolist() == [before[1], before[1]]
+    np.testing.assert_array_equal(every_strategy["class_weight"].counts_after, before)
+
+
 @pytest.mark.parametrize("strategy", ["none", "class_weight", "random_under"])
 def test_strategies_that_add_nothing_mark_nothing_synthetic(every_strategy, strategy):
     assert every_strategy[strategy].n_synthetic == 0

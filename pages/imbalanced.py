@@ -1,0 +1,264 @@
+"""Imbalanced data lab: samplers and class weights, judged on an untouched test split by honest scores."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.imbalanced import (
+    CLASS_WEIGHT,
+    MAX_FOLDS,
+    MIN_FOLDS,
+    STRATEGIES,
+    CVComparison,
+    StrategyRun,
+    cross_validate_strategy,
+    operating_point,
+    threshold_sweep,
+    train_strategy,
+)
+from core.metrics import classification_metrics, majority_baseline_accuracy
+from playground import figures, widgets
+from playground import figures_imbalanced as fig
+from playground.i18n import t
+
+KEY = "imb"
+# Opens on 1:20 moons, where "none" visibly misses minority points and the remedies find them.
+DEFAULT = ExperimentConfig(
+    data=DataConfig(name="imbalanced", n_samples=500, noise=0.3, test_fraction=0.4, minority_ratio=0.05, shape="moons"),
+    model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
+    train=TrainConfig(epochs=60, batch_size=32, learning_rate=0.03),
+)
+SCORE_TILES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
+CV_SAMPLERS = tuple(s for s in STRATEGIES if s not in ("none", CLASS_WEIGHT))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def trained(config: ExperimentConfig, strategy: str) -> StrategyRun:
+    """One strategy's run, cached by the whole configuration and the strategy."""
+    return train_strategy(config, strategy)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cross_validated(config: ExperimentConfig, strategy: str, n_splits: int) -> CVComparison:
+    return cross_validate_strategy(config, strategy, n_splits)
+
+
+def run_or_explain(config: ExperimentConfig, strategy: str) -> StrategyRun | None:
+    try:
+        return trained(config, strategy)
+    except ValueError as error:
+        st.warning(t("imbalanced.failed", error=error))
+        return None
+
+
+def strategy_name(strategy: str) -> str:
+    return t(f"imbalanced.strategies.{strategy}")
+
+
+def score_tiles(metrics: dict, columns) -> None:
+    for column, name in zip(columns, SCORE_TILES, strict=False):
+        column.metric(t(f"imbalanced.scores.{name}"), f"{metrics[name]:.2f}", help=t(f"imbalanced.scores_help.{name}"))
+
+
+st.title(t("imbalanced.title"))
+st.caption(t("imbalanced.intro"))
+
+with st.sidebar:
+    st.header(t("imbalanced.sidebar.data"))
+    data, seed = widgets.dataset_controls(DEFAULT.data, KEY, names=("imbalanced",), seed=DEFAULT.seed)
+    with st.expander(t("imbalanced.sidebar.network")):
+        model = widgets.network_controls(DEFAULT.model, KEY, "binary")
+        epochs = st.slider(
+            t("imbalanced.sidebar.epochs"),
+            10,
+            500,
+            DEFAULT.train.epochs,
+            step=10,
+            key=f"{KEY}.epochs",
+            help=t("imbalanced.sidebar.epochs_help"),
+        )
+        learning_rate = st.select_slider(
+            t("imbalanced.sidebar.learning_rate"),
+            widgets.LEARNING_RATES,
+            DEFAULT.train.learning_rate,
+            key=f"{KEY}.learning_rate",
+            help=t("imbalanced.sidebar.learning_rate_help"),
+        )
+config = replace(
+    DEFAULT,
+    data=data,
+    model=model,
+    seed=seed,
+    train=replace(DEFAULT.train, epochs=int(epochs), learning_rate=float(learning_rate)),
+)
+try:
+    config.validate()
+except ValueError as error:
+    st.error(t("imbalanced.invalid_config", error=error))
+    st.stop()
+
+# ---- 1 · the sampler ---------------------------------------------------------------------------------------
+st.header(t("imbalanced.sampler.header"))
+left, right = st.columns([2, 3])
+with left:
+    strategy = st.selectbox(
+        t("imbalanced.sampler.label"),
+        STRATEGIES,
+        index=STRATEGIES.index("smote"),
+        key=f"{KEY}.strategy",
+        format_func=strategy_name,
+        help=t("imbalanced.sampler.help"),
+    )
+    st.markdown(t(f"imbalanced.notes.{strategy}"))
+    run = run_or_explain(config, strategy)
+    if run is None:
+        st.stop()
+    (before_major, before_minor), (after_major, after_minor) = run.counts_before, run.counts_after
+    st.markdown(
+        t(
+            "imbalanced.sampler.counts",
+            before_major=before_major,
+            before_minor=before_minor,
+            after_major=after_major,
+            after_minor=after_minor,
+        )
+    )
+    st.markdown(
+        t("imbalanced.sampler.synthetic", n=run.n_synthetic)
+        if run.n_synthetic
+        else t("imbalanced.sampler.no_synthetic")
+    )
+right.plotly_chart(
+    fig.resampled_points_figure(run.X_train, run.y_train, run.synthetic, title=t("imbalanced.sampler.points_title")),
+    key=f"{KEY}.points",
+)
+
+# ---- 2 · honest scores at a threshold ----------------------------------------------------------------------
+st.header(t("imbalanced.test.header"))
+st.markdown(t("imbalanced.test.explain", major=run.counts_test[0], minor=run.counts_test[1]))
+threshold = st.slider(
+    t("imbalanced.test.threshold"),
+    0.0,
+    1.0,
+    0.5,
+    step=0.01,
+    key=f"{KEY}.threshold",
+    help=t("imbalanced.test.threshold_help"),
+)
+metrics = classification_metrics(run.y_test, run.test_scores, threshold)
+baseline = majority_baseline_accuracy(run.y_test)
+accuracy_tile, baseline_tile, *tiles = st.columns(2 + len(SCORE_TILES))
+accuracy_tile.metric(
+    t("imbalanced.test.accuracy"),
+    f"{metrics['accuracy']:.1%}",
+    help=t("imbalanced.test.accuracy_help"),
+    delta=t("imbalanced.test.baseline_delta", delta=metrics["accuracy"] - baseline),
+)
+baseline_tile.metric(t("imbalanced.test.baseline"), f"{baseline:.1%}", help=t("imbalanced.test.baseline_help"))
+score_tiles(metrics, tiles)
+st.info(t("imbalanced.test.accuracy_note", baseline=baseline))
+
+point = operating_point(run.y_test, run.test_scores, threshold)
+boundary_column, confusion_column = st.columns(2)
+boundary_column.plotly_chart(
+    figures.decision_boundary_figure(
+        run.grid,
+        "binary",
+        train=(run.X_train, run.y_train),
+        test=(run.X_test, run.y_test),
+        synthetic=run.synthetic,
+        title=t("imbalanced.test.boundary_title", strategy=strategy_name(strategy)),
+    ),
+    key=f"{KEY}.boundary",
+)
+confusion_column.plotly_chart(
+    fig.confusion_matrix_figure(point.confusion, title=t("imbalanced.test.confusion_title", threshold=threshold)),
+    key=f"{KEY}.confusion",
+)
+label = t(f"imbalanced.short.{strategy}")
+roc_column, pr_column, sweep_column = st.columns(3)
+roc_column.plotly_chart(fig.roc_figure({label: run.curves}, {label: point}), key=f"{KEY}.roc")
+pr_column.plotly_chart(fig.pr_figure({label: run.curves}, {label: point}, prevalence=run.prevalence), key=f"{KEY}.pr")
+sweep_column.plotly_chart(
+    fig.threshold_sweep_figure(threshold_sweep(run.y_test, run.test_scores), threshold), key=f"{KEY}.sweep"
+)
+
+# ---- 3 · side by side --------------------------------------------------------------------------------------
+st.header(t("imbalanced.compare.header"))
+st.caption(t("imbalanced.compare.explain"))
+chosen = st.multiselect(
+    t("imbalanced.compare.label"),
+    STRATEGIES,
+    default=["none", "smote", CLASS_WEIGHT],
+    max_selections=4,
+    key=f"{KEY}.compare",
+    format_func=strategy_name,
+    help=t("imbalanced.compare.help"),
+)
+if len(chosen) < 2:
+    st.info(t("imbalanced.compare.too_few"))
+else:
+    with st.spinner(t("imbalanced.compare.training")):
+        runs = {name: run_or_explain(config, name) for name in chosen}
+    runs = {name: result for name, result in runs.items() if result is not None}
+    for column, (name, result) in zip(st.columns(len(runs)), runs.items(), strict=True):
+        at_threshold = classification_metrics(result.y_test, result.test_scores, threshold)
+        column.plotly_chart(
+            figures.decision_boundary_figure(
+                result.grid,
+                "binary",
+                train=(result.X_train, result.y_train),
+                synthetic=result.synthetic,
+                test=(result.X_test, result.y_test),
+                title=strategy_name(name),
+                height=320,
+            ),
+            key=f"{KEY}.side.{name}",
+        )
+        score_tiles(at_threshold, column.columns(3))
+    labels = {name: t(f"imbalanced.short.{name}") for name in runs}
+    curves = {labels[name]: result.curves for name, result in runs.items()}
+    points = {labels[name]: operating_point(r.y_test, r.test_scores, threshold) for name, r in runs.items()}
+    roc_column, pr_column = st.columns(2)
+    roc_column.plotly_chart(fig.roc_figure(curves, points), key=f"{KEY}.side.roc")
+    pr_column.plotly_chart(fig.pr_figure(curves, points, prevalence=run.prevalence), key=f"{KEY}.side.pr")
+    st.plotly_chart(
+        fig.strategy_scores_figure(
+            {labels[name]: classification_metrics(r.y_test, r.test_scores, threshold) for name, r in runs.items()},
+            title=t("imbalanced.compare.scores_title", threshold=threshold),
+        ),
+        key=f"{KEY}.side.scores",
+    )
+
+# ---- 4 · cross-validation done right -----------------------------------------------------------------------
+st.header(t("imbalanced.cv.header"))
+st.markdown(t("imbalanced.cv.explain"))
+sampler_column, folds_column = st.columns(2)
+cv_strategy = sampler_column.selectbox(
+    t("imbalanced.cv.label"),
+    CV_SAMPLERS,
+    index=CV_SAMPLERS.index("random_over"),
+    key=f"{KEY}.cv_strategy",
+    format_func=strategy_name,
+    help=t("imbalanced.cv.help"),
+)
+n_splits = folds_column.slider(
+    t("imbalanced.cv.folds"), MIN_FOLDS, MAX_FOLDS, 3, key=f"{KEY}.cv_folds", help=t("imbalanced.cv.folds_help")
+)
+if st.toggle(t("imbalanced.cv.run"), key=f"{KEY}.cv_on", help=t("imbalanced.cv.run_help")):
+    try:
+        with st.spinner(t("imbalanced.cv.running")):
+            comparison = cross_validated(config, cv_strategy, n_splits)
+    except ValueError as error:
+        st.warning(t("imbalanced.failed", error=error))
+    else:
+        st.markdown(
+            t(
+                "imbalanced.cv.result",
+                leaky=comparison.mean("leaky")["f1"],
+                right=comparison.mean("right")["f1"],
+                truth=comparison.holdout["f1"],
+            )
+        )
+        st.plotly_chart(fig.cv_comparison_figure(comparison, title=t("imbalanced.cv.chart_title")), key=f"{KEY}.cv")

@@ -1,0 +1,240 @@
+"""The Imbalanced data page and its figure builders."""
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+
+from core.imbalanced import STRATEGIES, CVComparison, operating_point, threshold_sweep
+from core.metrics import roc_pr_curves
+from playground import figures_imbalanced as fig
+from playground.i18n import t
+from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+
+PAGE = "pages/imbalanced.py"
+ADDS_POINTS = ("random_over", "attribute_wise", "smote", "adasyn", "smote_tomek")
+ADDS_NOTHING = ("none", "random_under", "class_weight")
+MY_CONTROLS = {
+    "selectbox": ("imb.strategy", "imb.cv_strategy"),
+    "slider": ("imb.threshold", "imb.epochs", "imb.cv_folds"),
+    "select_slider": ("imb.learning_rate",),
+    "multiselect": ("imb.compare",),
+    "toggle": ("imb.cv_on",),
+}
+
+Y = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 0])
+SCORES = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.6, 0.4, 0.7, 0.9, 0.8])
+
+
+# ---- figure builders ---------------------------------------------------------------------------------------
+def test_points_figure_draws_synthetic_points_as_hollow_diamonds_only_when_there_are_some():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [1.1, 0.9]])
+    y = np.array([0, 1, 1])
+    with_added = fig.resampled_points_figure(X, y, np.array([False, False, True]))
+    synthetic = [trace for trace in with_added.data if trace.name == t("figures.synthetic")]
+    assert len(synthetic) == 1
+    assert synthetic[0].marker.symbol == "diamond-open"
+    assert list(synthetic[0].x) == [1.1]
+    without = fig.resampled_points_figure(X, y, np.zeros(3, dtype=bool))
+    assert [trace.name for trace in without.data] == [t("imbalanced.fig.original")]
+
+
+def test_confusion_figure_shows_counts_and_shades_by_share_of_the_true_class():
+    figure = fig.confusion_matrix_figure(np.array([[90, 5], [3, 2]]))
+    heatmap = figure.data[0]
+    np.testing.assert_allclose(heatmap.z, [[90 / 95, 5 / 95], [3 / 5, 2 / 5]])
+    counts = [[int(re.search(r"<b>(\d+)</b>", cell).group(1)) for cell in row] for row in heatmap.text]
+    assert counts == [[90, 5], [3, 2]]
+    with pytest.raises(ValueError, match="shape"):
+        fig.confusion_matrix_figure(np.zeros((3, 3)))
+
+
+def test_roc_figure_marks_the_operating_point_on_the_curve_and_names_the_auc():
+    curves = roc_pr_curves(Y, SCORES)
+    point = operating_point(Y, SCORES, 0.5)
+    figure = fig.roc_figure({"smote": curves}, {"smote": point})
+    names = [trace.name for trace in figure.data]
+    assert t("imbalanced.fig.auc_label", label="smote", auc=curves["roc_auc"]) in names
+    marker = figure.data[-1]
+    assert (marker.x[0], marker.y[0]) == pytest.approx((point.fpr, point.tpr))
+    assert any(
+        np.isclose(x, point.fpr) and np.isclose(y, point.tpr) for x, y in zip(curves["fpr"], curves["tpr"], strict=True)
+    )
+
+
+def test_pr_figure_skips_the_marker_where_nothing_is_predicted_minority():
+    curves = roc_pr_curves(Y, SCORES)
+    marked = fig.pr_figure({"a": curves}, {"a": operating_point(Y, SCORES, 0.5)}, prevalence=0.3)
+    unmarked = fig.pr_figure({"a": curves}, {"a": operating_point(Y, SCORES, 0.99)}, prevalence=0.3)
+    assert len(marked.data) == len(unmarked.data) + 1
+    no_skill = marked.data[0]
+    assert list(no_skill.y) == [0.3, 0.3]
+
+
+def test_curves_of_a_test_split_with_one_class_are_left_out_without_error():
+    undefined = roc_pr_curves(np.zeros(4, dtype=int), np.array([0.1, 0.2, 0.3, 0.4]))
+    assert len(fig.roc_figure({"none": undefined}).data) == 1  # only the chance line
+    assert len(fig.pr_figure({"none": undefined}).data) == 0
+
+
+def test_threshold_sweep_figure_draws_recall_precision_f1_and_the_threshold_line():
+    figure = fig.threshold_sweep_figure(threshold_sweep(Y, SCORES), 0.3)
+    assert [trace.name for trace in figure.data] == [
+        t("imbalanced.scores.recall"),
+        t("imbalanced.scores.precision"),
+        t("imbalanced.scores.f1"),
+    ]
+    assert figure.layout.shapes[0].x0 == 0.3
+
+
+def test_strategy_scores_figure_has_one_bar_series_per_strategy():
+    scores = dict.fromkeys(fig.SCORE_NAMES, 0.5)
+    figure = fig.strategy_scores_figure({"none": scores, "SMOTE": scores | {"recall": 0.9}})
+    assert [trace.name for trace in figure.data] == ["none", "SMOTE"]
+    assert figure.data[1].y[0] == 0.9
+
+
+def test_cv_figure_shows_right_leaky_and_the_test_split():
+    folds = {name: np.array([0.4, 0.6]) for name in fig.SCORE_NAMES}
+    comparison = CVComparison(
+        "smote", 2, right=folds, leaky={k: v + 0.3 for k, v in folds.items()}, holdout=dict.fromkeys(folds, 0.5)
+    )
+    figure = fig.cv_comparison_figure(comparison)
+    assert [trace.name for trace in figure.data] == [
+        t("imbalanced.fig.cv_right", k=2),
+        t("imbalanced.fig.cv_leaky", k=2),
+        t("imbalanced.fig.cv_holdout"),
+    ]
+    assert figure.data[0].y[0] == pytest.approx(0.5)
+    assert figure.data[1].y[0] == pytest.approx(0.8)
+    assert list(figure.data[0].error_y.array) == pytest.approx([0.1] * len(fig.SCORE_NAMES))
+
+
+# ---- the page ----------------------------------------------------------------------------------------------
+def chart(at, key: str) -> dict:
+    """The Plotly JSON of the chart with widget key ``key``."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def values(data) -> np.ndarray:
+    """A Plotly JSON array: a plain list, or a typed array ({"dtype": "f8", "bdata": base64})."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+    return np.asarray(data)
+
+
+def trace_names(spec: dict) -> list:
+    return [trace.get("name") for trace in spec["data"]]
+
+
+def markdown_texts(at) -> list[str]:
+    return [element.value for element in at.markdown]
+
+
+@pytest.fixture(scope="module")
+def app():
+    at = render_page(PAGE, timeout=300)
+    assert_no_exception(at)
+    return at
+
+
+def test_page_opens_with_every_string_found_and_synthetic_points_shown(app):
+    assert app.title[0].value == t("imbalanced.title")
+    assert missing_keys(app) == []
+    assert app.selectbox(key="imb.strategy").value == "smote"
+    assert t("figures.synthetic") in trace_names(chart(app, "imb.points"))
+
+
+def test_accuracy_is_shown_beside_the_always_majority_baseline_with_a_warning(app):
+    tiles = {metric.label: metric.value for metric in app.metric}
+    accuracy = float(tiles[t("imbalanced.test.accuracy")].rstrip("%")) / 100
+    baseline = float(tiles[t("imbalanced.test.baseline")].rstrip("%")) / 100
+    assert baseline > 0.9  # 1 : 20 data
+    assert 0 <= accuracy <= 1
+    notes = [info.value for info in app.info]
+    assert any(f"{baseline:.1%}" in note and "misleads" in note for note in notes)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_every_strategy_renders_and_draws_exactly_its_synthetic_points(app, strategy):
+    app.selectbox(key="imb.strategy").set_value(strategy).run()
+    assert_no_exception(app)
+    assert missing_keys(app) == []
+    synthetic = [tr for tr in chart(app, "imb.points")["data"] if tr.get("name") == t("figures.synthetic")]
+    added = [text for text in markdown_texts(app) if "synthetic points" in text and "added" in text]
+    if strategy in ADDS_POINTS:
+        assert synthetic and added
+    if strategy in ADDS_NOTHING:
+        assert not synthetic and t("imbalanced.sampler.no_synthetic") in markdown_texts(app)
+    if synthetic:  # the count in the sentence is the count on the chart
+        assert added == [t("imbalanced.sampler.synthetic", n=len(values(synthetic[0]["x"])))]
+    assert t(f"imbalanced.notes.{strategy}") in markdown_texts(app)
+
+
+def test_the_threshold_moves_the_operating_point_and_the_confusion_matrix(app):
+    app.selectbox(key="imb.strategy").set_value("none").run()
+
+    def state_at(threshold):
+        app.slider(key="imb.threshold").set_value(threshold).run()
+        assert_no_exception(app)
+        marker = chart(app, "imb.roc")["data"][-1]
+        confusion = chart(app, "imb.confusion")["data"][0]["text"]
+        predicted_minority = sum(int(re.search(r"<b>(\d+)</b>", row[1]).group(1)) for row in confusion)
+        return (values(marker["x"])[0], values(marker["y"])[0]), predicted_minority
+
+    (fpr_low, tpr_low), flagged_low = state_at(0.02)
+    (fpr_high, tpr_high), flagged_high = state_at(0.9)
+    assert flagged_low > flagged_high
+    assert fpr_low >= fpr_high and tpr_low >= tpr_high
+    assert (fpr_low, tpr_low) != (fpr_high, tpr_high)
+    app.slider(key="imb.threshold").set_value(0.5).run()
+
+
+def test_side_by_side_shows_one_boundary_per_chosen_strategy(app):
+    chosen = app.multiselect(key="imb.compare").value
+    assert len(chosen) >= 2
+    for name in chosen:
+        spec = chart(app, f"imb.side.{name}")
+        assert spec["layout"]["title"]["text"] == t(f"imbalanced.strategies.{name}")
+    roc_names = trace_names(chart(app, "imb.side.roc"))
+    for name in chosen:
+        assert any(str(n).startswith(t(f"imbalanced.short.{name}") + " · AUC") for n in roc_names)
+
+
+def test_comparing_fewer_than_two_strategies_asks_for_another(app):
+    previous = app.multiselect(key="imb.compare").value
+    app.multiselect(key="imb.compare").set_value(["none"]).run()
+    assert_no_exception(app)
+    assert t("imbalanced.compare.too_few") in [info.value for info in app.info]
+    app.multiselect(key="imb.compare").set_value(previous).run()
+
+
+def test_my_controls_all_have_tooltips(app):
+    for kind, keys in MY_CONTROLS.items():
+        for key in keys:
+            widget = getattr(app, kind)(key=key)
+            assert widget.help, f"{kind} {key!r} has no help text"
+
+
+def test_cross_validation_compares_right_leaky_and_the_test_split(app):
+    app.toggle(key="imb.cv_on").set_value(True).run()
+    assert_no_exception(app)
+    assert len(chart(app, "imb.cv")["data"]) == 3
+    assert any(text.startswith("Leaky CV promised an F1") for text in markdown_texts(app))
+    app.toggle(key="imb.cv_on").set_value(False).run()
+
+
+def test_too_few_minority_points_for_a_sampler_give_a_warning_not_a_traceback():
+    at = render_page(
+        PAGE,
+        state={"imb.data.n_samples": 40, "imb.data.minority_ratio": 0.02},
+        timeout=300,
+    )
+    assert_no_exception(at)
+    warnings = [warning.value for warning in at.warning]
+    assert any(text.startswith(t("imbalanced.failed", error="").strip()) for text in warnings)
