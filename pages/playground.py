@@ -1,8 +1,18 @@
-"""Playground page (placeholder until the live-training page lands)."""
+"""Playground: build a network, press Play, watch it learn."""
 
 import streamlit as st
 
+from playground import playground_page as page
 from playground.i18n import t
 
 st.title(t("playground.title"))
-st.write(t("playground.intro"))
+st.caption(t("playground.intro"))
+
+config, warnings = page.starting_config()
+for warning in warnings:
+    st.warning(warning)
+presenter = page.presenter_mode()
+page.preset_picker()
+config = page.validated(page.edit_config(config))
+page.sync_url(config, presenter)
+page.live_panel(config, presenter)

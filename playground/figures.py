@@ -1,0 +1,266 @@
+"""Plotly figure builders shared by every page: pure functions, plain data in, ``go.Figure`` out.
+
+Colours follow TensorFlow Playground's convention (orange = class 0 / negative, blue = class 1 / positive) so
+that a heatmap, a point and a network edge of the same colour mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.boundary import BoundaryGrid
+from core.datasets import DOMAIN
+from core.network import Network
+from core.training import History
+from playground.i18n import t
+
+CLASS_COLOURS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b")
+RUN_COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+NEGATIVE, POSITIVE = CLASS_COLOURS[0], CLASS_COLOURS[1]
+BINARY_SCALE = [[0.0, NEGATIVE], [0.5, "#f7f7f7"], [1.0, POSITIVE]]
+REGRESSION_SCALE = "RdBu"
+FONT = dict(family="Inter, Helvetica, Arial, sans-serif", size=13)
+MARGIN = dict(l=40, r=12, t=36, b=36)
+
+
+def base_layout(title: str | None = None, height: int | None = None, **extra) -> dict:
+    """Layout shared by every figure: calm white background, small margins, our font."""
+    layout = dict(
+        template="plotly_white", font=FONT, margin=MARGIN, showlegend=False, uirevision="keep",
+        title=dict(text=title, x=0.02, font=dict(size=14)) if title else None,
+    )
+    if height:
+        layout["height"] = height
+    layout.update(extra)
+    return layout
+
+
+# ---- decision boundary ---------------------------------------------------------------------------------
+def multiclass_surface(values: np.ndarray) -> np.ndarray:
+    """Encode (ny, nx, k) class probabilities as one number per cell: class index + confidence in [0, 1).
+
+    With :func:`multiclass_colourscale`, each class gets its own colour band, pale where the network is unsure
+    and saturated where it is confident, so one heatmap shows both the winning class and the certainty.
+    """
+    k = values.shape[-1]
+    winner = values.argmax(axis=-1)
+    confidence = (values.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k)  # 0 = uniform guess, 1 = certain
+    return winner + np.clip(confidence, 0.0, 0.999)
+
+
+def multiclass_colourscale(k: int) -> list:
+    scale = []
+    for c in range(k):
+        colour = CLASS_COLOURS[c % len(CLASS_COLOURS)]
+        scale.append([c / k, "#f7f7f7"])
+        scale.append([(c + 0.999) / k, colour])
+    return scale
+
+
+def boundary_heatmap(grid: BoundaryGrid, task: str, n_classes: int = 2, *, opacity: float = 0.85) -> go.Heatmap:
+    """The background heatmap: P(class 1), the class with its confidence, or the predicted value."""
+    common = dict(x=grid.xs, y=grid.ys, opacity=opacity, showscale=False, hoverinfo="skip", zsmooth="fast")
+    if task == "multiclass":
+        return go.Heatmap(z=multiclass_surface(grid.values), zmin=0, zmax=n_classes,
+                          colorscale=multiclass_colourscale(n_classes), **common)
+    if task == "binary":
+        return go.Heatmap(z=grid.values, zmin=0, zmax=1, colorscale=BINARY_SCALE, **common)
+    return go.Heatmap(z=grid.values, colorscale=REGRESSION_SCALE, reversescale=True, **common)
+
+
+def points_traces(X: np.ndarray, y: np.ndarray, task: str, *, test: bool = False,
+                  synthetic: np.ndarray | None = None, name: str = "") -> list[go.Scatter]:
+    """Data points coloured by class (or by target value for regression).
+
+    Training points are filled with a white rim; test points are drawn as hollow rings with a dark rim so the
+    two sets are told apart at a glance; synthetic (resampled) points are hollow diamonds.
+    """
+    if len(X) == 0:
+        return []
+    if task == "regression":
+        colour = y
+        marker = dict(color=colour, colorscale=REGRESSION_SCALE, reversescale=True, size=7,
+                      line=dict(color="#333" if test else "white", width=1.5 if test else 1))
+        if test:
+            marker["symbol"] = "circle-open"
+        return [go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker, name=name, hoverinfo="skip")]
+    colours = np.array(CLASS_COLOURS)[np.asarray(y, dtype=int) % len(CLASS_COLOURS)]
+    traces = []
+    real = np.ones(len(X), dtype=bool) if synthetic is None else ~synthetic
+    if real.any():
+        marker = dict(color=colours[real].tolist(), size=7, line=dict(color="white", width=1))
+        if test:
+            marker = dict(color=colours[real].tolist(), size=8, symbol="circle-open", line=dict(width=2.5))
+        traces.append(go.Scatter(x=X[real, 0], y=X[real, 1], mode="markers", marker=marker, name=name,
+                                 hoverinfo="skip"))
+    if synthetic is not None and synthetic.any():
+        traces.append(go.Scatter(
+            x=X[synthetic, 0], y=X[synthetic, 1], mode="markers", name=t("figures.synthetic"), hoverinfo="skip",
+            marker=dict(color=colours[synthetic].tolist(), size=8, symbol="diamond-open", line=dict(width=2)),
+        ))
+    return traces
+
+
+def decision_boundary_figure(
+    grid: BoundaryGrid,
+    task: str,
+    *,
+    n_classes: int = 2,
+    train: tuple[np.ndarray, np.ndarray] | None = None,
+    test: tuple[np.ndarray, np.ndarray] | None = None,
+    synthetic: np.ndarray | None = None,
+    title: str | None = None,
+    height: int = 380,
+    domain: tuple[float, float] = DOMAIN,
+) -> go.Figure:
+    """Heatmap of the network's output over the plane with the training (and test) points on top.
+
+    grid : BoundaryGrid from ``core.boundary``; train/test : (X (n, 2), y (n,)) in raw input coordinates.
+    Trace order is fixed (heatmap first) so that live updates can restyle trace 0.
+    """
+    fig = go.Figure(boundary_heatmap(grid, task, n_classes))
+    if train is not None:
+        fig.add_traces(points_traces(*train, task, synthetic=synthetic, name=t("figures.train")))
+    if test is not None:
+        fig.add_traces(points_traces(*test, task, test=True, name=t("figures.test")))
+    axis = dict(range=list(domain), showgrid=False, zeroline=False, constrain="domain", ticks="", showticklabels=False)
+    fig.update_layout(**base_layout(title, height), xaxis=dict(axis, title="x₁"),
+                      yaxis=dict(axis, title="x₂", scaleanchor="x", scaleratio=1))
+    return fig
+
+
+def curve_fit_figure(xs: np.ndarray, prediction: np.ndarray, train: tuple[np.ndarray, np.ndarray],
+                     test: tuple[np.ndarray, np.ndarray] | None = None, *, title: str | None = None,
+                     height: int = 380) -> go.Figure:
+    """1-D regression: the network's curve over the data. Trace 0 is the curve (for live updates)."""
+    fig = go.Figure(go.Scatter(x=xs, y=prediction, mode="lines", line=dict(color=POSITIVE, width=3),
+                               name=t("figures.prediction")))
+    fig.add_trace(go.Scatter(x=train[0][:, 0], y=train[1], mode="markers", name=t("figures.train"),
+                             marker=dict(color=NEGATIVE, size=6, line=dict(color="white", width=1))))
+    if test is not None and len(test[0]):
+        fig.add_trace(go.Scatter(x=test[0][:, 0], y=test[1], mode="markers", name=t("figures.test"),
+                                 marker=dict(color="#333", size=7, symbol="circle-open", line=dict(width=2))))
+    fig.update_layout(**base_layout(title, height), xaxis=dict(title="x", zeroline=False),
+                      yaxis=dict(title="y", zeroline=False))
+    return fig
+
+
+# ---- curves --------------------------------------------------------------------------------------------
+def loss_curves_figure(histories: Mapping[str, History], *, log_y: bool = False, title: str | None = None,
+                       height: int = 260) -> go.Figure:
+    """Train (solid) and test (dashed) loss per run. Traces come in pairs per run: train, then test."""
+    fig = go.Figure()
+    single = len(histories) == 1
+    for i, (name, h) in enumerate(histories.items()):
+        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        label = "" if single else f"{name} · "
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_loss), mode="lines", name=label + t("figures.train"),
+                                 line=dict(color=colour if not single else "#333", width=2)))
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_loss), mode="lines", name=label + t("figures.test"),
+                                 line=dict(color=colour if not single else "#999", width=2, dash="dash")))
+    fig.update_layout(**base_layout(title or t("figures.loss_title"), height, showlegend=True),
+                      legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)),
+                      xaxis=dict(title=t("figures.epoch")),
+                      yaxis=dict(title=t("figures.loss"), type="log" if log_y else "linear"))
+    return fig
+
+
+def metric_curves_figure(histories: Mapping[str, History], *, title: str | None = None,
+                         height: int = 260) -> go.Figure:
+    """Accuracy or R² per epoch (train solid, test dashed), pairs per run like the loss figure."""
+    fig = go.Figure()
+    single = len(histories) == 1
+    metric = next(iter(histories.values())).metric_name if histories else "accuracy"
+    for i, (name, h) in enumerate(histories.items()):
+        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        label = "" if single else f"{name} · "
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_metric), mode="lines",
+                                 name=label + t("figures.train"), line=dict(color=colour, width=2)))
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_metric), mode="lines", name=label + t("figures.test"),
+                                 line=dict(color=colour, width=2, dash="dash")))
+    yaxis = dict(title=t(f"figures.{metric}"))
+    if metric == "accuracy":
+        yaxis.update(range=[0, 1.02], tickformat=".0%")
+    fig.update_layout(**base_layout(title or t(f"figures.{metric}_title"), height), yaxis=yaxis,
+                      xaxis=dict(title=t("figures.epoch")))
+    return fig
+
+
+# ---- network diagram -----------------------------------------------------------------------------------
+NODE_SIZE = 0.34  # side of a neuron's thumbnail, in diagram units (layers are 1 unit apart)
+
+
+def node_positions(sizes: Sequence[int]) -> list[list[tuple[float, float]]]:
+    """Centre of every node: layer l at x = l, its units spread evenly around y = 0."""
+    tallest = max(sizes)
+    positions = []
+    for layer, n in enumerate(sizes):
+        gap = min(0.5, (tallest * 0.5) / max(n, 1))
+        positions.append([(float(layer), (n - 1) / 2 * gap - j * gap) for j in range(n)])
+    return positions
+
+
+def edge_style(weight: float, scale: float) -> tuple[str, float]:
+    """Edge colour by sign (blue +, orange −) and width by magnitude relative to the largest weight."""
+    colour = POSITIVE if weight >= 0 else NEGATIVE
+    return colour, 0.5 + 5.0 * min(abs(weight) / scale, 1.0) if scale > 0 else 0.5
+
+
+def network_edges(network: Network, sizes: Sequence[int]) -> list[dict]:
+    """Edges as layout shapes (cheap to restyle in place): one line per weight."""
+    positions = node_positions(sizes)
+    scale = max((float(np.abs(W).max()) for W in network.weights if W.size), default=1.0)
+    shapes = []
+    for layer, W in enumerate(network.weights):
+        for j in range(W.shape[0]):
+            for i in range(W.shape[1]):
+                (x0, y0), (x1, y1) = positions[layer][i], positions[layer + 1][j]
+                colour, width = edge_style(float(W[j, i]), scale)
+                shapes.append(dict(type="line", x0=x0 + NODE_SIZE / 2, y0=y0, x1=x1 - NODE_SIZE / 2, y1=y1,
+                                   line=dict(color=colour, width=width), opacity=0.7, layer="below"))
+    return shapes
+
+
+def neuron_thumbnails(values: Sequence[np.ndarray], sizes: Sequence[int], task: str) -> list[go.Heatmap]:
+    """One small heatmap per neuron (inputs first), placed at its node; ``values[l]`` is (units_l, ny, nx)."""
+    positions = node_positions(sizes)
+    traces = []
+    for layer, block in enumerate(values):
+        for j in range(block.shape[0]):
+            cx, cy = positions[layer][j]
+            ny, nx = block.shape[1:]
+            traces.append(go.Heatmap(
+                z=block[j], x=np.linspace(cx - NODE_SIZE / 2, cx + NODE_SIZE / 2, nx),
+                y=np.linspace(cy - NODE_SIZE / 2, cy + NODE_SIZE / 2, ny), colorscale=BINARY_SCALE,
+                zmid=0 if layer < len(values) - 1 or task != "binary" else 0.5, showscale=False, hoverinfo="skip",
+                zsmooth="fast",
+            ))
+    return traces
+
+
+def network_diagram_figure(network: Network, neuron_values: Sequence[np.ndarray], input_values: np.ndarray,
+                           input_labels: Sequence[str], task: str, *, height: int = 380,
+                           title: str | None = None) -> go.Figure:
+    """TensorFlow Playground's network view: each neuron shows what it computes over the input plane.
+
+    input_values : (n_inputs, ny, nx) feature values over the grid; neuron_values : per layer (units_l, ny, nx).
+    Traces: one heatmap per node, inputs first, layer by layer. Edges are layout shapes in weight order
+    (layer, then output unit j, then input unit i) so that live updates can restyle them.
+    """
+    sizes = network.layer_sizes
+    fig = go.Figure(neuron_thumbnails([input_values, *neuron_values], sizes, task))
+    positions = node_positions(sizes)
+    fig.add_trace(go.Scatter(
+        x=[x - NODE_SIZE / 2 - 0.04 for x, _ in positions[0]], y=[y for _, y in positions[0]], mode="text",
+        text=list(input_labels), textposition="middle left", hoverinfo="skip", textfont=dict(size=12),
+    ))
+    half = (max(sizes) * 0.5) / 2 + NODE_SIZE
+    fig.update_layout(
+        **base_layout(title, height), shapes=network_edges(network, sizes),
+        xaxis=dict(range=[-0.75, len(sizes) - 1 + 0.3], visible=False, fixedrange=True),
+        yaxis=dict(range=[-half, half], visible=False, fixedrange=True),
+    )
+    return fig

@@ -1,0 +1,258 @@
+"""Live training for the Playground: one run per browser session, trained in chunks, drawn as frames.
+
+A :class:`LiveRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's
+runs). ``advance`` trains up to a time budget and returns snapshots; ``scene`` builds the full figures the live
+view mounts once; a frame carries only what changed (grids packed one byte per cell).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.boundary import BoundaryGrid, GridInput, boundary_values, grid_input, neuron_values
+from core.config import ExperimentConfig
+from core.experiment import PreparedData, build_trainer
+from core.features import FEATURE_LABELS
+from core.training import Trainer
+from playground import figures
+from playground.i18n import t
+
+BOUNDARY_RESOLUTION = 48
+THUMBNAIL_RESOLUTION = 14
+CURVE_POINTS = 160
+FRAMES_PER_BATCH = 8
+BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
+SPEEDS = (1, 2, 5, 10, 25)  # epochs per frame
+
+
+def pack(values: np.ndarray, lo: float | None = None, hi: float | None = None) -> dict:
+    """A 2-D grid as one byte per cell (base64) plus its range: ~10× fewer bytes than JSON floats."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    lo = float(values[finite].min()) if lo is None and finite.any() else (lo or 0.0)
+    hi = float(values[finite].max()) if hi is None and finite.any() else (hi if hi is not None else 1.0)
+    if hi <= lo:
+        hi = lo + 1e-9
+    scaled = np.where(finite, (values - lo) / (hi - lo), 0.0)
+    quantised = np.clip(np.rint(scaled * 255), 0, 255).astype(np.uint8)
+    return {"b64": base64.b64encode(quantised.tobytes()).decode("ascii"), "shape": list(values.shape),
+            "lo": lo, "hi": hi}
+
+
+@dataclass
+class LiveRun:
+    """The training run a Playground session is watching."""
+
+    config: ExperimentConfig
+    data: PreparedData
+    trainer: Trainer
+    version: int
+    grid: GridInput | None = None  # boundary grid (2-D data)
+    thumbs: GridInput | None = None  # neuron thumbnail grid (2-D data)
+    curve_x: np.ndarray | None = None  # x values of the fitted curve (1-D data)
+    seq: int = 0
+    sent: int = 0  # history entries already drawn in the curve charts
+    playing: bool = False
+    seconds_training: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def task(self) -> str:
+        return self.data.task
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer.done or self.trainer.epoch >= self.config.train.epochs
+
+
+def new_run(config: ExperimentConfig, data: PreparedData, version: int) -> LiveRun:
+    trainer = build_trainer(config, data)
+    run = LiveRun(config, data, trainer, version)
+    if data.dataset.input_dim == 2:
+        run.grid = grid_input(data.features, BOUNDARY_RESOLUTION)
+        run.thumbs = grid_input(data.features, THUMBNAIL_RESOLUTION)
+    elif data.dataset.input_dim == 1:
+        lo, hi = float(data.dataset.X.min()), float(data.dataset.X.max())
+        run.curve_x = np.linspace(lo, hi, CURVE_POINTS).reshape(-1, 1)
+    return run
+
+
+# ---- training ------------------------------------------------------------------------------------------
+def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
+            budget_s: float = BATCH_BUDGET_S) -> list[dict]:
+    """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the time budget."""
+    frames = []
+    start = time.perf_counter()
+    while len(frames) < max_frames and not run.finished:
+        for _ in range(epochs_per_frame):
+            if run.finished or not run.trainer.train_epoch():
+                break
+        frames.append(frame(run))
+        if time.perf_counter() - start > budget_s:
+            break
+    run.seconds_training += time.perf_counter() - start
+    if run.finished:
+        run.playing = False
+    return frames
+
+
+# ---- drawing -------------------------------------------------------------------------------------------
+def _thumbnail_values(run: LiveRun) -> list[np.ndarray]:
+    net = run.trainer.network
+    if run.thumbs is not None:
+        return neuron_values(net, run.thumbs)
+    strip = np.linspace(run.curve_x.min(), run.curve_x.max(), THUMBNAIL_RESOLUTION).reshape(-1, 1)
+    return [np.repeat(a.T[:, None, :], 2, axis=1) for a in net.hidden_activations(strip)]
+
+
+def _input_values(run: LiveRun) -> np.ndarray:
+    if run.thumbs is not None:
+        ny, nx = run.thumbs.shape
+        return run.thumbs.inputs.T.reshape(-1, ny, nx)
+    strip = np.linspace(run.curve_x.min(), run.curve_x.max(), THUMBNAIL_RESOLUTION)
+    return np.repeat(strip[None, None, :], 2, axis=1)
+
+
+def _input_labels(run: LiveRun) -> list[str]:
+    if run.thumbs is None:
+        return ["x"]
+    return [FEATURE_LABELS.get(name, name) for name in run.data.features]
+
+
+def _boundary_z(run: LiveRun) -> tuple[np.ndarray, float, float]:
+    values = boundary_values(run.trainer.network, run.grid)
+    if run.task == "multiclass":
+        return figures.multiclass_surface(values), 0.0, float(values.shape[-1])
+    if run.task == "binary":
+        return values, 0.0, 1.0
+    return values, float(np.nanmin(values)), float(np.nanmax(values))
+
+
+def counters(run: LiveRun) -> list[dict]:
+    h = run.trainer.history
+    metric = h.metric_name
+
+    def fmt_loss(values):
+        return f"{values[-1]:.4f}" if values and np.isfinite(values[-1]) else "–"
+
+    def fmt_metric(values):
+        if not values or not np.isfinite(values[-1]):
+            return "–"
+        return f"{values[-1]:.1%}" if metric == "accuracy" else f"{values[-1]:.3f}"
+
+    return [
+        {"name": "epoch", "label": t("playground.counter.epoch"), "value": f"{run.trainer.epoch:,}"},
+        {"name": "train_loss", "label": t("playground.counter.train_loss"), "value": fmt_loss(h.train_loss)},
+        {"name": "test_loss", "label": t("playground.counter.test_loss"), "value": fmt_loss(h.val_loss)},
+        {"name": "train_metric", "label": t(f"playground.counter.train_{metric}"), "value": fmt_metric(h.train_metric)},
+        {"name": "test_metric", "label": t(f"playground.counter.test_{metric}"), "value": fmt_metric(h.val_metric)},
+    ]
+
+
+def status(run: LiveRun) -> tuple[str, str]:
+    h = run.trainer.history
+    if h.diverged:
+        return t("playground.status.diverged"), "warn"
+    if h.stopped_early:
+        return t("playground.status.stopped_early", epoch=h.best_epoch), "info"
+    if run.trainer.epoch >= run.config.train.epochs:
+        return t("playground.status.finished"), "info"
+    return (t("playground.status.training") if run.playing else t("playground.status.paused")), "info"
+
+
+def frame(run: LiveRun) -> dict:
+    """One snapshot: the new boundary, neuron thumbnails, edge styles, new curve points and counters."""
+    net = run.trainer.network
+    panels: dict = {}
+    if run.grid is not None:
+        z, lo, hi = _boundary_z(run)
+        panels["boundary"] = {"restyle": {"z": [pack(z, lo, hi)]}, "traces": [0]}
+    else:
+        y = net.predict(run.curve_x)[:, 0]
+        panels["boundary"] = {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
+    thumbs = _thumbnail_values(run)
+    n_inputs = net.input_dim
+    restyle_z, traces, index = [], [], n_inputs
+    for layer, block in enumerate(thumbs):
+        is_output = layer == len(thumbs) - 1
+        for unit in block:
+            lo, hi = (0.0, 1.0) if is_output and run.task == "binary" else (None, None)
+            restyle_z.append(pack(unit, lo, hi))
+            traces.append(index)
+            index += 1
+    shapes = figures.network_edges(net, net.layer_sizes)
+    relayout = {}
+    for i, shape in enumerate(shapes):
+        relayout[f"shapes[{i}].line.color"] = shape["line"]["color"]
+        relayout[f"shapes[{i}].line.width"] = round(shape["line"]["width"], 2)
+    panels["network"] = {"restyle": {"z": restyle_z}, "traces": traces, "relayout": relayout}
+    h = run.trainer.history
+    new = slice(run.sent, len(h.epoch))
+    if new.start < new.stop:
+        xs = h.epoch[new]
+        panels["loss"] = {"extend": {"x": [xs, xs], "y": [_finite(h.train_loss[new]), _finite(h.val_loss[new])]},
+                          "extend_traces": [0, 1]}
+        panels["metric"] = {"extend": {"x": [xs, xs], "y": [_finite(h.train_metric[new]),
+                                                            _finite(h.val_metric[new])]},
+                            "extend_traces": [0, 1]}
+        run.sent = len(h.epoch)
+    text, kind = status(run)
+    return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind,
+            "panels": panels}
+
+
+def _finite(values: list[float]) -> list[float | None]:
+    return [v if np.isfinite(v) else None for v in values]
+
+
+def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
+    """Identifies what the mounted figures show: the run plus the view options baked into them."""
+    return f"{run.version}-{int(log_y)}-{int(presenter)}"
+
+
+def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict:
+    """Every panel's full figure as it is now; the live view mounts these once per ``version``."""
+    net, data, h = run.trainer.network, run.data, run.trainer.history
+    height = 460 if presenter else 360
+    raw = data.raw
+    if run.grid is not None:
+        grid = BoundaryGrid(run.grid.xs, run.grid.ys, boundary_values(net, run.grid))
+        boundary = figures.decision_boundary_figure(
+            grid, run.task, n_classes=max(data.dataset.n_classes, 2), train=(raw.X_train, raw.y_train),
+            test=(raw.X_test, raw.y_test), synthetic=data.synthetic if data.synthetic.any() else None,
+            height=height, title=t("playground.panel.boundary"),
+        )
+    else:
+        boundary = figures.curve_fit_figure(
+            run.curve_x[:, 0], net.predict(run.curve_x)[:, 0], (raw.X_train, raw.y_train), (raw.X_test, raw.y_test),
+            height=height, title=t("playground.panel.fit"),
+        )
+    network = figures.network_diagram_figure(
+        net, _thumbnail_values(run), _input_values(run), _input_labels(run), run.task, height=height,
+        title=t("playground.panel.network"),
+    )
+    curve_height = 300 if presenter else 240
+    histories = {"run": h}
+    loss = figures.loss_curves_figure(histories, log_y=log_y, height=curve_height)
+    metric = figures.metric_curves_figure(histories, height=curve_height)
+    run.sent = len(h.epoch)
+    panels = [("network", network, "network"), ("boundary", boundary, "boundary"), ("loss", loss, "loss"),
+              ("metric", metric, "metric")]
+    first = frame_counters_only(run)
+    return {
+        "version": scene_version(run, log_y=log_y, presenter=presenter),
+        "panels": [{"name": name, "figure": fig.to_plotly_json(), "area": area} for name, fig, area in panels],
+        "grid": '"network boundary" "loss metric"',
+        "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
+        "presenter": presenter,
+        "first_frame": first,
+    }
+
+
+def frame_counters_only(run: LiveRun) -> dict:
+    text, kind = status(run)
+    return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}

@@ -1,0 +1,89 @@
+"""The live view: a small custom component that keeps Plotly charts mounted and updates them in place.
+
+Why: ``st.plotly_chart`` re-creates its chart on every update and paints only 2–3 updates per second; a chart
+kept mounted and updated with ``Plotly.update``/``extendTraces`` paints smoothly. The server trains in chunks
+and sends several snapshots per message; the browser plays them back at an even pace and asks for the next
+batch when its queue runs low (so the server never runs ahead of what the eye sees).
+
+plotly.js comes from the installed ``plotly`` package (no CDN: the app works offline). Streamlit serves a
+component's files from one folder and refuses links that point outside it, so the folder is assembled once
+per version in the user's cache directory: our ``index.html`` and ``live_view.js`` plus a copy of
+``plotly.min.js``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import plotly
+import streamlit.components.v1 as components
+
+_FRONTEND = Path(__file__).parent / "frontend"
+
+
+def _cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        root = Path(base) / "nn-playground"
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+    except OSError:
+        return Path(tempfile.gettempdir()) / "nn-playground"
+
+
+@functools.cache
+def asset_dir() -> Path:
+    """The folder Streamlit serves: our frontend files plus plotly.min.js, rebuilt when either changes."""
+    plotly_js = Path(str(files("plotly") / "package_data" / "plotly.min.js"))
+    ours = sorted(_FRONTEND.iterdir())
+    digest = hashlib.sha256(plotly.__version__.encode())
+    for path in ours:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    target = _cache_root() / f"live_view-{digest.hexdigest()[:16]}"
+    if not (target / "plotly.min.js").exists():
+        staging = Path(tempfile.mkdtemp(prefix="live_view-", dir=target.parent if target.parent.exists() else None))
+        for path in ours:
+            shutil.copy2(path, staging / path.name)
+        shutil.copy2(plotly_js, staging / "plotly.min.js")
+        try:
+            staging.rename(target)  # atomic: two sessions starting at once never see half a folder
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+@functools.cache
+def _component():
+    return components.declare_component("live_view", path=str(asset_dir()))
+
+
+def live_view(
+    *,
+    scene: dict[str, Any] | None,
+    frames: list[dict[str, Any]],
+    seq: int,
+    playing: bool,
+    interval_ms: int,
+    key: str,
+    height: int,
+) -> dict | None:
+    """Mount (or update) the live view and return what the browser last reported.
+
+    scene : ``{"version", "panels": [{"name", "figure" (plotly JSON), "area"}], "grid", "columns", "presenter"}``,
+        sent only when the browser does not hold ``version`` yet (compare with the returned ``scene``).
+    frames : snapshots to play in order (see ``frontend/live_view.js`` for the update format).
+    seq : batch number; a batch with a seq the browser has already seen is not replayed.
+    Returns ``{"want": n, "scene": version}`` or ``None`` before the browser has reported anything.
+    """
+    return _component()(
+        scene=scene, frames=frames, seq=seq, playing=playing, interval_ms=interval_ms, key=key, default=None,
+        height=height,
+    )

@@ -1,0 +1,222 @@
+"""Widgets that edit an experiment configuration. Each control has a plain-words tooltip.
+
+Pattern: a widget's value lives in ``st.session_state[<prefix>.<field>]``; :func:`load_config` writes a whole
+configuration into those keys (for presets, URLs and uploads), and the ``*_controls`` functions render the
+widgets and return the configuration section they describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.config import (
+    DATASET_NAMES,
+    FEATURE_NAMES,
+    HIDDEN_ACTIVATIONS,
+    IMBALANCED_SHAPES,
+    LOSS_CHOICES,
+    SAMPLER_NAMES,
+    DataConfig,
+    ExperimentConfig,
+    LayerConfig,
+    ModelConfig,
+    TrainConfig,
+    dataset_task,
+)
+from core.features import FEATURE_LABELS
+from core.initializers import INITIALIZERS
+from core.optimizers import OPTIMIZERS, SCHEDULES
+from core.settings import LIMITS
+from playground.i18n import t
+
+PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name != "digits")
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
+PENALTIES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def _key(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}"
+
+
+def _seed_widget(key: str, value: Any) -> None:
+    """Give a widget its starting value once; afterwards the widget owns it."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _nearest(options: Sequence[float], value: float) -> float:
+    return min(options, key=lambda option: abs(option - value))
+
+
+def _with_value(options: Sequence[float], value: float) -> tuple[float, ...]:
+    """Options for a select slider, including ``value`` itself (e.g. from a URL) in sorted place."""
+    return tuple(sorted(set(options) | {value}))
+
+
+def load_config(prefix: str, config: ExperimentConfig) -> None:
+    """Write ``config`` into the widgets' session-state keys (before they are drawn in this run)."""
+    d, m, tr = config.data, config.model, config.train
+    values = {
+        "data.name": d.name, "data.n_samples": d.n_samples, "data.noise": d.noise,
+        "data.test_fraction": d.test_fraction, "data.features": list(d.features),
+        "data.minority_ratio": d.minority_ratio, "data.shape": d.shape, "data.arms": d.arms,
+        "data.n_classes": d.n_classes, "data.sampler": d.sampler, "seed": config.seed,
+        "model.n_hidden": len(m.hidden), "model.output_activation": m.output_activation, "model.loss": m.loss,
+        "model.init": m.init, "model.leaky_slope": m.leaky_slope,
+        "train.optimizer": tr.optimizer, "train.learning_rate": tr.learning_rate, "train.batch_size": tr.batch_size,
+        "train.epochs": tr.epochs, "train.schedule": tr.schedule, "train.l1": tr.l1, "train.l2": tr.l2,
+        "train.clip_value": tr.clip_value, "train.clip_norm": tr.clip_norm, "train.class_weight": tr.class_weight,
+    }
+    for i, layer in enumerate(m.hidden):
+        values[f"model.hidden.{i}.units"] = layer.units
+        values[f"model.hidden.{i}.activation"] = layer.activation
+        values[f"model.hidden.{i}.dropout"] = layer.dropout
+    for name, value in values.items():
+        st.session_state[_key(prefix, name)] = value
+
+
+# ---- data ----------------------------------------------------------------------------------------------
+def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROUND_DATASETS,
+                     seed: int = 0) -> tuple[DataConfig, int]:
+    """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed."""
+    k = lambda name: _key(key, name)  # noqa: E731 - a short local alias keeps the widget calls readable
+    for name, value in (("data.name", data.name), ("data.n_samples", data.n_samples), ("data.noise", data.noise),
+                        ("data.test_fraction", data.test_fraction), ("data.features", list(data.features)),
+                        ("data.minority_ratio", data.minority_ratio), ("data.shape", data.shape),
+                        ("data.arms", data.arms), ("data.n_classes", data.n_classes), ("seed", seed)):
+        _seed_widget(k(name), value)
+    if st.session_state[k("data.name")] not in names:
+        st.session_state[k("data.name")] = names[0]
+    name = st.selectbox(t("widgets.dataset"), names, key=k("data.name"), help=t("widgets.dataset_help"),
+                        format_func=lambda n: t(f"widgets.datasets.{n}"))
+    noise = st.slider(t("widgets.noise"), 0.0, 1.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
+    n_samples = st.slider(t("widgets.n_samples"), 20, min(2000, LIMITS.max_samples), step=10,
+                          key=k("data.n_samples"), help=t("widgets.n_samples_help"))
+    test_fraction = st.slider(t("widgets.test_fraction"), 0.0, 0.8, step=0.05, key=k("data.test_fraction"),
+                              help=t("widgets.test_fraction_help"))
+    changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
+                               "test_fraction": float(test_fraction)}
+    if name == "imbalanced":
+        changes["minority_ratio"] = st.select_slider(
+            t("widgets.minority_ratio"), options=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5), key=k("data.minority_ratio"),
+            format_func=lambda r: f"1 : {round(1 / r)}", help=t("widgets.minority_ratio_help"))
+        changes["shape"] = st.selectbox(t("widgets.shape"), IMBALANCED_SHAPES, key=k("data.shape"),
+                                        format_func=lambda s: t(f"widgets.shapes.{s}"))
+    if name == "spirals":
+        changes["arms"] = st.slider(t("widgets.arms"), 2, 5, key=k("data.arms"), help=t("widgets.arms_help"))
+    if name == "multiclass":
+        changes["n_classes"] = st.slider(t("widgets.n_classes"), 2, 6, key=k("data.n_classes"))
+    if name != "sine":
+        features = st.multiselect(
+            t("widgets.features"), FEATURE_NAMES, key=k("data.features"), help=t("widgets.features_help"),
+            format_func=lambda f: FEATURE_LABELS.get(f, f),
+        )
+        if not features:
+            st.caption(t("widgets.features_empty"))
+            features = ["x1", "x2"]
+        changes["features"] = tuple(f for f in FEATURE_NAMES if f in features)
+    seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
+    return replace(data, **changes), int(seed)
+
+
+# ---- network -------------------------------------------------------------------------------------------
+def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
+    """Hidden layers (0..8, units 1..64, activation, dropout), output activation and loss, initialisation."""
+    k = lambda name: _key(key, name)  # noqa: E731
+    _seed_widget(k("model.n_hidden"), len(model.hidden))
+    n_hidden = st.number_input(t("widgets.n_hidden"), 0, LIMITS.max_hidden_layers, step=1, key=k("model.n_hidden"),
+                               help=t("widgets.n_hidden_help"))
+    layers = []
+    for i in range(int(n_hidden)):
+        previous = model.hidden[i] if i < len(model.hidden) else (model.hidden[-1] if model.hidden else LayerConfig())
+        _seed_widget(k(f"model.hidden.{i}.units"), previous.units)
+        _seed_widget(k(f"model.hidden.{i}.activation"), previous.activation)
+        _seed_widget(k(f"model.hidden.{i}.dropout"), previous.dropout)
+        with st.container(border=True):
+            left, right = st.columns([1, 1.4])
+            units = left.number_input(t("widgets.layer_units", number=i + 1), 1, LIMITS.max_units, step=1,
+                                      key=k(f"model.hidden.{i}.units"), help=t("widgets.units_help"))
+            activation = right.selectbox(t("widgets.activation"), HIDDEN_ACTIVATIONS,
+                                         key=k(f"model.hidden.{i}.activation"), help=t("widgets.activation_help"))
+            dropout = st.select_slider(t("widgets.dropout"), options=(0.0, 0.1, 0.2, 0.3, 0.5),
+                                       key=k(f"model.hidden.{i}.dropout"), help=t("widgets.dropout_help"))
+        layers.append(LayerConfig(int(units), activation, float(dropout)))
+    for name, value in (("model.output_activation", model.output_activation), ("model.loss", model.loss),
+                        ("model.init", model.init)):
+        _seed_widget(k(name), value)
+    output_activation = st.selectbox(
+        t("widgets.output_activation"), ("auto", *ACTIVATIONS), key=k("model.output_activation"),
+        help=t("widgets.output_activation_help"),
+        format_func=lambda a: t("widgets.auto_for_task", choice=_natural_output(task)) if a == "auto" else a,
+    )
+    loss = st.selectbox(t("widgets.loss"), LOSS_CHOICES, key=k("model.loss"), help=t("widgets.loss_help"),
+                            format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"))
+    init = st.selectbox(t("widgets.init"), INITIALIZERS, key=k("model.init"), help=t("widgets.init_help"))
+    return replace(model, hidden=tuple(layers), output_activation=output_activation, loss=loss, init=init)
+
+
+def _natural_output(task: str) -> str:
+    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[task]
+
+
+# ---- training ------------------------------------------------------------------------------------------
+def training_controls(train: TrainConfig, key: str, task: str = "binary") -> TrainConfig:
+    """Optimizer, learning rate, batch size, epochs, penalties, clipping, class weights."""
+    k = lambda name: _key(key, name)  # noqa: E731
+    for name, value in (("train.optimizer", train.optimizer), ("train.learning_rate", train.learning_rate),
+                        ("train.batch_size", train.batch_size), ("train.epochs", train.epochs),
+                        ("train.schedule", train.schedule), ("train.l1", train.l1), ("train.l2", train.l2),
+                        ("train.clip_value", train.clip_value), ("train.clip_norm", train.clip_norm),
+                        ("train.class_weight", train.class_weight)):
+        _seed_widget(k(name), value)
+    optimizer = st.selectbox(t("widgets.optimizer"), OPTIMIZERS, key=k("train.optimizer"),
+                             help=t("widgets.optimizer_help"), format_func=lambda o: t(f"widgets.optimizers.{o}"))
+    learning_rate = st.select_slider(
+        t("widgets.learning_rate"), options=_with_value(LEARNING_RATES, st.session_state[k("train.learning_rate")]),
+        key=k("train.learning_rate"), help=t("widgets.learning_rate_help"))
+    batch_size = st.select_slider(
+        t("widgets.batch_size"), options=_with_value(BATCH_SIZES, st.session_state[k("train.batch_size")]),
+        key=k("train.batch_size"), help=t("widgets.batch_size_help"))
+    epochs = st.number_input(t("widgets.epochs"), 1, LIMITS.max_epochs, step=50, key=k("train.epochs"),
+                             help=t("widgets.epochs_help"))
+    schedule = st.selectbox(t("widgets.schedule"), SCHEDULES, key=k("train.schedule"), help=t("widgets.schedule_help"),
+                            format_func=lambda s: t(f"widgets.schedules.{s}"))
+    l1 = st.select_slider(t("widgets.l1"), options=_with_value(PENALTIES, st.session_state[k("train.l1")]),
+                          key=k("train.l1"), help=t("widgets.l1_help"))
+    l2 = st.select_slider(t("widgets.l2"), options=_with_value(PENALTIES, st.session_state[k("train.l2")]),
+                          key=k("train.l2"), help=t("widgets.l2_help"))
+    clip_value = st.number_input(t("widgets.clip_value"), 0.0, 1e6, step=0.5, key=k("train.clip_value"),
+                                 help=t("widgets.clip_value_help"))
+    clip_norm = st.number_input(t("widgets.clip_norm"), 0.0, 1e6, step=0.5, key=k("train.clip_norm"),
+                                help=t("widgets.clip_norm_help"))
+    changes: dict[str, Any] = {}
+    if task != "regression":
+        changes["class_weight"] = st.selectbox(
+            t("widgets.class_weight"), ("none", "balanced"), key=k("train.class_weight"),
+            help=t("widgets.class_weight_help"), format_func=lambda v: t(f"widgets.class_weights.{v}"))
+    return replace(train, optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
+                   epochs=int(epochs), schedule=schedule, l1=float(l1), l2=float(l2), clip_value=float(clip_value),
+                   clip_norm=float(clip_norm), **changes)
+
+
+def sampler_picker(data: DataConfig, key: str) -> DataConfig:
+    """Resampling strategy for the training split (imbalanced data)."""
+    k = _key(key, "data.sampler")
+    _seed_widget(k, data.sampler)
+    sampler = st.selectbox(t("widgets.sampler"), SAMPLER_NAMES, key=k, help=t("widgets.sampler_help"),
+                           format_func=lambda s: t(f"widgets.samplers.{s}"))
+    return replace(data, sampler=sampler)
+
+
+def task_of(data: DataConfig) -> str:
+    return dataset_task(data)
+
+
+def nearest_learning_rate(value: float) -> float:
+    return _nearest(LEARNING_RATES, value)
