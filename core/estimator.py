@@ -25,7 +25,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from core.config import HIDDEN_ACTIVATIONS
+from core.config import HIDDEN_ACTIVATIONS, ExperimentConfig
 from core.network import Network
 from core.training import History, Trainer
 
@@ -112,12 +112,20 @@ class _PlaygroundBase(BaseEstimator):
         for name in activations:
             if name not in HIDDEN_ACTIVATIONS:
                 raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
-        _check_range("dropout", self.dropout, 0.0, 0.9)
+        dropouts = self.dropout
+        if isinstance(dropouts, numbers.Real):
+            dropouts = [dropouts] * len(sizes)
+        if not isinstance(dropouts, Sequence) or len(dropouts) != len(sizes):
+            raise ValueError(
+                f"dropout={self.dropout!r} is not valid; give one rate, or one rate per hidden layer ({len(sizes)})"
+            )
+        for rate in dropouts:
+            _check_range("dropout", rate, 0.0, 0.9)
         layers = []
-        for units, name in zip(sizes, activations, strict=True):
+        for units, name, rate in zip(sizes, activations, dropouts, strict=True):
             layer: dict = {"units": int(units), "activation": name}
-            if self.dropout:
-                layer["dropout"] = float(self.dropout)
+            if rate:
+                layer["dropout"] = float(rate)
             if name == "leaky_relu":
                 layer["slope"] = self.leaky_slope
             layers.append(layer)
@@ -213,7 +221,8 @@ class PlaygroundClassifier(ClassifierMixin, _PlaygroundBase):
     activation : str or sequence of str, default "tanh"
         One hidden activation for every layer, or one per layer (e.g. ``("sigmoid", "tanh")``).
     init, optimizer, learning_rate, batch_size, epochs, momentum, schedule, l1, l2, dropout, clip_value,
-    clip_norm, leaky_slope : as in :class:`core.config.ExperimentConfig` (``dropout`` on every hidden layer).
+    clip_norm, leaky_slope : as in :class:`core.config.ExperimentConfig` (``dropout``: one rate for every
+    hidden layer, or one per layer).
     validation_fraction : float, default 0.0
         Part of the training data held out (stratified) for ``history_.val_loss`` and early stopping.
     early_stopping_patience : int, default 0
@@ -398,6 +407,47 @@ class PlaygroundRegressor(RegressorMixin, _PlaygroundBase):
         """Predictions, shape (n_samples,) for a 1-D ``y`` at fit time, else (n_samples, n_targets)."""
         out = self._forward(X)
         return out[:, 0] if self._single_target else out
+
+
+def estimator_from_config(cfg: ExperimentConfig) -> PlaygroundClassifier | PlaygroundRegressor:
+    """The network of ``cfg`` as an unfitted estimator: same layers, training settings and seed.
+
+    The estimator's output layer is always the natural one (sigmoid, softmax or linear); for regression the
+    configured loss is kept. Early stopping holds out ``data.validation_fraction`` of each training set.
+    """
+    cfg.validate()
+    m, t = cfg.model, cfg.train
+    patience = t.early_stopping_patience if cfg.data.validation_fraction else 0
+    common = {
+        "hidden_layer_sizes": tuple(layer.units for layer in m.hidden),
+        "activation": _one_or_each([layer.activation for layer in m.hidden], "tanh"),
+        "init": m.init,
+        "optimizer": t.optimizer,
+        "learning_rate": t.learning_rate,
+        "batch_size": t.batch_size,
+        "epochs": t.epochs,
+        "momentum": t.momentum,
+        "schedule": t.schedule,
+        "l1": t.l1,
+        "l2": t.l2,
+        "dropout": _one_or_each([layer.dropout for layer in m.hidden], 0.0),
+        "clip_value": t.clip_value,
+        "clip_norm": t.clip_norm,
+        "leaky_slope": m.leaky_slope,
+        "validation_fraction": cfg.data.validation_fraction if patience else 0.0,
+        "early_stopping_patience": patience,
+        "random_state": cfg.seed,
+    }
+    if cfg.task == "regression":
+        return PlaygroundRegressor(loss=cfg.resolved_output()[1], **common)
+    return PlaygroundClassifier(class_weight="balanced" if t.class_weight == "balanced" else None, **common)
+
+
+def _one_or_each(values: list, default):
+    """One value when every layer shares it (so a search may change the depth), else one per layer."""
+    if not values:
+        return default
+    return values[0] if len(set(values)) == 1 else tuple(values)
 
 
 def _check_range(name: str, value, low: float, high: float) -> None:
