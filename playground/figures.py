@@ -38,6 +38,18 @@ def base_layout(title: str | None = None, height: int | None = None, **extra) ->
     return layout
 
 
+def colourscale_stops(scale, reverse: bool = False) -> list[list]:
+    """A colourscale as explicit ``[[stop, colour], ...]`` (named Plotly scales resolved) for our canvas painter."""
+    if isinstance(scale, str):
+        import plotly.colors as pc
+
+        scale = pc.get_colorscale(scale)
+    stops = [[float(s), c] for s, c in scale]
+    if reverse:
+        stops = [[1.0 - s, c] for s, c in reversed(stops)]
+    return stops
+
+
 # ---- decision boundary ---------------------------------------------------------------------------------
 def multiclass_surface(values: np.ndarray) -> np.ndarray:
     """Encode (ny, nx, k) class probabilities as one number per cell: class index + confidence in [0, 1).

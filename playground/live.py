@@ -25,6 +25,7 @@ BOUNDARY_RESOLUTION = 48
 THUMBNAIL_RESOLUTION = 14
 CURVE_POINTS = 160
 FRAMES_PER_BATCH = 8
+MAX_FRAMES_PER_BATCH = 40
 BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
 SPEEDS = (1, 2, 5, 10, 25)  # epochs per frame
 
@@ -82,9 +83,23 @@ def new_run(config: ExperimentConfig, data: PreparedData, version: int) -> LiveR
 
 
 # ---- training ------------------------------------------------------------------------------------------
+def batch_frames(asked) -> int:
+    """How many snapshots to send: what the browser asked for (it measures its round trip), within bounds."""
+    try:
+        asked = int(asked)
+    except (TypeError, ValueError):
+        return FRAMES_PER_BATCH
+    return max(1, min(asked, MAX_FRAMES_PER_BATCH))
+
+
 def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
-            budget_s: float = BATCH_BUDGET_S) -> list[dict]:
-    """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the time budget."""
+            budget_s: float | None = None) -> list[dict]:
+    """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the time budget.
+
+    The default budget grows with the batch (a frame is shown for ~66 ms, so spending up to half of that per
+    frame keeps the server ahead without making a click wait long).
+    """
+    budget_s = budget_s if budget_s is not None else max(BATCH_BUDGET_S, 0.033 * max_frames)
     frames = []
     start = time.perf_counter()
     while len(frames) < max_frames and not run.finished:
@@ -164,32 +179,33 @@ def status(run: LiveRun) -> tuple[str, str]:
     return (t("playground.status.training") if run.playing else t("playground.status.paused")), "info"
 
 
+def _packed_thumbnails(run: LiveRun) -> list[dict]:
+    packed = []
+    blocks = _thumbnail_values(run)
+    for layer, block in enumerate(blocks):
+        is_output = layer == len(blocks) - 1
+        for unit in block:
+            lo, hi = (0.0, 1.0) if is_output and run.task == "binary" else (None, None)
+            packed.append(pack(unit, lo, hi))
+    return packed
+
+
+def _flat_weights(run: LiveRun) -> list[float]:
+    """Every weight in drawing order: layer, then output unit j, then input unit i (W[j, i])."""
+    return [round(float(w), 4) for W in run.trainer.network.weights for w in W.ravel()]
+
+
 def frame(run: LiveRun) -> dict:
-    """One snapshot: the new boundary, neuron thumbnails, edge styles, new curve points and counters."""
+    """One snapshot: the new boundary, neuron thumbnails, weights, new curve points and counters."""
     net = run.trainer.network
     panels: dict = {}
     if run.grid is not None:
         z, lo, hi = _boundary_z(run)
-        panels["boundary"] = {"restyle": {"z": [pack(z, lo, hi)]}, "traces": [0]}
+        panels["boundary"] = {"grid": pack(z, lo, hi)}
     else:
         y = net.predict(run.curve_x)[:, 0]
         panels["boundary"] = {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
-    thumbs = _thumbnail_values(run)
-    n_inputs = net.input_dim
-    restyle_z, traces, index = [], [], n_inputs
-    for layer, block in enumerate(thumbs):
-        is_output = layer == len(thumbs) - 1
-        for unit in block:
-            lo, hi = (0.0, 1.0) if is_output and run.task == "binary" else (None, None)
-            restyle_z.append(pack(unit, lo, hi))
-            traces.append(index)
-            index += 1
-    shapes = figures.network_edges(net, net.layer_sizes)
-    relayout = {}
-    for i, shape in enumerate(shapes):
-        relayout[f"shapes[{i}].line.color"] = shape["line"]["color"]
-        relayout[f"shapes[{i}].line.width"] = round(shape["line"]["width"], 2)
-    panels["network"] = {"restyle": {"z": restyle_z}, "traces": traces, "relayout": relayout}
+    panels["network"] = {"thumbs": _packed_thumbnails(run), "weights": _flat_weights(run)}
     h = run.trainer.history
     new = slice(run.sent, len(h.epoch))
     if new.start < new.stop:
@@ -214,42 +230,82 @@ def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False)
     return f"{run.version}-{int(log_y)}-{int(presenter)}"
 
 
-def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict:
-    """Every panel's full figure as it is now; the live view mounts these once per ``version``."""
-    net, data, h = run.trainer.network, run.data, run.trainer.history
-    height = 460 if presenter else 360
+def _boundary_panel(run: LiveRun, height: int) -> dict:
+    net, data = run.trainer.network, run.data
     raw = data.raw
-    if run.grid is not None:
-        grid = BoundaryGrid(run.grid.xs, run.grid.ys, boundary_values(net, run.grid))
-        boundary = figures.decision_boundary_figure(
-            grid, run.task, n_classes=max(data.dataset.n_classes, 2), train=(raw.X_train, raw.y_train),
-            test=(raw.X_test, raw.y_test), synthetic=data.synthetic if data.synthetic.any() else None,
-            height=height, title=t("playground.panel.boundary"),
-        )
-    else:
-        boundary = figures.curve_fit_figure(
+    if run.grid is None:
+        figure = figures.curve_fit_figure(
             run.curve_x[:, 0], net.predict(run.curve_x)[:, 0], (raw.X_train, raw.y_train), (raw.X_test, raw.y_test),
             height=height, title=t("playground.panel.fit"),
         )
-    network = figures.network_diagram_figure(
-        net, _thumbnail_values(run), _input_values(run), _input_labels(run), run.task, height=height,
-        title=t("playground.panel.network"),
+        return {"name": "boundary", "kind": "plotly", "figure": figure.to_plotly_json(), "area": "boundary"}
+    grid = BoundaryGrid(run.grid.xs, run.grid.ys, boundary_values(net, run.grid))
+    n_classes = max(data.dataset.n_classes, 2)
+    figure = figures.decision_boundary_figure(
+        grid, run.task, n_classes=n_classes, train=(raw.X_train, raw.y_train), test=(raw.X_test, raw.y_test),
+        synthetic=data.synthetic if data.synthetic.any() else None, height=height,
+        title=t("playground.panel.boundary"),
     )
-    curve_height = 300 if presenter else 240
-    histories = {"run": h}
-    loss = figures.loss_curves_figure(histories, log_y=log_y, height=curve_height)
-    metric = figures.metric_curves_figure(histories, height=curve_height)
+    heat = figure.data[0]
+    z, lo, hi = _boundary_z(run)
+    auto = run.task == "regression"
+    return {
+        "name": "boundary", "kind": "boundary", "area": "boundary",
+        # The heatmap trace travels without its z values: the canvas paints them from the packed grid.
+        "figure": figure.update_traces(z=None, selector=0).to_plotly_json(),
+        "colorscale": figures.colourscale_stops(heat.colorscale, reverse=bool(heat.reversescale)),
+        "zmin": None if auto else heat.zmin, "zmax": None if auto else heat.zmax, "grid": pack(z, lo, hi),
+    }
+
+
+def _network_panel(run: LiveRun, height: int) -> dict:
+    net = run.trainer.network
+    return {
+        "name": "network", "kind": "network", "area": "network", "title": t("playground.panel.network"),
+        "height": height - 30, "sizes": net.layer_sizes, "labels": _input_labels(run), "task": run.task,
+        "node": figures.NODE_SIZE, "colorscale": figures.colourscale_stops(figures.BINARY_SCALE),
+        "inputs": [pack(v) for v in _input_values(run)], "thumbs": _packed_thumbnails(run),
+        "weights": _flat_weights(run),
+    }
+
+
+def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, presenter: bool = False) -> dict:
+    """Train (solid) and test (dashed) curves of the loss or the metric, drawn on a canvas in the browser."""
+    h = run.trainer.history
+    if name == "loss":
+        train, test, title = h.train_loss, h.val_loss, t("figures.loss_title")
+    else:
+        train, test, title = h.train_metric, h.val_metric, t(f"figures.{h.metric_name}_title")
+    percent = name == "metric" and h.metric_name == "accuracy"
+    return {
+        "name": name, "kind": "curves", "area": name, "title": title, "height": height, "log_y": log_y,
+        "percent": percent, "y_range": [0, 1.0] if percent else None, "x_label": t("figures.epoch"),
+        "font": 16 if presenter else 12,
+        "series": [
+            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": _finite(train)},
+            {"name": t("figures.test"), "colour": "#9aa0ab", "dash": True, "x": list(h.epoch), "y": _finite(test)},
+        ],
+    }
+
+
+def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict:
+    """Every panel as it is now; the live view mounts these once per ``version``."""
+    h = run.trainer.history
+    height = 460 if presenter else 360
+    curve_height = 300 if presenter else 220
     run.sent = len(h.epoch)
-    panels = [("network", network, "network"), ("boundary", boundary, "boundary"), ("loss", loss, "loss"),
-              ("metric", metric, "metric")]
-    first = frame_counters_only(run)
     return {
         "version": scene_version(run, log_y=log_y, presenter=presenter),
-        "panels": [{"name": name, "figure": fig.to_plotly_json(), "area": area} for name, fig, area in panels],
+        "panels": [
+            _network_panel(run, height),
+            _boundary_panel(run, height),
+            _curves_panel(run, "loss", curve_height, log_y=log_y, presenter=presenter),
+            _curves_panel(run, "metric", curve_height, presenter=presenter),
+        ],
         "grid": '"network boundary" "loss metric"',
         "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
         "presenter": presenter,
-        "first_frame": first,
+        "first_frame": frame_counters_only(run),
     }
 
 

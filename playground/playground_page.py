@@ -147,7 +147,8 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     if run.playing and not frames:
         last = st.session_state.get(f"{KEY}.served_want", -1)
         if wanted != last or st.session_state.get(f"{KEY}.served_version") != run.version:
-            frames = live.advance(run, epochs_per_frame=int(speed))
+            asked = reported.get("frames", live.FRAMES_PER_BATCH) if isinstance(reported, dict) else 0
+            frames = live.advance(run, epochs_per_frame=int(speed), max_frames=live.batch_frames(asked))
             st.session_state[f"{KEY}.served_want"] = wanted
             st.session_state[f"{KEY}.served_version"] = run.version
     if frames:

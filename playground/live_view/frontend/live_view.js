@@ -1,55 +1,73 @@
-// Live view: keeps Plotly charts mounted and plays batches of snapshots in place at an even pace.
+// Live view: keeps charts mounted and plays batches of training snapshots in place at an even pace.
 //
 // Streamlit (components v1 protocol, spoken directly with postMessage) sends render events whose args are:
-//   scene    {version, panels: [{name, figure, area}], grid: "css grid-template-areas", columns, height, presenter}
-//            only when the browser does not already hold that scene version (see the reported value below);
-//   frames   [{epoch, counters: [{label, value}], status, panels: {name: update}}], a batch of snapshots;
-//   seq      batch number (a batch is queued once); playing (bool); interval_ms (pace of playback).
-// A panel update is {restyle: {attr: [values per trace]}, traces: [i...], relayout: {...},
-//                    extend: {x: [[...]], y: [[...]]}, extend_traces: [i...]}.
-// Numeric grids may arrive packed as {b64: "...", shape: [ny, nx], lo, hi}: one byte per cell.
-// The component reports {want: n, scene: version} to ask for the next batch while playing, so the server
-// never trains further ahead than the browser can show.
+//   scene   {version, panels: [...], grid, columns, presenter, first_frame}, only when the browser does not hold
+//           that version yet (the component reports the version it holds);
+//   frames  [{epoch, counters, status, status_kind, panels: {name: update}}], a batch of snapshots;
+//   seq     batch number (a batch is queued once); playing (bool); interval_ms (pace of playback).
+//
+// Panel kinds and their per-frame updates:
+//   "plotly"   a Plotly figure; update {restyle, traces, relayout} (one redraw) or {extend, extend_traces}
+//              (curve points, batched so a chart redraws at most a few times per second).
+//   "boundary" a Plotly figure for axes and points whose trace 0 (the heatmap) is painted instead on a canvas
+//              under the plot area; update {grid: packed}. Repainting pixels costs well under a millisecond,
+//              where a Plotly heatmap redraw costs tens.
+//   "network"  a canvas drawing of the network: neuron thumbnails and weighted edges; update
+//              {thumbs: [packed per neuron], weights: [flat]}.
+// A packed grid is {b64, shape: [ny, nx], lo, hi}: one byte per cell, row 0 = lowest y.
+// While playing, the component keeps one request for the next batch outstanding ({want: n, scene: version}),
+// so the server never trains further ahead than the browser shows.
 (function () {
   "use strict";
   const root = document.getElementById("root");
   const countersEl = document.getElementById("counters");
   const panelsEl = document.getElementById("panels");
   const PLOT_CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
+  const CURVE_REDRAW_MS = 250;
+  const POSITIVE = [8, 119, 189], NEGATIVE = [245, 147, 34];
 
   let sceneVersion = null;
-  let divs = {};             // panel name -> div
+  let panels = {};           // name -> panel object {kind, div, ...}
   let queue = [];
   let lastSeq = null;
   let playing = false;
   let intervalMs = 66;
   let wantCounter = 0;
-  let waitingSince = null;   // time of the outstanding request, null when none
+  let waitingSince = null;
   let framesApplied = 0;
   let batches = 0;
   let lastApplied = 0;
+  let rtt = 600;             // smoothed request→batch round trip, ms
+  const stats = { requests: [], arrivals: [], applied: [], cost: {} };
+  window.__liveStats = stats;
 
+  // ---- messaging ------------------------------------------------------------------------------------
   function send(type, extra) {
     window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, extra), "*");
   }
   function setValue(value) { send("streamlit:setComponentValue", { value: value, dataType: "json" }); }
   function setHeight() { send("streamlit:setFrameHeight", { height: document.body.scrollHeight + 4 }); }
 
+  // ---- decoding -------------------------------------------------------------------------------------
+  function unpackBytes(packed) {
+    return Uint8Array.from(atob(packed.b64), (c) => c.charCodeAt(0));
+  }
+  function unpackRows(packed) {
+    const bytes = unpackBytes(packed);
+    const [ny, nx] = packed.shape;
+    const span = (packed.hi - packed.lo) / 255;
+    const rows = new Array(ny);
+    for (let r = 0; r < ny; r++) {
+      const row = new Array(nx);
+      for (let c = 0; c < nx; c++) row[c] = packed.lo + bytes[r * nx + c] * span;
+      rows[r] = row;
+    }
+    return rows;
+  }
   function decode(value) {
     if (Array.isArray(value)) return value.map(decode);
     if (value && typeof value === "object") {
-      if (typeof value.b64 === "string" && value.shape) {
-        const bytes = Uint8Array.from(atob(value.b64), (c) => c.charCodeAt(0));
-        const [ny, nx] = value.shape;
-        const span = (value.hi - value.lo) / 255;
-        const rows = new Array(ny);
-        for (let r = 0; r < ny; r++) {
-          const row = new Array(nx);
-          for (let c = 0; c < nx; c++) row[c] = value.lo + bytes[r * nx + c] * span;
-          rows[r] = row;
-        }
-        return rows;
-      }
+      if (typeof value.b64 === "string" && value.shape) return unpackRows(value);
       const out = {};
       for (const k of Object.keys(value)) out[k] = decode(value[k]);
       return out;
@@ -57,23 +75,329 @@
     return value;
   }
 
+  // ---- colour -----------------------------------------------------------------------------------------
+  function parseColour(text) {
+    if (Array.isArray(text)) return text;
+    if (text.startsWith("#")) {
+      const h = text.length === 4 ? text.replace(/#(.)(.)(.)/, "#$1$1$2$2$3$3") : text;
+      return [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
+    }
+    const m = text.match(/\d+(\.\d+)?/g);
+    return m ? m.slice(0, 3).map(Number) : [128, 128, 128];
+  }
+  // A 256-entry lookup table from a Plotly-style colourscale [[stop, colour], ...].
+  function lookupTable(scale) {
+    const stops = scale.map(([s, c]) => [s, parseColour(c)]);
+    const lut = new Uint8ClampedArray(256 * 3);
+    for (let i = 0; i < 256; i++) {
+      const v = i / 255;
+      let k = 0;
+      while (k < stops.length - 2 && v > stops[k + 1][0]) k++;
+      const [s0, c0] = stops[k], [s1, c1] = stops[Math.min(k + 1, stops.length - 1)];
+      const f = s1 > s0 ? Math.min(Math.max((v - s0) / (s1 - s0), 0), 1) : 0;
+      for (let ch = 0; ch < 3; ch++) lut[i * 3 + ch] = c0[ch] + (c1[ch] - c0[ch]) * f;
+    }
+    return lut;
+  }
+  // Paint a packed grid into an ImageData through a LUT; zmin/zmax map values onto the table.
+  function paint(ctx, packed, lut, zmin, zmax, alpha) {
+    const [ny, nx] = packed.shape;
+    const bytes = unpackBytes(packed);
+    const image = ctx.createImageData(nx, ny);
+    const span = (packed.hi - packed.lo) / 255;
+    const scale = zmax > zmin ? 255 / (zmax - zmin) : 0;
+    const a = Math.round(alpha * 255);
+    for (let r = 0; r < ny; r++) {
+      const target = (ny - 1 - r) * nx;  // row 0 is the lowest y: draw it at the bottom
+      for (let c = 0; c < nx; c++) {
+        const value = packed.lo + bytes[r * nx + c] * span;
+        const idx = Math.min(255, Math.max(0, Math.round((value - zmin) * scale))) * 3;
+        const o = (target + c) * 4;
+        image.data[o] = lut[idx]; image.data[o + 1] = lut[idx + 1]; image.data[o + 2] = lut[idx + 2];
+        image.data[o + 3] = a;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  // ---- panels -----------------------------------------------------------------------------------------
+  function makePlotly(div, spec) {
+    const fig = decode(spec.figure);
+    const layout = Object.assign({}, fig.layout || {}, { autosize: true });
+    Plotly.newPlot(div, fig.data || [], layout, PLOT_CONFIG);
+    return { kind: "plotly", div: div, pending: null, lastRedraw: 0 };
+  }
+
+  function makeBoundary(div, spec) {
+    const fig = spec.figure;
+    const heat = fig.data[0];
+    const rest = decode(fig.data.slice(1));
+    const layout = Object.assign({}, decode(fig.layout || {}), {
+      autosize: true, plot_bgcolor: "rgba(0,0,0,0)", paper_bgcolor: "rgba(0,0,0,0)",
+    });
+    div.style.position = "relative";
+    const canvas = document.createElement("canvas");
+    canvas.className = "heat";
+    canvas.style.position = "absolute";
+    canvas.style.imageRendering = "auto";
+    canvas.style.pointerEvents = "none";
+    div.appendChild(canvas);
+    const plotDiv = document.createElement("div");
+    plotDiv.style.position = "relative";
+    div.appendChild(plotDiv);
+    Plotly.newPlot(plotDiv, rest, layout, PLOT_CONFIG);
+    const panel = {
+      kind: "boundary", div: plotDiv, canvas: canvas, lut: lookupTable(spec.colorscale),
+      zmin: spec.zmin, zmax: spec.zmax, alpha: heat.opacity === undefined ? 0.85 : heat.opacity, grid: spec.grid,
+    };
+    const place = () => placeCanvas(panel);
+    plotDiv.on("plotly_afterplot", place);
+    place();
+    if (spec.grid) paintBoundary(panel, spec.grid);
+    return panel;
+  }
+  function placeCanvas(panel) {
+    const full = panel.div._fullLayout;
+    if (!full || !full.xaxis) return;
+    const xa = full.xaxis, ya = full.yaxis;
+    Object.assign(panel.canvas.style, {
+      left: xa._offset + "px", top: ya._offset + "px", width: xa._length + "px", height: ya._length + "px",
+    });
+  }
+  function paintBoundary(panel, packed) {
+    const [ny, nx] = packed.shape;
+    if (panel.canvas.width !== nx || panel.canvas.height !== ny) {
+      panel.canvas.width = nx;
+      panel.canvas.height = ny;
+    }
+    const auto = panel.zmin === null || panel.zmin === undefined;
+    paint(panel.canvas.getContext("2d"), packed, panel.lut, auto ? packed.lo : panel.zmin,
+          auto ? packed.hi : panel.zmax, panel.alpha);
+  }
+
+  function makeNetwork(div, spec) {
+    div.style.position = "relative";
+    const title = document.createElement("div");
+    title.className = "panel-title";
+    title.textContent = spec.title || "";
+    div.appendChild(title);
+    const canvas = document.createElement("canvas");
+    canvas.style.width = "100%";
+    canvas.style.height = spec.height + "px";
+    div.appendChild(canvas);
+    const panel = {
+      kind: "network", div: div, canvas: canvas, spec: spec, weights: spec.weights, thumbs: spec.thumbs,
+      lut: lookupTable(spec.colorscale), images: [],
+    };
+    draw(panel);
+    return panel;
+  }
+  function nodePositions(sizes) {
+    const tallest = Math.max(...sizes);
+    return sizes.map((n, layer) => {
+      const gap = Math.min(0.5, (tallest * 0.5) / Math.max(n, 1));
+      return Array.from({ length: n }, (_, j) => [layer, ((n - 1) / 2) * gap - j * gap]);
+    });
+  }
+  function thumbnail(panel, packed, zmin, zmax) {
+    const off = document.createElement("canvas");
+    off.width = packed.shape[1];
+    off.height = packed.shape[0];
+    paint(off.getContext("2d"), packed, panel.lut, zmin, zmax, 1);
+    return off;
+  }
+  function draw(panel) {
+    const spec = panel.spec, canvas = panel.canvas;
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth || 600, height = spec.height;
+    if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
+    if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const sizes = spec.sizes, positions = nodePositions(sizes);
+    const tallest = Math.max(...sizes);
+    const half = (tallest * 0.5) / 2 + spec.node;
+    const left = 70, right = 16, top = 10, bottom = 10;
+    const unitX = (width - left - right) / Math.max(sizes.length - 1 + spec.node, 1);
+    const unitY = (height - top - bottom) / (2 * half);
+    const unit = Math.min(unitX, unitY * 1.6);
+    const px = (x) => left + (x + spec.node / 2) * unitX;
+    const py = (y) => top + (half - y) * unitY;
+    const box = spec.node * Math.min(unit, unitY * 1.1);
+    // Edges: colour by sign, width by magnitude relative to the largest weight.
+    let scale = 0;
+    for (const w of panel.weights) scale = Math.max(scale, Math.abs(w));
+    let k = 0;
+    ctx.globalAlpha = 0.7;
+    for (let layer = 0; layer < sizes.length - 1; layer++) {
+      for (let j = 0; j < sizes[layer + 1]; j++) {
+        for (let i = 0; i < sizes[layer]; i++) {
+          const w = panel.weights[k++];
+          const [x0, y0] = positions[layer][i], [x1, y1] = positions[layer + 1][j];
+          ctx.strokeStyle = w >= 0 ? `rgb(${POSITIVE})` : `rgb(${NEGATIVE})`;
+          ctx.lineWidth = scale > 0 ? 0.5 + 5 * Math.min(Math.abs(w) / scale, 1) : 0.5;
+          ctx.beginPath();
+          ctx.moveTo(px(x0) + box / 2, py(y0));
+          ctx.lineTo(px(x1) - box / 2, py(y1));
+          ctx.stroke();
+        }
+      }
+    }
+    ctx.globalAlpha = 1;
+    // Thumbnails: inputs first, then every neuron; smooth scaling of tiny images.
+    ctx.imageSmoothingEnabled = true;
+    const grids = spec.inputs.concat(panel.thumbs);
+    let n = 0;
+    for (let layer = 0; layer < sizes.length; layer++) {
+      for (let j = 0; j < sizes[layer]; j++) {
+        const packed = grids[n];
+        const isOutput = layer === sizes.length - 1;
+        const fixed = isOutput && spec.task === "binary";
+        const bound = Math.max(Math.abs(packed.lo), Math.abs(packed.hi), 1e-9);
+        const image = thumbnail(panel, packed, fixed ? 0 : -bound, fixed ? 1 : bound);
+        const [x, y] = positions[layer][j];
+        ctx.drawImage(image, px(x) - box / 2, py(y) - box / 2, box, box);
+        ctx.strokeStyle = "#d0d3da";
+        ctx.lineWidth = 1;
+        ctx.strokeRect(px(x) - box / 2, py(y) - box / 2, box, box);
+        n++;
+      }
+    }
+    ctx.fillStyle = "#262730";
+    ctx.font = `${Math.max(11, Math.round(box * 0.32))}px Inter, Helvetica, Arial, sans-serif`;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    positions[0].forEach(([x, y], i) => ctx.fillText(spec.labels[i] || "", px(x) - box / 2 - 6, py(y)));
+  }
+
+  // Curves: a small canvas line chart (train solid, test dashed), redrawn in well under a millisecond.
+  function makeCurves(div, spec) {
+    const title = document.createElement("div");
+    title.className = "panel-title";
+    title.textContent = spec.title || "";
+    div.appendChild(title);
+    const canvas = document.createElement("canvas");
+    canvas.style.width = "100%";
+    canvas.style.height = spec.height + "px";
+    div.appendChild(canvas);
+    const panel = { kind: "curves", div: div, canvas: canvas, spec: spec,
+                    series: spec.series.map((s) => Object.assign({}, s, { x: s.x.slice(), y: s.y.slice() })) };
+    drawCurves(panel);
+    return panel;
+  }
+  function niceTicks(lo, hi, count) {
+    const span = hi - lo || Math.abs(hi) || 1;
+    const raw = span / count, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= count) || 10 * mag;
+    const ticks = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-12; v += step) ticks.push(+v.toPrecision(12));
+    return ticks;
+  }
+  function formatTick(v, spec) {
+    if (spec.percent) return Math.round(v * 100) + "%";
+    if (spec.log_y) return v >= 1000 || v < 0.001 ? v.toExponential(0) : String(+v.toPrecision(2));
+    return Math.abs(v) >= 1000 ? v.toExponential(1) : String(+v.toPrecision(3));
+  }
+  function drawCurves(panel) {
+    const spec = panel.spec, canvas = panel.canvas;
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth || 400, height = spec.height;
+    if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
+    if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const font = spec.font || 12;
+    const left = 54, right = 12, top = 22, bottom = 30;
+    const w = width - left - right, h = height - top - bottom;
+    const tf = (v) => (spec.log_y ? Math.log10(Math.max(v, 1e-12)) : v);
+    let xmax = 1, ylo = Infinity, yhi = -Infinity;
+    for (const s of panel.series) {
+      for (let i = 0; i < s.x.length; i++) {
+        if (s.y[i] === null || !isFinite(s.y[i])) continue;
+        xmax = Math.max(xmax, s.x[i]);
+        ylo = Math.min(ylo, tf(s.y[i]));
+        yhi = Math.max(yhi, tf(s.y[i]));
+      }
+    }
+    if (spec.y_range) { ylo = spec.y_range[0]; yhi = spec.y_range[1]; }
+    if (!isFinite(ylo)) { ylo = 0; yhi = 1; }
+    if (yhi - ylo < 1e-9) { yhi += 0.5; ylo -= 0.5; }
+    const pad = spec.y_range ? 0 : (yhi - ylo) * 0.05;
+    ylo -= pad; yhi += pad;
+    const X = (v) => left + (v / xmax) * w;
+    const Y = (v) => top + (1 - (tf(v) - ylo) / (yhi - ylo)) * h;
+    ctx.font = `${font}px Inter, Helvetica, Arial, sans-serif`;
+    ctx.fillStyle = "#6b6f7b";
+    ctx.strokeStyle = "#e6e8ee";
+    ctx.lineWidth = 1;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    const yTicks = spec.log_y ? niceTicks(Math.ceil(ylo), Math.floor(yhi), 4).filter(Number.isInteger).map((e) => Math.pow(10, e))
+                              : niceTicks(ylo, yhi, 4);
+    for (const v of yTicks) {
+      const y = Y(v);
+      if (y < top - 1 || y > top + h + 1) continue;
+      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + w, y); ctx.stroke();
+      ctx.fillText(formatTick(v, spec), left - 6, y);
+    }
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of niceTicks(0, xmax, 5)) ctx.fillText(String(v), X(v), top + h + 6);
+    ctx.fillText(spec.x_label || "", left + w / 2, top + h + 6 + font + 2);
+    for (const s of panel.series) {
+      ctx.strokeStyle = s.colour;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(s.dash ? [6, 4] : []);
+      ctx.beginPath();
+      let pen = false;
+      for (let i = 0; i < s.x.length; i++) {
+        const v = s.y[i];
+        if (v === null || !isFinite(v)) { pen = false; continue; }
+        if (pen) ctx.lineTo(X(s.x[i]), Y(v)); else ctx.moveTo(X(s.x[i]), Y(v));
+        pen = true;
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    // Legend, top right.
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    let lx = left + w;
+    for (const s of panel.series.slice().reverse()) {
+      const label = s.name || "";
+      const tw = ctx.measureText(label).width;
+      lx -= tw + 30;
+      ctx.strokeStyle = s.colour; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [6, 4] : []);
+      ctx.beginPath(); ctx.moveTo(lx, top - 12); ctx.lineTo(lx + 18, top - 12); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = "#262730";
+      ctx.fillText(label, lx + 22, top - 12);
+    }
+  }
+
+  // ---- scene and frames -------------------------------------------------------------------------------
   function buildScene(scene) {
-    for (const name of Object.keys(divs)) Plotly.purge(divs[name]);
-    divs = {};
+    for (const name of Object.keys(panels)) {
+      const p = panels[name];
+      if (p.kind === "plotly" || p.kind === "boundary") Plotly.purge(p.div);
+    }
+    panels = {};
     panelsEl.innerHTML = "";
     panelsEl.style.gridTemplateAreas = scene.grid;
     panelsEl.style.gridTemplateColumns = scene.columns;
     document.body.classList.toggle("presenter", !!scene.presenter);
-    for (const panel of scene.panels) {
+    for (const spec of scene.panels) {
       const div = document.createElement("div");
       div.className = "panel";
-      div.id = "panel-" + panel.name;
-      div.style.gridArea = panel.area;
+      div.id = "panel-" + spec.name;
+      div.style.gridArea = spec.area;
       panelsEl.appendChild(div);
-      const fig = decode(panel.figure);
-      const layout = Object.assign({}, fig.layout || {}, { autosize: true });
-      Plotly.newPlot(div, fig.data || [], layout, PLOT_CONFIG);
-      divs[panel.name] = div;
+      const kind = spec.kind || "plotly";
+      panels[spec.name] = kind === "boundary" ? makeBoundary(div, spec)
+        : kind === "network" ? makeNetwork(div, spec)
+        : kind === "curves" ? makeCurves(div, spec) : makePlotly(div, spec);
     }
     sceneVersion = scene.version;
     queue = [];
@@ -81,11 +405,46 @@
     setHeight();
   }
 
-  function applyPanel(div, update) {
-    const data = update.restyle ? decode(update.restyle) : null;
-    const layout = update.relayout ? decode(update.relayout) : null;
-    if (data || layout) Plotly.update(div, data || {}, layout || {}, update.traces);
-    if (update.extend) Plotly.extendTraces(div, update.extend, update.extend_traces);
+  function mergeExtend(pending, update) {
+    if (!pending) return { extend: { x: update.extend.x.map((a) => a.slice()), y: update.extend.y.map((a) => a.slice()) },
+                           extend_traces: update.extend_traces };
+    update.extend.x.forEach((a, i) => pending.extend.x[i].push(...a));
+    update.extend.y.forEach((a, i) => pending.extend.y[i].push(...a));
+    return pending;
+  }
+  function flushCurves(now, force) {
+    for (const name of Object.keys(panels)) {
+      const p = panels[name];
+      if (p.kind !== "plotly" || !p.pending) continue;
+      if (!force && now - p.lastRedraw < CURVE_REDRAW_MS) continue;
+      const t0 = performance.now();
+      Plotly.extendTraces(p.div, p.pending.extend, p.pending.extend_traces);
+      (stats.cost[name] = stats.cost[name] || []).push(performance.now() - t0);
+      p.pending = null;
+      p.lastRedraw = now;
+    }
+  }
+
+  function applyPanel(panel, update) {
+    if (panel.kind === "boundary") {
+      if (update.grid) paintBoundary(panel, update.grid);
+      else if (update.restyle) Plotly.update(panel.div, decode(update.restyle), {}, update.traces);
+    } else if (panel.kind === "network") {
+      if (update.thumbs) panel.thumbs = update.thumbs;
+      if (update.weights) panel.weights = update.weights;
+      draw(panel);
+    } else if (panel.kind === "curves") {
+      if (update.extend) {
+        update.extend.x.forEach((xs, i) => panel.series[i].x.push(...xs));
+        update.extend.y.forEach((ys, i) => panel.series[i].y.push(...ys));
+        drawCurves(panel);
+      }
+    } else {
+      if (update.restyle || update.relayout) {
+        Plotly.update(panel.div, decode(update.restyle || {}), decode(update.relayout || {}), update.traces);
+      }
+      if (update.extend) panel.pending = mergeExtend(panel.pending, update);
+    }
   }
 
   function showCounters(frame) {
@@ -109,40 +468,47 @@
     if (frame.epoch !== undefined) root.dataset.epoch = String(frame.epoch);
   }
 
-  function applyFrame(frame) {
+  function applyFrame(frame, now) {
     for (const name of Object.keys(frame.panels || {})) {
       const t0 = performance.now();
-      if (divs[name]) applyPanel(divs[name], frame.panels[name]);
-      (stats.cost[name] = stats.cost[name] || []).push(performance.now() - t0);
+      if (panels[name]) applyPanel(panels[name], frame.panels[name]);
+      if (panels[name] && panels[name].kind !== "plotly") {  // plotly curve costs are counted when flushed
+        (stats.cost[name] = stats.cost[name] || []).push(performance.now() - t0);
+      }
     }
     showCounters(frame);
     framesApplied += 1;
-    stats.applied.push(performance.now());
     root.dataset.frames = String(framesApplied);
+    stats.applied.push(now);
   }
 
-  const stats = { requests: [], arrivals: [], applied: [], cost: {} };
-  window.__liveStats = stats;
-
+  // Ask for enough snapshots to cover the measured round trip (plus margin), so playback never starves.
   function requestMore() {
     waitingSince = performance.now();
     stats.requests.push(waitingSince);
     wantCounter += 1;
-    setValue({ want: wantCounter, scene: sceneVersion });
+    const frames = Math.min(40, Math.max(6, Math.ceil((1.6 * rtt) / intervalMs)));
+    setValue({ want: wantCounter, scene: sceneVersion, frames: frames });
   }
 
-  function tick(now) {
-    if (queue.length && now - lastApplied >= intervalMs) {
+  // setTimeout, not requestAnimationFrame: rAF is throttled in iframes the browser deems off-screen.
+  function tick() {
+    const now = performance.now();
+    if (queue.length && now - lastApplied >= intervalMs - 2) {
       // Paused: show the newest state at once; playing: one snapshot per interval for even motion.
       const frame = playing ? queue.shift() : queue.splice(0, queue.length).pop();
-      applyFrame(frame);
+      applyFrame(frame, now);
       lastApplied = now;
     }
+    flushCurves(now, !playing || queue.length === 0);
     if (playing) {
-      const stale = waitingSince !== null && now - waitingSince > 2000; // a lost request must not stall play
-      if ((waitingSince === null || stale) && queue.length <= 2) requestMore();
+      const stale = waitingSince !== null && now - waitingSince > 3000; // a lost request must not stall play
+      // Keep a request in flight while less than ~1.5 batches are queued: the round trip hides behind playback,
+      // and a full queue stops asking, so the server never runs far ahead of the picture.
+      const ahead = (queue.length * intervalMs) / Math.max(rtt, 1);
+      if ((waitingSince === null || stale) && ahead < 1.5) requestMore();
     }
-    window.requestAnimationFrame(tick);
+    window.setTimeout(tick, Math.max(4, intervalMs / 4));
   }
 
   function onRender(args) {
@@ -152,7 +518,9 @@
       batches += 1;
       root.dataset.batches = String(batches);
       queue.push(...(args.frames || []));
-      stats.arrivals.push([performance.now(), (args.frames || []).length]);
+      const now = performance.now();
+      stats.arrivals.push([now, (args.frames || []).length]);
+      if (waitingSince !== null && (args.frames || []).length) rtt = 0.7 * rtt + 0.3 * (now - waitingSince);
       waitingSince = null;
     }
     playing = !!args.playing;
@@ -171,9 +539,14 @@
     }
   });
   window.addEventListener("resize", () => {
-    for (const name of Object.keys(divs)) Plotly.Plots.resize(divs[name]);
+    for (const name of Object.keys(panels)) {
+      const p = panels[name];
+      if (p.kind === "network") draw(p);
+      else if (p.kind === "curves") drawCurves(p);
+      else Plotly.Plots.resize(p.div);
+    }
   });
   send("streamlit:componentReady", { apiVersion: 1 });
   setHeight();
-  window.requestAnimationFrame(tick);
+  tick();
 })();
