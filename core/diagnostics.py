@@ -25,7 +25,7 @@ from core.initializers import INITIALIZERS
 from core.network import Network
 from core.optimizers import clip_by_norm, clip_by_value, global_norm
 from core.settings import LIMITS
-from core.training import Trainer
+from core.training import History, Trainer
 
 HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name not in OUTPUT_ONLY)
 EXPLORER_MAX_UNITS = LIMITS.max_units
@@ -180,6 +180,58 @@ def trace_trainer(trainer: Trainer, max_steps: int = 60) -> StepTrace:
                     return trace
             trainer.epoch += 1
     return trace
+
+
+# ---- one run, everything the gradient-flow view shows -------------------------------------------------------
+FLOW_MAX_EPOCHS = 60  # the gradient-flow view trains at most this many epochs, so it answers within a second or two
+FLOW_TRACE_STEPS = 60
+FLOW_MAX_SAMPLES = 500  # activation histograms use at most this many training points
+
+
+@dataclass
+class FlowReport:
+    """A run of ``config`` seen from inside.
+
+    ``history`` has the per-epoch, per-layer statistics; ``trace`` the first mini-batch steps (available even
+    when the run diverged in its first epoch). ``activations_init`` / ``activations_trained`` hold each hidden
+    layer's activations on (up to FLOW_MAX_SAMPLES) training points, ``(n, units_l)``, before and after
+    training; ``unit_spread_*`` is :func:`unit_spread` at the same two moments.
+    """
+
+    config: ExperimentConfig
+    history: History
+    trace: StepTrace
+    activations_init: tuple[np.ndarray, ...]
+    activations_trained: tuple[np.ndarray, ...]
+    unit_spread_init: list[float]
+    unit_spread_trained: list[float]
+    hidden_activations: tuple[str, ...]
+
+
+def flow_report(
+    config: ExperimentConfig, max_epochs: int = FLOW_MAX_EPOCHS, trace_steps_count: int = FLOW_TRACE_STEPS
+) -> FlowReport:
+    """Train ``config`` for at most ``max_epochs`` epochs and collect what the gradient-flow view draws."""
+    config.validate()
+    epochs = min(config.train.epochs, _whole("max_epochs", max_epochs, 1, LIMITS.max_epochs))
+    config = replace(config, train=replace(config.train, epochs=epochs))
+    data = prepare_data(config)
+    sample = data.split.X_train[:FLOW_MAX_SAMPLES]
+    trace = trace_trainer(build_trainer(config, data, record_stats=False), trace_steps_count)
+    trainer = build_trainer(config, data)
+    start = trainer.network.copy()
+    for _ in trainer.run(epochs):
+        pass
+    return FlowReport(
+        config=config,
+        history=trainer.history,
+        trace=trace,
+        activations_init=tuple(start.hidden_activations(sample)[:-1]),
+        activations_trained=tuple(trainer.network.hidden_activations(sample)[:-1]),
+        unit_spread_init=unit_spread(start),
+        unit_spread_trained=unit_spread(trainer.network),
+        hidden_activations=tuple(layer.activation for layer in config.model.hidden),
+    )
 
 
 # ---- ready-made demonstrations ----------------------------------------------------------------------------

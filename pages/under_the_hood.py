@@ -1,0 +1,212 @@
+"""Under the hood: gradient flow, backprop step by step, the gradient check and the initialization explorer."""
+
+import streamlit as st
+
+from core import diagnostics, gradcheck, stepthrough
+from core.config import ExperimentConfig
+from core.experiment import build_network
+from core.initializers import INITIALIZERS
+from core.presets import PRESETS
+from core.settings import LIMITS
+from playground import figures_internals as fig
+from playground import state, widgets
+from playground.i18n import t
+
+KEY = "uth"
+DEFAULT = PRESETS["xor_2_2_1"]  # the notes' 2-2-1 network: small enough to read every matrix
+PLAYGROUND_KEY = "pg"  # the Playground page keeps its configuration under this key
+STEP_BATCH_MAX = 8
+CHECK_BATCH = 32
+EXPLORER_SCHEMES = ("zeros", "small_random", "xavier", "he", "normal", "large_random")
+SATURATING, RECTIFIED = ("sigmoid", "tanh"), ("relu",)
+
+flow_report = st.cache_data(max_entries=32, show_spinner=False)(diagnostics.flow_report)
+init_activations = st.cache_data(max_entries=64, show_spinner=False)(diagnostics.activations_at_init)
+
+
+def use_playground_network() -> None:
+    widgets.load_config(KEY, st.session_state[f"{PLAYGROUND_KEY}.config"])
+
+
+def move_step(delta: int, count: int) -> None:
+    st.session_state[f"{KEY}.step"] = min(max(st.session_state.get(f"{KEY}.step", 0) + delta, 0), count - 1)
+
+
+def run_label(label: str) -> str:
+    return t(f"under_the_hood.runs.{label}")
+
+
+st.title(t("under_the_hood.title"))
+st.write(t("under_the_hood.intro"))
+
+# ---- your network (sidebar) ----------------------------------------------------------------------------------
+with st.sidebar:
+    st.header(t("under_the_hood.sidebar.header"))
+    st.caption(t("under_the_hood.sidebar.intro"))
+    st.button(t("under_the_hood.sidebar.use_playground"), key=f"{KEY}.use_playground",
+              on_click=use_playground_network, disabled=f"{PLAYGROUND_KEY}.config" not in st.session_state,
+              help=t("under_the_hood.sidebar.use_playground_help"))
+    start = state.config_from_state(KEY, DEFAULT)
+    with st.expander(t("under_the_hood.sidebar.data")):
+        data, seed = widgets.dataset_controls(start.data, KEY, seed=start.seed)
+    with st.expander(t("under_the_hood.sidebar.network"), expanded=True):
+        model = widgets.network_controls(start.model, KEY, widgets.task_of(data))
+    with st.expander(t("under_the_hood.sidebar.training")):
+        train = widgets.training_controls(start.train, KEY, widgets.task_of(data))
+config = ExperimentConfig(data, model, train, seed)
+try:
+    config.validate()
+except ValueError as error:
+    st.error(t("under_the_hood.invalid_config", error=error))
+    config = start
+state.store_config(KEY, config)
+prepared = state.prepared_data(config)
+network = build_network(config, prepared.split.y_train)
+
+flow_tab, step_tab, check_tab, init_tab = st.tabs(
+    [t("under_the_hood.tabs.flow"), t("under_the_hood.tabs.step"), t("under_the_hood.tabs.check"),
+     t("under_the_hood.tabs.init")]
+)
+
+# ---- 1 · gradient flow ----------------------------------------------------------------------------------------
+with flow_tab:
+    source = st.selectbox(t("under_the_hood.flow.source"), ("yours", *diagnostics.DEMOS), key=f"{KEY}.source",
+                          format_func=lambda name: t(f"under_the_hood.demos.{name}.title"),
+                          help=t("under_the_hood.flow.source_help"))
+    st.markdown(t(f"under_the_hood.demos.{source}.explain", epochs=diagnostics.FLOW_MAX_EPOCHS))
+    configs = {run_label("yours"): config} if source == "yours" else {
+        run_label(label): cfg for label, cfg in diagnostics.DEMOS[source].runs.items()}
+    with st.spinner(t("under_the_hood.flow.training")):
+        reports = {label: flow_report(cfg) for label, cfg in configs.items()}
+    st.dataframe(fig.flow_summary_rows(reports), hide_index=True, key=f"{KEY}.summary")
+    for label, report in reports.items():
+        if report.history.diverged:
+            st.warning(t("under_the_hood.flow.diverged", run=label, epoch=len(report.history) + 1))
+
+    histories = {label: report.history for label, report in reports.items()}
+    epochs = {label: h.epoch for label, h in histories.items()}
+    st.plotly_chart(fig.per_layer_curves_figure(
+        {label: h.grad_norms for label, h in histories.items()}, epochs,
+        title=t("under_the_hood.flow.grad_norms_title"), y_title=t("under_the_hood.fig.gradient_norm")),
+        key=f"{KEY}.grad_norms")
+    st.caption(t("under_the_hood.flow.grad_norms_caption"))
+    left, right = st.columns(2)
+    left.plotly_chart(fig.depth_profile_figure(
+        {label: report.trace.grad_norms[0] for label, report in reports.items() if len(report.trace)},
+        title=t("under_the_hood.flow.profile_title"), y_title=t("under_the_hood.fig.gradient_norm")),
+        key=f"{KEY}.profile")
+    left.caption(t("under_the_hood.flow.profile_caption"))
+    right.plotly_chart(fig.step_norms_figure(
+        {label: report.trace for label, report in reports.items()}, title=t("under_the_hood.flow.steps_title")),
+        key=f"{KEY}.steps")
+    right.caption(t("under_the_hood.flow.steps_caption"))
+    st.plotly_chart(fig.per_layer_curves_figure(
+        {label: h.update_ratios for label, h in histories.items()}, epochs,
+        title=t("under_the_hood.flow.update_ratio_title"), y_title=t("under_the_hood.fig.update_ratio")),
+        key=f"{KEY}.update_ratios")
+    st.caption(t("under_the_hood.flow.update_ratio_caption"))
+
+    activations_used = {a for report in reports.values() for a in report.hidden_activations}
+    for kind, names, attribute in (("saturated", SATURATING, "saturated_fraction"),
+                                   ("dead", RECTIFIED, "dead_fraction")):
+        if activations_used & set(names):
+            st.plotly_chart(fig.per_layer_curves_figure(
+                {label: [row[:-1] for row in getattr(h, attribute)] for label, h in histories.items()}, epochs,
+                title=t(f"under_the_hood.flow.{kind}_title"), y_title=t(f"under_the_hood.fig.{kind}"),
+                log_y=False, y_range=(-0.02, 1.02), output_last=False), key=f"{KEY}.{kind}")
+            st.caption(t(f"under_the_hood.flow.{kind}_caption"))
+
+    st.subheader(t("under_the_hood.flow.histograms_header"))
+    pick_col, moment_col = st.columns(2)
+    shown = pick_col.selectbox(t("under_the_hood.flow.histogram_run"), list(reports), key=f"{KEY}.histogram_run",
+                               help=t("under_the_hood.flow.histogram_run_help"))
+    moment = moment_col.radio(t("under_the_hood.flow.moment"), ("init", "trained"), horizontal=True,
+                              key=f"{KEY}.moment", format_func=lambda m: t(f"under_the_hood.flow.moments.{m}"),
+                              help=t("under_the_hood.flow.moment_help"))
+    report = reports[shown]
+    layers = report.activations_init if moment == "init" else report.activations_trained
+    if layers:
+        st.plotly_chart(fig.activation_histograms_figure(
+            layers, title=t("under_the_hood.flow.histograms_title", run=shown)), key=f"{KEY}.histograms")
+    else:
+        st.info(t("under_the_hood.flow.no_hidden_layers"))
+
+# ---- 2 · step-through ------------------------------------------------------------------------------------------
+with step_tab:
+    st.markdown(t("under_the_hood.step.intro"))
+    batch_size = st.slider(t("under_the_hood.step.batch"), 1, STEP_BATCH_MAX, 4, key=f"{KEY}.step_batch",
+                           help=t("under_the_hood.step.batch_help"))
+    X_batch, y_batch = stepthrough.first_minibatch(prepared.split.X_train, prepared.split.y_train, batch_size,
+                                                   seed=config.seed)
+    walk = stepthrough.step_through(network, X_batch, y_batch)
+    count = len(walk)
+    st.session_state[f"{KEY}.step"] = min(st.session_state.get(f"{KEY}.step", 0), count - 1)
+    prev_col, next_col, where_col = st.columns([1, 1, 4])
+    prev_col.button(t("under_the_hood.step.previous"), key=f"{KEY}.previous", on_click=move_step, args=(-1, count),
+                    disabled=st.session_state[f"{KEY}.step"] == 0, icon=":material/arrow_back:",
+                    help=t("under_the_hood.step.previous_help"), use_container_width=True)
+    next_col.button(t("under_the_hood.step.next"), key=f"{KEY}.next", on_click=move_step, args=(1, count),
+                    disabled=st.session_state[f"{KEY}.step"] == count - 1, icon=":material/arrow_forward:",
+                    help=t("under_the_hood.step.next_help"), use_container_width=True, type="primary")
+    step = walk[st.session_state[f"{KEY}.step"]]
+    where_col.progress((step.index + 1) / count, text=t(
+        "under_the_hood.step.position", number=step.index + 1, count=count,
+        phase=t(f"under_the_hood.step.phases.{step.phase}")))
+    st.latex(step.formula)
+    rows, cols = step.shape
+    st.markdown(t("under_the_hood.step.shape", rows=rows, cols=cols) + " · "
+                + t(f"under_the_hood.step.explain.{'input' if step.layer == 0 else step.name}", layer=step.layer,
+                    previous=step.layer - 1, next=step.layer + 1))
+    st.plotly_chart(fig.step_matrix_figure(step), key=f"{KEY}.matrix")
+    st.caption(t("under_the_hood.step.loss", loss=walk.loss, n=walk.n_samples))
+
+# ---- 3 · gradient check ----------------------------------------------------------------------------------------
+with check_tab:
+    st.markdown(t("under_the_hood.check.intro", pass_below=f"{gradcheck.PASS_BELOW:.0e}",
+                  fail_above=f"{gradcheck.FAIL_ABOVE:.0e}"))
+    if st.button(t("under_the_hood.check.run"), key=f"{KEY}.run_check", type="primary",
+                 help=t("under_the_hood.check.run_help")):
+        X_check, y_check = stepthrough.first_minibatch(prepared.split.X_train, prepared.split.y_train, CHECK_BATCH,
+                                                       seed=config.seed)
+        with st.spinner(t("under_the_hood.check.running")):
+            st.session_state[f"{KEY}.check"] = (config, gradcheck.gradient_check(network, X_check, y_check))
+    checked = st.session_state.get(f"{KEY}.check")
+    if checked is None:
+        st.info(t("under_the_hood.check.not_run"))
+    elif checked[0] != config:
+        st.info(t("under_the_hood.check.stale"))
+    else:
+        result = checked[1]
+        worst = result.worst
+        verdict = {"pass": st.success, "warning": st.warning, "fail": st.error}[worst.status]
+        verdict(t(f"under_the_hood.check.verdict_{worst.status}", name=worst.name, error=worst.relative_error,
+                  n=result.n_samples))
+        st.plotly_chart(fig.gradcheck_figure(result, title=t("under_the_hood.check.figure_title")),
+                        key=f"{KEY}.check_figure")
+        st.dataframe(fig.gradcheck_table(result), hide_index=True, key=f"{KEY}.check_table")
+
+# ---- 4 · initialization explorer -------------------------------------------------------------------------------
+with init_tab:
+    st.markdown(t("under_the_hood.init.intro"))
+    scheme_col, activation_col, depth_col, units_col = st.columns(4)
+    scheme = scheme_col.selectbox(t("under_the_hood.init.scheme"), INITIALIZERS, index=INITIALIZERS.index("xavier"),
+                                  key=f"{KEY}.init_scheme", help=t("under_the_hood.init.scheme_help"))
+    activation = activation_col.selectbox(
+        t("under_the_hood.init.activation"), diagnostics.HIDDEN_ACTIVATIONS,
+        index=diagnostics.HIDDEN_ACTIVATIONS.index("tanh"), key=f"{KEY}.init_activation",
+        help=t("under_the_hood.init.activation_help"))
+    depth = depth_col.slider(t("under_the_hood.init.depth"), 1, LIMITS.max_hidden_layers, 6,
+                             key=f"{KEY}.init_depth", help=t("under_the_hood.init.depth_help"))
+    units = units_col.slider(t("under_the_hood.init.units"), 4, diagnostics.EXPLORER_MAX_UNITS, 32, step=4,
+                             key=f"{KEY}.init_units", help=t("under_the_hood.init.units_help"))
+    explored = init_activations(scheme, depth, activation=activation, units=units)
+    st.plotly_chart(fig.activation_histograms_figure(
+        explored.activations, title=t("under_the_hood.init.histograms_title", scheme=scheme, activation=activation)),
+        key=f"{KEY}.init_histograms")
+    st.markdown(t(f"under_the_hood.init.schemes.{scheme}"))
+    spreads = {name: init_activations(name, depth, activation=activation, units=units).stds()
+               for name in EXPLORER_SCHEMES}
+    st.plotly_chart(fig.depth_profile_figure(
+        spreads, title=t("under_the_hood.init.spread_title", activation=activation),
+        y_title=t("under_the_hood.init.spread_axis"), output_last=False), key=f"{KEY}.init_spread")
+    st.caption(t("under_the_hood.init.spread_caption"))

@@ -1,0 +1,111 @@
+"""The Under the hood page renders every demo, steps through backprop, runs the gradient check and the explorer."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig
+from core.diagnostics import DEMOS
+from core.presets import PRESETS
+from playground.i18n import t
+from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+
+PAGE = "pages/under_the_hood.py"
+
+
+def _render(**options):
+    at = render_page(PAGE, timeout=180, **options)
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    return at
+
+
+def _markdown(at) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+def test_page_opens_on_the_notes_2_2_1_network_with_four_tabs():
+    at = _render()
+    assert [title.value for title in at.title] == [t("under_the_hood.title")]
+    assert [tab.label for tab in at.tabs] == [
+        t("under_the_hood.tabs.flow"), t("under_the_hood.tabs.step"), t("under_the_hood.tabs.check"),
+        t("under_the_hood.tabs.init"),
+    ]  # fmt: skip
+    assert at.selectbox(key="uth.source").value == "yours"
+    assert at.session_state["uth.config"] == PRESETS["xor_2_2_1"]
+    assert len(at.get("plotly_chart")) >= 5
+
+
+@pytest.mark.parametrize("demo", list(DEMOS))
+def test_every_demo_renders_with_its_explanation(demo):
+    at = _render(state={"uth.source": demo})
+    assert at.selectbox(key="uth.source").value == demo
+    assert t(f"under_the_hood.demos.{demo}.explain").split("**")[1] in _markdown(at)
+    table = at.dataframe[0].value
+    assert len(table) == len(DEMOS[demo].runs)
+    diverged = [label for label, cfg in DEMOS[demo].runs.items() if label in ("normal_init", "no_clipping")]
+    assert len(at.warning) == len(diverged)
+
+
+def test_next_and_previous_walk_every_step_of_the_2_2_1_network():
+    at = _render()
+    formulas, positions = [], []
+    assert at.button(key="uth.previous").disabled
+    for index in range(16):
+        formulas.append(at.latex[0].value.strip("$\n"))
+        positions.append(at.get("progress")[0].proto.text)
+        if index < 15:
+            at.button(key="uth.next").click().run()
+            assert_no_exception(at)
+    phases = [t(f"under_the_hood.step.phases.{'forward' if i < 9 else 'backward'}") for i in range(16)]
+    assert positions == [
+        t("under_the_hood.step.position", number=i + 1, count=16, phase=phase) for i, phase in enumerate(phases)
+    ]
+    assert formulas[0] == "A_{0} = X"
+    assert formulas[3] == r"Z_{1} = W_{1}\,A_{0} + b_{1}"
+    assert formulas[9] == r"dZ_{2} = \frac{1}{n}(A_{2} - Y)"
+    assert formulas[15] == r"db_{1} = dZ_{1}\,\mathbf{1}_{n}"
+    assert len(set(formulas)) == 16
+    assert at.session_state["uth.step"] == 15
+    assert at.button(key="uth.next").disabled  # nothing after the last step
+    at.button(key="uth.previous").click().run()
+    assert at.session_state["uth.step"] == 14 and at.latex[0].value.strip("$\n") == formulas[14]
+
+
+def test_gradient_check_button_reports_a_pass_for_the_default_network():
+    at = _render()
+    assert t("under_the_hood.check.not_run") in [info.value for info in at.info]
+    at.button(key="uth.run_check").click().run()
+    assert_no_exception(at)
+    assert len(at.success) == 1
+    assert at.success[0].value.startswith(t("under_the_hood.check.verdict_pass", name="", error=0.0, n=0)[:40])
+    assert len(at.dataframe[1].value) == 4
+
+
+def test_explorer_accepts_every_control():
+    at = _render()
+    at.selectbox(key="uth.init_scheme").set_value("he")
+    at.selectbox(key="uth.init_activation").set_value("relu")
+    at.slider(key="uth.init_depth").set_value(8)
+    at.slider(key="uth.init_units").set_value(64)
+    at.run()
+    assert_no_exception(at)
+    assert t("under_the_hood.init.schemes.he") in _markdown(at)
+
+
+def test_playground_network_can_be_loaded_and_changes_the_step_through():
+    deeper = ExperimentConfig(DataConfig("moons"), ModelConfig(hidden=(LayerConfig(3, "relu"), LayerConfig(2, "tanh"))))
+    at = _render(state={"pg.config": deeper})
+    at.button(key="uth.use_playground").click().run()
+    assert_no_exception(at)
+    assert at.session_state["uth.config"].model.hidden == deeper.model.hidden
+    # three layers: A0, then W, b, Z, A for each (13); back: dZ, dW, db for each and dA between them (11)
+    forward = t("under_the_hood.step.phases.forward")
+    assert at.get("progress")[0].proto.text == t("under_the_hood.step.position", number=1, count=24, phase=forward)
+
+
+def test_every_control_has_a_tooltip():
+    at = _render()
+    controls = [*at.selectbox, *at.slider, *at.button, *at.radio, *at.number_input, *at.select_slider]
+    missing = [getattr(c, "label", "?") for c in controls if not c.help]
+    assert missing == []
