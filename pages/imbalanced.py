@@ -56,9 +56,13 @@ def strategy_name(strategy: str) -> str:
     return t(f"imbalanced.strategies.{strategy}")
 
 
-def score_tiles(metrics: dict, columns) -> None:
-    for column, name in zip(columns, SCORE_TILES, strict=False):
-        column.metric(t(f"imbalanced.scores.{name}"), f"{metrics[name]:.2f}", help=t(f"imbalanced.scores_help.{name}"))
+def score_tiles(metrics: dict) -> None:
+    """The six imbalance-aware scores as tiles with tooltips, three to a row."""
+    for row in (SCORE_TILES[:3], SCORE_TILES[3:]):
+        for column, name in zip(st.columns(3), row, strict=True):
+            column.metric(
+                t(f"imbalanced.scores.{name}"), f"{metrics[name]:.2f}", help=t(f"imbalanced.scores_help.{name}")
+            )
 
 
 st.title(t("imbalanced.title"))
@@ -148,7 +152,7 @@ threshold = st.slider(
 )
 metrics = classification_metrics(run.y_test, run.test_scores, threshold)
 baseline = majority_baseline_accuracy(run.y_test)
-accuracy_tile, baseline_tile, *tiles = st.columns(2 + len(SCORE_TILES))
+accuracy_tile, baseline_tile, note = st.columns([1, 1, 3])
 accuracy_tile.metric(
     t("imbalanced.test.accuracy"),
     f"{metrics['accuracy']:.1%}",
@@ -156,8 +160,8 @@ accuracy_tile.metric(
     delta=t("imbalanced.test.baseline_delta", delta=metrics["accuracy"] - baseline),
 )
 baseline_tile.metric(t("imbalanced.test.baseline"), f"{baseline:.1%}", help=t("imbalanced.test.baseline_help"))
-score_tiles(metrics, tiles)
-st.info(t("imbalanced.test.accuracy_note", baseline=baseline))
+note.info(t("imbalanced.test.accuracy_note", baseline=baseline))
+score_tiles(metrics)
 
 point = operating_point(run.y_test, run.test_scores, threshold)
 boundary_column, confusion_column = st.columns(2)
@@ -196,12 +200,11 @@ chosen = st.multiselect(
     format_func=strategy_name,
     help=t("imbalanced.compare.help"),
 )
-if len(chosen) < 2:
+with st.spinner(t("imbalanced.compare.training")):
+    runs = {name: result for name in chosen if (result := run_or_explain(config, name)) is not None}
+if len(runs) < 2:
     st.info(t("imbalanced.compare.too_few"))
 else:
-    with st.spinner(t("imbalanced.compare.training")):
-        runs = {name: run_or_explain(config, name) for name in chosen}
-    runs = {name: result for name, result in runs.items() if result is not None}
     for column, (name, result) in zip(st.columns(len(runs)), runs.items(), strict=True):
         at_threshold = classification_metrics(result.y_test, result.test_scores, threshold)
         column.plotly_chart(
@@ -216,7 +219,7 @@ else:
             ),
             key=f"{KEY}.side.{name}",
         )
-        score_tiles(at_threshold, column.columns(3))
+        column.markdown(t("imbalanced.compare.scores_line", **at_threshold))
     labels = {name: t(f"imbalanced.short.{name}") for name in runs}
     curves = {labels[name]: result.curves for name, result in runs.items()}
     points = {labels[name]: operating_point(r.y_test, r.test_scores, threshold) for name, r in runs.items()}

@@ -19,14 +19,16 @@ from playground.figures import NEGATIVE, POSITIVE, RUN_COLOURS, base_layout, poi
 from playground.i18n import t
 
 CHANCE = "#9a9a9a"
-LEGEND = dict(orientation="h", y=-0.18, x=0.5, xanchor="center", font=dict(size=11))
+# Legends sit under the x-axis title; the bottom margin leaves room for two rows of entries.
+LEGEND = dict(orientation="h", y=-0.22, yanchor="top", x=0.5, xanchor="center", font=dict(size=11))
+LEGEND_MARGIN = dict(l=48, r=12, t=36, b=96)
 UNIT_AXIS = dict(range=[-0.02, 1.02], zeroline=False)
 HONEST, LEAKY, TRUTH = RUN_COLOURS[0], RUN_COLOURS[3], "#555555"
 SCORE_NAMES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
 
 
 def resampled_points_figure(
-    X: np.ndarray, y: np.ndarray, synthetic: np.ndarray, *, title: str | None = None, height: int = 380
+    X: np.ndarray, y: np.ndarray, synthetic: np.ndarray, *, title: str | None = None, height: int = 420
 ) -> go.Figure:
     """The training points after resampling; the ones the sampler added are hollow diamonds.
 
@@ -35,7 +37,7 @@ def resampled_points_figure(
     fig = go.Figure(points_traces(X, y, "binary", synthetic=synthetic, name=t("imbalanced.fig.original")))
     axis = dict(range=list(DOMAIN), showgrid=False, zeroline=False, constrain="domain", showticklabels=False)
     fig.update_layout(
-        **base_layout(title, height, showlegend=True, legend=LEGEND),
+        **base_layout(title, height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN),
         xaxis=dict(axis, title="x₁"),
         yaxis=dict(axis, title="x₂", scaleanchor="x", scaleratio=1),
     )
@@ -85,7 +87,7 @@ def roc_figure(
     points: Mapping[str, OperatingPoint] | None = None,
     *,
     title: str | None = None,
-    height: int = 340,
+    height: int = 400,
 ) -> go.Figure:
     """ROC curves (TPR against FPR) with their AUC in the legend, a marker at each operating point.
 
@@ -104,7 +106,7 @@ def roc_figure(
                     x=curve["fpr"],
                     y=curve["tpr"],
                     mode="lines",
-                    line=dict(color=colour, width=2, shape="hv"),
+                    line=dict(color=colour, width=2),
                     name=t("imbalanced.fig.auc_label", label=label, auc=curve["roc_auc"]),
                 )
             )
@@ -112,7 +114,9 @@ def roc_figure(
         if point is not None and not np.isnan(point.fpr) and not np.isnan(point.tpr):
             fig.add_trace(_operating_marker(point.fpr, point.tpr, colour, point.threshold))
     fig.update_layout(
-        **base_layout(title or t("imbalanced.fig.roc_title"), height, showlegend=True, legend=LEGEND),
+        **base_layout(
+            title or t("imbalanced.fig.roc_title"), height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN
+        ),
         xaxis=dict(UNIT_AXIS, title=t("imbalanced.fig.fpr")),
         yaxis=dict(UNIT_AXIS, title=t("imbalanced.fig.tpr")),
     )
@@ -125,7 +129,7 @@ def pr_figure(
     *,
     prevalence: float | None = None,
     title: str | None = None,
-    height: int = 340,
+    height: int = 400,
 ) -> go.Figure:
     """Precision–recall curves with their average precision, a marker at each operating point.
 
@@ -152,7 +156,7 @@ def pr_figure(
                     x=curve["recall"],
                     y=curve["precision"],
                     mode="lines",
-                    line=dict(color=colour, width=2, shape="vh"),
+                    line=dict(color=colour, width=2, shape="hv"),
                     name=t("imbalanced.fig.ap_label", label=label, ap=curve["average_precision"]),
                 )
             )
@@ -160,7 +164,9 @@ def pr_figure(
         if point is not None and not np.isnan(point.precision):
             fig.add_trace(_operating_marker(point.recall, point.precision, colour, point.threshold))
     fig.update_layout(
-        **base_layout(title or t("imbalanced.fig.pr_title"), height, showlegend=True, legend=LEGEND),
+        **base_layout(
+            title or t("imbalanced.fig.pr_title"), height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN
+        ),
         xaxis=dict(UNIT_AXIS, title=t("imbalanced.fig.recall")),
         yaxis=dict(UNIT_AXIS, title=t("imbalanced.fig.precision")),
     )
@@ -180,7 +186,7 @@ def _operating_marker(x: float, y: float, colour: str, threshold: float) -> go.S
 
 
 def threshold_sweep_figure(
-    sweep: ThresholdSweep, threshold: float, *, title: str | None = None, height: int = 300
+    sweep: ThresholdSweep, threshold: float, *, title: str | None = None, height: int = 400
 ) -> go.Figure:
     """Precision, recall and F1 of the minority as the threshold moves; a vertical line at ``threshold``."""
     fig = go.Figure()
@@ -200,7 +206,9 @@ def threshold_sweep_figure(
         )
     fig.add_vline(x=threshold, line=dict(color="black", width=2, dash="dot"))
     fig.update_layout(
-        **base_layout(title or t("imbalanced.fig.sweep_title"), height, showlegend=True, legend=LEGEND),
+        **base_layout(
+            title or t("imbalanced.fig.sweep_title"), height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN
+        ),
         xaxis=dict(UNIT_AXIS, title=t("imbalanced.fig.threshold")),
         yaxis=dict(UNIT_AXIS, title=t("imbalanced.fig.score")),
     )
@@ -208,7 +216,7 @@ def threshold_sweep_figure(
 
 
 def strategy_scores_figure(
-    metrics: Mapping[str, Mapping[str, float]], *, title: str | None = None, height: int = 320
+    metrics: Mapping[str, Mapping[str, float]], *, title: str | None = None, height: int = 380
 ) -> go.Figure:
     """Grouped bars: each score (x) for each strategy (one colour per strategy, in the order given).
 
@@ -230,14 +238,14 @@ def strategy_scores_figure(
             )
         )
     fig.update_layout(
-        **base_layout(title, height, showlegend=True, legend=LEGEND),
+        **base_layout(title, height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN),
         barmode="group",
         yaxis=dict(range=[0, 1.12], title=t("imbalanced.fig.score")),
     )
     return fig
 
 
-def cv_comparison_figure(comparison: CVComparison, *, title: str | None = None, height: int = 340) -> go.Figure:
+def cv_comparison_figure(comparison: CVComparison, *, title: str | None = None, height: int = 400) -> go.Figure:
     """Per score: the honest CV estimate, the leaky one (mean ± standard deviation over folds) and the
     score on the untouched test split, which only the honest estimate should resemble."""
     names = [t(f"imbalanced.scores.{name}") for name in SCORE_NAMES]
@@ -264,7 +272,7 @@ def cv_comparison_figure(comparison: CVComparison, *, title: str | None = None, 
         )
     )
     fig.update_layout(
-        **base_layout(title, height, showlegend=True, legend=LEGEND),
+        **base_layout(title, height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN),
         barmode="group",
         yaxis=dict(range=[0, 1.1], title=t("imbalanced.fig.score")),
     )
