@@ -107,7 +107,7 @@ def load_model(source: bytes | bytearray | str | os.PathLike | IO[bytes]) -> tup
     source : the bundle's bytes, a path to it, or a readable binary file object (e.g. Streamlit's upload).
     Raises ValueError naming what is wrong (size, archive layout, JSON field, array name/shape/dtype/values).
     """
-    data = _read_bounded(source, MAX_BUNDLE_BYTES, "the model file")
+    data = read_upload(source, MAX_BUNDLE_BYTES, "the model file")
     if data[:1] in (b"{", b"["):
         raise ValueError(
             "this looks like model.json on its own; upload the .zip bundle that holds model.json and weights.npz"
@@ -147,8 +147,11 @@ def model_from_parts(json_bytes: bytes | str, npz_bytes: bytes) -> tuple[Network
     return network, config
 
 
-def _read_bounded(source, limit: int, what: str) -> bytes:
-    """At most ``limit`` bytes from bytes, a path or a file object; a longer source is an error, not a cut."""
+def read_upload(source: bytes | bytearray | str | os.PathLike | IO[bytes], limit: int, what: str) -> bytes:
+    """The bytes of an upload (bytes, a path or a binary file object), read no further than ``limit`` + 1.
+
+    A longer source is an error, not a cut; so is an empty one. ``what`` names the file in messages.
+    """
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
