@@ -1,6 +1,7 @@
 """Command line for the same runs without the browser.
 
     python -m core.cli run config.json --out runs/xor          # train, print progress, write history and model
+                                                               # (model.zip: the app's model bundle, no pickle)
     python -m core.cli run xor_2_2_1                           # a preset name works in place of a file
     python -m core.cli search config.json --param train.learning_rate=0.01,0.1 --param hidden_layer_sizes=4,8x8
 
@@ -12,19 +13,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from scipy.stats import loguniform, uniform
 
 from core.config import ExperimentConfig
 from core.experiment import run
-from core.network import Network
+from core.io import BUNDLE_FILE_NAME, save_model
 from core.presets import PRESETS
 from core.search import (
     CV_METHODS,
@@ -94,16 +93,6 @@ def parse_param(spec: str, random: bool) -> tuple[str, Any]:
 
 
 # ---- outputs ------------------------------------------------------------------------------------------------
-def save_model(network: Network, out: Path) -> list[Path]:
-    """``model.json`` (the network's spec and parameter names) and ``model.npz`` (its arrays); no pickle."""
-    spec = {**network.spec(), "parameter_names": network.parameter_names()}
-    arrays = dict(zip(network.parameter_names(), network.parameters(), strict=True))
-    json_path, npz_path = out / "model.json", out / "model.npz"
-    json_path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
-    np.savez(npz_path, **arrays)
-    return [json_path, npz_path]
-
-
 def format_value(value: Any) -> str:
     if isinstance(value, tuple):
         return "x".join(str(v) for v in value) if value else "-"
@@ -172,7 +161,8 @@ def command_run(args: argparse.Namespace) -> int:
             out.mkdir(parents=True, exist_ok=True)
             (out / "history.csv").write_text(history.to_csv(), encoding="utf-8")
             (out / "config.json").write_text(cfg.to_json(), encoding="utf-8")
-            written = [out / "history.csv", out / "config.json", *save_model(result.network, out)]
+            save_model(result.network, cfg, out / BUNDLE_FILE_NAME)
+            written = [out / "history.csv", out / "config.json", out / BUNDLE_FILE_NAME]
         except OSError as exc:
             print(f"error: cannot write to {out}: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -238,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_parser = commands.add_parser("run", help="train one configuration and write its history and model")
     run_parser.add_argument("config", help="configuration JSON (as downloaded from the app) or a preset name")
-    run_parser.add_argument("--out", help="directory for history.csv, config.json, model.json and model.npz")
+    run_parser.add_argument("--out", help="directory for history.csv, config.json and model.zip (JSON + npz)")
     run_parser.add_argument("--every", type=int, default=0, help="print progress every N epochs (default: 1/10)")
     run_parser.add_argument("--fast", action="store_true", help="skip per-layer statistics in the history")
     run_parser.set_defaults(handler=command_run)

@@ -191,6 +191,11 @@ class SearchRun:
     def finished(self) -> bool:
         return self.cancelled or len(self._finished) == len(self.candidates)
 
+    @property
+    def progress(self) -> float:
+        """Share of the fits done, in [0, 1]."""
+        return self.done_fits / self.total_fits
+
     def cancel(self) -> None:
         self.cancelled = True
 
@@ -555,6 +560,7 @@ class Sweep:
         if not values:
             raise ValueError("a sweep needs at least one value")
         self.config, self.parameter, self.values = config, parameter, values
+        self.cancelled = False
         data = prepare_data(config)
         self._trainers = {}
         self.histories: dict[Any, History] = {}
@@ -579,15 +585,60 @@ class Sweep:
 
     @property
     def finished(self) -> bool:
-        return self.done_epochs >= self.total_epochs
+        return self.cancelled or self.done_epochs >= self.total_epochs
+
+    @property
+    def progress(self) -> float:
+        return self.done_epochs / self.total_epochs
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
     def step(self, epochs: int = 10) -> None:
         """Advance every unfinished run by up to ``epochs`` epochs."""
+        if self.cancelled:
+            return
         for value in self.values:
             trainer = self._trainers[value]
             remaining = self.config.train.epochs - trainer.epoch
             for _ in trainer.run(min(epochs, max(remaining, 0))):
                 pass
+
+
+class TrainingRun:
+    """One run of ``cfg`` advanced a few epochs per :meth:`step`, for a page that draws while it trains."""
+
+    def __init__(self, config: ExperimentConfig, record_stats: bool = False):
+        config.validate()
+        self.config = config
+        self.data = prepare_data(config)
+        self.trainer = build_trainer(config, self.data, record_stats=record_stats)
+        self.cancelled = False
+
+    @property
+    def network(self):
+        return self.trainer.network
+
+    @property
+    def history(self) -> History:
+        return self.trainer.history
+
+    @property
+    def finished(self) -> bool:
+        return self.cancelled or self.trainer.done or self.trainer.epoch >= self.config.train.epochs
+
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.trainer.done else self.trainer.epoch / self.config.train.epochs
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def step(self, epochs: int = 1) -> None:
+        if self.finished:
+            return
+        for _ in self.trainer.run(min(epochs, self.config.train.epochs - self.trainer.epoch)):
+            pass
 
 
 def run_sweep(

@@ -13,7 +13,7 @@ import pytest
 
 from core.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, parse_value
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.network import Network
+from core.io import load_model
 from tests.apptest_helpers import REPO_ROOT
 
 
@@ -48,18 +48,13 @@ def test_run_prints_progress_and_writes_history_config_and_model(config_file, tm
     )
 
 
-def test_saved_model_reloads_without_pickle_and_predicts_the_same(config_file, tmp_path):
+def test_saved_model_bundle_loads_back_with_its_configuration(config_file, tmp_path):
     out = tmp_path / "run"
     main(["run", str(config_file), "--out", str(out), "--fast"])
-    spec = json.loads((out / "model.json").read_text())
-    names = spec.pop("parameter_names")
-    with np.load(out / "model.npz", allow_pickle=False) as arrays:
-        params = [arrays[name] for name in names]
-    network = Network.from_spec(**spec)
-    network.set_parameters(params)
-    X = np.array([[0.5, 0.5], [-0.5, 0.5]])
-    assert network.predict(X).shape == (2, 1)
-    assert names == ["W1", "b1", "W2", "b2"]
+    network, config = load_model(out / "model.zip")
+    assert config == ExperimentConfig.from_json(config_file.read_text())
+    assert network.parameter_names() == ["W1", "b1", "W2", "b2"]
+    assert network.predict(np.array([[0.5, 0.5], [-0.5, 0.5]])).shape == (2, 1)
 
 
 def test_run_accepts_a_preset_name(capsys):
