@@ -6,6 +6,7 @@ last axis (one row per sample). All are numerically stable for inputs of ±1000:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,11 +68,12 @@ def _elu(z: np.ndarray) -> np.ndarray:
 
 
 def _elu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return np.where(z > 0, 1.0, a + ELU_ALPHA)  # α(e^z − 1) + α = αe^z
+    return np.where(z > 0, np.ones((), dtype=z.dtype), a + ELU_ALPHA)  # α(e^z − 1) + α = αe^z
 
 
-_SQRT2 = np.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+# Python floats, not NumPy scalars: NumPy scalars would upcast float32 arrays to float64.
+_SQRT2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def _gelu(z: np.ndarray) -> np.ndarray:
@@ -94,10 +96,11 @@ def _swish_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 def _leaky(slope: float) -> tuple[Callable, Callable]:
     def forward(z: np.ndarray) -> np.ndarray:
-        return np.where(z > 0, z, slope * z)
+        return np.where(z > 0, z, z * slope)
 
     def derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        return np.where(z > 0, 1.0, slope)
+        one, k = np.ones((), dtype=z.dtype), np.asarray(slope, dtype=z.dtype)
+        return np.where(z > 0, one, k)
 
     return forward, derivative
 

@@ -15,6 +15,7 @@ so ``Z = A_prev @ W.T + b.T``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -84,12 +85,28 @@ def _check_number(
 ):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}={value!r} is not valid; expected a number")
-    if integer and int(value) != value:
-        raise ValueError(f"{name}={value!r} is not valid; expected a whole number")
-    if not np.isfinite(value) or value < low or (value >= high if high_open else value > high):
+    # Range first, in Python arithmetic: int(inf) or np.isfinite(10**30) would raise the wrong exception.
+    if not math.isfinite(value) or value < low or (value >= high if high_open else value > high):
         bracket = ")" if high_open else "]"
         raise ValueError(f"{name}={value!r} is not valid; allowed range is [{low}, {high}{bracket}")
+    if integer and int(value) != value:
+        raise ValueError(f"{name}={value!r} is not valid; expected a whole number")
     return int(value) if integer else float(value)
+
+
+def _check_class_weight(class_weight) -> dict[int, float] | None:
+    if class_weight is None:
+        return None
+    if not isinstance(class_weight, Mapping):
+        raise ValueError(
+            f"class_weight={class_weight!r} is not valid; expected a dict such as {{0: 1.0, 1: 5.0}} or None"
+        )
+    checked = {}
+    for label, weight in class_weight.items():
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or label < 0:
+            raise ValueError(f"class_weight has label {label!r}; labels must be whole numbers ≥ 0")
+        checked[int(label)] = _check_number(f"class_weight[{label}]", weight, 0.0, 1e6)
+    return checked
 
 
 def parse_layers(layers: Sequence[Mapping | LayerSpec]) -> tuple[LayerSpec, ...]:
@@ -227,10 +244,7 @@ class Network:
             raise ValueError(f"seed={seed!r} is not valid; expected a whole number in [0, 2**32)")
         if dtype not in DTYPES:
             raise ValueError(f"dtype={dtype!r} is not valid; choose one of: {', '.join(DTYPES)}")
-        if class_weight is not None:
-            class_weight = {
-                int(k): _check_number(f"class_weight[{k}]", v, 0.0, 1e6) for k, v in class_weight.items()
-            }
+        class_weight = _check_class_weight(class_weight)
         sizes = [input_dim] + [s.units for s in specs]
         n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
         if n_params > LIMITS.max_parameters:
@@ -394,7 +408,7 @@ class Network:
         Returns ``(loss, grads, deltas)``: ``grads`` is aligned with ``parameters()``; ``deltas[l]`` is
         ``(n, units_l)``.
         """
-        targets = encode_targets(self.loss, y, self.n_outputs)
+        targets = encode_targets(self.loss, y, self.n_outputs).astype(self.dtype, copy=False)
         if targets.shape[0] != fwd.caches[0].a_prev.shape[0]:
             raise ValueError(f"X has {fwd.caches[0].a_prev.shape[0]} rows but y has {targets.shape[0]}")
         if sample_weight is None:
