@@ -159,7 +159,7 @@ def read_upload(source: bytes | bytearray | str | os.PathLike | IO[bytes], limit
         try:
             size = path.stat().st_size
             if size > limit:
-                raise ValueError(f"{what} is {size:,} bytes; at most {limit:,} are allowed")
+                raise ValueError(f"{what} is {size:,} bytes; at most {limit:,} bytes are allowed")
             data = path.read_bytes()
         except OSError as exc:
             raise ValueError(f"{what} could not be read: {exc.strerror or exc}") from exc
@@ -172,7 +172,8 @@ def read_upload(source: bytes | bytearray | str | os.PathLike | IO[bytes], limit
     else:
         raise ValueError(f"{what} must be bytes, a path or a binary file object; got {type(source).__name__}")
     if len(data) > limit:
-        raise ValueError(f"{what} is larger than {limit:,} bytes, the most allowed")
+        size = f"{len(data):,} bytes" if isinstance(source, (bytes, bytearray, memoryview)) else "over the limit"
+        raise ValueError(f"{what} is {size}; at most {limit:,} bytes are allowed")
     if not data:
         raise ValueError(f"{what} is empty")
     return data

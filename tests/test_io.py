@@ -146,7 +146,7 @@ def test_oversized_upload_is_refused_after_reading_only_past_the_cap():
             return super().read(size)
 
     upload = Upload(b"\0" * (MAX_BUNDLE_BYTES + 10_000))
-    with pytest.raises(ValueError, match=r"larger than [\d,]+ bytes"):
+    with pytest.raises(ValueError, match=r"the model file is over the limit; at most [\d,]+ bytes are allowed"):
         load_model(upload)
     assert 0 < Upload.largest_read <= MAX_BUNDLE_BYTES + 1
 
@@ -155,7 +155,7 @@ def test_a_path_over_the_cap_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "huge.zip"
     with path.open("wb") as handle:
         handle.truncate(MAX_BUNDLE_BYTES + 1)  # sparse: no real disk use
-    with pytest.raises(ValueError, match=r"the model file is [\d,]+ bytes; at most"):
+    with pytest.raises(ValueError, match=r"the model file is [\d,]+ bytes; at most [\d,]+ bytes are allowed"):
         load_model(path)
 
 
