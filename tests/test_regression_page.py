@@ -1,0 +1,228 @@
+"""Regression lab: figure builders (pure) and the page rendered in-process with AppTest."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from core.boundary import BoundaryGrid
+from core.network import Network
+from core.regression import TARGETS, Sweep, curve_grid, decompose
+from playground import figures_regression as fig
+from playground.i18n import t
+from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+
+PAGE = "pages/regression.py"
+XS = curve_grid(50)[:, 0]
+TRAIN = (np.array([[-1.0], [0.0], [1.0]]), np.array([-0.8, 0.1, 0.9]))
+TEST = (np.array([[0.5]]), np.array([0.4]))
+
+
+def _net(units=3, seed=0):
+    return Network.from_spec(1, [{"units": units, "activation": "sigmoid"}, {"units": 1}], loss="mse", seed=seed)
+
+
+def _sweep(parameter="units", values=(1.0, 4.0, 16.0), test=(0.5, 0.3, 0.6), curves=True):
+    grid = curve_grid(20)
+    return Sweep(
+        parameter, values, np.array([0.5, 0.2, 0.1]), np.array(test), np.zeros(3), np.zeros(3),
+        grid if curves else None, np.tile(np.linspace(0, 1, 20), (3, 1)) if curves else None,
+    )  # fmt: skip
+
+
+# ---- figure builders -------------------------------------------------------------------------------------
+
+
+def test_fit_figure_keeps_the_first_curve_as_trace_0_for_live_updates():
+    figure = fig.fit_figure(XS, {"network": np.sin(XS), "other": np.cos(XS)}, TRAIN, TEST, true_curve=XS,
+                            outliers=np.array([False, True, False]))  # fmt: skip
+    names = [trace.name for trace in figure.data]
+    assert names[0] == "network" and "other" in names
+    np.testing.assert_allclose(figure.data[0].y, np.sin(XS))
+    ringed = next(trace for trace in figure.data if trace.name == t("regression.fig.outliers"))
+    assert list(ringed.x) == [0.0] and list(ringed.y) == [0.1]
+    assert t("regression.fig.true_curve") in names
+
+
+def test_fit_figure_without_outliers_draws_no_outlier_trace():
+    figure = fig.fit_figure(XS, {"network": XS}, TRAIN, outliers=np.zeros(3, dtype=bool))
+    assert t("regression.fig.outliers") not in [trace.name for trace in figure.data]
+
+
+def test_decomposition_figure_draws_every_neuron_twice_and_the_sum_as_the_prediction():
+    net = _net(units=3)
+    parts = decompose(net, XS[:, None])
+    figure = fig.decomposition_figure(XS, parts, TRAIN)
+    neuron_traces = [trace for trace in figure.data if trace.legendgroup in ("0", "1", "2")]
+    assert len(neuron_traces) == 6  # a_j(x) on top, w_j·a_j(x) below
+    total = next(trace for trace in figure.data if trace.name == t("regression.fig.sum"))
+    np.testing.assert_allclose(total.y, net.predict(XS[:, None])[:, 0], atol=1e-10)
+    bias = next(trace for trace in figure.data if trace.name == t("regression.fig.bias", bias=parts.bias))
+    assert list(bias.y) == [parts.bias, parts.bias]
+
+
+def test_decomposition_figure_hides_the_legend_of_wide_layers():
+    parts = decompose(_net(units=fig.MAX_LEGEND_NEURONS + 1), XS[:, None])
+    neurons = [trace for trace in fig.decomposition_figure(XS, parts).data if trace.legendgroup]
+    assert not any(trace.showlegend for trace in neurons)
+
+
+def test_decomposition_grid_figure_has_one_panel_per_shown_neuron_plus_the_sum():
+    net = Network.from_spec(2, [{"units": 10, "activation": "tanh"}, {"units": 1}], loss="mse", seed=0)
+    xs = ys = np.linspace(-2, 2, 6)
+    gx, gy = np.meshgrid(xs, ys)
+    parts = decompose(net, np.column_stack([gx.ravel(), gy.ravel()]))
+    figure = fig.decomposition_grid_figure(xs, ys, parts)
+    assert len(figure.data) == fig.MAX_NEURON_PANELS + 1
+    np.testing.assert_allclose(figure.data[-1].z, parts.total.reshape(6, 6))
+    assert len({(trace.zmin, trace.zmax) for trace in figure.data}) == 1  # one shared colour range
+
+
+def test_surface_figure_puts_heatmap_and_points_on_one_colour_scale():
+    grid = BoundaryGrid(np.arange(3.0), np.arange(2.0), np.array([[0.0, 1.0, 2.0], [0.5, 1.5, 2.5]]))
+    train = (np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([-1.0, 0.5]))
+    figure = fig.surface_figure(grid, train, (np.array([[2.0, 1.0]]), np.array([3.0])))
+    heatmap = figure.data[0]
+    assert (heatmap.zmin, heatmap.zmax) == (-1.0, 3.0)
+    assert all((trace.marker.cmin, trace.marker.cmax) == (-1.0, 3.0) for trace in figure.data[1:])
+
+
+def test_sweep_figure_stars_the_lowest_test_error():
+    figure = fig.sweep_figure(_sweep(test=(0.5, 0.3, 0.6)))
+    star = next(trace for trace in figure.data if trace.name == t("regression.fig.best"))
+    assert list(star.x) == ["4"] and list(star.y) == [0.3]
+    assert list(figure.data[0].x) == ["1", "4", "16"]
+
+
+def test_sweep_labels_write_l2_strengths_compactly():
+    assert fig.sweep_labels(_sweep("l2", values=(0.0, 0.001, 0.1))) == ["0", "0.001", "0.1"]
+
+
+def test_sweep_curves_figure_draws_each_chosen_value_once():
+    figure = fig.sweep_curves_figure(_sweep(), (0, 1, 1, 2), TRAIN)
+    labels = [t("regression.fig.sweep_value.units", value=v) for v in ("1", "4", "16")]
+    assert [trace.name for trace in figure.data if trace.name in labels] == labels
+
+
+def test_sweep_curves_figure_refuses_a_sweep_without_curves():
+    with pytest.raises(ValueError, match="1-D"):
+        fig.sweep_curves_figure(_sweep(curves=False), (0,), TRAIN)
+
+
+# ---- the page --------------------------------------------------------------------------------------------
+
+
+def _chart(at, key: str) -> dict:
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def _values(data) -> np.ndarray:
+    if isinstance(data, dict):  # Plotly's typed arrays
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+    return np.asarray(data, dtype=float)
+
+
+def _metric(at, label_key: str) -> str:
+    return next(m.value for m in at.metric if m.label == t(label_key))
+
+
+@pytest.fixture(scope="module")
+def opened():
+    """The page as it opens: the 1-3-1 sine preset, untrained."""
+    return render_page(PAGE)
+
+
+def test_page_opens_on_the_sine_preset_with_fit_decomposition_and_metrics(opened):
+    assert_no_exception(opened)
+    assert missing_keys(opened) == []
+    assert opened.title[0].value == t("regression.title")
+    assert _metric(opened, "regression.counter.epoch") == "0 / 800"
+    decomposition = _chart(opened, "reg.decomposition_chart")
+    neurons = {trace.get("legendgroup") for trace in decomposition["data"]} - {None}
+    assert neurons == {"0", "1", "2"}
+    table = opened.dataframe[0].value
+    assert len(table) == 6
+    assert not opened.warning
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_every_target_renders_without_exception_or_missing_string(name):
+    at = render_page(PAGE, state={"reg.target": name})
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    assert not at.warning
+    chart = "reg.fit_chart" if name not in ("plane", "multi_gaussian") else "reg.surface_chart"
+    assert _chart(at, chart)["data"]
+
+
+@pytest.mark.parametrize(
+    ("formula", "problem"),
+    [("__import__('os')", "double underscores"), ("open('/etc/passwd')", "unknown function"), ("exp(9*x)", "±")],
+)
+def test_rejected_formula_warns_with_the_problem_and_falls_back_to_sine(formula, problem):
+    at = render_page(PAGE, state={"reg.target": "formula", "reg.formula": formula})
+    assert_no_exception(at)
+    [warning] = at.warning
+    assert problem in warning.value and t("regression.formula_rejected", problem="")[:15] in warning.value
+    fit = _chart(at, "reg.fit_chart")
+    true_curve = next(tr for tr in fit["data"] if tr.get("name") == t("regression.fig.true_curve"))
+    np.testing.assert_allclose(_values(true_curve["y"]), np.sin(_values(true_curve["x"])), atol=1e-9)
+
+
+def test_typing_a_hostile_formula_into_the_box_is_rejected_and_a_good_one_is_drawn():
+    at = render_page(PAGE, state={"reg.target": "formula"})
+    assert not at.warning
+    at.text_input(key="reg.formula").input("__import__('os').system('ls')").run()
+    assert_no_exception(at)
+    assert "attribute access is not allowed" in at.warning[0].value
+    at.text_input(key="reg.formula").input("x**2 / 4").run()
+    assert not at.warning
+    fit = _chart(at, "reg.fit_chart")
+    true_curve = next(tr for tr in fit["data"] if tr.get("name") == t("regression.fig.true_curve"))
+    np.testing.assert_allclose(_values(true_curve["y"]), _values(true_curve["x"]) ** 2 / 4, atol=1e-9)
+
+
+def test_step_button_trains_and_r2_rises():
+    at = render_page(PAGE)
+    before = float(_metric(at, "regression.counter.test_r2"))
+    at.button(key="reg.step").click().run()
+    assert_no_exception(at)
+    assert _metric(at, "regression.counter.epoch") == "25 / 800"
+    assert float(_metric(at, "regression.counter.test_r2")) > before + 0.5
+
+
+def test_a_classification_loss_is_explained_and_replaced_by_the_preset():
+    at = render_page(PAGE, state={"reg.model.loss": "bce"})
+    assert_no_exception(at)
+    [warning] = at.warning
+    assert "bce" in warning.value
+
+
+def test_zero_targets_are_reported_under_the_metrics_table():
+    at = render_page(PAGE, state={"reg.target": "step", "reg.noise": 0.0})
+    captions = " ".join(caption.value for caption in at.caption)
+    assert t("regression.table.test") in captions and "MAPE" in captions
+
+
+def test_loss_comparison_trains_mse_mae_and_huber_on_the_outliers():
+    at = render_page(PAGE, state={"reg.target": "outliers", "reg.train.epochs": 30, "reg.n_samples": 60})
+    at.button(key="reg.losses_run").click().run()
+    assert_no_exception(at)
+    names = [trace.get("name") for trace in _chart(at, "reg.losses_chart")["data"]]
+    assert {t("regression.losses.mse"), t("regression.losses.mae"), t("regression.losses.huber")} <= set(names)
+    assert {m.label for m in at.metric} >= {t("regression.losses.mse"), t("regression.losses.huber")}
+
+
+def test_sweeps_draw_error_against_units_and_l2_with_their_curves():
+    at = render_page(PAGE, state={"reg.sweep.epochs": 100, "reg.sweep.n_samples": 16})
+    at.button(key="reg.sweep_run").click().run()
+    assert_no_exception(at)
+    units = _chart(at, "reg.sweep_units_chart")
+    assert list(units["data"][0]["x"]) == ["1", "2", "4", "8", "16", "32"]
+    l2 = _chart(at, "reg.sweep_l2_chart")
+    assert list(l2["data"][0]["x"])[0] == "0"
+    assert _chart(at, "reg.sweep_units_curves")["data"] and _chart(at, "reg.sweep_l2_curves")["data"]
