@@ -163,6 +163,20 @@ def with_value(config: ExperimentConfig, path: str, value: Any) -> ExperimentCon
     return changed
 
 
+def value_at(config: ExperimentConfig, name_or_path: str) -> Any:
+    """The value ``with_value`` would replace: for ``model.hidden[*]`` the first hidden layer's (None if none)."""
+    path = resolve_path(name_or_path)
+    _field_default(path)
+    if path == DEPTH_PATH:
+        return len(config.model.hidden)
+    section, layer, name = _PATH.match(path).group("section", "layer", "field")
+    if layer is None:
+        return getattr(getattr(config, section), name)
+    index = 0 if layer == "*" else int(layer)
+    hidden = config.model.hidden
+    return getattr(hidden[index], name) if index < len(hidden) else None
+
+
 def parse_value(name_or_path: str, text: str) -> Any:
     """Convert ``text`` (from a URL or a text box) to the type of the field at ``name_or_path``.
 
@@ -403,18 +417,20 @@ class Comparison:
             yield self.epoch
 
     # ---- snapshots ----
-    def _snapshot(self, index: int) -> Snapshot:
+    def current_grid(self, index: int) -> BoundaryGrid | None:
+        """Run ``index``'s output over the plane right now; None for data that is not 2-D."""
         data = self.data[index]
-        trainer = self.trainers[index]
         if data.dataset.input_dim != 2:
-            return Snapshot(trainer.epoch, None)
-        features = data.features
-        if features not in self._grid_inputs:
-            self._grid_inputs[features] = grid_input(features, self._grid_resolution, DOMAIN)
-        grid = self._grid_inputs[features]
+            return None
+        if data.features not in self._grid_inputs:
+            self._grid_inputs[data.features] = grid_input(data.features, self._grid_resolution, DOMAIN)
+        grid = self._grid_inputs[data.features]
         with np.errstate(over="ignore", invalid="ignore"):
-            values = boundary_values(trainer.network, grid).astype(np.float32)
-        return Snapshot(trainer.epoch, BoundaryGrid(grid.xs, grid.ys, values))
+            values = boundary_values(self.trainers[index].network, grid).astype(np.float32)
+        return BoundaryGrid(grid.xs, grid.ys, values)
+
+    def _snapshot(self, index: int) -> Snapshot:
+        return Snapshot(self.trainers[index].epoch, self.current_grid(index))
 
     def _add_snapshot(self, index: int) -> None:
         kept = self.snapshots[index]

@@ -27,6 +27,8 @@ from playground.figures import (
 )
 from playground.i18n import t
 
+REPLAY_MARGIN_TOP = 56
+REPLAY_MARGIN_BOTTOM = 170  # room for the epoch axis title, the legend, and the Play button with the slider
 REPLAY_FRAME_MS = 120  # about eight snapshots a second: smooth enough for a talk, slow enough to follow
 GALLERY_COLUMNS = 5
 GALLERY_ROW_HEIGHT = 230
@@ -266,7 +268,7 @@ def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
                 y=_finite_or_none(history.train_loss[:n]),
                 mode="lines",
                 legendgroup=label,
-                name=f"{label} · {t('figures.train')}",
+                name=label,
                 line=dict(color=colour, width=2.5),
             )
         )
@@ -276,6 +278,7 @@ def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
                 y=_finite_or_none(history.val_loss[:n]),
                 mode="lines",
                 legendgroup=label,
+                showlegend=False,  # one legend entry per run; the panel title says dashed means test
                 name=f"{label} · {t('figures.test')}",
                 line=dict(color=colour, width=2, dash="dash"),
             )
@@ -304,7 +307,7 @@ def replay_figure(
     """
     n_runs = len(replay.labels)
     has_grids = all(grid is not None for row in replay.grids for grid in row)
-    loss_title = t("figures.loss_title")
+    loss_title = t("compare.replay_loss_title")
     if has_grids:
         fig = make_subplots(
             rows=2,
@@ -321,46 +324,80 @@ def replay_figure(
     if has_grids:
         for i in range(n_runs):
             heatmap_indices.append(len(fig.data))
-            fig.add_trace(boundary_heatmap(replay.grids[i][0], task, n_classes), row=1, col=i + 1)
+            heatmap = boundary_heatmap(replay.grids[i][0], task, n_classes)
+            # "fast" lets the browser scale the image; "best" interpolates every pixel in JavaScript and makes
+            # each animation frame several times slower to paint.
+            heatmap.zsmooth = "fast"
+            fig.add_trace(heatmap, row=1, col=i + 1)
+            points = []
             if train_points is not None:
-                for trace in points_traces(*train_points[i], task, name=t("figures.train")):
-                    fig.add_trace(trace, row=1, col=i + 1)
+                points += points_traces(*train_points[i], task, name=t("figures.train"))
             if test_points is not None:
-                for trace in points_traces(*test_points, task, test=True, name=t("figures.test")):
-                    fig.add_trace(trace, row=1, col=i + 1)
+                points += points_traces(*test_points, task, test=True, name=t("figures.test"))
+            for trace in points:
+                trace.showlegend = False  # the legend explains the loss curves; points read as on the Playground
+                fig.add_trace(trace, row=1, col=i + 1)
             axis = dict(range=list(domain), showgrid=False, zeroline=False, showticklabels=False, ticks="")
             fig.update_xaxes(axis, row=1, col=i + 1)
             fig.update_yaxes(axis, scaleanchor=f"x{i + 1 if i else ''}", scaleratio=1, row=1, col=i + 1)
     loss_row = 2 if has_grids else 1
     loss_indices = list(range(len(fig.data), len(fig.data) + 2 * n_runs))
     for trace in _loss_traces(replay, replay.epochs[0]):
-        trace.showlegend = True
         fig.add_trace(trace, row=loss_row, col=1)
     last_epoch = max(replay.epochs[-1], 1)
     fig.update_xaxes(range=[0, last_epoch], title=t("figures.epoch"), row=loss_row, col=1)
     fig.update_yaxes(range=_loss_range(replay), title=t("figures.loss"), row=loss_row, col=1)
 
+    plot_height = height - REPLAY_MARGIN_TOP - REPLAY_MARGIN_BOTTOM
     frames = []
     for f, epoch in enumerate(replay.epochs):
-        data: list = [boundary_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
+        data: list = [_frame_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
         data += _loss_traces(replay, epoch)
         frames.append(go.Frame(data=data, traces=heatmap_indices + loss_indices, name=str(epoch)))
     fig.frames = frames
+    _plain_lists(fig)
     fig.update_layout(
         **base_layout(
             title,
             height,
             showlegend=True,
-            legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
-            updatemenus=[_play_pause(frame_ms)],
-            sliders=[_slider(replay.epochs)],
-            margin=dict(l=48, r=16, t=56, b=150),
+            legend=dict(orientation="h", x=0, y=-_below(48, plot_height), yanchor="top", font=dict(size=12)),
+            updatemenus=[_play_pause(frame_ms, -_below(84, plot_height))],
+            sliders=[_slider(replay.epochs, -_below(84, plot_height))],
+            margin=dict(l=48, r=16, t=REPLAY_MARGIN_TOP, b=REPLAY_MARGIN_BOTTOM),
         )
     )
     return fig
 
 
-def _play_pause(frame_ms: int) -> dict:
+def _below(pixels: float, plot_height: float) -> float:
+    """Paper units for ``pixels`` under the plot area: legend and controls keep their spacing at any height."""
+    return pixels / plot_height
+
+
+def _plain_lists(fig: go.Figure) -> None:
+    """Replace NumPy arrays in ``fig``'s traces by rounded lists, in place.
+
+    plotly.py writes NumPy data as base64 typed arrays; plotly.js draws those on the first render but loses
+    them when an animation frame redraws the figure, so every trace holding one went blank during playback.
+    """
+    for trace in fig.data:
+        for name in ("x", "y", "z"):
+            value = getattr(trace, name, None)
+            if isinstance(value, np.ndarray):
+                trace[name] = np.round(value.astype(float), 4).tolist()
+        marker = getattr(trace, "marker", None)
+        if marker is not None and isinstance(marker.color, np.ndarray):
+            marker.color = np.round(marker.color.astype(float), 4).tolist()
+
+
+def _frame_heatmap(grid, task: str, n_classes: int) -> go.Heatmap:
+    """The heatmap of one animation frame: only z changes, as plain nested lists (see ``_plain_lists``)."""
+    heatmap = boundary_heatmap(grid, task, n_classes)
+    return go.Heatmap(z=np.round(np.asarray(heatmap.z, dtype=float), 3).tolist())
+
+
+def _play_pause(frame_ms: int, y: float) -> dict:
     play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=True, transition=dict(duration=0))
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     return dict(
@@ -368,7 +405,7 @@ def _play_pause(frame_ms: int) -> dict:
         direction="left",
         showactive=False,
         x=0,
-        y=-0.2,
+        y=y,
         xanchor="left",
         yanchor="top",
         pad=dict(t=0, r=10),
@@ -379,13 +416,13 @@ def _play_pause(frame_ms: int) -> dict:
     )
 
 
-def _slider(epochs: Sequence[int]) -> dict:
+def _slider(epochs: Sequence[int], y: float) -> dict:
     jump = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
     return dict(
         active=0,
-        x=0.16,
-        y=-0.2,
-        len=0.84,
+        x=0.2,
+        y=y,
+        len=0.8,
         xanchor="left",
         yanchor="top",
         pad=dict(t=0, b=0),

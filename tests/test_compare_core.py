@@ -14,6 +14,7 @@ from core.compare import (
     format_value,
     parse_value,
     sweep,
+    value_at,
     with_value,
 )
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
@@ -221,3 +222,9 @@ def test_runs_with_different_seeds_or_data_are_refused():
     other_data = ExperimentConfig(DataConfig("xor"), MOONS.model, MOONS.train, seed=MOONS.seed)
     with pytest.raises(ValueError, match="same data"):
         Comparison((runs[0], type(runs[1])("x", other_data)))
+
+
+def test_value_at_reads_what_with_value_writes():
+    for name, value in (("activation", "elu"), ("learning_rate", 0.2), ("depth", 3), ("sampler", "smote")):
+        assert value_at(with_value(MOONS, name, value), name) == value
+    assert value_at(with_value(MOONS, "depth", 0), "activation") is None

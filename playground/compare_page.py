@@ -1,0 +1,692 @@
+"""Wiring for the Compare page: the base experiment, what differs between runs, live training, summary, replay.
+
+The page file reads top to bottom; the bookkeeping lives here. The comparison itself is in the URL:
+
+    /compare?ds=moons&vary=activation&values=sigmoid,tanh,relu&target=0.2
+    /compare?mode=custom&run=init:zeros&run=init:he,learning_rate:0.1
+
+``vary``/``values`` sweep one parameter (names from ``core.compare.VARY_OPTIONS``), ``run`` (repeated, custom mode)
+lists each run's changes as ``name:value`` pairs, ``target`` is the loss the summary counts epochs to; the base
+experiment uses the Playground's keys (``playground.urlstate``). Bad values become warnings naming them, and the
+defaults are used instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core.compare import (
+    MAX_RUNS,
+    MIN_RUNS,
+    VARY_OPTIONS,
+    CompareRun,
+    Comparison,
+    build_runs,
+    format_value,
+    parse_value,
+    sweep,
+    value_at,
+)
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from playground import figures, figures_compare, state, urlstate, widgets
+from playground.i18n import t
+from playground.live import pack
+from playground.live_view import live_view
+
+KEY = "cmp"
+DEFAULT_BASE = ExperimentConfig(
+    DataConfig("moons", n_samples=200, noise=0.2),
+    ModelConfig(hidden=(LayerConfig(6, "tanh"), LayerConfig(6, "tanh"))),
+    TrainConfig(optimizer="adam", learning_rate=0.03, batch_size=10, epochs=200),
+    seed=0,
+)
+DEFAULT_VARY = "activation"
+DEFAULT_TARGET_LOSS = 0.2
+MODES = ("vary", "custom")
+# What a run may change in custom mode: the comparisons the notes motivate.
+CUSTOM_FIELDS = ("activation", "init", "optimizer", "learning_rate", "depth", "l2", "sampler")
+QUERY_KEYS = ("mode", "vary", "values", "run", "target")
+SPEEDS = (1, 2, 5, 10)  # epochs per frame
+FRAMES_PER_BATCH = 8
+BATCH_BUDGET_S = 0.35
+CURVE_POINTS = 120
+PANEL_HEIGHT = {2: 380, 3: 330, 4: 290}
+CURVE_PANEL_HEIGHT = 250
+
+
+# ---- what is compared -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CompareSpec:
+    """What differs between the runs: a sweep of one parameter, or explicit changes per run."""
+
+    mode: str = "vary"
+    vary: str = DEFAULT_VARY
+    values: tuple = VARY_OPTIONS[DEFAULT_VARY].default_values[:3]
+    custom: tuple[tuple[tuple[str, Any], ...], ...] = ((), (("activation", "relu"),))
+    target_loss: float = DEFAULT_TARGET_LOSS
+
+
+def _last(raw) -> str:
+    return str(raw[-1] if isinstance(raw, list) else raw)
+
+
+def _all(raw) -> list[str]:
+    return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
+
+
+def parse_values(name: str, text: str) -> tuple[list, list[str]]:
+    """Comma-separated values for vary-option ``name``: (the good ones, a warning per bad one)."""
+    values, warnings = [], []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            value = parse_value(name, part)
+        except ValueError as exc:
+            warnings.append(t("compare.bad_value", value=part[:40], reason=str(exc)))
+            continue
+        if value not in values:
+            values.append(value)
+    return values, warnings
+
+
+def _parse_run(text: str) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
+    changes, warnings = [], []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, _, value_text = part.partition(":")
+        if name not in CUSTOM_FIELDS:
+            warnings.append(t("compare.bad_run_field", field=name[:40], allowed=", ".join(CUSTOM_FIELDS)))
+            continue
+        try:
+            changes.append((name, parse_value(name, value_text)))
+        except ValueError as exc:
+            warnings.append(t("compare.bad_value", value=part[:40], reason=str(exc)))
+    return tuple(changes), warnings
+
+
+def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
+    """The comparison described by the URL, with a warning naming every value that could not be used."""
+    spec, warnings = CompareSpec(), []
+    mode = _last(query.get("mode", "vary"))
+    if mode not in MODES:
+        warnings.append(t("compare.bad_mode", value=mode[:40], allowed=", ".join(MODES)))
+        mode = "vary"
+    vary = _last(query.get("vary", DEFAULT_VARY))
+    if vary not in VARY_OPTIONS:
+        warnings.append(t("compare.bad_vary", value=vary[:40], allowed=", ".join(VARY_OPTIONS)))
+        vary = DEFAULT_VARY
+    defaults = VARY_OPTIONS[vary].default_values[:3]
+    values = defaults
+    if "values" in query:
+        parsed, more = parse_values(vary, _last(query["values"]))
+        warnings += more
+        if len(parsed) > MAX_RUNS:
+            warnings.append(t("compare.too_many_values", n=len(parsed), max=MAX_RUNS))
+            parsed = parsed[:MAX_RUNS]
+        if len(parsed) < MIN_RUNS:
+            warnings.append(t("compare.too_few_values", min=MIN_RUNS))
+        else:
+            values = tuple(parsed)
+    custom = spec.custom
+    if "run" in query:
+        runs = []
+        for text in _all(query["run"])[:MAX_RUNS]:
+            changes, more = _parse_run(text)
+            runs.append(changes)
+            warnings += more
+        if len(runs) >= MIN_RUNS:
+            custom = tuple(runs)
+        else:
+            warnings.append(t("compare.too_few_runs", min=MIN_RUNS))
+    target = spec.target_loss
+    if "target" in query:
+        text = _last(query["target"])
+        try:
+            target = float(text)
+            if not (math.isfinite(target) and target > 0):
+                raise ValueError(text)
+        except ValueError:
+            warnings.append(t("compare.bad_target", value=text[:40], default=format_value(spec.target_loss)))
+            target = spec.target_loss
+    return CompareSpec(mode, vary, tuple(values), custom, target), warnings
+
+
+def query_from_spec(spec: CompareSpec) -> dict[str, str | list[str]]:
+    query: dict[str, str | list[str]] = {}
+    if spec.mode == "custom":
+        query["mode"] = "custom"
+        query["run"] = [",".join(f"{n}:{format_value(v)}" for n, v in changes) for changes in spec.custom]
+    else:
+        query["vary"] = spec.vary
+        query["values"] = ",".join(format_value(v) for v in spec.values)
+    if spec.target_loss != DEFAULT_TARGET_LOSS:
+        query["target"] = format_value(spec.target_loss)
+    return query
+
+
+# ---- first load, URL --------------------------------------------------------------------------------------
+def starting_state() -> tuple[ExperimentConfig, CompareSpec, list[str]]:
+    """On a session's first run, the URL's base experiment and comparison; afterwards what the session holds."""
+    if f"{KEY}.started" not in st.session_state:
+        st.session_state[f"{KEY}.started"] = True
+        query = st.query_params.to_dict()
+        for name in ("run",):
+            if name in query:
+                query[name] = st.query_params.get_all(name)
+        base_query = {k: v for k, v in query.items() if k not in QUERY_KEYS}
+        base, warnings = urlstate.config_from_query(base_query, DEFAULT_BASE)
+        spec, more = spec_from_query(query)
+        widgets.load_config(KEY, base)
+        _load_spec(spec, base)
+        state.store_config(KEY, base)
+        return base, spec, warnings + more
+    return state.config_from_state(KEY, DEFAULT_BASE), st.session_state.get(f"{KEY}.spec", CompareSpec()), []
+
+
+def _load_spec(spec: CompareSpec, base: ExperimentConfig) -> None:
+    """Write ``spec`` into the comparison widgets' keys (before they are drawn)."""
+    st.session_state[f"{KEY}.mode"] = spec.mode
+    st.session_state[f"{KEY}.vary"] = spec.vary
+    st.session_state[f"{KEY}.target"] = spec.target_loss
+    option = VARY_OPTIONS[spec.vary]
+    st.session_state[f"{KEY}.values.{spec.vary}"] = (
+        list(spec.values) if option.choices else ", ".join(format_value(v) for v in spec.values)
+    )
+    st.session_state[f"{KEY}.n_runs"] = len(spec.custom)
+    for i, changes in enumerate(spec.custom):
+        explicit = dict(changes)
+        for name in CUSTOM_FIELDS:
+            value = explicit.get(name, value_at(base, name))
+            if value is not None:
+                st.session_state[f"{KEY}.run{i}.{name}"] = value
+    st.session_state[f"{KEY}.spec"] = spec
+
+
+def sync_url(base: ExperimentConfig, spec: CompareSpec) -> None:
+    query: dict[str, str | list[str]] = dict(urlstate.query_from_config(base, DEFAULT_BASE))
+    query |= query_from_spec(spec)
+    if "lang" in st.query_params:
+        query["lang"] = st.query_params["lang"]
+    current = {name: st.query_params.get_all(name) for name in st.query_params}
+    wanted = {name: value if isinstance(value, list) else [value] for name, value in query.items()}
+    if current != wanted:
+        st.query_params.from_dict(query)
+
+
+# ---- editing ----------------------------------------------------------------------------------------------
+def edit_base(config: ExperimentConfig) -> ExperimentConfig:
+    """Sidebar (data, training) and an expander (network) for what every run shares; invalid → last valid."""
+    with st.sidebar:
+        st.header(t("compare.data_header"))
+        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed)
+        st.header(t("compare.training_header"))
+        train = widgets.training_controls(config.train, KEY, task=widgets.task_of(data))
+    with st.expander(t("compare.network_header"), expanded=False):
+        model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
+    candidate = replace(config, data=data, model=model, train=train, seed=seed)
+    try:
+        candidate.validate()
+    except ValueError as exc:
+        st.error(t("compare.invalid_base", reason=str(exc)))
+        return config
+    state.store_config(KEY, candidate)
+    return candidate
+
+
+def _seed(key: str, value: Any) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
+    """Mode, then either the parameter and its values or each run's changes; returns the new spec."""
+    mode = (
+        st.segmented_control(
+            t("compare.mode"),
+            MODES,
+            key=f"{KEY}.mode",
+            format_func=lambda m: t(f"compare.mode_{m}"),
+            help=t("compare.mode_help"),
+            selection_mode="single",
+        )
+        or "vary"
+    )
+    target_loss = spec.target_loss
+    if mode == "vary":
+        vary_col, values_col = st.columns([1, 2])
+        vary = vary_col.selectbox(
+            t("compare.vary"),
+            list(VARY_OPTIONS),
+            key=f"{KEY}.vary",
+            format_func=lambda name: t(f"compare.vary_options.{name}"),
+            help=t("compare.vary_help"),
+        )
+        values = _values_input(values_col, vary)
+        new = replace(spec, mode=mode, vary=vary, values=tuple(values))
+    else:
+        new = replace(spec, mode=mode, custom=_custom_runs(base))
+    target_loss = st.number_input(
+        t("compare.target"),
+        min_value=0.0001,
+        max_value=10.0,
+        step=0.05,
+        format="%.4g",
+        key=f"{KEY}.target",
+        help=t("compare.target_help"),
+    )
+    new = replace(new, target_loss=float(target_loss))
+    st.session_state[f"{KEY}.spec"] = new
+    return new
+
+
+def _values_input(column, vary: str) -> list:
+    option = VARY_OPTIONS[vary]
+    key = f"{KEY}.values.{vary}"
+    if option.choices:
+        _seed(key, list(option.default_values[:3]))
+        return list(
+            column.multiselect(
+                t("compare.values"), option.choices, key=key, max_selections=MAX_RUNS, help=t("compare.values_help")
+            )
+        )
+    _seed(key, ", ".join(format_value(v) for v in option.default_values[:3]))
+    text = column.text_input(t("compare.values"), key=key, help=t("compare.values_numbers_help"))
+    values, warnings = parse_values(vary, text)
+    for warning in warnings:
+        column.warning(warning)
+    if len(values) > MAX_RUNS:
+        column.warning(t("compare.too_many_values", n=len(values), max=MAX_RUNS))
+        values = values[:MAX_RUNS]
+    return values
+
+
+def _custom_runs(base: ExperimentConfig) -> tuple[tuple[tuple[str, Any], ...], ...]:
+    """One column per run with the fields of CUSTOM_FIELDS; a run keeps only what differs from the base."""
+    n_runs = st.number_input(
+        t("compare.n_runs"), MIN_RUNS, MAX_RUNS, step=1, key=f"{KEY}.n_runs", help=t("compare.n_runs_help")
+    )
+    task = base.task
+    runs = []
+    for i, column in enumerate(st.columns(int(n_runs))):
+        with column:
+            st.markdown(f"**{t('compare.run_label', n=i + 1)}**")
+            changes = []
+            for name in CUSTOM_FIELDS:
+                if name == "sampler" and task == "regression":
+                    continue
+                key = f"{KEY}.run{i}.{name}"
+                current = value_at(base, name)
+                if current is None:  # no hidden layer, so no activation to change
+                    continue
+                _seed(key, current)
+                value = _field_widget(name, key)
+                if value != current:
+                    changes.append((name, value))
+            runs.append(tuple(changes))
+    return tuple(runs)
+
+
+def _field_widget(name: str, key: str) -> Any:
+    label, help_text = t(f"compare.vary_options.{name}"), t(f"compare.field_help.{name}")
+    option = VARY_OPTIONS[name]
+    if option.choices:
+        return st.selectbox(label, option.choices, key=key, help=help_text)
+    if name == "learning_rate":
+        options = tuple(sorted(set(widgets.LEARNING_RATES) | {st.session_state[key]}))
+        return st.select_slider(label, options=options, key=key, help=help_text)
+    if name == "l2":
+        options = tuple(sorted(set(widgets.PENALTIES) | {st.session_state[key]}))
+        return st.select_slider(label, options=options, key=key, help=help_text)
+    return int(st.number_input(label, 0, 8, step=1, key=key, help=help_text))  # depth
+
+
+def build(base: ExperimentConfig, spec: CompareSpec) -> tuple[CompareRun, ...] | None:
+    """The runs of ``spec`` on ``base``, or None (with the reason shown) when they cannot be built."""
+    try:
+        if spec.mode == "vary":
+            if len(spec.values) < MIN_RUNS:
+                st.info(t("compare.too_few_values", min=MIN_RUNS))
+                return None
+            return sweep(base, spec.vary, spec.values)
+        labels = [t("compare.run_label", n=i + 1) for i in range(len(spec.custom))]
+        return build_runs(base, [dict(changes) for changes in spec.custom], labels=labels)
+    except ValueError as exc:
+        st.error(t("compare.invalid_runs", reason=str(exc)))
+        return None
+
+
+def describe_runs(runs: tuple[CompareRun, ...]) -> None:
+    """In custom mode, say what each run changes (the labels are just "Run 1", "Run 2", ...)."""
+    parts = []
+    for run in runs:
+        changes = ", ".join(f"{_short(path)} = {format_value(value)}" for path, value in run.changes)
+        parts.append(f"**{run.label}**: {changes or t('compare.same_as_base')}")
+    st.caption(" · ".join(parts))
+
+
+def _short(path: str) -> str:
+    for option in VARY_OPTIONS.values():
+        if option.path == path:
+            return t(f"compare.vary_options.{option.name}")
+    return path
+
+
+# ---- training live ----------------------------------------------------------------------------------------
+@dataclass
+class CompareSession:
+    """The comparison a browser session is watching, and what its live view has already drawn."""
+
+    runs: tuple[CompareRun, ...]
+    comparison: Comparison
+    version: int
+    seq: int = 0
+    sent: list[int] = field(default_factory=list)  # history entries already in the curve charts, per run
+    playing: bool = False
+    curve_x: np.ndarray | None = None  # 1-D data: where each run's fitted curve is drawn
+
+    @property
+    def task(self) -> str:
+        return self.comparison.data[0].task
+
+
+def _new_session(runs: tuple[CompareRun, ...], version: int) -> CompareSession:
+    comparison = Comparison(runs, prepare=state.prepared_data)
+    session = CompareSession(runs, comparison, version, sent=[0] * len(runs))
+    dataset = comparison.data[0].dataset
+    if dataset.input_dim == 1:
+        session.curve_x = np.linspace(float(dataset.X.min()), float(dataset.X.max()), CURVE_POINTS).reshape(-1, 1)
+    return session
+
+
+def current_session(runs: tuple[CompareRun, ...]) -> CompareSession:
+    session: CompareSession | None = st.session_state.get(f"{KEY}.session")
+    if session is None or session.runs != runs:
+        session = _new_session(runs, (session.version + 1) if session else 1)
+        st.session_state[f"{KEY}.session"] = session
+    return session
+
+
+def _reset(session: CompareSession) -> CompareSession:
+    fresh = _new_session(session.runs, session.version + 1)
+    st.session_state[f"{KEY}.session"] = fresh
+    return fresh
+
+
+def advance(
+    session: CompareSession, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH, budget_s: float = BATCH_BUDGET_S
+) -> list[dict]:
+    """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget."""
+    frames, start = [], time.perf_counter()
+    comparison = session.comparison
+    while len(frames) < max_frames and not comparison.done:
+        for _ in range(epochs_per_frame):
+            if not comparison.step():
+                break
+        frames.append(frame(session))
+        if time.perf_counter() - start > budget_s:
+            break
+    if comparison.done:
+        session.playing = False
+    return frames
+
+
+def _boundary_update(session: CompareSession, index: int) -> dict:
+    comparison = session.comparison
+    if session.curve_x is not None:
+        y = comparison.trainers[index].network.predict(session.curve_x)[:, 0]
+        return {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
+    grid = comparison.current_grid(index)
+    if session.task == "multiclass":
+        packed = pack(figures.multiclass_surface(grid.values), 0.0, float(grid.values.shape[-1]))
+    elif session.task == "binary":
+        packed = pack(grid.values, 0.0, 1.0)
+    else:
+        packed = pack(grid.values)
+    return {"restyle": {"z": [packed]}, "traces": [0]}
+
+
+def _has_plane(session: CompareSession) -> bool:
+    return session.curve_x is not None or session.comparison.data[0].dataset.input_dim == 2
+
+
+def _finite(values: list[float]) -> list[float | None]:
+    return [v if math.isfinite(v) else None for v in values]
+
+
+def frame(session: CompareSession) -> dict:
+    """One snapshot: every run's boundary (or curve), new loss and metric points, and the counters."""
+    comparison = session.comparison
+    panels: dict = {}
+    if _has_plane(session):
+        for i in range(len(session.runs)):
+            panels[f"run{i}"] = _boundary_update(session, i)
+    xs, losses, metrics, traces = [], [], [], []
+    for i, trainer in enumerate(comparison.trainers):
+        h = trainer.history
+        new = slice(session.sent[i], len(h.epoch))
+        epochs = h.epoch[new]
+        xs += [epochs, epochs]
+        losses += [_finite(h.train_loss[new]), _finite(h.val_loss[new])]
+        metrics += [_finite(h.train_metric[new]), _finite(h.val_metric[new])]
+        traces += [2 * i, 2 * i + 1]
+        session.sent[i] = len(h.epoch)
+    if any(xs):
+        panels["loss"] = {"extend": {"x": xs, "y": losses}, "extend_traces": traces}
+        panels["metric"] = {"extend": {"x": xs, "y": metrics}, "extend_traces": traces}
+    text, kind = status(session)
+    return {
+        "epoch": comparison.epoch,
+        "counters": counters(session),
+        "status": text,
+        "status_kind": kind,
+        "panels": panels,
+    }
+
+
+def counters(session: CompareSession) -> list[dict]:
+    comparison = session.comparison
+    out = [{"name": "epoch", "label": t("compare.counter_epoch"), "value": f"{comparison.epoch:,}"}]
+    for i, (run, trainer) in enumerate(zip(session.runs, comparison.trainers, strict=True)):
+        h = trainer.history
+        if not len(h):
+            value = "–"
+        else:
+            metric = h.val_metric[-1]
+            shown = (
+                "–"
+                if not math.isfinite(metric)
+                else (f"{metric:.1%}" if h.metric_name == "accuracy" else f"{metric:.3f}")
+            )
+            value = t("compare.counter_value", loss=f"{h.val_loss[-1]:.4f}", metric=shown)
+        out.append({"name": f"run{i}", "label": run.label, "value": value})
+    return out
+
+
+def status(session: CompareSession) -> tuple[str, str]:
+    comparison = session.comparison
+    diverged = [run.label for run, tr in zip(session.runs, comparison.trainers, strict=True) if tr.history.diverged]
+    if diverged:
+        return t("compare.status_some_diverged", runs=", ".join(diverged)), "warn"
+    if comparison.done:
+        return t("compare.status_finished"), "info"
+    return (t("compare.status_training") if session.playing else t("compare.status_paused")), "info"
+
+
+def scene_version(session: CompareSession, log_y: bool) -> str:
+    """Names a scene: the browser keeps its charts while this stays the same."""
+    return f"{session.version}-{int(log_y)}"
+
+
+def scene(session: CompareSession, *, log_y: bool = False) -> dict:
+    """Every panel's full figure as it is now: one boundary per run over the loss and metric curves."""
+    comparison = session.comparison
+    n = len(session.runs)
+    panels = []
+    span = 12 // n
+    if _has_plane(session):
+        height = PANEL_HEIGHT[n]
+        for i, run in enumerate(session.runs):
+            data = comparison.data[i]
+            raw = data.raw
+            if session.curve_x is not None:
+                fig = figures.curve_fit_figure(
+                    session.curve_x[:, 0],
+                    comparison.trainers[i].network.predict(session.curve_x)[:, 0],
+                    (raw.X_train, raw.y_train),
+                    (raw.X_test, raw.y_test),
+                    height=height,
+                    title=run.label,
+                )
+            else:
+                fig = figures.decision_boundary_figure(
+                    comparison.current_grid(i),
+                    session.task,
+                    n_classes=max(data.dataset.n_classes, 2),
+                    train=(raw.X_train, raw.y_train),
+                    test=(raw.X_test, raw.y_test),
+                    synthetic=data.synthetic if data.synthetic.any() else None,
+                    height=height,
+                    title=run.label,
+                )
+            panels.append({"name": f"run{i}", "figure": fig.to_plotly_json(), "area": f"run{i}"})
+    histories = comparison.histories
+    loss = figures.loss_curves_figure(histories, log_y=log_y, height=CURVE_PANEL_HEIGHT)
+    metric = figures.metric_curves_figure(histories, height=CURVE_PANEL_HEIGHT)
+    panels.append({"name": "loss", "figure": loss.to_plotly_json(), "area": "loss"})
+    panels.append({"name": "metric", "figure": metric.to_plotly_json(), "area": "metric"})
+    for i, trainer in enumerate(comparison.trainers):
+        session.sent[i] = len(trainer.history.epoch)
+    rows = []
+    if _has_plane(session):
+        rows.append(" ".join(f"run{i}" for i in range(n) for _ in range(span)))
+    rows.append(" ".join(["loss"] * 6 + ["metric"] * 6))
+    text, kind = status(session)
+    return {
+        "version": scene_version(session, log_y),
+        "panels": panels,
+        "grid": " ".join(f'"{row}"' for row in rows),
+        "columns": "repeat(12, minmax(0, 1fr))",
+        "presenter": False,
+        "first_frame": {"epoch": comparison.epoch, "counters": counters(session), "status": text, "status_kind": kind},
+    }
+
+
+@st.fragment
+def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
+    """Transport, the live grid of boundaries and curves, the summary table and the replay; reruns on its own."""
+    session = current_session(runs)
+    step = False
+    play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
+    if play_col.button(
+        t("compare.pause") if session.playing else t("compare.play"),
+        key=f"{KEY}.play",
+        type="primary",
+        use_container_width=True,
+        help=t("compare.play_help"),
+    ):
+        if session.playing:
+            session.playing = False
+        else:
+            if session.comparison.done:
+                session = _reset(session)
+            session.playing = True
+    if step_col.button(t("compare.step"), key=f"{KEY}.step", use_container_width=True, help=t("compare.step_help")):
+        session.playing, step = False, True
+    if reset_col.button(t("compare.reset"), key=f"{KEY}.reset", use_container_width=True, help=t("compare.reset_help")):
+        session = _reset(session)
+    speed = speed_col.select_slider(
+        t("compare.speed"),
+        options=SPEEDS,
+        key=f"{KEY}.speed",
+        help=t("compare.speed_help"),
+        format_func=lambda s: t("compare.speed_value", epochs=s),
+    )
+    log_y = log_col.toggle(t("compare.log_scale"), key=f"{KEY}.log", help=t("compare.log_scale_help"))
+
+    reported = st.session_state.get(f"{KEY}.live") or {}
+    # The scene first, frames after it: frames extend the curves the scene was drawn with. Building the figures
+    # costs far more than training a batch, so only when the browser does not hold this scene yet.
+    version = scene_version(session, log_y)
+    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
+    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
+    has_scene = (isinstance(reported, dict) and reported.get("scene") == version) or st.session_state.get(
+        f"{KEY}.scene_sent"
+    ) == (version, repr(reported))
+    view = None if has_scene else scene(session, log_y=log_y)
+    if view is not None:
+        st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
+    frames: list[dict] = []
+    if step:
+        frames = advance(session, epochs_per_frame=1, max_frames=1)
+    elif session.playing:
+        wanted = int(reported.get("want", 0) or 0) if isinstance(reported, dict) else 0
+        if st.session_state.get(f"{KEY}.served") != (session.version, wanted):
+            frames = advance(session, epochs_per_frame=int(speed))
+            st.session_state[f"{KEY}.served"] = (session.version, wanted)
+    if frames:
+        session.seq += 1
+    plane_height = PANEL_HEIGHT[len(runs)] if _has_plane(session) else 0
+    live_view(
+        scene=view,
+        frames=frames,
+        seq=session.seq,
+        playing=session.playing,
+        interval_ms=66,
+        key=f"{KEY}.live",
+        height=plane_height + CURVE_PANEL_HEIGHT + 110,
+    )
+    for run, trainer in zip(session.runs, session.comparison.trainers, strict=True):
+        if trainer.history.diverged:
+            st.warning(f"**{run.label}**: {trainer.history.message}")
+    if not session.playing:  # tables and the replay would slow every batch down; the counters show progress
+        summary(session, target_loss)
+        if session.comparison.epoch > 0:
+            replay(session)
+
+
+def summary(session: CompareSession, target_loss: float) -> None:
+    st.subheader(t("compare.summary_header"))
+    rows = session.comparison.summary(target_loss=target_loss)
+    st.dataframe(figures_compare.summary_table(rows, target_loss), hide_index=True, key=f"{KEY}.summary")
+    st.caption(t("compare.summary_caption"))
+
+
+def _replay_figure(session: CompareSession):
+    comparison = session.comparison
+    data = comparison.data
+    two_d = data[0].dataset.input_dim == 2
+    return figures_compare.replay_figure(
+        comparison.replay(),
+        session.task,
+        n_classes=max(data[0].dataset.n_classes, 2),
+        train_points=[(d.raw.X_train, d.raw.y_train) for d in data] if two_d else None,
+        test_points=(data[0].raw.X_test, data[0].raw.y_test) if two_d else None,
+        title=t("compare.replay_title", epochs=comparison.epoch),
+    )
+
+
+def replay(session: CompareSession) -> None:
+    """Scrub through the saved snapshots of every run in step, and export them as a page that plays offline."""
+    st.subheader(t("compare.replay_header"))
+    st.caption(t("compare.replay_caption"))
+    show_col, download_col = st.columns([1, 1], vertical_alignment="center")
+    show = show_col.toggle(t("compare.replay_show"), key=f"{KEY}.replay", help=t("compare.replay_show_help"))
+    download_col.download_button(
+        t("compare.replay_download"),
+        data=lambda: figures_compare.replay_html(_replay_figure(session), t("compare.replay_page_title")),
+        file_name="comparison-replay.html",
+        mime="text/html",
+        key=f"{KEY}.download",
+        on_click="ignore",
+        help=t("compare.replay_download_help"),
+    )
+    if show:
+        st.plotly_chart(_replay_figure(session), key=f"{KEY}.replay_chart")
