@@ -11,7 +11,9 @@ navigation = st.navigation(
     [
         st.Page("pages/playground.py", title=t("app.nav.playground"), url_path="playground", default=True),
         st.Page("pages/compare.py", title=t("app.nav.compare"), icon=":material/compare_arrows:", url_path="compare"),
-        st.Page("pages/activations.py", title=t("app.nav.activations"), icon=":material/show_chart:", url_path="activations"),
+        st.Page(
+            "pages/activations.py", title=t("app.nav.activations"), icon=":material/show_chart:", url_path="activations"
+        ),
         st.Page("pages/imbalanced.py", title=t("app.nav.imbalanced"), icon=":material/balance:", url_path="imbalanced"),
         st.Page("pages/under_the_hood.py", title=t("app.nav.under_the_hood"), icon="🔧", url_path="under_the_hood"),
         st.Page("pages/regression.py", title=t("app.nav.regression"), icon=":material/timeline:", url_path="regression"),
