@@ -16,6 +16,9 @@ navigation = st.navigation(
         ),
         st.Page("pages/imbalanced.py", title=t("app.nav.imbalanced"), icon=":material/balance:", url_path="imbalanced"),
         st.Page("pages/under_the_hood.py", title=t("app.nav.under_the_hood"), icon="🔧", url_path="under_the_hood"),
+        st.Page(
+            "pages/experiments.py", title=t("app.nav.experiments"), icon=":material/science:", url_path="experiments"
+        ),
         st.Page("pages/regression.py", title=t("app.nav.regression"), icon=":material/timeline:", url_path="regression"),
     ]
 )

@@ -162,8 +162,10 @@ class SearchRun:
         cv=5,
         scoring: str | None = None,
         labels: Sequence[Mapping[str, Any]] | None = None,
+        config: ExperimentConfig | None = None,
     ):
         self.estimator = estimator
+        self.config = config  # the configuration searched, for configuration-level runs
         self.candidates = [dict(c) for c in candidates]
         if not self.candidates:
             raise ValueError("the search has no candidates; give at least one value for each parameter")
@@ -195,6 +197,11 @@ class SearchRun:
     def progress(self) -> float:
         """Share of the fits done, in [0, 1]."""
         return self.done_fits / self.total_fits
+
+    @property
+    def partial_scores(self) -> np.ndarray:
+        """Fold scores of the candidate in progress, so far: (n_done_folds,)."""
+        return np.array(self._scores)
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -509,6 +516,7 @@ def config_search_run(
         cv=_cv_for(setup, method, n_splits),
         scoring=setup.scoring,
         labels=candidates,
+        config=cfg,
     )
 
 

@@ -1,0 +1,157 @@
+"""Long jobs (searches, cross-validation, sweeps, training) that a page can watch and stop.
+
+A *job* is any object from ``core.search`` with ``step()``, ``finished``, ``progress`` (0..1) and ``cancel()``.
+:func:`job_panel` draws Start/Stop buttons, a progress bar and the job's view, and steps the job in a loop that
+redraws as it goes. Call it inside an ``st.fragment`` so Start/Stop rerun only that part of the page.
+
+Why a loop and not a thread: Streamlit stops a running script at its next ``st.*`` call when the user
+interacts, so a click on Stop (or on any other widget) interrupts the loop between two steps; the job lives in
+this session's ``st.session_state`` and the next run carries on (or, after Stop, shows what finished). The work
+runs on this session's own script thread: no shared state, no locks, other sessions are not held up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from playground.i18n import t
+
+REDRAW_SECONDS = 0.5  # redraw the job's view at most this often while it runs (figures are not free)
+
+
+class Job(Protocol):
+    finished: bool
+    progress: float
+
+    def step(self) -> Any: ...
+
+    def cancel(self) -> None: ...
+
+
+@dataclass
+class JobSlot:
+    """A session's job and the settings it was started with (a change of settings makes it stale)."""
+
+    signature: Hashable
+    job: Job | None
+    error: str = ""
+
+
+def _start(key: str, signature: Hashable, make_job: Callable[[], Job]) -> None:
+    try:
+        st.session_state[key] = JobSlot(signature, make_job())
+    except ValueError as error:
+        st.session_state[key] = JobSlot(signature, None, str(error))
+
+
+def _stop(key: str) -> None:
+    slot: JobSlot | None = st.session_state.get(key)
+    if slot is not None and slot.job is not None:
+        slot.job.cancel()
+
+
+def current_job(key: str) -> Job | None:
+    slot: JobSlot | None = st.session_state.get(key)
+    return slot.job if slot is not None else None
+
+
+def job_panel(
+    key: str,
+    signature: Hashable,
+    make_job: Callable[[], Job],
+    draw: Callable[[Job, str], None],
+    *,
+    start_label: str,
+    start_help: str,
+    finish: Callable[[Job], None] | None = None,
+    autostart: bool = False,
+) -> Job | None:
+    """Start/Stop, progress and ``draw(job, tag)`` for the session's job under ``key``; returns the job, if any.
+
+    ``draw`` is called again as the job advances, into the same place: it shows elements only (no input
+    widgets) and gives every element a key ending in ``tag``, which differs per call. ``finish(job)``, if
+    given, runs once after the job has stopped, below it, and may hold widgets. ``signature`` describes the
+    settings (e.g. the whole configuration and the search space): when it changes, a running job is stopped
+    and its results are marked as belonging to the old settings. ``make_job`` may raise ValueError; its
+    message is shown instead of a traceback. ``autostart`` starts a job on the session's first visit.
+    """
+    if autostart and key not in st.session_state:
+        _start(key, signature, make_job)
+    slot: JobSlot | None = st.session_state.get(key)
+    job = slot.job if slot is not None else None
+    stale = slot is not None and slot.signature != signature
+    if stale and job is not None and not job.finished:
+        job.cancel()
+    running = job is not None and not job.finished
+    start_col, stop_col, _ = st.columns([1.2, 1, 3], vertical_alignment="bottom")
+    start_col.button(
+        start_label,
+        key=f"{key}.start",
+        type="primary",
+        icon=":material/play_arrow:",
+        help=start_help,
+        disabled=running,
+        on_click=_start,
+        args=(key, signature, make_job),
+        use_container_width=True,
+    )
+    stop_col.button(
+        t("experiments.runner.stop"),
+        key=f"{key}.stop",
+        icon=":material/stop:",
+        help=t("experiments.runner.stop_help"),
+        disabled=not running,
+        on_click=_stop,
+        args=(key,),
+        use_container_width=True,
+    )
+    if slot is not None and slot.error:
+        st.warning(t("experiments.runner.cannot_start", error=slot.error))
+    if job is None:
+        return None
+    if stale:
+        st.info(t("experiments.runner.stale"))
+    bar = st.progress(min(job.progress, 1.0), text=_status(job))
+    view = st.empty()
+    draws = 0
+    with view.container():
+        draw(job, f"{key}.{draws}")
+    drawn = time.monotonic()
+    stepped = not job.finished
+    while not job.finished:
+        job.step()
+        bar.progress(min(job.progress, 1.0), text=_status(job))
+        if job.finished or time.monotonic() - drawn > REDRAW_SECONDS:
+            draws += 1
+            with view.container():
+                draw(job, f"{key}.{draws}")
+            drawn = time.monotonic()
+    if stepped:
+        _rerun()  # redraw the buttons (Start on, Stop off) and let ``finish`` add its widgets
+    if finish is not None:
+        finish(job)
+    return job
+
+
+def _rerun() -> None:
+    """Rerun just the fragment when this run is a fragment run; a fragment-scoped rerun is refused during a
+    full-app run (StreamlitAPIException), and then the whole page reruns."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
+
+
+def _status(job: Job) -> str:
+    percent = round(100 * min(job.progress, 1.0))
+    if getattr(job, "cancelled", False):
+        return t("experiments.runner.stopped", percent=percent)
+    if job.finished:
+        return t("experiments.runner.done")
+    return t("experiments.runner.running", percent=percent)
