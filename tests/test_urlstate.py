@@ -1,0 +1,67 @@
+"""The experiment in the URL: round trips, short links, and bad values that warn instead of breaking."""
+
+from dataclasses import replace
+
+import pytest
+
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.presets import PRESETS
+from playground.urlstate import config_from_query, playground_url, query_from_config
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_survives_a_round_trip_through_the_query_string(name):
+    config = PRESETS[name]
+    restored, warnings = config_from_query(query_from_config(config), ExperimentConfig())
+    assert warnings == []
+    assert restored == config
+
+
+def test_defaults_make_an_empty_query():
+    assert query_from_config(ExperimentConfig()) == {}
+    assert playground_url(ExperimentConfig()) == "/playground"
+
+
+def test_hidden_layers_use_the_compact_form():
+    config = ExperimentConfig(model=ModelConfig(hidden=(LayerConfig(8, "relu", 0.2), LayerConfig(3, "tanh"))))
+    assert query_from_config(config)["hidden"] == "8:relu:0.2,3:tanh"
+    no_hidden = ExperimentConfig(model=ModelConfig(hidden=()))
+    assert config_from_query(query_from_config(no_hidden), ExperimentConfig())[0].model.hidden == ()
+
+
+def test_negative_learning_rate_is_rejected_by_name_and_the_default_kept():
+    config, warnings = config_from_query({"lr": "-5"}, ExperimentConfig())
+    assert config.train.learning_rate == TrainConfig().learning_rate
+    assert len(warnings) == 1 and "lr=-5" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"ds": "mnist"}, {"n": "1e9"}, {"n": "abc"}, {"hidden": "8:relux"}, {"hidden": "999:tanh"},
+        {"hidden": "0:tanh"}, {"lr": "nan"}, {"lr": "inf"}, {"bs": "-1"}, {"epochs": "10000000"},
+        {"feat": "x1,x9"}, {"seed": "-3"}, {"out": "softmax"}, {"loss": "softmax_ce"}, {"noise": "1e400"},
+        {"hidden": ",".join(["4:tanh"] * 30)}, {"sched": "wild"}, {"x" * 500: "1"}, {"lr": "1" * 500},
+    ],
+)
+def test_bad_values_warn_and_leave_a_valid_config(query):
+    config, warnings = config_from_query(query, ExperimentConfig())
+    config.validate()
+    assert warnings, f"no warning for {query}"
+
+
+def test_good_values_are_applied_alongside_bad_ones():
+    config, warnings = config_from_query({"ds": "moons", "lr": "-1", "bs": "32"}, ExperimentConfig())
+    assert config.data.name == "moons" and config.train.batch_size == 32
+    assert len(warnings) == 1
+
+
+def test_reserved_keys_are_not_reported_as_unknown():
+    _, warnings = config_from_query({"lang": "zh", "presenter": "1", "preset": "xor_2_2_1"}, ExperimentConfig())
+    assert warnings == []
+
+
+def test_changing_one_field_changes_only_its_key():
+    base = ExperimentConfig(DataConfig("spirals"))
+    changed = replace(base, train=replace(base.train, learning_rate=0.1))
+    assert query_from_config(changed, base) == {"lr": "0.1"}
