@@ -15,11 +15,13 @@ so ``Z = A_prev @ W.T + b.T``.
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import expit
 
 from core.activations import (
     ACTIVATIONS,
@@ -168,11 +170,104 @@ def check_loss_matches_output(loss: str, output: LayerSpec) -> None:
         raise ValueError(f"loss={loss!r} is not valid with a softmax output; use loss='softmax_ce'")
 
 
+# ---- in-place kernels for the hot path ---------------------------------------------------------------------
+# The common activations written with ``out=`` so that a training step allocates nothing. Every other
+# activation goes through its Activation object (core.activations), which allocates but computes the same.
+def _softmax_into(z: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(z, z.max(axis=1, keepdims=True), out=out)  # e^(z − max) never overflows
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+
+
+_FORWARD_INTO = {
+    "linear": lambda z, out: np.copyto(out, z),
+    "sigmoid": lambda z, out: expit(z, out=out),
+    "tanh": lambda z, out: np.tanh(z, out=out),
+    "relu": lambda z, out: np.maximum(z, 0.0, out=out),
+    "softmax": _softmax_into,
+}
+
+
+def _sigmoid_delta(d: np.ndarray, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.subtract(1.0, a, out=tmp)  # σ' = a(1 − a), from the a the forward pass already computed
+    tmp *= a
+    d *= tmp
+
+
+def _tanh_delta(d: np.ndarray, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.multiply(a, a, out=tmp)  # tanh' = 1 − a²
+    np.subtract(1.0, tmp, out=tmp)
+    d *= tmp
+
+
+def _relu_delta(d: np.ndarray, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    np.greater(z, 0.0, out=tmp)  # 1 where z > 0, else 0
+    d *= tmp
+
+
+def _linear_delta(d: np.ndarray, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+    """α' = 1: nothing to do."""
+
+
+# d ← d ⊙ α'(z) in place
+_DELTA_INTO = {"linear": _linear_delta, "sigmoid": _sigmoid_delta, "tanh": _tanh_delta, "relu": _relu_delta}
+_FUSED_LOSSES = ("bce", "softmax_ce")
+_MAX_WORKSPACES = 8  # batch sizes kept; a trainer uses at most four (batch, last batch, train set, validation)
+
+
+class _Workspace:
+    """Arrays for one batch size, reused by every step of that size (the trainer's hot path).
+
+    ``inputs[l]`` is A_{l-1} (``inputs[0]`` is the batch itself), ``z``/``a`` are Z_l and α(Z_l), ``delta`` is
+    δ_l (it holds ∂L/∂A_l until α' is applied), ``tmp`` is scratch for α'. ``masks`` holds the dropout masks
+    of the last pass (None where dropout was off), drawn into ``mask_buffers``; ``dropped`` is a ⊙ mask.
+    All (n, units_l).
+    """
+
+    __slots__ = ("inputs", "z", "a", "masks", "mask_buffers", "dropped", "delta", "tmp")
+
+    def __init__(self, n: int, units: list[int], dtype: np.dtype, dropout: list[bool], backward: bool = True):
+        def arrays(where=None) -> list:
+            return [np.empty((n, u), dtype) if where is None or where[i] else None for i, u in enumerate(units)]
+
+        self.z, self.a = arrays(), arrays()
+        self.delta, self.tmp = (arrays(), arrays()) if backward else ([], [])
+        self.mask_buffers, self.dropped = arrays(dropout), arrays(dropout)
+        self.masks: list[np.ndarray | None] = [None] * len(units)
+        self.inputs: list[np.ndarray | None] = [None] * len(units)
+
+    @classmethod
+    def from_caches(cls, caches: list[LayerCache], dtype: np.dtype) -> _Workspace:
+        """A workspace around a public :class:`ForwardPass`, with fresh δ arrays (they are handed out)."""
+        units = [c.z.shape[1] for c in caches]
+        ws = cls(caches[0].a_prev.shape[0], units, dtype, [False] * len(caches), backward=True)
+        ws.inputs = [c.a_prev for c in caches]
+        ws.z = [c.z for c in caches]
+        ws.a = [c.a for c in caches]
+        ws.masks = [c.mask for c in caches]
+        return ws
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where one layer's parameters sit in the flat buffer."""
+
+    weights: slice
+    shape: tuple[int, int]
+    bias: slice
+    slope: slice | None
+
+
 class Network:
     """A dense network: parameters, forward pass, loss and gradients. Training lives in ``core.training``.
 
     Build one with :meth:`from_spec`. ``parameters()`` lists ``[W1, b1, W2, b2, ...]``; a ``prelu`` layer adds its
     learned slope (shape ``(1,)``) right after its bias: ``[W1, b1, alpha1, W2, b2]``.
+
+    The arrays in ``weights``, ``biases`` and ``slopes`` are views into one flat buffer laid out in
+    ``parameters()`` order, and training gradients are views into a second one, so an optimizer updates the
+    whole network with a handful of vectorised operations however deep it is. Change parameters in place
+    (``W[...] = ...``) or with :meth:`set_parameters`; rebinding a list entry would detach it from the buffer.
     """
 
     def __init__(
@@ -198,22 +293,32 @@ class Network:
         self.dtype = np.dtype(dtype)
         rng = np.random.default_rng(seed)
         self._dropout_rng = np.random.default_rng([seed, 1])
-        self.weights: list[np.ndarray] = []
-        self.biases: list[np.ndarray] = []
-        self.slopes: list[np.ndarray | None] = []
+        self._slots = _layout(input_dim, layers)
+        size = self._slots[-1].slope.stop if self._slots[-1].slope else self._slots[-1].bias.stop
+        self._flat = np.zeros(size, dtype=self.dtype)
+        self.weights: list[np.ndarray] = [self._flat[s.weights].reshape(s.shape) for s in self._slots]
+        self.biases: list[np.ndarray] = [self._flat[s.bias].reshape(-1, 1) for s in self._slots]
+        self.slopes: list[np.ndarray | None] = [None if s.slope is None else self._flat[s.slope] for s in self._slots]
         fan_in = input_dim
-        for spec in layers:
-            self.weights.append(initialize_weights(init, fan_in, spec.units, rng).astype(self.dtype))
-            self.biases.append(np.zeros((spec.units, 1), dtype=self.dtype))
-            if spec.activation == "prelu":
-                start = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
-                self.slopes.append(np.array([start], dtype=self.dtype))
-            else:
-                self.slopes.append(None)
+        for spec, W, slope in zip(layers, self.weights, self.slopes, strict=True):
+            W[...] = initialize_weights(init, fan_in, spec.units, rng)
+            if slope is not None:
+                slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
             fan_in = spec.units
+        self._grad_flat = np.zeros_like(self._flat)
+        self._grad_layers, self._grads = self._gradient_views(self._grad_flat)
+        self._wT = [W.T for W in self.weights]  # Z = A·Wᵀ + bᵀ, one row per sample
+        self._bT = [b.T for b in self.biases]
         self._activations = [
             get_activation(s.activation, DEFAULT_LEAKY_SLOPE if s.slope is None else s.slope) for s in layers
         ]
+        self._forward_into = [_FORWARD_INTO.get(s.activation) or self._generic_forward(i) for i, s in enumerate(layers)]
+        self._delta_into = [_DELTA_INTO.get(s.activation) or self._generic_delta(i) for i, s in enumerate(layers)]
+        # The output δ is written in place for the fused pairs (ŷ − y) and for mse (prelu needs ∂L/∂A too).
+        self._fast_output = loss in _FUSED_LOSSES or (loss == "mse" and layers[-1].activation != "prelu")
+        last = len(layers) - 1
+        self._dropout = [spec.dropout if i != last else 0.0 for i, spec in enumerate(layers)]
+        self._workspaces: dict[int, _Workspace] = {}
         self._refresh_prelu()
 
     # ---- construction -------------------------------------------------------------------------------------
@@ -282,6 +387,12 @@ class Network:
         clone.set_parameters(self.parameters())
         return clone
 
+    def __deepcopy__(self, memo) -> Network:
+        # A generic deep copy would copy each view on its own and detach it from the flat buffer.
+        clone = self.copy()
+        clone._dropout_rng = copy.deepcopy(self._dropout_rng, memo)
+        return clone
+
     # ---- parameters ---------------------------------------------------------------------------------------
     @property
     def n_outputs(self) -> int:
@@ -292,7 +403,7 @@ class Network:
         return [self.input_dim] + [s.units for s in self.layers]
 
     def _live_parameters(self) -> list[np.ndarray]:
-        """The network's own arrays in ``parameters()`` order (for optimizers, which update in place)."""
+        """The network's own arrays in ``parameters()`` order (views into the flat buffer)."""
         out: list[np.ndarray] = []
         for w, b, s in zip(self.weights, self.biases, self.slopes, strict=True):
             out.append(w)
@@ -300,6 +411,17 @@ class Network:
             if s is not None:
                 out.append(s)
         return out
+
+    def _gradient_views(self, flat: np.ndarray) -> tuple[list[tuple], list[np.ndarray]]:
+        """Views into a flat gradient buffer: per layer ``(dW, db as (units,), dalpha or None)``, and the list
+        aligned with ``parameters()``."""
+        per_layer, aligned = [], []
+        for slot in self._slots:
+            dW, db = flat[slot.weights].reshape(slot.shape), flat[slot.bias]
+            d_alpha = None if slot.slope is None else flat[slot.slope]
+            per_layer.append((dW, db, d_alpha))
+            aligned += [dW, db.reshape(-1, 1)] + ([] if d_alpha is None else [d_alpha])
+        return per_layer, aligned
 
     def parameter_names(self) -> list[str]:
         names = []
@@ -313,7 +435,7 @@ class Network:
 
     @property
     def n_parameters(self) -> int:
-        return int(sum(p.size for p in self._live_parameters()))
+        return int(self._flat.size)
 
     def set_parameters(self, params: Sequence[np.ndarray]) -> None:
         """Copy values in; the list must match ``parameters()`` in length, order and shapes."""
@@ -348,33 +470,67 @@ class Network:
             raise ValueError(f"X must have shape (n_samples, {self.input_dim}); got {X.shape}")
         return X
 
+    def _generic_forward(self, i: int) -> Callable[[np.ndarray, np.ndarray], None]:
+        def forward_into(z: np.ndarray, out: np.ndarray) -> None:
+            out[...] = self._activations[i].forward(z)  # looked up per call: prelu's slope changes
+
+        return forward_into
+
+    def _generic_delta(self, i: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None]:
+        def delta_into(d: np.ndarray, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> None:
+            d *= self._activations[i].derivative(z, a)
+
+        return delta_into
+
+    def _forward_layers(self, X: np.ndarray, ws: _Workspace, training: bool, rng: np.random.Generator | None) -> None:
+        """Fill ``ws`` for the batch ``X``: Z_l = W_l·A_{l-1} + b_l, A_l = α_l(Z_l), dropout when ``training``."""
+        A = X
+        layers = zip(self._wT, self._bT, self._forward_into, ws.z, ws.a, strict=True)
+        for i, (wT, bT, activate, z, a) in enumerate(layers):
+            ws.inputs[i] = A
+            np.matmul(A, wT, out=z)
+            z += bT
+            activate(z, a)
+            rate = self._dropout[i]
+            if training and rate:
+                keep = 1.0 - rate
+                gen = rng if rng is not None else self._dropout_rng
+                mask = ws.masks[i] = ws.mask_buffers[i]
+                gen.random(dtype=mask.dtype, out=mask)
+                np.less(mask, keep, out=mask)
+                mask /= keep  # inverted dropout: E[mask] = 1
+                A = np.multiply(a, mask, out=ws.dropped[i])
+            else:
+                ws.masks[i] = None
+                A = a
+
+    def _workspace(self, n: int) -> _Workspace:
+        ws = self._workspaces.get(n)
+        if ws is None:
+            if len(self._workspaces) >= _MAX_WORKSPACES:
+                self._workspaces.clear()
+            units = [s.units for s in self.layers]
+            ws = self._workspaces[n] = _Workspace(n, units, self.dtype, [bool(r) for r in self._dropout])
+        return ws
+
     def forward(self, X, training: bool = False, rng: np.random.Generator | None = None) -> ForwardPass:
         """Run every layer and keep what backward needs. Dropout only when ``training``."""
-        A = self._check_X(X)
-        result = ForwardPass()
-        last = len(self.layers) - 1
-        for i, (spec, W, b, act) in enumerate(
-            zip(self.layers, self.weights, self.biases, self._activations, strict=True)
-        ):
-            Z = A @ W.T  # Z_l = W_l·A_{l-1} + b_l, one row per sample
-            Z += b.T
-            a = act.forward(Z)
-            cache = LayerCache(A, Z, a)
-            if training and spec.dropout and i != last:
-                keep = 1.0 - spec.dropout
-                gen = rng if rng is not None else self._dropout_rng
-                cache.mask = (gen.random(a.shape) < keep) / keep  # inverted dropout: E[mask] = 1
-            result.caches.append(cache)
-            A = cache.out
-        return result
+        X = self._check_X(X)
+        units = [s.units for s in self.layers]
+        ws = _Workspace(X.shape[0], units, self.dtype, [bool(r) for r in self._dropout], backward=False)
+        self._forward_layers(X, ws, training, rng)
+        return ForwardPass(
+            [LayerCache(A, z, a, mask) for A, z, a, mask in zip(ws.inputs, ws.z, ws.a, ws.masks, strict=True)]
+        )
 
     def predict(self, X) -> np.ndarray:
         """Output after the output activation: ``(n_samples, n_outputs)``. Dropout is off."""
         A = self._check_X(X)
-        for W, b, act in zip(self.weights, self.biases, self._activations, strict=True):
-            Z = A @ W.T
-            Z += b.T
-            A = act.forward(Z)
+        for wT, bT, activate in zip(self._wT, self._bT, self._forward_into, strict=True):
+            Z = A @ wT
+            Z += bT
+            activate(Z, Z)  # in place: one new array per layer
+            A = Z
         return A
 
     def hidden_activations(self, X) -> list[np.ndarray]:
@@ -400,6 +556,71 @@ class Network:
             total += 0.5 * self.l2 * sum(float((W * W).sum()) for W in self.weights)
         return total
 
+    def _output_loss(self, ws: _Workspace, targets: np.ndarray, sample_weight: np.ndarray | None) -> float:
+        """Loss (with penalty) of the forward pass held in ``ws``."""
+        result = loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], sample_weight)
+        return result.value + self.penalty()
+
+    def _backward_layers(
+        self,
+        ws: _Workspace,
+        targets: np.ndarray,
+        sample_weight: np.ndarray | None,
+        grads: list[tuple],
+        need_loss: bool,
+    ) -> float:
+        """Write every gradient into ``grads`` (from :meth:`_gradient_views`) and every δ into ``ws.delta``.
+
+        Returns the loss with penalty, or NaN when ``need_loss`` is false and the output δ has a closed form.
+        """
+        last = len(ws.z) - 1
+        z_out, a_out, d = ws.z[last], ws.a[last], ws.delta[last]
+        n = z_out.shape[0]
+        loss = math.nan
+        da_out = None
+        if need_loss or not self._fast_output:
+            result = loss_and_output_grad(self.loss, z_out, a_out, targets, self._activations[last], sample_weight)
+            loss = result.value + self.penalty()
+            np.copyto(d, result.dz)
+            da_out = result.da
+        elif self.loss in _FUSED_LOSSES:
+            np.subtract(a_out, targets, out=d)  # σ(z) − t, or ŷ − y
+            if sample_weight is not None:
+                d *= sample_weight
+            d /= n
+        else:  # mse: δ = (2/k)(a − t) ⊙ α'(z) / n
+            np.subtract(a_out, targets, out=d)
+            d *= 2.0
+            d /= z_out.shape[1]
+            self._delta_into[last](d, z_out, a_out, ws.tmp[last])
+            if sample_weight is not None:
+                d *= sample_weight
+            d /= n
+        for i in range(last, -1, -1):
+            d, W = ws.delta[i], self.weights[i]
+            dW, db, d_alpha = grads[i]
+            np.matmul(d.T, ws.inputs[i], out=dW)  # ∂L/∂W_l = δ_l · A_{l-1}ᵀ
+            if self.l2:
+                dW += self.l2 * W
+            if self.l1:
+                dW += self.l1 * np.sign(W)
+            np.add.reduce(d, axis=0, out=db)  # ∂L/∂b_l = δ_l · 1
+            if i == last and d_alpha is not None:
+                d_alpha[0] = (da_out * np.minimum(z_out, 0.0)).sum()
+            if i == 0:
+                break
+            prev = ws.delta[i - 1]
+            np.matmul(d, W, out=prev)  # ∂L/∂A_{l-1} = W_lᵀ · δ_l, one row per sample
+            mask = ws.masks[i - 1]
+            if mask is not None:
+                prev *= mask
+            d_alpha_prev = grads[i - 1][2]
+            if d_alpha_prev is not None:
+                # a = max(αz, z) for α < 1: the slope acts only where z ≤ 0, with ∂a/∂α = z there.
+                d_alpha_prev[0] = (prev * np.minimum(ws.z[i - 1], 0.0)).sum()
+            self._delta_into[i - 1](prev, ws.z[i - 1], ws.a[i - 1], ws.tmp[i - 1])  # δ_{l-1} = α'(Z) ⊙ Wᵀδ_l
+        return loss
+
     def backward(
         self, fwd: ForwardPass, y, sample_weight: np.ndarray | None = None
     ) -> tuple[float, list, list]:
@@ -408,46 +629,21 @@ class Network:
         Returns ``(loss, grads, deltas)``: ``grads`` is aligned with ``parameters()``; ``deltas[l]`` is
         ``(n, units_l)``.
         """
-        targets = encode_targets(self.loss, y, self.n_outputs).astype(self.dtype, copy=False)
+        targets = encode_targets(self.loss, y, self.n_outputs)
         if targets.shape[0] != fwd.caches[0].a_prev.shape[0]:
             raise ValueError(f"X has {fwd.caches[0].a_prev.shape[0]} rows but y has {targets.shape[0]}")
         if sample_weight is None:
             sample_weight = self.sample_weights(y)
-        return self.backward_encoded(fwd, targets, sample_weight)
+        return self.backward_encoded(fwd, targets.astype(self.dtype, copy=False), sample_weight)
 
     def backward_encoded(
         self, fwd: ForwardPass, targets: np.ndarray, sample_weight: np.ndarray | None
     ) -> tuple[float, list, list]:
-        """:meth:`backward` for targets already encoded by ``core.losses.encode_targets`` (the trainer's path)."""
-        caches = fwd.caches
-        out = caches[-1]
-        result = loss_and_output_grad(self.loss, out.z, out.a, targets, self._activations[-1], sample_weight)
-        loss = result.value + self.penalty()
-        dZ = result.dz
-        dA = result.da  # ∂L/∂A of the output layer (None for the fused sigmoid/softmax pairs)
-        per_layer: list[list[np.ndarray]] = [[] for _ in caches]
-        deltas: list[np.ndarray] = [dZ] * len(caches)
-        for i in range(len(caches) - 1, -1, -1):
-            cache, W = caches[i], self.weights[i]
-            deltas[i] = dZ
-            dW = dZ.T @ cache.a_prev  # ∂L/∂W_l = δ_l · A_{l-1}ᵀ
-            if self.l2:
-                dW += self.l2 * W
-            if self.l1:
-                dW += self.l1 * np.sign(W)
-            db = dZ.sum(axis=0).reshape(-1, 1)  # ∂L/∂b_l = δ_l · 1
-            per_layer[i] = [dW, db]
-            if self.slopes[i] is not None:
-                # a = max(αz, z) for α < 1: the slope acts only where z ≤ 0, with ∂a/∂α = z there.
-                per_layer[i].append(np.array([(dA * np.minimum(cache.z, 0.0)).sum()], dtype=self.dtype))
-            if i > 0:
-                prev = caches[i - 1]
-                dA = dZ @ W  # W_lᵀ · δ_l, one row per sample
-                if prev.mask is not None:
-                    dA *= prev.mask
-                dZ = dA * self._activations[i - 1].derivative(prev.z, prev.a)  # δ_{l-1} = α'(Z) ⊙ Wᵀδ_l
-        grads = [g for layer in per_layer for g in layer]
-        return loss, grads, deltas
+        """:meth:`backward` for targets already encoded by ``core.losses.encode_targets``; fresh arrays out."""
+        ws = _Workspace.from_caches(fwd.caches, self.dtype)
+        per_layer, grads = self._gradient_views(np.empty_like(self._flat))
+        loss = self._backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
+        return loss, grads, ws.delta
 
     def loss_and_grads(self, X, y, training: bool = False) -> tuple[float, list[np.ndarray]]:
         """Mean loss over the samples (plus the L1/L2 penalty) and its gradient for each parameter."""
@@ -463,3 +659,40 @@ class Network:
             self.loss, out.z, out.a, targets, self._activations[-1], self.sample_weights(y)
         )
         return result.value + self.penalty()
+
+    # ---- the trainer's hot path ---------------------------------------------------------------------------
+    def _train_gradients(
+        self,
+        X: np.ndarray,
+        targets: np.ndarray,
+        sample_weight: np.ndarray | None,
+        training: bool,
+        need_loss: bool,
+    ) -> float:
+        """Forward and backward for one batch in reused buffers; the gradients land in ``_grad_flat``.
+
+        X : (n, input_dim) of the network's dtype; targets : encoded, (n, n_outputs). Returns the loss when
+        ``need_loss`` (NaN otherwise, which saves computing it).
+        """
+        ws = self._workspace(X.shape[0])
+        self._forward_layers(X, ws, training, None)
+        return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
+
+    def _evaluate(self, X: np.ndarray) -> _Workspace:
+        """Forward pass over ``X`` (dropout off) into a reused workspace; read ``ws.a[-1]`` for the output."""
+        ws = self._workspace(X.shape[0])
+        self._forward_layers(X, ws, False, None)
+        return ws
+
+
+def _layout(input_dim: int, layers: tuple[LayerSpec, ...]) -> list[_Slot]:
+    """Each layer's place in the flat buffer, in ``parameters()`` order: W_l, b_l, then α_l for prelu."""
+    slots, offset, fan_in = [], 0, input_dim
+    for spec in layers:
+        weights = slice(offset, offset + spec.units * fan_in)
+        bias = slice(weights.stop, weights.stop + spec.units)
+        slope = slice(bias.stop, bias.stop + 1) if spec.activation == "prelu" else None
+        slots.append(_Slot(weights, (spec.units, fan_in), bias, slope))
+        offset = slope.stop if slope else bias.stop
+        fan_in = spec.units
+    return slots

@@ -63,6 +63,9 @@ class Optimizer:
     adagrad:  G ← G + g²;              θ ← θ − η·g / (√G + ε)
     rmsprop:  s ← ρs + (1 − ρ)g²;      θ ← θ − η·g / (√s + ε)
     adam:     m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η·m̂ / (√v̂ + ε)
+
+    Each rule is a few in-place operations per array with two reused scratch arrays, so the cost per step is
+    set by the number of arrays: the trainer passes the network's whole flat parameter buffer as one array.
     """
 
     name: str = "sgd"
@@ -73,6 +76,7 @@ class Optimizer:
     eps: float = 1e-8
     t: int = 0
     _state: list[list[np.ndarray]] = field(default_factory=list, repr=False)
+    _scratch: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         check_optimizer(self.name)
@@ -82,38 +86,59 @@ class Optimizer:
             self._state = [[np.zeros_like(p) for _ in range(count)] for p in params]
         return self._state
 
+    def _work(self, params: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+        if not self._scratch:
+            self._scratch = [(np.empty_like(p), np.empty_like(p)) for p in params]
+        return self._scratch
+
     def step(self, params: list[np.ndarray], grads: list[np.ndarray], learning_rate: float) -> None:
         lr = learning_rate
         self.t += 1
+        work = self._work(params)
         if self.name == "sgd":
-            for p, g in zip(params, grads, strict=True):
-                p -= lr * g
+            for p, g, (s, _) in zip(params, grads, work, strict=True):
+                np.multiply(g, lr, out=s)
+                p -= s
         elif self.name in ("momentum", "nesterov"):
             mu = self.momentum
-            for p, g, (v,) in zip(params, grads, self._buffers(params, 1), strict=True):
+            for p, g, (v,), (s, s2) in zip(params, grads, self._buffers(params, 1), work, strict=True):
                 v *= mu
-                v -= lr * g
+                np.multiply(g, lr, out=s)
+                v -= s
                 if self.name == "momentum":
                     p += v
                 else:
-                    p += mu * v - lr * g
-        elif self.name == "adagrad":
-            for p, g, (acc,) in zip(params, grads, self._buffers(params, 1), strict=True):
-                acc += g * g
-                p -= lr * g / (np.sqrt(acc) + self.eps)
-        elif self.name == "rmsprop":
-            rho = self.rho
-            for p, g, (s,) in zip(params, grads, self._buffers(params, 1), strict=True):
-                s *= rho
-                s += (1.0 - rho) * g * g
-                p -= lr * g / (np.sqrt(s) + self.eps)
+                    np.multiply(v, mu, out=s2)
+                    s2 -= s
+                    p += s2
+        elif self.name in ("adagrad", "rmsprop"):
+            for p, g, (acc,), (s, s2) in zip(params, grads, self._buffers(params, 1), work, strict=True):
+                if self.name == "adagrad":
+                    np.multiply(g, g, out=s)
+                else:
+                    acc *= self.rho
+                    np.multiply(g, 1.0 - self.rho, out=s)
+                    s *= g
+                acc += s
+                np.sqrt(acc, out=s)
+                s += self.eps
+                np.multiply(g, lr, out=s2)
+                s2 /= s
+                p -= s2
         else:
             b1, b2 = self.beta1, self.beta2
             # Fold both bias corrections into one step size: η·√(1 − β₂ᵗ)/(1 − β₁ᵗ).
             step_size = lr * math.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-            for p, g, (m, v) in zip(params, grads, self._buffers(params, 2), strict=True):
+            for p, g, (m, v), (s, s2) in zip(params, grads, self._buffers(params, 2), work, strict=True):
                 m *= b1
-                m += (1.0 - b1) * g
+                np.multiply(g, 1.0 - b1, out=s)
+                m += s
                 v *= b2
-                v += (1.0 - b2) * g * g
-                p -= step_size * m / (np.sqrt(v) + self.eps)
+                np.multiply(g, 1.0 - b2, out=s)
+                s *= g
+                v += s
+                np.sqrt(v, out=s)
+                s += self.eps
+                np.multiply(m, step_size, out=s2)
+                s2 /= s
+                p -= s2

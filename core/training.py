@@ -156,6 +156,13 @@ class Trainer:
         has_val = X_val is not None and y_val is not None and len(X_val) > 0
         self.X_val = network._check_X(X_val) if has_val else None
         self.y_val = np.asarray(y_val) if has_val else None
+        # Encoded once: every epoch scores the validation data with these.
+        self._val_targets = (
+            encode_targets(network.loss, self.y_val, network.n_outputs).astype(network.dtype, copy=False)
+            if has_val
+            else None
+        )
+        self._val_weights = network.sample_weights(self.y_val) if has_val else None
         self.task = task or ("classification" if network.loss in CLASSIFICATION_LOSSES else "regression")
         self.optimizer = Optimizer(optimizer, momentum=momentum)
         self.base_learning_rate = float(learning_rate)
@@ -170,9 +177,14 @@ class Trainer:
         self.epoch = 0
         self.history = History(metric_name="accuracy" if self.task == "classification" else "r2")
         self._params = network._live_parameters()
+        # The optimizer sees the network as one flat array (its parameter buffer and gradient buffer).
+        self._flat_params, self._flat_grads = [network._flat], [network._grad_flat]
         self._has_prelu = any(s is not None for s in network.slopes)
         self._uses_dropout = any(spec.dropout for spec in network.layers)
-        self._last_good = network.parameters()
+        self._last_good = network._flat.copy()
+        self._before = np.empty_like(network._flat)  # parameters at the start of the epoch (update ratios)
+        self._weights_before = [self._before[slot.weights].reshape(slot.shape) for slot in network._slots]
+        self._shuffled: tuple[np.ndarray, ...] | None = None
         self._start_loss: float | None = None
         self._best_val = math.inf
         self._best_params: list[np.ndarray] | None = None
@@ -189,18 +201,41 @@ class Trainer:
     def train_step(
         self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, learning_rate: float
     ) -> float:
-        """One gradient step on one mini-batch; returns the batch loss."""
+        """One gradient step on one mini-batch; returns the batch loss.
+
+        X : (batch, n_features) in the network's dtype; targets : encoded, (batch, n_outputs).
+        """
+        return self._step(X, targets, weights, learning_rate, need_loss=True)
+
+    def _step(
+        self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, learning_rate: float, need_loss: bool
+    ) -> float:
         net = self.network
-        fwd = net.forward(X, training=self._uses_dropout)
-        loss, grads, _ = net.backward_encoded(fwd, targets, weights)
+        loss = net._train_gradients(X, targets, weights, self._uses_dropout, need_loss)
         if self.clip_value:
-            clip_by_value(grads, self.clip_value)
+            clip_by_value(self._flat_grads, self.clip_value)
         if self.clip_norm:
-            clip_by_norm(grads, self.clip_norm)
-        self.optimizer.step(self._params, grads, learning_rate)
+            clip_by_norm(self._flat_grads, self.clip_norm)
+        self.optimizer.step(self._flat_params, self._flat_grads, learning_rate)
         if self._has_prelu:
             net._refresh_prelu()
         return loss
+
+    def _shuffle(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The training set in a fresh random order, gathered once per epoch so batches are contiguous views."""
+        order = self.rng.permutation(self.X.shape[0])
+        if self._shuffled is None:
+            self._shuffled = (
+                np.empty_like(self.X),
+                np.empty_like(self.targets),
+                None if self.weights is None else np.empty_like(self.weights),
+            )
+        X, targets, weights = self._shuffled
+        np.take(self.X, order, axis=0, out=X, mode="clip")  # indices are valid; "clip" avoids a buffered copy
+        np.take(self.targets, order, axis=0, out=targets, mode="clip")
+        if weights is not None:
+            np.take(self.weights, order, axis=0, out=weights, mode="clip")
+        return X, targets, weights
 
     def train_epoch(self) -> bool:
         """Shuffle, run every mini-batch once, record the epoch. Returns False once training has stopped."""
@@ -208,21 +243,18 @@ class Trainer:
             return False
         if self._start_loss is None:
             self._start_loss = self.network.loss_value(self.X, self.y)
-        before = [W.copy() for W in self.network.weights] if self.record_stats else None
+        if self.record_stats:
+            np.copyto(self._before, self.network._flat)
         lr = self.learning_rate
         n, bs = self.X.shape[0], self.batch_size
-        order = self.rng.permutation(n) if bs < n else None
+        X, targets, weights = self._shuffle() if bs < n else (self.X, self.targets, self.weights)
+        step = self._step
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for start in range(0, n, bs):
-                if order is None:
-                    Xb, tb, wb = self.X, self.targets, self.weights
-                else:
-                    idx = order[start : start + bs]
-                    Xb, tb = self.X[idx], self.targets[idx]
-                    wb = None if self.weights is None else self.weights[idx]
-                self.train_step(Xb, tb, wb, lr)
+                stop = start + bs
+                step(X[start:stop], targets[start:stop], None if weights is None else weights[start:stop], lr, False)
             self.epoch += 1
-            self._record(lr, before)
+            self._record(lr)
         return not self.done
 
     def run(self, epochs: int) -> Iterator[int]:
@@ -233,20 +265,23 @@ class Trainer:
             yield self.epoch
 
     # ---- recording ----------------------------------------------------------------------------------------
-    def _metric(self, outputs: np.ndarray, y: np.ndarray) -> float:
+    def _metric(self, outputs: np.ndarray, y: np.ndarray, targets: np.ndarray) -> float:
         if self.task == "classification":
             return accuracy(outputs, y)
-        targets = encode_targets(self.network.loss, y, self.network.n_outputs)
         return r2_score(outputs, targets)
 
-    def _record(self, lr: float, before: list[np.ndarray] | None) -> None:
+    def _record(self, lr: float) -> None:
         net, h = self.network, self.history
-        fwd = net.forward(self.X)
-        loss, grads, _ = net.backward_encoded(fwd, self.targets, self.weights)
-        finite = math.isfinite(loss) and all(np.all(np.isfinite(p)) for p in self._params)
+        ws = net._evaluate(self.X)
+        if self.record_stats:  # the gradient norms need a backward pass over the whole training set
+            loss = net._backward_layers(ws, self.targets, self.weights, net._grad_layers, need_loss=True)
+        else:
+            loss = net._output_loss(ws, self.targets, self.weights)
+        finite = math.isfinite(loss) and bool(np.isfinite(net._flat).all())
         exploded = finite and loss > DIVERGENCE_FACTOR * max(self._start_loss or 1.0, 1.0)
         if not finite or exploded:
-            net.set_parameters(self._last_good)
+            net._flat[...] = self._last_good
+            net._refresh_prelu()
             h.diverged = True
             h.message = (
                 f"Training diverged at epoch {self.epoch}: the loss became "
@@ -254,39 +289,36 @@ class Trainer:
                 "restored. Try a smaller learning rate or gradient clipping."
             )
             return
-        self._last_good = net.parameters()
+        np.copyto(self._last_good, net._flat)
         h.epoch.append(self.epoch)
         h.train_loss.append(loss)
         h.learning_rate.append(lr)
-        h.train_metric.append(self._metric(fwd.output, self.y))
+        h.train_metric.append(self._metric(ws.a[-1], self.y, self.targets))
+        if self.record_stats:
+            self._record_layer_stats(ws)
         if self.X_val is not None:
-            val_out = net.predict(self.X_val)
-            h.val_loss.append(net.loss_value(self.X_val, self.y_val))
-            h.val_metric.append(self._metric(val_out, self.y_val))
+            val = net._evaluate(self.X_val)
+            h.val_loss.append(net._output_loss(val, self._val_targets, self._val_weights))
+            h.val_metric.append(self._metric(val.a[-1], self.y_val, self._val_targets))
         else:
             h.val_loss.append(float("nan"))
             h.val_metric.append(float("nan"))
-        if self.record_stats:
-            self._record_layer_stats(fwd, grads, before)
         if self.patience and self.X_val is not None:
             self._early_stopping(h.val_loss[-1])
 
-    def _record_layer_stats(self, fwd, grads, before) -> None:
+    def _record_layer_stats(self, ws) -> None:
+        """Per-layer statistics of the forward/backward pass over the training set held in ``ws``."""
         net, h = self.network, self.history
-        weight_grads = [
-            g for g, name in zip(grads, net.parameter_names(), strict=True) if name.startswith("W")
-        ]
-        h.grad_norms.append([float(np.linalg.norm(g)) for g in weight_grads])
+        h.grad_norms.append([float(np.linalg.norm(dW)) for dW, _, _ in net._grad_layers])
         h.weight_norms.append([float(np.linalg.norm(W)) for W in net.weights])
         h.update_ratios.append(
             [
                 float(np.linalg.norm(W - W0) / (np.linalg.norm(W0) + 1e-12))
-                for W, W0 in zip(net.weights, before, strict=True)
+                for W, W0 in zip(net.weights, self._weights_before, strict=True)
             ]
         )
         means, stds, saturated, dead = [], [], [], []
-        for spec, cache in zip(net.layers, fwd.caches, strict=True):
-            a = cache.a
+        for spec, a, z in zip(net.layers, ws.a, ws.z, strict=True):
             means.append(float(a.mean()))
             stds.append(float(a.std()))
             if spec.activation == "sigmoid":
@@ -297,7 +329,7 @@ class Trainer:
                 saturated.append(0.0)
             if spec.activation in RECTIFIERS:
                 dead.append(
-                    float(np.mean(np.all(cache.z <= 0, axis=0)))
+                    float(np.mean(np.all(z <= 0, axis=0)))
                 )  # never active on any training sample
             else:
                 dead.append(0.0)
