@@ -34,7 +34,11 @@ def resampled_points_figure(
 
     X : (n, 2) raw points;  y : (n,) labels 0/1;  synthetic : (n,) bool
     """
-    fig = go.Figure(points_traces(X, y, "binary", synthetic=synthetic, name=t("imbalanced.fig.original")))
+    # One call per class, so the legend names each class in its own colour.
+    fig = go.Figure()
+    for label, name in ((0, t("imbalanced.fig.majority")), (1, t("imbalanced.fig.minority"))):
+        members = np.asarray(y) == label
+        fig.add_traces(points_traces(X[members], y[members], "binary", synthetic=synthetic[members], name=name))
     axis = dict(range=list(DOMAIN), showgrid=False, zeroline=False, constrain="domain", showticklabels=False)
     fig.update_layout(
         **base_layout(title, height, showlegend=True, legend=LEGEND, margin=LEGEND_MARGIN),

@@ -38,7 +38,7 @@ def test_points_figure_draws_synthetic_points_as_hollow_diamonds_only_when_there
     assert synthetic[0].marker.symbol == "diamond-open"
     assert list(synthetic[0].x) == [1.1]
     without = fig.resampled_points_figure(X, y, np.zeros(3, dtype=bool))
-    assert [trace.name for trace in without.data] == [t("imbalanced.fig.original")]
+    assert [trace.name for trace in without.data] == [t("imbalanced.fig.majority"), t("imbalanced.fig.minority")]
 
 
 def test_confusion_figure_shows_counts_and_shades_by_share_of_the_true_class():

@@ -8,13 +8,17 @@ from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 
 TRAINING_TIMEOUT_MS = 120_000  # the first visit trains three networks on a shared two-core box
+# wait_for_app can return before a rerun has started, so every expectation after a change waits this long.
+SLOW = {"timeout": TRAINING_TIMEOUT_MS}
 
 
 def choose_strategy(page: Page, strategy: str) -> None:
     box = page.get_by_role("combobox", name=t("imbalanced.sampler.label"), exact=True)
-    box.click()
-    page.get_by_role("option", name=t(f"imbalanced.strategies.{strategy}"), exact=True).click()
-    expect(box).to_have_value(t(f"imbalanced.strategies.{strategy}"))
+    # Under load Playwright can wait forever for a navigation it believes the click scheduled; the
+    # expectations that follow wait for the rerun instead.
+    box.click(no_wait_after=True)
+    page.get_by_role("option", name=t(f"imbalanced.strategies.{strategy}"), exact=True).click(no_wait_after=True)
+    expect(box).to_have_value(t(f"imbalanced.strategies.{strategy}"), **SLOW)
     wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
 
 
@@ -24,22 +28,25 @@ def points_chart(page: Page):
 
 
 def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
-    page.goto(app_url + "imbalanced")
+    # Enter at the root, as a visitor does: on a freshly started server a deep link to /imbalanced runs the
+    # page file without streamlit_app.py's st.navigation (Streamlit's pages/ folder fallback).
+    page.goto(app_url)
     wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
-    expect(page.get_by_role("heading", name=t("imbalanced.title"))).to_be_visible()
+    page.get_by_role("link", name=t("app.nav.imbalanced")).click(no_wait_after=True)
+    wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
+    expect(page.get_by_role("heading", name=t("imbalanced.title"))).to_be_visible(**SLOW)
     synthetic_legend = points_chart(page).locator(".legendtext", has_text=t("figures.synthetic"))
 
     choose_strategy(page, "none")
-    expect(page.get_by_text(t("imbalanced.sampler.no_synthetic"))).to_be_visible()
-    expect(synthetic_legend).to_have_count(0)
+    expect(page.get_by_text(t("imbalanced.sampler.no_synthetic"))).to_be_visible(**SLOW)
+    expect(synthetic_legend).to_have_count(0, **SLOW)
     save_screenshot(page, "imbalanced-none")
 
     choose_strategy(page, "attribute_wise")
-    expect(page.get_by_text(re.compile(r"The sampler added \d+ synthetic points"))).to_be_visible()
-    expect(synthetic_legend).to_have_count(1)
-    # Hollow diamonds are drawn: Plotly renders each marker as an SVG path inside the synthetic trace.
-    synthetic_markers = points_chart(page).locator(".scatterlayer .trace").nth(1).locator("path.point")
-    expect(synthetic_markers.first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"The sampler added \d+ synthetic points"))).to_be_visible(**SLOW)
+    expect(synthetic_legend).to_have_count(1, **SLOW)
+    # Hollow diamonds are drawn: Plotly renders each marker as an SVG path; the synthetic trace comes last.
+    synthetic_markers = points_chart(page).locator(".scatterlayer .trace").last.locator("path.point")
+    expect(synthetic_markers.first).to_be_visible(**SLOW)
     assert synthetic_markers.count() > 10
     save_screenshot(page, "imbalanced-attribute-wise")
-    save_screenshot(page, "imbalanced-attribute-wise-full", full_page=True)
