@@ -19,6 +19,7 @@ navigation = st.navigation(
         st.Page(
             "pages/experiments.py", title=t("app.nav.experiments"), icon=":material/science:", url_path="experiments"
         ),
+        st.Page("pages/digits.py", title=t("app.nav.digits"), icon=":material/pin:", url_path="digits"),
         st.Page("pages/regression.py", title=t("app.nav.regression"), icon=":material/timeline:", url_path="regression"),
     ]
 )

@@ -79,11 +79,15 @@ def job_panel(
     given, runs once after the job has stopped, below it, and may hold widgets. ``signature`` describes the
     settings (e.g. the whole configuration and the search space): when it changes, a running job is stopped
     and its results are marked as belonging to the old settings. ``make_job`` may raise ValueError; its
-    message is shown instead of a traceback. ``autostart`` starts a job on the session's first visit.
+    message is shown instead of a traceback. ``autostart`` keeps a job for the current settings: one starts on
+    the first visit and again whenever the settings change.
     """
-    if autostart and key not in st.session_state:
-        _start(key, signature, make_job)
     slot: JobSlot | None = st.session_state.get(key)
+    if autostart and (slot is None or slot.signature != signature):
+        if slot is not None and slot.job is not None:
+            slot.job.cancel()
+        _start(key, signature, make_job)
+        slot = st.session_state[key]
     job = slot.job if slot is not None else None
     stale = slot is not None and slot.signature != signature
     if stale and job is not None and not job.finished:
