@@ -36,40 +36,10 @@ def run_label(label: str) -> str:
     return t(f"under_the_hood.runs.{label}")
 
 
-st.title(t("under_the_hood.title"))
-st.write(t("under_the_hood.intro"))
-
-# ---- your network (sidebar) ----------------------------------------------------------------------------------
-with st.sidebar:
-    st.header(t("under_the_hood.sidebar.header"))
-    st.caption(t("under_the_hood.sidebar.intro"))
-    st.button(t("under_the_hood.sidebar.use_playground"), key=f"{KEY}.use_playground",
-              on_click=use_playground_network, disabled=f"{PLAYGROUND_KEY}.config" not in st.session_state,
-              help=t("under_the_hood.sidebar.use_playground_help"))
-    start = state.config_from_state(KEY, DEFAULT)
-    with st.expander(t("under_the_hood.sidebar.data")):
-        data, seed = widgets.dataset_controls(start.data, KEY, seed=start.seed)
-    with st.expander(t("under_the_hood.sidebar.network"), expanded=True):
-        model = widgets.network_controls(start.model, KEY, widgets.task_of(data))
-    with st.expander(t("under_the_hood.sidebar.training")):
-        train = widgets.training_controls(start.train, KEY, widgets.task_of(data))
-config = ExperimentConfig(data, model, train, seed)
-try:
-    config.validate()
-except ValueError as error:
-    st.error(t("under_the_hood.invalid_config", error=error))
-    config = start
-state.store_config(KEY, config)
-prepared = state.prepared_data(config)
-network = build_network(config, prepared.split.y_train)
-
-flow_tab, step_tab, check_tab, init_tab = st.tabs(
-    [t("under_the_hood.tabs.flow"), t("under_the_hood.tabs.step"), t("under_the_hood.tabs.check"),
-     t("under_the_hood.tabs.init")]
-)
-
-# ---- 1 · gradient flow ----------------------------------------------------------------------------------------
-with flow_tab:
+# Each tab is a fragment: pressing "Next step" or changing a demo reruns that tab only, not the whole page.
+@st.fragment
+def gradient_flow_view(config: ExperimentConfig) -> None:
+    """1 · Per-layer gradient norms, update sizes, saturation and activations of your network or a demo."""
     source = st.selectbox(t("under_the_hood.flow.source"), ("yours", *diagnostics.DEMOS), key=f"{KEY}.source",
                           format_func=lambda name: t(f"under_the_hood.demos.{name}.title"),
                           help=t("under_the_hood.flow.source_help"))
@@ -131,17 +101,19 @@ with flow_tab:
     else:
         st.info(t("under_the_hood.flow.no_hidden_layers"))
 
-# ---- 2 · step-through ------------------------------------------------------------------------------------------
-with step_tab:
+
+@st.fragment
+def step_through_view(network, prepared, seed: int) -> None:
+    """2 · One mini-batch forward and backward, one matrix per step, with previous/next buttons."""
     st.markdown(t("under_the_hood.step.intro"))
     batch_size = st.slider(t("under_the_hood.step.batch"), 1, STEP_BATCH_MAX, 4, key=f"{KEY}.step_batch",
                            help=t("under_the_hood.step.batch_help"))
     X_batch, y_batch = stepthrough.first_minibatch(prepared.split.X_train, prepared.split.y_train, batch_size,
-                                                   seed=config.seed)
+                                                   seed=seed)
     walk = stepthrough.step_through(network, X_batch, y_batch)
     count = len(walk)
     st.session_state[f"{KEY}.step"] = min(st.session_state.get(f"{KEY}.step", 0), count - 1)
-    prev_col, next_col, where_col = st.columns([1, 1, 4])
+    prev_col, next_col, where_col = st.columns([1.4, 1.4, 3])
     prev_col.button(t("under_the_hood.step.previous"), key=f"{KEY}.previous", on_click=move_step, args=(-1, count),
                     disabled=st.session_state[f"{KEY}.step"] == 0, icon=":material/arrow_back:",
                     help=t("under_the_hood.step.previous_help"), use_container_width=True)
@@ -160,8 +132,10 @@ with step_tab:
     st.plotly_chart(fig.step_matrix_figure(step), key=f"{KEY}.matrix")
     st.caption(t("under_the_hood.step.loss", loss=walk.loss, n=walk.n_samples))
 
-# ---- 3 · gradient check ----------------------------------------------------------------------------------------
-with check_tab:
+
+@st.fragment
+def gradient_check_view(config: ExperimentConfig, network, prepared) -> None:
+    """3 · Finite differences against backprop, per parameter tensor, on demand."""
     st.markdown(t("under_the_hood.check.intro", pass_below=f"{gradcheck.PASS_BELOW:.0e}",
                   fail_above=f"{gradcheck.FAIL_ABOVE:.0e}"))
     if st.button(t("under_the_hood.check.run"), key=f"{KEY}.run_check", type="primary",
@@ -185,8 +159,10 @@ with check_tab:
                         key=f"{KEY}.check_figure")
         st.dataframe(fig.gradcheck_table(result), hide_index=True, key=f"{KEY}.check_table")
 
-# ---- 4 · initialization explorer -------------------------------------------------------------------------------
-with init_tab:
+
+@st.fragment
+def init_explorer_view() -> None:
+    """4 · Activations per layer of a fresh deep network, for a scheme, activation, depth and width."""
     st.markdown(t("under_the_hood.init.intro"))
     scheme_col, activation_col, depth_col, units_col = st.columns(4)
     scheme = scheme_col.selectbox(t("under_the_hood.init.scheme"), INITIALIZERS, index=INITIALIZERS.index("xavier"),
@@ -210,3 +186,44 @@ with init_tab:
         spreads, title=t("under_the_hood.init.spread_title", activation=activation),
         y_title=t("under_the_hood.init.spread_axis"), output_last=False), key=f"{KEY}.init_spread")
     st.caption(t("under_the_hood.init.spread_caption"))
+
+
+st.title(t("under_the_hood.title"))
+st.write(t("under_the_hood.intro"))
+
+# ---- your network (sidebar) ----------------------------------------------------------------------------------
+with st.sidebar:
+    st.header(t("under_the_hood.sidebar.header"))
+    st.caption(t("under_the_hood.sidebar.intro"))
+    st.button(t("under_the_hood.sidebar.use_playground"), key=f"{KEY}.use_playground",
+              on_click=use_playground_network, disabled=f"{PLAYGROUND_KEY}.config" not in st.session_state,
+              help=t("under_the_hood.sidebar.use_playground_help"))
+    start = state.config_from_state(KEY, DEFAULT)
+    with st.expander(t("under_the_hood.sidebar.data")):
+        data, seed = widgets.dataset_controls(start.data, KEY, seed=start.seed)
+    with st.expander(t("under_the_hood.sidebar.network"), expanded=True):
+        model = widgets.network_controls(start.model, KEY, widgets.task_of(data))
+    with st.expander(t("under_the_hood.sidebar.training")):
+        train = widgets.training_controls(start.train, KEY, widgets.task_of(data))
+config = ExperimentConfig(data, model, train, seed)
+try:
+    config.validate()
+except ValueError as error:
+    st.error(t("under_the_hood.invalid_config", error=error))
+    config = start
+state.store_config(KEY, config)
+prepared = state.prepared_data(config)
+network = build_network(config, prepared.split.y_train)
+
+flow_tab, step_tab, check_tab, init_tab = st.tabs(
+    [t("under_the_hood.tabs.flow"), t("under_the_hood.tabs.step"), t("under_the_hood.tabs.check"),
+     t("under_the_hood.tabs.init")]
+)
+with flow_tab:
+    gradient_flow_view(config)
+with step_tab:
+    step_through_view(network, prepared, config.seed)
+with check_tab:
+    gradient_check_view(config, network, prepared)
+with init_tab:
+    init_explorer_view()

@@ -63,41 +63,61 @@ def per_layer_curves_figure(
 ) -> go.Figure:
     """One panel per run, one line per layer: a per-epoch, per-layer statistic (gradient norm, update ratio, ...).
 
-    series : run -> (n_epochs, n_layers) values; epochs : run -> the epoch numbers. Panels share the y axis so
-    runs compare at a glance. A run without epochs (diverged in the first one) gets an empty panel.
+    series : run -> (n_epochs, n_layers) values; epochs : run -> the epoch numbers. Every panel gets the same y
+    range so runs compare at a glance (``y_range`` in data units, or fitted to all runs). A run without epochs
+    (it diverged in the first one) gets an empty panel that says so.
     """
     runs = list(series)
-    fig = make_subplots(rows=1, cols=max(1, len(runs)), shared_yaxes=True, subplot_titles=runs or None,
-                        horizontal_spacing=0.03)
+    fig = make_subplots(rows=1, cols=max(1, len(runs)), subplot_titles=runs or None, horizontal_spacing=0.05)
     shown_layers: set[int] = set()
+    everything: list[float] = []
     for col, run in enumerate(runs, start=1):
         values = np.asarray(series[run], dtype=float)
         if values.ndim != 2 or values.shape[0] == 0:
-            fig.add_annotation(text=t("under_the_hood.fig.no_epochs"), showarrow=False, row=1, col=col,
-                               x=0.5, y=0.5, xref="x domain" if col == 1 else f"x{col} domain",
-                               yref="y domain" if col == 1 else f"y{col} domain")
+            domain = fig.layout["xaxis" if col == 1 else f"xaxis{col}"].domain
+            fig.add_annotation(
+                text=t("under_the_hood.fig.no_epochs"),
+                showarrow=False,
+                xref="paper",
+                yref="paper",
+                x=(domain[0] + domain[1]) / 2,
+                y=0.5,
+                font=dict(color="#999"),
+            )
             continue
         n_layers = values.shape[1]
         colours, names = layer_colours(n_layers), layer_names(n_layers, output_last=output_last)
         for layer in range(n_layers):
             column = values[:, layer].tolist()
+            shown = _positive_or_none(column) if log_y else column
+            everything += [v for v in shown if v is not None and math.isfinite(v)]
             fig.add_trace(
                 go.Scatter(
-                    x=list(epochs[run]), y=_positive_or_none(column) if log_y else column, mode="lines",
-                    name=names[layer], legendgroup=names[layer], showlegend=layer not in shown_layers,
+                    x=list(epochs[run]),
+                    y=shown,
+                    mode="lines",
+                    name=names[layer],
+                    legendgroup=names[layer],
+                    showlegend=layer not in shown_layers,
                     line=dict(color=colours[layer], width=2),
                     hovertemplate=f"{names[layer]}<br>%{{x}}: %{{y:.3g}}<extra>{run}</extra>",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
             shown_layers.add(layer)
-    fig.update_layout(**base_layout(title, height, showlegend=True),
-                      legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=11)))
+    if y_range is None and everything:
+        low, high = min(everything), max(everything)
+        y_range = (low / 2, high * 2) if log_y else (low, high)
+    fig.update_layout(
+        **base_layout(title, height, showlegend=True, margin=dict(MARGIN, t=64)),
+        legend=dict(orientation="h", y=-0.3, x=0, font=dict(size=11)),
+    )
     fig.update_xaxes(title_text=t("figures.epoch"))
     fig.update_yaxes(type="log" if log_y else "linear", exponentformat="power" if log_y else None)
     fig.update_yaxes(title_text=y_title, row=1, col=1)
     if y_range is not None:
-        fig.update_yaxes(range=list(y_range))
+        fig.update_yaxes(range=[math.log10(v) for v in y_range] if log_y else list(y_range))
     return fig
 
 
@@ -129,7 +149,7 @@ def depth_profile_figure(
     return fig
 
 
-def step_norms_figure(traces: Mapping[str, StepTrace], *, title: str, height: int = 300) -> go.Figure:
+def step_norms_figure(traces: Mapping[str, StepTrace], *, title: str, height: int = 380) -> go.Figure:
     """Global gradient norm per mini-batch step: before clipping (solid) and after (dotted), one colour per run."""
     fig = go.Figure()
     for i, (run, trace) in enumerate(traces.items()):
@@ -142,10 +162,12 @@ def step_norms_figure(traces: Mapping[str, StepTrace], *, title: str, height: in
             fig.add_trace(go.Scatter(x=steps, y=_positive_or_none(trace.clipped_norm), mode="lines",
                                      name=f"{run} · {t('under_the_hood.fig.after_clipping')}",
                                      line=dict(color=colour, width=2, dash="dot")))
-    fig.update_layout(**base_layout(title, height, showlegend=True),
-                      legend=dict(orientation="h", y=-0.3, x=0, font=dict(size=11)),
-                      xaxis=dict(title=t("under_the_hood.fig.step")),
-                      yaxis=dict(title=t("under_the_hood.fig.gradient_norm"), type="log", exponentformat="power"))
+    fig.update_layout(
+        **base_layout(title, height, showlegend=True, margin=dict(MARGIN, b=120)),
+        legend=dict(orientation="h", y=-0.25, yanchor="top", x=0, font=dict(size=11)),
+        xaxis=dict(title=t("under_the_hood.fig.step")),
+        yaxis=dict(title=t("under_the_hood.fig.gradient_norm"), type="log", exponentformat="power"),
+    )
     return fig
 
 
@@ -241,12 +263,25 @@ def step_matrix_figure(step: Step, *, height: int | None = None) -> go.Figure:
     finite = value[np.isfinite(value)]
     limit = float(np.max(np.abs(finite))) if finite.size else 1.0
     annotate = rows * cols <= MAX_ANNOTATED_CELLS
-    fig = go.Figure(go.Heatmap(
-        z=value, x=col_labels, y=row_labels, colorscale=MATRIX_SCALE, zmid=0.0,
-        zmin=-limit or -1.0, zmax=limit or 1.0, showscale=True, colorbar=dict(thickness=10, len=0.9),
-        texttemplate="%{z:.4g}" if annotate else None, textfont=dict(size=12),
-        hovertemplate="%{y}, %{x}: %{z:.6g}<extra></extra>", xgap=2, ygap=2,
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=value,
+            x=col_labels,
+            y=row_labels,
+            colorscale=MATRIX_SCALE,
+            zmid=0.0,
+            # a colour bar squeezed next to one or two rows is unreadable; the numbers are in the cells anyway
+            zmin=-limit or -1.0,
+            zmax=limit or 1.0,
+            showscale=rows > 2,
+            colorbar=dict(thickness=10, len=0.9),
+            texttemplate="%{z:.4g}" if annotate else None,
+            textfont=dict(size=12),
+            hovertemplate="%{y}, %{x}: %{z:.6g}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
     cell = 44 if annotate else 18
     fig.update_layout(**base_layout(None, height or min(560, 70 + cell * rows)),
                       yaxis=dict(autorange="reversed", type="category"), xaxis=dict(type="category", side="top"))

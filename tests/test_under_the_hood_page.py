@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from core import Network
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig
 from core.diagnostics import DEMOS
+from core.gradcheck import gradient_check
 from core.presets import PRESETS
+from core.stepthrough import step_through
+from playground import figures_internals as fig
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
@@ -109,3 +114,33 @@ def test_every_control_has_a_tooltip():
     controls = [*at.selectbox, *at.slider, *at.button, *at.radio, *at.number_input, *at.select_slider]
     missing = [getattr(c, "label", "?") for c in controls if not c.help]
     assert missing == []
+
+
+# ---- figure builders (plain data in, figure out; no Streamlit needed) ----------------------------------------
+def test_per_layer_curves_leave_zeros_off_the_log_axis_and_mark_a_run_without_epochs():
+    figure = fig.per_layer_curves_figure(
+        {"a": [[1e-3, 0.0], [2e-3, 1e-1]], "b": []}, {"a": [1, 2], "b": []}, title="t", y_title="y"
+    )
+    assert len(figure.data) == 2  # one line per layer of run "a", nothing for "b"
+    assert list(figure.data[1].y) == [None, 1e-1]
+    assert [a.text for a in figure.layout.annotations][-1] == t("under_the_hood.fig.no_epochs")
+    assert figure.layout.yaxis.type == "log" and figure.layout.yaxis2.range == figure.layout.yaxis.range
+
+
+def test_step_matrix_figure_shows_the_step_value_with_unit_and_sample_labels():
+    net = Network.from_spec(input_dim=2, layers=[{"units": 3, "activation": "tanh"}, {"units": 1}], seed=0)
+    walk = step_through(net, np.ones((4, 2)), np.zeros((4, 1)))
+    z1 = walk.find("Z", 1)
+    heatmap = fig.step_matrix_figure(z1).data[0]
+    np.testing.assert_array_equal(np.asarray(heatmap.z), z1.value)
+    assert list(heatmap.y) == [t("under_the_hood.fig.unit", n=i) for i in (1, 2, 3)]
+    assert list(heatmap.x) == [t("under_the_hood.fig.sample", n=j) for j in (1, 2, 3, 4)]
+    assert heatmap.texttemplate  # small enough to print the numbers
+
+
+def test_gradcheck_figure_colours_each_tensor_by_its_status():
+    net = Network.from_spec(input_dim=2, layers=[{"units": 3, "activation": "tanh"}, {"units": 1}], seed=0)
+    result = gradient_check(net, np.random.default_rng(0).normal(size=(5, 2)), np.zeros((5, 1)))
+    bars = fig.gradcheck_figure(result, title="t").data[0]
+    assert list(bars.x) == ["W1", "b1", "W2", "b2"]
+    assert list(bars.marker.color) == [fig.STATUS_COLOURS["pass"]] * 4
