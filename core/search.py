@@ -716,8 +716,8 @@ def sweep_verdicts(histories: Mapping[Any, History]) -> dict[Any, str]:
 class RangeTest:
     """LR range test: ``learning_rates`` and ``losses`` per mini-batch step (both (n_steps,)).
 
-    ``smoothed`` is an exponential moving average of the loss (bias-corrected). ``suggested`` is the rate
-    where the smoothed loss falls fastest per decade, before its minimum.
+    ``smoothed`` is an exponential moving average of the loss (bias-corrected). ``suggested`` is a tenth of the
+    rate at the lowest smoothed loss: fast, and an order of magnitude away from where the loss turns up.
     """
 
     learning_rates: np.ndarray
@@ -772,15 +772,15 @@ def lr_range_test(
                 break
     count = len(losses)
     lrs, smooth = rates[:count], np.array(smoothed)
-    return RangeTest(lrs, np.array(losses), smooth, _steepest_descent(lrs, smooth), stopped)
+    return RangeTest(lrs, np.array(losses), smooth, _below_minimum(lrs, smooth), stopped)
 
 
-def _steepest_descent(rates: np.ndarray, smoothed: np.ndarray) -> float:
+def _below_minimum(rates: np.ndarray, smoothed: np.ndarray) -> float:
+    # A tenth of the rate at the lowest smoothed loss: at the minimum the rate is already about to become too
+    # large, so one order of magnitude less still learns fast and stays stable (fastai's "minimum / 10" rule).
     # The first tenth of the steps is skipped: the moving average is still settling there.
-    skip = max(len(smoothed) // 10, 1)
-    lowest = int(np.argmin(smoothed))
-    if lowest - skip < 2:
-        return float(rates[lowest]) if len(rates) else float("nan")
-    part = slice(skip, lowest + 1)
-    slope = np.gradient(smoothed[part], np.log10(rates[part]))
-    return float(rates[part][int(np.argmin(slope))])
+    if not len(smoothed):
+        return float("nan")
+    skip = min(len(smoothed) // 10, len(smoothed) - 1)
+    lowest = skip + int(np.argmin(smoothed[skip:]))
+    return float(max(rates[lowest] / 10, rates[0]))

@@ -131,7 +131,7 @@ def range_section(config: ExperimentConfig) -> None:
         t("experiments.range.steps"),
         20,
         400,
-        100,
+        200,
         step=10,
         key=f"{KEY}.range.steps",
         help=t("experiments.range.steps_help"),

@@ -54,7 +54,14 @@ def sweep_figure(
         if verdicts and value in verdicts:
             label += f" ({t(f'experiments.verdicts.{verdicts[value]}')})"
         labelled[label] = history
-    return loss_curves_figure(labelled, log_y=log_y, title=t("experiments.fig.sweep_title"), height=height)
+    fig = loss_curves_figure(labelled, log_y=log_y, title=t("experiments.fig.sweep_title"), height=height)
+    # Up to six runs give twelve legend entries: below the plot they cannot cover the title or the curves.
+    fig.update_layout(
+        legend=dict(orientation="h", y=-0.2, yanchor="top", x=0.5, xanchor="center"),
+        margin=dict(l=48, r=12, t=36, b=120),
+        height=height + 80,
+    )
+    return fig
 
 
 # ---- LR range test -----------------------------------------------------------------------------------------
