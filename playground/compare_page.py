@@ -14,11 +14,9 @@ defaults are used instead.
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
 from core.compare import (
@@ -26,7 +24,6 @@ from core.compare import (
     MIN_RUNS,
     VARY_OPTIONS,
     CompareRun,
-    Comparison,
     build_runs,
     format_value,
     parse_value,
@@ -34,9 +31,8 @@ from core.compare import (
     value_at,
 )
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from playground import figures, figures_compare, state, urlstate, widgets
+from playground import compare_live, figures_compare, state, urlstate, widgets
 from playground.i18n import t
-from playground.live import pack
 from playground.live_view import live_view
 
 KEY = "cmp"
@@ -53,11 +49,6 @@ MODES = ("vary", "custom")
 CUSTOM_FIELDS = ("activation", "init", "optimizer", "learning_rate", "depth", "l2", "sampler")
 QUERY_KEYS = ("mode", "vary", "values", "run", "target")
 SPEEDS = (1, 2, 5, 10)  # epochs per frame
-FRAMES_PER_BATCH = 8
-BATCH_BUDGET_S = 0.35
-CURVE_POINTS = 120
-PANEL_HEIGHT = {2: 380, 3: 330, 4: 290}
-CURVE_PANEL_HEIGHT = 250
 
 
 # ---- what is compared -----------------------------------------------------------------------------------
@@ -259,9 +250,8 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
         )
         or "vary"
     )
-    target_loss = spec.target_loss
     if mode == "vary":
-        vary_col, values_col = st.columns([1, 2])
+        vary_col, values_col, target_col = st.columns([1, 2, 1])
         vary = vary_col.selectbox(
             t("compare.vary"),
             list(VARY_OPTIONS),
@@ -273,7 +263,8 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
         new = replace(spec, mode=mode, vary=vary, values=tuple(values))
     else:
         new = replace(spec, mode=mode, custom=_custom_runs(base))
-    target_loss = st.number_input(
+        target_col = st.columns([1, 3])[0]
+    target_loss = target_col.number_input(
         t("compare.target"),
         min_value=0.0001,
         max_value=10.0,
@@ -380,203 +371,20 @@ def _short(path: str) -> str:
 
 
 # ---- training live ----------------------------------------------------------------------------------------
-@dataclass
-class CompareSession:
-    """The comparison a browser session is watching, and what its live view has already drawn."""
-
-    runs: tuple[CompareRun, ...]
-    comparison: Comparison
-    version: int
-    seq: int = 0
-    sent: list[int] = field(default_factory=list)  # history entries already in the curve charts, per run
-    playing: bool = False
-    curve_x: np.ndarray | None = None  # 1-D data: where each run's fitted curve is drawn
-
-    @property
-    def task(self) -> str:
-        return self.comparison.data[0].task
-
-
-def _new_session(runs: tuple[CompareRun, ...], version: int) -> CompareSession:
-    comparison = Comparison(runs, prepare=state.prepared_data)
-    session = CompareSession(runs, comparison, version, sent=[0] * len(runs))
-    dataset = comparison.data[0].dataset
-    if dataset.input_dim == 1:
-        session.curve_x = np.linspace(float(dataset.X.min()), float(dataset.X.max()), CURVE_POINTS).reshape(-1, 1)
-    return session
-
-
-def current_session(runs: tuple[CompareRun, ...]) -> CompareSession:
-    session: CompareSession | None = st.session_state.get(f"{KEY}.session")
+def current_session(runs: tuple[CompareRun, ...]) -> compare_live.CompareSession:
+    """The session's comparison; a new one (paused) when the runs changed."""
+    session: compare_live.CompareSession | None = st.session_state.get(f"{KEY}.session")
     if session is None or session.runs != runs:
-        session = _new_session(runs, (session.version + 1) if session else 1)
+        version = (session.version + 1) if session else 1
+        session = compare_live.new_session(runs, version, state.prepared_data)
         st.session_state[f"{KEY}.session"] = session
     return session
 
 
-def _reset(session: CompareSession) -> CompareSession:
-    fresh = _new_session(session.runs, session.version + 1)
+def _reset(session: compare_live.CompareSession) -> compare_live.CompareSession:
+    fresh = compare_live.new_session(session.runs, session.version + 1, state.prepared_data)
     st.session_state[f"{KEY}.session"] = fresh
     return fresh
-
-
-def advance(
-    session: CompareSession, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH, budget_s: float = BATCH_BUDGET_S
-) -> list[dict]:
-    """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget."""
-    frames, start = [], time.perf_counter()
-    comparison = session.comparison
-    while len(frames) < max_frames and not comparison.done:
-        for _ in range(epochs_per_frame):
-            if not comparison.step():
-                break
-        frames.append(frame(session))
-        if time.perf_counter() - start > budget_s:
-            break
-    if comparison.done:
-        session.playing = False
-    return frames
-
-
-def _boundary_update(session: CompareSession, index: int) -> dict:
-    comparison = session.comparison
-    if session.curve_x is not None:
-        y = comparison.trainers[index].network.predict(session.curve_x)[:, 0]
-        return {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
-    grid = comparison.current_grid(index)
-    if session.task == "multiclass":
-        packed = pack(figures.multiclass_surface(grid.values), 0.0, float(grid.values.shape[-1]))
-    elif session.task == "binary":
-        packed = pack(grid.values, 0.0, 1.0)
-    else:
-        packed = pack(grid.values)
-    return {"restyle": {"z": [packed]}, "traces": [0]}
-
-
-def _has_plane(session: CompareSession) -> bool:
-    return session.curve_x is not None or session.comparison.data[0].dataset.input_dim == 2
-
-
-def _finite(values: list[float]) -> list[float | None]:
-    return [v if math.isfinite(v) else None for v in values]
-
-
-def frame(session: CompareSession) -> dict:
-    """One snapshot: every run's boundary (or curve), new loss and metric points, and the counters."""
-    comparison = session.comparison
-    panels: dict = {}
-    if _has_plane(session):
-        for i in range(len(session.runs)):
-            panels[f"run{i}"] = _boundary_update(session, i)
-    xs, losses, metrics, traces = [], [], [], []
-    for i, trainer in enumerate(comparison.trainers):
-        h = trainer.history
-        new = slice(session.sent[i], len(h.epoch))
-        epochs = h.epoch[new]
-        xs += [epochs, epochs]
-        losses += [_finite(h.train_loss[new]), _finite(h.val_loss[new])]
-        metrics += [_finite(h.train_metric[new]), _finite(h.val_metric[new])]
-        traces += [2 * i, 2 * i + 1]
-        session.sent[i] = len(h.epoch)
-    if any(xs):
-        panels["loss"] = {"extend": {"x": xs, "y": losses}, "extend_traces": traces}
-        panels["metric"] = {"extend": {"x": xs, "y": metrics}, "extend_traces": traces}
-    text, kind = status(session)
-    return {
-        "epoch": comparison.epoch,
-        "counters": counters(session),
-        "status": text,
-        "status_kind": kind,
-        "panels": panels,
-    }
-
-
-def counters(session: CompareSession) -> list[dict]:
-    comparison = session.comparison
-    out = [{"name": "epoch", "label": t("compare.counter_epoch"), "value": f"{comparison.epoch:,}"}]
-    for i, (run, trainer) in enumerate(zip(session.runs, comparison.trainers, strict=True)):
-        h = trainer.history
-        if not len(h):
-            value = "–"
-        else:
-            metric = h.val_metric[-1]
-            shown = (
-                "–"
-                if not math.isfinite(metric)
-                else (f"{metric:.1%}" if h.metric_name == "accuracy" else f"{metric:.3f}")
-            )
-            value = t("compare.counter_value", loss=f"{h.val_loss[-1]:.4f}", metric=shown)
-        out.append({"name": f"run{i}", "label": run.label, "value": value})
-    return out
-
-
-def status(session: CompareSession) -> tuple[str, str]:
-    comparison = session.comparison
-    diverged = [run.label for run, tr in zip(session.runs, comparison.trainers, strict=True) if tr.history.diverged]
-    if diverged:
-        return t("compare.status_some_diverged", runs=", ".join(diverged)), "warn"
-    if comparison.done:
-        return t("compare.status_finished"), "info"
-    return (t("compare.status_training") if session.playing else t("compare.status_paused")), "info"
-
-
-def scene_version(session: CompareSession, log_y: bool) -> str:
-    """Names a scene: the browser keeps its charts while this stays the same."""
-    return f"{session.version}-{int(log_y)}"
-
-
-def scene(session: CompareSession, *, log_y: bool = False) -> dict:
-    """Every panel's full figure as it is now: one boundary per run over the loss and metric curves."""
-    comparison = session.comparison
-    n = len(session.runs)
-    panels = []
-    span = 12 // n
-    if _has_plane(session):
-        height = PANEL_HEIGHT[n]
-        for i, run in enumerate(session.runs):
-            data = comparison.data[i]
-            raw = data.raw
-            if session.curve_x is not None:
-                fig = figures.curve_fit_figure(
-                    session.curve_x[:, 0],
-                    comparison.trainers[i].network.predict(session.curve_x)[:, 0],
-                    (raw.X_train, raw.y_train),
-                    (raw.X_test, raw.y_test),
-                    height=height,
-                    title=run.label,
-                )
-            else:
-                fig = figures.decision_boundary_figure(
-                    comparison.current_grid(i),
-                    session.task,
-                    n_classes=max(data.dataset.n_classes, 2),
-                    train=(raw.X_train, raw.y_train),
-                    test=(raw.X_test, raw.y_test),
-                    synthetic=data.synthetic if data.synthetic.any() else None,
-                    height=height,
-                    title=run.label,
-                )
-            panels.append({"name": f"run{i}", "figure": fig.to_plotly_json(), "area": f"run{i}"})
-    histories = comparison.histories
-    loss = figures.loss_curves_figure(histories, log_y=log_y, height=CURVE_PANEL_HEIGHT)
-    metric = figures.metric_curves_figure(histories, height=CURVE_PANEL_HEIGHT)
-    panels.append({"name": "loss", "figure": loss.to_plotly_json(), "area": "loss"})
-    panels.append({"name": "metric", "figure": metric.to_plotly_json(), "area": "metric"})
-    for i, trainer in enumerate(comparison.trainers):
-        session.sent[i] = len(trainer.history.epoch)
-    rows = []
-    if _has_plane(session):
-        rows.append(" ".join(f"run{i}" for i in range(n) for _ in range(span)))
-    rows.append(" ".join(["loss"] * 6 + ["metric"] * 6))
-    text, kind = status(session)
-    return {
-        "version": scene_version(session, log_y),
-        "panels": panels,
-        "grid": " ".join(f'"{row}"' for row in rows),
-        "columns": "repeat(12, minmax(0, 1fr))",
-        "presenter": False,
-        "first_frame": {"epoch": comparison.epoch, "counters": counters(session), "status": text, "status_kind": kind},
-    }
 
 
 @st.fragment
@@ -614,26 +422,28 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     reported = st.session_state.get(f"{KEY}.live") or {}
     # The scene first, frames after it: frames extend the curves the scene was drawn with. Building the figures
     # costs far more than training a batch, so only when the browser does not hold this scene yet.
-    version = scene_version(session, log_y)
+    version = compare_live.scene_version(session, log_y)
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
     # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
     has_scene = (isinstance(reported, dict) and reported.get("scene") == version) or st.session_state.get(
         f"{KEY}.scene_sent"
     ) == (version, repr(reported))
-    view = None if has_scene else scene(session, log_y=log_y)
+    view = None if has_scene else compare_live.scene(session, log_y=log_y)
     if view is not None:
         st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
     frames: list[dict] = []
     if step:
-        frames = advance(session, epochs_per_frame=1, max_frames=1)
-    elif session.playing:
-        wanted = int(reported.get("want", 0) or 0) if isinstance(reported, dict) else 0
+        frames = compare_live.advance(session, epochs_per_frame=1, max_frames=1)
+    elif session.playing and isinstance(reported, dict):
+        wanted = int(reported.get("want", 0) or 0)
         if st.session_state.get(f"{KEY}.served") != (session.version, wanted):
-            frames = advance(session, epochs_per_frame=int(speed))
+            asked = compare_live.batch_frames(reported.get("frames"))
+            frames = compare_live.advance(session, epochs_per_frame=int(speed), max_frames=asked)
             st.session_state[f"{KEY}.served"] = (session.version, wanted)
+    if not frames and compare_live.status(session)[0] != session.status_shown:
+        frames = [compare_live.status_frame(session)]  # e.g. "Paused": the view would keep saying "Training…"
     if frames:
         session.seq += 1
-    plane_height = PANEL_HEIGHT[len(runs)] if _has_plane(session) else 0
     live_view(
         scene=view,
         frames=frames,
@@ -641,7 +451,7 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
         playing=session.playing,
         interval_ms=66,
         key=f"{KEY}.live",
-        height=plane_height + CURVE_PANEL_HEIGHT + 110,
+        height=compare_live.view_height(session),
     )
     for run, trainer in zip(session.runs, session.comparison.trainers, strict=True):
         if trainer.history.diverged:
@@ -652,14 +462,14 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
             replay(session)
 
 
-def summary(session: CompareSession, target_loss: float) -> None:
+def summary(session: compare_live.CompareSession, target_loss: float) -> None:
     st.subheader(t("compare.summary_header"))
     rows = session.comparison.summary(target_loss=target_loss)
     st.dataframe(figures_compare.summary_table(rows, target_loss), hide_index=True, key=f"{KEY}.summary")
     st.caption(t("compare.summary_caption"))
 
 
-def _replay_figure(session: CompareSession):
+def _replay_figure(session: compare_live.CompareSession):
     comparison = session.comparison
     data = comparison.data
     two_d = data[0].dataset.input_dim == 2
@@ -673,7 +483,7 @@ def _replay_figure(session: CompareSession):
     )
 
 
-def replay(session: CompareSession) -> None:
+def replay(session: compare_live.CompareSession) -> None:
     """Scrub through the saved snapshots of every run in step, and export them as a page that plays offline."""
     st.subheader(t("compare.replay_header"))
     st.caption(t("compare.replay_caption"))

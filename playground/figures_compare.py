@@ -245,6 +245,11 @@ def _rounded(value: float, digits: int = 4) -> float | None:
 
 
 # ---- replay of a comparison -------------------------------------------------------------------------------
+def run_title(label: str, index: int) -> str:
+    """A run's label after a square in its curve colour, tying its picture to its lines in the loss chart."""
+    return f'<span style="color:{RUN_COLOURS[index % len(RUN_COLOURS)]}">■</span> {label}'
+
+
 def _finite_or_none(values: Sequence[float]) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in values]
 
@@ -307,14 +312,14 @@ def replay_figure(
     """
     n_runs = len(replay.labels)
     has_grids = all(grid is not None for row in replay.grids for grid in row)
-    loss_title = t("compare.replay_loss_title")
+    loss_title = t("compare.loss_title")
     if has_grids:
         fig = make_subplots(
             rows=2,
             cols=n_runs,
             specs=[[{}] * n_runs, [{"colspan": n_runs}] + [None] * (n_runs - 1)],
             row_heights=[0.58, 0.42],
-            subplot_titles=[*replay.labels, loss_title],
+            subplot_titles=[*(run_title(label, i) for i, label in enumerate(replay.labels)), loss_title],
             horizontal_spacing=0.03,
             vertical_spacing=0.1,
         )

@@ -1,0 +1,138 @@
+"""The Compare page in real Chromium: three activations train side by side, and the exported replay plays offline."""
+
+import time
+
+from playground.figures import RUN_COLOURS
+from playground.i18n import t
+from tests.e2e.browser_helpers import save_screenshot, wait_for_app
+from tests.e2e.live_view_helpers import live_frame, live_state
+
+THREE_ACTIVATIONS = "?ds=moons&vary=activation&values=sigmoid,tanh,relu"
+
+
+def open_compare(page, app_url, query):
+    page.goto(app_url.rstrip("/") + "/compare" + query)
+    wait_for_app(page, timeout=60)
+    return live_frame(page)
+
+
+def record_loss_points(frame) -> None:
+    """From now on, count the loss points each run's training curve receives (runs are series 0, 2, 4, ...)."""
+    frame.evaluate(
+        """() => { window.lossPoints = [];
+                   window.addEventListener('message', (event) => {
+                     const args = (event.data && event.data.args) || {};
+                     for (const f of args.frames || []) {
+                       const loss = f.panels && f.panels.loss;
+                       if (!loss) continue;
+                       loss.extend.x.forEach((xs, i) => {
+                         if (i % 2 === 0) window.lossPoints[i / 2] = (window.lossPoints[i / 2] || 0) + xs.length;
+                       });
+                     }
+                   }); }"""
+    )
+
+
+def loss_points(frame) -> list[int]:
+    return frame.evaluate("() => Array.from(window.lossPoints, (n) => n || 0)")
+
+
+def colour_pixels(frame, panel: str, colours: list[str]) -> list[int]:
+    """Pixels of each colour (within a small distance) on the canvas of ``panel``: is each run's line drawn?"""
+    return frame.evaluate(
+        """([panel, colours]) => {
+             const canvas = document.querySelector('#panel-' + panel + ' canvas');
+             const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+             const rgb = colours.map((c) => [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16)));
+             const counts = rgb.map(() => 0);
+             for (let p = 0; p < data.length; p += 4) {
+               if (data[p + 3] < 200) continue;
+               rgb.forEach(([r, g, b], i) => {
+                 if (Math.abs(data[p] - r) + Math.abs(data[p + 1] - g) + Math.abs(data[p + 2] - b) < 60) counts[i]++;
+               });
+             }
+             return counts; }""",
+        [panel, colours],
+    )
+
+
+def wait_until(condition, timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(message)
+
+
+def test_three_activations_on_moons_train_side_by_side_and_every_loss_curve_grows(page, app_url):
+    frame = open_compare(page, app_url, THREE_ACTIVATIONS + "&epochs=400")
+    panels = frame.evaluate("() => Array.from(document.querySelectorAll('#panels .panel')).map(p => p.id)")
+    assert panels == ["panel-run0", "panel-run1", "panel-run2", "panel-loss", "panel-metric"]
+    labels = frame.locator(".counter .label").all_inner_texts()
+    assert [label.lower() for label in labels[1:]] == ["sigmoid", "tanh", "relu"]
+    save_screenshot(page, "compare-before-play")
+
+    record_loss_points(frame)
+    page.get_by_role("button", name=t("compare.play")).click()
+    wait_until(lambda: len(loss_points(frame)) == 3 and min(loss_points(frame)) >= 5, 60, "no loss points arrived")
+    first = loss_points(frame)
+    time.sleep(3)
+    later = loss_points(frame)
+    assert all(b > a for a, b in zip(first, later, strict=True)), f"not every curve grew: {first} -> {later}"
+    drawn = colour_pixels(frame, "loss", list(RUN_COLOURS[:3]))
+    assert min(drawn) > 30, f"a run's loss curve is missing from the chart: {drawn} pixels per run colour"
+    assert live_state(frame)["frames"] >= 5, "the boundaries were not redrawn"
+    save_screenshot(page, "compare-three-activations-playing")
+
+    page.get_by_role("button", name=t("compare.pause")).click()
+    page.get_by_role("button", name=t("compare.play")).wait_for(timeout=15000)
+    time.sleep(1.0)
+    paused = live_state(frame)["epoch"]
+    time.sleep(2.0)
+    assert live_state(frame)["epoch"] == paused, "training went on after Pause"
+    page.get_by_text(t("compare.summary_header"), exact=True).wait_for(timeout=30000)
+    save_screenshot(page, "compare-three-activations-paused")
+
+
+def test_exported_replay_opens_from_a_file_offline_and_animates(page, app_url, browser, tmp_path):
+    frame = open_compare(page, app_url, THREE_ACTIVATIONS + "&epochs=20")
+    page.get_by_role("button", name=t("compare.play")).click()
+    wait_until(lambda: live_state(frame)["epoch"] >= 20, 90, "the comparison did not train 20 epochs")
+    download_button = page.get_by_role("button", name=t("compare.replay_download"))
+    download_button.wait_for(timeout=30000)
+    with page.expect_download(timeout=60000) as download:
+        download_button.click()
+    exported = tmp_path / "comparison-replay.html"
+    download.value.save_as(exported)
+    assert exported.stat().st_size > 1_000_000  # plotly.js itself is inside
+
+    offline = browser.new_context(viewport={"width": 1200, "height": 800}, offline=True)
+    try:
+        replay = offline.new_page()
+        requests = []
+        replay.on("request", lambda request: requests.append(request.url))
+        replay.goto(exported.as_uri())
+        replay.wait_for_function(
+            "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullLayout; }",
+            timeout=30000,
+        )
+        replay.evaluate(
+            """() => { const gd = document.querySelector('.js-plotly-plot'); window.framesShown = [];
+                       gd.on('plotly_animatingframe', event => window.framesShown.push(event.name));
+                       gd.on('plotly_animated', () => { window.replayDone = true; }); }"""
+        )
+        save_screenshot(replay, "compare-replay-export-start")
+        replay.get_by_text(t("compare.replay_play")).click()
+        replay.wait_for_function("() => window.framesShown.length >= 3", timeout=60000)
+        slider = replay.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active")
+        assert slider > 0, "the slider did not move with the animation"
+        replay.wait_for_function("() => window.replayDone === true", timeout=180000)
+        shown = replay.evaluate("() => window.framesShown")
+        assert shown[-1] == "20" and len(shown) >= 5, shown
+        heatmaps = replay.evaluate("() => document.querySelectorAll('.subplot image').length")
+        assert heatmaps == 3, "the boundaries are not drawn at the end of the replay"
+        save_screenshot(replay, "compare-replay-export-end")
+        assert all(url.startswith("file:") for url in requests), requests
+    finally:
+        offline.close()
