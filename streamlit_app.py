@@ -3,8 +3,10 @@
 import streamlit as st
 
 from playground.i18n import t
+from playground.language import language_switch
 
 st.set_page_config(page_title=t("app.name"), page_icon="🧠", layout="wide")
+language_switch()  # before the navigation, so page titles and every page use the chosen language
 
 # Keep each url_path equal to the file's stem: AppTest finds pages by file name before the first run.
 navigation = st.navigation(
@@ -21,6 +23,7 @@ navigation = st.navigation(
         ),
         st.Page("pages/digits.py", title=t("app.nav.digits"), icon=":material/pin:", url_path="digits"),
         st.Page("pages/regression.py", title=t("app.nav.regression"), icon=":material/timeline:", url_path="regression"),
+        st.Page("pages/lessons.py", title=t("app.nav.lessons"), icon=":material/school:", url_path="lessons"),
     ]
 )
 navigation.run()

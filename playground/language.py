@@ -1,0 +1,63 @@
+"""The language switch: English / 简体中文 in the sidebar, kept in ``st.session_state["lang"]`` and the URL.
+
+``streamlit_app.py`` calls :func:`language_switch` before building the navigation, so every page (and the
+page titles in the navigation) is drawn in the chosen language. The URL carries ``lang=zh`` so a copied link
+opens in the same language; English, the default, leaves the URL alone.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.i18n import DEFAULT_LANGUAGE, available_languages, t
+
+KEY = "lang"  # the session-state key playground.i18n.t() reads
+_URL_READ = "lang.url_read"
+
+
+def _choices() -> tuple[str, ...]:
+    """Languages with strings, English first."""
+    return (DEFAULT_LANGUAGE, *(lang for lang in available_languages() if lang != DEFAULT_LANGUAGE))
+
+
+def _from_url() -> str | None:
+    value = st.query_params.get(KEY)
+    return value if value in _choices() else None
+
+
+def language_switch() -> str:
+    """Draw the sidebar language picker and return the active language code (``"en"``, ``"zh"``)."""
+    choices = _choices()
+    if _URL_READ not in st.session_state:
+        # A session's first run: the URL decides; without lang= in it, whatever the session already holds.
+        st.session_state[_URL_READ] = True
+        from_url = _from_url()
+        if from_url:
+            st.session_state[KEY] = from_url
+    if st.session_state.get(KEY) not in choices:
+        st.session_state[KEY] = DEFAULT_LANGUAGE
+    lang = st.sidebar.selectbox(
+        t("language.label"),
+        choices,
+        key=KEY,
+        help=t("language.help"),
+        format_func=lambda code: t(f"language.names.{code}"),
+    )
+    _mirror_in_url(lang)
+    return lang
+
+
+def _mirror_in_url(lang: str) -> None:
+    if lang == DEFAULT_LANGUAGE:
+        if KEY in st.query_params:
+            del st.query_params[KEY]
+    elif st.query_params.get(KEY) != lang:
+        st.query_params[KEY] = lang
+
+
+def with_language(url: str) -> str:
+    """``url`` with ``lang=<active language>`` appended when it is not English (for links between pages)."""
+    lang = st.session_state.get(KEY, DEFAULT_LANGUAGE)
+    if lang == DEFAULT_LANGUAGE or lang not in _choices():
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{KEY}={lang}"

@@ -1,0 +1,370 @@
+"""Wiring for the Lessons page: which lesson and step are open (and the URL that says so), the step's text,
+and its run: the settings the learner may change, the cached training, the figures and the checked claims.
+
+Lessons themselves are data in ``core.lessons``; their words are in ``playground/i18n/<lang>/lessons.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core.boundary import BoundaryGrid, boundary_grid
+from core.config import HIDDEN_ACTIVATIONS, LOSS_CHOICES, SAMPLER_NAMES, ExperimentConfig
+from core.digits import evaluate, first_layer_images
+from core.experiment import run
+from core.initializers import INITIALIZERS
+from core.lessons import (
+    LESSONS,
+    PERCENT_MEASURES,
+    ClaimCheck,
+    Lesson,
+    Step,
+    check_measured,
+    measure,
+    measured_names,
+)
+from core.optimizers import OPTIMIZERS
+from core.regression import curve_grid
+from core.settings import LIMITS
+from core.training import History
+from playground import figures, figures_digits, widgets
+from playground.i18n import t
+from playground.language import with_language
+from playground.urlstate import playground_url
+
+KEY = "lessons"
+GRID_RESOLUTION = 50
+CURVE_POINTS = 200
+FIGURE_HEIGHT = 330
+OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+
+
+# ---- which lesson and step ---------------------------------------------------------------------------------
+def _step_key(lesson_id: str) -> str:
+    return f"{KEY}.step.{lesson_id}"
+
+
+def _read_url_once() -> None:
+    """On a session's first run, open the lesson and step named in the URL (``?lesson=…&step=…``)."""
+    if f"{KEY}.url_read" in st.session_state:
+        return
+    st.session_state[f"{KEY}.url_read"] = True
+    lesson_id = st.query_params.get("lesson")
+    if lesson_id not in LESSONS:
+        return
+    st.session_state[f"{KEY}.lesson"] = lesson_id
+    step_id = st.query_params.get("step")
+    if step_id in [step.id for step in LESSONS[lesson_id].steps]:
+        st.session_state[_step_key(lesson_id)] = step_id
+
+
+def lesson_picker() -> Lesson:
+    """The lesson selectbox (numbered like the chapters); returns the chosen lesson."""
+    _read_url_once()
+    ids = list(LESSONS)
+    if st.session_state.get(f"{KEY}.lesson") not in ids:
+        st.session_state[f"{KEY}.lesson"] = ids[0]
+    lesson_id = st.selectbox(
+        t("lessons.lesson"), ids, key=f"{KEY}.lesson", help=t("lessons.lesson_help"),
+        format_func=lambda i: t("lessons.lesson_option", number=ids.index(i) + 1, title=t(f"lessons.{i}.title")),
+    )
+    st.caption(t(f"lessons.{lesson_id}.summary"))
+    return LESSONS[lesson_id]
+
+
+def _move(lesson: Lesson, offset: int) -> None:
+    ids = [step.id for step in lesson.steps]
+    current = ids.index(st.session_state.get(_step_key(lesson.id), ids[0]))
+    st.session_state[_step_key(lesson.id)] = ids[max(0, min(len(ids) - 1, current + offset))]
+
+
+def step_navigation(lesson: Lesson) -> Step:
+    """Step picker with Previous / Next; returns the open step."""
+    ids = [step.id for step in lesson.steps]
+    key = _step_key(lesson.id)
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = ids[0]
+    index = ids.index(st.session_state[key])
+    pick_col, back_col, next_col = st.columns([4, 1, 1], vertical_alignment="bottom")
+    step_id = pick_col.selectbox(
+        t("lessons.step"), ids, key=key, help=t("lessons.step_help"),
+        format_func=lambda i: t("lessons.step_option", number=ids.index(i) + 1,
+                                title=t(f"lessons.{lesson.id}.{i}.title")),
+    )
+    back_col.button(t("lessons.previous"), key=f"{KEY}.previous", on_click=_move, args=(lesson, -1),
+                    disabled=index == 0, width="stretch", icon=":material/arrow_back:",
+                    help=t("lessons.previous_help"))
+    next_col.button(t("lessons.next"), key=f"{KEY}.next", on_click=_move, args=(lesson, 1), type="primary",
+                    disabled=index == len(ids) - 1, width="stretch", icon=":material/arrow_forward:",
+                    help=t("lessons.next_help"))
+    return lesson.step(step_id)
+
+
+def sync_url(lesson: Lesson, step: Step) -> None:
+    """Keep ``lesson`` and ``step`` in the address bar (other parameters, such as ``lang``, stay)."""
+    if st.query_params.get("lesson") != lesson.id:
+        st.query_params["lesson"] = lesson.id
+    if st.query_params.get("step") != step.id:
+        st.query_params["step"] = step.id
+
+
+# ---- the step's text -------------------------------------------------------------------------------------
+def step_text(lesson: Lesson, step: Step) -> None:
+    """Counter and title, the explanation with its formulas, what to try, what to expect, a link deeper."""
+    prefix = f"lessons.{lesson.id}.{step.id}"
+    number = [s.id for s in lesson.steps].index(step.id) + 1
+    st.caption(t("lessons.step_counter", number=number, total=len(lesson.steps)))
+    st.subheader(t(f"{prefix}.title"))
+    st.markdown(t(f"{prefix}.body"))
+    for formula in step.formulas:
+        st.latex(formula)
+    with st.container(border=True):
+        st.markdown(f"**{t('lessons.try_header')}**")
+        st.markdown(t(f"{prefix}.try"))
+    with st.container(border=True):
+        st.markdown(f"**{t('lessons.see_header')}**")
+        st.markdown(t(f"{prefix}.see"))
+    if step.link:
+        st.page_link(f"pages/{step.link}.py", label=t("lessons.go_deeper", page=t(f"app.nav.{step.link}")),
+                     icon=":material/arrow_outward:")
+
+
+# ---- settings the learner may change ----------------------------------------------------------------------
+def _knob_value(config: ExperimentConfig, knob: str) -> Any:
+    d, m, tr = config.data, config.model, config.train
+    first = m.hidden[0] if m.hidden else None
+    return {
+        "units": first.units if first else 1, "activation": first.activation if first else "tanh",
+        "dropout": first.dropout if first else 0.0, "init": m.init, "loss": m.loss,
+        "optimizer": tr.optimizer, "learning_rate": tr.learning_rate, "batch_size": tr.batch_size,
+        "epochs": tr.epochs, "l2": tr.l2, "clip_norm": tr.clip_norm, "n_samples": d.n_samples,
+        "noise": d.noise, "sampler": d.sampler, "class_weight": tr.class_weight,
+    }[knob]
+
+
+def _with_knob(config: ExperimentConfig, knob: str, value: Any) -> ExperimentConfig:
+    """``config`` with one knob set; units/activation/dropout apply to every hidden layer."""
+    d, m, tr = config.data, config.model, config.train
+    if knob in ("units", "activation", "dropout"):
+        return replace(config, model=replace(m, hidden=tuple(replace(layer, **{knob: value}) for layer in m.hidden)))
+    if knob in ("init", "loss"):
+        return replace(config, model=replace(m, **{knob: value}))
+    if knob in ("n_samples", "noise", "sampler"):
+        return replace(config, data=replace(d, **{knob: value}))
+    return replace(config, train=replace(tr, **{knob: value}))
+
+
+def _knob_widget(knob: str, key: str, value: Any) -> Any:
+    """One widget for ``knob``, labelled and explained with the Playground's own strings."""
+    label, help_text = t(f"widgets.{knob}"), t(f"widgets.{knob}_help")
+    if knob == "units":
+        return st.number_input(label, 1, LIMITS.max_units, step=1, key=key, help=help_text)
+    if knob == "activation":
+        return st.selectbox(label, HIDDEN_ACTIVATIONS, key=key, help=help_text)
+    if knob == "init":
+        return st.selectbox(label, INITIALIZERS, key=key, help=help_text)
+    if knob == "loss":
+        return st.selectbox(label, LOSS_CHOICES, key=key, help=help_text,
+                            format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"))
+    if knob == "optimizer":
+        return st.selectbox(label, OPTIMIZERS, key=key, help=help_text,
+                            format_func=lambda o: t(f"widgets.optimizers.{o}"))
+    if knob == "learning_rate":
+        return st.select_slider(label, options=tuple(sorted({*widgets.LEARNING_RATES, 10.0, value})), key=key,
+                                help=help_text)
+    if knob == "batch_size":
+        return st.select_slider(label, options=tuple(sorted({*widgets.BATCH_SIZES, value})), key=key, help=help_text)
+    if knob == "epochs":
+        return st.number_input(label, 1, LIMITS.max_epochs, step=10, key=key, help=help_text)
+    if knob == "l2":
+        return st.select_slider(label, options=tuple(sorted({*widgets.PENALTIES, value})), key=key, help=help_text)
+    if knob == "dropout":
+        return st.select_slider(label, options=DROPOUTS, key=key, help=help_text)
+    if knob == "clip_norm":
+        return st.number_input(label, 0.0, 1e6, step=0.5, key=key, help=help_text)
+    if knob == "n_samples":
+        return st.slider(label, 20, 1000, step=10, key=key, help=help_text)
+    if knob == "noise":
+        return st.slider(label, 0.0, 1.0, step=0.05, key=key, help=help_text)
+    if knob == "sampler":
+        return st.selectbox(label, SAMPLER_NAMES, key=key, help=help_text,
+                            format_func=lambda s: t(f"widgets.samplers.{s}"))
+    return st.selectbox(label, ("none", "balanced"), key=key, help=help_text,
+                        format_func=lambda v: t(f"widgets.class_weights.{v}"))
+
+
+def _knob_key(lesson: Lesson, step: Step, knob: str) -> str:
+    return f"{KEY}.{lesson.id}.{step.id}.{knob}"
+
+
+def _reset(lesson: Lesson, step: Step) -> None:
+    for knob in step.knobs:
+        st.session_state[_knob_key(lesson, step, knob)] = _knob_value(step.config, knob)
+
+
+def edit_settings(lesson: Lesson, step: Step) -> ExperimentConfig:
+    """The step's knobs in a form with a Run button; returns the configuration to train (validated)."""
+    config = step.config
+    if not step.knobs:
+        st.caption(t("lessons.no_knobs"))
+        return config
+    with st.form(key=f"{KEY}.{lesson.id}.{step.id}.form"):
+        columns = st.columns(min(3, len(step.knobs)))
+        for i, knob in enumerate(step.knobs):
+            key = _knob_key(lesson, step, knob)
+            value = _knob_value(step.config, knob)
+            if key not in st.session_state:
+                st.session_state[key] = value
+            with columns[i % len(columns)]:
+                config = _with_knob(config, knob, _knob_widget(knob, key, value))
+        run_col, reset_col = st.columns([1, 1])
+        run_col.form_submit_button(t("lessons.run"), type="primary", icon=":material/play_arrow:",
+                                   help=t("lessons.run_help"), width="stretch")
+        # A submit button too (a form allows no other callbacks): the reset runs after the form's values land.
+        reset_col.form_submit_button(t("lessons.reset"), on_click=_reset, args=(lesson, step),
+                                     icon=":material/restart_alt:", help=t("lessons.reset_help"),
+                                     width="stretch")
+    try:
+        config.validate()
+    except ValueError as error:
+        st.warning(t("lessons.invalid_settings", reason=str(error)))
+        return step.config
+    return config
+
+
+# ---- training (cached) and what it shows ------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class RunView:
+    """What the page shows of one finished run: plain data, so it caches and pickles cheaply."""
+
+    task: str
+    n_classes: int
+    history: History
+    train: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    synthetic: np.ndarray
+    grid: BoundaryGrid | None  # 2-D inputs
+    curve: tuple[np.ndarray, np.ndarray] | None  # 1-D inputs: x (n,), prediction (n,)
+    confusion: np.ndarray | None  # digits
+    first_layer: np.ndarray | None  # digits: (units, 8, 8)
+    measured: dict[str, float]
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def run_view(config: ExperimentConfig, measures: tuple[str, ...]) -> RunView:
+    """Train ``config`` to the end and keep what the page draws and the ``measures`` its claims need."""
+    result = run(config)
+    data, network = result.data, result.network
+    raw = data.raw
+    grid = curve = confusion = first_layer = None
+    if data.dataset.name == "digits":
+        confusion = evaluate(network, data.split.X_test, data.split.y_test).confusion
+        first_layer = first_layer_images(network)
+    elif raw.X_train.shape[1] == 1:
+        xs = curve_grid(CURVE_POINTS)
+        curve = (xs[:, 0], network.predict(xs)[:, 0])
+    else:
+        grid = boundary_grid(network, data.features, resolution=GRID_RESOLUTION)
+    return RunView(
+        task=data.task, n_classes=max(2, data.dataset.n_classes), history=result.history,
+        train=(raw.X_train, raw.y_train), test=(raw.X_test, raw.y_test), synthetic=data.synthetic,
+        grid=grid, curve=curve, confusion=confusion, first_layer=first_layer,
+        measured=measure(result, measures),
+    )
+
+
+def _run_figure(view: RunView, label: str, key: str) -> None:
+    if view.grid is not None:
+        fig = figures.decision_boundary_figure(view.grid, view.task, n_classes=view.n_classes, train=view.train,
+                                               test=view.test, synthetic=view.synthetic, title=label,
+                                               height=FIGURE_HEIGHT)
+    elif view.curve is not None:
+        fig = figures.curve_fit_figure(*view.curve, view.train, view.test, title=label, height=FIGURE_HEIGHT)
+    else:
+        fig = figures_digits.confusion_figure(view.confusion, height=FIGURE_HEIGHT + 60)
+    st.plotly_chart(fig, key=key, width="stretch")
+
+
+def step_run(lesson: Lesson, step: Step) -> None:
+    """The step's run, in a fragment so changing a setting and pressing Run redraws only this part."""
+    st.fragment(_step_run_body)(lesson.id, step.id)
+
+
+def _step_run_body(lesson_id: str, step_id: str) -> None:
+    lesson = LESSONS[lesson_id]
+    step = lesson.step(step_id)
+    prefix = f"lessons.{lesson.id}.{step.id}"
+    st.subheader(t("lessons.run_header"))
+    config = edit_settings(lesson, step)
+    names = measured_names(step)
+    with st.spinner(t("lessons.training")):
+        view = run_view(config, names)
+        compare = run_view(step.compare, names) if step.compare is not None else None
+    label = t(f"{prefix}.run")
+    if view.history.diverged:
+        st.error(t("lessons.diverged", epoch=len(view.history.epoch)))
+    chart_key = f"{KEY}.chart.{lesson.id}.{step.id}"
+    if compare is None:
+        _run_figure(view, label, f"{chart_key}.figure")
+        histories = {label: view.history}
+    else:
+        compare_label = t(f"{prefix}.compare")
+        left, right = st.columns(2)
+        with left:
+            _run_figure(view, label, f"{chart_key}.figure")
+        with right:
+            _run_figure(compare, compare_label, f"{chart_key}.compare_figure")
+        histories = {label: view.history, compare_label: compare.history}
+    if view.first_layer is not None:
+        st.plotly_chart(figures_digits.weights_figure(view.first_layer), key=f"{chart_key}.weights",
+                        width="stretch")
+    st.plotly_chart(figures.loss_curves_figure(histories, height=240), key=f"{chart_key}.loss",
+                    width="stretch")
+    claims(lesson, step, view, compare)
+    if config.data.name != "digits":
+        st.link_button(t("lessons.open_playground"), with_language(playground_url(config)),
+                       help=t("lessons.open_playground_help"), icon=":material/open_in_new:")
+
+
+# ---- the claims, checked on this run ------------------------------------------------------------------------
+def _number(measure_name: str, value: float) -> str:
+    if measure_name in PERCENT_MEASURES:
+        return f"{value:.0%}"
+    if measure_name in ("diverged", "epochs_run"):
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def claim_line(check: ClaimCheck, compare: RunView | None, compare_label: str) -> str:
+    """One claim as "measure: measured op target", the target naming the compare run when it is one."""
+    name = check.claim.measure
+    if check.claim.versus_compare and compare is not None:
+        factor = "" if check.claim.factor == 1.0 else f"{check.claim.factor:g} × "
+        target = t("lessons.claim_versus", factor=factor, value=_number(name, compare.measured[name]),
+                   label=compare_label)
+    else:
+        target = _number(name, check.target)
+    text = t("lessons.claim_text", measure=t(f"lessons.measures.{name}"), measured=_number(name, check.measured),
+             op=OPERATORS[check.claim.op], target=target)
+    return t("lessons.claim_holds" if check.holds else "lessons.claim_fails", text=text)
+
+
+def claims(lesson: Lesson, step: Step, view: RunView, compare: RunView | None) -> None:
+    """Every claim of the step, measured on the run just shown, with a verdict."""
+    if not step.claims:
+        return
+    checks = check_measured(step, view.measured, None if compare is None else compare.measured)
+    compare_label = t(f"lessons.{lesson.id}.{step.id}.compare") if compare is not None else ""
+    with st.container(border=True):
+        st.markdown(f"**{t('lessons.checks_header')}**")
+        st.markdown("  \n".join(claim_line(check, compare, compare_label) for check in checks))
+        if all(check.holds for check in checks):
+            st.caption(t("lessons.claims_all_hold"))
+        else:
+            st.caption(t("lessons.claims_some_fail"))
+
