@@ -39,6 +39,23 @@ def test_step_trains_every_run_one_epoch():
     assert at.toggle(key="cmp.replay") is not None  # after an epoch there is something to replay
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"ds": "sine", "feat": "x1", "vary": "learning_rate", "values": "0.01,0.1"},
+        {"ds": "multiclass", "vary": "optimizer", "values": "sgd,adam"},
+        {"ds": "imbalanced", "vary": "sampler", "values": "none,smote"},
+    ],
+    ids=["1-D regression", "multiclass", "samplers"],
+)
+def test_other_kinds_of_data_train_a_step(query):
+    at = render_page(PAGE, query=query)
+    at.button(key="cmp.step").click().run()
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    assert list(at.dataframe[0].value[t("compare.col_epochs")]) == [1, 1]
+
+
 def test_custom_runs_from_the_url_are_labelled_and_described():
     at = render_page(PAGE, query={"mode": "custom", "run": ["init:zeros", "init:he,learning_rate:0.1"]})
     assert_no_exception(at)
