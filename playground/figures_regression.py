@@ -18,6 +18,8 @@ from playground import figures
 from playground.i18n import t
 
 TRUE_CURVE_COLOUR = "#2ca02c"
+# Fitted curves after the first (which keeps the shared prediction blue); none is a point or true-curve colour.
+CURVE_COLOURS = ("#9467bd", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
 OUTLIER_COLOUR = "#d62728"
 SUM_COLOUR = "#222222"
 # One colour per hidden neuron; they repeat after ten, where the legend is hidden anyway.
@@ -25,7 +27,6 @@ NEURON_COLOURS = ("#9467bd", "#e377c2", "#17becf", "#bcbd22", "#8c564b", "#ff7f0
                   "#7f7f7f", "#2ca02c")  # fmt: skip
 MAX_LEGEND_NEURONS = 10
 MAX_NEURON_PANELS = 8
-LEGEND = dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right", font=dict(size=11))
 # Fit figures carry up to six legend entries: below the plot they never cover the title or the data.
 LEGEND_BELOW = dict(orientation="h", y=-0.18, yanchor="top", x=0, font=dict(size=11))
 
@@ -50,8 +51,8 @@ def fit_figure(
     labels = list(curves)
     fig = figures.curve_fit_figure(xs, curves[labels[0]], train, test, title=title, height=height)
     fig.data[0].name = labels[0]
-    for i, label in enumerate(labels[1:], start=1):
-        colour = figures.RUN_COLOURS[i % len(figures.RUN_COLOURS)]
+    for i, label in enumerate(labels[1:]):
+        colour = CURVE_COLOURS[i % len(CURVE_COLOURS)]
         fig.add_trace(go.Scatter(x=xs, y=curves[label], mode="lines", name=label, line=dict(color=colour, width=2.5)))
     if true_curve is not None:
         fig.add_trace(go.Scatter(x=xs, y=true_curve, mode="lines", name=t("regression.fig.true_curve"),
@@ -110,7 +111,7 @@ def decomposition_figure(
 
 
 def decomposition_grid_figure(
-    xs: np.ndarray, ys: np.ndarray, parts: Decomposition, *, title: str | None = None, height: int = 420
+    xs: np.ndarray, ys: np.ndarray, parts: Decomposition, *, title: str | None = None, panel_height: int = 170
 ) -> go.Figure:
     """The same decomposition for a 2-D input: one small heatmap of w_j·a_j(x₁, x₂) per hidden neuron (the
     first MAX_NEURON_PANELS), then their sum plus bias. ``parts`` was computed on the grid's cells in row-major
@@ -118,9 +119,9 @@ def decomposition_grid_figure(
     ny, nx = len(ys), len(xs)
     n_shown = min(parts.contributions.shape[1], MAX_NEURON_PANELS)
     panels = [parts.contributions[:, j].reshape(ny, nx) for j in range(n_shown)] + [parts.total.reshape(ny, nx)]
-    titles = [t("regression.fig.neuron", number=j + 1, weight=parts.weights[j]) for j in range(n_shown)]
+    titles = [t("regression.fig.neuron_short", number=j + 1, weight=parts.weights[j]) for j in range(n_shown)]
     titles.append(t("regression.fig.sum_2d", bias=parts.bias))
-    columns = min(len(panels), 5)
+    columns = min(len(panels), 3)  # three across keeps each panel about square in half a page
     rows = -(-len(panels) // columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03,
                         vertical_spacing=0.12)
@@ -133,7 +134,7 @@ def decomposition_grid_figure(
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_annotations(font=dict(size=11))
-    fig.update_layout(**figures.base_layout(title, height))
+    fig.update_layout(**figures.base_layout(title, panel_height * rows + 60))
     return fig
 
 
@@ -174,7 +175,7 @@ def surface_3d_figure(
     return fig
 
 
-def sweep_figure(sweep: Sweep, *, title: str | None = None, height: int = 320) -> go.Figure:
+def sweep_figure(sweep: Sweep, *, title: str | None = None, height: int = 360) -> go.Figure:
     """Train and test RMSE against the swept value; the value with the lowest test error is starred."""
     labels = sweep_labels(sweep)
     fig = go.Figure()
@@ -186,7 +187,8 @@ def sweep_figure(sweep: Sweep, *, title: str | None = None, height: int = 320) -
     fig.add_trace(go.Scatter(x=[labels[best]], y=[sweep.test_rmse[best]], mode="markers",
                              name=t("regression.fig.best"), marker=dict(symbol="star", size=16, color=figures.NEGATIVE,
                                                                          line=dict(color="#333", width=1))))
-    fig.update_layout(**figures.base_layout(title, height, showlegend=True), legend=LEGEND,
+    layout = figures.base_layout(title, height, showlegend=True, margin=dict(figures.MARGIN, b=90))
+    fig.update_layout(**layout, legend=dict(LEGEND_BELOW, y=-0.3),
                       xaxis=dict(title=t(f"regression.fig.sweep_axis.{sweep.parameter}"), type="category"),
                       yaxis=dict(title=t("regression.fig.rmse"), rangemode="tozero"))
     return fig
@@ -206,16 +208,19 @@ def sweep_curves_figure(
     test: tuple[np.ndarray, np.ndarray] | None = None,
     *,
     true_curve: np.ndarray | None = None,
+    outliers: np.ndarray | None = None,
     title: str | None = None,
-    height: int = 320,
+    height: int = 360,
 ) -> go.Figure:
     """The fitted curves of a few of the swept networks over the data (1-D targets only).
 
-    indices : positions in ``sweep.values`` to draw; true_curve : (n_grid,) on ``sweep.grid``.
+    indices : positions in ``sweep.values`` to draw; true_curve : (n_grid,) on ``sweep.grid``;
+    outliers : (n_train,) bool, as in :func:`fit_figure`.
     """
     if sweep.grid is None or sweep.curves is None:
         raise ValueError("this sweep has no curves to draw; curves exist for 1-D targets only")
     labels = sweep_labels(sweep)
     key = f"regression.fig.sweep_value.{sweep.parameter}"
     curves = {t(key, value=labels[i]): sweep.curves[i] for i in dict.fromkeys(indices)}
-    return fit_figure(sweep.grid[:, 0], curves, train, test, true_curve=true_curve, title=title, height=height)
+    return fit_figure(sweep.grid[:, 0], curves, train, test, true_curve=true_curve, outliers=outliers, title=title,
+                      height=height)

@@ -101,7 +101,7 @@ def target_data(target: TargetConfig, seed: int) -> RegressionData:
             compile_target_formula(target.formula)
         data = _regression_data(target, seed)
     except FormulaError as error:
-        st.warning(t("regression.formula_rejected", problem=str(error)))
+        st.warning(t("regression.formula_rejected", problem=_plain(str(error))))
         return _regression_data(replace(target, name="sine"), seed)
     if data.dropped:
         st.info(t("regression.formula_dropped", dropped=data.dropped, total=target.n_samples))
@@ -120,7 +120,7 @@ def network_and_training(target: TargetConfig, seed: int) -> tuple[ModelConfig, 
     try:
         experiment_config(target, model, train, seed)
     except ValueError as error:
-        st.warning(t("regression.invalid_setup", reason=str(error)))
+        st.warning(t("regression.invalid_setup", reason=_plain(str(error))))
         return PRESET.model, PRESET.train
     return model, train
 
@@ -214,7 +214,7 @@ def live_views(run: LabRun) -> None:
     test_scores = regression_metrics(split.y_test, net.predict(split.X_test))
     counters(run, train_scores, test_scores)
     if history.diverged:
-        st.error(history.message)
+        st.error(_plain(history.message))
     left, right = st.columns(2)
     if data.target.input_dim == 1:
         xs = curve_grid(CURVE_POINTS)
@@ -227,7 +227,7 @@ def live_views(run: LabRun) -> None:
             try:
                 parts = decompose(net, xs)
             except ValueError as error:
-                st.info(t("regression.no_decomposition", reason=str(error)))
+                st.info(t("regression.no_decomposition", reason=_plain(str(error))))
             else:
                 st.plotly_chart(fig.decomposition_figure(xs[:, 0], parts, (split.X_train, split.y_train),
                                                          title=t("regression.decomposition_title")),
@@ -271,7 +271,7 @@ def surface_views(run: LabRun, left, right) -> None:
         try:
             parts = decompose(net, grid.inputs)
         except ValueError as error:
-            st.info(t("regression.no_decomposition", reason=str(error)))
+            st.info(t("regression.no_decomposition", reason=_plain(str(error))))
             return
         st.plotly_chart(fig.decomposition_grid_figure(grid.xs, grid.ys, parts,
                                                       title=t("regression.decomposition_title")),
@@ -297,6 +297,14 @@ def mape_note(train_scores: dict, test_scores: dict) -> None:
         elif scores["mape_reason"] == MAPE_ALL_TARGETS_ZERO:
             st.caption(t("regression.mape_all_zero", part=t(f"regression.table.{part}")))
     st.caption(t("regression.mape_guard"))
+
+
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
+
+
+def _plain(text: str) -> str:
+    """``text`` with Markdown syntax escaped, so a user's ``__import__`` shows as typed, not in bold."""
+    return text.translate(_MARKDOWN_SPECIALS)
 
 
 def _number(value: float, digits: int = 4) -> str:
@@ -392,7 +400,7 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
         with st.spinner(t("regression.sweep_running")):
             units, l2 = _sweeps(sample, activation, epochs, seed)
     except FormulaError as error:
-        st.warning(t("regression.formula_rejected", problem=str(error)))
+        st.warning(t("regression.formula_rejected", problem=_plain(str(error))))
         return
     split = data.split
     points = ((split.X_train, split.y_train), (split.X_test, split.y_test))
@@ -404,8 +412,8 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
                           key=f"{KEY}.sweep_{name}_chart")
         if sweep.curves is not None:
             shown = (0, sweep.best_index, len(sweep.values) - 1)
-            right.plotly_chart(fig.sweep_curves_figure(sweep, shown, *points, true_curve=true_curve,
-                                                       title=t("regression.sweep_curves_title")),
-                               key=f"{KEY}.sweep_{name}_curves")
+            curves = fig.sweep_curves_figure(sweep, shown, *points, true_curve=true_curve, outliers=data.outliers,
+                                             title=t("regression.sweep_curves_title"))
+            right.plotly_chart(curves, key=f"{KEY}.sweep_{name}_curves")
         st.caption(t(f"regression.sweep_{name}_reading"))
 
