@@ -33,7 +33,9 @@ DATASET_NAMES = (
     "plane",
     "multi_gaussian",
     "digits",
+    "drawn",
 )
+MAX_DRAWN_POINTS = 500  # points a user can place by hand; links carry them, so keep them few
 FEATURE_NAMES = ("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2")
 SAMPLER_NAMES = (
     "none",
@@ -66,6 +68,9 @@ class DataConfig:
     arms: int = 2  # spirals only
     n_classes: int = 3  # multiclass only
     sampler: str = "none"  # applied to the training split only
+    # Points placed by hand, (x1, x2, label) in plot coordinates. With name "drawn" they are the whole
+    # dataset (split like any other); with a generated dataset they are extra training points.
+    points: tuple[tuple[float, float, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class ExperimentConfig:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["data"]["features"] = list(self.data.features)
+        out["data"]["points"] = [list(p) for p in self.data.points]
         out["model"]["hidden"] = [asdict(layer) for layer in self.model.hidden]
         return out
 
@@ -125,6 +131,8 @@ class ExperimentConfig:
             raise ValueError(f"an experiment configuration must be a JSON object; got {type(raw).__name__}")
         _reject_unknown("", raw, ("data", "model", "train", "seed"))
         data = _section(DataConfig, raw.get("data", {}), "data")
+        if "points" in raw.get("data", {}):
+            data = replace(data, points=_points(raw["data"]["points"]))
         if "features" in raw.get("data", {}):
             feats = raw["data"]["features"]
             if isinstance(feats, str) or not isinstance(feats, (list, tuple)):
@@ -239,8 +247,19 @@ def _section(cls, raw, prefix: str):
         raise ValueError(f"{prefix}={raw!r} is not valid; expected an object")
     names = [f.name for f in fields(cls)]
     _reject_unknown(prefix, raw, names)
-    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden")}
+    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points")}
     return cls(**simple)
+
+
+def _points(raw) -> tuple[tuple[float, float, int], ...]:
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
+        raise ValueError("data.points must be a list of [x1, x2, label] triples")
+    points = []
+    for i, item in enumerate(raw):
+        if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) != 3:
+            raise ValueError(f"data.points[{i}]={item!r} is not valid; expected [x1, x2, label]")
+        points.append((item[0], item[1], item[2]))
+    return tuple(points)
 
 
 def _number(name: str, value, low: float, high: float, *, integer: bool = False, low_open: bool = False):
@@ -279,6 +298,7 @@ def _validate(cfg: ExperimentConfig) -> None:
     _number("data.arms", d.arms, 2, 5, integer=True)
     _number("data.n_classes", d.n_classes, 2, 6, integer=True)
     _choice("data.sampler", d.sampler, SAMPLER_NAMES)
+    _validate_points(d)
     if not isinstance(m.hidden, tuple):
         raise ValueError("model.hidden must be a list of layers")
     if len(m.hidden) > LIMITS.max_hidden_layers:
@@ -312,6 +332,24 @@ def _validate(cfg: ExperimentConfig) -> None:
     _choice("train.dtype", t.dtype, DTYPE_CHOICES)
     _number("seed", cfg.seed, 0, 2**31 - 1, integer=True)
     _check_output_pairing(cfg)
+
+
+def _validate_points(d: DataConfig) -> None:
+    if not isinstance(d.points, tuple):
+        raise ValueError("data.points must be a list of [x1, x2, label] triples")
+    if len(d.points) > MAX_DRAWN_POINTS:
+        raise ValueError(f"data.points has {len(d.points)} points; at most {MAX_DRAWN_POINTS} can be drawn")
+    classes = output_units(d) if dataset_task(d) != "regression" else 0
+    for i, point in enumerate(d.points):
+        if not isinstance(point, tuple) or len(point) != 3:
+            raise ValueError(f"data.points[{i}]={point!r} is not valid; expected (x1, x2, label)")
+        _number(f"data.points[{i}].x1", point[0], -10.0, 10.0)
+        _number(f"data.points[{i}].x2", point[1], -10.0, 10.0)
+        _number(f"data.points[{i}].label", point[2], 0, max(classes - 1, 1), integer=True)
+    if d.name == "drawn" and len(d.points) < 4:
+        raise ValueError(f"data.name='drawn' needs at least 4 drawn points; there are {len(d.points)}")
+    if d.points and d.name in ("sine", "digits"):
+        raise ValueError(f"data.points cannot be added to data.name={d.name!r}; it is not a 2-D dataset")
 
 
 def _check_output_pairing(cfg: ExperimentConfig) -> None:

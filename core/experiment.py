@@ -34,6 +34,13 @@ class PreparedData:
         return self.dataset.task
 
 
+def drawn_dataset(points, n_classes: int = 2) -> Dataset:
+    """A binary (or k-class) dataset from hand-placed ``(x1, x2, label)`` points."""
+    array = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    return Dataset(name="drawn", X=array[:, :2].copy(), y=array[:, 2].astype(np.int64), task="binary"
+                   if n_classes == 2 else "multiclass", n_classes=n_classes, feature_names=("x1", "x2"))
+
+
 def _dataset_options(cfg: ExperimentConfig) -> dict:
     d = cfg.data
     return {
@@ -52,12 +59,17 @@ def _features(cfg: ExperimentConfig, X: np.ndarray) -> np.ndarray:
 def prepare_data(cfg: ExperimentConfig) -> PreparedData:
     """Generate, split, resample (training part only) and featurise the data of ``cfg``."""
     d = cfg.data
-    dataset = make_dataset(
-        d.name, n_samples=d.n_samples, noise=d.noise, seed=cfg.seed, **_dataset_options(cfg)
-    )
+    if d.name == "drawn":
+        dataset = drawn_dataset(d.points)
+    else:
+        dataset = make_dataset(d.name, n_samples=d.n_samples, noise=d.noise, seed=cfg.seed, **_dataset_options(cfg))
     raw = split_dataset(
         dataset, test_fraction=d.test_fraction, validation_fraction=d.validation_fraction, seed=cfg.seed
     )
+    if d.points and d.name != "drawn":  # drawn on top of a generated set: extra training points
+        extra = drawn_dataset(d.points, n_classes=dataset.n_classes)
+        raw = Split(np.vstack([raw.X_train, extra.X]), np.concatenate([raw.y_train, extra.y]),
+                    raw.X_val, raw.y_val, raw.X_test, raw.y_test)
     synthetic = np.zeros(len(raw.y_train), dtype=bool)
     if d.sampler != "none" and dataset.task != "regression":
         resampled: Resampled = resample(raw.X_train, raw.y_train, d.sampler, seed=cfg.seed)

@@ -13,6 +13,7 @@ for warning in warnings:
     st.warning(warning)
 presenter = page.presenter_mode()
 page.preset_picker()
+page.share_button(config)
 config = page.validated(page.edit_config(config))
 page.sync_url(config, presenter)
 page.live_panel(config, presenter)

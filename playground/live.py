@@ -70,8 +70,22 @@ class LiveRun:
         return self.trainer.done or self.trainer.epoch >= self.config.train.epochs
 
 
-def new_run(config: ExperimentConfig, data: PreparedData, version: int) -> LiveRun:
-    trainer = build_trainer(config, data)
+def with_new_data(run: LiveRun, config: ExperimentConfig, data: PreparedData) -> LiveRun:
+    """The same network, optimizer state and history, now training on ``data`` (drawn points changed).
+
+    Training continues where it was: only the data the trainer sees is swapped; the scene is rebuilt
+    because the points drawn under the boundary changed.
+    """
+    trainer = build_trainer(config, data, network=run.trainer.network)
+    old = run.trainer
+    trainer.epoch, trainer.history, trainer.optimizer = old.epoch, old.history, old.optimizer
+    fresh = new_run(config, data, run.version + 1, trainer=trainer)
+    fresh.playing = run.playing
+    return fresh
+
+
+def new_run(config: ExperimentConfig, data: PreparedData, version: int, trainer: Trainer | None = None) -> LiveRun:
+    trainer = trainer or build_trainer(config, data)
     run = LiveRun(config, data, trainer, version)
     if data.dataset.input_dim == 2:
         run.grid = grid_input(data.features, BOUNDARY_RESOLUTION)

@@ -6,11 +6,12 @@ the live run in session state) lives here so the next page can reuse it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from core.config import ExperimentConfig
+from core.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
 from core.presets import PRESETS
 from playground import live, state, urlstate, widgets
 from playground.i18n import t
@@ -37,24 +38,38 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
                 base = PRESETS[preset]
             else:
                 warnings.append(t("playground.unknown_preset", preset=str(preset)[:40]))
+        if query.get("ds") == "drawn" and "pts" not in query:  # an empty drawing starts from the XOR points
+            query["pts"] = urlstate.FIELDS["pts"].show(tuple(XOR_CORNERS))
         config, more = urlstate.config_from_query(query, base)
+        show, unknown_controls = urlstate.visible_controls(query)
+        st.session_state[f"{KEY}.show"] = show
         st.session_state[f"{KEY}.presenter"] = _flag(query.get("presenter", "0"))
-        widgets.load_config(KEY, config)
-        state.store_config(KEY, config)
-        return config, warnings + more
+        load(config)
+        return config, warnings + more + unknown_controls
     return state.config_from_state(KEY, urlstate.default_config()), []
+
+
+def load(config: ExperimentConfig) -> None:
+    """Make ``config`` the session's experiment: widgets, drawn points and the stored configuration."""
+    widgets.load_config(KEY, config)
+    st.session_state[f"{KEY}.points"] = list(config.data.points)
+    state.store_config(KEY, config)
 
 
 def _apply_preset() -> None:
     name = st.session_state.get(f"{KEY}.preset")
     if name in PRESETS:
-        widgets.load_config(KEY, PRESETS[name])
-        state.store_config(KEY, PRESETS[name])
+        load(PRESETS[name])
 
 
 def preset_picker() -> None:
+    if st.session_state.get(f"{KEY}.show") is not None:
+        return  # a classroom link fixes the experiment
     st.selectbox(
-        t("playground.preset"), [None, *PRESETS], key=f"{KEY}.preset", on_change=_apply_preset,
+        t("playground.preset"),
+        [None, *PRESETS],
+        key=f"{KEY}.preset",
+        on_change=_apply_preset,
         format_func=lambda name: t("playground.preset_none") if name is None else t(f"presets.{name}.title"),
         help=t("playground.preset_help"),
     )
@@ -89,6 +104,9 @@ def sync_url(config: ExperimentConfig, presenter: bool) -> None:
     query = urlstate.query_from_config(config)
     if presenter:
         query["presenter"] = "1"
+    show = st.session_state.get(f"{KEY}.show")
+    if show is not None:
+        query["show"] = ",".join(g for g in urlstate.CONTROL_GROUPS if g in show) or "-"
     if "lang" in st.query_params:
         query["lang"] = st.query_params["lang"]
     if query != st.query_params.to_dict():
@@ -98,6 +116,9 @@ def sync_url(config: ExperimentConfig, presenter: bool) -> None:
 def current_run(config: ExperimentConfig) -> live.LiveRun:
     """The session's run; a new one (paused or still playing) when the configuration changed."""
     run: live.LiveRun | None = st.session_state.get(f"{KEY}.run")
+    if run is not None and run.config != config and only_points_changed(run.config, config):
+        run = live.with_new_data(run, config, state.prepared_data(config))
+        st.session_state[f"{KEY}.run"] = run
     if run is None or run.config != config:
         version = (run.version + 1) if run else 1
         playing = run.playing if run else False
@@ -105,6 +126,10 @@ def current_run(config: ExperimentConfig) -> live.LiveRun:
         run.playing = playing
         st.session_state[f"{KEY}.run"] = run
     return run
+
+
+def only_points_changed(old: ExperimentConfig, new: ExperimentConfig) -> bool:
+    return replace(old, data=replace(old.data, points=())) == replace(new, data=replace(new.data, points=()))
 
 
 def reset_run(run: live.LiveRun) -> live.LiveRun:
@@ -121,29 +146,60 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
     play_label = t("playground.pause") if run.playing else t("playground.play")
     play_icon = ":material/pause:" if run.playing else ":material/play_arrow:"
-    if play_col.button(play_label, key=f"{KEY}.play", type="primary", use_container_width=True, icon=play_icon,
-                       help=t("playground.play_help")):
+    if play_col.button(
+        play_label,
+        key=f"{KEY}.play",
+        type="primary",
+        use_container_width=True,
+        icon=play_icon,
+        help=t("playground.play_help"),
+    ):
         if run.playing:
             run.playing = False
         else:
             if run.finished:
                 run = reset_run(run)
             run.playing = True
-    if step_col.button(t("playground.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
-                       help=t("playground.step_help")):
+    if step_col.button(
+        t("playground.step"),
+        key=f"{KEY}.step",
+        use_container_width=True,
+        icon=":material/skip_next:",
+        help=t("playground.step_help"),
+    ):
         run.playing = False
         frames = live.advance(run, epochs_per_frame=1, max_frames=1)
-    if reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
-                        icon=":material/restart_alt:",
-                        help=t("playground.reset_help")):
+    if reset_col.button(
+        t("playground.reset"),
+        key=f"{KEY}.reset",
+        use_container_width=True,
+        icon=":material/restart_alt:",
+        help=t("playground.reset_help"),
+    ):
         run = reset_run(run)
-    speed = speed_col.select_slider(t("playground.speed"), options=live.SPEEDS, key=f"{KEY}.speed",
-                                    value=st.session_state.get(f"{KEY}.speed", 1), help=t("playground.speed_help"),
-                                    format_func=lambda s: t("playground.speed_value", epochs=s))
+    speed = speed_col.select_slider(
+        t("playground.speed"),
+        options=live.SPEEDS,
+        key=f"{KEY}.speed",
+        value=st.session_state.get(f"{KEY}.speed", 1),
+        help=t("playground.speed_help"),
+        format_func=lambda s: t("playground.speed_value", epochs=s),
+    )
     log_y = log_col.toggle(t("playground.log_scale"), key=f"{KEY}.log", help=t("playground.log_scale_help"))
 
     reported = st.session_state.get(f"{KEY}.live") or {}
-    wanted = int(reported.get("want", 0) or 0) if isinstance(reported, dict) else 0
+    reported = reported if isinstance(reported, dict) else {}
+    before = config
+    config, run = handle_events(reported.get("events"), config, run)
+    if config != before:
+        sync_url(config, presenter)  # drawn points belong to the link
+    draw = draw_controls(config)
+    if draw.changed:
+        config = draw.config
+        run = current_run(config)
+        frames = []
+        sync_url(config, presenter)
+    wanted = int(reported.get("want", 0) or 0)
     if run.playing and not frames:
         last = st.session_state.get(f"{KEY}.served_want", -1)
         if wanted != last or st.session_state.get(f"{KEY}.served_version") != run.version:
@@ -157,11 +213,191 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     version = live.scene_version(run, log_y=log_y, presenter=presenter)
     has_scene = isinstance(reported, dict) and reported.get("scene") == version
     scene = None if has_scene else live.scene(run, log_y=log_y, presenter=presenter)
-    live_view(scene=scene, frames=frames, seq=run.seq, playing=run.playing,
-              interval_ms=66, key=f"{KEY}.live", height=(1000 if presenter else 800))
+    edited = weight_editor(run)
+    if edited and not frames:
+        frames = [live.frame(run)]
+        run.seq += 1
+    options = {
+        "draw": draw.on,
+        "selected": st.session_state.get(f"{KEY}.selected"),
+        "handled": st.session_state.get(f"{KEY}.handled", 0),
+    }
+    live_view(
+        scene=scene,
+        frames=frames,
+        seq=run.seq,
+        playing=run.playing,
+        interval_ms=66,
+        key=f"{KEY}.live",
+        height=(1000 if presenter else 800),
+        options=options,
+    )
     if run.trainer.history.diverged:
         st.error(run.trainer.history.message)
     downloads(run)
+
+
+@dataclass
+class DrawState:
+    on: bool
+    changed: bool
+    config: ExperimentConfig
+
+
+def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[ExperimentConfig, live.LiveRun]:
+    """Apply clicks from the live view that were not handled yet: drawn points and network selections."""
+    if not isinstance(events, list):
+        return config, run
+    handled = st.session_state.get(f"{KEY}.handled", 0)
+    points = st.session_state.setdefault(f"{KEY}.points", [])
+    added = False
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("id"), (int, float)) or event["id"] <= handled:
+            continue
+        handled = max(handled, event["id"])
+        if event.get("kind") == "point" and st.session_state.get(f"{KEY}.draw") and len(points) < MAX_DRAWN_POINTS:
+            try:
+                x1, x2 = float(event["x"]), float(event["y"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if -10 <= x1 <= 10 and -10 <= x2 <= 10:
+                points.append((round(x1, 2), round(x2, 2), int(st.session_state.get(f"{KEY}.draw_class", 0))))
+                added = True
+        elif event.get("kind") == "select":
+            st.session_state[f"{KEY}.selected"] = _selection(event, run)
+    st.session_state[f"{KEY}.handled"] = handled
+    if added:
+        config = replace(config, data=replace(config.data, points=tuple(points)))
+        state.store_config(KEY, config)
+        run = current_run(config)
+    return config, run
+
+
+def _selection(event: dict, run: live.LiveRun) -> dict | None:
+    """A validated {target, layer, j[, i]} naming a weight or bias of the current network, else None."""
+    sizes = run.trainer.network.layer_sizes
+    try:
+        layer, j = int(event["layer"]), int(event["j"])
+        target = event["target"]
+        if not 0 <= layer < len(sizes) - 1 or not 0 <= j < sizes[layer + 1]:
+            return None
+        if target == "edge":
+            i = int(event["i"])
+            return {"kind": "edge", "layer": layer, "j": j, "i": i} if 0 <= i < sizes[layer] else None
+        return {"kind": "node", "layer": layer, "j": j} if target == "node" else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def draw_controls(config: ExperimentConfig) -> DrawState:
+    """Draw mode: click the plane to add points of the chosen class; undo and clear."""
+    if not widgets.shown(KEY, "draw") or dataset_task(config.data) == "regression" or config.data.name == "sine":
+        return DrawState(False, False, config)
+    left, middle, undo_col, clear_col = st.columns([1.2, 2.2, 1, 1], vertical_alignment="center")
+    on = left.toggle(t("playground.draw"), key=f"{KEY}.draw", help=t("playground.draw_help"))
+    classes = list(range(output_units(config.data)))
+    points = st.session_state.setdefault(f"{KEY}.points", [])
+    changed = False
+    if on:
+        middle.radio(
+            t("playground.draw_class"),
+            classes,
+            key=f"{KEY}.draw_class",
+            horizontal=True,
+            format_func=lambda c: t("playground.class_name", number=c),
+            help=t("playground.draw_class_help"),
+        )
+    if undo_col.button(
+        t("playground.undo_point"),
+        key=f"{KEY}.undo",
+        disabled=not points,
+        use_container_width=True,
+        help=t("playground.undo_point_help"),
+    ):
+        points.pop()
+        changed = True
+    if clear_col.button(
+        t("playground.clear_points"),
+        key=f"{KEY}.clear",
+        disabled=not points,
+        use_container_width=True,
+        help=t("playground.clear_points_help"),
+    ):
+        points.clear()
+        changed = True
+    if on:
+        st.caption(t("playground.draw_hint", count=len(points)))
+    if changed:
+        data = config.data if config.data.name != "drawn" or len(points) >= 4 else replace(config.data, name="xor")
+        config = replace(config, data=replace(data, points=tuple(points)))
+        state.store_config(KEY, config)
+    return DrawState(on, changed, config)
+
+
+def weight_editor(run: live.LiveRun) -> bool:
+    """A slider for the weight or bias picked on the network diagram; returns True when it changed the network."""
+    selected = st.session_state.get(f"{KEY}.selected")
+    if not selected:
+        st.caption(t("playground.edit_hint"))
+        return False
+    net = run.trainer.network
+    layer, j = selected["layer"], selected["j"]
+    if selected["kind"] == "edge":
+        current = float(net.weights[layer][j, selected["i"]])
+        label = t("playground.edit_weight", layer=layer + 1, j=j + 1, i=selected["i"] + 1)
+    else:
+        current = float(net.biases[layer][j, 0])
+        label = t("playground.edit_bias", layer=layer + 1, j=j + 1)
+    bound = max(3.0, round(abs(current) * 2, 1))
+    key = f"{KEY}.edit.{run.version}.{selected['kind']}.{layer}.{j}.{selected.get('i', '')}"
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    value = left.slider(
+        label, -bound, bound, value=round(current, 3), step=0.01, key=key, help=t("playground.edit_help")
+    )
+    if right.button(t("playground.edit_done"), key=f"{KEY}.edit_done", use_container_width=True):
+        st.session_state[f"{KEY}.selected"] = None
+        return False
+    applied = st.session_state.get(f"{key}.applied")
+    if applied is None:
+        st.session_state[f"{key}.applied"] = round(current, 3)
+        return False
+    if value == applied:
+        return False
+    st.session_state[f"{key}.applied"] = value
+    params = net.parameters()
+    index = net.parameter_names().index(f"{'W' if selected['kind'] == 'edge' else 'b'}{layer + 1}")
+    if selected["kind"] == "edge":
+        params[index][j, selected["i"]] = value
+    else:
+        params[index][j, 0] = value
+    net.set_parameters(params)
+    return True
+
+
+@st.dialog(" ", width="large")
+def classroom_dialog(config: ExperimentConfig) -> None:
+    """Build a link for a class: the experiment, which controls stay, and presenter mode."""
+    st.subheader(t("playground.share_title"))
+    st.caption(t("playground.share_intro"))
+    keep = st.multiselect(
+        t("playground.share_keep"),
+        urlstate.CONTROL_GROUPS,
+        default=["learning_rate", "activation"],
+        format_func=lambda g: t(f"playground.controls.{g}"),
+        key=f"{KEY}.share_keep",
+    )
+    presenter = st.checkbox(t("playground.share_presenter"), key=f"{KEY}.share_presenter")
+    query = urlstate.classroom_query(config, set(keep), presenter)
+    base = (st.context.url or "").split("?")[0] or "/"
+    st.code(base + "?" + urlencode(query), language=None, wrap_lines=True)
+    st.caption(t("playground.share_note"))
+
+
+def share_button(config: ExperimentConfig) -> None:
+    if st.session_state.get(f"{KEY}.show") is None and st.button(
+        t("playground.share"), key=f"{KEY}.share", icon=":material/school:", help=t("playground.share_help")
+    ):
+        classroom_dialog(config)
 
 
 def downloads(run: live.LiveRun) -> None:
@@ -176,10 +412,32 @@ def downloads(run: live.LiveRun) -> None:
 def edit_config(config: ExperimentConfig) -> ExperimentConfig:
     """Sidebar (data, training) and main-area (network) controls; returns the configuration they describe."""
     with st.sidebar:
-        st.header(t("playground.data_header"))
+        data_box, network_box, training_box = st.container(), st.container(), st.container()
+    heads = [box.empty() for box in (data_box, network_box, training_box)]
+    with data_box:
         data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed)
-        st.header(t("playground.network_header"))
+    with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
-        st.header(t("playground.training_header"))
+    with training_box:
         train = widgets.training_controls(config.train, KEY, task=widgets.task_of(data))
-    return replace(config, data=data, model=model, train=train, seed=seed)
+    # Section headers only over sections that still show a control (a classroom link may hide them all).
+    sections = (("data_header", DATA_GROUPS), ("network_header", NETWORK_GROUPS), ("training_header", TRAINING_GROUPS))
+    for head, (header, groups) in zip(heads, sections, strict=True):
+        if any(widgets.shown(KEY, group) for group in groups):
+            head.header(t(f"playground.{header}"))
+    return replace(config, data=with_drawn_points(data), model=model, train=train, seed=seed)
+
+
+def with_drawn_points(data: DataConfig) -> DataConfig:
+    """The data section with the session's drawn points (the notes' four XOR points start an empty drawing)."""
+    points = st.session_state.setdefault(f"{KEY}.points", [])
+    if data.name == "drawn" and not points:
+        points.extend(XOR_CORNERS)
+    return replace(data, points=tuple(points))
+
+
+DATA_GROUPS = ("dataset", "noise", "n_samples", "test_fraction", "features", "seed")
+NETWORK_GROUPS = ("layers", "activation", "dropout", "output", "init")
+TRAINING_GROUPS = ("optimizer", "learning_rate", "batch_size", "epochs", "schedule", "regularization", "clipping",
+                   "class_weight")
+XOR_CORNERS = [(-1.0, -1.0, 0), (1.0, 1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1)]

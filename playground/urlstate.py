@@ -22,6 +22,7 @@ from core.config import (
 from playground.i18n import t
 
 MAX_VALUE_LENGTH = 200
+MAX_POINTS_LENGTH = 6000  # ~400 drawn points; larger sets travel as CSV files
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,21 @@ def _float_text(value: float) -> str:
 
 def _features(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(",") if part)
+
+
+def _points(text: str) -> tuple[tuple[float, float, int], ...]:
+    """``0.5:-1.2:1;1:1:0`` → drawn points (x1:x2:label), two decimals each."""
+    if text in ("", "-"):
+        return ()
+    points = []
+    for part in text.split(";"):
+        x1, x2, label = part.split(":")
+        points.append((float(x1), float(x2), int(label)))
+    return tuple(points)
+
+
+def _points_text(points: tuple[tuple[float, float, int], ...]) -> str:
+    return ";".join(f"{x1:.2f}:{x2:.2f}:{label}" for x1, x2, label in points)
 
 
 def _hidden(text: str) -> tuple[LayerConfig, ...]:
@@ -83,6 +99,7 @@ FIELDS: Mapping[str, Field] = {
     "arms": Field("data", "arms", _number(int)),
     "k": Field("data", "n_classes", _number(int)),
     "sampler": Field("data", "sampler", str),
+    "pts": Field("data", "points", _points, _points_text),
     "hidden": Field("model", "hidden", _hidden, _hidden_text),
     "out": Field("model", "output_activation", str),
     "loss": Field("model", "loss", str),
@@ -101,7 +118,52 @@ FIELDS: Mapping[str, Field] = {
     "seed": Field("", "seed", _number(int)),
 }
 # Keys other parts of the app own; they are not experiment fields but are not "unknown" either.
-RESERVED = ("lang", "presenter", "preset", "speed", "embed", "embed_options")
+RESERVED = ("lang", "presenter", "preset", "speed", "show", "embed", "embed_options")
+
+# Control groups a classroom link can leave visible (everything else is hidden and fixed by the link).
+CONTROL_GROUPS = (
+    "dataset",
+    "noise",
+    "n_samples",
+    "test_fraction",
+    "features",
+    "seed",
+    "layers",
+    "activation",
+    "dropout",
+    "output",
+    "init",
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "schedule",
+    "regularization",
+    "clipping",
+    "class_weight",
+    "draw",
+)
+
+
+def visible_controls(query: Mapping[str, str | list[str]]) -> tuple[frozenset[str] | None, list[str]]:
+    """The ``show=`` allow-list of a classroom link (None: everything visible) and warnings for unknown names."""
+    raw = query.get("show")
+    if raw is None:
+        return None, []
+    text = str(raw[-1] if isinstance(raw, list) else raw)[:MAX_VALUE_LENGTH]
+    names = [name for name in text.split(",") if name]
+    unknown = [name for name in names if name not in CONTROL_GROUPS]
+    warnings = [t("urlstate.unknown_control", name=name[:40]) for name in unknown]
+    return frozenset(name for name in names if name in CONTROL_GROUPS), warnings
+
+
+def classroom_query(config: ExperimentConfig, show: set[str] | frozenset[str], presenter: bool) -> dict[str, str]:
+    """Query of a classroom link: the experiment, which controls stay visible, and presenter mode."""
+    query = query_from_config(config)
+    query["show"] = ",".join(name for name in CONTROL_GROUPS if name in show) or "-"
+    if presenter:
+        query["presenter"] = "1"
+    return query
 
 
 def _set(config: ExperimentConfig, field: Field, value: Any) -> ExperimentConfig:
@@ -118,29 +180,53 @@ def _get(config: ExperimentConfig, field: Field) -> Any:
 def config_from_query(
     query: Mapping[str, str | list[str]], base: ExperimentConfig
 ) -> tuple[ExperimentConfig, list[str]]:
-    """Apply the query's fields to ``base`` one by one; return the config and a warning per rejected value."""
+    """Apply the query's fields to ``base``; return the config and a warning per rejected value.
+
+    Fields depend on each other (``ds=drawn`` needs ``pts``; point labels depend on the class count), so all
+    parsed fields are tried together first; if that is invalid, fields are accepted one by one in repeated
+    passes until no more fit, and each one left over is reported with the reason.
+    """
     warnings: list[str] = []
-    config = base
+    parsed: dict[str, Any] = {}
     for key, raw in query.items():
         if key in RESERVED:
             continue
         if key not in FIELDS:
             warnings.append(t("urlstate.unknown_key", key=key[:40]))
             continue
-        text = raw[-1] if isinstance(raw, list) else raw
-        text = str(text)
-        if len(text) > MAX_VALUE_LENGTH:
+        text = str(raw[-1] if isinstance(raw, list) else raw)
+        if len(text) > (MAX_POINTS_LENGTH if key == "pts" else MAX_VALUE_LENGTH):
             warnings.append(t("urlstate.too_long", key=key))
             continue
-        field = FIELDS[key]
         try:
-            candidate = _set(config, field, field.parse(text))
-            candidate.validate()
-        except (ValueError, TypeError, OverflowError) as exc:
-            detail = str(exc) if isinstance(exc, ValueError) and "=" in str(exc) else ""
-            warnings.append(t("urlstate.bad_value", key=key, value=text[:60], detail=detail))
-            continue
-        config = candidate
+            parsed[key] = FIELDS[key].parse(text)
+        except (ValueError, TypeError, OverflowError):
+            warnings.append(t("urlstate.bad_value", key=key, value=text[:60], detail=""))
+    config = base
+    for key, value in parsed.items():
+        config = _set(config, FIELDS[key], value)
+    try:
+        config.validate()
+        return config, warnings
+    except (ValueError, TypeError, OverflowError):
+        config = base
+    reasons: dict[str, str] = {}
+    pending = dict(parsed)
+    progress = True
+    while pending and progress:
+        progress = False
+        for key in list(pending):
+            candidate = _set(config, FIELDS[key], pending[key])
+            try:
+                candidate.validate()
+            except (ValueError, TypeError, OverflowError) as exc:
+                reasons[key] = str(exc) if isinstance(exc, ValueError) else ""
+                continue
+            config, progress = candidate, True
+            del pending[key]
+    for key in pending:
+        text = str(query[key][-1] if isinstance(query[key], list) else query[key])
+        warnings.append(t("urlstate.bad_value", key=key, value=text[:60], detail=reasons.get(key, "")))
     return config, warnings
 
 

@@ -44,6 +44,12 @@ def _key(prefix: str, name: str) -> str:
     return f"{prefix}.{name}"
 
 
+def shown(prefix: str, group: str) -> bool:
+    """Whether a control group is visible: a classroom link (``show=``) may leave only some of them."""
+    allowed = st.session_state.get(f"{prefix}.show")
+    return allowed is None or group in allowed
+
+
 def _seed_widget(key: str, value: Any) -> None:
     """Give a widget its starting value once; afterwards the widget owns it."""
     if key not in st.session_state:
@@ -93,15 +99,39 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
         _seed_widget(k(name), value)
     if st.session_state[k("data.name")] not in names:
         st.session_state[k("data.name")] = names[0]
-    name = st.selectbox(t("widgets.dataset"), names, key=k("data.name"), help=t("widgets.dataset_help"),
-                        format_func=lambda n: t(f"widgets.datasets.{n}"))
-    noise = st.slider(t("widgets.noise"), 0.0, 1.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
-    n_samples = st.slider(t("widgets.n_samples"), 20, min(2000, LIMITS.max_samples), step=10,
-                          key=k("data.n_samples"), help=t("widgets.n_samples_help"))
-    test_fraction = st.slider(t("widgets.test_fraction"), 0.0, 0.8, step=0.05, key=k("data.test_fraction"),
-                              help=t("widgets.test_fraction_help"))
+    name, noise, n_samples, test_fraction = data.name, data.noise, data.n_samples, data.test_fraction
+    if shown(key, "dataset"):
+        name = st.selectbox(
+            t("widgets.dataset"),
+            names,
+            key=k("data.name"),
+            help=t("widgets.dataset_help"),
+            format_func=lambda n: t(f"widgets.datasets.{n}"),
+        )
+    if shown(key, "noise") and name != "drawn":
+        noise = st.slider(t("widgets.noise"), 0.0, 1.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
+    if shown(key, "n_samples") and name != "drawn":
+        n_samples = st.slider(
+            t("widgets.n_samples"),
+            20,
+            min(2000, LIMITS.max_samples),
+            step=10,
+            key=k("data.n_samples"),
+            help=t("widgets.n_samples_help"),
+        )
+    if shown(key, "test_fraction"):
+        test_fraction = st.slider(
+            t("widgets.test_fraction"),
+            0.0,
+            0.8,
+            step=0.05,
+            key=k("data.test_fraction"),
+            help=t("widgets.test_fraction_help"),
+        )
     changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
                                "test_fraction": float(test_fraction)}
+    if not shown(key, "dataset"):
+        return replace(data, **changes), int(st.session_state.get(k("seed"), seed))
     if name == "imbalanced":
         changes["minority_ratio"] = st.select_slider(
             t("widgets.minority_ratio"), options=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5), key=k("data.minority_ratio"),
@@ -112,16 +142,20 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
         changes["arms"] = st.slider(t("widgets.arms"), 2, 5, key=k("data.arms"), help=t("widgets.arms_help"))
     if name == "multiclass":
         changes["n_classes"] = st.slider(t("widgets.n_classes"), 2, 6, key=k("data.n_classes"))
-    if name != "sine":
+    if name != "sine" and shown(key, "features"):
         features = st.multiselect(
-            t("widgets.features"), FEATURE_NAMES, key=k("data.features"), help=t("widgets.features_help"),
+            t("widgets.features"),
+            FEATURE_NAMES,
+            key=k("data.features"),
+            help=t("widgets.features_help"),
             format_func=lambda f: FEATURE_LABELS.get(f, f),
         )
         if not features:
             st.caption(t("widgets.features_empty"))
             features = ["x1", "x2"]
         changes["features"] = tuple(f for f in FEATURE_NAMES if f in features)
-    seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
+    if shown(key, "seed"):
+        seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
     return replace(data, **changes), int(seed)
 
 
@@ -130,34 +164,71 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
     """Hidden layers (0..8, units 1..64, activation, dropout), output activation and loss, initialisation."""
     k = lambda name: _key(key, name)  # noqa: E731
     _seed_widget(k("model.n_hidden"), len(model.hidden))
-    n_hidden = st.number_input(t("widgets.n_hidden"), 0, LIMITS.max_hidden_layers, step=1, key=k("model.n_hidden"),
-                               help=t("widgets.n_hidden_help"))
+    n_hidden = len(model.hidden)
+    if shown(key, "layers"):
+        n_hidden = st.number_input(
+            t("widgets.n_hidden"),
+            0,
+            LIMITS.max_hidden_layers,
+            step=1,
+            key=k("model.n_hidden"),
+            help=t("widgets.n_hidden_help"),
+        )
     layers = []
     for i in range(int(n_hidden)):
         previous = model.hidden[i] if i < len(model.hidden) else (model.hidden[-1] if model.hidden else LayerConfig())
         _seed_widget(k(f"model.hidden.{i}.units"), previous.units)
         _seed_widget(k(f"model.hidden.{i}.activation"), previous.activation)
         _seed_widget(k(f"model.hidden.{i}.dropout"), previous.dropout)
-        with st.container(border=True):
-            left, right = st.columns([1, 1.4])
-            units = left.number_input(t("widgets.layer_units", number=i + 1), 1, LIMITS.max_units, step=1,
-                                      key=k(f"model.hidden.{i}.units"), help=t("widgets.units_help"))
-            activation = right.selectbox(t("widgets.activation"), HIDDEN_ACTIVATIONS,
-                                         key=k(f"model.hidden.{i}.activation"), help=t("widgets.activation_help"))
-            dropout = st.select_slider(t("widgets.dropout"), options=(0.0, 0.1, 0.2, 0.3, 0.5),
-                                       key=k(f"model.hidden.{i}.dropout"), help=t("widgets.dropout_help"))
+        units, activation, dropout = previous.units, previous.activation, previous.dropout
+        if any(shown(key, group) for group in ("layers", "activation", "dropout")):
+            with st.container(border=True):
+                left, right = st.columns([1, 1.4]) if shown(key, "layers") else (None, st.container())
+                if shown(key, "layers"):
+                    units = left.number_input(
+                        t("widgets.layer_units", number=i + 1),
+                        1,
+                        LIMITS.max_units,
+                        step=1,
+                        key=k(f"model.hidden.{i}.units"),
+                        help=t("widgets.units_help"),
+                    )
+                if shown(key, "activation"):
+                    activation = right.selectbox(
+                        t("widgets.layer_activation", number=i + 1),
+                        HIDDEN_ACTIVATIONS,
+                        key=k(f"model.hidden.{i}.activation"),
+                        help=t("widgets.activation_help"),
+                    )
+                if shown(key, "dropout"):
+                    dropout = st.select_slider(
+                        t("widgets.dropout"),
+                        options=(0.0, 0.1, 0.2, 0.3, 0.5),
+                        key=k(f"model.hidden.{i}.dropout"),
+                        help=t("widgets.dropout_help"),
+                    )
         layers.append(LayerConfig(int(units), activation, float(dropout)))
     for name, value in (("model.output_activation", model.output_activation), ("model.loss", model.loss),
                         ("model.init", model.init)):
         _seed_widget(k(name), value)
-    output_activation = st.selectbox(
-        t("widgets.output_activation"), ("auto", *ACTIVATIONS), key=k("model.output_activation"),
-        help=t("widgets.output_activation_help"),
-        format_func=lambda a: t("widgets.auto_for_task", choice=_natural_output(task)) if a == "auto" else a,
-    )
-    loss = st.selectbox(t("widgets.loss"), LOSS_CHOICES, key=k("model.loss"), help=t("widgets.loss_help"),
-                            format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"))
-    init = st.selectbox(t("widgets.init"), INITIALIZERS, key=k("model.init"), help=t("widgets.init_help"))
+    output_activation, loss, init = model.output_activation, model.loss, model.init
+    if shown(key, "output"):
+        output_activation = st.selectbox(
+            t("widgets.output_activation"),
+            ("auto", *ACTIVATIONS),
+            key=k("model.output_activation"),
+            help=t("widgets.output_activation_help"),
+            format_func=lambda a: t("widgets.auto_for_task", choice=_natural_output(task)) if a == "auto" else a,
+        )
+        loss = st.selectbox(
+            t("widgets.loss"),
+            LOSS_CHOICES,
+            key=k("model.loss"),
+            help=t("widgets.loss_help"),
+            format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"),
+        )
+    if shown(key, "init"):
+        init = st.selectbox(t("widgets.init"), INITIALIZERS, key=k("model.init"), help=t("widgets.init_help"))
     return replace(model, hidden=tuple(layers), output_activation=output_activation, loss=loss, init=init)
 
 
@@ -175,31 +246,72 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary") -> Tra
                         ("train.clip_value", train.clip_value), ("train.clip_norm", train.clip_norm),
                         ("train.class_weight", train.class_weight)):
         _seed_widget(k(name), value)
-    optimizer = st.selectbox(t("widgets.optimizer"), OPTIMIZERS, key=k("train.optimizer"),
-                             help=t("widgets.optimizer_help"), format_func=lambda o: t(f"widgets.optimizers.{o}"))
-    learning_rate = st.select_slider(
-        t("widgets.learning_rate"), options=_with_value(LEARNING_RATES, st.session_state[k("train.learning_rate")]),
-        key=k("train.learning_rate"), help=t("widgets.learning_rate_help"))
-    batch_size = st.select_slider(
-        t("widgets.batch_size"), options=_with_value(BATCH_SIZES, st.session_state[k("train.batch_size")]),
-        key=k("train.batch_size"), help=t("widgets.batch_size_help"))
-    epochs = st.number_input(t("widgets.epochs"), 1, LIMITS.max_epochs, step=50, key=k("train.epochs"),
-                             help=t("widgets.epochs_help"))
-    schedule = st.selectbox(t("widgets.schedule"), SCHEDULES, key=k("train.schedule"), help=t("widgets.schedule_help"),
-                            format_func=lambda s: t(f"widgets.schedules.{s}"))
-    l1 = st.select_slider(t("widgets.l1"), options=_with_value(PENALTIES, st.session_state[k("train.l1")]),
-                          key=k("train.l1"), help=t("widgets.l1_help"))
-    l2 = st.select_slider(t("widgets.l2"), options=_with_value(PENALTIES, st.session_state[k("train.l2")]),
-                          key=k("train.l2"), help=t("widgets.l2_help"))
-    clip_value = st.number_input(t("widgets.clip_value"), 0.0, 1e6, step=0.5, key=k("train.clip_value"),
-                                 help=t("widgets.clip_value_help"))
-    clip_norm = st.number_input(t("widgets.clip_norm"), 0.0, 1e6, step=0.5, key=k("train.clip_norm"),
-                                help=t("widgets.clip_norm_help"))
+    tr = train
+    optimizer, learning_rate, batch_size, epochs = tr.optimizer, tr.learning_rate, tr.batch_size, tr.epochs
+    schedule, l1, l2, clip_value, clip_norm = tr.schedule, tr.l1, tr.l2, tr.clip_value, tr.clip_norm
+    if shown(key, "optimizer"):
+        optimizer = st.selectbox(
+            t("widgets.optimizer"),
+            OPTIMIZERS,
+            key=k("train.optimizer"),
+            help=t("widgets.optimizer_help"),
+            format_func=lambda o: t(f"widgets.optimizers.{o}"),
+        )
+    if shown(key, "learning_rate"):
+        learning_rate = st.select_slider(
+            t("widgets.learning_rate"),
+            options=_with_value(LEARNING_RATES, st.session_state[k("train.learning_rate")]),
+            key=k("train.learning_rate"),
+            help=t("widgets.learning_rate_help"),
+        )
+    if shown(key, "batch_size"):
+        batch_size = st.select_slider(
+            t("widgets.batch_size"),
+            options=_with_value(BATCH_SIZES, st.session_state[k("train.batch_size")]),
+            key=k("train.batch_size"),
+            help=t("widgets.batch_size_help"),
+        )
+    if shown(key, "epochs"):
+        epochs = st.number_input(
+            t("widgets.epochs"), 1, LIMITS.max_epochs, step=50, key=k("train.epochs"), help=t("widgets.epochs_help")
+        )
+    if shown(key, "schedule"):
+        schedule = st.selectbox(
+            t("widgets.schedule"),
+            SCHEDULES,
+            key=k("train.schedule"),
+            help=t("widgets.schedule_help"),
+            format_func=lambda s: t(f"widgets.schedules.{s}"),
+        )
+    if shown(key, "regularization"):
+        l1 = st.select_slider(
+            t("widgets.l1"),
+            options=_with_value(PENALTIES, st.session_state[k("train.l1")]),
+            key=k("train.l1"),
+            help=t("widgets.l1_help"),
+        )
+        l2 = st.select_slider(
+            t("widgets.l2"),
+            options=_with_value(PENALTIES, st.session_state[k("train.l2")]),
+            key=k("train.l2"),
+            help=t("widgets.l2_help"),
+        )
+    if shown(key, "clipping"):
+        clip_value = st.number_input(
+            t("widgets.clip_value"), 0.0, 1e6, step=0.5, key=k("train.clip_value"), help=t("widgets.clip_value_help")
+        )
+        clip_norm = st.number_input(
+            t("widgets.clip_norm"), 0.0, 1e6, step=0.5, key=k("train.clip_norm"), help=t("widgets.clip_norm_help")
+        )
     changes: dict[str, Any] = {}
-    if task != "regression":
+    if task != "regression" and shown(key, "class_weight"):
         changes["class_weight"] = st.selectbox(
-            t("widgets.class_weight"), ("none", "balanced"), key=k("train.class_weight"),
-            help=t("widgets.class_weight_help"), format_func=lambda v: t(f"widgets.class_weights.{v}"))
+            t("widgets.class_weight"),
+            ("none", "balanced"),
+            key=k("train.class_weight"),
+            help=t("widgets.class_weight_help"),
+            format_func=lambda v: t(f"widgets.class_weights.{v}"),
+        )
     return replace(train, optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
                    epochs=int(epochs), schedule=schedule, l1=float(l1), l2=float(l2), clip_value=float(clip_value),
                    clip_norm=float(clip_norm), **changes)

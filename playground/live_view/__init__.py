@@ -74,6 +74,7 @@ def live_view(
     interval_ms: int,
     key: str,
     height: int,
+    options: dict[str, Any] | None = None,
 ) -> dict | None:
     """Mount (or update) the live view and return what the browser last reported.
 
@@ -81,9 +82,19 @@ def live_view(
         sent only when the browser does not hold ``version`` yet (compare with the returned ``scene``).
     frames : snapshots to play in order (see ``frontend/live_view.js`` for the update format).
     seq : batch number; a batch with a seq the browser has already seen is not replayed.
-    Returns ``{"want": n, "scene": version}`` or ``None`` before the browser has reported anything.
+    options : ``{"draw": bool, "selected": {...} | None, "handled": last handled event id}``.
+    Returns ``{"want": n, "scene": version, "frames": wanted batch size, "events": [...]}`` or ``None`` before the
+    browser has reported anything. Events are user clicks: ``{"id", "kind": "point", "x", "y"}`` in draw mode and
+    ``{"id", "kind": "select", "target": "edge" | "node", "layer", "j", "i"}`` on the network diagram.
     """
     return _component()(
-        scene=scene, frames=frames, seq=seq, playing=playing, interval_ms=interval_ms, key=key, default=None,
+        scene=scene,
+        frames=frames,
+        seq=seq,
+        playing=playing,
+        interval_ms=interval_ms,
+        key=key,
+        default=None,
         height=height,
+        options=options or {},
     )

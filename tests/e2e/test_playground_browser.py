@@ -42,7 +42,7 @@ def test_play_trains_and_redraws_then_pause_stops(page, app_url):
 def test_a_link_with_settings_restores_them(page, app_url):
     frame = open_playground(page, app_url, "?ds=moons&hidden=5:relu&lr=0.1&seed=3")
     assert page.get_by_role("combobox", name="Dataset", exact=True).input_value() == "Moons"
-    assert page.get_by_role("combobox", name="Activation", exact=True).input_value() == "relu"
+    assert page.get_by_role("combobox", name="Layer 1: activation", exact=True).input_value() == "relu"
     assert "seed=3" in page.url and "ds=moons" in page.url
     page.get_by_role("button", name="Step").click()
     deadline = time.monotonic() + 15

@@ -38,8 +38,18 @@
   let batches = 0;
   let lastApplied = 0;
   let rtt = 600;             // smoothed request→batch round trip, ms
+  let options = {};          // {draw: bool, selected: {kind, layer, j, i}} from the server
+  let events = [];           // user actions not yet confirmed by the server: [{id, kind, ...}]
+  let eventId = 0;
   const stats = { requests: [], arrivals: [], applied: [], cost: {} };
   window.__liveStats = stats;
+  // For tests and debugging: where each neuron of the network diagram is drawn, in the iframe's coordinates.
+  window.__liveNeurons = () => {
+    const p = panels.network, g = p && p.geometry;
+    if (!g) return [];
+    const rect = p.canvas.getBoundingClientRect();
+    return g.positions.map((layer) => layer.map(([x, y]) => [rect.left + g.px(x), rect.top + g.py(y)]));
+  };
 
   // ---- messaging ------------------------------------------------------------------------------------
   function send(type, extra) {
@@ -133,7 +143,7 @@
     const heat = fig.data[0];
     const rest = decode(fig.data.slice(1));
     const layout = Object.assign({}, decode(fig.layout || {}), {
-      autosize: true, plot_bgcolor: "rgba(0,0,0,0)", paper_bgcolor: "rgba(0,0,0,0)",
+      autosize: true, plot_bgcolor: "rgba(0,0,0,0)", paper_bgcolor: "rgba(0,0,0,0)", dragmode: false,
     });
     div.style.position = "relative";
     const canvas = document.createElement("canvas");
@@ -152,6 +162,15 @@
     };
     const place = () => placeCanvas(panel);
     plotDiv.on("plotly_afterplot", place);
+    plotDiv.addEventListener("click", (evt) => {
+      if (!options.draw) return;
+      const full = plotDiv._fullLayout, xa = full.xaxis, ya = full.yaxis;
+      const box = plotDiv.getBoundingClientRect();
+      const px = evt.clientX - box.left - xa._offset, py = evt.clientY - box.top - ya._offset;
+      if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+      userEvent({ kind: "point", x: +xa.p2c(px).toFixed(2), y: +ya.p2c(py).toFixed(2) });
+    });
+    plotDiv.style.cursor = "default";
     place();
     if (spec.grid) paintBoundary(panel, spec.grid);
     return panel;
@@ -189,6 +208,11 @@
       kind: "network", div: div, canvas: canvas, spec: spec, weights: spec.weights, thumbs: spec.thumbs,
       lut: lookupTable(spec.colorscale), images: [],
     };
+    canvas.addEventListener("click", (evt) => {
+      const hit = hitNetwork(panel, evt);
+      if (hit) userEvent(Object.assign({ kind: "select" }, hit));
+    });
+    canvas.style.cursor = "pointer";
     draw(panel);
     return panel;
   }
@@ -199,6 +223,36 @@
       return Array.from({ length: n }, (_, j) => [layer, ((n - 1) / 2) * gap - j * gap]);
     });
   }
+  // What a click on the network diagram hit: a neuron (its bias) or an edge (its weight).
+  function hitNetwork(panel, evt) {
+    const g = panel.geometry;
+    if (!g) return null;
+    const rect = panel.canvas.getBoundingClientRect();
+    const mx = evt.clientX - rect.left, my = evt.clientY - rect.top;
+    for (let layer = 1; layer < g.sizes.length; layer++) {
+      for (let j = 0; j < g.sizes[layer]; j++) {
+        const [x, y] = g.positions[layer][j];
+        if (Math.abs(mx - g.px(x)) <= g.box / 2 && Math.abs(my - g.py(y)) <= g.box / 2) {
+          return { target: "node", layer: layer - 1, j: j };
+        }
+      }
+    }
+    let best = null, bestDistance = 6;
+    for (let layer = 0; layer < g.sizes.length - 1; layer++) {
+      for (let j = 0; j < g.sizes[layer + 1]; j++) {
+        for (let i = 0; i < g.sizes[layer]; i++) {
+          const [x0, y0] = g.positions[layer][i], [x1, y1] = g.positions[layer + 1][j];
+          const ax = g.px(x0) + g.box / 2, ay = g.py(y0), bx = g.px(x1) - g.box / 2, by = g.py(y1);
+          const dx = bx - ax, dy = by - ay;
+          const f = Math.max(0, Math.min(1, ((mx - ax) * dx + (my - ay) * dy) / (dx * dx + dy * dy || 1)));
+          const d = Math.hypot(mx - (ax + f * dx), my - (ay + f * dy));
+          if (d < bestDistance) { bestDistance = d; best = { target: "edge", layer: layer, j: j, i: i }; }
+        }
+      }
+    }
+    return best;
+  }
+
   function thumbnail(panel, packed, zmin, zmax) {
     const off = document.createElement("canvas");
     off.width = packed.shape[1];
@@ -225,6 +279,7 @@
     const px = (x) => left + (x + spec.node / 2) * unitX;
     const py = (y) => top + (half - y) * unitY;
     const box = spec.node * Math.min(unit, unitY * 1.1);
+    panel.geometry = { positions: positions, px: px, py: py, box: box, sizes: sizes };
     // Edges: colour by sign, width by magnitude relative to the largest weight.
     let scale = 0;
     for (const w of panel.weights) scale = Math.max(scale, Math.abs(w));
@@ -235,8 +290,10 @@
         for (let i = 0; i < sizes[layer]; i++) {
           const w = panel.weights[k++];
           const [x0, y0] = positions[layer][i], [x1, y1] = positions[layer + 1][j];
-          ctx.strokeStyle = w >= 0 ? `rgb(${POSITIVE})` : `rgb(${NEGATIVE})`;
-          ctx.lineWidth = scale > 0 ? 0.5 + 5 * Math.min(Math.abs(w) / scale, 1) : 0.5;
+          const sel = options.selected;
+          const chosen = sel && sel.kind === "edge" && sel.layer === layer && sel.j === j && sel.i === i;
+          ctx.strokeStyle = chosen ? "#111" : w >= 0 ? `rgb(${POSITIVE})` : `rgb(${NEGATIVE})`;
+          ctx.lineWidth = (scale > 0 ? 0.5 + 5 * Math.min(Math.abs(w) / scale, 1) : 0.5) + (chosen ? 2 : 0);
           ctx.beginPath();
           ctx.moveTo(px(x0) + box / 2, py(y0));
           ctx.lineTo(px(x1) - box / 2, py(y1));
@@ -258,8 +315,10 @@
         const image = thumbnail(panel, packed, fixed ? 0 : -bound, fixed ? 1 : bound);
         const [x, y] = positions[layer][j];
         ctx.drawImage(image, px(x) - box / 2, py(y) - box / 2, box, box);
-        ctx.strokeStyle = "#d0d3da";
-        ctx.lineWidth = 1;
+        const sel = options.selected;
+        const chosen = sel && sel.kind === "node" && sel.layer === layer - 1 && sel.j === j;
+        ctx.strokeStyle = chosen ? "#111" : "#d0d3da";
+        ctx.lineWidth = chosen ? 3 : 1;
         ctx.strokeRect(px(x) - box / 2, py(y) - box / 2, box, box);
         n++;
       }
@@ -483,12 +542,22 @@
   }
 
   // Ask for enough snapshots to cover the measured round trip (plus margin), so playback never starves.
+  function report() {
+    const frames = Math.min(40, Math.max(6, Math.ceil((1.6 * rtt) / intervalMs)));
+    setValue({ want: wantCounter, scene: sceneVersion, frames: frames, events: events });
+  }
   function requestMore() {
     waitingSince = performance.now();
     stats.requests.push(waitingSince);
     wantCounter += 1;
-    const frames = Math.min(40, Math.max(6, Math.ceil((1.6 * rtt) / intervalMs)));
-    setValue({ want: wantCounter, scene: sceneVersion, frames: frames });
+    report();
+  }
+  // A click becomes an event; events stay in every report until the server says it has handled them.
+  function userEvent(event) {
+    eventId += 1;
+    events.push(Object.assign({ id: Date.now() * 1000 + eventId }, event));
+    events = events.slice(-50);
+    report();
   }
 
   // setTimeout, not requestAnimationFrame: rAF is throttled in iframes the browser deems off-screen.
@@ -525,6 +594,13 @@
     }
     playing = !!args.playing;
     intervalMs = args.interval_ms || 66;
+    const before = JSON.stringify(options.selected || null);
+    options = args.options || {};
+    const handled = options.handled || 0;
+    events = events.filter((e) => e.id > handled);
+    root.dataset.draw = options.draw ? "1" : "0";
+    if (panels.boundary && panels.boundary.div) panels.boundary.div.style.cursor = options.draw ? "crosshair" : "default";
+    if (JSON.stringify(options.selected || null) !== before && panels.network) draw(panels.network);
     // The iframe was rebuilt while the server thinks we hold the scene: ask for it again.
     if (!args.scene && sceneVersion === null) requestMore();
   }
