@@ -41,6 +41,8 @@ class CompareSession:
     playing: bool = False
     curve_x: np.ndarray | None = None  # 1-D data: where each run's fitted curve is drawn
     status_shown: str = ""  # the status line the live view shows now
+    was_playing: bool = False  # as of the last run of the page
+    scene_serial: int = 0  # bumped to make the view rebuild its panels from the full history
 
     @property
     def task(self) -> str:
@@ -166,7 +168,7 @@ def status_frame(session: CompareSession) -> dict:
 # ---- the scene ----------------------------------------------------------------------------------------------
 def scene_version(session: CompareSession, log_y: bool) -> str:
     """Names a scene: the browser keeps its panels while this stays the same."""
-    return f"{session.version}-{int(log_y)}"
+    return f"{session.version}.{session.scene_serial}-{int(log_y)}"
 
 
 def _run_panel(session: CompareSession, index: int, height: int) -> dict:

@@ -387,29 +387,54 @@ def _reset(session: compare_live.CompareSession) -> compare_live.CompareSession:
     return fresh
 
 
+def _toggle_play() -> None:
+    session: compare_live.CompareSession = st.session_state[f"{KEY}.session"]
+    if session.playing:
+        session.playing = False
+        return
+    if session.comparison.done:
+        session = _reset(session)
+    session.playing = True
+
+
+def _request_step() -> None:
+    st.session_state[f"{KEY}.session"].playing = False
+    st.session_state[f"{KEY}.step_requested"] = True
+
+
+def _request_reset() -> None:
+    _reset(st.session_state[f"{KEY}.session"])
+
+
 @st.fragment
 def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     """Transport, the live grid of boundaries and curves, the summary table and the replay; reruns on its own."""
     session = current_session(runs)
-    step = False
+    step = st.session_state.pop(f"{KEY}.step_requested", False)
+    # Callbacks change the session before this run draws the buttons, so "Play"/"Pause" is never one click late.
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
-    if play_col.button(
+    play_col.button(
         t("compare.pause") if session.playing else t("compare.play"),
         key=f"{KEY}.play",
         type="primary",
         use_container_width=True,
         help=t("compare.play_help"),
-    ):
-        if session.playing:
-            session.playing = False
-        else:
-            if session.comparison.done:
-                session = _reset(session)
-            session.playing = True
-    if step_col.button(t("compare.step"), key=f"{KEY}.step", use_container_width=True, help=t("compare.step_help")):
-        session.playing, step = False, True
-    if reset_col.button(t("compare.reset"), key=f"{KEY}.reset", use_container_width=True, help=t("compare.reset_help")):
-        session = _reset(session)
+        on_click=_toggle_play,
+    )
+    step_col.button(
+        t("compare.step"),
+        key=f"{KEY}.step",
+        use_container_width=True,
+        help=t("compare.step_help"),
+        on_click=_request_step,
+    )
+    reset_col.button(
+        t("compare.reset"),
+        key=f"{KEY}.reset",
+        use_container_width=True,
+        help=t("compare.reset_help"),
+        on_click=_request_reset,
+    )
     speed = speed_col.select_slider(
         t("compare.speed"),
         options=SPEEDS,
@@ -420,18 +445,8 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     log_y = log_col.toggle(t("compare.log_scale"), key=f"{KEY}.log", help=t("compare.log_scale_help"))
 
     reported = st.session_state.get(f"{KEY}.live") or {}
-    # The scene first, frames after it: frames extend the curves the scene was drawn with. Building the figures
-    # costs far more than training a batch, so only when the browser does not hold this scene yet.
-    version = compare_live.scene_version(session, log_y)
-    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
-    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
-    has_scene = (isinstance(reported, dict) and reported.get("scene") == version) or st.session_state.get(
-        f"{KEY}.scene_sent"
-    ) == (version, repr(reported))
-    view = None if has_scene else compare_live.scene(session, log_y=log_y)
-    if view is not None:
-        st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
     frames: list[dict] = []
+    answered = False
     if step:
         frames = compare_live.advance(session, epochs_per_frame=1, max_frames=1)
     elif session.playing and isinstance(reported, dict):
@@ -440,9 +455,26 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
             asked = compare_live.batch_frames(reported.get("frames"))
             frames = compare_live.advance(session, epochs_per_frame=int(speed), max_frames=asked)
             st.session_state[f"{KEY}.served"] = (session.version, wanted)
-    if not frames and compare_live.status(session)[0] != session.status_shown:
+            answered = True
+    if session.was_playing and not session.playing:
+        # Paused or finished: the view drops snapshots still queued (it jumps to the newest), and with them
+        # curve points; a fresh scene redraws every curve from the full history.
+        session.scene_serial += 1
+    session.was_playing = session.playing
+    version = compare_live.scene_version(session, log_y)
+    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
+    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
+    has_scene = (isinstance(reported, dict) and reported.get("scene") == version) or st.session_state.get(
+        f"{KEY}.scene_sent"
+    ) == (version, repr(reported))
+    view = None
+    if not has_scene:  # building figures costs far more than a batch: only when the browser lacks them
+        view = compare_live.scene(session, log_y=log_y)  # drawn from the full history: it holds the frames too
+        st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
+        frames = []
+    elif not frames and compare_live.status(session)[0] != session.status_shown:
         frames = [compare_live.status_frame(session)]  # e.g. "Paused": the view would keep saying "Training…"
-    if frames:
+    if frames or answered:  # a new batch number also tells the view its request was answered
         session.seq += 1
     live_view(
         scene=view,
