@@ -2,7 +2,7 @@
 
     from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-    at = render_page("pages/compare.py", query={"act": "relu"}, state={"lang": "zh"})
+    at = render_page("app_pages/compare.py", query={"act": "relu"}, state={"lang": "zh"})
     assert_no_exception(at)
     assert missing_keys(at) == []
     assert at.title[0].value == t("compare.title", lang="zh")
@@ -40,7 +40,7 @@ _ESCAPED_MARKER = re.compile(r"\\u27e6([^\\\s\"]+)\\u27e7", re.IGNORECASE)
 
 
 def registered_pages() -> dict[str, str]:
-    """``{page path: url_path}`` for every ``st.Page("pages/...py", ...)`` in ``streamlit_app.py``, in order.
+    """``{page path: url_path}`` for every ``st.Page("app_pages/...py", ...)`` in ``streamlit_app.py``, in order.
 
     Read from the source (not by running it) so a test can be parametrized over every page;
     a page without an explicit ``url_path`` gets its file stem, as Streamlit infers it.
@@ -56,7 +56,17 @@ def registered_pages() -> dict[str, str]:
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
         )
-        if is_page_call:
+        is_page_helper_call = (  # streamlit_app.py's page("name", icon) shorthand for app_pages/name.py
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        )
+        if is_page_helper_call:
+            pages[f"app_pages/{node.args[0].value}.py"] = node.args[0].value
+        elif is_page_call:
             path = node.args[0].value
             url_paths = [
                 kw.value.value
@@ -65,7 +75,7 @@ def registered_pages() -> dict[str, str]:
             ]
             pages[path] = url_paths[0] if url_paths else Path(path).stem
     if not pages:
-        raise AssertionError(f"found no st.Page('pages/...py') call in {APP_FILE}")
+        raise AssertionError(f"found no st.Page('app_pages/...py') call in {APP_FILE}")
     return pages
 
 
@@ -98,7 +108,7 @@ def render_page(
     state: Mapping[str, Any] | None = None,
     timeout: float = 60,
 ) -> AppTest:
-    """Run the app once on ``page`` (e.g. ``"pages/compare.py"``) and return the AppTest to inspect.
+    """Run the app once on ``page`` (e.g. ``"app_pages/compare.py"``) and return the AppTest to inspect.
 
     Runs the page only, not the default page first: before the first run AppTest finds a page by its
     file name, which matches because every ``st.Page`` keeps ``url_path`` equal to the file stem

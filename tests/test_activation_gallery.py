@@ -9,7 +9,7 @@ from playground import figures_compare
 from playground.i18n import keys, t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/activations.py"
+PAGE = "app_pages/activations.py"
 
 
 def test_sigmoid_slope_peaks_at_a_quarter_and_sigmoid_is_not_zero_centred():

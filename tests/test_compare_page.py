@@ -11,7 +11,7 @@ from playground import compare_page, figures_compare
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/compare.py"
+PAGE = "app_pages/compare.py"
 
 
 def _summary_runs(at) -> list[str]:

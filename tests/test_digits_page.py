@@ -11,7 +11,7 @@ from core.presets import preset_config
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/digits.py"
+PAGE = "app_pages/digits.py"
 TIMEOUT = 240
 
 

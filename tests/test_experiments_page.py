@@ -7,7 +7,7 @@ import pytest
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/experiments.py"
+PAGE = "app_pages/experiments.py"
 TIMEOUT = 240
 
 

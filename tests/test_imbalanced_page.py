@@ -13,7 +13,7 @@ from playground import figures_imbalanced as fig
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/imbalanced.py"
+PAGE = "app_pages/imbalanced.py"
 ADDS_POINTS = ("random_over", "attribute_wise", "smote", "adasyn", "smote_tomek")
 ADDS_NOTHING = ("none", "random_under", "class_weight")
 MY_CONTROLS = {

@@ -6,7 +6,7 @@ from core.activations import ACTIVATIONS
 from core.config import DATASET_NAMES
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/playground.py"
+PAGE = "app_pages/playground.py"
 
 
 def rendered(query=None):

@@ -13,7 +13,7 @@ from playground import figures_regression as fig
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/regression.py"
+PAGE = "app_pages/regression.py"
 XS = curve_grid(50)[:, 0]
 TRAIN = (np.array([[-1.0], [0.0], [1.0]]), np.array([-0.8, 0.1, 0.9]))
 TEST = (np.array([[0.5]]), np.array([0.4]))

@@ -15,7 +15,7 @@ from playground import figures_internals as fig
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
-PAGE = "pages/under_the_hood.py"
+PAGE = "app_pages/under_the_hood.py"
 
 
 def _render(**options):

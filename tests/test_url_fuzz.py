@@ -187,7 +187,7 @@ def test_playground_renders_any_query_and_shows_every_warning(query, preset, pre
     base = PRESETS.get(preset, urlstate.default_config())
     expected_config, expected_warnings = urlstate.config_from_query(query, base)
     assume(not _widget_cannot_show(expected_config))
-    at = render_page("pages/playground.py", query=query)
+    at = render_page("app_pages/playground.py", query=query)
     assert_no_exception(at)
     shown = [warning.value.strip() for warning in at.warning]
     for warning in expected_warnings:
@@ -200,7 +200,7 @@ def test_playground_renders_any_query_and_shows_every_warning(query, preset, pre
 @pytest.mark.parametrize("query", [{"n": "5000"}, {"n": "4"}, {"noise": "1.5"}, {"test": "0.85"}, {"ds": "digits"}],
                          ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()))
 def test_url_values_the_widgets_cannot_show_yet(query):
-    at = render_page("pages/playground.py", query=query)
+    at = render_page("app_pages/playground.py", query=query)
     assert_no_exception(at)
     config, _ = urlstate.config_from_query(query, urlstate.default_config())
     assert at.session_state["pg.config"] == config or len(at.warning) > 0

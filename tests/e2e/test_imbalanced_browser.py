@@ -29,7 +29,7 @@ def points_chart(page: Page):
 
 def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
     # Enter at the root, as a visitor does: on a freshly started server a deep link to /imbalanced runs the
-    # page file without streamlit_app.py's st.navigation (Streamlit's pages/ folder fallback).
+    # page file without streamlit_app.py's st.navigation (Streamlit's app_pages/ folder fallback).
     page.goto(app_url)
     wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
     page.get_by_role("link", name=t("app.nav.imbalanced")).click(no_wait_after=True)

@@ -31,7 +31,7 @@ def _epoch(page) -> int:
 def test_play_trains_the_sine_preset_and_test_r2_rises(page, app_url):
     page.set_default_timeout(SLOW_PAGE_MS)
     # Enter at the root and follow the link, as a visitor does: on a fresh server a deep link runs the page file
-    # without streamlit_app.py's navigation (Streamlit's pages/ folder fallback).
+    # without streamlit_app.py's navigation (Streamlit's app_pages/ folder fallback).
     page.goto(app_url)
     wait_for_app(page, timeout=90)
     page.get_by_role("link", name=t("app.nav.regression")).click(no_wait_after=True)
