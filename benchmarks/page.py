@@ -1,0 +1,274 @@
+"""The page in real Chromium: redraws per second while training, Play → first moving frame, bytes per frame,
+and the server's memory per browser session.
+
+A ``streamlit run`` server is started on a free port and Debian's Chromium (headless, through Playwright) opens
+the Playground on 500 spiral points with a 2-8-8-1 tanh network, batch 10, and presses Play. Timings are read
+inside the live-view iframe with ``performance.now()``: ``#root[data-frames]`` counts painted frames and
+``window.__liveStats.applied`` holds the time each one was painted. Bytes are every WebSocket message the
+server sent while the frames were painted. Memory is the server's resident set size (``/proc/<pid>/status``)
+with one session playing and then with five. Without Chromium or Playwright the rows are skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks.measure import Row, median, skipped
+
+AREA_PAGE = "page"
+AREA_MEMORY = "memory"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+QUERY = "?ds=spirals&n=500&noise=0.05&hidden=8:tanh,8:tanh&bs=10&epochs=5000"
+SESSIONS = 5
+SERVER_START_TIMEOUT = 90
+FPS_TARGET, FIRST_FRAME_TARGET_MS, MEMORY_TARGET_MB = 10.0, 1000.0, 60.0
+CASE = "Playground, 2-8-8-1 tanh on 500 spirals, batch 10"
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+
+        from tests.e2e.browser_helpers import find_chromium
+    except ImportError as exc:
+        return f"{exc.name} is not installed"
+    if find_chromium() is None:
+        return "no Chromium found (apt-get install chromium, or set PLAYGROUND_CHROMIUM)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
+    """``streamlit run streamlit_app.py`` on a free port: yields (base URL, server pid); always stopped."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {server.returncode} (log: {log_path})")
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit did not start within {SERVER_START_TIMEOUT} s")
+            time.sleep(0.25)
+        yield url, server.pid
+    finally:
+        for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(server.pid, sig)  # its own process group: nothing it started survives
+                server.wait(timeout=grace)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+class Session:
+    """One browser tab on the Playground, with the bytes the server sent it over its WebSocket."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.received = 0
+        self.page.on("websocket", self._watch)
+        self.page.goto(url.rstrip("/") + "/" + QUERY, wait_until="commit")
+        self.frame = None
+
+    def _watch(self, ws) -> None:
+        def count(payload) -> None:
+            self.received += len(payload)
+
+        ws.on("framereceived", count)
+
+    def mounted(self, timeout: float) -> Session:
+        """Wait until the app has run and the live view shows its panels."""
+        from tests.e2e.browser_helpers import wait_for_app
+        from tests.e2e.live_view_helpers import live_frame
+
+        start = time.monotonic()
+        wait_for_app(self.page, timeout=timeout)
+        self.frame = live_frame(self.page, timeout=max(1.0, timeout - (time.monotonic() - start)))
+        return self
+
+    def now(self) -> float:
+        return self.frame.evaluate("() => performance.now()")
+
+    def state(self) -> dict:
+        from tests.e2e.live_view_helpers import live_state
+
+        return live_state(self.frame)
+
+    def play(self) -> None:
+        self.page.get_by_role("button", name="Play").click()
+
+    def wait_for_frames(self, more_than: int, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.state()
+            if state["frames"] > more_than:
+                return state
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no frame painted within {timeout:.0f} s of Play")
+            time.sleep(0.02)
+
+    def painted_since(self, t0: float) -> list[float]:
+        return self.frame.evaluate(f"() => window.__liveStats.applied.filter(t => t > {t0})")
+
+    def panel_costs(self) -> dict[str, float]:
+        costs = self.frame.evaluate("() => window.__liveStats.cost")
+        return {name: median(values) for name, values in costs.items() if values}
+
+    def close(self) -> None:
+        self.context.close()
+
+
+class Budget:
+    """Seconds left for the page benchmarks (quick mode must finish in two minutes even on a busy box)."""
+
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+
+    def left(self, at_least: float = 5.0) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining < at_least:
+            raise TimeoutError("out of time for the page benchmarks (the machine is busy; try without --quick)")
+        return remaining
+
+
+def _page_rows(browser, url: str, budget: Budget, quick: bool) -> tuple[list[Row], Session]:
+    window = 4.0 if quick else 12.0
+    first = Session(browser, url).mounted(budget.left())
+    before = first.state()
+    t_click = first.now()
+    first.play()
+    first.wait_for_frames(before["frames"], timeout=min(30.0, budget.left()))
+    first_frame_ms = first.painted_since(t_click)[0] - t_click
+    time.sleep(1.0)  # past the first batch: measure the steady state
+    start, bytes_start = first.state(), first.received
+    time.sleep(min(window, budget.left() - 1))
+    end, bytes_end = first.state(), first.received
+    frames = end["frames"] - start["frames"]
+    seconds = (end["now"] - start["now"]) / 1000
+    fps = frames / seconds
+    epochs_per_s = (end["epoch"] - start["epoch"]) / seconds
+    bytes_per_frame = (bytes_end - bytes_start) / max(frames, 1)
+    costs = first.panel_costs()
+    cost_text = ", ".join(f"{name} {ms:.1f} ms" for name, ms in sorted(costs.items()))
+    rows = [
+        Row(AREA_PAGE, PAGE_ROWS[0][1], ours=f"{fps:.1f} frames/s",
+            baseline="target 10 frames/s", ratio=fps / FPS_TARGET, ratio_text=f"{fps / FPS_TARGET:.1f}× the target",
+            target=PAGE_ROWS[0][2], met=fps >= FPS_TARGET,
+            note=f"{epochs_per_s:.0f} epochs/s shown; paint cost per frame (median): {cost_text}",
+            values={"frames": frames, "seconds": seconds, "epochs_per_s": epochs_per_s, "panel_cost_ms": costs}),
+        Row(AREA_PAGE, PAGE_ROWS[1][1], ours=f"{first_frame_ms:.0f} ms",
+            baseline="target 1,000 ms", ratio=FIRST_FRAME_TARGET_MS / first_frame_ms,
+            ratio_text=f"{first_frame_ms / FIRST_FRAME_TARGET_MS:.2f}× the budget", target=PAGE_ROWS[1][2],
+            met=first_frame_ms < FIRST_FRAME_TARGET_MS, values={"first_frame_ms": first_frame_ms}),
+        Row(AREA_PAGE, PAGE_ROWS[2][1], ours=f"{bytes_per_frame / 1024:.1f} KiB",
+            note="every WebSocket message from the server while playing, divided by the frames painted",
+            values={"bytes": bytes_end - bytes_start, "frames": frames}),
+    ]
+    return rows, first
+
+
+def _memory_row(browser, url: str, pid: int, first: Session, budget: Budget, quick: bool) -> Row:
+    rss_one = rss_mb(pid)
+    others = [Session(browser, url) for _ in range(SESSIONS - 1)]  # load side by side
+    try:
+        for session in others:
+            session.mounted(budget.left()).play()
+        time.sleep(min(2.0 if quick else 6.0, budget.left() - 1))  # every session training and drawing
+        playing = sum(1 for s in [first, *others] if s.state()["epoch"] > 0)
+        rss_all = rss_mb(pid)
+    finally:
+        for session in others:
+            session.close()
+    per_session = (rss_all - rss_one) / (SESSIONS - 1)
+    return Row(
+        AREA_MEMORY, PAGE_ROWS[3][1], ours=f"{per_session:.1f} MB",
+        baseline=f"1 session: {rss_one:.0f} MB, {SESSIONS}: {rss_all:.0f} MB",
+        ratio=MEMORY_TARGET_MB / per_session if per_session > 0 else None,
+        ratio_text=f"{per_session / MEMORY_TARGET_MB:.2f}× the budget", target=PAGE_ROWS[3][2],
+        met=per_session < MEMORY_TARGET_MB, note=f"{playing} of {SESSIONS} sessions had trained when measured",
+        values={"rss_one_mb": rss_one, "rss_all_mb": rss_all, "sessions": SESSIONS},
+    )
+
+
+PAGE_ROWS = (
+    (AREA_PAGE, f"{CASE}: redraws per second while training", "≥ 10 redraws/s"),
+    (AREA_PAGE, f"{CASE}: Play → first moving frame", "< 1 s"),
+    (AREA_PAGE, f"{CASE}: bytes sent per frame", ""),
+    (AREA_MEMORY, f"server RSS growth per additional playing session ({SESSIONS} sessions)", "< 60 MB"),
+)
+
+
+def rows(quick: bool = False) -> list[Row]:
+    missing = _missing()
+    if missing:
+        return [skipped(area, case, "", missing, target) for area, case, target in PAGE_ROWS]
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser_helpers import CHROMIUM_ARGS, find_chromium
+
+    budget = Budget(80.0 if quick else 600.0)
+    out: list[Row] = []
+    log = REPO_ROOT / "benchmarks" / "results" / "server.log"
+    try:
+        with streamlit_server(log) as (url, pid), sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=find_chromium(), headless=True, args=list(CHROMIUM_ARGS)
+            )
+            try:
+                page_rows, first = _page_rows(browser, url, budget, quick)
+                out += page_rows
+                out.append(_memory_row(browser, url, pid, first, budget, quick))
+            finally:
+                browser.close()
+    except (TimeoutError, RuntimeError, PlaywrightError, AssertionError) as exc:
+        # A busy machine can miss a deadline: report what was measured and skip the rest, naming why.
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+        done = {r.case for r in out}
+        out += [skipped(area, case, "", reason, target) for area, case, target in PAGE_ROWS if case not in done]
+    return out
