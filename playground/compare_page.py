@@ -29,6 +29,7 @@ from core.compare import (
     parse_value,
     sweep,
     value_at,
+    with_value,
 )
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from playground import compare_live, figures_compare, state, urlstate, widgets
@@ -44,6 +45,7 @@ DEFAULT_BASE = ExperimentConfig(
 )
 DEFAULT_VARY = "activation"
 DEFAULT_TARGET_LOSS = 0.2
+MIN_TARGET_LOSS, MAX_TARGET_LOSS = 0.0001, 10.0
 MODES = ("vary", "custom")
 # What a run may change in custom mode: the comparisons the notes motivate.
 CUSTOM_FIELDS = ("activation", "init", "optimizer", "learning_rate", "depth", "l2", "sampler")
@@ -71,14 +73,23 @@ def _all(raw) -> list[str]:
     return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
 
 
+def _checked(name: str, text: str) -> Any:
+    """``text`` as a value of ``name`` that a run can take (type, choices and range); ValueError otherwise."""
+    value = parse_value(name, text)
+    with_value(DEFAULT_BASE, name, value)  # the range checks of core.config
+    return value
+
+
 def parse_values(name: str, text: str) -> tuple[list, list[str]]:
     """Comma-separated values for vary-option ``name``: (the good ones, a warning per bad one)."""
     values, warnings = [], []
+    if len(text) > urlstate.MAX_VALUE_LENGTH:
+        return values, [t("compare.too_long", key=name)]
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         try:
-            value = parse_value(name, part)
+            value = _checked(name, part)
         except ValueError as exc:
             warnings.append(t("compare.bad_value", value=part[:40], reason=str(exc)))
             continue
@@ -89,6 +100,8 @@ def parse_values(name: str, text: str) -> tuple[list, list[str]]:
 
 def _parse_run(text: str) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
     changes, warnings = [], []
+    if len(text) > urlstate.MAX_VALUE_LENGTH:
+        return (), [t("compare.too_long", key="run")]
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
@@ -97,7 +110,7 @@ def _parse_run(text: str) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
             warnings.append(t("compare.bad_run_field", field=name[:40], allowed=", ".join(CUSTOM_FIELDS)))
             continue
         try:
-            changes.append((name, parse_value(name, value_text)))
+            changes.append((name, _checked(name, value_text)))
         except ValueError as exc:
             warnings.append(t("compare.bad_value", value=part[:40], reason=str(exc)))
     return tuple(changes), warnings
@@ -142,7 +155,7 @@ def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
         text = _last(query["target"])
         try:
             target = float(text)
-            if not (math.isfinite(target) and target > 0):
+            if not (math.isfinite(target) and MIN_TARGET_LOSS <= target <= MAX_TARGET_LOSS):
                 raise ValueError(text)
         except ValueError:
             warnings.append(t("compare.bad_target", value=text[:40], default=format_value(spec.target_loss)))
@@ -266,8 +279,8 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
         target_col = st.columns([1, 3])[0]
     target_loss = target_col.number_input(
         t("compare.target"),
-        min_value=0.0001,
-        max_value=10.0,
+        min_value=MIN_TARGET_LOSS,
+        max_value=MAX_TARGET_LOSS,
         step=0.05,
         format="%.4g",
         key=f"{KEY}.target",

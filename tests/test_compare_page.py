@@ -113,6 +113,11 @@ def test_spec_from_query_reads_sweeps(query, expected):
         ({"mode": "custom", "run": ["colour:red", "init:he"]}, "colour"),
         ({"mode": "custom", "run": ["init:nope", "init:he"]}, "nope"),
         ({"target": "soon"}, "soon"),
+        ({"target": "100"}, "100"),
+        ({"vary": "learning_rate", "values": "-5,0.1,0.2"}, "-5"),
+        ({"vary": "depth", "values": "1,2,99"}, "99"),
+        ({"mode": "custom", "run": ["learning_rate:-5", "init:he"]}, "-5"),
+        ({"values": "relu," * 200}, "too long"),
     ],
 )
 def test_spec_from_query_names_what_it_could_not_use(query, named):
