@@ -17,6 +17,7 @@ from core.boundary import BoundaryGrid, GridInput, boundary_values, grid_input, 
 from core.config import ExperimentConfig
 from core.experiment import PreparedData, build_trainer
 from core.features import FEATURE_LABELS
+from core.layerview import layer_map
 from core.training import Trainer
 from playground import figures
 from playground.i18n import t
@@ -59,6 +60,7 @@ class LiveRun:
     sent: int = 0  # history entries already drawn in the curve charts
     playing: bool = False
     seconds_training: float = 0.0
+    layer_view: int | None = None  # hidden layer shown in the layer view (0-based), None when off
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -220,6 +222,9 @@ def frame(run: LiveRun) -> dict:
         y = net.predict(run.curve_x)[:, 0]
         panels["boundary"] = {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
     panels["network"] = {"thumbs": _packed_thumbnails(run), "weights": _flat_weights(run)}
+    if run.layer_view is not None:
+        layer = _layer_view_data(run)
+        panels["layer"] = {"lines": layer["lines"], "points": layer["points"]}
     h = run.trainer.history
     new = slice(run.sent, len(h.epoch))
     if new.start < new.stop:
@@ -241,7 +246,23 @@ def _finite(values: list[float]) -> list[float | None]:
 
 def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
     """Identifies what the mounted figures show: the run plus the view options baked into them."""
-    return f"{run.version}-{int(log_y)}-{int(presenter)}"
+    return f"{run.version}-{int(log_y)}-{int(presenter)}-{run.layer_view}"
+
+
+OBLIQUE = np.array([[1.0, 0.0], [0.0, 1.0], [0.5 * np.cos(np.pi / 6), 0.5 * np.sin(np.pi / 6)]])
+
+
+def _layer_view_data(run: LiveRun) -> dict:
+    """Grid lines and points of the chosen hidden layer, flattened for the canvas (3-D layers drawn obliquely)."""
+    net = run.trainer.network
+    units = net.layers[run.layer_view].units
+    dims = 3 if units == 3 else 2
+    raw = run.data.raw
+    view = layer_map(net, run.data.features, run.layer_view, raw.X_train, dims=dims)
+    to_2d = OBLIQUE if dims == 3 else np.eye(2)
+    lines = [np.round(line @ to_2d, 4).ravel().tolist() for line in view.lines]
+    points = np.column_stack([np.round(view.points @ to_2d, 4), raw.y_train.astype(int)]).ravel().tolist()
+    return {"lines": lines, "points": points, "projected": view.projected}
 
 
 def _boundary_panel(run: LiveRun, height: int) -> dict:
@@ -308,15 +329,26 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
     height = 460 if presenter else 360
     curve_height = 300 if presenter else 220
     run.sent = len(h.epoch)
+    panels = [
+        _network_panel(run, height),
+        _boundary_panel(run, height),
+        _curves_panel(run, "loss", curve_height, log_y=log_y, presenter=presenter),
+        _curves_panel(run, "metric", curve_height, presenter=presenter),
+    ]
+    grid = '"network boundary" "loss metric"'
+    if run.layer_view is not None:
+        layer = _layer_view_data(run)
+        title_key = "playground.panel.layer_pca" if layer["projected"] else "playground.panel.layer"
+        panels.append({
+            "name": "layer", "kind": "layer", "area": "layer", "height": height,
+            "title": t(title_key, layer=run.layer_view + 1), "lines": layer["lines"], "points": layer["points"],
+            "colours": list(figures.CLASS_COLOURS),
+        })
+        grid += ' "layer layer"'
     return {
         "version": scene_version(run, log_y=log_y, presenter=presenter),
-        "panels": [
-            _network_panel(run, height),
-            _boundary_panel(run, height),
-            _curves_panel(run, "loss", curve_height, log_y=log_y, presenter=presenter),
-            _curves_panel(run, "metric", curve_height, presenter=presenter),
-        ],
-        "grid": '"network boundary" "loss metric"',
+        "panels": panels,
+        "grid": grid,
         "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
         "presenter": presenter,
         "first_frame": frame_counters_only(run),

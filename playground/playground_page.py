@@ -138,9 +138,17 @@ def reset_run(run: live.LiveRun) -> live.LiveRun:
     return fresh
 
 
+NO_STALE_FADE = """<style>
+    /* Streamlit fades elements while a rerun is in flight; the live panel reruns several times a second while
+       training, so the fade would make the whole view flicker. */
+    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
+
+
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
+    st.html(NO_STALE_FADE)
     run = current_run(config)
     frames: list[dict] = []
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
@@ -213,6 +221,7 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     version = live.scene_version(run, log_y=log_y, presenter=presenter)
     has_scene = isinstance(reported, dict) and reported.get("scene") == version
     scene = None if has_scene else live.scene(run, log_y=log_y, presenter=presenter)
+    run.layer_view = layer_view_control(run)
     edited = weight_editor(run)
     if edited and not frames:
         frames = [live.frame(run)]
@@ -332,6 +341,21 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         config = replace(config, data=replace(data, points=tuple(points)))
         state.store_config(KEY, config)
     return DrawState(on, changed, config)
+
+
+def layer_view_control(run: live.LiveRun) -> int | None:
+    """Which hidden layer the layer view shows (None: the view is off); only for 2-D inputs."""
+    n_hidden = len(run.trainer.network.layers) - 1
+    if run.grid is None or n_hidden == 0:
+        return None
+    left, right = st.columns([1.2, 3.2], vertical_alignment="center")
+    on = left.toggle(t("playground.layer_view"), key=f"{KEY}.layer_view", help=t("playground.layer_view_help"))
+    if not on:
+        return None
+    choice = right.selectbox(t("playground.layer_view_layer"), range(n_hidden), key=f"{KEY}.layer_view_index",
+                             format_func=lambda i: t("playground.layer_view_option", layer=i + 1,
+                                                     units=run.trainer.network.layers[i].units))
+    return int(choice) if choice is not None and choice < n_hidden else 0
 
 
 def weight_editor(run: live.LiveRun) -> bool:

@@ -436,6 +436,54 @@
     }
   }
 
+  // Layer view: warped grid lines and data points in a hidden layer's space (already projected to 2-D).
+  function makeLayer(div, spec) {
+    const title = document.createElement("div");
+    title.className = "panel-title";
+    title.textContent = spec.title || "";
+    div.appendChild(title);
+    const canvas = document.createElement("canvas");
+    canvas.style.width = "100%";
+    canvas.style.height = spec.height + "px";
+    div.appendChild(canvas);
+    const panel = { kind: "layer", div: div, canvas: canvas, spec: spec, lines: spec.lines, points: spec.points };
+    drawLayer(panel);
+    return panel;
+  }
+  function drawLayer(panel) {
+    const spec = panel.spec, canvas = panel.canvas;
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth || 400, height = spec.height;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    let lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+    const grow = (x, y) => { lo = [Math.min(lo[0], x), Math.min(lo[1], y)]; hi = [Math.max(hi[0], x), Math.max(hi[1], y)]; };
+    for (const line of panel.lines) for (let k = 0; k < line.length; k += 2) grow(line[k], line[k + 1]);
+    for (let k = 0; k < panel.points.length; k += 3) grow(panel.points[k], panel.points[k + 1]);
+    const span = Math.max(hi[0] - lo[0], hi[1] - lo[1], 1e-6);
+    const size = Math.min(width, height) - 24;
+    const ox = (width - size) / 2, oy = (height - size) / 2;
+    const X = (v) => ox + ((v - lo[0]) / span) * size;
+    const Y = (v) => oy + size - ((v - lo[1]) / span) * size;
+    ctx.strokeStyle = "rgba(90, 96, 110, 0.45)";
+    ctx.lineWidth = 1;
+    for (const line of panel.lines) {
+      ctx.beginPath();
+      for (let k = 0; k < line.length; k += 2) (k ? ctx.lineTo : ctx.moveTo).call(ctx, X(line[k]), Y(line[k + 1]));
+      ctx.stroke();
+    }
+    const colours = spec.colours;
+    for (let k = 0; k < panel.points.length; k += 3) {
+      ctx.fillStyle = colours[panel.points[k + 2] % colours.length];
+      ctx.beginPath();
+      ctx.arc(X(panel.points[k]), Y(panel.points[k + 1]), 3.2, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
+
   // ---- scene and frames -------------------------------------------------------------------------------
   function buildScene(scene) {
     for (const name of Object.keys(panels)) {
@@ -456,7 +504,8 @@
       const kind = spec.kind || "plotly";
       panels[spec.name] = kind === "boundary" ? makeBoundary(div, spec)
         : kind === "network" ? makeNetwork(div, spec)
-        : kind === "curves" ? makeCurves(div, spec) : makePlotly(div, spec);
+        : kind === "curves" ? makeCurves(div, spec)
+        : kind === "layer" ? makeLayer(div, spec) : makePlotly(div, spec);
     }
     sceneVersion = scene.version;
     queue = [];
@@ -492,6 +541,10 @@
       if (update.thumbs) panel.thumbs = update.thumbs;
       if (update.weights) panel.weights = update.weights;
       draw(panel);
+    } else if (panel.kind === "layer") {
+      if (update.lines) panel.lines = update.lines;
+      if (update.points) panel.points = update.points;
+      drawLayer(panel);
     } else if (panel.kind === "curves") {
       if (update.extend) {
         update.extend.x.forEach((xs, i) => panel.series[i].x.push(...xs));
@@ -619,6 +672,7 @@
       const p = panels[name];
       if (p.kind === "network") draw(p);
       else if (p.kind === "curves") drawCurves(p);
+      else if (p.kind === "layer") drawLayer(p);
       else Plotly.Plots.resize(p.div);
     }
   });
