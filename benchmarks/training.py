@@ -1,7 +1,8 @@
 """Training throughput of our core against scikit-learn's MLPClassifier and PyTorch (CPU, one thread).
 
 Every contestant trains the same architecture (tanh hidden layers, sigmoid/softmax output with cross-entropy)
-with Adam at the same learning rate and batch size, on the same data, in float64, one epoch per call:
+with Adam at the same learning rate and batch size, on the same data and dtype (float64, and float32 for the
+rows that say so), one epoch per call:
 - ours: ``core.training.Trainer.train_epoch`` (shuffle, mini-batches, then the epoch's training loss and
   accuracy; per-layer statistics off, no validation set);
 - scikit-learn: ``MLPClassifier(max_iter=1, warm_start=True).fit`` — its own fit loop for one epoch, with
@@ -40,6 +41,7 @@ class Case:
     hidden: tuple[int, ...]
     batch_size: int | None  # None: full batch
     epochs: tuple[int, int]  # epochs per timed repeat: (quick, full)
+    dtype: str = "float64"
 
 
 CASES = (
@@ -47,6 +49,8 @@ CASES = (
     Case("2-8-8-1 tanh · 500 spirals · full batch", "spirals", (8, 8), None, (15, 60)),
     Case("64-64-16-10 tanh · digits · batch 32", "digits", (64, 16), 32, (1, 3)),
     Case("2-(16×6)-1 tanh · 500 spirals · batch 10", "spirals", (16,) * 6, 10, (1, 3)),
+    Case("2-8-8-1 tanh · 500 spirals · batch 10 · float32", "spirals", (8, 8), 10, (2, 5), "float32"),
+    Case("64-64-16-10 tanh · digits · batch 32 · float32", "digits", (64, 16), 32, (1, 3), "float32"),
 )
 REACH_CASE = CASES[0]
 
@@ -64,7 +68,9 @@ def dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
 class Ours:
     label = "ours"
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch_size: int, seed: int):
+    def __init__(
+        self, X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch_size: int, seed: int, dtype: str = "float64"
+    ):
         n_classes = int(y.max()) + 1
         output = (
             {"units": 1, "activation": "sigmoid"} if n_classes == 2 else {"units": n_classes, "activation": "softmax"}
@@ -75,6 +81,7 @@ class Ours:
             loss="bce" if n_classes == 2 else "softmax_ce",
             init="xavier",
             seed=seed,
+            dtype=dtype,
         )
         self.trainer = Trainer(
             net, X, y, optimizer="adam", learning_rate=LEARNING_RATE, batch_size=batch_size, record_stats=False,
@@ -89,12 +96,14 @@ class Ours:
 
 
 class SklearnMLP:
-    def __init__(self, X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch_size: int, seed: int):
+    def __init__(
+        self, X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch_size: int, seed: int, dtype: str = "float64"
+    ):
         import sklearn
         from sklearn.neural_network import MLPClassifier
 
         self.label = f"scikit-learn {sklearn.__version__}"
-        self.X, self.y = X, y
+        self.X, self.y = X.astype(dtype), y  # MLPClassifier keeps float32 input in float32
         self.model = MLPClassifier(
             hidden_layer_sizes=hidden, activation="tanh", solver="adam", alpha=0.0, batch_size=batch_size,
             learning_rate_init=LEARNING_RATE, max_iter=1, warm_start=True, shuffle=True, random_state=seed,
@@ -113,7 +122,9 @@ class SklearnMLP:
 
 
 class TorchMLP:
-    def __init__(self, X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch_size: int, seed: int):
+    def __init__(
+        self, X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch_size: int, seed: int, dtype: str = "float64"
+    ):
         import torch
 
         torch.set_num_threads(1)
@@ -127,11 +138,11 @@ class TorchMLP:
             layers += [torch.nn.Linear(fan_in, units), torch.nn.Tanh()]
             fan_in = units
         layers.append(torch.nn.Linear(fan_in, 1 if self.binary else n_classes))
-        self.model = torch.nn.Sequential(*layers).double()
+        self.model = torch.nn.Sequential(*layers).to(getattr(torch, dtype))
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE)
         self.loss = torch.nn.BCEWithLogitsLoss() if self.binary else torch.nn.CrossEntropyLoss()
-        self.X = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
-        self.y = torch.from_numpy(y.astype(np.float64).reshape(-1, 1) if self.binary else y.astype(np.int64))
+        self.X = torch.from_numpy(np.ascontiguousarray(X, dtype=dtype))
+        self.y = torch.from_numpy(y.astype(dtype).reshape(-1, 1) if self.binary else y.astype(np.int64))
         self.labels = y
         self.batch_size = batch_size
         self.generator = torch.Generator().manual_seed(seed)
@@ -175,7 +186,8 @@ def throughput_rows(case: Case, quick: bool, repeats: int) -> list[Row]:
         if missing:
             rows.append(skipped(AREA, case.name, baseline_name, missing, target))
             continue
-        ours, theirs = Ours(X, y, case.hidden, batch, seed=0), make(X, y, case.hidden, batch, seed=0)
+        ours = Ours(X, y, case.hidden, batch, seed=0, dtype=case.dtype)
+        theirs = make(X, y, case.hidden, batch, seed=0, dtype=case.dtype)
         ours.epoch(), theirs.epoch()  # warm-up: first-call set-up is not throughput
 
         def run(contestant):
