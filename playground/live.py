@@ -206,6 +206,22 @@ def _packed_thumbnails(run: LiveRun) -> list[dict]:
     return packed
 
 
+def _flat_biases(run: LiveRun) -> list[float]:
+    return [round(float(b), 4) for B in run.trainer.network.biases for b in B.ravel()]
+
+
+def _slopes(run: LiveRun) -> list[float]:
+    """Negative-side slope per layer (prelu's learned one, leaky_relu's fixed one) for the browser's forward pass."""
+    net = run.trainer.network
+    slopes = []
+    for spec, learned in zip(net.layers, net.slopes, strict=True):
+        if learned is not None:
+            slopes.append(round(float(learned[0]), 4))
+        else:
+            slopes.append(spec.slope if spec.slope is not None else 0.1)
+    return slopes
+
+
 def _flat_weights(run: LiveRun) -> list[float]:
     """Every weight in drawing order: layer, then output unit j, then input unit i (W[j, i])."""
     return [round(float(w), 4) for W in run.trainer.network.weights for w in W.ravel()]
@@ -221,7 +237,8 @@ def frame(run: LiveRun) -> dict:
     else:
         y = net.predict(run.curve_x)[:, 0]
         panels["boundary"] = {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
-    panels["network"] = {"thumbs": _packed_thumbnails(run), "weights": _flat_weights(run)}
+    panels["network"] = {"thumbs": _packed_thumbnails(run), "weights": _flat_weights(run),
+                         "biases": _flat_biases(run), "slopes": _slopes(run)}
     if run.layer_view is not None:
         layer = _layer_view_data(run)
         panels["layer"] = {"lines": layer["lines"], "points": layer["points"]}
@@ -300,7 +317,11 @@ def _network_panel(run: LiveRun, height: int) -> dict:
         "height": height - 30, "sizes": net.layer_sizes, "labels": _input_labels(run), "task": run.task,
         "node": figures.NODE_SIZE, "colorscale": figures.colourscale_stops(figures.BINARY_SCALE),
         "inputs": [pack(v) for v in _input_values(run)], "thumbs": _packed_thumbnails(run),
-        "weights": _flat_weights(run),
+        "weights": _flat_weights(run), "biases": _flat_biases(run), "slopes": _slopes(run),
+        "activations": [spec.activation for spec in net.layers],
+        # The browser recomputes the network at the hovered point (2-D data only).
+        "features": list(run.data.features) if run.grid is not None else None,
+        "domain": [float(run.grid.xs[0]), float(run.grid.xs[-1])] if run.grid is not None else None,
     }
 
 

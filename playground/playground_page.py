@@ -145,46 +145,51 @@ NO_STALE_FADE = """<style>
 </style>"""
 
 
+def _session_run() -> live.LiveRun | None:
+    return st.session_state.get(f"{KEY}.run")
+
+
+def _toggle_play() -> None:
+    run = _session_run()
+    if run is None:
+        return
+    if run.playing:
+        run.playing = False
+        return
+    if run.finished:
+        run = reset_run(run)
+    run.playing = True
+
+
+def _step() -> None:
+    run = _session_run()
+    if run is not None:
+        run.playing = False
+        st.session_state[f"{KEY}.step_frames"] = live.advance(run, epochs_per_frame=1, max_frames=1)
+
+
+def _reset() -> None:
+    run = _session_run()
+    if run is not None:
+        reset_run(run)
+
+
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
     st.html(NO_STALE_FADE)
     run = current_run(config)
-    frames: list[dict] = []
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
+    # Callbacks run before this script, so the Play/Pause label drawn below already shows the new state.
     play_label = t("playground.pause") if run.playing else t("playground.play")
     play_icon = ":material/pause:" if run.playing else ":material/play_arrow:"
-    if play_col.button(
-        play_label,
-        key=f"{KEY}.play",
-        type="primary",
-        use_container_width=True,
-        icon=play_icon,
-        help=t("playground.play_help"),
-    ):
-        if run.playing:
-            run.playing = False
-        else:
-            if run.finished:
-                run = reset_run(run)
-            run.playing = True
-    if step_col.button(
-        t("playground.step"),
-        key=f"{KEY}.step",
-        use_container_width=True,
-        icon=":material/skip_next:",
-        help=t("playground.step_help"),
-    ):
-        run.playing = False
-        frames = live.advance(run, epochs_per_frame=1, max_frames=1)
-    if reset_col.button(
-        t("playground.reset"),
-        key=f"{KEY}.reset",
-        use_container_width=True,
-        icon=":material/restart_alt:",
-        help=t("playground.reset_help"),
-    ):
-        run = reset_run(run)
+    play_col.button(play_label, key=f"{KEY}.play", type="primary", use_container_width=True, icon=play_icon,
+                    help=t("playground.play_help"), on_click=_toggle_play)
+    step_col.button(t("playground.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
+                    help=t("playground.step_help"), on_click=_step)
+    reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
+                     icon=":material/restart_alt:", help=t("playground.reset_help"), on_click=_reset)
+    frames = st.session_state.pop(f"{KEY}.step_frames", [])
     speed = speed_col.select_slider(
         t("playground.speed"),
         options=live.SPEEDS,

@@ -70,3 +70,27 @@ def test_a_classroom_link_hides_the_controls_it_does_not_keep(page, app_url):
         assert page.get_by_role("combobox", name=hidden, exact=True).count() == 0, hidden
     assert page.get_by_role("button", name="Share for class").count() == 0
     save_screenshot(page, "hands-on-classroom-link")
+
+
+def test_hovering_the_plane_shows_the_network_output_and_each_neuron(page, app_url):
+    import re
+
+    import numpy as np
+
+    from core.experiment import build_network, prepare_data
+    from playground.urlstate import config_from_query, default_config
+
+    query = {"ds": "circles", "hidden": "3:tanh,2:sigmoid", "seed": "5"}
+    frame = open_playground(page, app_url, "?" + "&".join(f"{k}={v}" for k, v in query.items()))
+    page.locator(LIVE_VIEW_SELECTOR).evaluate("el => el.scrollIntoView({block: 'end'})")
+    heat = frame.locator("#panel-boundary canvas.heat").bounding_box()
+    page.mouse.move(heat["x"] + heat["width"] * 0.3, heat["y"] + heat["height"] * 0.6)
+    tip = frame.locator("#panel-boundary .hover-tip")
+    tip.wait_for(state="visible", timeout=10000)
+    x1, x2, shown = map(float, re.findall(r"-?\d+\.\d+", tip.inner_text())[:3])
+    config, _ = config_from_query(query, default_config())
+    network = build_network(config, prepare_data(config).split.y_train)
+    expected = network.predict(np.array([[x1, x2]]))[0, 0]
+    assert abs(expected - 0.5) > 0.01, "pick a point where the output is informative"
+    assert abs(shown - expected) < 0.01, (shown, expected)  # x1, x2 are shown rounded to 2 decimals
+    save_screenshot(page, "hands-on-hover")

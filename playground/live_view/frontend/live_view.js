@@ -130,6 +130,50 @@
     ctx.putImageData(image, 0, 0);
   }
 
+  // ---- the network's forward pass, for hovering ----------------------------------------------------------
+  const FEATURES = {
+    x1: (a, b) => a, x2: (a, b) => b, x1_sq: (a, b) => a * a, x2_sq: (a, b) => b * b, x1_x2: (a, b) => a * b,
+    sin_x1: (a, b) => Math.sin(a), sin_x2: (a, b) => Math.sin(b),
+  };
+  function erf(x) {  // Abramowitz–Stegun 7.1.26, |error| < 1.5e-7: plenty for a tooltip
+    const t = 1 / (1 + 0.3275911 * Math.abs(x));
+    const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    return x >= 0 ? y : -y;
+  }
+  function activate(name, z, slope) {
+    switch (name) {
+      case "sigmoid": return z.map((v) => 1 / (1 + Math.exp(-v)));
+      case "tanh": return z.map(Math.tanh);
+      case "relu": return z.map((v) => Math.max(0, v));
+      case "leaky_relu": case "prelu": return z.map((v) => (v > 0 ? v : slope * v));
+      case "elu": return z.map((v) => (v > 0 ? v : Math.expm1(v)));
+      case "softplus": return z.map((v) => (v > 30 ? v : Math.log1p(Math.exp(v))));
+      case "gelu": return z.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)));
+      case "swish": return z.map((v) => v / (1 + Math.exp(-v)));
+      case "softmax": { const m = Math.max(...z); const e = z.map((v) => Math.exp(v - m));
+                        const total = e.reduce((a, b) => a + b, 0); return e.map((v) => v / total); }
+      default: return z.slice();
+    }
+  }
+  // Activations of every layer for the input point (x1, x2): [[inputs...], [layer 1...], ..., [outputs...]].
+  function forwardPass(net, x1, x2) {
+    let a = net.features.map((f) => FEATURES[f](x1, x2));
+    const layers = [a];
+    let k = 0, kb = 0;
+    for (let l = 0; l < net.sizes.length - 1; l++) {
+      const z = [];
+      for (let j = 0; j < net.sizes[l + 1]; j++) {
+        let sum = net.biases[kb++];
+        for (let i = 0; i < net.sizes[l]; i++) sum += net.weights[k++] * a[i];
+        z.push(sum);
+      }
+      a = activate(net.activations[l], z, net.slopes[l]);
+      layers.push(a);
+    }
+    return layers;
+  }
+  let hover = null;  // {x1, x2, layers} while the mouse is over the boundary plot
+
   // ---- panels -----------------------------------------------------------------------------------------
   function makePlotly(div, spec) {
     const fig = decode(spec.figure);
@@ -171,9 +215,38 @@
       userEvent({ kind: "point", x: +xa.p2c(px).toFixed(2), y: +ya.p2c(py).toFixed(2) });
     });
     plotDiv.style.cursor = "default";
+    const tip = document.createElement("div");
+    tip.className = "hover-tip";
+    div.appendChild(tip);
+    panel.tip = tip;
+    plotDiv.addEventListener("mousemove", (evt) => {
+      const net = panels.network;
+      const full = plotDiv._fullLayout;
+      if (!net || !net.spec.features || !full) return;
+      const xa = full.xaxis, ya = full.yaxis, box = plotDiv.getBoundingClientRect();
+      const px = evt.clientX - box.left - xa._offset, py = evt.clientY - box.top - ya._offset;
+      if (px < 0 || py < 0 || px > xa._length || py > ya._length) { clearHover(); return; }
+      const x1 = xa.p2c(px), x2 = ya.p2c(py);
+      const layers = forwardPass(net, x1, x2);
+      hover = { x1: x1, x2: x2, layers: layers };
+      const out = layers[layers.length - 1];
+      const text = out.length === 1 ? out[0].toFixed(3) : out.map((v, c) => `${c}: ${v.toFixed(2)}`).join("  ");
+      tip.textContent = `x₁ ${x1.toFixed(2)}, x₂ ${x2.toFixed(2)} → ${text}`;
+      tip.style.display = "block";
+      tip.style.left = (evt.clientX - div.getBoundingClientRect().left + 12) + "px";
+      tip.style.top = (evt.clientY - div.getBoundingClientRect().top + 12) + "px";
+      draw(net);
+    });
+    plotDiv.addEventListener("mouseleave", clearHover);
     place();
     if (spec.grid) paintBoundary(panel, spec.grid);
     return panel;
+  }
+  function clearHover() {
+    if (!hover) return;
+    hover = null;
+    if (panels.boundary && panels.boundary.tip) panels.boundary.tip.style.display = "none";
+    if (panels.network) draw(panels.network);
   }
   function placeCanvas(panel) {
     const full = panel.div._fullLayout;
@@ -206,7 +279,8 @@
     div.appendChild(canvas);
     const panel = {
       kind: "network", div: div, canvas: canvas, spec: spec, weights: spec.weights, thumbs: spec.thumbs,
-      lut: lookupTable(spec.colorscale), images: [],
+      lut: lookupTable(spec.colorscale), images: [], biases: spec.biases || [], slopes: spec.slopes || [],
+      sizes: spec.sizes, activations: spec.activations || [], features: spec.features || null,
     };
     canvas.addEventListener("click", (evt) => {
       const hit = hitNetwork(panel, evt);
@@ -320,6 +394,19 @@
         ctx.strokeStyle = chosen ? "#111" : "#d0d3da";
         ctx.lineWidth = chosen ? 3 : 1;
         ctx.strokeRect(px(x) - box / 2, py(y) - box / 2, box, box);
+        if (hover && spec.domain) {
+          // The hovered input on this neuron's picture, and the neuron's value there.
+          const [d0, d1] = spec.domain;
+          const hx = px(x) - box / 2 + ((hover.x1 - d0) / (d1 - d0)) * box;
+          const hy = py(y) + box / 2 - ((hover.x2 - d0) / (d1 - d0)) * box;
+          ctx.strokeStyle = "#111"; ctx.lineWidth = 1.5;
+          ctx.beginPath(); ctx.arc(hx, hy, 3, 0, 2 * Math.PI); ctx.stroke();
+          const value = hover.layers[layer][j];
+          ctx.fillStyle = "#111";
+          ctx.font = "11px Inter, Helvetica, Arial, sans-serif";
+          ctx.textAlign = "center"; ctx.textBaseline = "top";
+          ctx.fillText(value.toFixed(2), px(x), py(y) + box / 2 + 2);
+        }
         n++;
       }
     }
@@ -540,6 +627,9 @@
     } else if (panel.kind === "network") {
       if (update.thumbs) panel.thumbs = update.thumbs;
       if (update.weights) panel.weights = update.weights;
+      if (update.biases) panel.biases = update.biases;
+      if (update.slopes) panel.slopes = update.slopes;
+      if (hover) hover.layers = forwardPass(panel, hover.x1, hover.x2);
       draw(panel);
     } else if (panel.kind === "layer") {
       if (update.lines) panel.lines = update.lines;
@@ -580,6 +670,19 @@
     if (frame.epoch !== undefined) root.dataset.epoch = String(frame.epoch);
   }
 
+  function keepCurvePoints(frame) {
+    for (const name of Object.keys(frame.panels || {})) {
+      const panel = panels[name], update = frame.panels[name];
+      if (!panel || !update.extend) continue;
+      if (panel.kind === "curves") {
+        update.extend.x.forEach((xs, i) => panel.series[i].x.push(...xs));
+        update.extend.y.forEach((ys, i) => panel.series[i].y.push(...ys));
+      } else if (panel.kind === "plotly") {
+        panel.pending = mergeExtend(panel.pending, update);
+      }
+    }
+  }
+
   function applyFrame(frame, now) {
     for (const name of Object.keys(frame.panels || {})) {
       const t0 = performance.now();
@@ -618,8 +721,14 @@
     const now = performance.now();
     if (queue.length && now - lastApplied >= intervalMs - 2) {
       // Paused: show the newest state at once; playing: one snapshot per interval for even motion.
-      const frame = playing ? queue.shift() : queue.splice(0, queue.length).pop();
-      applyFrame(frame, now);
+      if (playing) {
+        applyFrame(queue.shift(), now);
+      } else {
+        const skipped = queue.splice(0, queue.length);
+        const newest = skipped.pop();
+        for (const frame of skipped) keepCurvePoints(frame);  // pictures can be skipped, curve points cannot
+        applyFrame(newest, now);
+      }
       lastApplied = now;
     }
     flushCurves(now, !playing || queue.length === 0);
