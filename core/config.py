@@ -35,7 +35,7 @@ DATASET_NAMES = (
     "digits",
     "drawn",
 )
-MAX_DRAWN_POINTS = 500  # points a user can place by hand; links carry them, so keep them few
+MAX_DRAWN_POINTS = LIMITS.max_samples  # drawn or uploaded points; links carry only small sets
 FEATURE_NAMES = ("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2")
 SAMPLER_NAMES = (
     "none",

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from core.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
+from core.csvdata import load_csv
+from core.io import load_model, model_to_bytes
 from core.presets import PRESETS
 from playground import live, state, urlstate, widgets
 from playground.i18n import t
@@ -427,6 +429,77 @@ def share_button(config: ExperimentConfig) -> None:
         t("playground.share"), key=f"{KEY}.share", icon=":material/school:", help=t("playground.share_help")
     ):
         classroom_dialog(config)
+
+
+def save_and_load() -> None:
+    """Download the trained model and the training points; upload a model to continue or points to train on."""
+    run = _session_run()
+    with st.expander(t("playground.files_header"), icon=":material/folder_open:"):
+        left, right = st.columns(2)
+        if run is not None:
+            left.download_button(
+                t("playground.download_model"), lambda: model_to_bytes(run.trainer.network, run.config),
+                file_name="model.zip", mime="application/zip", key=f"{KEY}.dl_model", icon=":material/download:",
+                help=t("playground.download_model_help"))
+            if run.data.dataset.input_dim == 2 and run.task != "regression":
+                right.download_button(
+                    t("playground.download_points"), lambda: points_csv(run), file_name="points.csv",
+                    mime="text/csv", key=f"{KEY}.dl_points", icon=":material/download:",
+                    help=t("playground.download_points_help"))
+        left.file_uploader(t("playground.upload_model"), type=["zip"], key=f"{KEY}.upload_model",
+                           on_change=_load_uploaded_model, help=t("playground.upload_model_help"))
+        right.file_uploader(t("playground.upload_points"), type=["csv", "txt"], key=f"{KEY}.upload_points",
+                            on_change=_load_uploaded_points, help=t("playground.upload_points_help"))
+        for kind, message in st.session_state.pop(f"{KEY}.upload_messages", []):
+            (st.error if kind == "error" else st.success)(message)
+
+
+def points_csv(run: live.LiveRun) -> str:
+    raw = run.data.raw
+    rows = ["x1,x2,label"] + [f"{x1:.4f},{x2:.4f},{int(label)}" for (x1, x2), label in zip(raw.X_train, raw.y_train,
+                                                                                          strict=True)]
+    return "\n".join(rows) + "\n"
+
+
+def _upload_message(kind: str, message: str) -> None:
+    st.session_state.setdefault(f"{KEY}.upload_messages", []).append((kind, message))
+
+
+def _load_uploaded_model() -> None:
+    upload = st.session_state.get(f"{KEY}.upload_model")
+    if upload is None:
+        return
+    try:
+        network, config = load_model(upload.getvalue())
+        config = config or state.config_from_state(KEY, urlstate.default_config())
+        run = live.new_run(config, state.prepared_data(config), (_session_run().version + 1) if _session_run() else 1)
+        run.trainer.network.set_parameters(network.parameters())
+    except ValueError as exc:
+        _upload_message("error", t("playground.upload_model_failed", reason=str(exc)))
+        return
+    load(config)
+    st.session_state[f"{KEY}.run"] = run
+    _upload_message("success", t("playground.upload_model_done"))
+
+
+def _load_uploaded_points() -> None:
+    upload = st.session_state.get(f"{KEY}.upload_points")
+    if upload is None:
+        return
+    try:
+        parsed = load_csv(upload.getvalue(), task="classification")
+        if parsed.dataset.n_classes != 2:
+            raise ValueError(t("playground.upload_points_two_classes", classes=parsed.dataset.n_classes))
+        points = tuple((round(float(x1), 4), round(float(x2), 4), int(label))
+                       for (x1, x2), label in zip(parsed.dataset.X, parsed.dataset.y, strict=True))
+        current = state.config_from_state(KEY, urlstate.default_config())
+        config = replace(current, data=replace(current.data, name="drawn", points=points))
+        config.validate()
+    except ValueError as exc:
+        _upload_message("error", t("playground.upload_points_failed", reason=str(exc)))
+        return
+    load(config)
+    _upload_message("success", t("playground.upload_points_done", count=len(points)) + " " + " ".join(parsed.notes))
 
 
 def downloads(run: live.LiveRun) -> None:

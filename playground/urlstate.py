@@ -230,6 +230,9 @@ def config_from_query(
     return config, warnings
 
 
+MAX_LINK_POINTS = 300  # larger drawn or uploaded sets travel as CSV files, not in the link
+
+
 def query_from_config(config: ExperimentConfig, base: ExperimentConfig | None = None) -> dict[str, str]:
     """The query parameters that differ from ``base`` (defaults when None): short, bookmarkable links."""
     base = base or ExperimentConfig()
@@ -237,6 +240,8 @@ def query_from_config(config: ExperimentConfig, base: ExperimentConfig | None = 
     for key, field in FIELDS.items():
         value = _get(config, field)
         if value != _get(base, field):
+            if key == "pts" and len(value) > MAX_LINK_POINTS:
+                continue
             query[key] = field.show(value)
     return query
 
