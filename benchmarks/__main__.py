@@ -25,6 +25,7 @@ from benchmarks.measure import Row
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 AREAS = ("training", "boundary", "page")
+QUICK_SECONDS = 110  # --quick must finish within two minutes, interpreter start-up and clean-up included
 
 
 def _module(area: str):
@@ -66,9 +67,12 @@ def table(rows: list[Row], markdown: bool = False) -> str:
     lines = [(r.area, r.case, r.ours, r.baseline, r.ratio_text, r.target, _status(r)) for r in rows]
     if markdown:
         out = ["| " + " | ".join(header[:-1]) + " |", "|" + "---|" * (len(header) - 1)]
-        for line in lines:
+        for row, line in zip(rows, lines, strict=True):
             cells = list(line[:-1])
-            cells[4] = f"{cells[4]} ({line[-1]})" if line[-1] and cells[4] else (cells[4] or line[-1])
+            if row.note.startswith(("skipped", "error")):
+                cells[4] = row.note  # the reason, e.g. "skipped: torch is not installed"
+            elif line[-1]:
+                cells[4] = f"{cells[4]} ({line[-1]})"
             out.append("| " + " | ".join(cells) + " |")
         return "\n".join(out)
     widths = [max(len(str(x[i])) for x in [header, *lines]) for i in range(len(header))]
@@ -98,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         for area in args.only:
             area_start = time.perf_counter()
             try:
-                rows += _module(area).rows(quick=args.quick)
+                if area == "page" and args.quick:  # the page gets what is left of the quick run's time
+                    rows += _module(area).rows(quick=True, budget_s=max(30.0, QUICK_SECONDS - (area_start - started)))
+                else:
+                    rows += _module(area).rows(quick=args.quick)
             except Exception:  # a crashed benchmark is reported, and the others still run
                 failed = True
                 traceback.print_exc()

@@ -41,7 +41,7 @@ def rows(quick: bool = False) -> list[Row]:
     for resolution in RESOLUTIONS:
         grid = grid_input(("x1", "x2"), resolution)
         np.testing.assert_allclose(boundary_values(net, grid), floor(grid.inputs, grid.shape), rtol=1e-12)
-        calls = max(1, (40 if quick else 200) * 100**2 // max(resolution, 100) ** 2)
+        calls = max(1, (20 if quick else 60) * 100**2 // max(resolution, 100) ** 2)
 
         def ours(grid=grid, calls=calls):
             for _ in range(calls):
@@ -51,7 +51,7 @@ def rows(quick: bool = False) -> list[Row]:
             for _ in range(calls):
                 floor(grid.inputs, grid.shape)
 
-        seconds = interleaved({"ours": ours, "floor": bare}, 5 if quick else 9)
+        seconds = interleaved({"ours": ours, "floor": bare}, 5 if quick else 7)
         ratio = median([f / o for o, f in zip(seconds["ours"], seconds["floor"], strict=True)])
         ours_ms, floor_ms = 1e3 * median(seconds["ours"]) / calls, 1e3 * median(seconds["floor"]) / calls
         out.append(Row(

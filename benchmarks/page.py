@@ -243,7 +243,8 @@ PAGE_ROWS = (
 )
 
 
-def rows(quick: bool = False) -> list[Row]:
+def rows(quick: bool = False, budget_s: float | None = None) -> list[Row]:
+    """The page and memory rows; stages that would end after ``budget_s`` seconds are skipped instead."""
     missing = _missing()
     if missing:
         return [skipped(area, case, "", missing, target) for area, case, target in PAGE_ROWS]
@@ -252,7 +253,7 @@ def rows(quick: bool = False) -> list[Row]:
 
     from tests.e2e.browser_helpers import CHROMIUM_ARGS, find_chromium
 
-    budget = Budget(80.0 if quick else 600.0)
+    budget = Budget(budget_s if budget_s is not None else (80.0 if quick else 600.0))
     out: list[Row] = []
     log = REPO_ROOT / "benchmarks" / "results" / "server.log"
     try:
