@@ -388,7 +388,7 @@ LR_TOO_SMALL = _train(LR_BASE, learning_rate=0.001)
 LR_TOO_LARGE = _train(LR_BASE, learning_rate=10.0)
 FULL_BATCH = _train(LR_BASE, batch_size=140)
 
-_NOTATION = r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}, \qquad A^{[l]} = \alpha\big(Z^{[l]}\big)"
+_NOTATION = (r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}", r"A^{[l]} = \alpha\big(Z^{[l]}\big)")
 
 LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson in (
     Lesson("nonlinearity", (
@@ -397,7 +397,8 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             claims=(Claim("train_accuracy", "<", 1.0),),
             formulas=(
                 r"z = w_1 x_1 + w_2 x_2 + b",
-                r"b < 0,\quad w_2 + b > 0,\quad w_1 + b > 0,\quad w_1 + w_2 + b < 0",
+                r"b < 0,\quad w_2 + b > 0",
+                r"w_1 + b > 0,\quad w_1 + w_2 + b < 0",
                 r"\underbrace{(w_1 + b)}_{>\,0} + \underbrace{(w_2 + b)}_{>\,0} < b < 0",
             ),
             knobs=("learning_rate", "epochs"),
@@ -405,14 +406,15 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
         Step(
             "two_hidden", XOR_2_2_1,
             claims=(Claim("train_accuracy", ">=", 1.0),),
-            formulas=(r"A_1 = \sigma(W_1 X + b_1),\qquad \hat Y = \sigma(W_2 A_1 + b_2)",),
+            formulas=(r"A_1 = \sigma(W_1 X + b_1)", r"\hat Y = \sigma(W_2 A_1 + b_2)"),
             knobs=("units", "activation", "learning_rate", "epochs"),
         ),
         Step(
             "linear_hidden", XOR_LINEAR_HIDDEN,
             claims=(Claim("train_accuracy", "<", 1.0), versus("train_accuracy", "<")),
             compare=XOR_2_2_1,
-            formulas=(r"W_2 (W_1 x + b_1) + b_2 = (W_2 W_1)\, x + (W_2 b_1 + b_2) = W x + b",),
+            formulas=(r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x + (W_2 b_1 + b_2) \\ &= W x + b"
+                      r"\end{aligned}",),
             knobs=("units", "activation"),
         ),
     )),
@@ -422,9 +424,11 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             claims=(Claim("dead_fraction", ">=", 0.5), versus("dead_fraction", ">")),
             compare=LEAKY_SURVIVES,
             formulas=(
-                r"\sigma(z) = \frac{1}{1+e^{-z}},\quad \sigma'(z) = \sigma(z)\,\big(1-\sigma(z)\big) \le \tfrac14",
-                r"\tanh'(z) = 1 - \tanh^2(z),\qquad \mathrm{ReLU}(z) = \max(0, z)",
-                r"\mathrm{LeakyReLU}(z) = \max(kz, z),\quad k = 0.1",
+                r"\sigma(z) = \frac{1}{1+e^{-z}}",
+                r"\sigma'(z) = \sigma(z)\,\big(1-\sigma(z)\big) \le \tfrac14",
+                r"\tanh'(z) = 1 - \tanh^2(z)",
+                r"\mathrm{ReLU}(z) = \max(0, z)",
+                r"\mathrm{LeakyReLU}(z) = \max(kz, z),\; k = 0.1",
             ),
             knobs=("activation", "learning_rate", "init"),
             link="activations",
@@ -432,7 +436,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
         Step(
             "output_multiclass", MULTICLASS_2_3_3,
             claims=(Claim("test_accuracy", ">=", 0.9),),
-            formulas=(r"\hat y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}},\qquad \sum_i \hat y_i = 1",),
+            formulas=(r"\hat y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}", r"\sum_{i=1}^{K} \hat y_i = 1"),
             knobs=("units", "activation", "epochs"),
         ),
         Step(
@@ -447,9 +451,9 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "forward", XOR_2_2_1,
             claims=(Claim("train_accuracy", ">=", 1.0),),
             formulas=(
-                _NOTATION,
-                r"W_1 \in \mathbb{R}^{2\times 2},\; b_1 \in \mathbb{R}^{2\times 1},\;"
-                r" W_2 \in \mathbb{R}^{1\times 2},\; b_2 \in \mathbb{R}^{1\times 1}",
+                *_NOTATION,
+                r"W_1 \in \mathbb{R}^{2\times 2},\; b_1 \in \mathbb{R}^{2\times 1}",
+                r"W_2 \in \mathbb{R}^{1\times 2},\; b_2 \in \mathbb{R}^{1\times 1}",
             ),
             knobs=("units", "epochs"),
             link="under_the_hood",
@@ -458,8 +462,10 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "backward", XOR_2_2_1,
             claims=(Claim("gradient_check_error", "<", 1e-4),),
             formulas=(
-                r"dZ_2 = A_2 - Y,\qquad dW_2 = dZ_2\, A_1^{\top},\qquad db_2 = dZ_2\,\mathbf{1}",
-                r"dZ_1 = \big(W_2^{\top} dZ_2\big) \odot A_1 \odot (1 - A_1),\qquad dW_1 = dZ_1\, X^{\top}",
+                r"dZ_2 = A_2 - Y",
+                r"dW_2 = dZ_2\, A_1^{\top},\qquad db_2 = dZ_2\,\mathbf{1}",
+                r"dZ_1 = \big(W_2^{\top} dZ_2\big) \odot A_1 \odot (1 - A_1)",
+                r"dW_1 = dZ_1\, X^{\top}",
                 r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top} \delta^{(l+1)}",
             ),
             knobs=("units", "activation"),
@@ -472,10 +478,10 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             claims=(Claim("loss_ratio", ">", 0.9), versus("train_accuracy", "<", 0.5)),
             compare=SATURATED_BCE,
             formulas=(
-                r"L_{\text{MSE}} = \tfrac12 (y-\hat y)^2 \;\Rightarrow\;"
-                r" \frac{\partial L}{\partial w} = (\hat y - y)\,\sigma'(z)\,x",
-                r"L_{\text{CE}} = -\big(y\ln\hat y + (1-y)\ln(1-\hat y)\big) \;\Rightarrow\;"
-                r" \frac{\partial L}{\partial w} = (\hat y - y)\,x",
+                r"L_{\text{MSE}} = \tfrac12 (y-\hat y)^2",
+                r"\frac{\partial L_{\text{MSE}}}{\partial w} = (\hat y - y)\,\sigma'(z)\,x",
+                r"L_{\text{CE}} = -\big(y\ln\hat y + (1-y)\ln(1-\hat y)\big)",
+                r"\frac{\partial L_{\text{CE}}}{\partial w} = (\hat y - y)\,x",
             ),
             knobs=("loss", "init", "learning_rate", "epochs"),
         ),
@@ -494,7 +500,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "zeros", ZEROS,
             claims=(Claim("hidden_unit_spread", "<", 1e-9), versus("hidden_unit_spread", "<", 1e-6)),
             compare=ZEROS_XAVIER,
-            formulas=(r"W^{[l]} = 0 \;\Rightarrow\; dW^{[l]}_{1,:} = dW^{[l]}_{2,:} = \dots = dW^{[l]}_{n,:}",),
+            formulas=(r"W^{[l]} = 0", r"\Rightarrow\; dW^{[l]}_{1,:} = dW^{[l]}_{2,:} = \dots = dW^{[l]}_{n,:}"),
             knobs=("init", "units"),
             link="under_the_hood",
         ),
@@ -502,10 +508,10 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "vanishing", VANISHING,
             claims=(Claim("first_layer_gradient_share", "<", 0.01), Claim("loss_ratio", ">", 0.95)),
             formulas=(
-                r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top}\delta^{(l+1)},"
-                r"\qquad \sigma'(z) \le \tfrac14",
-                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]} + n^{[l]}},\qquad"
-                r" \text{He: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]}}",
+                r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top}\delta^{(l+1)}",
+                r"\sigma'(z) \le \tfrac14",
+                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]} + n^{[l]}}",
+                r"\text{He: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]}}",
             ),
             knobs=("activation", "init", "learning_rate"),
             link="under_the_hood",
@@ -543,10 +549,10 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             claims=(versus("weight_norm", "<", 0.5), versus("test_loss", "<"), versus("accuracy_gap", "<")),
             compare=OVERFIT,
             formulas=(
-                r"\tilde L(w) = L(w) + \frac{\theta}{2}\lVert w \rVert_2^2,\qquad"
-                r" \nabla_w \tilde L = \nabla_w L + \theta w",
-                r"\tilde L(w) = L(w) + \theta \lVert w \rVert_1,\qquad"
-                r" \nabla_w \tilde L = \nabla_w L + \theta\, \mathrm{sign}(w)",
+                r"\tilde L(w) = L(w) + \frac{\theta}{2}\lVert w \rVert_2^2",
+                r"\nabla_w \tilde L = \nabla_w L + \theta w",
+                r"\tilde L(w) = L(w) + \theta \lVert w \rVert_1",
+                r"\nabla_w \tilde L = \nabla_w L + \theta\, \mathrm{sign}(w)",
             ),
             knobs=("l2", "epochs"),
         ),
@@ -593,8 +599,10 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "accuracy_lies", IMBALANCED,
             claims=(Claim("majority_baseline", ">=", 0.9), Claim("test_accuracy", ">=", 0.9),
                     Claim("minority_recall", "<", 0.5)),
-            formulas=(r"\mathrm{Accuracy} = \frac{TP + TN}{TP + TN + FP + FN},\qquad"
-                      r" \mathrm{Recall} = \frac{TP}{TP + FN}",),
+            formulas=(
+                r"\mathrm{Accuracy} = \frac{TP + TN}{TP + TN + FP + FN}",
+                r"\mathrm{Recall} = \frac{TP}{TP + FN}",
+            ),
             knobs=("epochs", "noise"),
             link="imbalanced",
         ),
@@ -602,7 +610,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "smote", IMBALANCED_SMOTE,
             claims=(versus("minority_recall", ">"),),
             compare=IMBALANCED,
-            formulas=(r"x_{\mathrm{new}} = x_i + \lambda\,(x_{j} - x_i),\quad \lambda \sim U(0, 1)",),
+            formulas=(r"x_{\mathrm{new}} = x_i + \lambda\,(x_{j} - x_i)", r"\lambda \sim U(0, 1)"),
             knobs=("sampler",),
             link="imbalanced",
         ),
@@ -645,7 +653,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
         Step(
             "network", DIGITS,
             claims=(Claim("test_accuracy", ">=", 0.9),),
-            formulas=(r"64 \to 16 \to 10:\quad \hat Y = \mathrm{softmax}\big(W_2 \tanh(W_1 X + b_1) + b_2\big)",),
+            formulas=(r"\hat Y = \mathrm{softmax}\big(W_2 \tanh(W_1 X + b_1) + b_2\big)",),
             knobs=("units", "epochs"),
             link="digits",
         ),

@@ -42,6 +42,9 @@ CURVE_POINTS = 200
 FIGURE_HEIGHT = 330
 OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+# Verdict marks in front of each claim: Streamlit's bundled icon font, so they draw even where no emoji font is.
+HOLDS = ":green[:material/check_circle:]"
+FAILS = ":red[:material/cancel:]"
 
 
 # ---- which lesson and step ---------------------------------------------------------------------------------
@@ -130,7 +133,7 @@ def step_text(lesson: Lesson, step: Step) -> None:
         st.markdown(f"**{t('lessons.see_header')}**")
         st.markdown(t(f"{prefix}.see"))
     if step.link:
-        st.page_link(f"pages/{step.link}.py", label=t("lessons.go_deeper", page=t(f"app.nav.{step.link}")),
+        st.page_link(f"app_pages/{step.link}.py", label=t("lessons.go_deeper", page=t(f"app.nav.{step.link}")),
                      icon=":material/arrow_outward:")
 
 
@@ -351,7 +354,7 @@ def claim_line(check: ClaimCheck, compare: RunView | None, compare_label: str) -
         target = _number(name, check.target)
     text = t("lessons.claim_text", measure=t(f"lessons.measures.{name}"), measured=_number(name, check.measured),
              op=OPERATORS[check.claim.op], target=target)
-    return t("lessons.claim_holds" if check.holds else "lessons.claim_fails", text=text)
+    return f"{HOLDS if check.holds else FAILS} {text}"
 
 
 def claims(lesson: Lesson, step: Step, view: RunView, compare: RunView | None) -> None:
@@ -362,7 +365,8 @@ def claims(lesson: Lesson, step: Step, view: RunView, compare: RunView | None) -
     compare_label = t(f"lessons.{lesson.id}.{step.id}.compare") if compare is not None else ""
     with st.container(border=True):
         st.markdown(f"**{t('lessons.checks_header')}**")
-        st.markdown("  \n".join(claim_line(check, compare, compare_label) for check in checks))
+        for check in checks:
+            st.markdown(claim_line(check, compare, compare_label))
         if all(check.holds for check in checks):
             st.caption(t("lessons.claims_all_hold"))
         else:

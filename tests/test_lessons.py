@@ -1,0 +1,215 @@
+"""Lessons: every step's run shows what its text claims (measured on the core's results), and the page walks
+through the steps, reruns a changed setting and links each step to the Playground, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import ExperimentConfig
+from core.lessons import (
+    KNOBS,
+    LESSONS,
+    MEASURES,
+    Claim,
+    Lesson,
+    Step,
+    check_measured,
+    check_step,
+    lesson,
+    neighbour_weight_correlation,
+    untrained,
+    versus,
+)
+from playground.i18n import keys, t
+from playground.lessons_page import FAILS, HOLDS, _knob_value, _with_knob
+from playground.urlstate import playground_url
+from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+
+PAGE = "app_pages/lessons.py"
+STEPS = [(lesson_id, step.id) for lesson_id, item in LESSONS.items() for step in item.steps]
+# The issue's ten chapters, in its order.
+CHAPTERS = (
+    "nonlinearity", "activations", "forward_backward", "losses", "initialization",
+    "overfitting", "sine", "imbalanced", "learning_rate", "digits",
+)
+
+
+def _describe(checks) -> str:
+    return "; ".join(
+        f"{c.claim.measure} = {c.measured:.4g} {c.claim.op} {c.target:.4g}: {'holds' if c.holds else 'FAILS'}"
+        for c in checks
+    )
+
+
+# ---- the lessons as data ----------------------------------------------------------------------------------
+def test_there_is_a_lesson_for_every_chapter_of_the_notes_in_order():
+    assert tuple(LESSONS) == CHAPTERS
+    assert all(len(item.steps) >= 2 for item in LESSONS.values())
+
+
+@pytest.mark.parametrize(("lesson_id", "step_id"), STEPS)
+def test_every_step_shows_the_effect_its_lesson_claims(lesson_id, step_id):
+    step = lesson(lesson_id).step(step_id)
+    assert step.claims, "a step without a claim teaches nothing we can check"
+    checks = check_step(step)
+    assert all(check.holds for check in checks), _describe(checks)
+
+
+def test_the_xor_lesson_claims_what_the_issue_asks_for():
+    one_neuron, two_hidden = (lesson("nonlinearity").step(s) for s in ("one_neuron", "two_hidden"))
+    assert one_neuron.config.model.hidden == () and two_hidden.config.model.hidden[0].units == 2
+    assert Claim("train_accuracy", "<", 1.0) in one_neuron.claims
+    assert Claim("train_accuracy", ">=", 1.0) in two_hidden.claims
+
+
+def test_every_step_config_is_valid_and_its_knobs_round_trip():
+    for item in LESSONS.values():
+        for step in item.steps:
+            for config in (step.config, step.compare):
+                if config is not None:
+                    config.validate()
+            for knob in step.knobs:
+                value = _knob_value(step.config, knob)
+                assert _with_knob(step.config, knob, value) == step.config, (item.id, step.id, knob)
+
+
+def test_a_knob_changes_every_hidden_layer():
+    step = lesson("overfitting").step("overfit")
+    changed = _with_knob(step.config, "dropout", 0.3)
+    assert [layer.dropout for layer in changed.model.hidden] == [0.3, 0.3]
+    assert _with_knob(step.config, "learning_rate", 0.1).train.learning_rate == 0.1
+    assert _with_knob(step.config, "sampler", "smote").data.sampler == "smote"
+
+
+def test_a_claim_that_does_not_hold_is_reported_as_failing():
+    step = lesson("nonlinearity").step("one_neuron")
+    (check,) = check_measured(step, {"train_accuracy": 1.0})
+    assert not check.holds and check.target == 1.0
+
+
+def test_a_claim_versus_the_compare_run_scales_the_compare_measurement():
+    step = lesson("losses").step("mse_vs_cross_entropy")
+    checks = check_measured(step, {"loss_ratio": 0.99, "train_accuracy": 0.4},
+                            {"loss_ratio": 0.1, "train_accuracy": 0.9})
+    assert [c.target for c in checks] == [0.9, pytest.approx(0.45)]
+    assert all(c.holds for c in checks)
+    with pytest.raises(ValueError, match="compare run"):
+        check_measured(step, {"loss_ratio": 0.99, "train_accuracy": 0.4})
+
+
+def test_a_not_a_number_measurement_never_holds():
+    step = lesson("nonlinearity").step("one_neuron")
+    (check,) = check_measured(step, {"train_accuracy": float("nan")})
+    assert not check.holds
+
+
+def test_bad_definitions_raise_value_error_naming_the_choices():
+    with pytest.raises(ValueError, match="measure='accuracy' is not valid"):
+        Claim("accuracy", "<", 1.0)
+    with pytest.raises(ValueError, match="op='!=' is not valid"):
+        Claim("train_accuracy", "!=", 1.0)
+    with pytest.raises(ValueError, match="knobs"):
+        Step("s", ExperimentConfig(), knobs=("speed",))
+    with pytest.raises(ValueError, match="no compare run"):
+        Step("s", ExperimentConfig(), claims=(versus("train_loss", "<"),))
+    with pytest.raises(ValueError, match="lesson='nope' is not valid"):
+        lesson("nope")
+    with pytest.raises(ValueError, match="step='nope' is not valid"):
+        Lesson("l", ()).step("nope")
+    assert set(KNOBS) >= {knob for item in LESSONS.values() for step in item.steps for knob in step.knobs}
+    assert {c.measure for item in LESSONS.values() for s in item.steps for c in s.claims} <= set(MEASURES)
+
+
+def test_untrained_digit_weights_show_no_stroke_structure():
+    # The digits lesson claims trained first-layer weights correlate on neighbouring pixels (≥ 0.2);
+    # that only means something if random starting weights do not.
+    config = lesson("digits").step("first_layer").config
+    assert abs(neighbour_weight_correlation(untrained(config))) < 0.1
+
+
+# ---- strings ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_lesson_and_step_has_its_text(lang):
+    available = keys(lang)
+    needed = {"lessons.title", "lessons.intro"}
+    for lesson_id, item in LESSONS.items():
+        needed |= {f"lessons.{lesson_id}.title", f"lessons.{lesson_id}.summary"}
+        for step in item.steps:
+            prefix = f"lessons.{lesson_id}.{step.id}"
+            needed |= {f"{prefix}.{part}" for part in ("title", "body", "try", "see", "run")}
+            if step.compare is not None:
+                needed.add(f"{prefix}.compare")
+            if step.link:
+                needed.add(f"app.nav.{step.link}")
+        needed |= {f"lessons.measures.{c.measure}" for s in item.steps for c in s.claims}
+    assert sorted(needed - available) == []
+
+
+# ---- the page ---------------------------------------------------------------------------------------------
+def _claim_lines(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith((HOLDS, FAILS))]
+
+
+def _link_urls(at) -> list[str]:
+    return [button.proto.url for button in at.get("link_button")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("lesson_id", "step_id"), STEPS)
+def test_every_step_renders_with_its_claims_checked_and_a_playground_link(lesson_id, step_id, lang):
+    step = lesson(lesson_id).step(step_id)
+    at = render_page(PAGE, query={"lesson": lesson_id, "step": step_id}, state={"lang": lang}, timeout=180)
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    assert t(f"lessons.{lesson_id}.{step_id}.title", lang=lang) in [h.value for h in at.subheader]
+    lines = _claim_lines(at)
+    assert len(lines) == len(step.claims) and all(line.startswith(HOLDS) for line in lines), lines
+    assert len(at.latex) == len(step.formulas)
+    if step.config.data.name != "digits":
+        expected = playground_url(step.config) + ("?lang=zh" if "?" not in playground_url(step.config) else "&lang=zh")
+        assert _link_urls(at) == [expected if lang == "zh" else playground_url(step.config)]
+
+
+def test_next_and_previous_walk_through_a_lesson_and_the_url_follows():
+    at = render_page(PAGE, query={"lesson": "nonlinearity"}, timeout=180)
+    titles = [t(f"lessons.nonlinearity.{s.id}.title") for s in lesson("nonlinearity").steps]
+    assert titles[0] in [h.value for h in at.subheader]
+    previous, following = at.button(key="lessons.previous"), at.button(key="lessons.next")
+    assert previous.disabled and not following.disabled
+    following.click().run()
+    assert titles[1] in [h.value for h in at.subheader]
+    assert at.query_params["step"] == "two_hidden"
+    at.button(key="lessons.next").click().run()
+    assert titles[2] in [h.value for h in at.subheader] and at.button(key="lessons.next").disabled
+    at.button(key="lessons.previous").click().run()
+    assert titles[1] in [h.value for h in at.subheader]
+    assert_no_exception(at)
+
+
+def test_choosing_another_lesson_opens_its_first_step():
+    at = render_page(PAGE, timeout=180)
+    at.selectbox(key="lessons.lesson").set_value("learning_rate").run()
+    assert_no_exception(at)
+    assert t("lessons.learning_rate.too_small.title") in [h.value for h in at.subheader]
+    assert at.query_params["lesson"] == "learning_rate" and at.query_params["step"] == "too_small"
+
+
+def test_an_unknown_lesson_in_the_url_opens_the_first_lesson():
+    at = render_page(PAGE, query={"lesson": "no_such_lesson", "step": "x"}, timeout=180)
+    assert_no_exception(at)
+    assert at.selectbox(key="lessons.lesson").value == "nonlinearity"
+
+
+def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_restores_them():
+    at = render_page(PAGE, query={"lesson": "losses", "step": "mse_vs_cross_entropy"}, timeout=180)
+    assert all(line.startswith(HOLDS) for line in _claim_lines(at))
+    at.selectbox(key="lessons.losses.mse_vs_cross_entropy.loss").set_value("bce")
+    at.button(key="FormSubmitter:lessons.losses.mse_vs_cross_entropy.form-" + t("lessons.run")).click().run()
+    assert_no_exception(at)
+    # Cross-entropy fixes the saturated start, so "the loss barely moves" no longer holds: the page says so.
+    assert any(line.startswith(FAILS) for line in _claim_lines(at))
+    assert "loss=bce" in _link_urls(at)[0]
+    at.button(key="FormSubmitter:lessons.losses.mse_vs_cross_entropy.form-" + t("lessons.reset")).click().run()
+    assert at.selectbox(key="lessons.losses.mse_vs_cross_entropy.loss").value == "mse"
+    assert all(line.startswith(HOLDS) for line in _claim_lines(at))
+
