@@ -161,6 +161,8 @@ class ExperimentConfig:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"the configuration is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
+        except RecursionError as exc:
+            raise ValueError("the configuration is nested too deeply to be an experiment") from exc
         return cls.from_dict(raw)
 
     # ---- derived ------------------------------------------------------------------------------------------

@@ -122,6 +122,8 @@ def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BA
         for _ in range(epochs_per_frame):
             if run.finished or not run.trainer.train_epoch():
                 break
+            if time.perf_counter() - start > budget_s:
+                break  # a slow network shows fewer epochs per picture rather than blocking Pause for minutes
         frames.append(frame(run))
         if time.perf_counter() - start > budget_s:
             break

@@ -36,13 +36,16 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
         warnings = []
         preset = query.get("preset")
         if preset:
-            if preset in PRESETS:
+            if preset in PRESETS and PRESETS[preset].data.name in widgets.PLAYGROUND_DATASETS:
                 base = PRESETS[preset]
             else:
                 warnings.append(t("playground.unknown_preset", preset=str(preset)[:40]))
         if query.get("ds") == "drawn" and "pts" not in query:  # an empty drawing starts from the XOR points
             query["pts"] = urlstate.FIELDS["pts"].show(tuple(XOR_CORNERS))
         config, more = urlstate.config_from_query(query, base)
+        if config.data.name not in widgets.PLAYGROUND_DATASETS:  # digits have their own page
+            more.append(t("playground.dataset_elsewhere", name=config.data.name))
+            config = replace(config, data=urlstate.default_config().data)
         show, unknown_controls = urlstate.visible_controls(query)
         st.session_state[f"{KEY}.show"] = show
         st.session_state[f"{KEY}.presenter"] = _flag(query.get("presenter", "0"))
@@ -67,9 +70,10 @@ def _apply_preset() -> None:
 def preset_picker() -> None:
     if st.session_state.get(f"{KEY}.show") is not None:
         return  # a classroom link fixes the experiment
+    names = [name for name, preset in PRESETS.items() if preset.data.name in widgets.PLAYGROUND_DATASETS]
     st.selectbox(
         t("playground.preset"),
-        [None, *PRESETS],
+        [None, *names],
         key=f"{KEY}.preset",
         on_change=_apply_preset,
         format_func=lambda name: t("playground.preset_none") if name is None else t(f"presets.{name}.title"),
@@ -222,8 +226,11 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
             frames = live.advance(run, epochs_per_frame=int(speed), max_frames=live.batch_frames(asked))
             st.session_state[f"{KEY}.served_want"] = wanted
             st.session_state[f"{KEY}.served_version"] = run.version
+    if not frames and not run.playing and st.session_state.get(f"{KEY}.status_shown") != live.status(run):
+        frames = [live.frame_counters_only(run)]  # e.g. "paused" right after Pause, with no new picture
     if frames:
         run.seq += 1
+        st.session_state[f"{KEY}.status_shown"] = live.status(run)
     # The full figures are only built and sent when the browser does not hold this scene yet.
     version = live.scene_version(run, log_y=log_y, presenter=presenter)
     has_scene = isinstance(reported, dict) and reported.get("scene") == version

@@ -194,7 +194,7 @@ def config_from_query(
         if key not in FIELDS:
             warnings.append(t("urlstate.unknown_key", key=key[:40]))
             continue
-        text = str(raw[-1] if isinstance(raw, list) else raw)
+        text = str(raw[-1] if isinstance(raw, list) and raw else ("" if isinstance(raw, list) else raw))
         if len(text) > (MAX_POINTS_LENGTH if key == "pts" else MAX_VALUE_LENGTH):
             warnings.append(t("urlstate.too_long", key=key))
             continue
@@ -225,7 +225,8 @@ def config_from_query(
             config, progress = candidate, True
             del pending[key]
     for key in pending:
-        text = str(query[key][-1] if isinstance(query[key], list) else query[key])
+        raw = query[key]
+        text = str(raw[-1] if isinstance(raw, list) and raw else raw)
         warnings.append(t("urlstate.bad_value", key=key, value=text[:60], detail=reasons.get(key, "")))
     return config, warnings
 

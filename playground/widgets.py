@@ -109,13 +109,13 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             format_func=lambda n: t(f"widgets.datasets.{n}"),
         )
     if shown(key, "noise") and name != "drawn":
-        noise = st.slider(t("widgets.noise"), 0.0, 1.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
+        noise = st.slider(t("widgets.noise"), 0.0, 2.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
     if shown(key, "n_samples") and name != "drawn":
         n_samples = st.slider(
             t("widgets.n_samples"),
-            20,
-            min(2000, LIMITS.max_samples),
-            step=10,
+            4,  # the same range the configuration (and so a link) allows
+            LIMITS.max_samples,
+            step=1,
             key=k("data.n_samples"),
             help=t("widgets.n_samples_help"),
         )
@@ -123,7 +123,7 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
         test_fraction = st.slider(
             t("widgets.test_fraction"),
             0.0,
-            0.8,
+            0.9,
             step=0.05,
             key=k("data.test_fraction"),
             help=t("widgets.test_fraction_help"),
