@@ -724,10 +724,14 @@
       if (playing) {
         applyFrame(queue.shift(), now);
       } else {
-        const skipped = queue.splice(0, queue.length);
-        const newest = skipped.pop();
-        for (const frame of skipped) keepCurvePoints(frame);  // pictures can be skipped, curve points cannot
-        applyFrame(newest, now);
+        // Show the newest picture and the newest counters at once; skipped pictures may go, curve points stay.
+        const pending = queue.splice(0, queue.length);
+        const pictures = pending.filter((f) => f.panels && Object.keys(f.panels).length);
+        const picture = pictures.length ? pictures[pictures.length - 1] : null;
+        for (const frame of pending) if (frame !== picture) keepCurvePoints(frame);
+        if (picture) applyFrame(picture, now);
+        const newest = pending[pending.length - 1];
+        if (newest !== picture) showCounters(newest);
       }
       lastApplied = now;
     }
