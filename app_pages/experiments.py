@@ -243,8 +243,9 @@ def finish_search(job) -> None:
     )
 
 
-def search_space(kind: str, chosen: list[str]) -> dict:
-    space = {}
+def search_values(chosen: list[str]) -> dict[str, tuple]:
+    """The values picked for each searched setting (settings with none picked are left out)."""
+    picked = {}
     for name in chosen:
         values = st.multiselect(
             fig.parameter_label(name),
@@ -254,8 +255,15 @@ def search_space(kind: str, chosen: list[str]) -> dict:
             format_func=fig.format_value,
             help=t(f"experiments.params_help.{name}"),
         )
-        if not values:
-            continue
+        if values:
+            picked[name] = tuple(values)
+    return picked
+
+
+def search_space(kind: str, picked: dict[str, tuple]) -> dict:
+    """Lists to try; a random search draws the learning rate and L2 log-uniformly between the extremes."""
+    space = {}
+    for name, values in picked.items():
         if kind == "random" and name in LOG_UNIFORM and len(values) >= 2 and min(values) > 0:
             space[name] = loguniform(min(values), max(values))
         else:
@@ -264,8 +272,9 @@ def search_space(kind: str, chosen: list[str]) -> dict:
 
 
 def make_search(
-    config: ExperimentConfig, kind: str, space: dict, n_iter: int, method: str, n_splits: int, scoring: str
+    config: ExperimentConfig, kind: str, picked: dict[str, tuple], n_iter: int, method: str, n_splits: int, scoring: str
 ):
+    space = search_space(kind, picked)
     if not space:
         raise ValueError(t("experiments.search.no_values"))
     candidates = search_candidates(space, kind, n_iter, config.seed)
@@ -294,7 +303,7 @@ def search_section(config: ExperimentConfig) -> None:
         max_selections=4,
         help=t("experiments.search.params_help"),
     )
-    space = search_space(kind, chosen)
+    picked = search_values(chosen)
     iter_col, method_col, folds_col, score_col = st.columns(4)
     n_iter = iter_col.slider(
         t("experiments.search.n_iter"),
@@ -321,13 +330,13 @@ def search_section(config: ExperimentConfig) -> None:
         key=f"{KEY}.search.scoring",
         format_func=fig.score_label,
     )
-    if kind == "random" and any(name in LOG_UNIFORM for name in space):
+    if kind == "random" and any(name in LOG_UNIFORM for name in picked):
         st.caption(t("experiments.search.log_uniform"))
-    signature = (config, kind, repr(space), int(n_iter), method, int(n_splits), scoring)
+    signature = (config, kind, tuple(picked.items()), int(n_iter), method, int(n_splits), scoring)
     search_runner.job_panel(
         f"{KEY}.search.job",
         signature,
-        lambda: make_search(config, kind, space, int(n_iter), method, int(n_splits), scoring),
+        lambda: make_search(config, kind, picked, int(n_iter), method, int(n_splits), scoring),
         draw_search,
         finish=finish_search,
         start_label=t("experiments.search.start"),

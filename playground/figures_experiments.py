@@ -123,7 +123,7 @@ def cv_figure(scores: CVScores, *, height: int = 320) -> go.Figure:
     )
     if len(scores.fold_scores):
         mean, std = scores.mean, scores.std
-        fig.add_hrect(y0=mean - std, y1=mean + std, fillcolor=NEGATIVE, opacity=0.15, line_width=0)
+        fig.add_hrect(y0=mean - std, y1=mean + std, fillcolor=NEGATIVE, opacity=0.15, line_width=0, layer="below")
         fig.add_hline(
             y=mean,
             line=dict(color=NEGATIVE, width=2),

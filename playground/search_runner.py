@@ -1,13 +1,14 @@
 """Long jobs (searches, cross-validation, sweeps, training) that a page can watch and stop.
 
 A *job* is any object from ``core.search`` with ``step()``, ``finished``, ``progress`` (0..1) and ``cancel()``.
-:func:`job_panel` draws Start/Stop buttons, a progress bar and the job's view, and steps the job in a loop that
-redraws as it goes. Call it inside an ``st.fragment`` so Start/Stop rerun only that part of the page.
+:func:`job_panel` draws Start/Stop buttons, a progress bar and the job's view; call it inside an
+``st.fragment`` so that its reruns stay inside that part of the page.
 
-Why a loop and not a thread: Streamlit stops a running script at its next ``st.*`` call when the user
-interacts, so a click on Stop (or on any other widget) interrupts the loop between two steps; the job lives in
-this session's ``st.session_state`` and the next run carries on (or, after Stop, shows what finished). The work
-runs on this session's own script thread: no shared state, no locks, other sessions are not held up.
+How it stays responsive: a running job advances for about half a second per run, the panel draws it, then
+asks for another run (``st.rerun(scope="fragment")``). Streamlit does not interrupt a running fragment for a
+click inside that fragment, it queues the click; so the short runs are what let Stop land between two ticks.
+The job lives in this session's ``st.session_state`` and the work runs on this session's own script thread:
+no shared state, no locks, other sessions are not held up by it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from streamlit.errors import StreamlitAPIException
 
 from playground.i18n import t
 
-REDRAW_SECONDS = 0.5  # redraw the job's view at most this often while it runs (figures are not free)
+TICK_SECONDS = 0.5  # work per run while a job runs; the page redraws (and reads Stop) between ticks
 
 
 class Job(Protocol):
@@ -52,7 +53,8 @@ def _start(key: str, signature: Hashable, make_job: Callable[[], Job]) -> None:
 
 def _stop(key: str) -> None:
     slot: JobSlot | None = st.session_state.get(key)
-    if slot is not None and slot.job is not None:
+    # A click can arrive after the last step: a finished job stays finished, not "stopped at 100%".
+    if slot is not None and slot.job is not None and not slot.job.finished:
         slot.job.cancel()
 
 
@@ -74,13 +76,13 @@ def job_panel(
 ) -> Job | None:
     """Start/Stop, progress and ``draw(job, tag)`` for the session's job under ``key``; returns the job, if any.
 
-    ``draw`` is called again as the job advances, into the same place: it shows elements only (no input
-    widgets) and gives every element a key ending in ``tag``, which differs per call. ``finish(job)``, if
-    given, runs once after the job has stopped, below it, and may hold widgets. ``signature`` describes the
-    settings (e.g. the whole configuration and the search space): when it changes, a running job is stopped
-    and its results are marked as belonging to the old settings. ``make_job`` may raise ValueError; its
-    message is shown instead of a traceback. ``autostart`` keeps a job for the current settings: one starts on
-    the first visit and again whenever the settings change.
+    While the job runs, every run of the page (or fragment) advances it for about :data:`TICK_SECONDS`, draws
+    it, and asks for the next run; ``draw`` shows elements only (no input widgets) and keys them with ``tag``.
+    ``finish(job)``, if given, runs below once the job has stopped and may hold widgets. ``signature``
+    describes the settings (e.g. the whole configuration and the search space): when it changes, a running job
+    is stopped and its results are marked as belonging to the old settings. ``make_job`` may raise ValueError;
+    its message is shown instead of a traceback. ``autostart`` keeps a job for the current settings: one
+    starts on the first visit and again whenever the settings change.
     """
     slot: JobSlot | None = st.session_state.get(key)
     if autostart and (slot is None or slot.signature != signature):
@@ -121,26 +123,24 @@ def job_panel(
         return None
     if stale:
         st.info(t("experiments.runner.stale"))
-    bar = st.progress(min(job.progress, 1.0), text=_status(job))
-    view = st.empty()
-    draws = 0
-    with view.container():
-        draw(job, f"{key}.{draws}")
-    drawn = time.monotonic()
-    stepped = not job.finished
-    while not job.finished:
-        job.step()
-        bar.progress(min(job.progress, 1.0), text=_status(job))
-        if job.finished or time.monotonic() - drawn > REDRAW_SECONDS:
-            draws += 1
-            with view.container():
-                draw(job, f"{key}.{draws}")
-            drawn = time.monotonic()
-    if stepped:
-        _rerun()  # redraw the buttons (Start on, Stop off) and let ``finish`` add its widgets
+    if running:
+        _advance(job)
+    st.progress(min(job.progress, 1.0), text=_status(job))
+    draw(job, f"{key}.view")
+    if running:
+        # Next tick (or, when the job just ended, one more run to turn Stop off and show ``finish``).
+        _rerun()
     if finish is not None:
         finish(job)
     return job
+
+
+def _advance(job: Job) -> None:
+    """Step ``job`` for about one tick (at least one step)."""
+    deadline = time.monotonic() + TICK_SECONDS
+    job.step()
+    while not job.finished and time.monotonic() < deadline:
+        job.step()
 
 
 def _rerun() -> None:

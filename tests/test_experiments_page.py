@@ -42,6 +42,17 @@ def test_grid_search_fills_the_table_and_links_the_best_to_the_playground(page):
     assert page.button(key="exp.search.job.stop").disabled
 
 
+def test_random_search_draws_and_finishes_its_candidates(page):
+    page.radio(key="exp.search.kind").set_value("random").run(timeout=TIMEOUT)
+    page.slider(key="exp.search.n_iter").set_value(3).run(timeout=TIMEOUT)
+    page.slider(key="exp.search.folds").set_value(2).run(timeout=TIMEOUT)
+    page.button(key="exp.search.job.start").click().run(timeout=TIMEOUT)
+    assert_no_exception(page)
+    assert t("experiments.search.log_uniform") in [caption.value for caption in page.caption]
+    assert len(page.dataframe[0].value) == 3  # the log-uniform learning rate must not make the job look stale
+    assert t("experiments.runner.stale") not in [info.value for info in page.info]
+
+
 def test_empty_search_space_explains_instead_of_failing(page):
     page.multiselect(key="exp.search.params").set_value([]).run(timeout=TIMEOUT)
     page.button(key="exp.search.job.start").click().run(timeout=TIMEOUT)

@@ -1,5 +1,7 @@
 """In Chromium: a 2×2 grid search on the Experiments page fills its results table, then offers the best run."""
 
+import re
+
 from playwright.sync_api import expect
 
 from playground.i18n import t
@@ -30,3 +32,26 @@ def test_grid_search_fills_the_results_table(page, app_url):
     save_screenshot(page, "experiments-grid-search-table")
     best_link.scroll_into_view_if_needed()
     save_screenshot(page, "experiments-grid-search-heatmap")
+
+
+def status_pattern(status: str, percent: str) -> re.Pattern:
+    """The progress bar's text for ``status`` with the percentage as a regex."""
+    return re.compile(re.escape(t(f"experiments.runner.{status}", percent="PCT")).replace("PCT", percent))
+
+
+def test_stop_ends_a_long_cross_validation_between_two_folds(page, app_url):
+    page.goto(app_url + "experiments")
+    wait_for_app(page, timeout=PAGE_TIMEOUT_MS / 1000)
+    page.get_by_role("tab", name=t("experiments.tabs.cv")).click(timeout=PAGE_TIMEOUT_MS)
+    panel = page.get_by_role("tabpanel", name=t("experiments.tabs.cv"))
+    panel.get_by_text(t("experiments.cv.methods.loo"), exact=True).click(timeout=PAGE_TIMEOUT_MS)
+    wait_for_app(page, timeout=PAGE_TIMEOUT_MS / 1000)
+    page.get_by_role("button", name=t("experiments.cv.start")).click(timeout=PAGE_TIMEOUT_MS)
+    # Leave-one-out trains one network per training sample (140 here): long enough to stop half way.
+    expect(panel.get_by_text(status_pattern("running", r"[1-9]\d?"))).to_be_visible(timeout=SEARCH_TIMEOUT_MS)
+    page.get_by_role("button", name=t("experiments.runner.stop")).click(timeout=PAGE_TIMEOUT_MS)
+    stopped = panel.get_by_text(status_pattern("stopped", r"\d+"))
+    expect(stopped).to_be_visible(timeout=SEARCH_TIMEOUT_MS)
+    assert int(re.search(r"\d+", stopped.inner_text()).group()) < 100
+    expect(page.get_by_role("button", name=t("experiments.cv.start"))).to_be_enabled()
+    save_screenshot(page, "experiments-cv-stopped")
