@@ -6,10 +6,14 @@ as /imbalanced) would otherwise get a sidebar of raw file names.
 """
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from playground.i18n import t
 from playground.language import language_switch
 
+# Our matrices are tiny: one BLAS thread is faster than two fighting over the cores (benchmarks/: a 10000x8 by 8x8
+# product took 13 ms on two OpenBLAS threads and 0.09 ms on one on a busy 2-core machine).
+threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title=t("app.name"), page_icon="🧠", layout="wide")
 language_switch()  # before the navigation, so page titles and every page use the chosen language
 
