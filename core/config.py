@@ -15,9 +15,12 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from core.activations import ACTIVATIONS, OUTPUT_ONLY
+from core.datasets import IMBALANCED_SHAPES as DATASET_IMBALANCED_SHAPES
+from core.features import FEATURES
 from core.initializers import INITIALIZERS
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS, SCHEDULES
+from core.sampling import CLASS_WEIGHT_MODES, SAMPLERS
 from core.settings import LIMITS
 
 DATASET_NAMES = (
@@ -36,19 +39,10 @@ DATASET_NAMES = (
     "drawn",
 )
 MAX_DRAWN_POINTS = LIMITS.max_samples  # drawn or uploaded points; links carry only small sets
-FEATURE_NAMES = ("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2")
-SAMPLER_NAMES = (
-    "none",
-    "random_over",
-    "random_under",
-    "attribute_wise",
-    "smote",
-    "borderline_smote",
-    "adasyn",
-    "smote_tomek",
-)
-IMBALANCED_SHAPES = ("blobs", "moons", "circles")
-CLASS_WEIGHT_MODES = ("none", "balanced")
+# The names below are owned by the modules that implement them; config only validates against them.
+FEATURE_NAMES = FEATURES
+SAMPLER_NAMES = SAMPLERS
+IMBALANCED_SHAPES = DATASET_IMBALANCED_SHAPES
 OUTPUT_ACTIVATIONS = ("auto", *ACTIVATIONS)
 LOSS_CHOICES = ("auto", *LOSSES)
 DTYPE_CHOICES = ("float64", "float32")

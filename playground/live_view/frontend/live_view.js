@@ -267,7 +267,8 @@
           auto ? packed.hi : panel.zmax, panel.alpha);
   }
 
-  function makeNetwork(div, spec) {
+  // A titled canvas panel (network, curves, layer view).
+  function titledCanvas(div, spec) {
     div.style.position = "relative";
     const title = document.createElement("div");
     title.className = "panel-title";
@@ -277,6 +278,22 @@
     canvas.style.width = "100%";
     canvas.style.height = spec.height + "px";
     div.appendChild(canvas);
+    return canvas;
+  }
+  // Size the backing store for the device pixel ratio; returns a cleared context in CSS pixels and the size.
+  function canvasContext(canvas, height) {
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth || 400;
+    if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
+    if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    return { ctx: ctx, width: width, height: height };
+  }
+
+  function makeNetwork(div, spec) {
+    const canvas = titledCanvas(div, spec);
     const panel = {
       kind: "network", div: div, canvas: canvas, spec: spec, weights: spec.weights, thumbs: spec.thumbs,
       lut: lookupTable(spec.colorscale), images: [], biases: spec.biases || [], slopes: spec.slopes || [],
@@ -335,14 +352,8 @@
     return off;
   }
   function draw(panel) {
-    const spec = panel.spec, canvas = panel.canvas;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 600, height = spec.height;
-    if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
-    if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const spec = panel.spec;
+    const { ctx, width, height } = canvasContext(panel.canvas, spec.height);
     const sizes = spec.sizes, positions = nodePositions(sizes);
     const tallest = Math.max(...sizes);
     const half = (tallest * 0.5) / 2 + spec.node;
@@ -419,14 +430,7 @@
 
   // Curves: a small canvas line chart (train solid, test dashed), redrawn in well under a millisecond.
   function makeCurves(div, spec) {
-    const title = document.createElement("div");
-    title.className = "panel-title";
-    title.textContent = spec.title || "";
-    div.appendChild(title);
-    const canvas = document.createElement("canvas");
-    canvas.style.width = "100%";
-    canvas.style.height = spec.height + "px";
-    div.appendChild(canvas);
+    const canvas = titledCanvas(div, spec);
     const panel = { kind: "curves", div: div, canvas: canvas, spec: spec,
                     series: spec.series.map((s) => Object.assign({}, s, { x: s.x.slice(), y: s.y.slice() })) };
     drawCurves(panel);
@@ -446,14 +450,8 @@
     return Math.abs(v) >= 1000 ? v.toExponential(1) : String(+v.toPrecision(3));
   }
   function drawCurves(panel) {
-    const spec = panel.spec, canvas = panel.canvas;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 400, height = spec.height;
-    if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
-    if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const spec = panel.spec;
+    const { ctx, width, height } = canvasContext(panel.canvas, spec.height);
     const font = spec.font || 12;
     const left = 54, right = 12, top = 22, bottom = 30;
     const w = width - left - right, h = height - top - bottom;
@@ -525,27 +523,14 @@
 
   // Layer view: warped grid lines and data points in a hidden layer's space (already projected to 2-D).
   function makeLayer(div, spec) {
-    const title = document.createElement("div");
-    title.className = "panel-title";
-    title.textContent = spec.title || "";
-    div.appendChild(title);
-    const canvas = document.createElement("canvas");
-    canvas.style.width = "100%";
-    canvas.style.height = spec.height + "px";
-    div.appendChild(canvas);
+    const canvas = titledCanvas(div, spec);
     const panel = { kind: "layer", div: div, canvas: canvas, spec: spec, lines: spec.lines, points: spec.points };
     drawLayer(panel);
     return panel;
   }
   function drawLayer(panel) {
-    const spec = panel.spec, canvas = panel.canvas;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth || 400, height = spec.height;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const spec = panel.spec;
+    const { ctx, width, height } = canvasContext(panel.canvas, spec.height);
     let lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
     const grow = (x, y) => { lo = [Math.min(lo[0], x), Math.min(lo[1], y)]; hi = [Math.max(hi[0], x), Math.max(hi[1], y)]; };
     for (const line of panel.lines) for (let k = 0; k < line.length; k += 2) grow(line[k], line[k + 1]);
