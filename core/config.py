@@ -198,9 +198,6 @@ class ExperimentConfig:
     def validate(self) -> None:
         _validate(self)
 
-    def with_changes(self, **sections: Any) -> ExperimentConfig:
-        """Copy with whole sections replaced, e.g. ``cfg.with_changes(train=replace(cfg.train, epochs=50))``."""
-        return replace(self, **sections)
 
 
 def dataset_task(data: DataConfig) -> str:

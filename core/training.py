@@ -25,7 +25,6 @@ from core.optimizers import (
     check_optimizer,
     clip_by_norm,
     clip_by_value,
-    global_norm,
     scheduled_learning_rate,
 )
 
@@ -354,8 +353,3 @@ class Trainer:
                 f"Early stopping at epoch {self.epoch}: the validation loss has not improved for {self.patience} "
                 f"epochs; the weights from epoch {h.best_epoch} were restored."
             )
-
-
-def gradient_global_norm(network: Network, X: np.ndarray, y: np.ndarray) -> float:
-    """‖∇L‖ over all parameters for (X, y): what clipping by norm bounds."""
-    return global_norm(network.loss_and_grads(X, y)[1])

@@ -6,14 +6,13 @@ that a heatmap, a point and a network edge of the same colour mean the same thin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
 
 from core.boundary import BoundaryGrid
 from core.datasets import DOMAIN
-from core.network import Network
 from core.training import History
 from playground.i18n import t
 
@@ -203,76 +202,3 @@ def metric_curves_figure(histories: Mapping[str, History], *, title: str | None 
 
 # ---- network diagram -----------------------------------------------------------------------------------
 NODE_SIZE = 0.34  # side of a neuron's thumbnail, in diagram units (layers are 1 unit apart)
-
-
-def node_positions(sizes: Sequence[int]) -> list[list[tuple[float, float]]]:
-    """Centre of every node: layer l at x = l, its units spread evenly around y = 0."""
-    tallest = max(sizes)
-    positions = []
-    for layer, n in enumerate(sizes):
-        gap = min(0.5, (tallest * 0.5) / max(n, 1))
-        positions.append([(float(layer), (n - 1) / 2 * gap - j * gap) for j in range(n)])
-    return positions
-
-
-def edge_style(weight: float, scale: float) -> tuple[str, float]:
-    """Edge colour by sign (blue +, orange −) and width by magnitude relative to the largest weight."""
-    colour = POSITIVE if weight >= 0 else NEGATIVE
-    return colour, 0.5 + 5.0 * min(abs(weight) / scale, 1.0) if scale > 0 else 0.5
-
-
-def network_edges(network: Network, sizes: Sequence[int]) -> list[dict]:
-    """Edges as layout shapes (cheap to restyle in place): one line per weight."""
-    positions = node_positions(sizes)
-    scale = max((float(np.abs(W).max()) for W in network.weights if W.size), default=1.0)
-    shapes = []
-    for layer, W in enumerate(network.weights):
-        for j in range(W.shape[0]):
-            for i in range(W.shape[1]):
-                (x0, y0), (x1, y1) = positions[layer][i], positions[layer + 1][j]
-                colour, width = edge_style(float(W[j, i]), scale)
-                shapes.append(dict(type="line", x0=x0 + NODE_SIZE / 2, y0=y0, x1=x1 - NODE_SIZE / 2, y1=y1,
-                                   line=dict(color=colour, width=width), opacity=0.7, layer="below"))
-    return shapes
-
-
-def neuron_thumbnails(values: Sequence[np.ndarray], sizes: Sequence[int], task: str) -> list[go.Heatmap]:
-    """One small heatmap per neuron (inputs first), placed at its node; ``values[l]`` is (units_l, ny, nx)."""
-    positions = node_positions(sizes)
-    traces = []
-    for layer, block in enumerate(values):
-        for j in range(block.shape[0]):
-            cx, cy = positions[layer][j]
-            ny, nx = block.shape[1:]
-            traces.append(go.Heatmap(
-                z=block[j], x=np.linspace(cx - NODE_SIZE / 2, cx + NODE_SIZE / 2, nx),
-                y=np.linspace(cy - NODE_SIZE / 2, cy + NODE_SIZE / 2, ny), colorscale=BINARY_SCALE,
-                zmid=0 if layer < len(values) - 1 or task != "binary" else 0.5, showscale=False, hoverinfo="skip",
-                zsmooth="fast",
-            ))
-    return traces
-
-
-def network_diagram_figure(network: Network, neuron_values: Sequence[np.ndarray], input_values: np.ndarray,
-                           input_labels: Sequence[str], task: str, *, height: int = 380,
-                           title: str | None = None) -> go.Figure:
-    """TensorFlow Playground's network view: each neuron shows what it computes over the input plane.
-
-    input_values : (n_inputs, ny, nx) feature values over the grid; neuron_values : per layer (units_l, ny, nx).
-    Traces: one heatmap per node, inputs first, layer by layer. Edges are layout shapes in weight order
-    (layer, then output unit j, then input unit i) so that live updates can restyle them.
-    """
-    sizes = network.layer_sizes
-    fig = go.Figure(neuron_thumbnails([input_values, *neuron_values], sizes, task))
-    positions = node_positions(sizes)
-    fig.add_trace(go.Scatter(
-        x=[x - NODE_SIZE / 2 - 0.04 for x, _ in positions[0]], y=[y for _, y in positions[0]], mode="text",
-        text=list(input_labels), textposition="middle left", hoverinfo="skip", textfont=dict(size=12),
-    ))
-    half = (max(sizes) * 0.5) / 2 + NODE_SIZE
-    fig.update_layout(
-        **base_layout(title, height), shapes=network_edges(network, sizes),
-        xaxis=dict(range=[-0.75, len(sizes) - 1 + 0.3], visible=False, fixedrange=True),
-        yaxis=dict(range=[-half, half], visible=False, fixedrange=True),
-    )
-    return fig

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -61,7 +61,6 @@ class LiveRun:
     playing: bool = False
     seconds_training: float = 0.0
     layer_view: int | None = None  # hidden layer shown in the layer view (0-based), None when off
-    notes: list[str] = field(default_factory=list)
 
     @property
     def task(self) -> str:

@@ -6,8 +6,6 @@ Everything per-session lives in ``st.session_state``; module-level caches hold o
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from core.config import ExperimentConfig
@@ -27,8 +25,3 @@ def config_from_state(key: str, default: ExperimentConfig | None = None) -> Expe
 
 def store_config(key: str, config: ExperimentConfig) -> None:
     st.session_state[f"{key}.config"] = config
-
-
-def remember(key: str, value: Any) -> Any:
-    st.session_state[key] = value
-    return value

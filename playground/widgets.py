@@ -20,7 +20,6 @@ from core.config import (
     HIDDEN_ACTIVATIONS,
     IMBALANCED_SHAPES,
     LOSS_CHOICES,
-    SAMPLER_NAMES,
     DataConfig,
     ExperimentConfig,
     LayerConfig,
@@ -54,10 +53,6 @@ def _seed_widget(key: str, value: Any) -> None:
     """Give a widget its starting value once; afterwards the widget owns it."""
     if key not in st.session_state:
         st.session_state[key] = value
-
-
-def _nearest(options: Sequence[float], value: float) -> float:
-    return min(options, key=lambda option: abs(option - value))
 
 
 def _with_value(options: Sequence[float], value: float) -> tuple[float, ...]:
@@ -317,18 +312,7 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary") -> Tra
                    clip_norm=float(clip_norm), **changes)
 
 
-def sampler_picker(data: DataConfig, key: str) -> DataConfig:
-    """Resampling strategy for the training split (imbalanced data)."""
-    k = _key(key, "data.sampler")
-    _seed_widget(k, data.sampler)
-    sampler = st.selectbox(t("widgets.sampler"), SAMPLER_NAMES, key=k, help=t("widgets.sampler_help"),
-                           format_func=lambda s: t(f"widgets.samplers.{s}"))
-    return replace(data, sampler=sampler)
 
 
 def task_of(data: DataConfig) -> str:
     return dataset_task(data)
-
-
-def nearest_learning_rate(value: float) -> float:
-    return _nearest(LEARNING_RATES, value)
