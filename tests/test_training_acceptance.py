@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import Network
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.config import DATASET_NAMES, DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.experiment import run
-from core.optimizers import clip_by_norm, clip_by_value, global_norm
+from core.initializers import INITIALIZERS
+from core.optimizers import OPTIMIZERS, clip_by_norm, clip_by_value, global_norm
 from core.presets import PRESETS, preset_config
 from core.settings import LIMITS
 from core.training import Trainer
@@ -339,11 +340,16 @@ CONFIG_MUTATIONS = st.one_of(
     st.tuples(st.just("train.batch_size"), bad_count.map(lambda v: {"train": {"batch_size": v}})),
     st.tuples(st.just("train.l2"), st.one_of(st.floats(max_value=-1e-9), junk).map(
         lambda v: {"train": {"l2": v}})),
-    st.tuples(st.just("train.optimizer"), bad_name.map(lambda v: {"train": {"optimizer": v}})),
-    st.tuples(st.just("model.init"), bad_name.map(lambda v: {"model": {"init": v}})),
-    st.tuples(st.just("model.loss"), bad_name.filter(lambda v: v not in ("auto", "bce")).map(
+    # Random text can hit a valid name ("adam", "he", "mae"...): exclude every name that is valid here.
+    st.tuples(st.just("train.optimizer"), bad_name.filter(lambda v: v not in OPTIMIZERS).map(
+        lambda v: {"train": {"optimizer": v}})),
+    st.tuples(st.just("model.init"), bad_name.filter(lambda v: v not in INITIALIZERS).map(
+        lambda v: {"model": {"init": v}})),
+    # On the default (binary) data a sigmoid output may be trained with bce or with a regression loss.
+    st.tuples(st.just("model.loss"), bad_name.filter(lambda v: v not in ("auto", "bce", "mse", "mae", "huber")).map(
         lambda v: {"model": {"loss": v}})),
-    st.tuples(st.just("data.name"), bad_name.map(lambda v: {"data": {"name": v}})),
+    st.tuples(st.just("data.name"), bad_name.filter(lambda v: v not in DATASET_NAMES).map(
+        lambda v: {"data": {"name": v}})),
     st.tuples(st.just("data.noise"), st.one_of(st.floats(max_value=-1e-9), junk).map(
         lambda v: {"data": {"noise": v}})),
     st.tuples(st.just("seed"), st.one_of(st.integers(max_value=-1), junk).map(lambda v: {"seed": v})),

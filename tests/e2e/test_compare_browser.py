@@ -74,7 +74,7 @@ def test_three_activations_on_moons_train_side_by_side_and_every_loss_curve_grow
     save_screenshot(page, "compare-before-play")
 
     record_loss_points(frame)
-    page.get_by_role("button", name=t("compare.play")).click()
+    page.get_by_role("button", name=t("compare.play"), exact=True).click()
     wait_until(lambda: len(loss_points(frame)) == 3 and min(loss_points(frame)) >= 5, 60, "no loss points arrived")
     first = loss_points(frame)
     time.sleep(3)
@@ -85,8 +85,8 @@ def test_three_activations_on_moons_train_side_by_side_and_every_loss_curve_grow
     assert live_state(frame)["frames"] >= 5, "the boundaries were not redrawn"
     save_screenshot(page, "compare-three-activations-playing")
 
-    page.get_by_role("button", name=t("compare.pause")).click()
-    page.get_by_role("button", name=t("compare.play")).wait_for(timeout=15000)
+    page.get_by_role("button", name=t("compare.pause"), exact=True).click()
+    page.get_by_role("button", name=t("compare.play"), exact=True).wait_for(timeout=15000)
     time.sleep(1.0)
     paused = live_state(frame)["epoch"]
     time.sleep(2.0)
@@ -97,7 +97,7 @@ def test_three_activations_on_moons_train_side_by_side_and_every_loss_curve_grow
 
 def test_exported_replay_opens_from_a_file_offline_and_animates(page, app_url, browser, tmp_path):
     frame = open_compare(page, app_url, THREE_ACTIVATIONS + "&epochs=20")
-    page.get_by_role("button", name=t("compare.play")).click()
+    page.get_by_role("button", name=t("compare.play"), exact=True).click()
     wait_until(lambda: live_state(frame)["epoch"] >= 20, 90, "the comparison did not train 20 epochs")
     download_button = page.get_by_role("button", name=t("compare.replay_download"))
     download_button.wait_for(timeout=30000)

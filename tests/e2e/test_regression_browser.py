@@ -64,7 +64,13 @@ def test_play_trains_the_sine_preset_and_test_r2_rises(page, app_url):
     page.get_by_role("button", name=t("regression.pause")).click()
     expect(page.get_by_role("button", name=t("regression.play"))).to_be_visible(timeout=SLOW_PAGE_MS)
     wait_for_app(page, timeout=90)
-    paused_at = _epoch(page)
+    # The counters may still show an epoch from before the last chunk the server trained before it saw Pause;
+    # let the display catch up (two equal readings a second apart), then require it to stay put.
+    previous, paused_at = -1, _epoch(page)
+    deadline = time.monotonic() + 20
+    while paused_at != previous and time.monotonic() < deadline:
+        time.sleep(1.0)
+        previous, paused_at = paused_at, _epoch(page)
     time.sleep(2.0)
     assert _epoch(page) == paused_at, "training went on after Pause"
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
