@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 from tests.apptest_helpers import REPO_ROOT
 
 if TYPE_CHECKING:  # importable without Playwright, so a missing package can be reported as a skip
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 __all__ = [
     "ARTIFACTS_DIR",
     "CHROMIUM_ARGS",
     "SCREENSHOTS_DIR",
+    "choose_option",
     "e2e_required",
     "find_chromium",
     "save_screenshot",
@@ -84,6 +85,26 @@ def wait_for_app(page: Page, *, timeout: float = 30) -> None:
         }""",
         timeout=timeout_ms,
     )
+
+
+def choose_option(page: Page, box: Locator, option: str, *, attempts: int = 5) -> None:
+    """Open the selectbox ``box`` and click its option named ``option`` (exact name).
+
+    A rerun that lands between opening the list and clicking closes it again, so a list that does not show the
+    option within a few seconds is closed and reopened. Clicks do not wait for navigation: under load Playwright
+    can wait forever for one it believes the click scheduled; callers wait for the rerun's visible result.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        try:
+            box.click(no_wait_after=True, timeout=30_000)
+            page.get_by_role("option", name=option, exact=True).click(no_wait_after=True, timeout=10_000)
+            return
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
 
 
 def save_screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from playground.i18n import t
-from tests.e2e.browser_helpers import save_screenshot, wait_for_app
+from tests.e2e.browser_helpers import choose_option, save_screenshot, wait_for_app
 
 TRAINING_TIMEOUT_MS = 120_000  # the first visit trains three networks on a shared two-core box
 # wait_for_app can return before a rerun has started, so every expectation after a change waits this long.
@@ -14,10 +14,7 @@ SLOW = {"timeout": TRAINING_TIMEOUT_MS}
 
 def choose_strategy(page: Page, strategy: str) -> None:
     box = page.get_by_role("combobox", name=t("imbalanced.sampler.label"), exact=True)
-    # Under load Playwright can wait forever for a navigation it believes the click scheduled; the
-    # expectations that follow wait for the rerun instead.
-    box.click(no_wait_after=True)
-    page.get_by_role("option", name=t(f"imbalanced.strategies.{strategy}"), exact=True).click(no_wait_after=True)
+    choose_option(page, box, t(f"imbalanced.strategies.{strategy}"))
     expect(box).to_have_value(t(f"imbalanced.strategies.{strategy}"), **SLOW)
     wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from core.lessons import lesson
 from playground.i18n import t
-from tests.e2e.browser_helpers import save_screenshot, wait_for_app
+from tests.e2e.browser_helpers import choose_option, save_screenshot, wait_for_app
 
 TRAINING_TIMEOUT_MS = 150_000  # a step trains one or two small networks; the box is shared by several helpers
 SLOW = {"timeout": TRAINING_TIMEOUT_MS}
@@ -81,8 +81,7 @@ def test_a_lesson_walked_end_to_end_in_chinese(page: Page, app_url: str):
     # Change the hidden activation from linear to tanh and run again: the layers no longer collapse into a
     # line, so "accuracy stays below 100 %" stops holding, and the page says so.
     box = page.get_by_role("combobox", name=zh("widgets.activation"), exact=True)
-    box.click(no_wait_after=True)
-    page.get_by_role("option", name="tanh", exact=True).click(no_wait_after=True)
+    choose_option(page, box, "tanh")
     expect(box).to_have_value("tanh", **SLOW)
     page.get_by_role("button", name=zh("lessons.run")).click(no_wait_after=True)
     expect(page.get_by_text(zh("lessons.claims_some_fail"))).to_be_visible(**SLOW)
