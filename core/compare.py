@@ -50,7 +50,10 @@ from core.settings import LIMITS
 from core.training import History, Trainer, accuracy, r2_score
 
 MIN_RUNS = 2
-MAX_RUNS = 4
+LAYOUT_MAX_RUNS = 4  # the page lays out at most four boundaries side by side, however high the host's cap
+# Every run trains at once, so the host's cap on concurrent runs bounds a comparison. Below MIN_RUNS
+# (a host that allows one network at a time) there are no comparisons at all.
+MAX_RUNS = min(LAYOUT_MAX_RUNS, LIMITS.max_concurrent_runs)
 DEFAULT_MAX_SNAPSHOTS = 60  # boundary grids kept per run for the replay; enough for a smooth scrub
 MIN_SNAPSHOTS = 3  # the start, the end and one in between
 DEFAULT_GRID_RESOLUTION = 40  # 40×40 cells per heatmap: sharp enough, small enough to animate four at once
@@ -229,6 +232,11 @@ class CompareRun:
 
 
 def _check_run_count(n: int) -> None:
+    if MAX_RUNS < MIN_RUNS:
+        raise ValueError(
+            f"comparisons are turned off: this host trains at most {MAX_RUNS} network at a time per session "
+            f"(max_concurrent_runs), and a comparison needs at least {MIN_RUNS}"
+        )
     if not MIN_RUNS <= n <= MAX_RUNS:
         raise ValueError(f"a comparison needs {MIN_RUNS} to {MAX_RUNS} runs; got {n}")
 

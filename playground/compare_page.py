@@ -32,6 +32,7 @@ from core.compare import (
     with_value,
 )
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.settings import LIMITS
 from playground import compare_live, figures_compare, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
@@ -51,6 +52,7 @@ MODES = ("vary", "custom")
 CUSTOM_FIELDS = ("activation", "init", "optimizer", "learning_rate", "depth", "l2", "sampler")
 QUERY_KEYS = ("mode", "vary", "values", "run", "target")
 SPEEDS = (1, 2, 5, 10)  # epochs per frame
+DEFAULT_N_VALUES = 3  # a sweep's first values when none are chosen (fewer if the host caps runs lower)
 
 
 # ---- what is compared -----------------------------------------------------------------------------------
@@ -60,9 +62,14 @@ class CompareSpec:
 
     mode: str = "vary"
     vary: str = DEFAULT_VARY
-    values: tuple = VARY_OPTIONS[DEFAULT_VARY].default_values[:3]
+    values: tuple = VARY_OPTIONS[DEFAULT_VARY].default_values[:DEFAULT_N_VALUES]
     custom: tuple[tuple[tuple[str, Any], ...], ...] = ((), (("activation", "relu"),))
     target_loss: float = DEFAULT_TARGET_LOSS
+
+
+def default_values(vary: str) -> tuple:
+    """The values a sweep of ``vary`` starts with: never more than the host lets one session train at once."""
+    return VARY_OPTIONS[vary].default_values[: min(DEFAULT_N_VALUES, MAX_RUNS)]
 
 
 def _last(raw) -> str:
@@ -127,8 +134,7 @@ def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
     if vary not in VARY_OPTIONS:
         warnings.append(t("compare.bad_vary", value=vary[:40], allowed=", ".join(VARY_OPTIONS)))
         vary = DEFAULT_VARY
-    defaults = VARY_OPTIONS[vary].default_values[:3]
-    values = defaults
+    values = default_values(vary)
     if "values" in query:
         parsed, more = parse_values(vary, _last(query["values"]))
         warnings += more
@@ -142,7 +148,10 @@ def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
     custom = spec.custom
     if "run" in query:
         runs = []
-        for text in _all(query["run"])[:MAX_RUNS]:
+        texts = _all(query["run"])
+        if len(texts) > MAX_RUNS:
+            warnings.append(t("compare.too_many_runs", n=len(texts), max=MAX_RUNS))
+        for text in texts[:MAX_RUNS]:
             changes, more = _parse_run(text)
             runs.append(changes)
             warnings += more
@@ -178,7 +187,13 @@ def query_from_spec(spec: CompareSpec) -> dict[str, str | list[str]]:
 
 # ---- first load, URL --------------------------------------------------------------------------------------
 def starting_state() -> tuple[ExperimentConfig, CompareSpec, list[str]]:
-    """On a session's first run, the URL's base experiment and comparison; afterwards what the session holds."""
+    """On a session's first run, the URL's base experiment and comparison; afterwards what the session holds.
+
+    Stops the page with a note when the host's cap on concurrent runs leaves no room for a comparison.
+    """
+    if MAX_RUNS < MIN_RUNS:
+        st.info(t("compare.runs_capped", max=MAX_RUNS, min=MIN_RUNS))
+        st.stop()
     if f"{KEY}.started" not in st.session_state:
         st.session_state[f"{KEY}.started"] = True
         query = st.query_params.to_dict()
@@ -294,15 +309,14 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
 def _values_input(column, vary: str) -> list:
     option = VARY_OPTIONS[vary]
     key = f"{KEY}.values.{vary}"
+    label = t("compare.values", min=MIN_RUNS, max=MAX_RUNS)
     if option.choices:
-        _seed(key, list(option.default_values[:3]))
+        _seed(key, list(default_values(vary)))
         return list(
-            column.multiselect(
-                t("compare.values"), option.choices, key=key, max_selections=MAX_RUNS, help=t("compare.values_help")
-            )
+            column.multiselect(label, option.choices, key=key, max_selections=MAX_RUNS, help=t("compare.values_help"))
         )
-    _seed(key, ", ".join(format_value(v) for v in option.default_values[:3]))
-    text = column.text_input(t("compare.values"), key=key, help=t("compare.values_numbers_help"))
+    _seed(key, ", ".join(format_value(v) for v in default_values(vary)))
+    text = column.text_input(label, key=key, help=t("compare.values_numbers_help"))
     values, warnings = parse_values(vary, text)
     for warning in warnings:
         column.warning(warning)
@@ -349,7 +363,7 @@ def _field_widget(name: str, key: str) -> Any:
     if name == "l2":
         options = tuple(sorted(set(widgets.PENALTIES) | {st.session_state[key]}))
         return st.select_slider(label, options=options, key=key, help=help_text)
-    return int(st.number_input(label, 0, 8, step=1, key=key, help=help_text))  # depth
+    return int(st.number_input(label, 0, LIMITS.max_hidden_layers, step=1, key=key, help=help_text))  # depth
 
 
 def build(base: ExperimentConfig, spec: CompareSpec) -> tuple[CompareRun, ...] | None:
