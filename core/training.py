@@ -5,6 +5,9 @@ between epochs. After each epoch it records, on the whole training set: loss, ac
 gradient norm ‖∂L/∂W_l‖, weight norm, update ratio ‖ΔW_l‖/‖W_l‖, and hidden-activation statistics (mean, std,
 fraction saturated for sigmoid/tanh, fraction of dead units for the ReLU family). Divergence (NaN/inf or a loss
 explosion) stops training, restores the last good weights and says so in ``history.message``.
+
+A run that may go on for a long time (the Playground left playing) passes ``history_limit``: the history then keeps
+about that many rows, ever more sparsely spaced (see :func:`thin_history`), instead of one row per epoch.
 """
 
 from __future__ import annotations
@@ -35,7 +38,11 @@ RECTIFIERS = ("relu",)
 
 @dataclass
 class History:
-    """Per-epoch records. Per-layer lists hold one value per layer (hidden layers, then the output layer)."""
+    """Per-epoch records. Per-layer lists hold one value per layer (hidden layers, then the output layer).
+
+    Row ``i`` of every list belongs to epoch ``epoch[i]``. Without a row limit that is every epoch; with one
+    (``Trainer(history_limit=...)``) the rows are the first epoch, every ``stride``-th epoch and the newest epoch.
+    """
 
     metric_name: str = "accuracy"
     epoch: list[int] = field(default_factory=list)
@@ -55,8 +62,19 @@ class History:
     stopped_early: bool = False
     best_epoch: int | None = None
     message: str = ""
+    stride: int = 1  # rows are kept every ``stride`` epochs (plus the first and the newest); 1 = every epoch
 
     SCALAR_COLUMNS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate")
+    ROW_COLUMNS = (
+        *SCALAR_COLUMNS,
+        "grad_norms",
+        "weight_norms",
+        "update_ratios",
+        "activation_mean",
+        "activation_std",
+        "saturated_fraction",
+        "dead_fraction",
+    )
 
     def __len__(self) -> int:
         return len(self.epoch)
@@ -82,6 +100,42 @@ class History:
             writer.writerow(values)
         return buffer.getvalue()
 
+    def _row_lists(self) -> list[list]:
+        """Every list holding one entry per row (per-layer lists are empty when statistics are not recorded)."""
+        n = len(self.epoch)
+        return [values for values in (getattr(self, name) for name in self.ROW_COLUMNS) if len(values) == n]
+
+    def _drop_row(self, index: int) -> None:
+        for values in self._row_lists():
+            del values[index]
+
+    def _keep_rows(self, indices: list[int]) -> None:
+        for values in self._row_lists():
+            values[:] = [values[i] for i in indices]
+
+
+def thin_history(history: History, limit: int) -> None:
+    """Keep ``history`` at no more than ``limit`` rows; call it after every new row.
+
+    The rows kept are the first epoch, every epoch on the stride grid (``epoch % history.stride == 0``) and the
+    newest epoch, so ``history.*[-1]`` is always the epoch just trained. The stride starts at 1 (every epoch):
+
+    * a new row pushes the previous newest row out if that one is off the grid (it was kept only for being newest);
+    * when the rows outnumber ``limit``, the stride doubles and the rows off the new grid go.
+
+    A multiple of ``2s`` is a multiple of ``s``, so thinning only ever removes rows: what stays is exactly what an
+    unthinned run records at those epochs. After ``E`` epochs there are about ``E / stride + 2`` rows, so once
+    ``E`` passes ``limit`` the stride is between ``E / limit`` and ``2 E / limit`` and the rows number between
+    about ``limit / 2`` and ``limit``; the memory stays flat however long the run.
+    """
+    epochs = history.epoch
+    if len(epochs) >= 3 and epochs[-2] % history.stride:
+        history._drop_row(-2)
+    while len(epochs) > limit:
+        history.stride *= 2
+        last = len(epochs) - 1
+        history._keep_rows([i for i, e in enumerate(epochs) if i in (0, last) or e % history.stride == 0])
+
 
 def accuracy(outputs: np.ndarray, y: np.ndarray) -> float:
     labels = np.asarray(y)
@@ -106,6 +160,8 @@ class Trainer:
 
     X : ndarray of shape (n_samples, n_features); y : labels (n_samples,) or targets (n_samples, n_outputs).
     ``clip_value``/``clip_norm`` of 0 mean off; ``early_stopping_patience`` of 0 means off (needs validation data).
+    ``history_limit`` of None keeps a history row for every epoch; a number (≥ 3) keeps about that many rows,
+    thinned as :func:`thin_history` describes (the counters, early stopping and divergence checks are unaffected).
     """
 
     def __init__(
@@ -128,6 +184,7 @@ class Trainer:
         task: str | None = None,
         record_stats: bool = True,
         seed: int = 0,
+        history_limit: int | None = None,
     ):
         check_optimizer(optimizer)
         if schedule not in SCHEDULES:
@@ -172,6 +229,7 @@ class Trainer:
         self.clip_norm = float(clip_norm)
         self.patience = int(early_stopping_patience)
         self.record_stats = record_stats
+        self.history_limit = history_limit
         self.rng = np.random.default_rng([seed, 2])
         self.epoch = 0
         self.history = History(metric_name="accuracy" if self.task == "classification" else "r2")
@@ -188,6 +246,18 @@ class Trainer:
         self._best_val = math.inf
         self._best_params: list[np.ndarray] | None = None
         self._since_best = 0
+
+    @property
+    def history_limit(self) -> int | None:
+        """The most rows the history keeps (None: one per epoch). Settable, e.g. on a trainer a factory built."""
+        return self._history_limit
+
+    @history_limit.setter
+    def history_limit(self, limit: int | None) -> None:
+        # Fewer than 3 rows cannot hold the first epoch, the newest epoch and any point in between.
+        if limit is not None and (not isinstance(limit, (int, np.integer)) or isinstance(limit, bool) or limit < 3):
+            raise ValueError(f"history_limit={limit!r} is not valid; use None for no limit or a whole number ≥ 3")
+        self._history_limit = None if limit is None else int(limit)
 
     @property
     def done(self) -> bool:
@@ -304,6 +374,8 @@ class Trainer:
             h.val_metric.append(float("nan"))
         if self.patience and self.X_val is not None:
             self._early_stopping(h.val_loss[-1])
+        if self._history_limit is not None:
+            thin_history(h, self._history_limit)
 
     def _record_layer_stats(self, ws) -> None:
         """Per-layer statistics of the forward/backward pass over the training set held in ``ws``."""

@@ -29,6 +29,9 @@ FRAMES_PER_BATCH = 8
 MAX_FRAMES_PER_BATCH = 40
 BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
 SPEEDS = (1, 2, 5, 10, 25)  # epochs per frame
+# The most rows a live run's history keeps: a session left playing thins its history (see core.training.
+# thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
+HISTORY_ROWS = 2000
 
 
 def pack(values: np.ndarray, lo: float | None = None, hi: float | None = None) -> dict:
@@ -57,7 +60,7 @@ class LiveRun:
     thumbs: GridInput | None = None  # neuron thumbnail grid (2-D data)
     curve_x: np.ndarray | None = None  # x values of the fitted curve (1-D data)
     seq: int = 0
-    sent: int = 0  # history entries already drawn in the curve charts
+    sent_epoch: int = 0  # the newest epoch already drawn in the curve charts
     playing: bool = False
     seconds_training: float = 0.0
     layer_view: int | None = None  # hidden layer shown in the layer view (0-based), None when off
@@ -87,6 +90,7 @@ def with_new_data(run: LiveRun, config: ExperimentConfig, data: PreparedData) ->
 
 def new_run(config: ExperimentConfig, data: PreparedData, version: int, trainer: Trainer | None = None) -> LiveRun:
     trainer = trainer or build_trainer(config, data)
+    trainer.history_limit = HISTORY_ROWS
     run = LiveRun(config, data, trainer, version)
     if data.dataset.input_dim == 2:
         run.grid = grid_input(data.features, BOUNDARY_RESOLUTION)
@@ -243,19 +247,42 @@ def frame(run: LiveRun) -> dict:
     if run.layer_view is not None:
         layer = _layer_view_data(run)
         panels["layer"] = {"lines": layer["lines"], "points": layer["points"]}
-    h = run.trainer.history
-    new = slice(run.sent, len(h.epoch))
-    if new.start < new.stop:
-        xs = h.epoch[new]
-        panels["loss"] = {"extend": {"x": [xs, xs], "y": [_finite(h.train_loss[new]), _finite(h.val_loss[new])]},
+    rows = _unsent_rows(run)
+    if rows:
+        h = run.trainer.history
+        xs = [h.epoch[i] for i in rows]
+
+        def pick(values: list[float]) -> list[float | None]:
+            return _finite([values[i] for i in rows])
+
+        panels["loss"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_loss), pick(h.val_loss)]},
                           "extend_traces": [0, 1]}
-        panels["metric"] = {"extend": {"x": [xs, xs], "y": [_finite(h.train_metric[new]),
-                                                            _finite(h.val_metric[new])]},
+        panels["metric"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_metric), pick(h.val_metric)]},
                             "extend_traces": [0, 1]}
-        run.sent = len(h.epoch)
+        run.sent_epoch = xs[-1]
     text, kind = status(run)
     return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind,
             "panels": panels}
+
+
+def _unsent_rows(run: LiveRun) -> list[int]:
+    """History rows the curve charts still lack: epochs after the last one sent, oldest first.
+
+    The history thins itself (rows shift, off-grid rows vanish), so what was sent is remembered by epoch, not by
+    position. While playing, only rows on the history's stride grid go out: the newest row is dropped again at
+    the next epoch if it is off the grid, and sending it anyway would grow the browser's curves by a point per
+    frame all run long. Paused, stepped or finished, the newest row goes too, so the curve reaches the counter.
+    """
+    h = run.trainer.history
+    epochs, stride = h.epoch, h.stride
+    start = len(epochs)
+    while start > 0 and epochs[start - 1] > run.sent_epoch:
+        start -= 1
+    rows = [i for i in range(start, len(epochs)) if i == 0 or epochs[i] % stride == 0]
+    newest = len(epochs) - 1
+    if newest >= start and (not run.playing or run.finished) and newest not in rows:
+        rows.append(newest)
+    return rows
 
 
 def _finite(values: list[float]) -> list[float | None]:
@@ -350,7 +377,7 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
     h = run.trainer.history
     height = 460 if presenter else 360
     curve_height = 300 if presenter else 220
-    run.sent = len(h.epoch)
+    run.sent_epoch = h.epoch[-1] if h.epoch else 0
     panels = [
         _network_panel(run, height),
         _boundary_panel(run, height),

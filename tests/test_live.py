@@ -2,12 +2,13 @@
 
 import base64
 import json
+from itertools import pairwise
 
 import numpy as np
 import pytest
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.experiment import prepare_data
+from core.experiment import build_trainer, prepare_data
 from playground import live
 
 
@@ -80,3 +81,46 @@ def test_training_stops_at_the_configured_epochs_and_pauses():
                                              (12, 12), (10**6, live.MAX_FRAMES_PER_BATCH)])
 def test_batch_size_follows_the_browser_within_bounds(asked, expected):
     assert live.batch_frames(asked) == expected
+
+
+def test_a_live_run_keeps_a_bounded_history():
+    run = make_run()
+    assert run.trainer.history_limit == live.HISTORY_ROWS
+
+
+def test_thinned_curves_reach_the_browser_in_order_without_repeats(monkeypatch):
+    """Over many frames of a thinning history, the points sent are each sent once, in epoch order, with the
+    values an unthinned run has at those epochs, and far fewer than one per epoch while playing."""
+    monkeypatch.setattr(live, "HISTORY_ROWS", 20)
+    config = ExperimentConfig(DataConfig("xor", n_samples=60), ModelConfig(hidden=(LayerConfig(4, "tanh"),)),
+                              TrainConfig(epochs=700))
+    run = live.new_run(config, prepare_data(config), version=1)
+    loss_panel = next(p for p in live.scene(run)["panels"] if p["name"] == "loss")
+    sent_x, sent_y = list(loss_panel["series"][0]["x"]), list(loss_panel["series"][0]["y"])
+
+    def collect(frames):
+        for frame in frames:
+            if "loss" in frame["panels"]:
+                sent_x.extend(frame["panels"]["loss"]["extend"]["x"][0])
+                sent_y.extend(frame["panels"]["loss"]["extend"]["y"][0])
+
+    run.playing = True
+    for speed in (1, 3, 2, 5):  # a mix of speeds so frames end on and off the stride grid
+        collect(live.advance(run, epochs_per_frame=speed, max_frames=40, budget_s=60))
+    run.playing = False
+    collect(live.advance(run, epochs_per_frame=1, max_frames=3, budget_s=60))  # steps: the curve reaches the counter
+    assert sent_x[-1] == run.trainer.epoch
+    run.playing = True
+    while not run.finished:
+        collect(live.advance(run, epochs_per_frame=7, max_frames=40, budget_s=60))
+
+    assert all(b > a for a, b in pairwise(sent_x)), "epochs must strictly increase"
+    assert sent_x[-1] == config.train.epochs  # the finished run's last epoch is drawn
+    assert len(sent_x) < config.train.epochs / 4, len(sent_x)  # not a point per epoch for ever
+    history = run.trainer.history
+    assert len(history) <= 20 and history.stride > 1
+    full = build_trainer(config, run.data)  # the same seeded run, every epoch kept
+    losses = [full.history.train_loss[-1] for _ in full.run(config.train.epochs)]
+    assert sent_y == [losses[epoch - 1] for epoch in sent_x]
+    redrawn = next(p for p in live.scene(run)["panels"] if p["name"] == "loss")  # a fresh scene: thinned history
+    assert redrawn["series"][0]["x"] == history.epoch
