@@ -37,6 +37,7 @@ DATASET_NAMES = (
     "multi_gaussian",
     "digits",
     "drawn",
+    "uploaded",
 )
 MAX_DRAWN_POINTS = LIMITS.max_samples  # drawn or uploaded points; links carry only small sets
 # The names below are owned by the modules that implement them; config only validates against them.
@@ -65,6 +66,9 @@ class DataConfig:
     # Points placed by hand, (x1, x2, label) in plot coordinates. With name "drawn" they are the whole
     # dataset (split like any other); with a generated dataset they are extra training points.
     points: tuple[tuple[float, float, int], ...] = ()
+    # Rows of an uploaded regression table, (x, y) or (x1, x2, y) in plot coordinates. With name "uploaded"
+    # they are the whole dataset (split like any other); every other dataset leaves them empty.
+    rows: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class ExperimentConfig:
         out = asdict(self)
         out["data"]["features"] = list(self.data.features)
         out["data"]["points"] = [list(p) for p in self.data.points]
+        out["data"]["rows"] = [list(r) for r in self.data.rows]
         out["model"]["hidden"] = [asdict(layer) for layer in self.model.hidden]
         return out
 
@@ -127,6 +132,8 @@ class ExperimentConfig:
         data = _section(DataConfig, raw.get("data", {}), "data")
         if "points" in raw.get("data", {}):
             data = replace(data, points=_points(raw["data"]["points"]))
+        if "rows" in raw.get("data", {}):
+            data = replace(data, rows=_rows(raw["data"]["rows"]))
         if "features" in raw.get("data", {}):
             feats = raw["data"]["features"]
             if isinstance(feats, str) or not isinstance(feats, (list, tuple)):
@@ -201,7 +208,7 @@ class ExperimentConfig:
 
 
 def dataset_task(data: DataConfig) -> str:
-    if data.name in ("sine", "plane", "multi_gaussian"):
+    if data.name in ("sine", "plane", "multi_gaussian", "uploaded"):
         return "regression"
     if data.name in ("multiclass", "digits") or (data.name == "spirals" and data.arms > 2):
         return "multiclass"
@@ -220,7 +227,7 @@ def output_units(data: DataConfig) -> int:
 def input_dim(data: DataConfig) -> int:
     if data.name == "digits":
         return 64
-    if data.name == "sine":
+    if data.name == "sine" or (data.name == "uploaded" and data.rows and len(data.rows[0]) == 2):
         return 1
     return len(data.features)
 
@@ -240,7 +247,7 @@ def _section(cls, raw, prefix: str):
         raise ValueError(f"{prefix}={raw!r} is not valid; expected an object")
     names = [f.name for f in fields(cls)]
     _reject_unknown(prefix, raw, names)
-    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points")}
+    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points", "rows")}
     return cls(**simple)
 
 
@@ -253,6 +260,17 @@ def _points(raw) -> tuple[tuple[float, float, int], ...]:
             raise ValueError(f"data.points[{i}]={item!r} is not valid; expected [x1, x2, label]")
         points.append((item[0], item[1], item[2]))
     return tuple(points)
+
+
+def _rows(raw) -> tuple[tuple[float, ...], ...]:
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
+        raise ValueError("data.rows must be a list of [x, y] or [x1, x2, y] rows")
+    rows = []
+    for i, item in enumerate(raw):
+        if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+            raise ValueError(f"data.rows[{i}]={item!r} is not valid; expected [x, y] or [x1, x2, y]")
+        rows.append(tuple(item))
+    return tuple(rows)
 
 
 def _number(name: str, value, low: float, high: float, *, integer: bool = False, low_open: bool = False):
@@ -292,6 +310,7 @@ def _validate(cfg: ExperimentConfig) -> None:
     _number("data.n_classes", d.n_classes, 2, 6, integer=True)
     _choice("data.sampler", d.sampler, SAMPLER_NAMES)
     _validate_points(d)
+    _validate_rows(d)
     if not isinstance(m.hidden, tuple):
         raise ValueError("model.hidden must be a list of layers")
     if len(m.hidden) > LIMITS.max_hidden_layers:
@@ -343,6 +362,28 @@ def _validate_points(d: DataConfig) -> None:
         raise ValueError(f"data.name='drawn' needs at least 4 drawn points; there are {len(d.points)}")
     if d.points and d.name in ("sine", "digits"):
         raise ValueError(f"data.points cannot be added to data.name={d.name!r}; it is not a 2-D dataset")
+    if d.points and dataset_task(d) == "regression":
+        raise ValueError(f"data.points are class labels; data.name={d.name!r} is a regression dataset")
+
+
+def _validate_rows(d: DataConfig) -> None:
+    if not isinstance(d.rows, tuple):
+        raise ValueError("data.rows must be a list of [x, y] or [x1, x2, y] rows")
+    if d.name != "uploaded":
+        if d.rows:
+            raise ValueError(f"data.rows belong to data.name='uploaded'; data.name={d.name!r} generates its own")
+        return
+    if len(d.rows) < 4:
+        raise ValueError(f"data.name='uploaded' needs at least 4 rows of data; there are {len(d.rows)}")
+    if len(d.rows) > MAX_DRAWN_POINTS:
+        raise ValueError(f"data.rows has {len(d.rows)} rows; at most {MAX_DRAWN_POINTS} are allowed")
+    width = len(d.rows[0]) if isinstance(d.rows[0], tuple) else 0
+    for i, row in enumerate(d.rows):
+        if not isinstance(row, tuple) or len(row) != width or width not in (2, 3):
+            expected = "(x, y) or (x1, x2, y)" if i == 0 else f"{width} values like data.rows[0]"
+            raise ValueError(f"data.rows[{i}]={row!r} is not valid; expected {expected}")
+        for j, value in enumerate(row):
+            _number(f"data.rows[{i}][{j}]", value, -10.0, 10.0)
 
 
 def _check_output_pairing(cfg: ExperimentConfig) -> None:

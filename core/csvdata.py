@@ -14,9 +14,11 @@ Two layouts, told apart by the number of columns:
 A header row is detected (a first row in which no field is a number); the delimiter is a comma, a semicolon or
 a tab; the text is decoded as UTF-8 (with or without a byte-order mark), else as Latin-1. Features that fall
 outside the plot square ``DOMAIN`` are rescaled (min-max, per column) into it, so every upload is drawn and
-trained like the built-in datasets. Anything else raises ``ValueError`` naming the line and column: text in a
-number column, NaN or infinity, an empty field, wrong column counts, too many rows, too few rows, a single class,
-a binary or UTF-16 file, a file over ``MAX_CSV_BYTES``.
+trained like the built-in datasets. Regression targets are kept as they are unless some leave
+``TARGET_LIMIT`` (a configuration's coordinates stay within it); then they are rescaled the same way.
+Anything else raises ``ValueError`` naming the line and column: text in a number column, NaN or infinity, an
+empty field, wrong column counts, too many rows, too few rows, a single class, a binary or UTF-16 file, a file
+over ``MAX_CSV_BYTES``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ MAX_CSV_BYTES = 64 * 1024 + 128 * LIMITS.max_samples
 DELIMITERS = (";", "\t", ",")  # a semicolon or a tab in the first line wins: such files use "," as decimal point
 # Kept points sit a little inside the square so none is drawn on its edge.
 TARGET_RANGE = (0.9 * DOMAIN[0], 0.9 * DOMAIN[1])
+TARGET_LIMIT = 10.0  # regression targets beyond ±TARGET_LIMIT are rescaled into TARGET_RANGE
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -58,6 +61,7 @@ class CsvUpload:
     encoding : "utf-8", "utf-8-sig" or "latin-1"
     original_ranges : per feature column, its (min, max) before rescaling, or None when it was kept as it was
     class_values : the file's label values in class order (class i was labelled class_values[i]); () for regression
+    original_target_range : (min, max) of regression targets before they were rescaled, or None when kept
     notes : plain-English sentences on what was done to the data (rescaling, label mapping, reading as regression)
     """
 
@@ -67,6 +71,7 @@ class CsvUpload:
     original_ranges: tuple[tuple[float, float] | None, ...]
     class_values: tuple[float, ...]
     notes: tuple[str, ...]
+    original_target_range: tuple[float, float] | None = None
 
 
 def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: str = "auto") -> CsvUpload:
@@ -115,12 +120,22 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
             f"Features outside the plot square [{DOMAIN[0]:g}, {DOMAIN[1]:g}] were rescaled into "
             f"[{TARGET_RANGE[0]:g}, {TARGET_RANGE[1]:g}]: " + "; ".join(rescaled) + "."
         )
+    target_range = None
     if class_values:
         n_classes = len(class_values)
         y = labels
         kind = "binary" if n_classes == 2 else "multiclass"
     else:
         n_classes, y, kind = 0, target.copy(), "regression"
+        if np.any(np.abs(target) > TARGET_LIMIT):
+            scaled, (target_range,) = _into_range(target[:, None])
+            y = scaled[:, 0]
+            name = names[-1] if names else "y"
+            notes.append(
+                f"Targets outside [{-TARGET_LIMIT:g}, {TARGET_LIMIT:g}] were rescaled into "
+                f"[{TARGET_RANGE[0]:g}, {TARGET_RANGE[1]:g}]: {name} from "
+                f"[{_number_text(target_range[0])}, {_number_text(target_range[1])}]."
+            )
     dataset = Dataset(
         name=DATASET_NAME,
         X=_read_only(X),
@@ -129,7 +144,7 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
         n_classes=n_classes,
         feature_names=("x1", "x2") if X.shape[1] == 2 else ("x",),
     )
-    return CsvUpload(dataset, names, encoding, tuple(original_ranges), class_values, tuple(notes))
+    return CsvUpload(dataset, names, encoding, tuple(original_ranges), class_values, tuple(notes), target_range)
 
 
 # ---- text ---------------------------------------------------------------------------------------------------
@@ -250,6 +265,12 @@ def _into_domain(features: np.ndarray) -> tuple[np.ndarray, list[tuple[float, fl
     lo, hi = features.min(axis=0), features.max(axis=0)
     if np.all(lo >= DOMAIN[0]) and np.all(hi <= DOMAIN[1]):
         return features.copy(), [None] * features.shape[1]
+    return _into_range(features)
+
+
+def _into_range(features: np.ndarray) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Min-max scale every column into TARGET_RANGE (a constant column lands in its middle)."""
+    lo, hi = features.min(axis=0), features.max(axis=0)
     # Halves first, so that the span of values near ±1.8e308 does not overflow.
     centre = lo / 2 + hi / 2
     half_span = hi / 2 - lo / 2

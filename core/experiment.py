@@ -41,6 +41,14 @@ def drawn_dataset(points, n_classes: int = 2) -> Dataset:
                    if n_classes == 2 else "multiclass", n_classes=n_classes, feature_names=("x1", "x2"))
 
 
+def uploaded_dataset(rows) -> Dataset:
+    """A regression dataset from ``(x, y)`` or ``(x1, x2, y)`` rows: the last value is the target."""
+    array = np.asarray(rows, dtype=np.float64)
+    inputs = array.shape[1] - 1
+    return Dataset(name="uploaded", X=array[:, :-1].copy(), y=array[:, -1].copy(), task="regression", n_classes=0,
+                   feature_names=("x1", "x2") if inputs == 2 else ("x",))
+
+
 def _dataset_options(cfg: ExperimentConfig) -> dict:
     d = cfg.data
     return {
@@ -51,7 +59,7 @@ def _dataset_options(cfg: ExperimentConfig) -> dict:
 
 
 def _features(cfg: ExperimentConfig, X: np.ndarray) -> np.ndarray:
-    if X.shape[1] != 2:  # sine (1-D) and digits (64 pixels) are used as they are
+    if X.shape[1] != 2:  # 1-D inputs (sine, an uploaded curve) and digits (64 pixels) are used as they are
         return X
     return transform_features(X, cfg.data.features)
 
@@ -61,6 +69,8 @@ def prepare_data(cfg: ExperimentConfig) -> PreparedData:
     d = cfg.data
     if d.name == "drawn":
         dataset = drawn_dataset(d.points)
+    elif d.name == "uploaded":
+        dataset = uploaded_dataset(d.rows)
     else:
         dataset = make_dataset(d.name, n_samples=d.n_samples, noise=d.noise, seed=cfg.seed, **_dataset_options(cfg))
     raw = split_dataset(

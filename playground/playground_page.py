@@ -43,7 +43,7 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
         if query.get("ds") == "drawn" and "pts" not in query:  # an empty drawing starts from the XOR points
             query["pts"] = urlstate.FIELDS["pts"].show(tuple(XOR_CORNERS))
         config, more = urlstate.config_from_query(query, base)
-        if config.data.name not in widgets.PLAYGROUND_DATASETS:  # digits have their own page
+        if config.data.name not in (*widgets.PLAYGROUND_DATASETS, "uploaded"):  # digits have their own page
             more.append(t("playground.dataset_elsewhere", name=config.data.name))
             config = replace(config, data=urlstate.default_config().data)
         show, unknown_controls = urlstate.visible_controls(query)
@@ -55,9 +55,15 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
 
 
 def load(config: ExperimentConfig) -> None:
-    """Make ``config`` the session's experiment: widgets, drawn points and the stored configuration."""
+    """Make ``config`` the session's experiment: widgets, drawn points and the stored configuration.
+
+    Uploaded regression rows stay in the session when another experiment is loaded, so the dataset list
+    still offers them; a configuration that brings its own rows replaces them.
+    """
     widgets.load_config(KEY, config)
     st.session_state[f"{KEY}.points"] = list(config.data.points)
+    if config.data.rows:
+        st.session_state[f"{KEY}.rows"] = config.data.rows
     state.store_config(KEY, config)
 
 
@@ -448,7 +454,7 @@ def save_and_load() -> None:
                 t("playground.download_model"), lambda: model_to_bytes(run.trainer.network, run.config),
                 file_name="model.zip", mime="application/zip", key=f"{KEY}.dl_model", icon=":material/download:",
                 help=t("playground.download_model_help"))
-            if run.data.dataset.input_dim == 2 and run.task != "regression":
+            if run.data.dataset.input_dim <= 2:
                 right.download_button(
                     t("playground.download_points"), lambda: points_csv(run), file_name="points.csv",
                     mime="text/csv", key=f"{KEY}.dl_points", icon=":material/download:",
@@ -462,10 +468,15 @@ def save_and_load() -> None:
 
 
 def points_csv(run: live.LiveRun) -> str:
+    """The training part as CSV in the layout the upload reads back: x1,x2,label / x,y / x1,x2,y."""
     raw = run.data.raw
-    rows = ["x1,x2,label"] + [f"{x1:.4f},{x2:.4f},{int(label)}" for (x1, x2), label in zip(raw.X_train, raw.y_train,
-                                                                                          strict=True)]
-    return "\n".join(rows) + "\n"
+    inputs = ["x"] if raw.X_train.shape[1] == 1 else ["x1", "x2"]
+    regression = run.task == "regression"
+    lines = [",".join([*inputs, "y" if regression else "label"])]
+    for x, target in zip(raw.X_train, raw.y_train, strict=True):
+        last = f"{float(target):.6g}" if regression else str(int(target))
+        lines.append(",".join([*(f"{value:.4f}" for value in x), last]))
+    return "\n".join(lines) + "\n"
 
 
 def _upload_message(kind: str, message: str) -> None:
@@ -494,19 +505,49 @@ def _load_uploaded_points() -> None:
     if upload is None:
         return
     try:
-        parsed = load_csv(upload.getvalue(), task="classification")
-        if parsed.dataset.n_classes != 2:
-            raise ValueError(t("playground.upload_points_two_classes", classes=parsed.dataset.n_classes))
-        points = tuple((round(float(x1), 4), round(float(x2), 4), int(label))
-                       for (x1, x2), label in zip(parsed.dataset.X, parsed.dataset.y, strict=True))
-        current = state.config_from_state(KEY, urlstate.default_config())
-        config = replace(current, data=replace(current.data, name="drawn", points=points))
-        config.validate()
+        config, message = config_with_upload(state.config_from_state(KEY, urlstate.default_config()),
+                                              upload.getvalue())
     except ValueError as exc:
         _upload_message("error", t("playground.upload_points_failed", reason=str(exc)))
         return
     load(config)
-    _upload_message("success", t("playground.upload_points_done", count=len(points)) + " " + " ".join(parsed.notes))
+    _upload_message("success", message)
+
+
+def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[ExperimentConfig, str]:
+    """``current`` training on an uploaded CSV, and what to tell the user; ValueError says why a file is refused.
+
+    Two classes become drawn points (the user can keep drawing); a regression table, (x, y) or (x1, x2, y),
+    becomes the "uploaded" dataset. An output or loss chosen for the old task is reset to auto when it no
+    longer fits the new one.
+    """
+    parsed = load_csv(csv_bytes)
+    dataset = parsed.dataset
+    if dataset.task == "regression":
+        rows = tuple((*(round(float(v), 4) for v in x), round(float(y), 4))
+                     for x, y in zip(dataset.X, dataset.y, strict=True))
+        data = replace(current.data, name="uploaded", rows=rows, points=())
+        done = t("playground.upload_rows_done", count=len(rows), layout=", ".join([*dataset.feature_names, "y"]))
+    else:
+        if dataset.n_classes != 2:
+            raise ValueError(t("playground.upload_points_two_classes", classes=dataset.n_classes))
+        points = tuple((round(float(x1), 4), round(float(x2), 4), int(label))
+                       for (x1, x2), label in zip(dataset.X, dataset.y, strict=True))
+        data = replace(current.data, name="drawn", points=points, rows=())
+        done = t("playground.upload_points_done", count=len(points))
+    config = replace(current, data=data, model=_model_for(current, data))
+    config.validate()
+    return config, " ".join([done, *parsed.notes])
+
+
+def _model_for(config: ExperimentConfig, data: DataConfig):
+    """The current model, with an explicit output or loss that no longer suits the new data's task reset to auto."""
+    candidate = replace(config, data=data)
+    try:
+        candidate.validate()
+    except ValueError:
+        return replace(config.model, output_activation="auto", loss="auto")
+    return config.model
 
 
 def downloads(run: live.LiveRun) -> None:
@@ -524,7 +565,8 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
         data_box, network_box, training_box = st.container(), st.container(), st.container()
     heads = [box.empty() for box in (data_box, network_box, training_box)]
     with data_box:
-        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed)
+        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed,
+                                              rows=tuple(st.session_state.get(f"{KEY}.rows", ())))
     with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
     with training_box:
@@ -542,6 +584,8 @@ def with_drawn_points(data: DataConfig) -> DataConfig:
     points = st.session_state.setdefault(f"{KEY}.points", [])
     if data.name == "drawn" and not points:
         points.extend(XOR_CORNERS)
+    if dataset_task(data) == "regression":  # class points have no place on a regression target
+        return replace(data, points=())
     return replace(data, points=tuple(points))
 
 

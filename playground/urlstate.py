@@ -22,7 +22,8 @@ from core.config import (
 from playground.i18n import t
 
 MAX_VALUE_LENGTH = 200
-MAX_POINTS_LENGTH = 6000  # ~400 drawn points; larger sets travel as CSV files
+MAX_POINTS_LENGTH = 8000  # ~400 drawn points or uploaded rows; larger sets travel as CSV files
+POINT_KEYS = ("pts", "rows")  # data tables in the link, allowed MAX_POINTS_LENGTH characters
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,17 @@ def _points_text(points: tuple[tuple[float, float, int], ...]) -> str:
     return ";".join(f"{x1:.2f}:{x2:.2f}:{label}" for x1, x2, label in points)
 
 
+def _rows(text: str) -> tuple[tuple[float, ...], ...]:
+    """``-1:0.2;0:1.1`` → uploaded regression rows, x:y or x1:x2:y each."""
+    if text in ("", "-"):
+        return ()
+    return tuple(tuple(float(value) for value in part.split(":")) for part in text.split(";"))
+
+
+def _rows_text(rows: tuple[tuple[float, ...], ...]) -> str:
+    return ";".join(":".join(f"{value:.4g}" for value in row) for row in rows)
+
+
 def _hidden(text: str) -> tuple[LayerConfig, ...]:
     """``8:tanh,8:relu:0.2`` → two layers (units:activation[:dropout]); ``-`` → no hidden layer."""
     if text in ("", "-", "none"):
@@ -100,6 +112,7 @@ FIELDS: Mapping[str, Field] = {
     "k": Field("data", "n_classes", _number(int)),
     "sampler": Field("data", "sampler", str),
     "pts": Field("data", "points", _points, _points_text),
+    "rows": Field("data", "rows", _rows, _rows_text),
     "hidden": Field("model", "hidden", _hidden, _hidden_text),
     "out": Field("model", "output_activation", str),
     "loss": Field("model", "loss", str),
@@ -195,7 +208,7 @@ def config_from_query(
             warnings.append(t("urlstate.unknown_key", key=key[:40]))
             continue
         text = str(raw[-1] if isinstance(raw, list) and raw else ("" if isinstance(raw, list) else raw))
-        if len(text) > (MAX_POINTS_LENGTH if key == "pts" else MAX_VALUE_LENGTH):
+        if len(text) > (MAX_POINTS_LENGTH if key in POINT_KEYS else MAX_VALUE_LENGTH):
             warnings.append(t("urlstate.too_long", key=key))
             continue
         try:
@@ -241,7 +254,7 @@ def query_from_config(config: ExperimentConfig, base: ExperimentConfig | None = 
     for key, field in FIELDS.items():
         value = _get(config, field)
         if value != _get(base, field):
-            if key == "pts" and len(value) > MAX_LINK_POINTS:
+            if key in POINT_KEYS and len(value) > MAX_LINK_POINTS:
                 continue
             query[key] = field.show(value)
     return query

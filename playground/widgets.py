@@ -33,7 +33,8 @@ from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.settings import LIMITS
 from playground.i18n import t
 
-PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name != "digits")
+# "uploaded" joins the list only where a page has uploaded rows to offer (see dataset_controls' ``rows``).
+PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digits", "uploaded"))
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
 PENALTIES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -84,9 +85,14 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
 
 # ---- data ----------------------------------------------------------------------------------------------
 def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROUND_DATASETS,
-                     seed: int = 0) -> tuple[DataConfig, int]:
-    """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed."""
+                     seed: int = 0, rows: tuple[tuple[float, ...], ...] = ()) -> tuple[DataConfig, int]:
+    """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed.
+
+    ``rows``: an uploaded regression table, (x, y) or (x1, x2, y) rows; when given, "Uploaded data" is offered.
+    """
     k = lambda name: _key(key, name)  # noqa: E731 - a short local alias keeps the widget calls readable
+    if rows:
+        names = (*names, "uploaded")
     for name, value in (("data.name", data.name), ("data.n_samples", data.n_samples), ("data.noise", data.noise),
                         ("data.test_fraction", data.test_fraction), ("data.features", list(data.features)),
                         ("data.minority_ratio", data.minority_ratio), ("data.shape", data.shape),
@@ -103,9 +109,9 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             help=t("widgets.dataset_help"),
             format_func=lambda n: t(f"widgets.datasets.{n}"),
         )
-    if shown(key, "noise") and name != "drawn":
+    if shown(key, "noise") and name not in ("drawn", "uploaded"):
         noise = st.slider(t("widgets.noise"), 0.0, 2.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
-    if shown(key, "n_samples") and name != "drawn":
+    if shown(key, "n_samples") and name not in ("drawn", "uploaded"):
         n_samples = st.slider(
             t("widgets.n_samples"),
             4,  # the same range the configuration (and so a link) allows
@@ -124,7 +130,10 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             help=t("widgets.test_fraction_help"),
         )
     changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
-                               "test_fraction": float(test_fraction)}
+                               "test_fraction": float(test_fraction), "rows": rows if name == "uploaded" else ()}
+    if name == "uploaded" and shown(key, "dataset"):
+        layout = "x, y" if len(rows[0]) == 2 else "x1, x2, y"
+        st.caption(t("widgets.uploaded_rows", count=len(rows), layout=layout))
     if not shown(key, "dataset"):
         return replace(data, **changes), int(st.session_state.get(k("seed"), seed))
     if name == "imbalanced":
@@ -137,7 +146,8 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
         changes["arms"] = st.slider(t("widgets.arms"), 2, 5, key=k("data.arms"), help=t("widgets.arms_help"))
     if name == "multiclass":
         changes["n_classes"] = st.slider(t("widgets.n_classes"), 2, 6, key=k("data.n_classes"))
-    if name != "sine" and shown(key, "features"):
+    one_input = name == "sine" or (name == "uploaded" and len(rows[0]) == 2)
+    if not one_input and shown(key, "features"):
         features = st.multiselect(
             t("widgets.features"),
             FEATURE_NAMES,

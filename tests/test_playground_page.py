@@ -1,9 +1,14 @@
 """The Playground page in AppTest: renders for every dataset and activation, Step trains, URLs restore."""
 
+from dataclasses import replace
+
 import pytest
 
 from core.activations import ACTIVATIONS
 from core.config import DATASET_NAMES
+from playground.i18n import t
+from playground.playground_page import config_with_upload
+from playground.urlstate import default_config
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/playground.py"
@@ -16,11 +21,44 @@ def rendered(query=None):
     return at
 
 
-@pytest.mark.parametrize("name", [n for n in DATASET_NAMES if n != "digits"])
+@pytest.mark.parametrize("name", [n for n in DATASET_NAMES if n not in ("digits", "uploaded")])
 def test_page_renders_every_dataset(name):
     at = rendered({"ds": name})
     assert at.session_state["pg.run"].config.data.name == name
     assert not at.warning
+
+
+CURVE_ROWS = ";".join(f"{x / 4:g}:{(x / 4) ** 2 - 1:g}" for x in range(-8, 9))
+
+
+def test_uploaded_rows_in_the_link_train_a_curve_and_are_offered_as_a_dataset():
+    at = rendered({"ds": "uploaded", "rows": CURVE_ROWS, "hidden": "8:tanh"})
+    run = at.session_state["pg.run"]
+    assert run.config.data.name == "uploaded" and len(run.config.data.rows) == 17
+    assert run.task == "regression" and run.data.dataset.input_dim == 1 and run.curve_x is not None
+    assert not at.warning
+    dataset_box = at.selectbox(key="pg.data.name")
+    assert dataset_box.value == "uploaded" and t("widgets.datasets.uploaded") in dataset_box.options
+    assert [box for box in at.multiselect if box.key == "pg.data.features"] == []  # one input: no features
+    at.button(key="pg.step").click().run()
+    assert_no_exception(at)
+    assert at.session_state["pg.run"].trainer.epoch == 1
+
+
+def test_switching_away_from_uploaded_rows_keeps_them_for_later():
+    at = rendered({"ds": "uploaded", "rows": CURVE_ROWS})
+    at.selectbox(key="pg.data.name").set_value("moons").run()
+    assert_no_exception(at)
+    assert at.session_state["pg.run"].config.data.rows == ()
+    at.selectbox(key="pg.data.name").set_value("uploaded").run()
+    assert_no_exception(at)
+    assert len(at.session_state["pg.run"].config.data.rows) == 17
+
+
+def test_uploaded_without_rows_in_the_link_warns_and_falls_back():
+    at = rendered({"ds": "uploaded"})
+    assert at.session_state["pg.run"].config.data.name == "xor"
+    assert any("ds" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("activation", [a for a in ACTIVATIONS if a != "softmax"])
@@ -97,3 +135,61 @@ def test_mismatched_output_and_loss_are_explained_and_the_last_valid_setup_kept(
 def test_presenter_mode_from_the_url():
     at = rendered({"presenter": "1"})
     assert at.toggle(key="pg.presenter").value is True
+
+
+def _upload(text: str, current=None):
+    return config_with_upload(current or default_config(), text.encode())
+
+
+def test_an_x_y_csv_becomes_a_one_input_regression_dataset():
+    config, message = _upload("x,y\n" + "\n".join(f"{x / 5},{(x / 5) ** 3}" for x in range(-10, 11)))
+    assert config.data.name == "uploaded" and config.task == "regression"
+    assert len(config.data.rows) == 21 and all(len(row) == 2 for row in config.data.rows)
+    assert "21" in message and "x, y" in message
+
+
+def test_a_table_with_a_measured_third_column_becomes_a_two_input_regression_dataset():
+    config, message = _upload("a,b,height\n0,0,0.5\n1,1,2.7\n0,1,1.3\n1,0,0.9\n2,2,3.3\n")
+    assert config.data.name == "uploaded" and {len(row) for row in config.data.rows} == {3}
+    assert "regression target" in message
+
+
+def test_targets_far_outside_the_plot_are_rescaled_and_the_message_says_so():
+    config, message = _upload("area,price\n50,100000\n80,180000\n120,260000\n200,400000\n")
+    assert max(abs(row[1]) for row in config.data.rows) <= 2.5
+    assert "price from [1e+05, 4e+05]" in message
+
+
+def test_two_classes_become_drawn_points_and_an_old_regression_loss_is_reset():
+    sine = default_config()
+    sine = replace(sine, data=replace(sine.data, name="sine"), model=replace(sine.model, loss="huber"))
+    config, message = _upload("x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", current=sine)
+    assert config.data.name == "drawn" and len(config.data.points) == 4 and config.data.rows == ()
+    assert config.model.loss == "huber"  # huber also fits a binary output, so it stays
+    assert "4" in message
+
+
+def test_a_regression_upload_resets_a_classification_loss_to_auto():
+    binary = default_config()
+    binary = replace(binary, model=replace(binary.model, loss="bce", output_activation="sigmoid"))
+    config, _ = _upload("x,y\n0,1\n1,2\n2,3\n3,5\n", current=binary)
+    assert (config.model.loss, config.model.output_activation) == ("auto", "auto")
+    config.validate()
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("x1,x2,label\n0,0,0\n1,1,1\n0,1,2\n1,0,2\n", "two classes"),
+    ("x,y\n0,1\n1,nan\n2,3\n3,5\n", "not a finite number"),
+    ("x,y\n0,1\n", "at least 4"),
+])
+def test_unusable_uploads_are_refused_with_the_reason(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        _upload(text)
+
+
+def test_uploaded_two_input_rows_render_with_their_feature_controls():
+    rows = ";".join(f"{a / 2:g}:{b / 2:g}:{(a - b) / 4:g}" for a in range(-2, 3) for b in range(-2, 3))
+    at = rendered({"ds": "uploaded", "rows": rows})
+    run = at.session_state["pg.run"]
+    assert run.data.dataset.input_dim == 2 and run.task == "regression" and run.grid is not None
+    assert [box.key for box in at.multiselect if box.key == "pg.data.features"] == ["pg.data.features"]

@@ -63,9 +63,16 @@ def _points_text() -> st.SearchStrategy[str]:
     return st.lists(point, max_size=12).map(lambda points: ";".join(f"{a:.2f}:{b:.2f}:{c}" for a, b, c in points))
 
 
+def _rows_text() -> st.SearchStrategy[str]:
+    value = st.floats(-12, 12, allow_nan=False)
+    row = st.lists(value, min_size=1, max_size=4)
+    return st.lists(row, max_size=12).map(lambda rows: ";".join(":".join(f"{v:.3g}" for v in r) for r in rows))
+
+
 PLAUSIBLE = {
-    "ds": _choice_text((*DATASET_NAMES, "uploaded")),
+    "ds": _choice_text((*DATASET_NAMES, "made_up")),
     "pts": _points_text(),
+    "rows": _rows_text(),
     "n": _int_text(4, LIMITS.max_samples),
     "noise": _number_text(0, 2),
     "test": _number_text(0, 0.9),

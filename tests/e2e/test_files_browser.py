@@ -1,19 +1,22 @@
 """Save and load on the Playground, in real Chromium: upload points, upload a model, refuse a broken file."""
 
+import time
+
 import numpy as np
 
 from core.experiment import run
 from core.io import model_to_bytes
 from core.presets import PRESETS
+from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
-from tests.e2e.live_view_helpers import live_frame
+from tests.e2e.live_view_helpers import live_frame, live_state
 
 
 def open_files(page, app_url):
     page.goto(app_url)
     wait_for_app(page, timeout=60)
     live_frame(page)
-    page.get_by_text("Save and load: model, points").click()
+    page.get_by_text(t("playground.files_header")).click()
 
 
 def test_uploading_points_makes_them_the_dataset(page, app_url, tmp_path):
@@ -26,6 +29,24 @@ def test_uploading_points_makes_them_the_dataset(page, app_url, tmp_path):
     page.get_by_text("Loaded 30 points as the dataset.").wait_for(timeout=60000)
     assert page.get_by_role("combobox", name="Dataset", exact=True).input_value() == "Drawn points only"
     save_screenshot(page, "files-points-uploaded")
+
+
+def test_uploading_an_x_y_curve_trains_a_regression_on_it(page, app_url, tmp_path):
+    xs = np.linspace(-2, 2, 40)
+    csv = tmp_path / "curve.csv"
+    csv.write_text("x,y\n" + "\n".join(f"{x:.3f},{abs(x) - 1:.3f}" for x in xs) + "\n")
+    open_files(page, app_url)
+    page.locator('[data-testid="stFileUploader"]').nth(1).locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_text(t("playground.upload_rows_done", count=40, layout="x, y")).wait_for(timeout=60000)
+    dataset = page.get_by_role("combobox", name=t("widgets.dataset"), exact=True)
+    assert dataset.input_value() == t("widgets.datasets.uploaded")
+    frame = live_frame(page)
+    page.get_by_role("button", name="Play", exact=True).click()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and live_state(frame)["epoch"] < 20:
+        time.sleep(0.3)
+    assert live_state(frame)["epoch"] >= 20, "the uploaded curve did not train"
+    save_screenshot(page, "files-curve-uploaded")
 
 
 def test_uploading_a_model_restores_its_settings(page, app_url, tmp_path):
