@@ -18,6 +18,7 @@ from core.search import (
     search_candidates,
     sweep_verdicts,
 )
+from core.settings import LIMITS
 from playground import figures_experiments as fig
 from playground import search_runner, state, widgets
 from playground.i18n import t
@@ -90,11 +91,11 @@ def sweep_section(config: ExperimentConfig) -> None:
     values = st.multiselect(
         t("experiments.sweep.values"),
         SWEEP_OPTIONS[parameter],
-        SWEEP_DEFAULTS[parameter],
+        SWEEP_DEFAULTS[parameter][:LIMITS.max_concurrent_runs],
         key=f"{KEY}.sweep.values.{parameter}",
         format_func=fig.format_value,
-        max_selections=6,
-        help=t("experiments.sweep.values_help"),
+        max_selections=LIMITS.max_concurrent_runs,  # one network per value, all trained together
+        help=t("experiments.sweep.values_help", max=LIMITS.max_concurrent_runs),
     )
     chosen = tuple(sorted(values))
     search_runner.job_panel(

@@ -45,6 +45,7 @@ from core.estimator import estimator_from_config
 from core.experiment import build_trainer, prepare_data
 from core.features import transform_features
 from core.sampling import resample
+from core.settings import LIMITS
 from core.training import History
 
 CV_METHODS = ("kfold", "stratified", "loo")
@@ -567,6 +568,9 @@ class Sweep:
         values = tuple(dict.fromkeys(values))  # drop repeats, keep order
         if not values:
             raise ValueError("a sweep needs at least one value")
+        if len(values) > LIMITS.max_concurrent_runs:  # every value is a network trained alongside the others
+            raise ValueError(f"a sweep trains one network per value; {len(values)} values are more than the "
+                             f"{LIMITS.max_concurrent_runs} runs at once this server allows")
         self.config, self.parameter, self.values = config, parameter, values
         self.cancelled = False
         data = prepare_data(config)

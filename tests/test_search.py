@@ -13,6 +13,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from core import search
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.estimator import PlaygroundClassifier
+from core.settings import LIMITS
 from core.training import History
 
 
@@ -232,3 +233,9 @@ def test_lr_range_test_grows_the_rate_exponentially_and_stops_when_the_loss_expl
     assert 1e-4 < result.suggested < result.learning_rates[-1]
     with pytest.raises(ValueError, match="lr_min"):
         search.lr_range_test(cfg, lr_min=1.0, lr_max=0.1)
+
+
+def test_a_sweep_refuses_more_values_than_the_runs_a_session_may_train_at_once():
+    too_many = [0.001 * (i + 1) for i in range(LIMITS.max_concurrent_runs + 1)]
+    with pytest.raises(ValueError, match=f"{LIMITS.max_concurrent_runs} runs at once"):
+        search.Sweep(ExperimentConfig(), "learning_rate", too_many)
