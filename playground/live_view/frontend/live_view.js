@@ -43,6 +43,16 @@
   let eventId = 0;
   const stats = { requests: [], arrivals: [], applied: [], cost: {} };
   window.__liveStats = stats;
+  // Timing samples for tests and benchmarks: only the latest STATS_KEEP of each, so a tab left playing for
+  // hours does not grow.
+  const STATS_KEEP = 2000;
+  function record(list, value) {
+    list.push(value);
+    if (list.length > STATS_KEEP) list.splice(0, list.length - STATS_KEEP);
+  }
+  function recordCost(name, value) {
+    record(stats.cost[name] = stats.cost[name] || [], value);
+  }
   // For tests and debugging: where each neuron of the network diagram is drawn, in the iframe's coordinates.
   window.__liveNeurons = () => {
     const p = panels.network, g = p && p.geometry;
@@ -599,7 +609,7 @@
       if (!force && now - p.lastRedraw < CURVE_REDRAW_MS) continue;
       const t0 = performance.now();
       Plotly.extendTraces(p.div, p.pending.extend, p.pending.extend_traces);
-      (stats.cost[name] = stats.cost[name] || []).push(performance.now() - t0);
+      recordCost(name, performance.now() - t0);
       p.pending = null;
       p.lastRedraw = now;
     }
@@ -673,13 +683,13 @@
       const t0 = performance.now();
       if (panels[name]) applyPanel(panels[name], frame.panels[name]);
       if (panels[name] && panels[name].kind !== "plotly") {  // plotly curve costs are counted when flushed
-        (stats.cost[name] = stats.cost[name] || []).push(performance.now() - t0);
+        recordCost(name, performance.now() - t0);
       }
     }
     showCounters(frame);
     framesApplied += 1;
     root.dataset.frames = String(framesApplied);
-    stats.applied.push(now);
+    record(stats.applied, now);
   }
 
   // Ask for enough snapshots to cover the measured round trip (plus margin), so playback never starves.
@@ -689,7 +699,7 @@
   }
   function requestMore() {
     waitingSince = performance.now();
-    stats.requests.push(waitingSince);
+    record(stats.requests, waitingSince);
     wantCounter += 1;
     report();
   }
@@ -739,7 +749,7 @@
       root.dataset.batches = String(batches);
       queue.push(...(args.frames || []));
       const now = performance.now();
-      stats.arrivals.push([now, (args.frames || []).length]);
+      record(stats.arrivals, [now, (args.frames || []).length]);
       if (waitingSince !== null && (args.frames || []).length) rtt = 0.7 * rtt + 0.3 * (now - waitingSince);
       waitingSince = null;
     }
