@@ -5,7 +5,15 @@ from dataclasses import replace
 import streamlit as st
 from scipy.stats import loguniform
 
-from core.config import HIDDEN_ACTIVATIONS, DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.config import (
+    HIDDEN_ACTIVATIONS,
+    DataConfig,
+    ExperimentConfig,
+    LayerConfig,
+    ModelConfig,
+    TrainConfig,
+    within_limits,
+)
 from core.optimizers import OPTIMIZERS
 from core.search import (
     CV_METHODS,
@@ -26,11 +34,11 @@ from playground.urlstate import playground_url
 
 KEY = "exp"
 # Circles with plain SGD: a learning rate of 0.003 crawls, 0.3 learns, 3 thrashes — the notes' three curves.
-DEFAULT = ExperimentConfig(
+DEFAULT = within_limits(ExperimentConfig(
     data=DataConfig(name="circles", n_samples=200, noise=0.15),
     model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
     train=TrainConfig(optimizer="sgd", learning_rate=0.3, batch_size=16, epochs=100),
-)
+))
 SWEEP_DEFAULTS = {"learning_rate": [0.003, 0.3, 3.0], "batch_size": [1, 16, 128]}
 SWEEP_OPTIONS = {"learning_rate": widgets.LEARNING_RATES, "batch_size": widgets.BATCH_SIZES}
 RANGE_RATES = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0)

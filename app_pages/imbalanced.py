@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 from core.imbalanced import (
     CLASS_WEIGHT,
     MAX_FOLDS,
@@ -24,11 +24,11 @@ from playground.i18n import t
 
 KEY = "imb"
 # Opens on 1:20 moons, where "none" visibly misses minority points and the remedies find them.
-DEFAULT = ExperimentConfig(
+DEFAULT = within_limits(ExperimentConfig(
     data=DataConfig(name="imbalanced", n_samples=500, noise=0.3, test_fraction=0.4, minority_ratio=0.05, shape="moons"),
     model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
     train=TrainConfig(epochs=60, batch_size=32, learning_rate=0.03),
-)
+))
 SCORE_TILES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
 CV_SAMPLERS = tuple(s for s in STRATEGIES if s not in ("none", CLASS_WEIGHT))
 

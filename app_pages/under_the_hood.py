@@ -171,10 +171,10 @@ def init_explorer_view() -> None:
         t("under_the_hood.init.activation"), diagnostics.HIDDEN_ACTIVATIONS,
         index=diagnostics.HIDDEN_ACTIVATIONS.index("tanh"), key=f"{KEY}.init_activation",
         help=t("under_the_hood.init.activation_help"))
-    depth = depth_col.slider(t("under_the_hood.init.depth"), 1, LIMITS.max_hidden_layers, 6,
-                             key=f"{KEY}.init_depth", help=t("under_the_hood.init.depth_help"))
-    units = units_col.slider(t("under_the_hood.init.units"), 4, diagnostics.EXPLORER_MAX_UNITS, 32, step=4,
-                             key=f"{KEY}.init_units", help=t("under_the_hood.init.units_help"))
+    depth = widgets.capped_slider(depth_col, t("under_the_hood.init.depth"), 1, LIMITS.max_hidden_layers, 6,
+                                  key=f"{KEY}.init_depth", help=t("under_the_hood.init.depth_help"))
+    units = widgets.capped_slider(units_col, t("under_the_hood.init.units"), 4, diagnostics.EXPLORER_MAX_UNITS, 32,
+                                  step=4, key=f"{KEY}.init_units", help=t("under_the_hood.init.units_help"))
     explored = init_activations(scheme, depth, activation=activation, units=units)
     st.plotly_chart(fig.activation_histograms_figure(
         explored.activations, title=t("under_the_hood.init.histograms_title", scheme=scheme, activation=activation)),

@@ -16,6 +16,14 @@ from core.network import Network
 from core.settings import LIMITS
 
 
+def capped_resolution(preferred: int) -> int:
+    """A view's preferred grid resolution, lowered to the host's cap (``LIMITS.max_grid_resolution``)."""
+    return max(2, min(preferred, LIMITS.max_grid_resolution))
+
+
+DEFAULT_RESOLUTION = capped_resolution(60)
+
+
 @dataclass(frozen=True)
 class GridInput:
     """Grid coordinates ``xs`` (nx,), ``ys`` (ny,) and the network inputs for every cell, row-major (ny·nx, f)."""
@@ -38,7 +46,9 @@ class BoundaryGrid:
     values: np.ndarray
 
 
-def grid_input(features: tuple[str, ...], resolution: int = 60, domain: tuple[float, float] = DOMAIN) -> GridInput:
+def grid_input(
+    features: tuple[str, ...], resolution: int = DEFAULT_RESOLUTION, domain: tuple[float, float] = DOMAIN
+) -> GridInput:
     """A ``resolution × resolution`` grid over ``domain``², featurised like the training data."""
     if not isinstance(resolution, int) or not 2 <= resolution <= LIMITS.max_grid_resolution:
         raise ValueError(
@@ -59,7 +69,8 @@ def boundary_values(network: Network, grid: GridInput) -> np.ndarray:
 
 
 def boundary_grid(
-    network: Network, features: tuple[str, ...], resolution: int = 60, domain: tuple[float, float] = DOMAIN
+    network: Network, features: tuple[str, ...], resolution: int = DEFAULT_RESOLUTION,
+    domain: tuple[float, float] = DOMAIN,
 ) -> BoundaryGrid:
     grid = grid_input(features, resolution, domain)
     return BoundaryGrid(grid.xs, grid.ys, boundary_values(network, grid))

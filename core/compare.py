@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from core.activations import DEFAULT_LEAKY_SLOPE, get_activation
-from core.boundary import BoundaryGrid, GridInput, boundary_values, grid_input
+from core.boundary import BoundaryGrid, GridInput, boundary_values, capped_resolution, grid_input
 from core.config import (
     HIDDEN_ACTIVATIONS,
     SAMPLER_NAMES,
@@ -56,7 +56,8 @@ LAYOUT_MAX_RUNS = 4  # the page lays out at most four boundaries side by side, h
 MAX_RUNS = min(LAYOUT_MAX_RUNS, LIMITS.max_concurrent_runs)
 DEFAULT_MAX_SNAPSHOTS = 60  # boundary grids kept per run for the replay; enough for a smooth scrub
 MIN_SNAPSHOTS = 3  # the start, the end and one in between
-DEFAULT_GRID_RESOLUTION = 40  # 40×40 cells per heatmap: sharp enough, small enough to animate four at once
+# 40×40 cells per heatmap: sharp enough, small enough to animate four at once (a host's cap may lower it)
+DEFAULT_GRID_RESOLUTION = capped_resolution(40)
 DEPTH_PATH = "model.depth"  # not a config field: the number of hidden layers
 
 # ---- what a comparison may vary ---------------------------------------------------------------------------

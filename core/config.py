@@ -207,6 +207,31 @@ class ExperimentConfig:
 
 
 
+def within_limits(config: ExperimentConfig) -> ExperimentConfig:
+    """``config`` scaled down to the host's caps (``core.settings.LIMITS``), for the app's built-in experiments.
+
+    Presets, lessons and page defaults are written for the default caps; a host who lowers a cap still gets
+    working pages: fewer points, epochs, layers or units, never a configuration that fails to validate.
+    Values already within the caps are kept as they are.
+    """
+    d, m, tr = config.data, config.model, config.train
+    data = replace(
+        d,
+        n_samples=min(d.n_samples, LIMITS.max_samples),
+        points=d.points[:MAX_DRAWN_POINTS],
+        rows=d.rows[:MAX_DRAWN_POINTS],
+    )
+    hidden = tuple(replace(layer, units=min(layer.units, LIMITS.max_units))
+                   for layer in m.hidden[:LIMITS.max_hidden_layers])
+    train = replace(
+        tr,
+        epochs=min(tr.epochs, LIMITS.max_epochs),
+        batch_size=min(tr.batch_size, LIMITS.max_samples),
+        early_stopping_patience=min(tr.early_stopping_patience, LIMITS.max_epochs),
+    )
+    return replace(config, data=data, model=replace(m, hidden=hidden), train=train)
+
+
 def dataset_task(data: DataConfig) -> str:
     if data.name in ("sine", "plane", "multi_gaussian", "uploaded"):
         return "regression"

@@ -183,7 +183,9 @@ def trace_trainer(trainer: Trainer, max_steps: int = 60) -> StepTrace:
 
 
 # ---- one run, everything the gradient-flow view shows -------------------------------------------------------
-FLOW_MAX_EPOCHS = 60  # the gradient-flow view trains at most this many epochs, so it answers within a second or two
+# The gradient-flow view trains at most this many epochs, so it answers within a second or two
+# (fewer if a host caps epochs lower).
+FLOW_MAX_EPOCHS = min(60, LIMITS.max_epochs)
 FLOW_TRACE_STEPS = 60
 FLOW_MAX_SAMPLES = 500  # activation histograms use at most this many training points
 

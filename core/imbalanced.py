@@ -25,7 +25,7 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from core.boundary import BoundaryGrid, boundary_grid
+from core.boundary import DEFAULT_RESOLUTION, BoundaryGrid, boundary_grid
 from core.config import ExperimentConfig
 from core.estimator import PlaygroundClassifier
 from core.experiment import prepare_data, run
@@ -108,7 +108,7 @@ class StrategyRun:
         return float(np.mean(self.y_test == 1))
 
 
-def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = 60) -> StrategyRun:
+def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = DEFAULT_RESOLUTION) -> StrategyRun:
     """Train the network of ``cfg`` on its binary data with ``strategy``; score it on the test split."""
     strategy_cfg = strategy_config(cfg, strategy)
     if strategy_cfg.task != "binary":

@@ -2,6 +2,7 @@
 
 Each preset is a complete :class:`ExperimentConfig`; the UI looks its title and explanation up by name in the
 string table (``presets.<name>.title``). Seeds are fixed so that each preset shows what it claims every time.
+A host that lowers the resource caps gets the presets scaled down to them (``within_limits``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 
-PRESETS: Mapping[str, ExperimentConfig] = MappingProxyType(
+_AS_WRITTEN: dict[str, ExperimentConfig] = (
     {
         # The notes' 2-2-1 network: two sigmoid hidden units solve XOR (one neuron cannot, see below).
         "xor_2_2_1": ExperimentConfig(
@@ -77,6 +78,9 @@ PRESETS: Mapping[str, ExperimentConfig] = MappingProxyType(
             seed=0,
         ),
     }
+)
+PRESETS: Mapping[str, ExperimentConfig] = MappingProxyType(
+    {name: within_limits(config) for name, config in _AS_WRITTEN.items()}
 )
 
 

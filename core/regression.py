@@ -252,7 +252,8 @@ def experiment_config(target: TargetConfig, model: ModelConfig, train: TrainConf
     The lab's own targets are not datasets of ``core.datasets``, so the real data comes from
     :func:`make_regression_data`.
     """
-    data = DataConfig("sine", features=("x1",)) if target.input_dim == 1 else DataConfig("plane", features=("x1", "x2"))
+    name, features = ("sine", ("x1",)) if target.input_dim == 1 else ("plane", ("x1", "x2"))
+    data = DataConfig(name, n_samples=target.n_samples, features=features)
     cfg = ExperimentConfig(data, model, train, seed)
     cfg.validate()
     return cfg

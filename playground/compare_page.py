@@ -31,19 +31,19 @@ from core.compare import (
     value_at,
     with_value,
 )
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 from core.settings import LIMITS
 from playground import compare_live, figures_compare, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
 
 KEY = "cmp"
-DEFAULT_BASE = ExperimentConfig(
+DEFAULT_BASE = within_limits(ExperimentConfig(
     DataConfig("moons", n_samples=200, noise=0.2),
     ModelConfig(hidden=(LayerConfig(6, "tanh"), LayerConfig(6, "tanh"))),
     TrainConfig(optimizer="adam", learning_rate=0.03, batch_size=10, epochs=200),
     seed=0,
-)
+))
 DEFAULT_VARY = "activation"
 DEFAULT_TARGET_LOSS = 0.2
 MIN_TARGET_LOSS, MAX_TARGET_LOSS = 0.0001, 10.0

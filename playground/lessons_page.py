@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from core.boundary import BoundaryGrid, boundary_grid
+from core.boundary import BoundaryGrid, boundary_grid, capped_resolution
 from core.config import HIDDEN_ACTIVATIONS, LOSS_CHOICES, SAMPLER_NAMES, ExperimentConfig
 from core.digits import evaluate, first_layer_images
 from core.experiment import run
@@ -37,7 +37,7 @@ from playground.language import with_language
 from playground.urlstate import playground_url
 
 KEY = "lessons"
-GRID_RESOLUTION = 50
+GRID_RESOLUTION = capped_resolution(50)
 CURVE_POINTS = 200
 FIGURE_HEIGHT = 330
 OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}

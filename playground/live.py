@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.boundary import BoundaryGrid, GridInput, boundary_values, grid_input, neuron_values
+from core.boundary import BoundaryGrid, GridInput, boundary_values, capped_resolution, grid_input, neuron_values
 from core.config import ExperimentConfig
 from core.experiment import PreparedData, build_trainer
 from core.features import FEATURE_LABELS
@@ -22,8 +22,8 @@ from core.training import Trainer
 from playground import figures
 from playground.i18n import t
 
-BOUNDARY_RESOLUTION = 48
-THUMBNAIL_RESOLUTION = 14
+BOUNDARY_RESOLUTION = capped_resolution(48)
+THUMBNAIL_RESOLUTION = capped_resolution(14)
 CURVE_POINTS = 160
 FRAMES_PER_BATCH = 8
 MAX_FRAMES_PER_BATCH = 40

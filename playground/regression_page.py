@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from core.boundary import BoundaryGrid, grid_input
+from core.boundary import BoundaryGrid, capped_resolution, grid_input
 from core.config import LayerConfig, ModelConfig, TrainConfig
 from core.formula import FUNCTIONS, FormulaError
 from core.metrics import MAPE_ALL_TARGETS_ZERO, MAPE_SOME_TARGETS_ZERO, regression_metrics
@@ -49,7 +49,7 @@ SPEEDS = (1, 5, 10, 25, 50)  # epochs per redraw
 TICK_SECONDS = 0.5  # the live fragment reruns this often while playing
 TRAIN_BUDGET_SECONDS = 0.3  # and trains at most this long per rerun, so the page stays responsive
 CURVE_POINTS = 200
-GRID_RESOLUTION = 40
+GRID_RESOLUTION = capped_resolution(40)
 METRICS = ("mae", "mape", "sse", "mse", "rmse", "r2")
 # The sweeps' small noisy sample: few points are what lets a wide network memorise the noise.
 # Seed 2 shows the textbook shapes on the sine; any seed shows the trend.

@@ -18,6 +18,7 @@ from core.config import (
     LayerConfig,
     ModelConfig,
     TrainConfig,
+    within_limits,
 )
 from playground.i18n import t
 
@@ -267,4 +268,4 @@ def playground_url(config: ExperimentConfig, **extra: str) -> str:
 
 
 def default_config() -> ExperimentConfig:
-    return ExperimentConfig(DataConfig(), ModelConfig(), TrainConfig())
+    return within_limits(ExperimentConfig(DataConfig(), ModelConfig(), TrainConfig()))

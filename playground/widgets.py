@@ -61,6 +61,15 @@ def _with_value(options: Sequence[float], value: float) -> tuple[float, ...]:
     return tuple(sorted(set(options) | {value}))
 
 
+def capped_slider(container, label: str, low: int, high: int, value: int, *, step: int = 1, **kwargs) -> int:
+    """An integer slider whose upper end is a host's cap: the value snaps into [low, high] on the step grid,
+    and a cap at or below ``low`` leaves nothing to choose, so no slider is drawn and ``max(high, 1)`` is used."""
+    if high <= low:
+        return max(high, 1)
+    value = low + (min(max(value, low), high) - low) // step * step
+    return int(container.slider(label, low, high, value, step=step, **kwargs))
+
+
 def load_config(prefix: str, config: ExperimentConfig) -> None:
     """Write ``config`` into the widgets' session-state keys (before they are drawn in this run)."""
     d, m, tr = config.data, config.model, config.train
