@@ -13,6 +13,7 @@ from playground.i18n import DEFAULT_LANGUAGE, available_languages, t
 
 KEY = "lang"  # the session-state key playground.i18n.t() reads
 _URL_READ = "lang.url_read"
+_UNKNOWN = "lang.unknown"  # a lang= value from the link the app has no strings for
 
 
 def _choices() -> tuple[str, ...]:
@@ -34,6 +35,8 @@ def language_switch() -> str:
         from_url = _from_url()
         if from_url:
             st.session_state[KEY] = from_url
+        elif KEY in st.query_params:
+            st.session_state[_UNKNOWN] = st.query_params[KEY][:20]
     if st.session_state.get(KEY) not in choices:
         st.session_state[KEY] = DEFAULT_LANGUAGE
     lang = st.sidebar.selectbox(
@@ -43,6 +46,8 @@ def language_switch() -> str:
         help=t("language.help"),
         format_func=lambda code: t(f"language.names.{code}"),
     )
+    if _UNKNOWN in st.session_state:
+        st.sidebar.warning(t("language.unknown", code=st.session_state.pop(_UNKNOWN)), icon=":material/translate:")
     _mirror_in_url(lang)
     return lang
 

@@ -59,11 +59,15 @@ def _read_url_once() -> None:
     st.session_state[f"{KEY}.url_read"] = True
     lesson_id = st.query_params.get("lesson")
     if lesson_id not in LESSONS:
+        if lesson_id is not None:
+            st.warning(t("lessons.unknown_lesson", lesson=lesson_id[:40]), icon=":material/link_off:")
         return
     st.session_state[f"{KEY}.lesson"] = lesson_id
     step_id = st.query_params.get("step")
     if step_id in [step.id for step in LESSONS[lesson_id].steps]:
         st.session_state[_step_key(lesson_id)] = step_id
+    elif step_id is not None:
+        st.warning(t("lessons.unknown_step", step=step_id[:40]), icon=":material/link_off:")
 
 
 def lesson_picker() -> Lesson:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground import i18n
 from playground.i18n import available_languages, keys, missing_marker, t
+from tests.apptest_helpers import assert_no_exception, render_page
 
 PLANNED_PAGES = (
     "playground", "compare", "under_the_hood", "imbalanced", "regression",
@@ -156,3 +157,11 @@ def test_translations_use_the_same_placeholders_as_english(lang):
             mismatched[key] = (translated, english)
     assert mismatched == {}
 
+
+
+def test_an_unknown_language_in_the_link_falls_back_to_english_with_a_note():
+    at = render_page("app_pages/activations.py", query={"lang": "xx"})
+    assert_no_exception(at)
+    assert at.session_state["lang"] == "en"
+    assert t("language.unknown", code="xx") in [w.value for w in at.sidebar.warning]
+    assert "lang" not in at.query_params

@@ -194,10 +194,18 @@ def test_choosing_another_lesson_opens_its_first_step():
     assert at.query_params["lesson"] == "learning_rate" and at.query_params["step"] == "too_small"
 
 
-def test_an_unknown_lesson_in_the_url_opens_the_first_lesson():
+def test_an_unknown_lesson_in_the_url_opens_the_first_lesson_and_says_so():
     at = render_page(PAGE, query={"lesson": "no_such_lesson", "step": "x"}, timeout=180)
     assert_no_exception(at)
     assert at.selectbox(key="lessons.lesson").value == "nonlinearity"
+    assert [w.value for w in at.warning] == [t("lessons.unknown_lesson", lesson="no_such_lesson")]
+
+
+def test_an_unknown_step_in_the_url_opens_the_lessons_first_step_and_says_so():
+    at = render_page(PAGE, query={"lesson": "nonlinearity", "step": "no_such_step"}, timeout=180)
+    assert_no_exception(at)
+    assert t("lessons.nonlinearity.one_neuron.title") in [h.value for h in at.subheader]
+    assert [w.value for w in at.warning] == [t("lessons.unknown_step", step="no_such_step")]
 
 
 def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_restores_them():
