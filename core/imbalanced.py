@@ -27,7 +27,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from core.boundary import DEFAULT_RESOLUTION, BoundaryGrid, boundary_grid
 from core.config import ExperimentConfig
-from core.estimator import PlaygroundClassifier
+from core.estimator import estimator_from_config
 from core.experiment import prepare_data, run
 from core.features import transform_features
 from core.metrics import classification_metrics, confusion_counts, roc_pr_curves
@@ -312,7 +312,7 @@ def cross_validate_strategy(cfg: ExperimentConfig, strategy: str, n_splits: int 
         )
     sampler = "none" if strategy == CLASS_WEIGHT else strategy
     features = FunctionTransformer(transform_features, kw_args={"names": tuple(data.features)})
-    network = _classifier(cfg, balanced=strategy == CLASS_WEIGHT)
+    network = estimator_from_config(strategy_config(cfg, strategy))  # class weights with CLASS_WEIGHT only
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=cfg.seed)
 
     inside = Pipeline(
@@ -343,31 +343,3 @@ def _resampled_arrays(X: np.ndarray, y: np.ndarray, strategy: str, seed: int) ->
     """``core.sampling.resample`` in the (X, y) -> (X, y) form imbalanced-learn's FunctionSampler calls."""
     out = resample(X, y, strategy, seed=seed)
     return out.X, out.y
-
-
-def _classifier(cfg: ExperimentConfig, balanced: bool) -> PlaygroundClassifier:
-    """The network of ``cfg`` as a scikit-learn estimator (one dropout rate shared by every hidden layer)."""
-    hidden = cfg.model.hidden
-    dropouts = {layer.dropout for layer in hidden}
-    if len(dropouts) > 1:
-        raise ValueError("cross-validation needs one dropout rate for every hidden layer; got " + str(sorted(dropouts)))
-    t = cfg.train
-    return PlaygroundClassifier(
-        hidden_layer_sizes=tuple(layer.units for layer in hidden),
-        activation=tuple(layer.activation for layer in hidden),
-        init=cfg.model.init,
-        optimizer=t.optimizer,
-        learning_rate=t.learning_rate,
-        batch_size=t.batch_size,
-        epochs=t.epochs,
-        momentum=t.momentum,
-        schedule=t.schedule,
-        l1=t.l1,
-        l2=t.l2,
-        dropout=dropouts.pop() if dropouts else 0.0,
-        clip_value=t.clip_value,
-        clip_norm=t.clip_norm,
-        leaky_slope=cfg.model.leaky_slope,
-        class_weight="balanced" if balanced else None,
-        random_state=cfg.seed,
-    )
