@@ -272,19 +272,9 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary") -> Tra
             format_func=lambda o: t(f"widgets.optimizers.{o}"),
         )
     if shown(key, "learning_rate"):
-        learning_rate = st.select_slider(
-            t("widgets.learning_rate"),
-            options=_with_value(LEARNING_RATES, st.session_state[k("train.learning_rate")]),
-            key=k("train.learning_rate"),
-            help=t("widgets.learning_rate_help"),
-        )
+        learning_rate = _ladder(key, "learning_rate", LEARNING_RATES)
     if shown(key, "batch_size"):
-        batch_size = st.select_slider(
-            t("widgets.batch_size"),
-            options=_with_value(BATCH_SIZES, st.session_state[k("train.batch_size")]),
-            key=k("train.batch_size"),
-            help=t("widgets.batch_size_help"),
-        )
+        batch_size = _ladder(key, "batch_size", BATCH_SIZES)
     if shown(key, "epochs"):
         epochs = st.number_input(
             t("widgets.epochs"), 1, LIMITS.max_epochs, step=50, key=k("train.epochs"), help=t("widgets.epochs_help")
@@ -298,18 +288,8 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary") -> Tra
             format_func=lambda s: t(f"widgets.schedules.{s}"),
         )
     if shown(key, "regularization"):
-        l1 = st.select_slider(
-            t("widgets.l1"),
-            options=_with_value(PENALTIES, st.session_state[k("train.l1")]),
-            key=k("train.l1"),
-            help=t("widgets.l1_help"),
-        )
-        l2 = st.select_slider(
-            t("widgets.l2"),
-            options=_with_value(PENALTIES, st.session_state[k("train.l2")]),
-            key=k("train.l2"),
-            help=t("widgets.l2_help"),
-        )
+        l1 = _ladder(key, "l1", PENALTIES)
+        l2 = _ladder(key, "l2", PENALTIES)
     if shown(key, "clipping"):
         clip_value = st.number_input(
             t("widgets.clip_value"), 0.0, 1e6, step=0.5, key=k("train.clip_value"), help=t("widgets.clip_value_help")
@@ -331,6 +311,13 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary") -> Tra
                    clip_norm=float(clip_norm), **changes)
 
 
+
+
+def _ladder(key: str, field: str, options: Sequence[float]) -> float:
+    """A select slider over a ladder of values for ``train.<field>`` (plus its current value, e.g. from a link)."""
+    widget_key = _key(key, f"train.{field}")
+    return st.select_slider(t(f"widgets.{field}"), options=_with_value(options, st.session_state[widget_key]),
+                            key=widget_key, help=t(f"widgets.{field}_help"))
 
 
 def task_of(data: DataConfig) -> str:
