@@ -42,6 +42,9 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
                 warnings.append(t("playground.unknown_preset", preset=str(preset)[:40]))
         if query.get("ds") == "drawn" and "pts" not in query:  # an empty drawing starts from the XOR points
             query["pts"] = urlstate.FIELDS["pts"].show(tuple(XOR_CORNERS))
+        if query.get("ds") == "uploaded" and "rows" not in query:  # too many rows travelled as a file, not here
+            del query["ds"]
+            warnings.append(t("playground.uploaded_not_in_link"))
         config, more = urlstate.config_from_query(query, base)
         if config.data.name not in (*widgets.PLAYGROUND_DATASETS, "uploaded"):  # digits have their own page
             more.append(t("playground.dataset_elsewhere", name=config.data.name))

@@ -55,12 +55,6 @@ def test_switching_away_from_uploaded_rows_keeps_them_for_later():
     assert len(at.session_state["pg.run"].config.data.rows) == 17
 
 
-def test_uploaded_without_rows_in_the_link_warns_and_falls_back():
-    at = rendered({"ds": "uploaded"})
-    assert at.session_state["pg.run"].config.data.name == "xor"
-    assert any("ds" in w.value for w in at.warning)
-
-
 @pytest.mark.parametrize("activation", [a for a in ACTIVATIONS if a != "softmax"])
 def test_page_renders_every_hidden_activation(activation):
     at = rendered({"hidden": f"3:{activation},2:{activation}"})
@@ -193,3 +187,17 @@ def test_uploaded_two_input_rows_render_with_their_feature_controls():
     run = at.session_state["pg.run"]
     assert run.data.dataset.input_dim == 2 and run.task == "regression" and run.grid is not None
     assert [box.key for box in at.multiselect if box.key == "pg.data.features"] == ["pg.data.features"]
+
+
+def test_a_link_to_uploaded_data_too_large_for_it_opens_the_default_with_a_note():
+    at = rendered({"ds": "uploaded", "hidden": "3:relu"})
+    assert at.session_state["pg.run"].config.data.name == "xor"
+    assert [w.value for w in at.warning] == [t("playground.uploaded_not_in_link")]
+    assert at.session_state["pg.run"].config.model.hidden[0].units == 3  # the rest of the link still applies
+
+
+def test_uploaded_rows_beyond_what_a_link_carries_are_flagged_under_the_dataset():
+    rows = ";".join(f"{i / 200:g}:{(i / 200) ** 2:g}" for i in range(-400, 401, 2))
+    at = rendered({"ds": "uploaded", "rows": rows})
+    assert len(at.session_state["pg.run"].config.data.rows) == 401
+    assert any(t("widgets.rows_not_in_link", limit=300) in caption.value for caption in at.sidebar.caption)
