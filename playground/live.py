@@ -324,7 +324,7 @@ def _boundary_panel(run: LiveRun, height: int) -> dict:
     figure = figures.decision_boundary_figure(
         grid, run.task, n_classes=n_classes, train=(raw.X_train, raw.y_train), test=(raw.X_test, raw.y_test),
         synthetic=data.synthetic if data.synthetic.any() else None, height=height,
-        title=t("playground.panel.boundary"),
+        title=t("playground.panel.surface" if run.task == "regression" else "playground.panel.boundary"),
     )
     heat = figure.data[0]
     z, lo, hi = _boundary_z(run)
