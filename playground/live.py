@@ -169,8 +169,11 @@ def _boundary_z(run: LiveRun) -> tuple[np.ndarray, float, float]:
 
 
 def counters(run: LiveRun) -> list[dict]:
+    """Epoch, then loss and metric on the training part and on the part watched while training: the validation
+    part when the data has one, else the test part."""
     h = run.trainer.history
     metric = h.metric_name
+    watched = "val" if _has_validation(run) else "test"
 
     def fmt_loss(values):
         return f"{values[-1]:.4f}" if values and np.isfinite(values[-1]) else "–"
@@ -183,10 +186,15 @@ def counters(run: LiveRun) -> list[dict]:
     return [
         {"name": "epoch", "label": t("playground.counter.epoch"), "value": f"{run.trainer.epoch:,}"},
         {"name": "train_loss", "label": t("playground.counter.train_loss"), "value": fmt_loss(h.train_loss)},
-        {"name": "test_loss", "label": t("playground.counter.test_loss"), "value": fmt_loss(h.val_loss)},
+        {"name": "test_loss", "label": t(f"playground.counter.{watched}_loss"), "value": fmt_loss(h.val_loss)},
         {"name": "train_metric", "label": t(f"playground.counter.train_{metric}"), "value": fmt_metric(h.train_metric)},
-        {"name": "test_metric", "label": t(f"playground.counter.test_{metric}"), "value": fmt_metric(h.val_metric)},
+        {"name": "test_metric", "label": t(f"playground.counter.{watched}_{metric}"),
+         "value": fmt_metric(h.val_metric)},
     ]
+
+
+def _has_validation(run: LiveRun) -> bool:
+    return len(run.data.split.y_val) > 0
 
 
 def status(run: LiveRun) -> tuple[str, str]:
@@ -367,7 +375,8 @@ def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, 
         "font": 16 if presenter else 12,
         "series": [
             {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": _finite(train)},
-            {"name": t("figures.test"), "colour": "#9aa0ab", "dash": True, "x": list(h.epoch), "y": _finite(test)},
+            {"name": t("figures.validation" if _has_validation(run) else "figures.test"), "colour": "#9aa0ab",
+             "dash": True, "x": list(h.epoch), "y": _finite(test)},
         ],
     }
 

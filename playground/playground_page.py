@@ -18,6 +18,7 @@ from core.presets import PRESETS
 from playground import live, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
+from playground.training_messages import training_message
 
 KEY = "pg"
 
@@ -265,7 +266,7 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         options=options,
     )
     if run.trainer.history.diverged:
-        st.error(run.trainer.history.message)
+        st.error(training_message(run.trainer.history))
     downloads(run)
 
 
@@ -568,12 +569,13 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
         data_box, network_box, training_box = st.container(), st.container(), st.container()
     heads = [box.empty() for box in (data_box, network_box, training_box)]
     with data_box:
-        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed,
+        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed, validation=True,
                                               rows=tuple(st.session_state.get(f"{KEY}.rows", ())))
     with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
     with training_box:
-        train = widgets.training_controls(config.train, KEY, task=widgets.task_of(data))
+        train = widgets.training_controls(config.train, KEY, task=widgets.task_of(data),
+                                          validation_fraction=data.validation_fraction)
     # Section headers only over sections that still show a control (a classroom link may hide them all).
     sections = (("data_header", DATA_GROUPS), ("network_header", NETWORK_GROUPS), ("training_header", TRAINING_GROUPS))
     for head, (header, groups) in zip(heads, sections, strict=True):
@@ -592,8 +594,8 @@ def with_drawn_points(data: DataConfig) -> DataConfig:
     return replace(data, points=tuple(points))
 
 
-DATA_GROUPS = ("dataset", "noise", "n_samples", "test_fraction", "features", "seed")
+DATA_GROUPS = ("dataset", "noise", "n_samples", "test_fraction", "validation", "features", "seed")
 NETWORK_GROUPS = ("layers", "activation", "dropout", "output", "init")
 TRAINING_GROUPS = ("optimizer", "learning_rate", "batch_size", "epochs", "schedule", "regularization", "clipping",
-                   "class_weight")
+                   "class_weight", "early_stopping")
 XOR_CORNERS = [(-1.0, -1.0, 0), (1.0, 1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1)]

@@ -106,6 +106,7 @@ FIELDS: Mapping[str, Field] = {
     "n": Field("data", "n_samples", _number(int)),
     "noise": Field("data", "noise", float, _float_text),
     "test": Field("data", "test_fraction", float, _float_text),
+    "val": Field("data", "validation_fraction", float, _float_text),
     "feat": Field("data", "features", _features, ",".join),
     "ratio": Field("data", "minority_ratio", float, _float_text),
     "shape": Field("data", "shape", str),
@@ -129,6 +130,7 @@ FIELDS: Mapping[str, Field] = {
     "clipv": Field("train", "clip_value", float, _float_text),
     "clipn": Field("train", "clip_norm", float, _float_text),
     "cw": Field("train", "class_weight", str),
+    "patience": Field("train", "early_stopping_patience", _number(int)),
     "seed": Field("", "seed", _number(int)),
 }
 # Keys other parts of the app own; they are not experiment fields but are not "unknown" either.
@@ -140,6 +142,7 @@ CONTROL_GROUPS = (
     "noise",
     "n_samples",
     "test_fraction",
+    "validation",
     "features",
     "seed",
     "layers",
@@ -155,6 +158,7 @@ CONTROL_GROUPS = (
     "regularization",
     "clipping",
     "class_weight",
+    "early_stopping",
     "draw",
 )
 

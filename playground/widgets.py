@@ -76,7 +76,8 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
     d, m, tr = config.data, config.model, config.train
     values = {
         "data.name": d.name, "data.n_samples": d.n_samples, "data.noise": d.noise,
-        "data.test_fraction": d.test_fraction, "data.features": list(d.features),
+        "data.test_fraction": d.test_fraction, "data.validation_fraction": d.validation_fraction,
+        "data.features": list(d.features),
         "data.minority_ratio": d.minority_ratio, "data.shape": d.shape, "data.arms": d.arms,
         "data.n_classes": d.n_classes, "data.sampler": d.sampler, "seed": config.seed,
         "model.n_hidden": len(m.hidden), "model.output_activation": m.output_activation, "model.loss": m.loss,
@@ -84,6 +85,7 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
         "train.optimizer": tr.optimizer, "train.learning_rate": tr.learning_rate, "train.batch_size": tr.batch_size,
         "train.epochs": tr.epochs, "train.schedule": tr.schedule, "train.l1": tr.l1, "train.l2": tr.l2,
         "train.clip_value": tr.clip_value, "train.clip_norm": tr.clip_norm, "train.class_weight": tr.class_weight,
+        "train.early_stopping_patience": tr.early_stopping_patience,
     }
     for i, layer in enumerate(m.hidden):
         values[f"model.hidden.{i}.units"] = layer.units
@@ -95,10 +97,12 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
 
 # ---- data ----------------------------------------------------------------------------------------------
 def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROUND_DATASETS,
-                     seed: int = 0, rows: tuple[tuple[float, ...], ...] = ()) -> tuple[DataConfig, int]:
+                     seed: int = 0, rows: tuple[tuple[float, ...], ...] = (),
+                     validation: bool = False) -> tuple[DataConfig, int]:
     """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed.
 
     ``rows``: an uploaded regression table, (x, y) or (x1, x2, y) rows; when given, "Uploaded data" is offered.
+    ``validation``: also offer a validation share (held out and watched during training, e.g. by early stopping).
     """
     k = lambda name: _key(key, name)  # noqa: E731 - a short local alias keeps the widget calls readable
     if rows:
@@ -106,7 +110,8 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
     for name, value in (("data.name", data.name), ("data.n_samples", data.n_samples), ("data.noise", data.noise),
                         ("data.test_fraction", data.test_fraction), ("data.features", list(data.features)),
                         ("data.minority_ratio", data.minority_ratio), ("data.shape", data.shape),
-                        ("data.arms", data.arms), ("data.n_classes", data.n_classes), ("seed", seed)):
+                        ("data.arms", data.arms), ("data.n_classes", data.n_classes), ("seed", seed),
+                        ("data.validation_fraction", data.validation_fraction)):
         _seed_widget(k(name), value)
     if st.session_state[k("data.name")] not in names:
         st.session_state[k("data.name")] = names[0]
@@ -139,8 +144,13 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             key=k("data.test_fraction"),
             help=t("widgets.test_fraction_help"),
         )
+    validation_fraction = data.validation_fraction
+    if validation and shown(key, "validation"):
+        validation_fraction = st.slider(t("widgets.validation_fraction"), 0.0, 0.5, step=0.05,
+                                        key=k("data.validation_fraction"), help=t("widgets.validation_fraction_help"))
     changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
-                               "test_fraction": float(test_fraction), "rows": rows if name == "uploaded" else ()}
+                               "test_fraction": float(test_fraction), "validation_fraction": float(validation_fraction),
+                               "rows": rows if name == "uploaded" else ()}
     if name == "uploaded" and shown(key, "dataset"):
         layout = "x, y" if len(rows[0]) == 2 else "x1, x2, y"
         too_many = len(rows) > MAX_LINK_POINTS
@@ -254,14 +264,19 @@ def _natural_output(task: str) -> str:
 
 
 # ---- training ------------------------------------------------------------------------------------------
-def training_controls(train: TrainConfig, key: str, task: str = "binary") -> TrainConfig:
-    """Optimizer, learning rate, batch size, epochs, penalties, clipping, class weights."""
+def training_controls(train: TrainConfig, key: str, task: str = "binary",
+                      validation_fraction: float | None = None) -> TrainConfig:
+    """Optimizer, learning rate, batch size, epochs, penalties, clipping, class weights.
+
+    ``validation_fraction``: the data's validation share; given, early stopping (patience) is offered too.
+    """
     k = lambda name: _key(key, name)  # noqa: E731
     for name, value in (("train.optimizer", train.optimizer), ("train.learning_rate", train.learning_rate),
                         ("train.batch_size", train.batch_size), ("train.epochs", train.epochs),
                         ("train.schedule", train.schedule), ("train.l1", train.l1), ("train.l2", train.l2),
                         ("train.clip_value", train.clip_value), ("train.clip_norm", train.clip_norm),
-                        ("train.class_weight", train.class_weight)):
+                        ("train.class_weight", train.class_weight),
+                        ("train.early_stopping_patience", train.early_stopping_patience)):
         _seed_widget(k(name), value)
     tr = train
     optimizer, learning_rate, batch_size, epochs = tr.optimizer, tr.learning_rate, tr.batch_size, tr.epochs
@@ -301,6 +316,12 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary") -> Tra
             t("widgets.clip_norm"), 0.0, 1e6, step=0.5, key=k("train.clip_norm"), help=t("widgets.clip_norm_help")
         )
     changes: dict[str, Any] = {}
+    if validation_fraction is not None and shown(key, "early_stopping"):
+        changes["early_stopping_patience"] = int(st.number_input(
+            t("widgets.patience"), 0, LIMITS.max_epochs, step=10, key=k("train.early_stopping_patience"),
+            help=t("widgets.patience_help")))
+        if changes["early_stopping_patience"] and not validation_fraction:
+            st.caption(t("widgets.patience_needs_validation"))
     if task != "regression" and shown(key, "class_weight"):
         changes["class_weight"] = st.selectbox(
             t("widgets.class_weight"),

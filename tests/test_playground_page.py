@@ -201,3 +201,33 @@ def test_uploaded_rows_beyond_what_a_link_carries_are_flagged_under_the_dataset(
     at = rendered({"ds": "uploaded", "rows": rows})
     assert len(at.session_state["pg.run"].config.data.rows) == 401
     assert any(t("widgets.rows_not_in_link", limit=300) in caption.value for caption in at.sidebar.caption)
+
+
+def test_a_validation_share_and_early_stopping_come_from_the_link_and_label_what_is_watched():
+    from playground import live
+
+    at = rendered({"ds": "moons", "val": "0.2", "patience": "15"})
+    run = at.session_state["pg.run"]
+    assert (run.config.data.validation_fraction, run.config.train.early_stopping_patience) == (0.2, 15)
+    assert run.trainer.patience == 15 and len(run.data.split.y_val) > 0
+    assert at.slider(key="pg.data.validation_fraction").value == 0.2
+    assert at.number_input(key="pg.train.early_stopping_patience").value == 15
+    labels = [counter["label"] for counter in live.counters(run)]
+    assert t("playground.counter.val_loss") in labels and t("playground.counter.test_loss") not in labels
+
+
+def test_patience_without_a_validation_share_says_what_it_needs():
+    at = rendered({"patience": "15"})
+    assert at.session_state["pg.run"].trainer.patience == 0  # nothing to watch: off
+    assert t("widgets.patience_needs_validation") in [caption.value for caption in at.sidebar.caption]
+
+
+def test_early_stopping_ends_a_run_whose_validation_loss_stops_improving():
+    at = rendered({"ds": "xor", "n": "60", "val": "0.3", "patience": "5", "lr": "1", "hidden": "16:relu,16:relu",
+                   "epochs": "2000", "noise": "0.6"})
+    for _ in range(40):
+        at.button(key="pg.step").click().run()
+        if at.session_state["pg.run"].trainer.history.stopped_early:
+            break
+    history = at.session_state["pg.run"].trainer.history
+    assert history.stopped_early and at.session_state["pg.run"].trainer.epoch < 2000

@@ -76,6 +76,8 @@ PLAUSIBLE = {
     "n": _int_text(4, LIMITS.max_samples),
     "noise": _number_text(0, 2),
     "test": _number_text(0, 0.9),
+    "val": _number_text(0, 0.5),
+    "patience": _int_text(0, LIMITS.max_epochs),
     "feat": st.lists(_choice_text(FEATURE_NAMES), max_size=4).map(",".join),
     "ratio": _number_text(0.01, 0.5),
     "shape": _choice_text(IMBALANCED_SHAPES),
