@@ -10,6 +10,7 @@ from core.search import TrainingRun
 from playground import figures, search_runner, widgets
 from playground import figures_digits as fig
 from playground.i18n import t
+from playground.training_messages import training_message
 
 KEY = "dig"
 MAX_MISTAKES_SHOWN = 18
@@ -37,7 +38,7 @@ def draw_training(job: TrainingRun, tag: str) -> None:
     left.plotly_chart(figures.loss_curves_figure({"": history}), key=f"{tag}.loss")
     right.plotly_chart(figures.metric_curves_figure({"": history}), key=f"{tag}.accuracy")
     if history.message:
-        st.warning(history.message)
+        st.warning(training_message(history))
 
 
 def results(job: TrainingRun) -> None:

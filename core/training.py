@@ -61,7 +61,8 @@ class History:
     diverged: bool = False
     stopped_early: bool = False
     best_epoch: int | None = None
-    message: str = ""
+    message: str = ""  # in English, for scripts and logs; the app words it from the flags and message_args
+    message_args: dict = field(default_factory=dict)  # the numbers in the message: epoch, loss, patience, ...
     stride: int = 1  # rows are kept every ``stride`` epochs (plus the first and the newest); 1 = every epoch
 
     SCALAR_COLUMNS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate")
@@ -352,6 +353,7 @@ class Trainer:
             net._flat[...] = self._last_good
             net._refresh_prelu()
             h.diverged = True
+            h.message_args = {"epoch": self.epoch, "loss": float(loss) if finite else None}
             h.message = (
                 f"Training diverged at epoch {self.epoch}: the loss became "
                 f"{'NaN or infinite' if not finite else f'{loss:.3g}'}. Weights from the last good epoch were "
@@ -421,6 +423,7 @@ class Trainer:
         if self._since_best >= self.patience and self._best_params is not None:
             self.network.set_parameters(self._best_params)
             h.stopped_early = True
+            h.message_args = {"epoch": self.epoch, "patience": self.patience, "best_epoch": h.best_epoch}
             h.message = (
                 f"Early stopping at epoch {self.epoch}: the validation loss has not improved for {self.patience} "
                 f"epochs; the weights from epoch {h.best_epoch} were restored."

@@ -36,6 +36,7 @@ from core.settings import LIMITS
 from playground import compare_live, figures_compare, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
+from playground.training_messages import training_message
 
 KEY = "cmp"
 DEFAULT_BASE = within_limits(ExperimentConfig(
@@ -514,7 +515,7 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     )
     for run, trainer in zip(session.runs, session.comparison.trainers, strict=True):
         if trainer.history.diverged:
-            st.warning(f"**{run.label}**: {trainer.history.message}")
+            st.warning(f"**{run.label}**: {training_message(trainer.history)}")
     if not session.playing:  # tables and the replay would slow every batch down; the counters show progress
         summary(session, target_loss)
         if session.comparison.epoch > 0:

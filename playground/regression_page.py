@@ -39,6 +39,7 @@ from core.training import Trainer
 from playground import figures, widgets
 from playground import figures_regression as fig
 from playground.i18n import t
+from playground.training_messages import training_message
 
 KEY = "reg"
 PRESET = preset_config("sine_1_3_1")
@@ -214,7 +215,7 @@ def live_views(run: LabRun) -> None:
     test_scores = regression_metrics(split.y_test, net.predict(split.X_test))
     counters(run, train_scores, test_scores)
     if history.diverged:
-        st.error(_plain(history.message))
+        st.error(_plain(training_message(history)))
     left, right = st.columns(2)
     if data.target.input_dim == 1:
         xs = curve_grid(CURVE_POINTS)

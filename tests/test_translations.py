@@ -186,3 +186,33 @@ if __name__ == "__main__":
             print(f"  {key} = {strings('en', area)[key]!r}")
     print("every English key has a Chinese string" if not gaps else f"{sum(map(len, gaps.values()))} missing")
     sys.exit(1 if gaps else 0)
+
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_how_a_run_ended_is_worded_in_the_users_language(lang):
+    import numpy as np
+
+    from core.experiment import build_trainer, prepare_data
+    from core.training import History
+    from playground.training_messages import training_message
+    from playground.urlstate import config_from_query, default_config
+
+    assert training_message(History(), lang=lang) == ""
+    # A learning rate of 10 with plain SGD on a ReLU net blows up within a few epochs.
+    config, _ = config_from_query({"opt": "sgd", "lr": "10", "hidden": "16:relu,16:relu", "loss": "mse",
+                                   "out": "linear", "ds": "sine"}, default_config())
+    trainer = build_trainer(config, prepare_data(config))
+    for _ in trainer.run(200):
+        pass
+    history = trainer.history
+    assert history.diverged and history.message_args["epoch"] >= 1
+    worded = training_message(history, lang=lang)
+    loss = history.message_args["loss"]
+    shown = t("training.not_finite", lang=lang) if loss is None else f"{loss:.3g}"
+    assert worded == t("training.diverged", lang=lang, epoch=history.message_args["epoch"], loss=shown)
+    assert (re.search(r"[\u4e00-\u9fff]", worded) is not None) == (lang == "zh")
+    stopped = History(stopped_early=True, best_epoch=40, message_args={"epoch": 70, "patience": 30, "best_epoch": 40})
+    assert training_message(stopped, lang=lang) == t("training.stopped_early", lang=lang, epoch=70, patience=30,
+                                                     best_epoch=40)
+    assert np.isfinite(trainer.network.parameters()[0]).all()  # the last good weights were restored
