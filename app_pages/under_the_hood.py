@@ -1,11 +1,13 @@
-"""Under the hood: gradient flow, backprop step by step, the gradient check and the initialization explorer."""
+"""Under the hood: gradient flow, backprop step by step, the gradient check, the initialization explorer and the
+loss landscape. ``?tab=<flow|step|check|init|landscape>`` in the URL opens that tab."""
 
 import streamlit as st
 
-from core import diagnostics, gradcheck, stepthrough
+from core import diagnostics, gradcheck, landscape, stepthrough
 from core.config import ExperimentConfig
 from core.experiment import build_network
 from core.initializers import INITIALIZERS
+from core.optimizers import OPTIMIZERS
 from core.presets import PRESETS
 from core.settings import LIMITS
 from playground import figures_internals as fig
@@ -19,9 +21,48 @@ STEP_BATCH_MAX = 8
 CHECK_BATCH = 32
 EXPLORER_SCHEMES = ("zeros", "small_random", "xavier", "he", "normal", "large_random")
 SATURATING, RECTIFIED = ("sigmoid", "tanh"), ("relu",)
+TAB_IDS = ("flow", "step", "check", "init", "landscape")  # the values ?tab= accepts, in page order
+LANDSCAPE_SPANS = {"parameters": (1.0, 2.0, 4.0, 8.0, 16.0), "directions": (0.25, 0.5, 1.0, 2.0, 4.0)}
+LANDSCAPE_DEFAULT_SPAN = {"parameters": 8.0, "directions": 1.0}
+LANDSCAPE_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+LANDSCAPE_RESOLUTION = 41
 
 flow_report = st.cache_data(max_entries=32, show_spinner=False)(diagnostics.flow_report)
 init_activations = st.cache_data(max_entries=64, show_spinner=False)(diagnostics.activations_at_init)
+# cache_resource, not cache_data: pickling a Network would cut its weight arrays loose from its flat buffer.
+# The cached network is only read (the landscape works on copies), so sharing it is safe.
+landscape_centre = st.cache_resource(max_entries=16, show_spinner=False)(landscape.centre_network)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def landscape_slice(config: ExperimentConfig, moment: str, axes: tuple[str, str] | None, seed: int, span: float,
+                    optimizers: tuple[str, ...], learning_rate: float, steps: int, start: tuple[float, float]):
+    """The loss grid and the optimizer paths of one slice; ``axes`` None means two random directions."""
+    centre = landscape_centre(config, moment)
+    network = centre.network
+    plane = landscape.random_plane(network, seed) if axes is None else landscape.parameter_plane(network, *axes)
+    grid = landscape.loss_grid(network, centre.X, centre.y, plane, span=span, resolution=LANDSCAPE_RESOLUTION)
+    origin_a, origin_b = plane.origin
+    paths = landscape.optimizer_paths(network, centre.X, centre.y, plane, optimizers, learning_rate=learning_rate,
+                                      steps=steps, start=(origin_a + start[0] * span, origin_b + start[1] * span))
+    return grid, paths, centre.epochs
+
+
+def tab_from_url() -> str | None:
+    """The tab named by ``?tab=``, or None; an unknown value is named in a warning and otherwise ignored."""
+    requested = st.query_params.get("tab")
+    if requested is None or requested in TAB_IDS:
+        return requested
+    st.warning(t("under_the_hood.unknown_tab", tab=requested[:40], allowed=", ".join(TAB_IDS)),
+               icon=":material/link_off:")
+    return None
+
+
+def remember_tab(labels: dict[str, str]) -> None:
+    """After the reader switches tab, put it in the URL so that copying the address opens the same tab."""
+    chosen = {label: tab_id for tab_id, label in labels.items()}.get(st.session_state.get(f"{KEY}.tab"))
+    if chosen is not None:
+        st.query_params["tab"] = chosen
 
 
 def use_playground_network() -> None:
@@ -188,6 +229,84 @@ def init_explorer_view() -> None:
     st.caption(t("under_the_hood.init.spread_caption"))
 
 
+@st.fragment
+def landscape_view(config: ExperimentConfig) -> None:
+    """5 · The loss over a 2-D slice of parameter space, with SGD, momentum and Adam walking on it."""
+    st.markdown(t("under_the_hood.landscape.intro"))
+    centre_col, kind_col, first_col, second_col = st.columns(4)
+    moment = centre_col.radio(t("under_the_hood.landscape.centre"), landscape.CENTRE_MOMENTS, index=1,
+                              key=f"{KEY}.land_centre", help=t("under_the_hood.landscape.centre_help"),
+                              format_func=lambda m: t(f"under_the_hood.landscape.centres.{m}"))
+    kind = kind_col.radio(t("under_the_hood.landscape.kind"), landscape.PLANE_KINDS, key=f"{KEY}.land_kind",
+                          help=t("under_the_hood.landscape.kind_help"),
+                          format_func=lambda k: t(f"under_the_hood.landscape.kinds.{k}"))
+    network = landscape_centre(config, moment).network
+    if kind == "parameters":
+        names = landscape.scalar_parameter_names(network)
+        defaults = [name if name in names else names[i] for i, name in enumerate(landscape.DEFAULT_AXES)]
+        first = first_col.selectbox(t("under_the_hood.landscape.first"), names, index=names.index(defaults[0]),
+                                    key=f"{KEY}.land_first", help=t("under_the_hood.landscape.parameter_help"))
+        others = [name for name in names if name != first]
+        second = second_col.selectbox(
+            t("under_the_hood.landscape.second"), others,
+            index=others.index(defaults[1]) if defaults[1] in others else 0,
+            key=f"{KEY}.land_second", help=t("under_the_hood.landscape.parameter_help"))
+        axes, seed = (first, second), 0
+        axis_titles = (first, second)
+    else:
+        seed = int(first_col.number_input(t("under_the_hood.landscape.seed"), 0, 10_000, 0, step=1,
+                                          key=f"{KEY}.land_seed", help=t("under_the_hood.landscape.seed_help")))
+        axes = None
+        axis_titles = (t("under_the_hood.fig.direction", n=1), t("under_the_hood.fig.direction", n=2))
+    span_col, rate_col, steps_col, optimizer_col = st.columns([1, 1, 1, 1.6])
+    span = span_col.select_slider(t("under_the_hood.landscape.span"), LANDSCAPE_SPANS[kind],
+                                  value=LANDSCAPE_DEFAULT_SPAN[kind], key=f"{KEY}.land_span_{kind}",
+                                  help=t(f"under_the_hood.landscape.span_help_{kind}"))
+    learning_rate = rate_col.select_slider(t("under_the_hood.landscape.learning_rate"), LANDSCAPE_RATES, value=0.3,
+                                           key=f"{KEY}.land_lr", help=t("under_the_hood.landscape.learning_rate_help"))
+    steps = steps_col.slider(t("under_the_hood.landscape.steps"), 10, 500, 100, step=10, key=f"{KEY}.land_steps",
+                             help=t("under_the_hood.landscape.steps_help"))
+    optimizers = optimizer_col.multiselect(t("under_the_hood.landscape.optimizers"), OPTIMIZERS,
+                                           default=list(landscape.PATH_OPTIMIZERS), key=f"{KEY}.land_optimizers",
+                                           help=t("under_the_hood.landscape.optimizers_help"))
+    start_a_col, start_b_col, log_col, surface_col = st.columns(4)
+    start_a = start_a_col.slider(t("under_the_hood.landscape.start_a"), -1.0, 1.0, -0.8, step=0.1,
+                                 key=f"{KEY}.land_start_a", help=t("under_the_hood.landscape.start_help"))
+    start_b = start_b_col.slider(t("under_the_hood.landscape.start_b"), -1.0, 1.0, 0.8, step=0.1,
+                                 key=f"{KEY}.land_start_b", help=t("under_the_hood.landscape.start_help"))
+    log_colour = log_col.toggle(t("under_the_hood.landscape.log_colour"), value=True, key=f"{KEY}.land_log",
+                                help=t("under_the_hood.landscape.log_colour_help"))
+    surface = surface_col.toggle(t("under_the_hood.landscape.surface"), value=False, key=f"{KEY}.land_surface",
+                                 help=t("under_the_hood.landscape.surface_help"))
+
+    with st.spinner(t("under_the_hood.landscape.computing")):
+        grid, paths, epochs = landscape_slice(config, moment, axes, seed, float(span), tuple(optimizers),
+                                              float(learning_rate), int(steps), (float(start_a), float(start_b)))
+    st.plotly_chart(fig.landscape_figure(grid, paths, axis_titles=axis_titles, log_colour=log_colour,
+                                         surface=surface, title=t("under_the_hood.landscape.figure_title")),
+                    key=f"{KEY}.landscape")
+    where = t("under_the_hood.landscape.where_trained", epochs=epochs) if moment == "trained" else t(
+        "under_the_hood.landscape.where_init")
+    st.caption(t("under_the_hood.landscape.caption", where=where, resolution=grid.resolution))
+    if grid.reduced:
+        st.caption(t("under_the_hood.landscape.reduced", resolution=grid.resolution, requested=grid.requested))
+    if paths:
+        st.dataframe([{t("under_the_hood.fig.optimizer"): name,
+                       t("under_the_hood.fig.start_loss"): f"{path.loss[0]:.4g}" if path.loss.size else "–",
+                       t("under_the_hood.fig.end_loss"): f"{path.loss[-1]:.4g}" if path.loss.size else "–",
+                       t("under_the_hood.fig.steps_taken"): str(path.steps),
+                       t("under_the_hood.fig.diverged"): t(
+                           "under_the_hood.fig.yes" if path.diverged else "under_the_hood.fig.no")}
+                      for name, path in paths.items()], hide_index=True, key=f"{KEY}.land_table")
+        for name, path in paths.items():
+            if path.diverged:
+                st.warning(t("under_the_hood.landscape.diverged", optimizer=name, step=path.steps + 1))
+    else:
+        st.info(t("under_the_hood.landscape.no_optimizers"))
+    st.markdown(t("under_the_hood.landscape.read"))
+    st.caption(t("under_the_hood.landscape.honest"))
+
+
 st.title(t("under_the_hood.title"))
 st.write(t("under_the_hood.intro"))
 
@@ -215,9 +334,12 @@ state.store_config(KEY, config)
 prepared = state.prepared_data(config)
 network = build_network(config, prepared.split.y_train)
 
-flow_tab, step_tab, check_tab, init_tab = st.tabs(
-    [t("under_the_hood.tabs.flow"), t("under_the_hood.tabs.step"), t("under_the_hood.tabs.check"),
-     t("under_the_hood.tabs.init")]
+# A link can open any tab (?tab=landscape); st.tabs (Streamlit 1.67) takes the opening tab as ``default``.
+linked_tab = tab_from_url()
+tab_labels = {tab_id: t(f"under_the_hood.tabs.{tab_id}") for tab_id in TAB_IDS}
+flow_tab, step_tab, check_tab, init_tab, landscape_tab = st.tabs(
+    list(tab_labels.values()), default=tab_labels[linked_tab] if linked_tab else None, key=f"{KEY}.tab",
+    on_change=remember_tab, args=(tab_labels,),
 )
 with flow_tab:
     gradient_flow_view(config)
@@ -227,3 +349,5 @@ with check_tab:
     gradient_check_view(config, network, prepared)
 with init_tab:
     init_explorer_view()
+with landscape_tab:
+    landscape_view(config)

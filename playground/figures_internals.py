@@ -1,4 +1,5 @@
-"""Figures for the Under the hood page: gradient flow, activation histograms, step-through matrices, gradient check.
+"""Figures for the Under the hood page: gradient flow, activation histograms, step-through matrices, gradient check,
+the loss landscape with optimizer paths.
 
 Pure builders (plain data in, ``go.Figure`` out). Layers are coloured along one sequential scale from the first
 hidden layer (dark) to the output layer (light), so "deep" and "shallow" read the same in every chart; runs keep
@@ -18,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from core.diagnostics import FlowReport, StepTrace
 from core.gradcheck import FAIL_ABOVE, PASS_BELOW, GradientCheck
+from core.landscape import LossGrid, OptimizerPath
 from core.stepthrough import Step
 from playground.figures import MARGIN, RUN_COLOURS, base_layout
 from playground.i18n import t
@@ -27,6 +29,7 @@ STATUS_COLOURS = {"pass": "#2ca02c", "warning": "#f5a623", "fail": "#d62728"}
 MATRIX_SCALE = "RdBu"
 MAX_ANNOTATED_CELLS = 160  # beyond this the numbers in the cells would be too small to read
 HISTOGRAM_BINS = 40
+LANDSCAPE_SCALE = "Viridis"  # valleys (low loss) dark, ridges bright; paths get a white casing to stand out
 
 
 def layer_colours(n_layers: int) -> list[str]:
@@ -330,3 +333,86 @@ def gradcheck_table(result: GradientCheck):
         lambda text: f"background-color: {colour_of.get(text, 'white')}; color: white; font-weight: 600",
         subset=[status_column],
     )
+
+
+# ---- loss landscape -----------------------------------------------------------------------------------------
+def _display_loss(loss: np.ndarray, log_colour: bool) -> np.ndarray:
+    """Loss as coloured: log10 of it on the log scale; overflowed (inf) points become gaps (NaN)."""
+    values = np.where(np.isfinite(loss), loss, np.nan)
+    if log_colour:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.log10(np.where(values > 0, values, np.nan))
+    return values
+
+
+def landscape_figure(
+    grid: LossGrid,
+    paths: Mapping[str, OptimizerPath],
+    *,
+    axis_titles: tuple[str, str],
+    title: str | None = None,
+    log_colour: bool = True,
+    surface: bool = False,
+    height: int = 560,
+) -> go.Figure:
+    """The loss over the grid's plane with each optimizer's path on top, start (circle) and end (diamond) marked.
+
+    grid.loss is ``(len(grid.b), len(grid.a))``; each path's a, b, loss are ``(n_points,)``, keyed by the name
+    shown in the legend. ``log_colour`` colours by log10(loss) (hover still shows the loss); ``surface`` draws
+    a 3-D surface with the paths lifted onto it instead of a contour map. Axes stay on the grid's extent even
+    when a path leaves it, so a diverging path visibly runs off the map.
+    """
+    shown = _display_loss(grid.loss, log_colour)
+    colour_title = t("under_the_hood.fig.log_loss" if log_colour else "under_the_hood.fig.loss")
+    hover = (f"{axis_titles[0]} = %{{x:.3g}}<br>{axis_titles[1]} = %{{y:.3g}}<br>"
+             + t("under_the_hood.fig.loss") + " = %{customdata:.4g}<extra></extra>")
+    colorbar = dict(title=dict(text=colour_title, side="right"), thickness=12, len=0.8)
+    fig = go.Figure()
+    if surface:
+        fig.add_trace(go.Surface(x=grid.a, y=grid.b, z=shown, customdata=grid.loss, colorscale=LANDSCAPE_SCALE,
+                                 colorbar=colorbar, hovertemplate=hover, opacity=0.95))
+    else:
+        fig.add_trace(go.Contour(x=grid.a, y=grid.b, z=shown, customdata=grid.loss, colorscale=LANDSCAPE_SCALE,
+                                 colorbar=colorbar, hovertemplate=hover, ncontours=30,
+                                 contours=dict(showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)")))
+    for i, (name, path) in enumerate(paths.items()):
+        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        if not path.a.size:
+            continue
+        label = name + (" · " + t("under_the_hood.fig.path_diverged") if path.diverged else "")
+        path_hover = (f"{name}<br>" + t("under_the_hood.fig.path_step") + " %{customdata[0]}<br>"
+                      + t("under_the_hood.fig.loss") + " = %{customdata[1]:.4g}<extra></extra>")
+        customdata = np.column_stack([np.arange(path.a.size), path.loss])
+        ends = [0, path.a.size - 1]
+        if surface:
+            lifted = _display_loss(path.loss, log_colour)
+            fig.add_trace(go.Scatter3d(x=path.a, y=path.b, z=lifted, mode="lines", name=label, legendgroup=name,
+                                       line=dict(color=colour, width=6), customdata=customdata,
+                                       hovertemplate=path_hover))
+            fig.add_trace(go.Scatter3d(x=path.a[ends], y=path.b[ends], z=lifted[ends], mode="markers",
+                                       legendgroup=name, showlegend=False, hoverinfo="skip",
+                                       marker=dict(color=colour, size=[5, 7], symbol=["circle", "diamond"],
+                                                   line=dict(color="white", width=1))))
+        else:
+            fig.add_trace(go.Scatter(x=path.a, y=path.b, mode="lines", legendgroup=name, showlegend=False,
+                                     hoverinfo="skip", line=dict(color="white", width=5)))
+            fig.add_trace(go.Scatter(x=path.a, y=path.b, mode="lines+markers", name=label, legendgroup=name,
+                                     line=dict(color=colour, width=2.5), marker=dict(size=3, color=colour),
+                                     customdata=customdata, hovertemplate=path_hover))
+            fig.add_trace(go.Scatter(x=path.a[ends], y=path.b[ends], mode="markers", legendgroup=name,
+                                     showlegend=False, hoverinfo="skip",
+                                     marker=dict(color=colour, size=[11, 13], symbol=["circle", "diamond"],
+                                                 line=dict(color="white", width=1.5))))
+    extent_a = [float(grid.a[0]), float(grid.a[-1])]
+    extent_b = [float(grid.b[0]), float(grid.b[-1])]
+    layout = base_layout(title, height, showlegend=bool(paths), margin=dict(MARGIN, t=48 if title else 16, b=96))
+    legend = dict(orientation="h", y=-0.14, yanchor="top", x=0, font=dict(size=12))  # below: the title is on top
+    if surface:
+        fig.update_layout(**layout, legend=legend, scene=dict(
+            xaxis=dict(title=axis_titles[0], range=extent_a), yaxis=dict(title=axis_titles[1], range=extent_b),
+            zaxis=dict(title=colour_title), aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6)))
+    else:
+        fig.update_layout(**layout, legend=legend,
+                          xaxis=dict(title=axis_titles[0], range=extent_a, constrain="domain"),
+                          yaxis=dict(title=axis_titles[1], range=extent_b))
+    return fig

@@ -29,13 +29,23 @@ def _markdown(at) -> str:
     return "\n".join(element.value for element in at.markdown)
 
 
-def test_page_opens_on_the_notes_2_2_1_network_with_four_tabs():
+def _opening_tab(at) -> int:
+    """Index of the tab the page opens on (the tab container's default)."""
+    containers = [node.proto.tab_container for node in at if getattr(node, "proto", None) is not None
+                  and "tab_container" in [f.name for f in node.proto.DESCRIPTOR.fields]
+                  and node.proto.HasField("tab_container")]
+    assert len(containers) == 1
+    return containers[0].default_tab_index
+
+
+def test_page_opens_on_the_notes_2_2_1_network_with_five_tabs():
     at = _render()
     assert [title.value for title in at.title] == [t("under_the_hood.title")]
     assert [tab.label for tab in at.tabs] == [
         t("under_the_hood.tabs.flow"), t("under_the_hood.tabs.step"), t("under_the_hood.tabs.check"),
-        t("under_the_hood.tabs.init"),
+        t("under_the_hood.tabs.init"), t("under_the_hood.tabs.landscape"),
     ]  # fmt: skip
+    assert _opening_tab(at) == 0 and len(at.warning) == 0
     assert at.selectbox(key="uth.source").value == "yours"
     assert at.session_state["uth.config"] == PRESETS["xor_2_2_1"]
     assert len(at.get("plotly_chart")) >= 5
@@ -111,9 +121,55 @@ def test_playground_network_can_be_loaded_and_changes_the_step_through():
 
 def test_every_control_has_a_tooltip():
     at = _render()
-    controls = [*at.selectbox, *at.slider, *at.button, *at.radio, *at.number_input, *at.select_slider]
+    controls = [*at.selectbox, *at.slider, *at.button, *at.radio, *at.number_input, *at.select_slider,
+                *at.multiselect, *at.toggle]
     missing = [getattr(c, "label", "?") for c in controls if not c.help]
     assert missing == []
+
+
+@pytest.mark.parametrize(("tab", "index"), [("step", 1), ("landscape", 4), ("init", 3)])
+def test_a_tab_link_opens_that_tab(tab, index):
+    at = _render(query={"tab": tab})
+    assert _opening_tab(at) == index
+    assert at.session_state["uth.tab"] == t(f"under_the_hood.tabs.{tab}")
+    assert len(at.warning) == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_unknown_tab_link_warns_with_the_allowed_names_and_still_renders(lang):
+    at = _render(query={"tab": "backprop", "lang": lang})
+    assert [w.value for w in at.warning] == [
+        t("under_the_hood.unknown_tab", tab="backprop", allowed="flow, step, check, init, landscape", lang=lang)]
+    assert _opening_tab(at) == 0
+    assert len(at.get("plotly_chart")) >= 5
+
+
+def test_landscape_tab_draws_the_loss_and_three_paths_and_explains_them():
+    at = _render(query={"tab": "landscape"})
+    assert at.radio(key="uth.land_centre").value == "trained"
+    assert at.selectbox(key="uth.land_first").value == "W1[0,0]"
+    assert at.selectbox(key="uth.land_second").value == "W2[0,1]"
+    table = at.dataframe[-1].value
+    assert list(table.iloc[:, 0]) == ["sgd", "momentum", "adam"]
+    markdown = _markdown(at)
+    assert t("under_the_hood.landscape.intro").split("**")[1] in markdown
+    assert t("under_the_hood.landscape.read").split("**")[1] in markdown
+
+
+def test_landscape_controls_switch_to_random_directions_a_3d_surface_and_a_diverging_rate():
+    at = _render(query={"tab": "landscape"})
+    at.radio(key="uth.land_kind").set_value("directions")
+    at.radio(key="uth.land_centre").set_value("init")
+    at.toggle(key="uth.land_surface").set_value(True)
+    at.select_slider(key="uth.land_lr").set_value(30.0)
+    at.multiselect(key="uth.land_optimizers").set_value(["sgd", "rmsprop"])
+    at.run()
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    table = at.dataframe[-1].value
+    assert list(table.iloc[:, 0]) == ["sgd", "rmsprop"]
+    at.multiselect(key="uth.land_optimizers").set_value([]).run()
+    assert t("under_the_hood.landscape.no_optimizers") in [info.value for info in at.info]
 
 
 # ---- figure builders (plain data in, figure out; no Streamlit needed) ----------------------------------------
@@ -144,3 +200,22 @@ def test_gradcheck_figure_colours_each_tensor_by_its_status():
     bars = fig.gradcheck_figure(result, title="t").data[0]
     assert list(bars.x) == ["W1", "b1", "W2", "b2"]
     assert list(bars.marker.color) == [fig.STATUS_COLOURS["pass"]] * 4
+
+
+def test_landscape_figure_draws_the_grid_and_marks_each_path_start_and_end():
+    from core.landscape import centre_network, loss_grid, optimizer_paths, parameter_plane
+
+    centre = centre_network(PRESETS["xor_2_2_1"], "init")
+    plane = parameter_plane(centre.network)
+    grid = loss_grid(centre.network, centre.X, centre.y, plane, span=2.0, resolution=7)
+    paths = optimizer_paths(centre.network, centre.X, centre.y, plane, ("sgd", "adam"), start=plane.origin, steps=5)
+    figure = fig.landscape_figure(grid, paths, axis_titles=("W1[0,0]", "W2[0,1]"), log_colour=True)
+    contour = figure.data[0]
+    np.testing.assert_allclose(np.asarray(contour.z, dtype=float), np.log10(grid.loss))
+    named = [trace for trace in figure.data if trace.name in ("sgd", "adam")]
+    assert [trace.name for trace in named] == ["sgd", "adam"] and len(named[0].x) == 6
+    markers = [trace for trace in figure.data[1:] if trace.mode == "markers"]
+    assert [list(m.marker.symbol) for m in markers] == [["circle", "diamond"]] * 2
+    assert list(figure.layout.xaxis.range) == [grid.a[0], grid.a[-1]]
+    surface = fig.landscape_figure(grid, paths, axis_titles=("a", "b"), log_colour=False, surface=True)
+    assert surface.data[0].type == "surface" and np.allclose(np.asarray(surface.data[0].z, dtype=float), grid.loss)
