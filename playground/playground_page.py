@@ -194,13 +194,11 @@ def _reset() -> None:
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
     st.html(NO_STALE_FADE)
+    # A fragment rerun gets the arguments of the last full run; points drawn since then live in the stored
+    # configuration, so start from that one or the next Step would train on the data without them.
+    config = state.config_from_state(KEY, config)
     run = current_run(config)
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
-    # Callbacks run before this script, so the Play/Pause label drawn below already shows the new state.
-    play_label = t("playground.pause") if run.playing else t("playground.play")
-    play_icon = ":material/pause:" if run.playing else ":material/play_arrow:"
-    play_col.button(play_label, key=f"{KEY}.play", type="primary", use_container_width=True, icon=play_icon,
-                    help=t("playground.play_help"), on_click=_toggle_play)
     step_col.button(t("playground.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
                     help=t("playground.step_help"), on_click=_step)
     reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
@@ -241,6 +239,12 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     if frames:
         run.seq += 1
         st.session_state[f"{KEY}.status_shown"] = live.status(run)
+    # Drawn after training this batch: a run that just finished (or stopped early) shows Play, not Pause.
+    # Callbacks run before this script, so a click's new state is already in the label too.
+    play_label = t("playground.pause") if run.playing else t("playground.play")
+    play_icon = ":material/pause:" if run.playing else ":material/play_arrow:"
+    play_col.button(play_label, key=f"{KEY}.play", type="primary", use_container_width=True, icon=play_icon,
+                    help=t("playground.play_help"), on_click=_toggle_play)
     # The full figures are only built and sent when the browser does not hold this scene yet.
     version = live.scene_version(run, log_y=log_y, presenter=presenter)
     has_scene = isinstance(reported, dict) and reported.get("scene") == version

@@ -41,6 +41,16 @@ def test_three_clicks_in_draw_mode_add_three_points(page, app_url):
     assert wait_until(lambda: training_points(frame) == before + 3), (before, training_points(frame))
     assert "pts=" in page.url
     save_screenshot(page, "hands-on-drawn-points")
+    # The drawn points stay in the data when training goes on: Step, then Play for a moment.
+    epoch = frame.evaluate("+document.getElementById('root').dataset.epoch")
+    page.get_by_role("button", name="Step", exact=True).click()
+    assert wait_until(lambda: frame.evaluate("+document.getElementById('root').dataset.epoch") > epoch)
+    page.get_by_role("button", name="Play", exact=True).click()
+    time.sleep(3)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    time.sleep(2)
+    assert training_points(frame) == before + 3, "drawn points vanished once training went on"
+    assert "pts=" in page.url
 
 
 def test_changing_a_weight_redraws_the_boundary(page, app_url):
