@@ -25,6 +25,7 @@ class LayerMap:
     points: np.ndarray
     projected: bool  # True when the layer has more than 3 units and PCA directions are shown
     explained: tuple[float, ...]  # share of the activation variance along each shown direction
+    basis: np.ndarray | None = None  # (units, d) the principal directions shown; None when not projected
 
 
 def grid_lines(domain: tuple[float, float] = DOMAIN, n_lines: int = 13, n_steps: int = 41) -> list[np.ndarray]:
@@ -45,11 +46,15 @@ def layer_activations(network: Network, features: tuple[str, ...], layer: int, X
 
 
 def layer_map(network: Network, features: tuple[str, ...], layer: int, X: np.ndarray, *, dims: int = 2,
-              domain: tuple[float, float] = DOMAIN, n_lines: int = 13, n_steps: int = 41) -> LayerMap:
+              domain: tuple[float, float] = DOMAIN, n_lines: int = 13, n_steps: int = 41,
+              previous_basis: np.ndarray | None = None) -> LayerMap:
     """The grid and the data points ``X`` (raw 2-D inputs) as seen by hidden layer ``layer``.
 
     dims : 2 or 3 coordinates to return. A layer with at most ``dims`` units is shown as it is (padded
     with zeros); a wider one along its first ``dims`` principal directions, fitted on the data points.
+    previous_basis : (units, dims) the directions of the previous picture in an animation. A direction's sign
+        is arbitrary and SVD flips it between nearby epochs, which would mirror the picture; each direction is
+        turned to agree with the previous one (without it: its largest loading is made positive).
     """
     if dims not in (2, 3):
         raise ValueError(f"dims={dims!r} is not valid; choose 2 or 3")
@@ -65,7 +70,12 @@ def layer_map(network: Network, features: tuple[str, ...], layer: int, X: np.nda
     else:
         centre = data.mean(axis=0)
         _, singular, directions = np.linalg.svd(data - centre, full_matrices=False)
-        basis = directions[:dims].T  # (units, dims)
+        top = directions[:dims]
+        if previous_basis is not None and previous_basis.shape == (units, dims):
+            signs = np.sign(np.einsum("du,ud->d", top, previous_basis))
+        else:
+            signs = np.sign(top[np.arange(dims), np.abs(top).argmax(axis=1)])
+        basis = (top * np.where(signs == 0, 1.0, signs)[:, None]).T  # (units, dims)
         data_coords = (data - centre) @ basis
         grid_coords = (grid - centre) @ basis
         variance = singular**2
@@ -73,4 +83,5 @@ def layer_map(network: Network, features: tuple[str, ...], layer: int, X: np.nda
         explained = tuple(float(v / total) if total > 0 else 0.0 for v in variance[:dims])
         projected = True
     split = np.cumsum([len(line) for line in lines])[:-1]
-    return LayerMap(tuple(np.split(grid_coords, split)), data_coords, projected, explained)
+    return LayerMap(tuple(np.split(grid_coords, split)), data_coords, projected, explained,
+                    basis if projected else None)

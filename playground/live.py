@@ -64,6 +64,7 @@ class LiveRun:
     playing: bool = False
     seconds_training: float = 0.0
     layer_view: int | None = None  # hidden layer shown in the layer view (0-based), None when off
+    layer_basis: np.ndarray | None = None  # the layer view's last principal directions, so frames do not mirror
 
     @property
     def task(self) -> str:
@@ -311,7 +312,8 @@ def _layer_view_data(run: LiveRun) -> dict:
     units = net.layers[run.layer_view].units
     dims = 3 if units == 3 else 2
     raw = run.data.raw
-    view = layer_map(net, run.data.features, run.layer_view, raw.X_train, dims=dims)
+    view = layer_map(net, run.data.features, run.layer_view, raw.X_train, dims=dims, previous_basis=run.layer_basis)
+    run.layer_basis = view.basis
     to_2d = OBLIQUE if dims == 3 else np.eye(2)
     lines = [np.round(line @ to_2d, 4).ravel().tolist() for line in view.lines]
     points = np.column_stack([np.round(view.points @ to_2d, 4), raw.y_train.astype(int)]).ravel().tolist()

@@ -54,3 +54,25 @@ def test_wide_layer_is_its_principal_directions_of_the_data():
 def test_asking_for_an_output_layer_is_refused():
     with pytest.raises(ValueError, match="layer=1"):
         layer_map(net([2]), FEATURES, 1, POINTS)
+
+
+def test_a_wide_layers_view_does_not_mirror_between_consecutive_epochs():
+    """SVD's sign is arbitrary; the view follows the previous frame's directions, as the live view passes them.
+    Without that, 59 of 119 frame pairs of this run flipped an axis."""
+    from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+    from core.experiment import build_trainer, prepare_data
+
+    config = ExperimentConfig(DataConfig("circles", n_samples=200), ModelConfig(hidden=(LayerConfig(6, "tanh"),)),
+                              TrainConfig(learning_rate=0.03, epochs=120))
+    data = prepare_data(config)
+    trainer = build_trainer(config, data, record_stats=False)
+    previous, basis, flips = None, None, 0
+    for _ in range(120):
+        trainer.train_epoch()
+        view = layer_map(trainer.network, data.features, 0, data.raw.X_train, previous_basis=basis)
+        points, basis = view.points, view.basis
+        if previous is not None:
+            # Each axis moves a little per epoch; a sign flip shows up as a strongly negative correlation.
+            flips += sum(np.corrcoef(points[:, k], previous[:, k])[0, 1] < -0.5 for k in range(2))
+        previous = points
+    assert flips == 0
