@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+import numpy as np
 import streamlit as st
 
 from core.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
@@ -476,12 +477,20 @@ def save_and_load() -> None:
 
 
 def points_csv(run: live.LiveRun) -> str:
-    """The training part as CSV in the layout the upload reads back: x1,x2,label / x,y / x1,x2,y."""
-    raw = run.data.raw
-    inputs = ["x"] if raw.X_train.shape[1] == 1 else ["x1", "x2"]
+    """All the data as CSV in the layout the upload reads back: x1,x2,label / x,y / x1,x2,y.
+
+    Every point, not only the training part, so that uploading the file gives the same dataset (its split
+    follows from the seed and the test share); points drawn on top of a generated set are included.
+    """
+    dataset, drawn = run.data.dataset, run.config.data.points
+    X, y = dataset.X, dataset.y
+    if drawn and run.config.data.name != "drawn":
+        extra = np.asarray(drawn, dtype=np.float64).reshape(-1, 3)
+        X, y = np.vstack([X, extra[:, :2]]), np.concatenate([y, extra[:, 2].astype(y.dtype)])
     regression = run.task == "regression"
+    inputs = ["x"] if X.shape[1] == 1 else ["x1", "x2"]
     lines = [",".join([*inputs, "y" if regression else "label"])]
-    for x, target in zip(raw.X_train, raw.y_train, strict=True):
+    for x, target in zip(X, y, strict=True):
         last = f"{float(target):.6g}" if regression else str(int(target))
         lines.append(",".join([*(f"{value:.4f}" for value in x), last]))
     return "\n".join(lines) + "\n"

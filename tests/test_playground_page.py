@@ -231,3 +231,23 @@ def test_early_stopping_ends_a_run_whose_validation_loss_stops_improving():
             break
     history = at.session_state["pg.run"].trainer.history
     assert history.stopped_early and at.session_state["pg.run"].trainer.epoch < 2000
+
+
+def test_the_data_download_holds_every_point_and_uploads_back_to_the_same_dataset():
+    from playground.playground_page import points_csv
+
+    points = ";".join(f"{x / 5:g}:{(x % 7) / 5 - 0.6:g}:{x % 2}" for x in range(-10, 10))
+    at = rendered({"ds": "drawn", "pts": points, "test": "0.3"})
+    run = at.session_state["pg.run"]
+    text = points_csv(run)
+    assert len(text.strip().splitlines()) == 1 + 20  # the header and every drawn point, test part included
+    config, _ = config_with_upload(run.config, text.encode())
+    assert sorted(config.data.points) == sorted(run.config.data.points)
+
+
+def test_the_data_download_of_a_curve_is_x_and_y():
+    from playground.playground_page import points_csv
+
+    at = rendered({"ds": "sine", "n": "30"})
+    lines = points_csv(at.session_state["pg.run"]).strip().splitlines()
+    assert lines[0] == "x,y" and len(lines) == 31
