@@ -301,7 +301,7 @@ def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[
             if -10 <= x1 <= 10 and -10 <= x2 <= 10:
                 points.append((round(x1, 2), round(x2, 2), int(st.session_state.get(f"{KEY}.draw_class", 0))))
                 added = True
-        elif event.get("kind") == "select":
+        elif event.get("kind") == "select" and widgets.shown(KEY, "weights"):
             st.session_state[f"{KEY}.selected"] = _selection(event, run)
     st.session_state[f"{KEY}.handled"] = handled
     if added:
@@ -389,6 +389,8 @@ def layer_view_control(run: live.LiveRun) -> int | None:
 
 def weight_editor(run: live.LiveRun) -> bool:
     """A slider for the weight or bias picked on the network diagram; returns True when it changed the network."""
+    if not widgets.shown(KEY, "weights"):  # a classroom link that does not keep hand-editing
+        return False
     selected = st.session_state.get(f"{KEY}.selected")
     if not selected:
         st.caption(t("playground.edit_hint"))
@@ -454,7 +456,9 @@ def share_button(config: ExperimentConfig) -> None:
 
 
 def save_and_load() -> None:
-    """Download the trained model and the training points; upload a model to continue or points to train on."""
+    """Download the trained model and the data; upload a model to continue or data to train on."""
+    if not widgets.shown(KEY, "files"):  # a classroom link fixes the experiment: no uploads replacing it
+        return
     run = _session_run()
     with st.expander(t("playground.files_header"), icon=":material/folder_open:"):
         left, right = st.columns(2)

@@ -160,6 +160,8 @@ CONTROL_GROUPS = (
     "class_weight",
     "early_stopping",
     "draw",
+    "weights",
+    "files",
 )
 
 

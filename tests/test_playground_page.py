@@ -251,3 +251,12 @@ def test_the_data_download_of_a_curve_is_x_and_y():
     at = rendered({"ds": "sine", "n": "30"})
     lines = points_csv(at.session_state["pg.run"]).strip().splitlines()
     assert lines[0] == "x,y" and len(lines) == 31
+
+
+def test_a_classroom_link_hides_file_uploads_and_hand_editing_unless_it_keeps_them():
+    at = rendered({"show": "learning_rate"})
+    assert [u for u in at.get("file_uploader")] == []
+    assert t("playground.edit_hint") not in [c.value for c in at.caption]
+    kept = rendered({"show": "learning_rate,weights,files"})
+    assert len(kept.get("file_uploader")) == 2
+    assert t("playground.edit_hint") in [c.value for c in kept.caption]

@@ -6,6 +6,7 @@ import pytest
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.presets import PRESETS
+from playground import urlstate
 from playground.urlstate import config_from_query, playground_url, query_from_config
 
 
@@ -65,3 +66,15 @@ def test_changing_one_field_changes_only_its_key():
     base = ExperimentConfig(DataConfig("spirals"))
     changed = replace(base, train=replace(base.train, learning_rate=0.1))
     assert query_from_config(changed, base) == {"lr": "0.1"}
+
+
+def test_a_classroom_link_round_trips_the_experiment_the_kept_controls_and_presenter_mode():
+    config = ExperimentConfig(DataConfig("spirals", noise=0.1), ModelConfig(hidden=(LayerConfig(8, "relu"),)),
+                              TrainConfig(learning_rate=0.1), seed=3)
+    query = urlstate.classroom_query(config, {"activation", "learning_rate", "bogus"}, presenter=True)
+    assert query["show"] == "activation,learning_rate" and query["presenter"] == "1"
+    restored, warnings = urlstate.config_from_query(query, urlstate.default_config())
+    assert restored == config and warnings == []
+    show, unknown = urlstate.visible_controls(query)
+    assert show == frozenset({"activation", "learning_rate"}) and unknown == []
+    assert urlstate.classroom_query(config, set(), presenter=False)["show"] == "-"
