@@ -163,11 +163,13 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             t("widgets.minority_ratio"), options=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5), key=k("data.minority_ratio"),
             format_func=lambda r: f"1 : {round(1 / r)}", help=t("widgets.minority_ratio_help"))
         changes["shape"] = st.selectbox(t("widgets.shape"), IMBALANCED_SHAPES, key=k("data.shape"),
+                                        help=t("widgets.shape_help"),
                                         format_func=lambda s: t(f"widgets.shapes.{s}"))
     if name == "spirals":
         changes["arms"] = st.slider(t("widgets.arms"), 2, 5, key=k("data.arms"), help=t("widgets.arms_help"))
     if name == "multiclass":
-        changes["n_classes"] = st.slider(t("widgets.n_classes"), 2, 6, key=k("data.n_classes"))
+        changes["n_classes"] = st.slider(t("widgets.n_classes"), 2, 6, key=k("data.n_classes"),
+                                         help=t("widgets.n_classes_help"))
     one_input = name == "sine" or (name == "uploaded" and len(rows[0]) == 2)
     if not one_input and shown(key, "features"):
         features = st.multiselect(
@@ -182,7 +184,12 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             features = ["x1", "x2"]
         changes["features"] = tuple(f for f in FEATURE_NAMES if f in features)
     if shown(key, "seed"):
-        seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
+        seed_col, new_col = st.columns([3, 2], vertical_alignment="bottom")
+        seed = seed_col.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"),
+                                     help=t("widgets.seed_help"))
+        if name not in ("drawn", "uploaded"):
+            new_col.button(t("widgets.regenerate"), key=k("regenerate"), on_click=_next_seed, args=(k("seed"),),
+                           icon=":material/casino:", use_container_width=True, help=t("widgets.regenerate_help"))
     return replace(data, **changes), int(seed)
 
 
@@ -335,6 +342,11 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
                    clip_norm=float(clip_norm), **changes)
 
 
+
+
+def _next_seed(seed_key: str) -> None:
+    """Regenerate: the next seed (wrapping at the top of the range)."""
+    st.session_state[seed_key] = (int(st.session_state.get(seed_key, 0)) + 1) % 2**31
 
 
 def _ladder(key: str, field: str, options: Sequence[float]) -> float:

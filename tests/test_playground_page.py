@@ -260,3 +260,22 @@ def test_a_classroom_link_hides_file_uploads_and_hand_editing_unless_it_keeps_th
     kept = rendered({"show": "learning_rate,weights,files"})
     assert len(kept.get("file_uploader")) == 2
     assert t("playground.edit_hint") in [c.value for c in kept.caption]
+
+
+def test_new_sample_draws_the_next_seed_and_keeps_the_rest():
+    at = rendered({"ds": "moons", "seed": "7", "hidden": "5:relu"})
+    first = at.session_state["pg.run"].data.dataset.X.copy()
+    at.button(key="pg.regenerate").click().run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.config.seed == 8 and run.config.model.hidden[0].units == 5
+    assert run.data.dataset.X.shape == first.shape and not (run.data.dataset.X == first).all()
+
+
+@pytest.mark.parametrize("query", [{"ds": "multiclass"}, {"ds": "imbalanced"}, {"ds": "spirals"}, {"ds": "moons"}])
+def test_every_data_control_has_a_tooltip(query):
+    at = rendered(query)
+    widgets = [*at.sidebar.selectbox, *at.sidebar.slider, *at.sidebar.multiselect, *at.sidebar.number_input,
+               *at.sidebar.select_slider]
+    missing = [w.label for w in widgets if not w.help]
+    assert missing == [], missing
