@@ -127,8 +127,10 @@ class Optimizer:
                 p -= s2
         else:
             b1, b2 = self.beta1, self.beta2
-            # Fold both bias corrections into one step size: η·√(1 − β₂ᵗ)/(1 − β₁ᵗ).
-            step_size = lr * math.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+            # m̂ = m/(1 − β₁ᵗ) and √v̂ = √v/√(1 − β₂ᵗ) as scalars on the buffers; ε is added to √v̂ exactly as in the
+            # paper's algorithm (and PyTorch), not folded into the step size.
+            m_scale = lr / (1.0 - b1**self.t)
+            v_scale = 1.0 / math.sqrt(1.0 - b2**self.t)
             for p, g, (m, v), (s, s2) in zip(params, grads, self._buffers(params, 2), work, strict=True):
                 m *= b1
                 np.multiply(g, 1.0 - b1, out=s)
@@ -138,7 +140,8 @@ class Optimizer:
                 s *= g
                 v += s
                 np.sqrt(v, out=s)
+                s *= v_scale
                 s += self.eps
-                np.multiply(m, step_size, out=s2)
+                np.multiply(m, m_scale, out=s2)
                 s2 /= s
                 p -= s2
