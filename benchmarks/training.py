@@ -141,7 +141,7 @@ class TorchMLP:
         self.model = torch.nn.Sequential(*layers).to(getattr(torch, dtype))
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE)
         self.loss = torch.nn.BCEWithLogitsLoss() if self.binary else torch.nn.CrossEntropyLoss()
-        self.X = torch.from_numpy(np.ascontiguousarray(X, dtype=dtype))
+        self.X = torch.from_numpy(np.array(X, dtype=dtype))  # a writable copy: torch refuses read-only arrays
         self.y = torch.from_numpy(y.astype(dtype).reshape(-1, 1) if self.binary else y.astype(np.int64))
         self.labels = y
         self.batch_size = batch_size
