@@ -7,15 +7,18 @@ app that goes deeper (``link``), and the claims its text makes ("one neuron stay
 
 A :class:`Claim` compares a measurement of the step's run with a number, or with the same measurement of the
 compare run times a factor. :func:`check_step` trains what the step needs and says whether every claim holds,
-so the tests (and the page) can show that a lesson teaches what actually happens. The words live in the
+so the tests (and the page) can show that a lesson teaches what actually happens. A few measurements
+(``cv_*``) cross-validate the step's configuration on its training part (:func:`cross_validation`) and set the
+fold scores against the run's test score. The words live in the
 string tables (``lessons.<lesson>.<step>.*``); nothing here is user-visible prose.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -23,8 +26,10 @@ import numpy as np
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.diagnostics import demo, unit_spread
 from core.experiment import RunResult, build_network, prepare_data, run
+from core.features import FEATURES
 from core.gradcheck import gradient_check
 from core.presets import preset_config
+from core.search import CVScores, cross_validate_config
 from core.training import History
 
 # ---- claims -----------------------------------------------------------------------------------------------
@@ -33,7 +38,7 @@ OPERATORS: Mapping[str, Callable[[float, float], bool]] = MappingProxyType(
 )
 # What the learner may change on a step (the page draws one widget per knob).
 KNOBS = (
-    "units", "activation", "init", "loss", "optimizer", "learning_rate", "batch_size", "epochs", "l2",
+    "units", "activation", "init", "loss", "optimizer", "learning_rate", "batch_size", "epochs", "l1", "l2",
     "dropout", "clip_norm", "n_samples", "noise", "sampler", "class_weight",
 )
 
@@ -183,6 +188,27 @@ def weight_norm(result: RunResult) -> float:
     return float(sum(np.sum(W**2) for W in result.network.weights))
 
 
+ZERO_WEIGHT = 1e-3  # |w| below this counts as zero: an L1-pulled weight hops around 0 by about η·θ per step
+
+
+def zero_weight_fraction(result: RunResult) -> float:
+    """Share of first-layer weights with |w| < 10⁻³: L1 makes many of them (near) exactly zero, L2 hardly any."""
+    return float(np.mean(np.abs(result.network.weights[0]) < ZERO_WEIGHT))
+
+
+def signal_ratio(result: RunResult) -> float:
+    """Before training: std of the last hidden layer's outputs ÷ std of the first's, over the training inputs.
+
+    About 1 when the initialization keeps the signal's size from layer to layer; far below 1 when every layer
+    shrinks it (weights too small for the layer width). Measured on the starting weights (same seed as the run).
+    """
+    start = build_network(result.config, result.split.y_train)
+    hidden = start.hidden_activations(result.split.X_train)[:-1]
+    if not hidden or hidden[0].std() == 0:
+        return float("nan")
+    return float(hidden[-1].std() / hidden[0].std())
+
+
 def minority_recall(result: RunResult) -> float:
     """Share of the test split's class-1 points the network finds (class 1 is the minority)."""
     split = result.split
@@ -216,6 +242,38 @@ def softmax_delta_error(result: RunResult) -> float:
     return float(np.max(np.abs(deltas[-1] - (forward.caches[-1].a - onehot) / len(y))))
 
 
+CV_FOLDS = 5
+
+
+@lru_cache(maxsize=8)
+def cross_validation(config: ExperimentConfig) -> CVScores:
+    """Shuffled K-fold (K = :data:`CV_FOLDS`) cross-validation of ``config`` on its training part.
+
+    Scores are accuracy (classification) or R² (regression), one per fold; the test split is not touched.
+    Cached so the ``cv_*`` measurements of one run (and the page's fold list) share a single cross-validation.
+    """
+    return cross_validate_config(config, "kfold", CV_FOLDS)
+
+
+def _test_score(result: RunResult) -> float:
+    """The run's test score in the units the cross-validation scores: accuracy, or R² for regression."""
+    return test_r2(result) if result.config.task == "regression" else test_accuracy(result)
+
+
+def cv_mean(result: RunResult) -> float:
+    return cross_validation(result.config).mean
+
+
+def cv_std(result: RunResult) -> float:
+    """Spread of the fold scores: above 0 when the folds disagree, i.e. one split alone would be lucky or not."""
+    return cross_validation(result.config).std
+
+
+def cv_test_gap(result: RunResult) -> float:
+    """|mean fold score − the run's test score|: how far the K-fold estimate lands from held-out data."""
+    return abs(cv_mean(result) - _test_score(result))
+
+
 def neighbour_weight_correlation(result: RunResult) -> float:
     """Mean correlation of first-layer weights on horizontally adjacent pixels of the 8×8 digit images.
 
@@ -245,6 +303,11 @@ MEASURES: Mapping[str, Callable[[RunResult], float]] = MappingProxyType(
         "dead_fraction": dead_fraction,
         "first_layer_gradient_share": first_layer_gradient_share,
         "weight_norm": weight_norm,
+        "zero_weight_fraction": zero_weight_fraction,
+        "signal_ratio": signal_ratio,
+        "cv_mean": cv_mean,
+        "cv_std": cv_std,
+        "cv_test_gap": cv_test_gap,
         "minority_recall": minority_recall,
         "majority_baseline": majority_baseline,
         "gradient_check_error": gradient_check_error,
@@ -254,8 +317,15 @@ MEASURES: Mapping[str, Callable[[RunResult], float]] = MappingProxyType(
 )
 # Measurements shown as percentages on the page (the rest as plain numbers).
 PERCENT_MEASURES = frozenset(
-    {"train_accuracy", "test_accuracy", "accuracy_gap", "dead_fraction", "minority_recall", "majority_baseline"}
+    {"train_accuracy", "test_accuracy", "accuracy_gap", "dead_fraction", "minority_recall", "majority_baseline",
+     "zero_weight_fraction", "cv_mean", "cv_std", "cv_test_gap"}
 )
+# Measurements that cross-validate the configuration (K more trainings), so the page can show the fold scores.
+CV_MEASURES = frozenset({"cv_mean", "cv_std", "cv_test_gap"})
+
+
+def uses_cross_validation(names: Iterable[str]) -> bool:
+    return any(name in CV_MEASURES for name in names)
 
 
 def versus(measure: str, op: str, factor: float = 1.0) -> Claim:
@@ -350,6 +420,27 @@ CLIPPED = demo("clipping").runs["clip_norm"]
 ZEROS = preset_config("zeros_symmetry")
 ZEROS_XAVIER = _model(ZEROS, init="xavier")
 
+# The notes' randn · 0.01 in four 8-unit tanh layers: each layer multiplies the signal's spread by about
+# 0.01·√8 ≈ 0.03, so the last layer's outputs are ~10⁻⁵ of the first's, the gradients are as tiny, and 50 epochs
+# of SGD leave the loss where it started. Xavier's weights keep the spread and the same net learns the circles.
+SMALL_RANDOM_DEEP = ExperimentConfig(
+    DataConfig("circles", n_samples=200, noise=0.1),
+    ModelConfig(hidden=tuple(LayerConfig(8, "tanh") for _ in range(4)), init="small_random"),
+    TrainConfig(optimizer="sgd", learning_rate=0.1, batch_size=10, epochs=50),
+    seed=0,
+)
+XAVIER_DEEP = _model(SMALL_RANDOM_DEEP, init="xavier")
+# Eight 32-unit ReLU layers: ReLU zeroes half of each layer's input, so Xavier's Var = 1/n halves the signal's
+# power per layer (÷ ~11 in spread after seven layers) while He's 2/n keeps it. Over seeds 0–9 He's ratio stays
+# ≥ 3× Xavier's and its loss falls further in 20 epochs.
+RELU_DEEP_HE = ExperimentConfig(
+    DataConfig("circles", n_samples=200, noise=0.1),
+    ModelConfig(hidden=tuple(LayerConfig(32, "relu") for _ in range(8)), init="he"),
+    TrainConfig(optimizer="sgd", learning_rate=0.05, batch_size=10, epochs=20),
+    seed=0,
+)
+RELU_DEEP_XAVIER = _model(RELU_DEEP_HE, init="xavier")
+
 # Few noisy points (60 to train on) and a wide network trained long: it memorises the noise. The test split is
 # large so that the gap between training and test is measured, not guessed; seed 1 shows every remedy clearly.
 OVERFIT = ExperimentConfig(
@@ -364,6 +455,26 @@ OVERFIT_EARLY_STOP = replace(
     _train(OVERFIT, early_stopping_patience=30), data=replace(OVERFIT.data, validation_fraction=0.2)
 )
 OVERFIT_MORE_DATA = _data(OVERFIT, n_samples=400, test_fraction=0.35)  # 260 points to train on instead of 60
+
+# Circles seen through all seven input features, of which only x1² and x2² matter. Strong L1 with plain SGD sets
+# the other five inputs' weights to 0 (they hop around it by η·θ = 10⁻³); the same strength of L2 only shrinks them.
+SPARSE_L1 = ExperimentConfig(
+    DataConfig("circles", n_samples=200, noise=0.1, features=FEATURES),
+    ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
+    TrainConfig(optimizer="sgd", learning_rate=0.1, batch_size=10, epochs=100, l1=0.01),
+    seed=0,
+)
+SPARSE_L2 = _train(SPARSE_L1, l1=0.0, l2=0.01)
+
+# Five-fold cross-validation of a small net on 200 noisy training points (folds of 40): the folds' scores differ
+# by several points, and their mean lands near the score on the 200 held-out test points (seeds 0–24: spread
+# ≥ 1.9 points, gap ≤ 6.5 points). Five trainings of 50 short epochs keep it quick.
+KFOLD = ExperimentConfig(
+    DataConfig("moons", n_samples=400, noise=0.4, test_fraction=0.5),
+    ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
+    TrainConfig(optimizer="adam", learning_rate=0.02, batch_size=20, epochs=50),
+    seed=3,
+)
 
 SINE_1_3_1_SHORT = _train(SINE_1_3_1, epochs=400)  # the preset's fit, in half the epochs, for a quick page
 SINE_ONE_UNIT = _model(SINE_1_3_1_SHORT, hidden=(LayerConfig(1, "sigmoid"),))
@@ -505,13 +616,39 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             link="under_the_hood",
         ),
         Step(
+            "small_random", SMALL_RANDOM_DEEP,
+            claims=(Claim("signal_ratio", "<", 1e-3), Claim("loss_ratio", ">", 0.95), versus("loss_ratio", ">", 2.0)),
+            compare=XAVIER_DEEP,
+            formulas=(
+                r"W^{[l]} = 0.01 \cdot \mathcal{N}(0, 1)",
+                r"\frac{\mathrm{std}(A^{[l]})}{\mathrm{std}(A^{[l-1]})}"
+                r" \approx \sqrt{n^{[l-1]}\,\mathrm{Var}(W^{[l]})}",
+                r"0.01\sqrt{8} \approx 0.03",
+                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]} + n^{[l]}}",
+            ),
+            knobs=("init", "activation", "units", "learning_rate", "epochs"),
+            link="under_the_hood",
+        ),
+        Step(
+            "he_vs_xavier", RELU_DEEP_HE,
+            claims=(Claim("signal_ratio", ">", 0.25), versus("signal_ratio", ">", 2.0), versus("loss_ratio", "<")),
+            compare=RELU_DEEP_XAVIER,
+            formulas=(
+                r"\mathbb{E}\big[\mathrm{ReLU}(z)^2\big] = \tfrac12\,\mathrm{Var}(z)",
+                r"\frac{\mathrm{std}(A^{[l]})}{\mathrm{std}(A^{[l-1]})}"
+                r" \approx \sqrt{\tfrac12\, n^{[l-1]}\, \mathrm{Var}(W^{[l]})}",
+                r"\text{He: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]}} \;\Rightarrow\; 1",
+                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{1}{n^{[l-1]}} \;\Rightarrow\; \sqrt{\tfrac12}",
+            ),
+            knobs=("init", "units", "learning_rate", "epochs"),
+            link="under_the_hood",
+        ),
+        Step(
             "vanishing", VANISHING,
             claims=(Claim("first_layer_gradient_share", "<", 0.01), Claim("loss_ratio", ">", 0.95)),
             formulas=(
                 r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top}\delta^{(l+1)}",
                 r"\sigma'(z) \le \tfrac14",
-                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]} + n^{[l]}}",
-                r"\text{He: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]}}",
             ),
             knobs=("activation", "init", "learning_rate"),
             link="under_the_hood",
@@ -551,10 +688,21 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             formulas=(
                 r"\tilde L(w) = L(w) + \frac{\theta}{2}\lVert w \rVert_2^2",
                 r"\nabla_w \tilde L = \nabla_w L + \theta w",
-                r"\tilde L(w) = L(w) + \theta \lVert w \rVert_1",
-                r"\nabla_w \tilde L = \nabla_w L + \theta\, \mathrm{sign}(w)",
             ),
             knobs=("l2", "epochs"),
+        ),
+        Step(
+            "l1", SPARSE_L1,
+            claims=(Claim("zero_weight_fraction", ">=", 0.4), versus("zero_weight_fraction", ">", 4.0),
+                    Claim("test_accuracy", ">=", 0.9)),
+            compare=SPARSE_L2,
+            formulas=(
+                r"\tilde L(w) = L(w) + \theta \sum_i \lvert w_i \rvert",
+                r"\nabla_w \tilde L = \nabla_w L + \theta\, \mathrm{sign}(w)",
+                r"\text{L2: } w \leftarrow w - \eta\,(\nabla_w L + \theta w)",
+                r"\text{L1: } w \leftarrow w - \eta\,\big(\nabla_w L + \theta\,\mathrm{sign}(w)\big)",
+            ),
+            knobs=("l1", "l2", "epochs"),
         ),
         Step(
             "dropout", OVERFIT_DROPOUT,
@@ -570,10 +718,19 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             link="experiments",
         ),
         Step(
+            "cross_validation", KFOLD,
+            claims=(Claim("cv_std", ">=", 0.01), Claim("cv_test_gap", "<=", 0.08)),
+            formulas=(
+                r"\mathrm{MSE} = \frac{1}{K}\sum_{i=1}^{K} \mathrm{MSE}_i",
+                r"\text{score}_{\mathrm{CV}} = \frac{1}{K}\sum_{i=1}^{K} \text{score}_i,\qquad K = 5",
+            ),
+            knobs=("units", "epochs", "n_samples", "noise"),
+            link="experiments",
+        ),
+        Step(
             "more_data", OVERFIT_MORE_DATA,
             claims=(versus("accuracy_gap", "<"),),
             compare=OVERFIT,
-            formulas=(r"\mathrm{MSE} = \frac{1}{K}\sum_{i=1}^{K} \mathrm{MSE}_i",),
             knobs=("n_samples", "noise"),
             link="experiments",
         ),

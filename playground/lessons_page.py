@@ -24,8 +24,10 @@ from core.lessons import (
     Lesson,
     Step,
     check_measured,
+    cross_validation,
     measure,
     measured_names,
+    uses_cross_validation,
 )
 from core.optimizers import OPTIMIZERS
 from core.regression import curve_grid
@@ -149,7 +151,7 @@ def _knob_value(config: ExperimentConfig, knob: str) -> Any:
         "units": first.units if first else 1, "activation": first.activation if first else "tanh",
         "dropout": first.dropout if first else 0.0, "init": m.init, "loss": m.loss,
         "optimizer": tr.optimizer, "learning_rate": tr.learning_rate, "batch_size": tr.batch_size,
-        "epochs": tr.epochs, "l2": tr.l2, "clip_norm": tr.clip_norm, "n_samples": d.n_samples,
+        "epochs": tr.epochs, "l1": tr.l1, "l2": tr.l2, "clip_norm": tr.clip_norm, "n_samples": d.n_samples,
         "noise": d.noise, "sampler": d.sampler, "class_weight": tr.class_weight,
     }[knob]
 
@@ -188,7 +190,7 @@ def _knob_widget(knob: str, key: str, value: Any) -> Any:
         return st.select_slider(label, options=tuple(sorted({*widgets.BATCH_SIZES, value})), key=key, help=help_text)
     if knob == "epochs":
         return st.number_input(label, 1, LIMITS.max_epochs, step=10, key=key, help=help_text)
-    if knob == "l2":
+    if knob in ("l1", "l2"):
         return st.select_slider(label, options=tuple(sorted({*widgets.PENALTIES, value})), key=key, help=help_text)
     if knob == "dropout":
         return st.select_slider(label, options=DROPOUTS, key=key, help=help_text)
@@ -259,6 +261,7 @@ class RunView:
     curve: tuple[np.ndarray, np.ndarray] | None  # 1-D inputs: x (n,), prediction (n,)
     confusion: np.ndarray | None  # digits
     first_layer: np.ndarray | None  # digits: (units, 8, 8)
+    fold_scores: np.ndarray | None  # steps that cross-validate: (K,) score of each fold
     measured: dict[str, float]
 
 
@@ -281,6 +284,7 @@ def run_view(config: ExperimentConfig, measures: tuple[str, ...]) -> RunView:
         task=data.task, n_classes=max(2, data.dataset.n_classes), history=result.history,
         train=(raw.X_train, raw.y_train), test=(raw.X_test, raw.y_test), synthetic=data.synthetic,
         grid=grid, curve=curve, confusion=confusion, first_layer=first_layer,
+        fold_scores=cross_validation(config).fold_scores if uses_cross_validation(measures) else None,
         measured=measure(result, measures),
     )
 
@@ -332,10 +336,18 @@ def _step_run_body(lesson_id: str, step_id: str) -> None:
                         width="stretch")
     st.plotly_chart(figures.loss_curves_figure(histories, height=240), key=f"{chart_key}.loss",
                     width="stretch")
+    if view.fold_scores is not None:
+        st.markdown(fold_scores_text(view.fold_scores))
     claims(lesson, step, view, compare)
     if config.data.name != "digits":
         st.link_button(t("lessons.open_playground"), with_language(playground_url(config)),
                        help=t("lessons.open_playground_help"), icon=":material/open_in_new:")
+
+
+def fold_scores_text(scores: np.ndarray) -> str:
+    """The K folds' scores, then their mean ± standard deviation (scores: (K,) accuracies)."""
+    return t("lessons.fold_scores", k=len(scores), scores=" · ".join(f"{s:.1%}" for s in scores),
+             mean=f"{np.mean(scores):.1%}", std=f"{np.std(scores):.1%}")
 
 
 # ---- the claims, checked on this run ------------------------------------------------------------------------
