@@ -22,7 +22,11 @@ from core.training import Trainer
 from playground import figures
 from playground.i18n import t
 
-BOUNDARY_RESOLUTION = capped_resolution(48)
+BOUNDARY_RESOLUTION = capped_resolution(48)  # the heatmap's cells per side when nothing was measured
+# Sharper heatmaps for networks that evaluate fast: the largest resolution whose grid evaluation fits the budget
+# (per frame, on top of training), measured on the run's own network when it starts.
+BOUNDARY_RESOLUTIONS = tuple(sorted({capped_resolution(r) for r in (32, 48, 64)}))
+GRID_BUDGET_S = 0.004
 THUMBNAIL_RESOLUTION = capped_resolution(14)
 CURVE_POINTS = 160
 FRAMES_PER_BATCH = 8
@@ -84,22 +88,43 @@ def with_new_data(run: LiveRun, config: ExperimentConfig, data: PreparedData) ->
     trainer = build_trainer(config, data, network=run.trainer.network)
     old = run.trainer
     trainer.epoch, trainer.history, trainer.optimizer = old.epoch, old.history, old.optimizer
-    fresh = new_run(config, data, run.version + 1, trainer=trainer)
+    resolution = len(run.grid.xs) if run.grid is not None else None  # the picture keeps its sharpness
+    fresh = new_run(config, data, run.version + 1, trainer=trainer, resolution=resolution)
     fresh.playing = run.playing
     return fresh
 
 
-def new_run(config: ExperimentConfig, data: PreparedData, version: int, trainer: Trainer | None = None) -> LiveRun:
+def new_run(config: ExperimentConfig, data: PreparedData, version: int, trainer: Trainer | None = None,
+            resolution: int | None = None) -> LiveRun:
+    """A paused run of ``config`` on ``data``; the heatmap resolution is chosen by time unless given."""
     trainer = trainer or build_trainer(config, data)
     trainer.history_limit = HISTORY_ROWS
     run = LiveRun(config, data, trainer, version)
     if data.dataset.input_dim == 2:
-        run.grid = grid_input(data.features, BOUNDARY_RESOLUTION)
+        resolution = resolution or boundary_resolution(trainer.network, data.features)
+        run.grid = grid_input(data.features, resolution)
         run.thumbs = grid_input(data.features, THUMBNAIL_RESOLUTION)
     elif data.dataset.input_dim == 1:
         lo, hi = float(data.dataset.X.min()), float(data.dataset.X.max())
         run.curve_x = np.linspace(lo, hi, CURVE_POINTS).reshape(-1, 1)
     return run
+
+
+def boundary_resolution(network, features: tuple[str, ...], budget_s: float = GRID_BUDGET_S) -> int:
+    """The largest of BOUNDARY_RESOLUTIONS whose grid the network evaluates within ``budget_s``.
+
+    Timed on a small probe grid (best of three), scaled by the number of cells: a 2-8-8-1 network gets the
+    sharpest picture, a network of eight 64-unit layers a coarser one that keeps the frame rate.
+    """
+    probe = grid_input(features, 16)
+    seconds = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        boundary_values(network, probe)
+        seconds = min(seconds, time.perf_counter() - start)
+    per_cell = seconds / probe.inputs.shape[0]
+    fitting = [r for r in BOUNDARY_RESOLUTIONS if r * r * per_cell <= budget_s]
+    return fitting[-1] if fitting else BOUNDARY_RESOLUTIONS[0]
 
 
 # ---- training ------------------------------------------------------------------------------------------
