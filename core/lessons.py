@@ -69,6 +69,7 @@ class Step:
     formulas: tuple[str, ...] = ()
     knobs: tuple[str, ...] = ()
     link: str | None = None  # url_path of a page that goes deeper, e.g. "under_the_hood"
+    link_tab: str | None = None  # the tab of that page to open (its ``?tab=``), e.g. "step"
 
     def __post_init__(self) -> None:
         unknown = [knob for knob in self.knobs if knob not in KNOBS]
@@ -568,6 +569,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             ),
             knobs=("units", "epochs"),
             link="under_the_hood",
+            link_tab="step",
         ),
         Step(
             "backward", XOR_2_2_1,
@@ -581,6 +583,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             ),
             knobs=("units", "activation"),
             link="under_the_hood",
+            link_tab="step",
         ),
     )),
     Lesson("losses", (
@@ -614,6 +617,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             formulas=(r"W^{[l]} = 0", r"\Rightarrow\; dW^{[l]}_{1,:} = dW^{[l]}_{2,:} = \dots = dW^{[l]}_{n,:}"),
             knobs=("init", "units"),
             link="under_the_hood",
+            link_tab="init",
         ),
         Step(
             "small_random", SMALL_RANDOM_DEEP,
@@ -628,6 +632,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             ),
             knobs=("init", "activation", "units", "learning_rate", "epochs"),
             link="under_the_hood",
+            link_tab="init",
         ),
         Step(
             "he_vs_xavier", RELU_DEEP_HE,
@@ -642,6 +647,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             ),
             knobs=("init", "units", "learning_rate", "epochs"),
             link="under_the_hood",
+            link_tab="init",
         ),
         Step(
             "vanishing", VANISHING,
@@ -652,6 +658,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             ),
             knobs=("activation", "init", "learning_rate"),
             link="under_the_hood",
+            link_tab="flow",
         ),
         Step(
             "exploding", EXPLODING,
@@ -663,6 +670,7 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             ),
             knobs=("init", "learning_rate", "clip_norm"),
             link="under_the_hood",
+            link_tab="flow",
         ),
         Step(
             "clipping", CLIPPED,

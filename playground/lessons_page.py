@@ -140,7 +140,8 @@ def step_text(lesson: Lesson, step: Step) -> None:
         st.markdown(t(f"{prefix}.see"))
     if step.link:
         st.page_link(f"app_pages/{step.link}.py", label=t("lessons.go_deeper", page=t(f"app.nav.{step.link}")),
-                     icon=":material/arrow_outward:")
+                     icon=":material/arrow_outward:",
+                     query_params={"tab": step.link_tab} if step.link_tab else None)
 
 
 # ---- settings the learner may change ----------------------------------------------------------------------

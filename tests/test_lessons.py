@@ -4,6 +4,7 @@ through the steps, reruns a changed setting and links each step to the Playgroun
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
@@ -299,3 +300,16 @@ def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_rest
     assert at.selectbox(key="lessons.losses.mse_vs_cross_entropy.loss").value == "mse"
     assert all(line.startswith(HOLDS) for line in _claim_lines(at))
 
+
+
+def test_links_deeper_open_an_existing_tab_of_the_page_they_point_at():
+    import ast
+
+    source = (Path(__file__).resolve().parent.parent / "app_pages" / "under_the_hood.py").read_text()
+    tree = ast.parse(source)
+    tab_ids = next(ast.literal_eval(node.value) for node in tree.body
+                   if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "TAB_IDS")
+    tabbed = [(lesson.id, step) for lesson in LESSONS.values() for step in lesson.steps if step.link_tab]
+    assert {step.id for _, step in tabbed} >= {"forward", "backward", "vanishing", "exploding"}
+    for _, step in tabbed:
+        assert step.link == "under_the_hood" and step.link_tab in tab_ids, (step.id, step.link_tab)
