@@ -16,7 +16,8 @@ model, train = lab.network_and_training(data.target, seed)
 
 st.header(t("regression.live_header"))
 st.markdown(t("regression.live_intro"))
-lab.live_section(lab.current_run(data, model, train, seed))
+lab.current_run(data, model, train, seed)
+lab.live_section()
 
 st.header(t("regression.losses_header"))
 st.markdown(t("regression.losses_intro"))

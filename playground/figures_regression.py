@@ -78,7 +78,8 @@ def decomposition_figure(
 
     Top: what each hidden neuron computes, a_j(x). Bottom: each weighted term w_j·a_j(x), the output bias b,
     and their sum, which is the network's prediction. xs : (n_grid,); parts : ``decompose(network, xs[:, None])``;
-    train : optional (X (n, 1), y (n,)) drawn faintly behind the sum.
+    train : optional (X (n, 1), y (n,)) drawn faintly behind the sum. Trace order (see
+    :func:`decomposition_update`): a_j and w_j·a_j per neuron j, then the training points, the bias, the sum.
     """
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09,
                         subplot_titles=(t("regression.fig.hidden_outputs"), t("regression.fig.weighted_terms")))
@@ -110,23 +111,56 @@ def decomposition_figure(
     return fig
 
 
+def decomposition_update(parts: Decomposition, *, with_train: bool = True, digits: int = 12) -> dict:
+    """What changes in :func:`decomposition_figure` when the network learns, as a Plotly restyle.
+
+    Returns ``{"restyle": {"y": [...], "name": [...]}, "traces": [...]}``: every a_j(x) and w_j·a_j(x), the bias
+    line and the sum, with the weights in their legend labels. ``with_train``: whether the figure was built with
+    training points (they sit between the neurons and the bias). Values are rounded to ``digits`` decimals, far
+    below what a screen shows but close enough that the terms still add up to ŷ (to ~1e-10 for 100 neurons).
+    """
+    n_units = parts.contributions.shape[1]
+    ys, names, traces = [], [], []
+    for j in range(n_units):
+        label = t("regression.fig.neuron", number=j + 1, weight=parts.weights[j])
+        ys += [np.round(parts.activations[:, j], digits).tolist(), np.round(parts.contributions[:, j], digits).tolist()]
+        names += [label, label]
+        traces += [2 * j, 2 * j + 1]
+    bias_index = 2 * n_units + (1 if with_train else 0)
+    bias = round(parts.bias, digits)
+    ys += [[bias, bias], np.round(parts.total, digits).tolist()]
+    names += [t("regression.fig.bias", bias=parts.bias), t("regression.fig.sum")]
+    traces += [bias_index, bias_index + 1]
+    return {"restyle": {"y": ys, "name": names}, "traces": traces}
+
+
+def decomposition_grid_panels(parts: Decomposition, ny: int, nx: int) -> tuple[list[np.ndarray], list[str], float]:
+    """The pictures of :func:`decomposition_grid_figure`: (panels, titles, limit).
+
+    panels : w_j·a_j on the (ny, nx) grid for the first MAX_NEURON_PANELS neurons, then the sum plus bias;
+    titles : one per panel, with the weight (or the bias); limit : the shared colour range is [-limit, limit].
+    """
+    n_shown = min(parts.contributions.shape[1], MAX_NEURON_PANELS)
+    panels = [parts.contributions[:, j].reshape(ny, nx) for j in range(n_shown)] + [parts.total.reshape(ny, nx)]
+    titles = [t("regression.fig.neuron_short", number=j + 1, weight=parts.weights[j]) for j in range(n_shown)]
+    titles.append(t("regression.fig.sum_2d", bias=parts.bias))
+    # One colour range for every panel, so that a pale panel is a small term.
+    finite = [np.abs(panel[np.isfinite(panel)]) for panel in panels]
+    limit = max((float(values.max()) for values in finite if values.size), default=0.0) or 1.0
+    return panels, titles, limit
+
+
 def decomposition_grid_figure(
     xs: np.ndarray, ys: np.ndarray, parts: Decomposition, *, title: str | None = None, panel_height: int = 170
 ) -> go.Figure:
     """The same decomposition for a 2-D input: one small heatmap of w_j·a_j(x₁, x₂) per hidden neuron (the
     first MAX_NEURON_PANELS), then their sum plus bias. ``parts`` was computed on the grid's cells in row-major
-    order, ``len(ys) * len(xs)`` rows."""
-    ny, nx = len(ys), len(xs)
-    n_shown = min(parts.contributions.shape[1], MAX_NEURON_PANELS)
-    panels = [parts.contributions[:, j].reshape(ny, nx) for j in range(n_shown)] + [parts.total.reshape(ny, nx)]
-    titles = [t("regression.fig.neuron_short", number=j + 1, weight=parts.weights[j]) for j in range(n_shown)]
-    titles.append(t("regression.fig.sum_2d", bias=parts.bias))
+    order, ``len(ys) * len(xs)`` rows. Trace i is panel i and its title is annotation i (for live updates)."""
+    panels, titles, limit = decomposition_grid_panels(parts, len(ys), len(xs))
     columns = min(len(panels), 3)  # three across keeps each panel about square in half a page
     rows = -(-len(panels) // columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03,
                         vertical_spacing=0.12)
-    # One colour range for every panel, so that a pale panel is a small term.
-    limit = max(float(np.nanmax(np.abs(panel))) for panel in panels) or 1.0
     for i, panel in enumerate(panels):
         fig.add_trace(go.Heatmap(x=xs, y=ys, z=panel, zmin=-limit, zmax=limit, colorscale=figures.REGRESSION_SCALE,
                                  reversescale=True, showscale=i == len(panels) - 1, hoverinfo="skip"),

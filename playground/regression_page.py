@@ -1,18 +1,16 @@
 """Wiring for the regression lab page: target controls (with the formula fallback), cached data and sweeps,
-and the live run trained a chunk of epochs per fragment rerun.
+and the live fit: a live view (``playground.live_view``) that asks for frames, trained by ``regression_live``.
 
 The page file reads top to bottom; the session-state bookkeeping lives here.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-from core.boundary import BoundaryGrid, capped_resolution, grid_input
 from core.config import LayerConfig, ModelConfig, TrainConfig
 from core.formula import FUNCTIONS, FormulaError
 from core.metrics import MAPE_ALL_TARGETS_ZERO, MAPE_SOME_TARGETS_ZERO, regression_metrics
@@ -26,19 +24,18 @@ from core.regression import (
     TargetConfig,
     compile_target_formula,
     curve_grid,
-    decompose,
     experiment_config,
     fit,
     make_regression_data,
-    regression_trainer,
     sweep_l2,
     sweep_units,
     target_curve,
 )
-from core.training import Trainer
-from playground import figures, widgets
 from playground import figures_regression as fig
+from playground import regression_live, widgets
 from playground.i18n import t
+from playground.live_view import live_view
+from playground.regression_live import LabRun, number
 from playground.training_messages import training_message
 
 KEY = "reg"
@@ -46,11 +43,7 @@ PRESET = preset_config("sine_1_3_1")
 DEFAULT_TARGET = TargetConfig(
     "sine", n_samples=PRESET.data.n_samples, noise=PRESET.data.noise, test_fraction=PRESET.data.test_fraction
 )
-SPEEDS = (1, 5, 10, 25, 50)  # epochs per redraw
-TICK_SECONDS = 0.5  # the live fragment reruns this often while playing
-TRAIN_BUDGET_SECONDS = 0.3  # and trains at most this long per rerun, so the page stays responsive
 CURVE_POINTS = 200
-GRID_RESOLUTION = capped_resolution(40)
 METRICS = ("mae", "mape", "sse", "mse", "rmse", "r2")
 # The sweeps' small noisy sample: few points are what lets a wide network memorise the noise.
 # Seed 2 shows the textbook shapes on the sine; any seed shows the trend.
@@ -127,156 +120,114 @@ def network_and_training(target: TargetConfig, seed: int) -> tuple[ModelConfig, 
 
 
 # ---- the live run --------------------------------------------------------------------------------------
-@dataclass
-class LabRun:
-    """The run this session is watching, and what it was built from (a change starts a new run)."""
-
-    setup: tuple
-    data: RegressionData
-    trainer: Trainer
-    epochs: int
-    playing: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.trainer.done or self.trainer.epoch >= self.epochs
-
-
-def _new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int, playing: bool) -> LabRun:
-    trainer = regression_trainer(data, model, train, seed)
-    return LabRun((data.target, model, train, seed), data, trainer, train.epochs, playing)
-
-
 def current_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int) -> LabRun:
     """The session's run; a fresh one (still playing if the old one was) when any setting changed."""
     run: LabRun | None = st.session_state.get(f"{KEY}.run")
     if run is None or run.setup != (data.target, model, train, seed):
-        run = _new_run(data, model, train, seed, playing=bool(run and run.playing))
+        version = run.version + 1 if run else 1
+        run = regression_live.new_run(data, model, train, seed, version, playing=bool(run and run.playing))
         st.session_state[f"{KEY}.run"] = run
     return run
 
 
-def _advance(run: LabRun, epochs: int, budget_s: float = float("inf")) -> None:
-    """Train up to ``epochs`` epochs, stopping early at the end of the run or after ``budget_s`` seconds."""
-    start = time.perf_counter()
-    for _ in range(epochs):
-        if run.finished or not run.trainer.train_epoch() or time.perf_counter() - start > budget_s:
-            break
-
-
-def live_section(run: LabRun) -> None:
-    """Transport buttons and every view of the network being trained, rerun on their own while playing."""
-    st.fragment(_live_body, run_every=TICK_SECONDS if run.playing else None)()
-
-
-def _live_body() -> None:
-    run: LabRun = st.session_state[f"{KEY}.run"]
-    play_col, step_col, reset_col, speed_col = st.columns([1, 1, 1, 2.5], vertical_alignment="bottom")
-    _seed_widget(f"{KEY}.speed", 25)
-    speed = speed_col.select_slider(t("regression.speed"), options=SPEEDS, key=f"{KEY}.speed",
-                                    help=t("regression.speed_help"),
-                                    format_func=lambda s: t("regression.speed_value", epochs=s))
-    if play_col.button(t("regression.pause") if run.playing else t("regression.play"), key=f"{KEY}.play",
-                       type="primary", use_container_width=True, help=t("regression.play_help"),
-                       icon=":material/pause:" if run.playing else ":material/play_arrow:"):
-        if run.finished and not run.playing:
-            run = _restart(run)
-        run.playing = not run.playing
-        st.rerun()  # the whole page, so the fragment is declared again with (or without) its timer
-    if step_col.button(t("regression.step"), key=f"{KEY}.step", use_container_width=True,
-                       icon=":material/skip_next:", help=t("regression.step_help", epochs=speed)):
-        _advance(run, speed)
-    if reset_col.button(t("regression.reset"), key=f"{KEY}.reset", use_container_width=True,
-                        icon=":material/restart_alt:", help=t("regression.reset_help")):
-        was_playing = run.playing
-        run = _restart(run)
-        if was_playing:
-            st.rerun()
-    if run.playing:
-        _advance(run, speed, TRAIN_BUDGET_SECONDS)
-        if run.finished:
-            run.playing = False
-            st.rerun()
-    live_views(run)
-
-
 def _restart(run: LabRun) -> LabRun:
-    target, model, train, seed = run.setup
-    fresh = _new_run(run.data, model, train, seed, playing=False)
+    _, model, train, seed = run.setup
+    fresh = regression_live.new_run(run.data, model, train, seed, run.version + 1)
     st.session_state[f"{KEY}.run"] = fresh
     return fresh
 
 
-def live_views(run: LabRun) -> None:
-    """Counters, the fit, the decomposition, the loss and R² curves and the metrics table of the run now."""
-    data, net, history = run.data, run.trainer.network, run.trainer.history
-    split = data.split
-    train_scores = regression_metrics(split.y_train, net.predict(split.X_train))
-    test_scores = regression_metrics(split.y_test, net.predict(split.X_test))
-    counters(run, train_scores, test_scores)
-    if history.diverged:
-        st.error(_plain(training_message(history)))
-    left, right = st.columns(2)
-    if data.target.input_dim == 1:
-        xs = curve_grid(CURVE_POINTS)
-        with left:
-            st.plotly_chart(fig.fit_figure(
-                xs[:, 0], {t("figures.prediction"): net.predict(xs)[:, 0]}, (split.X_train, split.y_train),
-                (split.X_test, split.y_test), true_curve=target_curve(data.target)(xs[:, 0]),
-                outliers=data.outliers, title=t("regression.fit_title")), key=f"{KEY}.fit_chart")
-        with right:
-            try:
-                parts = decompose(net, xs)
-            except ValueError as error:
-                st.info(t("regression.no_decomposition", reason=_plain(str(error))))
-            else:
-                st.plotly_chart(fig.decomposition_figure(xs[:, 0], parts, (split.X_train, split.y_train),
-                                                         title=t("regression.decomposition_title")),
-                                key=f"{KEY}.decomposition_chart")
-    else:
-        surface_views(run, left, right)
-    loss_col, metric_col = st.columns(2)
-    loss_col.plotly_chart(figures.loss_curves_figure({"run": history}), key=f"{KEY}.loss_chart")
-    metric_col.plotly_chart(figures.metric_curves_figure({"run": history}), key=f"{KEY}.r2_chart")
-    st.subheader(t("regression.metrics_header"))
-    st.dataframe(metrics_table(train_scores, test_scores), hide_index=True, key=f"{KEY}.metrics_table")
-    mape_note(train_scores, test_scores)
+# Button callbacks run before the fragment draws the buttons, so "Play"/"Pause" is never one click late.
+def _toggle_play() -> None:
+    run: LabRun = st.session_state[f"{KEY}.run"]
+    if run.playing:
+        run.playing = False
+        return
+    if run.finished:
+        run = _restart(run)
+    run.playing = True
 
 
-def counters(run: LabRun, train_scores: dict, test_scores: dict) -> None:
-    history = run.trainer.history
-    loss = history.train_loss[-1] if history.train_loss else float("nan")
-    columns = st.columns(5)
-    columns[0].metric(t("regression.counter.epoch"), f"{run.trainer.epoch:,} / {run.epochs:,}")
-    columns[1].metric(t("regression.counter.train_loss"), _number(loss))
-    columns[2].metric(t("regression.counter.test_rmse"), _number(test_scores["rmse"]))
-    columns[3].metric(t("regression.counter.train_r2"), _number(train_scores["r2"], 3))
-    columns[4].metric(t("regression.counter.test_r2"), _number(test_scores["r2"], 3))
+def _request_step() -> None:
+    st.session_state[f"{KEY}.run"].playing = False
+    st.session_state[f"{KEY}.step_requested"] = True
 
 
-def surface_views(run: LabRun, left, right) -> None:
-    """2-D targets: the prediction as a heatmap (or a 3-D surface) and each hidden neuron's term."""
-    data, net = run.data, run.trainer.network
-    split = data.split
-    grid = grid_input(("x1", "x2"), GRID_RESOLUTION)
-    prediction = BoundaryGrid(grid.xs, grid.ys, net.predict(grid.inputs)[:, 0].reshape(grid.shape))
-    with left:
-        if st.toggle(t("regression.surface_3d"), key=f"{KEY}.surface_3d", help=t("regression.surface_3d_help")):
-            st.plotly_chart(fig.surface_3d_figure(prediction, (split.X_train, split.y_train),
-                                                  title=t("regression.surface_title")), key=f"{KEY}.surface_chart")
-        else:
-            st.plotly_chart(fig.surface_figure(prediction, (split.X_train, split.y_train),
-                                               (split.X_test, split.y_test), title=t("regression.surface_title")),
-                            key=f"{KEY}.surface_chart")
-    with right:
-        try:
-            parts = decompose(net, grid.inputs)
-        except ValueError as error:
-            st.info(t("regression.no_decomposition", reason=_plain(str(error))))
-            return
-        st.plotly_chart(fig.decomposition_grid_figure(grid.xs, grid.ys, parts,
-                                                      title=t("regression.decomposition_title")),
-                        key=f"{KEY}.decomposition_chart")
+def _request_reset() -> None:
+    _restart(st.session_state[f"{KEY}.run"])
+
+
+def live_section() -> None:
+    """Transport, the live view of the network being trained and, while it stands still, the metrics table."""
+    _seed_widget(f"{KEY}.speed", regression_live.DEFAULT_SPEED)
+    _live_panel()
+
+
+# Streamlit fades elements while a rerun is in flight; the live panel reruns several times a second while training,
+# so the fade would make the whole view flicker (the Playground page does the same).
+NO_STALE_FADE = """<style>
+    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
+
+
+@st.fragment
+def _live_panel() -> None:
+    """Reruns on its own: on a click, and whenever the live view asks for the next batch of frames."""
+    st.html(NO_STALE_FADE)
+    run: LabRun = st.session_state[f"{KEY}.run"]
+    step = st.session_state.pop(f"{KEY}.step_requested", False)
+    play_col, step_col, reset_col, speed_col, view_col = st.columns([1, 1, 1, 2.2, 1.2], vertical_alignment="bottom")
+    speed = speed_col.select_slider(t("regression.speed"), options=regression_live.SPEEDS, key=f"{KEY}.speed",
+                                    help=t("regression.speed_help"),
+                                    format_func=lambda s: t("regression.speed_value", epochs=s))
+    play_col.button(t("regression.pause") if run.playing else t("regression.play"), key=f"{KEY}.play",
+                    type="primary", use_container_width=True, help=t("regression.play_help"),
+                    icon=":material/pause:" if run.playing else ":material/play_arrow:", on_click=_toggle_play)
+    step_col.button(t("regression.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
+                    help=t("regression.step_help", epochs=speed), on_click=_request_step)
+    reset_col.button(t("regression.reset"), key=f"{KEY}.reset", use_container_width=True,
+                     icon=":material/restart_alt:", help=t("regression.reset_help"), on_click=_request_reset)
+    surface_3d = run.two_d and view_col.toggle(t("regression.surface_3d"), key=f"{KEY}.surface_3d",
+                                               help=t("regression.surface_3d_help"))
+
+    reported = st.session_state.get(f"{KEY}.live") or {}
+    reported = reported if isinstance(reported, dict) else {}
+    frames: list[dict] = []
+    answered = False
+    if step:
+        frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=1)
+    elif run.playing:
+        wanted = int(reported.get("want", 0) or 0)
+        if st.session_state.get(f"{KEY}.served") != (run.version, wanted):
+            asked = regression_live.batch_frames(reported.get("frames"))
+            frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
+            st.session_state[f"{KEY}.served"] = (run.version, wanted)
+            answered = True
+    version = regression_live.scene_version(run, surface_3d=surface_3d)
+    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
+    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
+    has_scene = reported.get("scene") == version or st.session_state.get(f"{KEY}.scene_sent") == (
+        version, repr(reported))
+    scene = None
+    if not has_scene:  # building figures costs far more than a batch: only when the browser lacks them
+        scene = regression_live.scene(run, surface_3d=surface_3d)  # drawn from the full history and network now
+        st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
+        frames = []
+    elif not frames and regression_live.status(run)[0] != run.status_shown:
+        frames = [regression_live.status_frame(run)]  # e.g. "Paused": the view would keep saying "Training…"
+    if frames or answered:  # a new batch number also tells the view its request was answered
+        run.seq += 1
+    if not run.decomposable:
+        st.info(t("regression.no_decomposition", reason=_plain(t("regression.needs_linear_output"))))
+    live_view(scene=scene, frames=frames, seq=run.seq, playing=run.playing, interval_ms=regression_live.INTERVAL_MS,
+              key=f"{KEY}.live", height=regression_live.view_height())
+    if run.trainer.history.diverged:
+        st.error(_plain(training_message(run.trainer.history)))
+    if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress
+        train_scores, test_scores = regression_live.scores(run)
+        st.subheader(t("regression.metrics_header"))
+        st.dataframe(metrics_table(train_scores, test_scores), hide_index=True, key=f"{KEY}.metrics_table")
+        mape_note(train_scores, test_scores)
 
 
 def metrics_table(train_scores: dict, test_scores: dict) -> dict[str, list[str]]:
@@ -306,10 +257,6 @@ _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"
 def _plain(text: str) -> str:
     """``text`` with Markdown syntax escaped, so a user's ``__import__`` shows as typed, not in bold."""
     return text.translate(_MARKDOWN_SPECIALS)
-
-
-def _number(value: float, digits: int = 4) -> str:
-    return f"{value:.{digits}g}" if np.isfinite(value) else "–"
 
 
 def _score(metric: str, scores: dict) -> str:
@@ -352,8 +299,8 @@ def loss_comparison(data: RegressionData, model: ModelConfig, train: TrainConfig
                                    title=t("regression.losses_title")), key=f"{KEY}.losses_chart")
     columns = st.columns(len(results))
     for column, (loss, (_, scores)) in zip(columns, results.items(), strict=True):
-        column.metric(t(f"regression.losses.{loss}"), t("regression.test_r2_value", r2=_number(scores["r2"], 3)),
-                      help=t("regression.test_rmse_value", rmse=_number(scores["rmse"])))
+        column.metric(t(f"regression.losses.{loss}"), t("regression.test_r2_value", r2=number(scores["r2"], 3)),
+                      help=t("regression.test_rmse_value", rmse=number(scores["rmse"])))
 
 
 # ---- under- and over-fitting ---------------------------------------------------------------------------

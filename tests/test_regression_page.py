@@ -126,8 +126,23 @@ def _values(data) -> np.ndarray:
     return np.asarray(data, dtype=float)
 
 
-def _metric(at, label_key: str) -> str:
-    return next(m.value for m in at.metric if m.label == t(label_key))
+def _live(at) -> dict:
+    """What the page last sent to the live view: scene (or None), frames, seq, playing."""
+    [view] = at.get("component_instance")
+    return json.loads(view.proto.json_args)
+
+
+def _panels(args: dict) -> dict[str, dict]:
+    return {panel["name"]: panel for panel in args["scene"]["panels"]}
+
+
+def _counter(frame: dict, name: str) -> str:
+    return next(c["value"] for c in frame["counters"] if c["name"] == name)
+
+
+def _true_curve(panel: dict) -> tuple[np.ndarray, np.ndarray]:
+    trace = next(tr for tr in panel["figure"]["data"] if tr.get("name") == t("regression.fig.true_curve"))
+    return _values(trace["x"]), _values(trace["y"])
 
 
 @pytest.fixture(scope="module")
@@ -136,14 +151,18 @@ def opened():
     return render_page(PAGE)
 
 
-def test_page_opens_on_the_sine_preset_with_fit_decomposition_and_metrics(opened):
+def test_page_opens_on_the_sine_preset_with_the_live_fit_and_metrics(opened):
     assert_no_exception(opened)
     assert missing_keys(opened) == []
     assert opened.title[0].value == t("regression.title")
-    assert _metric(opened, "regression.counter.epoch") == "0 / 800"
-    decomposition = _chart(opened, "reg.decomposition_chart")
-    neurons = {trace.get("legendgroup") for trace in decomposition["data"]} - {None}
+    args = _live(opened)
+    assert not args["playing"] and args["frames"] == []
+    panels = _panels(args)
+    assert list(panels) == ["fit", "decomposition", "loss", "metric"]
+    assert _counter(args["scene"]["first_frame"], "epoch") == "0 / 800"
+    neurons = {trace.get("legendgroup") for trace in panels["decomposition"]["figure"]["data"]} - {None}
     assert neurons == {"0", "1", "2"}
+    assert panels["fit"]["canvas_lines"] == [0]  # the fitted curve, restyled every frame
     table = opened.dataframe[0].value
     assert len(table) == 6
     assert not opened.warning
@@ -155,8 +174,9 @@ def test_every_target_renders_without_exception_or_missing_string(name):
     assert_no_exception(at)
     assert missing_keys(at) == []
     assert not at.warning
-    chart = "reg.fit_chart" if name not in ("plane", "multi_gaussian") else "reg.surface_chart"
-    assert _chart(at, chart)["data"]
+    panels = _panels(_live(at))
+    picture = "surface" if name in ("plane", "multi_gaussian") else "fit"
+    assert panels[picture]["figure"]["data"] and {"decomposition", "loss", "metric"} <= set(panels)
 
 
 @pytest.mark.parametrize(
@@ -170,9 +190,8 @@ def test_rejected_formula_warns_with_the_problem_and_falls_back_to_sine(formula,
     assert problem in warning.value and t("regression.formula_rejected", problem="")[:15] in warning.value
     if "__" in formula:  # escaped, so that Markdown shows the underscores instead of bold text
         assert "\\_\\_import\\_\\_" in warning.value
-    fit = _chart(at, "reg.fit_chart")
-    true_curve = next(tr for tr in fit["data"] if tr.get("name") == t("regression.fig.true_curve"))
-    np.testing.assert_allclose(_values(true_curve["y"]), np.sin(_values(true_curve["x"])), atol=1e-9)
+    xs, ys = _true_curve(_panels(_live(at))["fit"])
+    np.testing.assert_allclose(ys, np.sin(xs), atol=1e-9)
 
 
 def test_typing_a_hostile_formula_into_the_box_is_rejected_and_a_good_one_is_drawn():
@@ -183,18 +202,88 @@ def test_typing_a_hostile_formula_into_the_box_is_rejected_and_a_good_one_is_dra
     assert "attribute access is not allowed" in at.warning[0].value
     at.text_input(key="reg.formula").input("x**2 / 4").run()
     assert not at.warning
-    fit = _chart(at, "reg.fit_chart")
-    true_curve = next(tr for tr in fit["data"] if tr.get("name") == t("regression.fig.true_curve"))
-    np.testing.assert_allclose(_values(true_curve["y"]), _values(true_curve["x"]) ** 2 / 4, atol=1e-9)
+    xs, ys = _true_curve(_panels(_live(at))["fit"])
+    np.testing.assert_allclose(ys, xs**2 / 4, atol=1e-9)
 
 
-def test_step_button_trains_and_r2_rises():
-    at = render_page(PAGE)
-    before = float(_metric(at, "regression.counter.test_r2"))
+def test_step_trains_one_redraw_of_epochs_and_r2_rises(opened):
+    at = render_page(PAGE, state={"reg.speed": 25})
+    before = at.session_state["reg.run"].trainer.history
+    assert len(before.epoch) == 0
     at.button(key="reg.step").click().run()
     assert_no_exception(at)
-    assert _metric(at, "regression.counter.epoch") == "25 / 800"
-    assert float(_metric(at, "regression.counter.test_r2")) > before + 0.5
+    args = _live(at)
+    [frame] = args["frames"]
+    assert _counter(frame, "epoch") == "25 / 800" and frame["epoch"] == 25
+    assert at.session_state["reg.run"].trainer.epoch == 25
+    untrained = float(_counter(_live(opened)["scene"]["first_frame"], "test_r2"))
+    assert float(_counter(frame, "test_r2")) > untrained + 0.5
+    assert len(frame["panels"]["loss"]["extend"]["x"][0]) == 25  # every epoch's loss joins the curve
+
+
+def test_a_frame_restyles_the_decomposition_and_its_terms_add_up_to_the_prediction():
+    at = render_page(PAGE)
+    at.button(key="reg.step").click().run()
+    [frame] = _live(at)["frames"]
+    decomposition, fit_update = frame["panels"]["decomposition"], frame["panels"]["fit"]
+    ys = dict(zip(decomposition["traces"], decomposition["restyle"]["y"], strict=True))
+    n_units = 3
+    terms = np.array([ys[2 * j + 1] for j in range(n_units)])  # w_j·a_j(x), one row per hidden neuron
+    bias_trace, sum_trace = 2 * n_units + 1, 2 * n_units + 2  # after the neurons and the training points
+    bias = ys[bias_trace][0]
+    total = np.array(ys[sum_trace])
+    np.testing.assert_allclose(terms.sum(axis=0) + bias, total, rtol=0, atol=1e-9)
+    assert fit_update["traces"] == [0]
+    np.testing.assert_allclose(fit_update["restyle"]["y"][0], total, rtol=0, atol=1e-9)
+    run = at.session_state["reg.run"]
+    np.testing.assert_allclose(run.trainer.network.predict(run.xs)[:, 0], total, rtol=0, atol=1e-9)
+    # The labels carry the weights the terms were scaled by.
+    weights = run.trainer.network.weights[-1][0]
+    assert decomposition["restyle"]["name"][1] == t("regression.fig.neuron", number=1, weight=weights[0])
+
+
+def test_play_sends_batches_of_frames_and_pause_stops_training():
+    at = render_page(PAGE)
+    at.button(key="reg.play").click().run()
+    assert_no_exception(at)
+    args = _live(at)
+    run = at.session_state["reg.run"]
+    assert args["playing"] and run.playing and len(args["frames"]) > 1
+    epochs = [frame["epoch"] for frame in args["frames"]]
+    assert epochs == sorted(epochs) and epochs[-1] == run.trainer.epoch > 0
+    assert args["frames"][-1]["status"] == t("regression.status.training")
+    at.button(key="reg.play").click().run()
+    assert not at.session_state["reg.run"].playing
+    paused = at.session_state["reg.run"].trainer.epoch
+    at.run()
+    assert at.session_state["reg.run"].trainer.epoch == paused
+    assert at.dataframe  # the metrics table is back once training stands still
+
+
+def test_reset_starts_again_from_epoch_zero_with_a_new_scene():
+    at = render_page(PAGE)
+    at.button(key="reg.step").click().run()
+    version = at.session_state["reg.run"].version
+    at.button(key="reg.reset").click().run()
+    assert_no_exception(at)
+    run = at.session_state["reg.run"]
+    assert run.trainer.epoch == 0 and run.version == version + 1
+    scene = _live(at)["scene"]
+    assert scene["version"].startswith(f"{version + 1}-")
+    assert _counter(scene["first_frame"], "epoch") == "0 / 800"
+
+
+def test_a_2d_target_restyles_the_surface_and_every_neurons_term():
+    at = render_page(PAGE, state={"reg.target": "multi_gaussian"})
+    panels = _panels(_live(at))
+    assert panels["surface"]["kind"] == "boundary"  # painted on a canvas under the points
+    at.button(key="reg.step").click().run()
+    assert_no_exception(at)
+    [frame] = _live(at)["frames"]
+    assert frame["panels"]["surface"]["grid"]["shape"] == list(at.session_state["reg.run"].grid.shape)
+    decomposition = frame["panels"]["decomposition"]
+    assert decomposition["traces"] == [0, 1, 2, 3]  # three neurons and their sum
+    assert len(decomposition["restyle"]["z"]) == 4
 
 
 def test_a_classification_loss_is_explained_and_replaced_by_the_preset():

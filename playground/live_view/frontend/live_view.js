@@ -8,7 +8,11 @@
 //
 // Panel kinds and their per-frame updates:
 //   "plotly"   a Plotly figure; update {restyle, traces, relayout} (one redraw) or {extend, extend_traces}
-//              (curve points, batched so a chart redraws at most a few times per second).
+//              (curve points, batched so a chart redraws at most a few times per second). Line traces listed in
+//              the panel's canvas_lines are painted on a canvas over the plot instead: a restyle of their y costs
+//              well under a millisecond where Plotly redraws the whole figure, every marker too, in tens. Plotly
+//              keeps their legend entries and applies the rest of such a panel's updates (names, relayout) at
+//              most once a second; the axes are fixed after the first draw and grow when a line leaves them.
 //   "boundary" a Plotly figure for axes and points whose trace 0 (the heatmap) is painted instead on a canvas
 //              under the plot area; update {grid: packed}. Repainting pixels costs well under a millisecond,
 //              where a Plotly heatmap redraw costs tens.
@@ -189,7 +193,128 @@
     const fig = decode(spec.figure);
     const layout = Object.assign({}, fig.layout || {}, { autosize: true });
     Plotly.newPlot(div, fig.data || [], layout, PLOT_CONFIG);
-    return { kind: "plotly", div: div, pending: null, lastRedraw: 0 };
+    const panel = { kind: "plotly", div: div, pending: null, lastRedraw: 0, lines: null, slow: null, lastSlow: 0 };
+    if ((spec.canvas_lines || []).length) takeOverLines(panel, fig.data, spec.canvas_lines);
+    return panel;
+  }
+
+  // ---- line traces painted on a canvas over a Plotly figure (canvas_lines) ------------------------------------
+  const SLOW_MS = 1000;
+  const DASHES = { dash: [6, 4], dot: [2, 3], dashdot: [6, 3, 2, 3], longdash: [10, 4] };
+  const ARRAY_TYPES = { f8: Float64Array, f4: Float32Array, i4: Int32Array, i2: Int16Array, i1: Int8Array,
+                        u4: Uint32Array, u2: Uint16Array, u1: Uint8Array };
+  function plainArray(value) {  // a list, or a Plotly typed array {dtype, bdata}
+    if (value && typeof value.bdata === "string") {
+      const type = ARRAY_TYPES[value.dtype];
+      return type ? Array.from(new type(unpackBytes({ b64: value.bdata }).buffer)) : [];
+    }
+    return Array.from(value || []);
+  }
+  const axisName = (id) => id.replace(/^([xy])/, "$1axis");
+  function takeOverLines(panel, data, indices) {
+    const div = panel.div, full = div._fullLayout;
+    panel.lines = {};
+    for (const i of indices) {
+      const trace = data[i], line = trace.line || {};
+      panel.lines[i] = { x: plainArray(trace.x), y: plainArray(trace.y), xaxis: trace.xaxis || "x",
+                         yaxis: trace.yaxis || "y", colour: line.color || "#444", width: line.width || 2,
+                         dash: DASHES[line.dash] || [] };
+    }
+    // Fix every axis where Plotly's autorange put it (lines included), then empty the lines Plotly drew.
+    const fixed = {};
+    for (const name of Object.keys(full)) {
+      if (/^[xy]axis\d*$/.test(name) && full[name].range) fixed[name + ".range"] = full[name].range.slice();
+    }
+    const empty = indices.map((i) => panel.lines[i].y.map(() => null));
+    Plotly.update(div, { y: empty }, fixed, indices);
+    const canvas = document.createElement("canvas");
+    Object.assign(canvas.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
+    div.style.position = "relative";
+    div.appendChild(canvas);
+    panel.canvas = canvas;
+    div.on("plotly_afterplot", () => paintLines(panel));
+    paintLines(panel);
+  }
+  function paintLines(panel) {
+    const div = panel.div, full = div._fullLayout;
+    if (!panel.lines || !full) return;
+    const ratio = window.devicePixelRatio || 1, width = full.width, height = full.height, canvas = panel.canvas;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      Object.assign(canvas.style, { width: width + "px", height: height + "px" });
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const grow = {};
+    for (const line of Object.values(panel.lines)) {
+      const xname = axisName(line.xaxis), yname = axisName(line.yaxis), xa = full[xname], ya = full[yname];
+      if (!xa || !ya || !xa.c2p || !ya.c2p) continue;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
+      ctx.clip();
+      ctx.strokeStyle = line.colour;
+      ctx.lineWidth = line.width;
+      ctx.lineJoin = "round";
+      ctx.setLineDash(line.dash);
+      ctx.beginPath();
+      let pen = false, lo = Infinity, hi = -Infinity;
+      for (let k = 0; k < line.x.length; k++) {
+        const v = line.y[k];
+        if (v === null || v === undefined || !isFinite(v)) { pen = false; continue; }
+        lo = Math.min(lo, v); hi = Math.max(hi, v);
+        const px = xa._offset + xa.c2p(line.x[k]), py = ya._offset + ya.c2p(v);
+        if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+        pen = true;
+      }
+      ctx.stroke();
+      ctx.restore();
+      const [r0, r1] = ya.range;
+      if (lo < Math.min(r0, r1) || hi > Math.max(r0, r1)) {
+        const g = grow[yname] || [Math.min(r0, r1), Math.max(r0, r1)];
+        grow[yname] = [Math.min(g[0], lo), Math.max(g[1], hi)];
+      }
+    }
+    // A line left its axis: widen the axis (with room to spare, so this stays rare).
+    const names = Object.keys(grow);
+    if (names.length && !panel.growing) {
+      const update = {};
+      for (const name of names) {
+        const [r0, r1] = full[name].range, [lo, hi] = grow[name], pad = 0.1 * (hi - lo || 1);
+        update[name + ".range"] = [lo < Math.min(r0, r1) ? lo - pad : Math.min(r0, r1),
+                                   hi > Math.max(r0, r1) ? hi + pad : Math.max(r0, r1)];
+      }
+      panel.growing = true;
+      Plotly.relayout(div, update).then(() => { panel.growing = false; }, () => { panel.growing = false; });
+    }
+  }
+  // Apply a restyle/relayout to a panel with canvas lines: their y at once, everything else later (flushSlow).
+  function applyToLines(panel, restyle, traces, relayout) {
+    const slow = panel.slow || (panel.slow = { traces: {}, relayout: {} });
+    Object.assign(slow.relayout, relayout || {});
+    (traces || []).forEach((trace, k) => {
+      for (const attr of Object.keys(restyle || {})) {
+        const value = Array.isArray(restyle[attr]) ? restyle[attr][k] : restyle[attr];
+        if (attr === "y" && panel.lines[trace]) panel.lines[trace].y = value;
+        else (slow.traces[trace] = slow.traces[trace] || {})[attr] = value;
+      }
+    });
+    paintLines(panel);
+  }
+  function flushSlow(panel) {
+    const slow = panel.slow;
+    panel.slow = null;
+    const traces = Object.keys(slow.traces).map(Number);
+    const attrs = [...new Set(traces.flatMap((i) => Object.keys(slow.traces[i])))];
+    const restyle = {};
+    for (const attr of attrs) {
+      restyle[attr] = traces.map((i) => (attr in slow.traces[i] ? slow.traces[i][attr] : panel.div.data[i][attr]));
+    }
+    if (traces.length || Object.keys(slow.relayout).length) {
+      Plotly.update(panel.div, restyle, slow.relayout, traces.length ? traces : undefined);
+    }
   }
 
   function makeBoundary(div, spec) {
@@ -605,6 +730,10 @@
   function flushCurves(now, force) {
     for (const name of Object.keys(panels)) {
       const p = panels[name];
+      if (p.kind === "plotly" && p.slow && (!playing || now - p.lastSlow >= SLOW_MS)) {
+        flushSlow(p);
+        p.lastSlow = now;
+      }
       if (p.kind !== "plotly" || !p.pending) continue;
       if (!force && now - p.lastRedraw < CURVE_REDRAW_MS) continue;
       const t0 = performance.now();
@@ -637,7 +766,9 @@
         drawCurves(panel);
       }
     } else {
-      if (update.restyle || update.relayout) {
+      if (panel.lines && (update.restyle || update.relayout)) {
+        applyToLines(panel, decode(update.restyle || {}), update.traces, decode(update.relayout || {}));
+      } else if (update.restyle || update.relayout) {
         Plotly.update(panel.div, decode(update.restyle || {}), decode(update.relayout || {}), update.traces);
       }
       if (update.extend) panel.pending = mergeExtend(panel.pending, update);

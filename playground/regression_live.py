@@ -1,0 +1,334 @@
+"""Live training for the Regression lab: one run per browser session, trained in chunks, drawn as frames.
+
+The live view (``playground.live_view``) mounts the lab's figures once per run (:func:`scene`) and then only
+restyles what training changes (:func:`frame`): the fitted curve, every a_j(x) and w_j·a_j(x) with the bias and
+their sum (or, for 2-D targets, the predicted surface and each neuron's term), new points of the loss and R²
+curves, and the counters. :func:`advance` trains up to a time budget and returns the snapshots to play.
+A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.boundary import BoundaryGrid, GridInput, capped_resolution, grid_input
+from core.config import ModelConfig, TrainConfig
+from core.metrics import regression_metrics
+from core.regression import RegressionData, curve_grid, decompose, regression_trainer, target_curve
+from core.training import Trainer, r2_score
+from playground import figures
+from playground import figures_regression as fig
+from playground.i18n import t
+from playground.live import batch_frames, pack
+from playground.training_messages import training_message
+
+__all__ = ["LabRun", "advance", "batch_frames", "counters", "frame", "new_run", "scene", "scene_version",
+           "status", "status_frame"]
+
+CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them
+GRID_RESOLUTION = capped_resolution(40)
+SPEEDS = (1, 2, 5, 10, 25, 50)  # epochs per frame
+DEFAULT_SPEED = 5  # at ~15 frames per second the 1-3-1 sine takes about ten seconds, slow enough to follow
+INTERVAL_MS = 66  # the pace the browser plays frames at
+TERMS_EVERY = 3  # 2-D targets: the neurons' terms are redrawn every third frame (Plotly heatmaps are slow)
+BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
+PICTURE_HEIGHT = 520
+CURVE_HEIGHT = 280
+COUNTERS_HEIGHT = 90
+
+
+@dataclass
+class LabRun:
+    """The run a Regression lab session is watching, what it was built from, and what the view has drawn."""
+
+    setup: tuple  # (target, model, train, seed): a change starts a new run
+    data: RegressionData
+    trainer: Trainer
+    epochs: int
+    version: int = 1
+    playing: bool = False
+    seq: int = 0  # batch number of the last frames sent
+    sent: int = 0  # history rows already in the loss and R² charts
+    status_shown: str = ""  # the status line the live view shows now
+    xs: np.ndarray | None = None  # (CURVE_POINTS, 1): where 1-D curves are drawn
+    grid: GridInput | None = None  # 2-D targets: the cells of the surface and the neuron terms
+    surface_3d: bool = False  # 2-D targets: the scene shows the prediction as a 3-D surface
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer.done or self.trainer.epoch >= self.epochs
+
+    @property
+    def two_d(self) -> bool:
+        return self.data.target.input_dim == 2
+
+    @property
+    def decomposable(self) -> bool:
+        """Whether the prediction is a sum of hidden terms: a single linear output unit."""
+        output = self.trainer.network.layers[-1]
+        return output.units == 1 and output.activation == "linear"
+
+
+def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int, version: int = 1,
+            playing: bool = False) -> LabRun:
+    """A fresh network of ``model`` on ``data``, at epoch 0."""
+    trainer = regression_trainer(data, model, train, seed)
+    run = LabRun((data.target, model, train, seed), data, trainer, train.epochs, version, playing)
+    if run.two_d:
+        run.grid = grid_input(("x1", "x2"), GRID_RESOLUTION)
+    else:
+        run.xs = curve_grid(CURVE_POINTS)
+    return run
+
+
+# ---- training -----------------------------------------------------------------------------------------------
+def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
+    """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the time budget.
+
+    The default budget grows with the batch (a frame is shown for ~66 ms; spending up to half of that per frame
+    keeps the server ahead of the picture without making a click wait long).
+    """
+    budget_s = budget_s if budget_s is not None else max(BATCH_BUDGET_S, 0.033 * max_frames)
+    frames: list[dict] = []
+    start = time.perf_counter()
+    while len(frames) < max_frames and not run.finished:
+        for _ in range(epochs_per_frame):
+            if run.finished or not run.trainer.train_epoch() or time.perf_counter() - start > budget_s:
+                break  # a slow network shows fewer epochs per picture rather than blocking Pause
+        frames.append(frame(run, with_terms=len(frames) % TERMS_EVERY == 0))
+        if time.perf_counter() - start > budget_s:
+            break
+    if frames and run.two_d and "decomposition" not in frames[-1]["panels"]:
+        frames[-1] = frame(run)  # a paused view shows the last frame of a batch: it must be complete
+    if run.finished:
+        run.playing = False
+        if frames:  # the last picture says "finished", not "training"
+            frames[-1] = {**frames[-1], **status_frame(run)}
+    return frames
+
+
+# ---- what the panels show -----------------------------------------------------------------------------------
+def scores(run: LabRun) -> tuple[dict, dict]:
+    """``core.metrics.regression_metrics`` of the network now, on the training and on the test points."""
+    split, net = run.data.split, run.trainer.network
+    return (regression_metrics(split.y_train, net.predict(split.X_train)),
+            regression_metrics(split.y_test, net.predict(split.X_test)))
+
+
+def number(value: float, digits: int = 4) -> str:
+    """A score as the counters and tables show it: ``digits`` significant digits, "–" for NaN or infinity."""
+    return f"{value:.{digits}g}" if math.isfinite(value) else "–"
+
+
+def counters(run: LabRun) -> list[dict]:
+    """Epoch (of the run's total), training loss, test RMSE, and R² on the training and test points.
+
+    Computed directly (a few NumPy reductions): ``regression_metrics`` validates its input through scikit-learn,
+    which costs more per frame than training five epochs of the 1-3-1 network.
+    """
+    history = run.trainer.history
+    loss = history.train_loss[-1] if history.train_loss else float("nan")
+    split, net = run.data.split, run.trainer.network
+    train_prediction, test_prediction = net.predict(split.X_train)[:, 0], net.predict(split.X_test)[:, 0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        test_rmse = float(np.sqrt(np.mean((test_prediction - split.y_test) ** 2))) if len(split.y_test) else math.nan
+        train_r2 = r2_score(train_prediction[:, None], split.y_train[:, None])
+        test_r2 = r2_score(test_prediction[:, None], split.y_test[:, None])
+    return [
+        {"name": "epoch", "label": t("regression.counter.epoch"), "value": f"{run.trainer.epoch:,} / {run.epochs:,}"},
+        {"name": "train_loss", "label": t("regression.counter.train_loss"), "value": number(loss)},
+        {"name": "test_rmse", "label": t("regression.counter.test_rmse"), "value": number(test_rmse)},
+        {"name": "train_r2", "label": t("regression.counter.train_r2"), "value": number(train_r2, 3)},
+        {"name": "test_r2", "label": t("regression.counter.test_r2"), "value": number(test_r2, 3)},
+    ]
+
+
+def status(run: LabRun) -> tuple[str, str]:
+    """The status line and its kind ("info" or "warn")."""
+    history = run.trainer.history
+    if history.diverged:
+        return training_message(history), "warn"
+    if history.stopped_early:
+        return training_message(history), "info"
+    if run.finished:
+        return t("regression.status.finished"), "info"
+    return (t("regression.status.training") if run.playing else t("regression.status.paused")), "info"
+
+
+def status_frame(run: LabRun) -> dict:
+    """A frame that changes only the counters and the status line (e.g. to say "Paused")."""
+    text, kind = status(run)
+    run.status_shown = text
+    return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}
+
+
+def _prediction_grid(run: LabRun) -> BoundaryGrid:
+    grid = run.grid
+    return BoundaryGrid(grid.xs, grid.ys, run.trainer.network.predict(grid.inputs)[:, 0].reshape(grid.shape))
+
+
+def _picture_updates(run: LabRun, *, with_terms: bool = True) -> dict:
+    """Restyles of the fit (or surface) and of the decomposition for the network as it is now.
+
+    ``with_terms``: include the 2-D decomposition, up to nine Plotly heatmaps that take longer to redraw than
+    a frame lasts; :func:`advance` sends them every TERMS_EVERY frames and always in a batch's last frame.
+    """
+    net = run.trainer.network
+    panels: dict = {}
+    if run.two_d:
+        ny, nx = run.grid.shape
+        # Grids travel packed, one byte per cell: painted on a canvas under the points, or unpacked into the
+        # rows of the 3-D surface.
+        packed = pack(_prediction_grid(run).values)
+        panels["surface"] = {"restyle": {"z": [packed]}, "traces": [0]} if run.surface_3d else {"grid": packed}
+        if run.decomposable and with_terms:
+            terms, titles, limit = fig.decomposition_grid_panels(decompose(net, run.grid.inputs), ny, nx)
+            panels["decomposition"] = {
+                "restyle": {"z": [pack(term) for term in terms], "zmin": -limit, "zmax": limit},
+                "traces": list(range(len(terms))),
+                "relayout": {f"annotations[{i}].text": title for i, title in enumerate(titles)},
+            }
+        return panels
+    if run.decomposable:
+        parts = decompose(net, run.xs)
+        panels["decomposition"] = fig.decomposition_update(parts)
+        prediction = parts.total  # the same numbers as the sum trace: ŷ(x) = Σ_j w_j·a_j(x) + b
+    else:
+        prediction = net.predict(run.xs)[:, 0]
+    panels["fit"] = {"restyle": {"y": [np.round(prediction, 12).tolist()]}, "traces": [0]}
+    return panels
+
+
+def _finite(values) -> list[float | None]:
+    return [v if math.isfinite(v) else None for v in values]
+
+
+def _curve_updates(run: LabRun) -> dict:
+    """New points of the loss and R² charts (train, then test), since the last frame."""
+    history = run.trainer.history
+    rows = slice(run.sent, len(history.epoch))
+    epochs = list(history.epoch[rows])
+    run.sent = len(history.epoch)
+    if not epochs:
+        return {}
+    return {
+        "loss": {"extend": {"x": [epochs, epochs], "y": [_finite(history.train_loss[rows]),
+                                                         _finite(history.val_loss[rows])]},
+                 "extend_traces": [0, 1]},
+        "metric": {"extend": {"x": [epochs, epochs], "y": [_finite(history.train_metric[rows]),
+                                                           _finite(history.val_metric[rows])]},
+                   "extend_traces": [0, 1]},
+    }
+
+
+def frame(run: LabRun, *, with_terms: bool = True) -> dict:
+    """One snapshot: the pictures restyled, new curve points, counters and status."""
+    panels = _picture_updates(run, with_terms=with_terms) | _curve_updates(run)
+    return {**status_frame(run), "panels": panels}
+
+
+# ---- the scene ----------------------------------------------------------------------------------------------
+def scene_version(run: LabRun, *, surface_3d: bool = False) -> str:
+    """Names a scene: the browser keeps its panels while this stays the same."""
+    return f"{run.version}-{int(surface_3d and run.two_d)}"
+
+
+def _panel(name: str, figure, canvas_lines: list[int] | None = None) -> dict:
+    """A Plotly panel; ``canvas_lines``: the line traces the view paints itself (restyled every frame)."""
+    return {"name": name, "kind": "plotly", "figure": figure.to_plotly_json(), "area": name,
+            "canvas_lines": canvas_lines or []}
+
+
+def _surface_panel(prediction: BoundaryGrid, train, test) -> dict:
+    """The 2-D prediction: Plotly draws axes and points, the view paints the heatmap on a canvas beneath them
+    (a Plotly heatmap redraw, with every point, costs tens of milliseconds a frame). The heatmap's colour range
+    is fixed when the scene is built, so a colour means the same value all run long, and the colour bar moves
+    onto the training points, which share the scale."""
+    figure = fig.surface_figure(prediction, train, test, title=t("regression.surface_title"), height=PICTURE_HEIGHT)
+    heat = figure.data[0]
+    figure.update_traces(marker_showscale=True, marker_colorbar=heat.colorbar.to_plotly_json(), selector=1)
+    return {
+        "name": "surface", "kind": "boundary", "area": "surface",
+        "figure": figure.update_traces(z=None, selector=0).to_plotly_json(),
+        "colorscale": figures.colourscale_stops(heat.colorscale, reverse=bool(heat.reversescale)),
+        "zmin": heat.zmin, "zmax": heat.zmax, "grid": pack(prediction.values),
+    }
+
+
+def _picture_panels(run: LabRun, surface_3d: bool) -> list[dict]:
+    data, net = run.data, run.trainer.network
+    split = data.split
+    train, test = (split.X_train, split.y_train), (split.X_test, split.y_test)
+    panels = []
+    if run.two_d:
+        prediction = _prediction_grid(run)
+        if surface_3d:
+            figure = fig.surface_3d_figure(prediction, train, title=t("regression.surface_title"),
+                                           height=PICTURE_HEIGHT)
+            panels.append(_panel("surface", figure))
+        else:
+            panels.append(_surface_panel(prediction, train, test))
+        if run.decomposable:
+            panels.append(_panel("decomposition", fig.decomposition_grid_figure(
+                run.grid.xs, run.grid.ys, decompose(net, run.grid.inputs), title=t("regression.decomposition_title"))))
+        return panels
+    xs = run.xs[:, 0]
+    panels.append(_panel("fit", fig.fit_figure(
+        xs, {t("figures.prediction"): net.predict(run.xs)[:, 0]}, train, test,
+        true_curve=target_curve(data.target)(xs), outliers=data.outliers, title=t("regression.fit_title"),
+        height=PICTURE_HEIGHT), canvas_lines=[0]))
+    if run.decomposable:
+        parts = decompose(net, run.xs)
+        figure = fig.decomposition_figure(xs, parts, train, title=t("regression.decomposition_title"),
+                                          height=PICTURE_HEIGHT)
+        panels.append(_panel("decomposition", figure, canvas_lines=fig.decomposition_update(parts)["traces"]))
+    return panels
+
+
+def _curves_panel(run: LabRun, name: str) -> dict:
+    """Training (solid) and test (dashed) loss or R² per epoch, drawn by the view on a canvas.
+
+    A canvas chart, as on the Playground: Plotly redraws a growing line chart in tens of milliseconds, which
+    would take most of each frame's time from the fit and its decomposition.
+    """
+    history = run.trainer.history
+    train, test = (history.train_loss, history.val_loss) if name == "loss" else (history.train_metric,
+                                                                                 history.val_metric)
+    epochs = list(history.epoch)
+    return {
+        "name": name, "kind": "curves", "area": name, "height": CURVE_HEIGHT, "log_y": False, "percent": False,
+        "title": t("figures.loss_title") if name == "loss" else t(f"figures.{history.metric_name}_title"),
+        "y_range": None, "x_label": t("figures.epoch"), "font": 12,
+        "series": [
+            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": epochs, "y": _finite(train)},
+            {"name": t("figures.test"), "colour": "#9aa0ab", "dash": True, "x": epochs, "y": _finite(test)},
+        ],
+    }
+
+
+def scene(run: LabRun, *, surface_3d: bool = False) -> dict:
+    """Every panel as it is now (drawn from the full history); the live view mounts these once per version."""
+    history = run.trainer.history
+    run.surface_3d = surface_3d and run.two_d
+    pictures = _picture_panels(run, run.surface_3d)
+    curves = [_curves_panel(run, "loss"), _curves_panel(run, "metric")]
+    run.sent = len(history.epoch)
+    names = [panel["name"] for panel in pictures]
+    top = " ".join(names) if len(names) == 2 else f"{names[0]} {names[0]}"
+    return {
+        "version": scene_version(run, surface_3d=surface_3d),
+        "panels": pictures + curves,
+        "grid": f'"{top}" "loss metric"',
+        "columns": "minmax(0, 1fr) minmax(0, 1fr)",
+        "presenter": False,
+        "first_frame": status_frame(run),
+    }
+
+
+def view_height() -> int:
+    """The iframe height to start with (the view resizes itself once mounted)."""
+    return COUNTERS_HEIGHT + PICTURE_HEIGHT + CURVE_HEIGHT + 20
