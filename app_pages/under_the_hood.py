@@ -66,7 +66,30 @@ def remember_tab(labels: dict[str, str]) -> None:
 
 
 def use_playground_network() -> None:
+    """Copy the Playground's settings into the sidebar and, when it has trained, its weights too."""
     widgets.load_config(KEY, st.session_state[f"{PLAYGROUND_KEY}.config"])
+    run = st.session_state.get(f"{PLAYGROUND_KEY}.run")
+    if run is not None and run.trainer.epoch > 0:
+        st.session_state[f"{KEY}.trained"] = (run.config, run.trainer.network.parameters(), run.trainer.epoch)
+
+
+def with_playground_weights(network, config: ExperimentConfig):
+    """``network`` with the Playground's trained weights while the settings are still the ones copied from it."""
+    trained = st.session_state.get(f"{KEY}.trained")
+    if trained is None:
+        return network
+    trained_config, parameters, epoch = trained
+    # Drawn points and the URL-only fields are not sidebar controls here: compare what builds the network.
+    same = (trained_config.model, trained_config.data.features, trained_config.seed) == (
+        config.model, config.data.features, config.seed)
+    if not same:
+        return network
+    try:
+        network.set_parameters(parameters)
+    except ValueError:
+        return network
+    st.sidebar.caption(t("under_the_hood.sidebar.trained_weights", epoch=epoch))
+    return network
 
 
 def move_step(delta: int, count: int) -> None:
@@ -332,7 +355,7 @@ except ValueError as error:
     config = start
 state.store_config(KEY, config)
 prepared = state.prepared_data(config)
-network = build_network(config, prepared.split.y_train)
+network = with_playground_weights(build_network(config, prepared.split.y_train), config)
 
 # A link can open any tab (?tab=landscape); st.tabs (Streamlit 1.67) takes the opening tab as ``default``.
 linked_tab = tab_from_url()

@@ -219,3 +219,22 @@ def test_landscape_figure_draws_the_grid_and_marks_each_path_start_and_end():
     assert list(figure.layout.xaxis.range) == [grid.a[0], grid.a[-1]]
     surface = fig.landscape_figure(grid, paths, axis_titles=("a", "b"), log_colour=False, surface=True)
     assert surface.data[0].type == "surface" and np.allclose(np.asarray(surface.data[0].z, dtype=float), grid.loss)
+
+
+def test_a_trained_playground_network_brings_its_weights_until_a_setting_changes():
+    from core.experiment import prepare_data
+    from playground import live
+
+    config = ExperimentConfig(DataConfig("moons"), ModelConfig(hidden=(LayerConfig(3, "tanh"),)))
+    run = live.new_run(config, prepare_data(config), 1)
+    for _ in range(25):
+        run.trainer.train_epoch()
+    at = _render(state={"pg.config": config, "pg.run": run})
+    at.button(key="uth.use_playground").click().run()
+    assert_no_exception(at)
+    note = t("under_the_hood.sidebar.trained_weights", epoch=25)
+    assert note in [caption.value for caption in at.sidebar.caption]
+    trained_config, parameters, epoch = at.session_state["uth.trained"]
+    assert epoch == 25 and all((a == b).all() for a, b in zip(parameters, run.trainer.network.parameters()))
+    at.number_input(key="uth.seed").set_value(5).run()
+    assert note not in [caption.value for caption in at.sidebar.caption]
