@@ -24,7 +24,9 @@ from core.presets import PRESETS, preset_config
 from core.settings import LIMITS
 from core.training import Trainer
 
-HISTORY_LISTS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate", "grad_norms")
+HISTORY_LISTS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate", "grad_norms",
+                 "weight_norms", "update_ratios", "activation_mean", "activation_std", "saturated_fraction",
+                 "dead_fraction")
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
 
@@ -109,6 +111,24 @@ def test_digits_network_beats_ninety_percent_on_the_test_split():
     assert split.X_test.shape[1] == 64 and len(split.y_test) > 100
     assert _multiclass_accuracy(net, split.X_test, split.y_test) > 0.90
     assert result.history.val_metric[-1] == pytest.approx(_multiclass_accuracy(net, split.X_test, split.y_test))
+
+
+def test_the_recorded_statistics_are_what_the_network_holds():
+    """weight_norms, activation statistics and dead/saturated shares per layer match a recomputation."""
+    result = run(_short("xor_2_2_1", 5))
+    h, net = result.history, result.network
+    np.testing.assert_allclose(h.weight_norms[-1], [np.linalg.norm(W) for W in net.weights], rtol=1e-12)
+    layers = net.hidden_activations(result.split.X_train)  # every layer's activations, the output last
+    np.testing.assert_allclose(h.activation_mean[-1], [a.mean() for a in layers], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(h.activation_std[-1], [a.std() for a in layers], rtol=1e-9, atol=1e-12)
+    assert all(0.0 <= share <= 1.0 for row in h.saturated_fraction + h.dead_fraction for share in row)
+
+
+def test_a_too_large_learning_rate_kills_relu_units_and_the_history_shows_it():
+    result = run(preset_config("relu_dies"))
+    dead_per_layer = result.history.dead_fraction[-1][:-1]
+    assert max(dead_per_layer) >= 0.5, dead_per_layer  # the notes' "dying ReLU": most units never fire again
+    assert result.history.val_metric[-1] < 0.7
 
 
 # ---- determinism ------------------------------------------------------------------------------------------
