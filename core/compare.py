@@ -91,6 +91,7 @@ VARY_OPTIONS: Mapping[str, VaryOption] = MappingProxyType(
             VaryOption("units", "model.hidden[*].units", (), (2, 4, 8)),
             VaryOption("l2", "train.l2", (), (0.0, 0.01, 0.1)),
             VaryOption("l1", "train.l1", (), (0.0, 0.001, 0.01)),
+            VaryOption("dropout", "model.hidden[*].dropout", (), (0.0, 0.2, 0.5)),
             VaryOption("sampler", "data.sampler", SAMPLER_NAMES, ("none", "random_over", "smote")),
         )
     }

@@ -228,3 +228,9 @@ def test_value_at_reads_what_with_value_writes():
     for name, value in (("activation", "elu"), ("learning_rate", 0.2), ("depth", 3), ("sampler", "smote")):
         assert value_at(with_value(MOONS, name, value), name) == value
     assert value_at(with_value(MOONS, "depth", 0), "activation") is None
+
+
+def test_dropout_can_be_the_one_thing_that_varies():
+    runs = sweep(ExperimentConfig(), "dropout", (0.0, 0.5))
+    assert [[layer.dropout for layer in run.config.model.hidden] for run in runs] == [[0.0, 0.0], [0.5, 0.5]]
+    assert runs[0].config.model.hidden[0].units == runs[1].config.model.hidden[0].units
