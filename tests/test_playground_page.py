@@ -279,3 +279,21 @@ def test_every_data_control_has_a_tooltip(query):
                *at.sidebar.select_slider]
     missing = [w.label for w in widgets if not w.help]
     assert missing == [], missing
+
+
+def test_turning_on_the_layer_view_adds_its_panel_and_picks_a_layer():
+    from playground import live
+
+    at = rendered({"ds": "circles", "hidden": "6:tanh,3:tanh"})
+    at.toggle(key="pg.layer_view").set_value(True).run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.layer_view == 0
+    at.selectbox(key="pg.layer_view_index").set_value(1).run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.layer_view == 1
+    names = [panel["name"] for panel in live.scene(run)["panels"]]
+    assert "layer" in names
+    frame = live.frame(run)
+    assert len(frame["panels"]["layer"]["points"]) == 3 * len(run.data.raw.y_train)  # x, y, class per point
