@@ -79,11 +79,17 @@ _Evaluator = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
 class FormulaError(ValueError):
-    """A formula that is not allowed or does not parse; ``fragment`` is the offending text, if known."""
+    """A formula that is not allowed or does not parse; ``fragment`` is the offending text, if known.
 
-    def __init__(self, message: str, fragment: str | None = None):
+    ``code`` names the kind of problem and ``details`` holds its particulars (``{"name": "foo"}``), so that an
+    interface can word it in its own language; the message is the English wording.
+    """
+
+    def __init__(self, message: str, fragment: str | None = None, code: str = "invalid", **details: object):
         super().__init__(message)
         self.fragment = fragment
+        self.code = code
+        self.details = {"fragment": fragment or "", **details}
 
 
 class Formula:
@@ -127,19 +133,21 @@ def compile_formula(text: str, variables: tuple[str, ...] = ("x",)) -> Formula:
     """
     variables = _check_variables(variables)
     if not isinstance(text, str):
-        raise FormulaError(f"formula must be text; got {type(text).__name__}")
+        raise FormulaError(f"formula must be text; got {type(text).__name__}", code="not_text")
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"formula is too long ({len(text)} characters; at most {MAX_LENGTH})")
+        raise FormulaError(f"formula is too long ({len(text)} characters; at most {MAX_LENGTH})", code="too_long",
+                           length=len(text), limit=MAX_LENGTH)
     source = text.strip()
     if not source:
-        raise FormulaError("formula is empty")
+        raise FormulaError("formula is empty", code="empty")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         where = f" at character {error.offset}" if error.offset else ""
-        raise FormulaError(f"syntax error{where}: {error.msg}") from None
+        raise FormulaError(f"syntax error{where}: {error.msg}", code="syntax", position=error.offset or "?",
+                           detail=error.msg) from None
     except (ValueError, RecursionError, MemoryError):
-        raise FormulaError("formula cannot be parsed") from None
+        raise FormulaError("formula cannot be parsed", code="unparsable") from None
     evaluate = _Compiler(source, variables).build(tree.body, depth=0)
     return Formula(source, variables, evaluate)
 
@@ -167,7 +175,8 @@ class _Compiler:
 
     def build(self, node: ast.AST, depth: int) -> _Evaluator:
         if depth > MAX_DEPTH:
-            raise FormulaError(f"formula is nested too deeply (more than {MAX_DEPTH} levels)")
+            raise FormulaError(f"formula is nested too deeply (more than {MAX_DEPTH} levels)", code="too_deep",
+                               limit=MAX_DEPTH)
         if isinstance(node, ast.Constant):
             return self._constant(node)
         if isinstance(node, ast.Name):
@@ -185,9 +194,9 @@ class _Compiler:
     def _constant(self, node: ast.Constant) -> _Evaluator:
         value = node.value
         if isinstance(value, str | bytes):
-            raise FormulaError(f"strings are not allowed: {self._text(node)}", self._text(node))
+            raise FormulaError(f"strings are not allowed: {self._text(node)}", self._text(node), code="string")
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise FormulaError(f"only real numbers are allowed: {self._text(node)}", self._text(node))
+            raise FormulaError(f"only real numbers are allowed: {self._text(node)}", self._text(node), code="not_real")
         try:
             number = np.float64(value)
         except OverflowError:
@@ -203,11 +212,13 @@ class _Compiler:
             value = np.float64(CONSTANTS[name])
             return lambda env: value
         if name in _FUNCTIONS:
-            raise FormulaError(f"function {name!r} needs arguments, e.g. {name}(x)", name)
+            raise FormulaError(f"function {name!r} needs arguments, e.g. {name}(x)", name, code="needs_arguments",
+                               name=name)
         raise FormulaError(
             f"unknown name {name!r}; use the variables ({', '.join(self.variables)}), "
             f"the constants ({', '.join(CONSTANTS)}) or a function",
-            name,
+            name, code="unknown_name", name=name, variables=", ".join(self.variables),
+            constants=", ".join(CONSTANTS),
         )
 
     def _binary(self, node: ast.BinOp, depth: int) -> _Evaluator:
@@ -215,8 +226,8 @@ class _Compiler:
         if operator is None:
             symbol = self._text(node)
             if isinstance(node.op, ast.BitXor):
-                raise FormulaError(f"'^' is not a power here; write ** instead: {symbol}", symbol)
-            raise FormulaError(f"only + - * / ** are allowed between terms: {symbol}", symbol)
+                raise FormulaError(f"'^' is not a power here; write ** instead: {symbol}", symbol, code="caret")
+            raise FormulaError(f"only + - * / ** are allowed between terms: {symbol}", symbol, code="operator")
         left = self.build(node.left, depth + 1)
         right = self.build(node.right, depth + 1)
         return lambda env: operator(left(env), right(env))
@@ -227,29 +238,33 @@ class _Compiler:
         name = node.func.id
         self._reject_dunder(name)
         if name in self.variables or name in CONSTANTS:
-            raise FormulaError(f"{name!r} is not a function; write {name}*(...) to multiply", name)
+            raise FormulaError(f"{name!r} is not a function; write {name}*(...) to multiply", name,
+                               code="not_a_function", name=name)
         if name not in _FUNCTIONS:
-            raise FormulaError(f"unknown function {name!r}; choose one of: {', '.join(FUNCTIONS)}", name)
+            raise FormulaError(f"unknown function {name!r}; choose one of: {', '.join(FUNCTIONS)}", name,
+                               code="unknown_function", name=name, functions=", ".join(FUNCTIONS))
         if node.keywords:
-            raise FormulaError(f"keyword arguments are not allowed: {self._text(node)}", self._text(node))
+            raise FormulaError(f"keyword arguments are not allowed: {self._text(node)}", self._text(node),
+                               code="keywords")
         function, n_args = _FUNCTIONS[name]
         if len(node.args) != n_args:
             raise FormulaError(
                 f"{name} takes {n_args} argument{'s' if n_args > 1 else ''}, got {len(node.args)}: "
                 f"{self._text(node)}",
-                self._text(node),
+                self._text(node), code="arity", name=name, expected=n_args, got=len(node.args),
             )
         arguments = [self.build(argument, depth + 1) for argument in node.args]
         return lambda env: function(*(argument(env) for argument in arguments))
 
     def _reject_dunder(self, name: str) -> None:
         if "__" in name:
-            raise FormulaError(f"names with double underscores are not allowed: {name!r}", name)
+            raise FormulaError(f"names with double underscores are not allowed: {name!r}", name, code="dunder",
+                               name=name)
 
     def _forbidden(self, node: ast.AST) -> FormulaError:
         kind = _FORBIDDEN_KINDS.get(type(node), f"{type(node).__name__} expressions are")
         fragment = self._text(node)
-        return FormulaError(f"{kind} not allowed: {fragment}", fragment)
+        return FormulaError(f"{kind} not allowed: {fragment}", fragment, code="forbidden")
 
     def _text(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or type(node).__name__

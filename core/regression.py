@@ -170,12 +170,14 @@ def compile_target_formula(text: str) -> Formula:
     values = formula(x=curve_grid(401)[:, 0])
     defined = np.isfinite(values)
     if defined.sum() < MIN_SAMPLES:
-        raise FormulaError(f"formula {formula.text!r} is undefined (NaN or infinite) almost everywhere on [-π, π]")
+        raise FormulaError(f"formula {formula.text!r} is undefined (NaN or infinite) almost everywhere on [-π, π]",
+                           formula.text, code="undefined")
     peak = float(np.abs(values[defined]).max())
     if peak > MAX_TARGET_MAGNITUDE:
         raise FormulaError(
             f"formula {formula.text!r} reaches {peak:.3g} on [-π, π]; keep its values within "
-            f"±{MAX_TARGET_MAGNITUDE:g} so the network can fit them"
+            f"±{MAX_TARGET_MAGNITUDE:g} so the network can fit them",
+            formula.text, code="too_large", peak=f"{peak:.3g}", limit=f"{MAX_TARGET_MAGNITUDE:g}",
         )
     return formula
 

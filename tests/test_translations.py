@@ -216,3 +216,25 @@ def test_how_a_run_ended_is_worded_in_the_users_language(lang):
     assert training_message(stopped, lang=lang) == t("training.stopped_early", lang=lang, epoch=70, patience=30,
                                                      best_epoch=40)
     assert np.isfinite(trainer.network.parameters()[0]).all()  # the last good weights were restored
+
+
+BAD_FORMULAS = ["", "x" * 500, "sin(", "'a'", "1j", "sin", "foo", "x ^ 2", "x % 2", "x(2)", "bar(x)",
+                "sin(x=1)", "sin(x, x)", "__import__", "lambda: 1", "-" * 150 + "x", "x < 1", "x.real",
+                "sqrt(-1 - x*x)", "exp(50*x)"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_refused_formula_is_worded_in_the_users_language(lang):
+    from core.formula import FormulaError
+    from core.regression import compile_target_formula
+    from playground.training_messages import formula_problem
+
+    codes = set()
+    for text in BAD_FORMULAS:
+        with pytest.raises(FormulaError) as caught:
+            compile_target_formula(text)
+        codes.add(caught.value.code)
+        worded = formula_problem(caught.value, lang=lang)
+        assert "⟦" not in worded and "{" not in worded, (text, worded)
+        assert (re.search(r"[\u4e00-\u9fff]", worded) is not None) == (lang == "zh"), (text, worded)
+    assert "invalid" not in codes and len(codes) >= 15, codes
