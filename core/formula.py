@@ -264,7 +264,7 @@ class _Compiler:
     def _forbidden(self, node: ast.AST) -> FormulaError:
         kind = _FORBIDDEN_KINDS.get(type(node), f"{type(node).__name__} expressions are")
         fragment = self._text(node)
-        return FormulaError(f"{kind} not allowed: {fragment}", fragment, code="forbidden")
+        return FormulaError(f"{kind} not allowed: {fragment}", fragment, code="forbidden", kind=kind)
 
     def _text(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or type(node).__name__

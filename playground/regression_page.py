@@ -36,7 +36,7 @@ from playground import regression_live, widgets
 from playground.i18n import t
 from playground.live_view import live_view
 from playground.regression_live import LabRun, number
-from playground.training_messages import training_message
+from playground.training_messages import formula_problem, training_message
 
 KEY = "reg"
 PRESET = preset_config("sine_1_3_1")
@@ -95,7 +95,7 @@ def target_data(target: TargetConfig, seed: int) -> RegressionData:
             compile_target_formula(target.formula)
         data = _regression_data(target, seed)
     except FormulaError as error:
-        st.warning(t("regression.formula_rejected", problem=_plain(str(error))))
+        st.warning(t("regression.formula_rejected", problem=_plain(formula_problem(error))))
         return _regression_data(replace(target, name="sine"), seed)
     if data.dropped:
         st.info(t("regression.formula_dropped", dropped=data.dropped, total=target.n_samples))
@@ -192,27 +192,28 @@ def _live_panel() -> None:
 
     reported = st.session_state.get(f"{KEY}.live") or {}
     reported = reported if isinstance(reported, dict) else {}
+    version = regression_live.scene_version(run, surface_3d=surface_3d)
+    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
+    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
+    has_scene = reported.get("scene") == version or st.session_state.get(f"{KEY}.scene_sent") == (
+        version, repr(reported))
     frames: list[dict] = []
     answered = False
     if step:
         frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=1)
-    elif run.playing:
+    elif run.playing and has_scene:  # a view still mounting the scene asks again once it holds it
         wanted = int(reported.get("want", 0) or 0)
         if st.session_state.get(f"{KEY}.served") != (run.version, wanted):
             asked = regression_live.batch_frames(reported.get("frames"))
             frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
             st.session_state[f"{KEY}.served"] = (run.version, wanted)
             answered = True
-    version = regression_live.scene_version(run, surface_3d=surface_3d)
-    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
-    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
-    has_scene = reported.get("scene") == version or st.session_state.get(f"{KEY}.scene_sent") == (
-        version, repr(reported))
     scene = None
     if not has_scene:  # building figures costs far more than a batch: only when the browser lacks them
         scene = regression_live.scene(run, surface_3d=surface_3d)  # drawn from the full history and network now
         st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
         frames = []
+        answered = True  # a new batch number lets a playing view ask for frames at once
     elif not frames and regression_live.status(run)[0] != run.status_shown:
         frames = [regression_live.status_frame(run)]  # e.g. "Paused": the view would keep saying "Training…"
     if frames or answered:  # a new batch number also tells the view its request was answered
@@ -348,7 +349,7 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
         with st.spinner(t("regression.sweep_running")):
             units, l2 = _sweeps(sample, activation, epochs, seed)
     except FormulaError as error:
-        st.warning(t("regression.formula_rejected", problem=_plain(str(error))))
+        st.warning(t("regression.formula_rejected", problem=_plain(formula_problem(error))))
         return
     split = data.split
     points = ((split.X_train, split.y_train), (split.X_test, split.y_test))
