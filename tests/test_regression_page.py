@@ -199,7 +199,7 @@ def test_typing_a_hostile_formula_into_the_box_is_rejected_and_a_good_one_is_dra
     assert not at.warning
     at.text_input(key="reg.formula").input("__import__('os').system('ls')").run()
     assert_no_exception(at)
-    assert "attribute access is not allowed" in at.warning[0].value
+    assert t("formula.forbidden", fragment="__import__('os').system")[:30] in at.warning[0].value
     at.text_input(key="reg.formula").input("x**2 / 4").run()
     assert not at.warning
     xs, ys = _true_curve(_panels(_live(at))["fit"])
@@ -258,6 +258,23 @@ def test_play_sends_batches_of_frames_and_pause_stops_training():
     at.run()
     assert at.session_state["reg.run"].trainer.epoch == paused
     assert at.dataframe  # the metrics table is back once training stands still
+
+
+def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over():
+    at = render_page(PAGE, state={"reg.train.epochs": 20, "reg.speed": 10})
+    at.button(key="reg.play").click().run()
+    args = _live(at)
+    run = at.session_state["reg.run"]
+    assert run.trainer.epoch == 20 and not run.playing and not args["playing"]
+    assert args["frames"][-1]["status"] == t("regression.status.finished")
+    assert _counter(args["frames"][-1], "epoch") == "20 / 20"
+    at.button(key="reg.play").click().run()
+    assert_no_exception(at)
+    fresh = at.session_state["reg.run"]
+    assert fresh.version == run.version + 1 and fresh.playing and fresh.trainer.epoch == 0
+    assert _counter(_live(at)["scene"]["first_frame"], "epoch") == "0 / 20"  # the new run's scene first
+    at.run()  # then the frames the view asks for
+    assert [frame["epoch"] for frame in _live(at)["frames"]] == [10, 20]
 
 
 def test_reset_starts_again_from_epoch_zero_with_a_new_scene():

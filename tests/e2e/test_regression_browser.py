@@ -1,4 +1,4 @@
-"""The Regression lab in a real browser: Play trains the 1-3-1 sine preset and the test R² climbs."""
+"""The Regression lab in a real browser: Play animates the live fit of the 1-3-1 sine and the test R² climbs."""
 
 import re
 import time
@@ -8,27 +8,38 @@ from playwright.sync_api import expect
 
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
+from tests.e2e.live_view_helpers import counter, live_frame, live_state
 
 TRAINING_TIMEOUT_S = 150  # two busy cores can slow training to a few epochs per second
-SLOW_PAGE_MS = 120_000  # first render of a page with six charts, and screenshots of it, on a loaded machine
+SLOW_PAGE_MS = 120_000  # first render of the page and its sweeps' controls on a loaded machine
 
 
-def _metric(page, label_key: str) -> str:
-    """The value shown by the st.metric labelled ``t(label_key)``."""
-    tile = page.locator('[data-testid="stMetric"]').filter(has_text=t(label_key))
-    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+def _epoch(frame) -> int:
+    """The epoch counter of the live view, "120 / 800" -> 120."""
+    return int(re.match(r"([\d,]+)", counter(frame, "epoch")).group(1).replace(",", ""))
 
 
-def _test_r2(page) -> float:
-    return float(_metric(page, "regression.counter.test_r2").replace("−", "-"))
+def _test_r2(frame) -> float:
+    value = counter(frame, "test_r2").replace("−", "-")
+    return float(value) if value not in ("–", "") else float("nan")
 
 
-def _epoch(page) -> int:
-    return int(re.match(r"([\d,]+)", _metric(page, "regression.counter.epoch")).group(1).replace(",", ""))
+def _fitted_curve_picture(frame) -> str:
+    """The pixels of the canvas the fitted curve is painted on (over the Plotly figure of the fit)."""
+    return frame.evaluate("() => document.querySelector('#panel-fit > canvas').toDataURL()")
+
+
+def _wait_until(condition, timeout: float, message) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(message() if callable(message) else message)
 
 
 @pytest.mark.timeout(2 * TRAINING_TIMEOUT_S + 120)
-def test_play_trains_the_sine_preset_and_test_r2_rises(page, app_url):
+def test_play_animates_the_fit_and_test_r2_rises_then_pause_stops(page, app_url):
     page.set_default_timeout(SLOW_PAGE_MS)
     # Enter at the root and follow the link, as a visitor does: on a fresh server a deep link runs the page file
     # without streamlit_app.py's navigation (Streamlit's app_pages/ folder fallback).
@@ -37,42 +48,42 @@ def test_play_trains_the_sine_preset_and_test_r2_rises(page, app_url):
     page.get_by_role("link", name=t("app.nav.regression")).click(no_wait_after=True)
     wait_for_app(page, timeout=90)
     expect(page.get_by_role("heading", name=t("regression.title"))).to_be_visible(timeout=SLOW_PAGE_MS)
-    r2_tile = page.locator('[data-testid="stMetric"]').filter(has_text=t("regression.counter.test_r2"))
-    expect(r2_tile).to_be_visible(timeout=SLOW_PAGE_MS)
-    assert _epoch(page) == 0
-    untrained = _test_r2(page)
-    assert untrained < 0.5  # fresh weights: a flat-ish curve, far from the sine
+    frame = live_frame(page, timeout=90)
+    panels = frame.evaluate("() => Array.from(document.querySelectorAll('#panels .panel')).map(p => p.id)")
+    assert panels == ["panel-fit", "panel-decomposition", "panel-loss", "panel-metric"]
+    assert counter(frame, "epoch") == "0 / 800"
+    untrained_r2 = _test_r2(frame)
+    assert untrained_r2 < 0.5  # fresh weights: a flat-ish curve, far from the sine
+    untrained_curve = _fitted_curve_picture(frame)
     save_screenshot(page, "regression-untrained")
 
     page.get_by_role("button", name=t("regression.play")).click()
-    deadline = time.monotonic() + TRAINING_TIMEOUT_S
-    readings = []
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        try:
-            readings.append((_epoch(page), _test_r2(page)))
-        except (ValueError, AttributeError):  # caught mid-redraw; read again
-            continue
-        if readings[-1][1] > 0.9:
-            break
-    assert readings, "the counters never showed during training"
-    epoch, r2 = readings[-1]
-    assert epoch > 0 and r2 > 0.9, f"test R² did not rise above 0.9 in {TRAINING_TIMEOUT_S} s: {readings[-5:]}"
-    assert r2 > untrained + 0.5
+    _wait_until(lambda: _epoch(frame) >= 20, 60, lambda: f"only {_epoch(frame)} epochs after 60 s of Play")
+    start = live_state(frame)
+    time.sleep(3)
+    end = live_state(frame)
+    rate = (end["frames"] - start["frames"]) / ((end["now"] - start["now"]) / 1000)
+    print(f"painted frames per second while fitting the 1-3-1 sine: {rate:.1f}")
+    assert end["frames"] > start["frames"] and end["epoch"] > start["epoch"], "the live view stopped moving"
+    assert _fitted_curve_picture(frame) != untrained_curve, "the fitted curve was not redrawn"
     save_screenshot(page, "regression-training")
+
+    readings = []
+
+    def fitted() -> bool:
+        readings.append((_epoch(frame), _test_r2(frame)))
+        return readings[-1][1] > 0.9
+
+    _wait_until(fitted, TRAINING_TIMEOUT_S, lambda: f"test R² stayed below 0.9: {readings[-5:]}")
+    assert readings[-1][1] > untrained_r2 + 0.5
 
     page.get_by_role("button", name=t("regression.pause")).click()
     expect(page.get_by_role("button", name=t("regression.play"))).to_be_visible(timeout=SLOW_PAGE_MS)
     wait_for_app(page, timeout=90)
-    # The counters may still show an epoch from before the last chunk the server trained before it saw Pause;
-    # let the display catch up (two equal readings a second apart), then require it to stay put.
-    previous, paused_at = -1, _epoch(page)
-    deadline = time.monotonic() + 20
-    while paused_at != previous and time.monotonic() < deadline:
-        time.sleep(1.0)
-        previous, paused_at = paused_at, _epoch(page)
+    time.sleep(1.0)  # the view shows the last batch it holds at once
+    paused_at = _epoch(frame)
     time.sleep(2.0)
-    assert _epoch(page) == paused_at, "training went on after Pause"
+    assert _epoch(frame) == paused_at, "training went on after Pause"
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     page.get_by_role("heading", name=t("regression.metrics_header")).scroll_into_view_if_needed()
     wait_for_app(page, timeout=90)
