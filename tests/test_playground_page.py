@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from core.activations import ACTIVATIONS
@@ -269,7 +270,7 @@ def test_new_sample_draws_the_next_seed_and_keeps_the_rest():
     assert_no_exception(at)
     run = at.session_state["pg.run"]
     assert run.config.seed == 8 and run.config.model.hidden[0].units == 5
-    assert run.data.dataset.X.shape == first.shape and not (run.data.dataset.X == first).all()
+    assert run.data.dataset.X.shape == first.shape and not np.array_equal(run.data.dataset.X, first)
 
 
 @pytest.mark.parametrize("query", [{"ds": "multiclass"}, {"ds": "imbalanced"}, {"ds": "spirals"}, {"ds": "moons"}])

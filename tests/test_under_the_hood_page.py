@@ -235,6 +235,8 @@ def test_a_trained_playground_network_brings_its_weights_until_a_setting_changes
     note = t("under_the_hood.sidebar.trained_weights", epoch=25)
     assert note in [caption.value for caption in at.sidebar.caption]
     trained_config, parameters, epoch = at.session_state["uth.trained"]
-    assert epoch == 25 and all((a == b).all() for a, b in zip(parameters, run.trainer.network.parameters()))
+    assert epoch == 25
+    for trained, current in zip(parameters, run.trainer.network.parameters(), strict=True):
+        np.testing.assert_array_equal(trained, current)
     at.number_input(key="uth.seed").set_value(5).run()
     assert note not in [caption.value for caption in at.sidebar.caption]
