@@ -116,7 +116,7 @@ def boundary_resolution(network, features: tuple[str, ...], budget_s: float = GR
     Timed on a small probe grid (best of three), scaled by the number of cells: a 2-8-8-1 network gets the
     sharpest picture, a network of eight 64-unit layers a coarser one that keeps the frame rate.
     """
-    probe = grid_input(features, 16)
+    probe = grid_input(features, capped_resolution(16))
     seconds = float("inf")
     for _ in range(3):
         start = time.perf_counter()
