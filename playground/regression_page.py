@@ -200,7 +200,8 @@ def _live_panel() -> None:
     frames: list[dict] = []
     answered = False
     if step:
-        frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=1)
+        # Step promises one redraw's worth of epochs: no time budget cuts it short on a busy server.
+        frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=1, budget_s=float("inf"))
     elif run.playing and has_scene:  # a view still mounting the scene asks again once it holds it
         wanted = int(reported.get("want", 0) or 0)
         if st.session_state.get(f"{KEY}.served") != (run.version, wanted):
