@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,25 +138,33 @@ def batch_frames(asked) -> int:
     return max(1, min(asked, MAX_FRAMES_PER_BATCH))
 
 
-def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
-            budget_s: float | None = None) -> list[dict]:
-    """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the time budget.
+def train_in_frames(train_epoch: Callable[[], bool], finished: Callable[[], bool], snapshot: Callable[[int], dict],
+                    epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
+    """A live view's batch: ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the budget.
 
-    The default budget grows with the batch (a frame is shown for ~66 ms, so spending up to half of that per
-    frame keeps the server ahead without making a click wait long).
+    ``train_epoch()`` trains one epoch (False once training cannot go on), ``finished()`` says the run is over and
+    ``snapshot(i)`` builds the i-th frame of the batch. The default budget grows with the batch (a frame is shown
+    for ~66 ms, so spending up to half of that per frame keeps the server ahead without making a click wait long).
     """
     budget_s = budget_s if budget_s is not None else max(BATCH_BUDGET_S, 0.033 * max_frames)
-    frames = []
+    frames: list[dict] = []
     start = time.perf_counter()
-    while len(frames) < max_frames and not run.finished:
+    while len(frames) < max_frames and not finished():
         for _ in range(epochs_per_frame):
-            if run.finished or not run.trainer.train_epoch():
-                break
-            if time.perf_counter() - start > budget_s:
+            if finished() or not train_epoch() or time.perf_counter() - start > budget_s:
                 break  # a slow network shows fewer epochs per picture rather than blocking Pause for minutes
-        frames.append(frame(run))
+        frames.append(snapshot(len(frames)))
         if time.perf_counter() - start > budget_s:
             break
+    return frames
+
+
+def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
+            budget_s: float | None = None) -> list[dict]:
+    """Train the Playground's run for one batch of frames (see :func:`train_in_frames`)."""
+    start = time.perf_counter()
+    frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
+                             epochs_per_frame, max_frames, budget_s)
     run.seconds_training += time.perf_counter() - start
     if run.finished:
         run.playing = False

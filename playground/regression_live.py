@@ -10,7 +10,6 @@ A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so ses
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,7 @@ from core.training import Trainer, r2_score
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
-from playground.live import batch_frames, pack
+from playground.live import batch_frames, pack, train_in_frames
 from playground.training_messages import training_message
 
 __all__ = ["LabRun", "advance", "batch_frames", "counters", "frame", "new_run", "scene", "scene_version",
@@ -35,7 +34,6 @@ SPEEDS = (1, 2, 5, 10, 25, 50)  # epochs per frame
 DEFAULT_SPEED = 5  # at ~15 frames per second the 1-3-1 sine takes about ten seconds, slow enough to follow
 INTERVAL_MS = 66  # the pace the browser plays frames at
 TERMS_EVERY = 3  # 2-D targets: the neurons' terms are redrawn every third frame (Plotly heatmaps are slow)
-BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
 PICTURE_HEIGHT = 520
 CURVE_HEIGHT = 280
 COUNTERS_HEIGHT = 90
@@ -87,21 +85,11 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
 
 # ---- training -----------------------------------------------------------------------------------------------
 def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
-    """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the time budget.
-
-    The default budget grows with the batch (a frame is shown for ~66 ms; spending up to half of that per frame
-    keeps the server ahead of the picture without making a click wait long).
-    """
-    budget_s = budget_s if budget_s is not None else max(BATCH_BUDGET_S, 0.033 * max_frames)
-    frames: list[dict] = []
-    start = time.perf_counter()
-    while len(frames) < max_frames and not run.finished:
-        for _ in range(epochs_per_frame):
-            if run.finished or not run.trainer.train_epoch() or time.perf_counter() - start > budget_s:
-                break  # a slow network shows fewer epochs per picture rather than blocking Pause
-        frames.append(frame(run, with_terms=len(frames) % TERMS_EVERY == 0))
-        if time.perf_counter() - start > budget_s:
-            break
+    """Train the lab's run for one batch of frames (``playground.live.train_in_frames``); a 2-D batch ends on a
+    complete frame and a finished run's last frame says so."""
+    frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished,
+                             lambda index: frame(run, with_terms=index % TERMS_EVERY == 0),
+                             epochs_per_frame, max_frames, budget_s)
     if frames and run.two_d and "decomposition" not in frames[-1]["panels"]:
         frames[-1] = frame(run)  # a paused view shows the last frame of a batch: it must be complete
     if run.finished:

@@ -245,7 +245,7 @@ def test_a_frame_restyles_the_decomposition_and_its_terms_add_up_to_the_predicti
 def test_play_sends_batches_of_frames_and_pause_stops_training(monkeypatch):
     # A batch stops early when its time budget runs out; on a loaded CI box that can leave a single frame, so the
     # budget is generous here (the budget itself is the live view's business, not this test's).
-    monkeypatch.setattr("playground.regression_live.BATCH_BUDGET_S", 30.0)
+    monkeypatch.setattr("playground.live.BATCH_BUDGET_S", 30.0)
     at = render_page(PAGE)
     at.button(key="reg.play").click().run()
     assert_no_exception(at)
