@@ -31,6 +31,7 @@ __all__ = [
     "e2e_required",
     "find_chromium",
     "save_screenshot",
+    "server_tracebacks",
     "wait_for_app",
 ]
 
@@ -105,6 +106,43 @@ def choose_option(page: Page, box: Locator, option: str, *, attempts: int = 5) -
             if attempt == attempts - 1:
                 raise
             page.keyboard.press("Escape")
+
+
+# Streamlit's own websocket teardown (1.67, Starlette server) can log a traceback when a browser context closes
+# while a message is in flight: `receive_bytes` raises "WebSocket is not connected", Streamlit takes it for a text
+# frame and calls `close()` on the closed socket. Nothing of ours is on that stack; the session ends as it should.
+_TEARDOWN_RACE = re.compile(r"^starlette\.websockets\.WebSocketDisconnected?\b")
+_TRACEBACK_START = "Traceback (most recent call last):"
+_FRAME = re.compile(r'^\s+File "([^"]+)", line \d+')
+
+
+def _is_our_file(path: str) -> bool:
+    resolved = Path(path)
+    return resolved.is_relative_to(REPO_ROOT) and "site-packages" not in resolved.parts
+
+
+def server_tracebacks(log_text: str) -> list[str]:
+    """The tracebacks in a server log that point at a problem: each as its text, in order.
+
+    One traceback is the header line, its indented frames and the exception line after them (a chained
+    exception is two tracebacks). Left out: Streamlit's websocket teardown race (a ``WebSocketDisconnected``
+    raised with no frame from this repository), which a closing browser can trigger in any test.
+    """
+    lines = log_text.splitlines()
+    found = []
+    for start, line in enumerate(lines):
+        if not line.lstrip().startswith(_TRACEBACK_START):
+            continue
+        end = start + 1
+        while end < len(lines) and lines[end].startswith((" ", "\t")):
+            end += 1
+        exception_line = lines[end] if end < len(lines) else ""
+        block = lines[start : end + 1]
+        frames = [match.group(1) for text in block if (match := _FRAME.match(text))]
+        benign = _TEARDOWN_RACE.match(exception_line) and not any(_is_our_file(path) for path in frames)
+        if not benign:
+            found.append("\n".join(block))
+    return found
 
 
 def save_screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:

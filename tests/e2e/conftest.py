@@ -32,6 +32,7 @@ from tests.e2e.browser_helpers import (
     e2e_required,
     find_chromium,
     save_screenshot,
+    server_tracebacks,
 )
 
 E2E_DIR = Path(__file__).parent
@@ -165,7 +166,7 @@ def app_url(server_log: Path) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fail_on_server_traceback(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the test if the server logged a traceback while it ran."""
+    """Fail the test if the server logged a traceback while it ran (Streamlit's teardown race aside)."""
     if "app_url" not in request.fixturenames:
         yield
         return
@@ -176,7 +177,7 @@ def _fail_on_server_traceback(request: pytest.FixtureRequest) -> Iterator[None]:
     with log_path.open(encoding="utf-8", errors="replace") as log:
         log.seek(start)
         new_output = log.read()
-    if "Traceback" in new_output:
+    if server_tracebacks(new_output):
         pytest.fail(f"the streamlit server logged a traceback during this test:\n{new_output[-4000:]}")
 
 
