@@ -7,6 +7,8 @@ import streamlit as st
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 from core.imbalanced import (
     CLASS_WEIGHT,
+    ENSEMBLE,
+    ENSEMBLE_MEMBERS,
     MAX_FOLDS,
     MIN_FOLDS,
     STRATEGIES,
@@ -30,7 +32,8 @@ DEFAULT = within_limits(ExperimentConfig(
     train=TrainConfig(epochs=60, batch_size=32, learning_rate=0.03),
 ))
 SCORE_TILES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
-CV_SAMPLERS = tuple(s for s in STRATEGIES if s not in ("none", CLASS_WEIGHT))
+# The ensemble resamples inside each member already, so there is no leaky way to cross-validate it.
+CV_SAMPLERS = tuple(s for s in STRATEGIES if s not in ("none", CLASS_WEIGHT, ENSEMBLE))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -119,15 +122,26 @@ with left:
     if run is None:
         st.stop()
     (before_major, before_minor), (after_major, after_minor) = run.counts_before, run.counts_after
-    st.markdown(
-        t(
-            "imbalanced.sampler.counts",
-            before_major=before_major,
-            before_minor=before_minor,
-            after_major=after_major,
-            after_minor=after_minor,
+    if strategy == ENSEMBLE:
+        st.markdown(
+            t(
+                "imbalanced.sampler.ensemble_counts",
+                major=before_major,
+                minor=before_minor,
+                members=ENSEMBLE_MEMBERS,
+                seen=run.majority_seen,
+            )
         )
-    )
+    else:
+        st.markdown(
+            t(
+                "imbalanced.sampler.counts",
+                before_major=before_major,
+                before_minor=before_minor,
+                after_major=after_major,
+                after_minor=after_minor,
+            )
+        )
     st.markdown(
         t("imbalanced.sampler.synthetic", n=run.n_synthetic)
         if run.n_synthetic
@@ -166,16 +180,21 @@ score_tiles(metrics)
 point = operating_point(run.y_test, run.test_scores, threshold)
 boundary_column, confusion_column = st.columns(2)
 boundary_column.plotly_chart(
-    figures.decision_boundary_figure(
-        run.grid,
-        "binary",
-        train=(run.X_train, run.y_train),
-        test=(run.X_test, run.y_test),
-        synthetic=run.synthetic,
-        title=t("imbalanced.test.boundary_title", strategy=strategy_name(strategy)),
+    fig.with_member_boundaries(
+        figures.decision_boundary_figure(
+            run.grid,
+            "binary",
+            train=(run.X_train, run.y_train),
+            test=(run.X_test, run.y_test),
+            synthetic=run.synthetic,
+            title=t("imbalanced.test.boundary_title", strategy=strategy_name(strategy)),
+        ),
+        run.member_grids,
     ),
     key=f"{KEY}.boundary",
 )
+if run.member_grids:
+    boundary_column.caption(t("imbalanced.sampler.ensemble_members"))
 confusion_column.plotly_chart(
     fig.confusion_matrix_figure(point.confusion, title=t("imbalanced.test.confusion_title", threshold=threshold)),
     key=f"{KEY}.confusion",
@@ -208,14 +227,17 @@ else:
     for column, (name, result) in zip(st.columns(len(runs)), runs.items(), strict=True):
         at_threshold = classification_metrics(result.y_test, result.test_scores, threshold)
         column.plotly_chart(
-            figures.decision_boundary_figure(
-                result.grid,
-                "binary",
-                train=(result.X_train, result.y_train),
-                synthetic=result.synthetic,
-                test=(result.X_test, result.y_test),
-                title=strategy_name(name),
-                height=320,
+            fig.with_member_boundaries(
+                figures.decision_boundary_figure(
+                    result.grid,
+                    "binary",
+                    train=(result.X_train, result.y_train),
+                    synthetic=result.synthetic,
+                    test=(result.X_test, result.y_test),
+                    title=strategy_name(name),
+                    height=320,
+                ),
+                result.member_grids,
             ),
             key=f"{KEY}.side.{name}",
         )

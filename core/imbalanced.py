@@ -2,9 +2,11 @@
 
 The notes' remedies for a skewed class ratio are compared on equal terms: the same data, the same split, the
 same network and seed, trained once per *strategy*, where a strategy is one of the samplers in
-``core.sampling.SAMPLERS`` (applied to the training split only) or ``"class_weight"`` (no resampling; the loss
-weighs every class by n / (k · n_class) instead). Every score is measured on the untouched test split, with
-class 1 (the minority) as the positive class.
+``core.sampling.SAMPLERS`` (applied to the training split only), ``"class_weight"`` (no resampling; the loss
+weighs every class by n / (k · n_class) instead) or ``"balanced_bagging"`` (the notes' ensemble: several copies
+of the network, each trained on all minority points and an equal random share of the majority, their
+P(minority) averaged). Every score is measured on the untouched test split, with class 1 (the minority) as the
+positive class.
 
 Threshold helpers say what happens when a sample counts as minority once P(class 1) ≥ t rather than ≥ 0.5:
 :func:`operating_point` for one t, :func:`threshold_sweep` for many.
@@ -20,13 +22,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from imblearn import FunctionSampler
+from imblearn.ensemble import BalancedBaggingClassifier
 from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from core.boundary import DEFAULT_RESOLUTION, BoundaryGrid, boundary_grid
+from core.boundary import DEFAULT_RESOLUTION, BoundaryGrid, boundary_grid, grid_input
 from core.config import ExperimentConfig
+from core.datasets import DOMAIN
 from core.estimator import estimator_from_config
 from core.experiment import prepare_data, run
 from core.features import transform_features
@@ -35,7 +40,9 @@ from core.sampling import SAMPLERS, resample
 from core.training import History
 
 CLASS_WEIGHT = "class_weight"
-STRATEGIES = (*SAMPLERS, CLASS_WEIGHT)
+ENSEMBLE = "balanced_bagging"
+STRATEGIES = (*SAMPLERS, CLASS_WEIGHT, ENSEMBLE)
+ENSEMBLE_MEMBERS = 5  # networks in the balanced-bagging ensemble
 
 # Scores that rank the minority (class 1) correctly, by scikit-learn scorer name; accuracy is left out on
 # purpose: it rewards ignoring the minority.
@@ -50,10 +57,13 @@ def check_strategy(strategy: str) -> str:
 
 
 def strategy_config(cfg: ExperimentConfig, strategy: str) -> ExperimentConfig:
-    """``cfg`` set up for ``strategy``: a sampler without class weights, or class weights without a sampler."""
+    """``cfg`` set up for ``strategy``: a sampler without class weights, or class weights without a sampler.
+
+    The ensemble resamples inside each member, so its configuration has neither.
+    """
     check_strategy(strategy)
     weighted = strategy == CLASS_WEIGHT
-    data = replace(cfg.data, sampler="none" if weighted else strategy)
+    data = replace(cfg.data, sampler="none" if strategy in (CLASS_WEIGHT, ENSEMBLE) else strategy)
     train = replace(cfg.train, class_weight="balanced" if weighted else "none")
     return replace(cfg, data=data, train=train)
 
@@ -70,6 +80,11 @@ class StrategyRun:
     metrics : ``core.metrics.classification_metrics`` at threshold 0.5
     curves : ``core.metrics.roc_pr_curves`` of the test scores
     grid : the network's P(class 1) over the plot square, for a boundary figure
+    member_grids : for the ensemble, each member's P(class 1) over the same square (its mean is ``grid``);
+        empty for every other strategy
+    member_counts : for the ensemble, (2,) class counts each member trains on; None otherwise
+    majority_seen : for the ensemble, how many distinct majority training points some member trained on
+    history : the training history (for the ensemble, its first member's)
     Plain arrays only (no Network object), so a run can be pickled into a cache.
     """
 
@@ -87,6 +102,9 @@ class StrategyRun:
     grid: BoundaryGrid
     history: History
     features: tuple[str, ...]
+    member_grids: tuple[BoundaryGrid, ...] = ()
+    member_counts: np.ndarray | None = None
+    majority_seen: int = 0
 
     @property
     def n_synthetic(self) -> int:
@@ -113,6 +131,8 @@ def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = 
     strategy_cfg = strategy_config(cfg, strategy)
     if strategy_cfg.task != "binary":
         raise ValueError(f"data.name={cfg.data.name!r} is not a binary dataset; the lab compares two classes")
+    if strategy == ENSEMBLE:
+        return _train_ensemble(strategy_cfg, grid_resolution)
     result = run(strategy_cfg, record_stats=False)
     data = result.data
     if len(data.split.y_test) == 0:
@@ -135,6 +155,68 @@ def train_strategy(cfg: ExperimentConfig, strategy: str, grid_resolution: int = 
         grid=boundary_grid(result.network, data.features, resolution=grid_resolution),
         history=result.history,
         features=data.features,
+    )
+
+
+def balanced_bagging(cfg: ExperimentConfig, n_members: int = ENSEMBLE_MEMBERS) -> BalancedBaggingClassifier:
+    """The notes' ensemble for imbalanced data, unfitted: imbalanced-learn's ``BalancedBaggingClassifier``.
+
+    Each of ``n_members`` copies of the network of ``cfg`` (input features → network, each with its own
+    initialisation seed) trains on all minority points and as many majority points drawn at random without
+    replacement, a different draw per member (no bootstrap on top, so no minority point is left out: the
+    notes' "train L classifiers, each on a share of the majority and all of the minority, and combine
+    them"). ``predict_proba`` averages the members'. Fit it on raw 2-D points (n_samples, 2) with labels 0/1.
+    """
+    if isinstance(n_members, bool) or not isinstance(n_members, int) or not 2 <= n_members <= 50:
+        raise ValueError(f"n_members={n_members!r} is not valid; allowed range is [2, 50]")
+    member = make_pipeline(
+        FunctionTransformer(transform_features, kw_args={"names": tuple(cfg.data.features)}),
+        estimator_from_config(strategy_config(cfg, "none")),
+    )
+    return BalancedBaggingClassifier(
+        estimator=member, n_estimators=n_members, sampler=RandomUnderSampler(), bootstrap=False,
+        random_state=cfg.seed,
+    )
+
+
+def _train_ensemble(cfg: ExperimentConfig, grid_resolution: int) -> StrategyRun:
+    data = prepare_data(cfg)  # sampler "none": the ensemble resamples inside each member
+    if len(data.split.y_test) == 0:
+        raise ValueError("data.test_fraction=0 leaves no test split to score the strategies on")
+    X, y = data.raw.X_train, data.raw.y_train
+    counts = np.bincount(y, minlength=2)
+    if counts.min() < 2:
+        raise ValueError(
+            f"the training split has {int(counts.min())} minority point(s); the ensemble needs at least 2"
+        )
+    ensemble = balanced_bagging(cfg).fit(X, y)
+    scores = ensemble.predict_proba(data.raw.X_test)[:, 1]
+    plane = grid_input(("x1", "x2"), grid_resolution, DOMAIN)  # raw points: each member featurises them
+    ny, nx = plane.shape
+    members = tuple(
+        BoundaryGrid(plane.xs, plane.ys, member.predict_proba(plane.inputs)[:, 1].reshape(ny, nx))
+        for member in ensemble.estimators_
+    )
+    first_network = ensemble.estimators_[0].steps[-1][1].steps[-1][1]
+    drawn = np.unique(np.concatenate([member.steps[0][1].sample_indices_ for member in ensemble.estimators_]))
+    return StrategyRun(
+        strategy=ENSEMBLE,
+        config=cfg,
+        counts_before=counts,
+        X_train=X,
+        y_train=y,
+        synthetic=np.zeros(len(y), dtype=bool),
+        X_test=data.raw.X_test,
+        y_test=data.raw.y_test,
+        test_scores=scores,
+        metrics=classification_metrics(data.raw.y_test, scores),
+        curves=roc_pr_curves(data.raw.y_test, scores),
+        grid=BoundaryGrid(plane.xs, plane.ys, np.mean([m.values for m in members], axis=0)),
+        history=first_network.history_,
+        features=data.features,
+        member_grids=members,
+        member_counts=np.array([counts.min(), counts.min()]),
+        majority_seen=int(np.sum(y[drawn] == 0)),
     )
 
 

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from core.boundary import BoundaryGrid
 from core.datasets import DOMAIN
 from core.imbalanced import CVComparison, OperatingPoint, ThresholdSweep
 from playground.figures import NEGATIVE, POSITIVE, RUN_COLOURS, base_layout, points_traces
 from playground.i18n import t
 
 CHANCE = "#9a9a9a"
+MEMBER_LINE = "rgba(40, 40, 40, 0.6)"
 # Legends sit under the x-axis title; the bottom margin leaves room for two rows of entries.
 LEGEND = dict(orientation="h", y=-0.22, yanchor="top", x=0.5, xanchor="center", font=dict(size=11))
 LEGEND_MARGIN = dict(l=48, r=12, t=36, b=96)
@@ -45,6 +47,26 @@ def resampled_points_figure(
         xaxis=dict(axis, title="x₁"),
         yaxis=dict(axis, title="x₂", scaleanchor="x", scaleratio=1),
     )
+    return fig
+
+
+def with_member_boundaries(fig: go.Figure, member_grids: tuple[BoundaryGrid, ...]) -> go.Figure:
+    """``fig`` (a decision-boundary figure) with each ensemble member's P(class 1) = 0.5 line drawn thin.
+
+    The lines go right after the heatmap (trace 0), under the points, so every point stays visible.
+    """
+    lines = [
+        go.Contour(
+            x=grid.xs, y=grid.ys, z=grid.values, contours=dict(start=0.5, end=0.5, size=1, coloring="lines"),
+            line=dict(width=1.3, dash="dot"), colorscale=[[0, MEMBER_LINE], [1, MEMBER_LINE]], showscale=False,
+            hoverinfo="skip", name=t("imbalanced.fig.member_boundary"), showlegend=False,
+        )
+        for grid in member_grids
+    ]
+    if lines:
+        before = len(fig.data)
+        fig.add_traces(lines)
+        fig.data = (fig.data[0], *fig.data[before:], *fig.data[1:before])
     return fig
 
 

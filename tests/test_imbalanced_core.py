@@ -13,7 +13,10 @@ from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, 
 from core.experiment import prepare_data
 from core.imbalanced import (
     CV_SCORES,
+    ENSEMBLE,
+    ENSEMBLE_MEMBERS,
     STRATEGIES,
+    balanced_bagging,
     compare_strategies,
     cross_validate_strategy,
     operating_point,
@@ -74,7 +77,7 @@ def test_every_strategy_is_scored_on_the_untouched_test_split(every_strategy, st
     assert run.metrics["confusion"].sum() == untouched.y_test.size
 
 
-@pytest.mark.parametrize("strategy", [s for s in STRATEGIES if s not in ("none", "class_weight")])
+@pytest.mark.parametrize("strategy", [s for s in STRATEGIES if s not in ("none", "class_weight", ENSEMBLE)])
 def test_samplers_are_handed_the_training_split_and_never_a_test_point(monkeypatch, strategy):
     seen = []
     real_resample = core.experiment.resample
@@ -127,6 +130,57 @@ def test_class_weights_and_smote_raise_minority_recall_at_one_to_twenty():
     assert runs["class_weight"].metrics["recall"] > none
     # The always-majority shortcut: high accuracy for "none" despite the missed minority points.
     assert runs["none"].metrics["accuracy"] > 0.95
+
+
+# ---- the ensemble -------------------------------------------------------------------------------------------
+def test_the_ensemble_averages_its_members_each_trained_on_balanced_training_points(monkeypatch):
+    seen = []
+    real = core.imbalanced.RandomUnderSampler.fit_resample
+
+    def spy(self, X, y):
+        X_out, y_out = real(self, X, y)
+        seen.append((np.array(X), np.array(X_out), np.array(y_out)))
+        return X_out, y_out
+
+    monkeypatch.setattr(core.imbalanced.RandomUnderSampler, "fit_resample", spy)
+    cfg = lab_config(ratio=0.1, epochs=5)
+    run = train_strategy(cfg, ENSEMBLE)
+    untouched = prepare_data(strategy_config(cfg, "none")).raw
+    minority = rows(untouched.X_train[untouched.y_train == 1])
+    assert len(seen) == ENSEMBLE_MEMBERS
+    for X_in, X_out, y_out in seen:
+        assert rows(X_in) == rows(untouched.X_train)  # the training split, never a test point
+        assert np.bincount(y_out).tolist() == [len(minority), len(minority)]
+        assert rows(X_out[y_out == 1]) == minority  # every member keeps every minority point
+    majority_draws = [rows(X_out[y_out == 0]) for _, X_out, y_out in seen]
+    assert len({frozenset(draw) for draw in majority_draws}) == ENSEMBLE_MEMBERS  # a different draw each
+    # The ensemble's answer is the members' mean; the members really differ.
+    assert len(run.member_grids) == ENSEMBLE_MEMBERS
+    np.testing.assert_allclose(run.grid.values, np.mean([g.values for g in run.member_grids], axis=0), atol=1e-12)
+    assert not np.allclose(run.member_grids[0].values, run.member_grids[1].values)
+    np.testing.assert_array_equal(run.X_train, untouched.X_train)
+    assert run.n_synthetic == 0
+    assert run.member_counts.tolist() == [len(minority), len(minority)]
+    assert run.majority_seen == len(set().union(*majority_draws))
+
+
+def test_the_ensemble_scores_match_the_fitted_bagging_classifier_and_are_deterministic():
+    cfg = lab_config(ratio=0.1, epochs=5)
+    run = train_strategy(cfg, ENSEMBLE)
+    data = prepare_data(strategy_config(cfg, ENSEMBLE)).raw
+    fitted = balanced_bagging(strategy_config(cfg, ENSEMBLE)).fit(data.X_train, data.y_train)
+    np.testing.assert_allclose(run.test_scores, fitted.predict_proba(data.X_test)[:, 1], atol=1e-12)
+    np.testing.assert_array_equal(run.test_scores, train_strategy(cfg, ENSEMBLE).test_scores)
+
+
+def test_the_ensemble_raises_minority_recall_at_one_to_twenty():
+    runs = compare_strategies(lab_config(ratio=0.05), ("none", ENSEMBLE))
+    assert runs[ENSEMBLE].metrics["recall"] > runs["none"].metrics["recall"]
+
+
+def test_ensemble_size_is_validated():
+    with pytest.raises(ValueError, match=r"n_members=1 is not valid; allowed range is \[2, 50\]"):
+        balanced_bagging(lab_config(), n_members=1)
 
 
 def test_training_is_deterministic_for_a_seed():

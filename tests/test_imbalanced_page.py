@@ -7,15 +7,17 @@ import re
 import numpy as np
 import pytest
 
-from core.imbalanced import STRATEGIES, CVComparison, operating_point, threshold_sweep
+from core.boundary import BoundaryGrid
+from core.imbalanced import ENSEMBLE_MEMBERS, STRATEGIES, CVComparison, operating_point, threshold_sweep
 from core.metrics import roc_pr_curves
 from playground import figures_imbalanced as fig
+from playground.figures import decision_boundary_figure
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/imbalanced.py"
 ADDS_POINTS = ("random_over", "attribute_wise", "smote", "adasyn", "smote_tomek")
-ADDS_NOTHING = ("none", "random_under", "class_weight")
+ADDS_NOTHING = ("none", "random_under", "class_weight", "balanced_bagging")
 MY_CONTROLS = {
     "selectbox": ("imb.strategy", "imb.cv_strategy"),
     "slider": ("imb.threshold", "imb.epochs", "imb.cv_folds"),
@@ -39,6 +41,18 @@ def test_points_figure_draws_synthetic_points_as_hollow_diamonds_only_when_there
     assert list(synthetic[0].x) == [1.1]
     without = fig.resampled_points_figure(X, y, np.zeros(3, dtype=bool))
     assert [trace.name for trace in without.data] == [t("imbalanced.fig.majority"), t("imbalanced.fig.minority")]
+
+
+def test_member_boundaries_are_half_lines_drawn_between_the_heatmap_and_the_points():
+    xs = ys = np.linspace(-1.0, 1.0, 5)
+    members = tuple(BoundaryGrid(xs, ys, np.full((5, 5), level)) for level in (0.2, 0.8))
+    base = decision_boundary_figure(members[0], "binary", train=(np.zeros((2, 2)), np.array([0, 1])))
+    names = [trace.name for trace in base.data]
+    drawn = fig.with_member_boundaries(base, members)
+    assert [trace.type for trace in drawn.data][:3] == ["heatmap", "contour", "contour"]
+    assert [trace.name for trace in drawn.data[3:]] == names[1:]  # the points, unchanged and on top
+    assert all(trace.contours.start == trace.contours.end == 0.5 for trace in drawn.data[1:3])
+    assert len(fig.with_member_boundaries(decision_boundary_figure(members[0], "binary"), ()).data) == 1
 
 
 def test_confusion_figure_shows_counts_and_shades_by_share_of_the_true_class():
@@ -174,6 +188,23 @@ def test_every_strategy_renders_and_draws_exactly_its_synthetic_points(app, stra
     if synthetic:  # the count in the sentence is the count on the chart
         assert added == [t("imbalanced.sampler.synthetic", n=len(values(synthetic[0]["x"])))]
     assert t(f"imbalanced.notes.{strategy}") in markdown_texts(app)
+
+
+def test_the_ensemble_draws_each_members_boundary_under_the_points_and_explains_its_draws(app):
+    app.selectbox(key="imb.strategy").set_value("balanced_bagging").run()
+    assert_no_exception(app)
+    traces = chart(app, "imb.boundary")["data"]
+    lines = [trace for trace in traces if trace["type"] == "contour"]
+    assert len(lines) == ENSEMBLE_MEMBERS
+    assert traces[0]["type"] == "heatmap" and all(trace["type"] == "contour" for trace in traces[1:6])
+    assert any(f"{ENSEMBLE_MEMBERS} networks" in text for text in markdown_texts(app))
+    assert t("imbalanced.sampler.ensemble_members") in [caption.value for caption in app.caption]
+    app.selectbox(key="imb.strategy").set_value("smote").run()
+    assert not [trace for trace in chart(app, "imb.boundary")["data"] if trace["type"] == "contour"]
+
+
+def test_the_ensemble_is_not_offered_for_leaky_cross_validation(app):
+    assert "balanced_bagging" not in app.selectbox(key="imb.cv_strategy").options
 
 
 def test_the_threshold_moves_the_operating_point_and_the_confusion_matrix(app):
