@@ -19,6 +19,10 @@ st.markdown(t("regression.live_intro"))
 lab.current_run(data, model, train, seed)
 lab.live_section()
 
+st.header(t("regression.polynomial_header"))
+st.markdown(t("regression.polynomial_intro"))
+lab.polynomial_section(data)
+
 st.header(t("regression.losses_header"))
 st.markdown(t("regression.losses_intro"))
 lab.loss_comparison(data, model, train, seed)

@@ -9,6 +9,10 @@ hidden neuron turns x into one bent feature a_j(x), and the linear output adds t
 terms of the last hidden layer). The 1-D targets live on x ∈ [-π, π], the interval of ``core.datasets``'
 "sine"; the 2-D targets ("plane", "multi_gaussian") and "sine" itself come from ``core.datasets`` unchanged, so
 the lab's sine is the same data as the ``sine_1_3_1`` preset.
+
+``fit_polynomial`` is the notes' point of comparison (their table 9-14): single-feature polynomial regression,
+where the features x, x², x³, ... are chosen by hand and only their weights are learned (by least squares),
+against the hidden layer, which learns its features.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from sklearn.linear_model import LinearRegression
+from sklearn.preprocessing import PolynomialFeatures
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.datasets import MIN_SAMPLES, Dataset, Split, make_dataset, split_dataset
@@ -41,6 +47,7 @@ MAX_TARGET_MAGNITUDE = 1e3
 # "outliers": this share of the training points is pushed up by OUTLIER_SHIFT (a uniform range).
 OUTLIER_FRACTION = 0.1
 OUTLIER_SHIFT = (1.5, 3.0)
+MAX_POLYNOMIAL_DEGREE = 12
 DEFAULT_SWEEP_UNITS = (1, 2, 4, 8, 16, 32)
 DEFAULT_SWEEP_L2 = (0.0, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
 
@@ -303,6 +310,66 @@ def decompose(network: Network, X: np.ndarray) -> Decomposition:
     contributions = activations * weights  # column j is w_j·a_j(x)
     total = contributions.sum(axis=1) + bias
     return Decomposition(contributions, activations, weights.copy(), bias, total)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Polynomial regression, the notes' point of comparison
+
+
+@dataclass(frozen=True, eq=False)
+class PolynomialFit:
+    """ŷ(x) = Σ_k c_k·x^k + c_0 for k = 1..degree, fitted by least squares to the training points.
+
+    coefficients : (degree,), c_k of x^k;  intercept : c_0
+    train_scores, test_scores : ``core.metrics.regression_metrics`` on the training and test points
+    """
+
+    degree: int
+    coefficients: np.ndarray
+    intercept: float
+    train_scores: dict
+    test_scores: dict
+
+    def decompose(self, X: np.ndarray) -> Decomposition:
+        """The fit as the same kind of sum as a network's: feature j is x^j, its weight c_j, the bias c_0.
+
+        X : (n_samples, 1). ``total`` equals :meth:`predict`.
+        """
+        x = _single_input(X)
+        powers = x[:, None] ** np.arange(1, self.degree + 1)
+        contributions = powers * self.coefficients
+        return Decomposition(contributions, powers, self.coefficients.copy(), self.intercept,
+                             contributions.sum(axis=1) + self.intercept)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """(n_samples,) predictions for X of shape (n_samples, 1)."""
+        return self.decompose(X).total
+
+
+def fit_polynomial(data: RegressionData, degree: int) -> PolynomialFit:
+    """Least-squares polynomial of ``degree`` (1..MAX_POLYNOMIAL_DEGREE) through the training points of a 1-D
+    target, scored on its training and test points.
+
+    Uses scikit-learn's ``PolynomialFeatures`` (x, x², ..., no constant column) and ``LinearRegression``.
+    Raises ValueError for a 2-D target or a degree out of range.
+    """
+    _check_number("degree", degree, 1, MAX_POLYNOMIAL_DEGREE, integer=True)
+    if data.target.input_dim != 1:
+        raise ValueError(f"target={data.target.name!r} has 2 inputs; polynomial regression here fits curves of x")
+    split = data.split
+    features = PolynomialFeatures(degree=int(degree), include_bias=False)
+    model = LinearRegression().fit(features.fit_transform(split.X_train), split.y_train)
+    fitted = PolynomialFit(int(degree), np.asarray(model.coef_, dtype=np.float64), float(model.intercept_), {}, {})
+    train_scores = regression_metrics(split.y_train, fitted.predict(split.X_train))
+    test_scores = regression_metrics(split.y_test, fitted.predict(split.X_test)) if len(split.y_test) else {}
+    return replace(fitted, train_scores=train_scores, test_scores=test_scores)
+
+
+def _single_input(X: np.ndarray) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 1:
+        raise ValueError(f"X must have shape (n_samples, 1); got {X.shape}")
+    return X[:, 0]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ def decomposition_figure(
     *,
     title: str | None = None,
     height: int = 520,
+    term_names: Sequence[str] | None = None,
+    feature_scale: np.ndarray | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """How the output neuron builds the curve from the last hidden layer, for a 1-D input.
 
@@ -80,16 +83,26 @@ def decomposition_figure(
     and their sum, which is the network's prediction. xs : (n_grid,); parts : ``decompose(network, xs[:, None])``;
     train : optional (X (n, 1), y (n,)) drawn faintly behind the sum. Trace order (see
     :func:`decomposition_update`): a_j and w_j·a_j per neuron j, then the training points, the bias, the sum.
+    The same picture serves any sum of weighted features (e.g. a polynomial's c_k·x^k): ``term_names`` names
+    each term, ``feature_scale`` (n_terms,) divides the top panel's curves (so x, x², ..., x⁹ share one axis),
+    and ``labels`` overrides the panel and axis titles and the bias's name (keys "top", "bottom", "top_axis",
+    "bottom_axis", "bias").
     """
+    labels = {"top": t("regression.fig.hidden_outputs"), "bottom": t("regression.fig.weighted_terms"),
+              "top_axis": "a_j(x)", "bottom_axis": "w_j·a_j(x)", "bias": t("regression.fig.bias", bias=parts.bias),
+              **(labels or {})}
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09,
-                        subplot_titles=(t("regression.fig.hidden_outputs"), t("regression.fig.weighted_terms")))
+                        subplot_titles=(labels["top"], labels["bottom"]))
     n_units = parts.contributions.shape[1]
     show_legend = n_units <= MAX_LEGEND_NEURONS
+    scale = np.ones(n_units) if feature_scale is None else np.asarray(feature_scale, dtype=np.float64)
     for j in range(n_units):
         colour = NEURON_COLOURS[j % len(NEURON_COLOURS)]
-        label = t("regression.fig.neuron", number=j + 1, weight=parts.weights[j])
-        fig.add_trace(go.Scatter(x=xs, y=parts.activations[:, j], mode="lines", name=label, legendgroup=str(j),
-                                 showlegend=False, line=dict(color=colour, width=1.8)), row=1, col=1)
+        label = term_names[j] if term_names is not None else t("regression.fig.neuron", number=j + 1,
+                                                                weight=parts.weights[j])
+        fig.add_trace(go.Scatter(x=xs, y=parts.activations[:, j] / scale[j], mode="lines", name=label,
+                                 legendgroup=str(j), showlegend=False, line=dict(color=colour, width=1.8)),
+                      row=1, col=1)
         fig.add_trace(go.Scatter(x=xs, y=parts.contributions[:, j], mode="lines", name=label, legendgroup=str(j),
                                  showlegend=show_legend, line=dict(color=colour, width=1.8)), row=2, col=1)
     if train is not None:
@@ -97,7 +110,7 @@ def decomposition_figure(
                                  marker=dict(color=figures.NEGATIVE, size=5, opacity=0.35), hoverinfo="skip"),
                       row=2, col=1)
     fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[parts.bias, parts.bias], mode="lines",
-                             name=t("regression.fig.bias", bias=parts.bias),
+                             name=labels["bias"],
                              line=dict(color="#888", width=1.5, dash="dash")), row=2, col=1)
     fig.add_trace(go.Scatter(x=xs, y=parts.total, mode="lines", name=t("regression.fig.sum"),
                              line=dict(color=SUM_COLOUR, width=3.5)), row=2, col=1)
@@ -106,8 +119,8 @@ def decomposition_figure(
     fig.update_layout(margin=dict(figures.MARGIN, t=64, b=90))
     fig.update_annotations(font=dict(size=12))
     fig.update_xaxes(title_text="x", row=2, col=1)
-    fig.update_yaxes(title_text="a_j(x)", row=1, col=1)
-    fig.update_yaxes(title_text="w_j·a_j(x)", row=2, col=1)
+    fig.update_yaxes(title_text=labels["top_axis"], row=1, col=1)
+    fig.update_yaxes(title_text=labels["bottom_axis"], row=2, col=1)
     return fig
 
 

@@ -17,6 +17,7 @@ from core.metrics import MAPE_ALL_TARGETS_ZERO, MAPE_SOME_TARGETS_ZERO, regressi
 from core.presets import preset_config
 from core.regression import (
     DEFAULT_SWEEP_UNITS,
+    MAX_POLYNOMIAL_DEGREE,
     REGRESSION_LOSSES,
     TARGETS,
     RegressionData,
@@ -24,8 +25,10 @@ from core.regression import (
     TargetConfig,
     compile_target_formula,
     curve_grid,
+    decompose,
     experiment_config,
     fit,
+    fit_polynomial,
     make_regression_data,
     sweep_l2,
     sweep_units,
@@ -266,6 +269,52 @@ def _score(metric: str, scores: dict) -> str:
     if not np.isfinite(value):
         return "–"
     return f"{value:.2f} %" if metric == "mape" else f"{value:.4g}"
+
+
+# ---- polynomial regression, the notes' comparison ------------------------------------------------------
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_name(k: int) -> str:
+    """x, x², x³, ..., x¹²."""
+    return "x" if k == 1 else "x" + str(k).translate(SUPERSCRIPTS)
+
+
+def polynomial_section(data: RegressionData) -> None:
+    """A least-squares polynomial of the chosen degree, taken apart like the network, and both scored."""
+    if data.target.input_dim != 1:
+        st.caption(t("regression.polynomial_1d_only"))
+        return
+    degree = st.columns([1, 2])[0].slider(t("regression.polynomial_degree"), 1, MAX_POLYNOMIAL_DEGREE, 3,
+                                          key=f"{KEY}.poly_degree", help=t("regression.polynomial_degree_help"))
+    polynomial = fit_polynomial(data, int(degree))
+    xs = curve_grid(CURVE_POINTS)
+    parts = polynomial.decompose(xs)
+    powers = range(1, polynomial.degree + 1)
+    names = [t("regression.polynomial_term", weight=c, power=power_name(k))
+             for k, c in zip(powers, polynomial.coefficients, strict=True)]
+    labels = {"top": t("regression.polynomial_top"), "bottom": t("regression.polynomial_bottom"),
+              "top_axis": "x^k / π^k", "bottom_axis": "c_k·x^k",
+              "bias": t("regression.polynomial_bias", bias=polynomial.intercept)}
+    split = data.split
+    st.plotly_chart(fig.decomposition_figure(xs[:, 0], parts, (split.X_train, split.y_train),
+                                             title=t("regression.polynomial_title"), term_names=names,
+                                             feature_scale=np.pi ** np.arange(1, polynomial.degree + 1),
+                                             labels=labels, height=560),
+                    key=f"{KEY}.poly_chart")
+    run: LabRun = st.session_state[f"{KEY}.run"]
+    network = run.trainer.network
+    _, network_test = regression_live.scores(run)
+    network_terms = np.abs(decompose(network, xs).contributions).max() if run.decomposable else float("nan")
+    poly_column, net_column, terms_column = st.columns(3)
+    poly_column.metric(t("regression.polynomial_r2"), number(polynomial.test_scores["r2"], 3),
+                       help=t("regression.polynomial_r2_help", train=number(polynomial.train_scores["r2"], 3)))
+    net_column.metric(t("regression.network_r2"), number(network_test["r2"], 3),
+                      help=t("regression.network_r2_help", epoch=run.trainer.epoch))
+    terms_column.metric(t("regression.largest_terms"),
+                        t("regression.largest_terms_value", polynomial=number(np.abs(parts.contributions).max(), 3),
+                          network=number(network_terms, 3)),
+                        help=t("regression.largest_terms_help"))
 
 
 # ---- comparing losses ----------------------------------------------------------------------------------

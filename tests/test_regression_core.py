@@ -23,6 +23,7 @@ from core.regression import (
     curve_grid,
     decompose,
     fit,
+    fit_polynomial,
     make_regression_data,
     sweep_l2,
     sweep_units,
@@ -241,3 +242,55 @@ def test_sweep_on_a_2d_target_scores_without_curves():
     data = make_regression_data(TargetConfig("plane", n_samples=40, noise=0.05), seed=0)
     sweep = sweep_units(data, ModelConfig(), replace(SMALL_TRAIN, epochs=20), units=(2,))
     assert sweep.grid is None and sweep.curves is None and np.isfinite(sweep.test_rmse[0])
+
+
+# ---- polynomial regression, the notes' comparison -------------------------------------------------------
+def test_a_cubic_polynomial_recovers_the_noise_free_cubic_target_exactly():
+    data = make_regression_data(TargetConfig("polynomial", n_samples=40, noise=0.0), seed=0)
+    cubic = fit_polynomial(data, 3)
+    np.testing.assert_allclose(cubic.coefficients, [-0.6, 0.0, 0.1], atol=1e-10)  # the target: 0.1x³ − 0.6x
+    assert abs(cubic.intercept) < 1e-10
+    assert cubic.test_scores["r2"] == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("degree", [1, 3, 9])
+def test_polynomial_terms_add_up_to_scikit_learns_least_squares_prediction(degree):
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures
+
+    data = make_regression_data(TargetConfig("sine", n_samples=50, noise=0.2), seed=1)
+    polynomial = fit_polynomial(data, degree)
+    xs = curve_grid(40)
+    parts = polynomial.decompose(xs)
+    np.testing.assert_allclose(parts.activations, xs ** np.arange(1, degree + 1))
+    np.testing.assert_allclose(parts.contributions, parts.activations * polynomial.coefficients)
+    np.testing.assert_allclose(parts.total, parts.contributions.sum(axis=1) + polynomial.intercept)
+    reference = make_pipeline(PolynomialFeatures(degree), LinearRegression())
+    reference.fit(data.split.X_train, data.split.y_train)
+    np.testing.assert_allclose(polynomial.predict(xs), reference.predict(xs), atol=1e-8)
+    expected = regression_metrics(data.split.y_test, reference.predict(data.split.X_test))
+    assert polynomial.test_scores["r2"] == pytest.approx(expected["r2"], abs=1e-8)
+
+
+def test_a_high_degree_polynomial_over_fits_a_small_noisy_sample():
+    data = make_regression_data(TargetConfig("sine", n_samples=20, noise=0.3, test_fraction=0.5), seed=2)
+    cubic, ninth = fit_polynomial(data, 3), fit_polynomial(data, 9)
+    assert ninth.train_scores["r2"] > cubic.train_scores["r2"]
+    assert ninth.test_scores["r2"] < cubic.test_scores["r2"]
+    xs = curve_grid(200)
+    # Its terms dwarf the targets and cancel each other.
+    assert np.abs(ninth.decompose(xs).contributions).max() > 10 * np.abs(cubic.decompose(xs).contributions).max()
+
+
+@pytest.mark.parametrize("degree", [0, 13, 2.5, True])
+def test_polynomial_degree_is_validated_with_the_allowed_range(degree):
+    data = make_regression_data(TargetConfig("sine", n_samples=20), seed=0)
+    with pytest.raises(ValueError, match=r"degree=.* is not valid; choose an integer in \[1, 12\]"):
+        fit_polynomial(data, degree)
+
+
+def test_polynomial_regression_refuses_a_2d_target():
+    data = make_regression_data(TargetConfig("plane", n_samples=30), seed=0)
+    with pytest.raises(ValueError, match="2 inputs"):
+        fit_polynomial(data, 3)

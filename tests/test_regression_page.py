@@ -337,3 +337,35 @@ def test_sweeps_draw_error_against_units_and_l2_with_their_curves():
     l2 = _chart(at, "reg.sweep_l2_chart")
     assert list(l2["data"][0]["x"])[0] == "0"
     assert _chart(at, "reg.sweep_units_curves")["data"] and _chart(at, "reg.sweep_l2_curves")["data"]
+
+
+def test_polynomial_section_takes_the_cubic_apart_and_scores_it_beside_the_network(opened):
+    spec = _chart(opened, "reg.poly_chart")
+    terms = [trace for trace in spec["data"] if trace.get("legendgroup") in ("0", "1", "2")]
+    assert len(terms) == 6  # x^k on top and c_k·x^k below, for k = 1, 2, 3
+    names = {trace["name"] for trace in terms}
+    assert any(name.endswith("·x³") for name in names) and any(name.endswith("·x") for name in names)
+    labels = {metric.label: metric.value for metric in opened.metric}
+    assert {t("regression.polynomial_r2"), t("regression.network_r2"), t("regression.largest_terms")} <= set(labels)
+    assert float(labels[t("regression.polynomial_r2")]) > 0.8  # a cubic fits one period of a sine well
+
+
+def test_raising_the_degree_adds_terms_and_a_2d_target_is_explained_instead():
+    at = render_page(PAGE, state={"reg.poly_degree": 9})
+    assert_no_exception(at)
+    groups = {trace.get("legendgroup") for trace in _chart(at, "reg.poly_chart")["data"]} - {None}
+    assert groups == {str(j) for j in range(9)}
+    plane = render_page(PAGE, state={"reg.target": "plane"})
+    assert_no_exception(plane)
+    assert t("regression.polynomial_1d_only") in [caption.value for caption in plane.caption]
+
+
+def test_decomposition_figure_takes_names_scales_and_titles_for_other_sums():
+    parts = decompose(_net(units=2), XS[:, None])
+    figure = fig.decomposition_figure(XS, parts, term_names=["first", "second"], feature_scale=np.array([2.0, 4.0]),
+                                      labels={"top": "features", "bottom_axis": "terms"})
+    first = [trace for trace in figure.data if trace.name == "first"]
+    np.testing.assert_allclose(first[0].y, parts.activations[:, 0] / 2.0)
+    np.testing.assert_allclose(first[1].y, parts.contributions[:, 0])  # the terms are never rescaled
+    assert figure.layout.annotations[0].text == "features"
+    assert figure.layout.yaxis2.title.text == "terms"
