@@ -33,7 +33,7 @@ from core.compare import (
 )
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 from core.settings import LIMITS
-from playground import compare_live, figures_compare, state, urlstate, widgets
+from playground import compare_live, figures_compare, live, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
 from playground.training_messages import training_message
@@ -416,13 +416,7 @@ def _reset(session: compare_live.CompareSession) -> compare_live.CompareSession:
 
 
 def _toggle_play() -> None:
-    session: compare_live.CompareSession = st.session_state[f"{KEY}.session"]
-    if session.playing:
-        session.playing = False
-        return
-    if session.comparison.done:
-        session = _reset(session)
-    session.playing = True
+    live.toggle_play(st.session_state[f"{KEY}.session"], finished=lambda s: s.comparison.done, restart=_reset)
 
 
 def _request_step() -> None:

@@ -159,6 +159,20 @@ def train_in_frames(train_epoch: Callable[[], bool], finished: Callable[[], bool
     return frames
 
 
+def toggle_play(run, finished: Callable[[object], bool], restart: Callable[[object], object]) -> None:
+    """The Play/Pause button of every live view: pause a playing run; else play it, from the start if it is over.
+
+    ``run`` is any object with a ``playing`` flag (a Playground run, a comparison, a regression run);
+    ``finished(run)`` says it has no epochs left and ``restart(run)`` returns its fresh replacement.
+    """
+    if run.playing:
+        run.playing = False
+        return
+    if finished(run):
+        run = restart(run)
+    run.playing = True
+
+
 def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
             budget_s: float | None = None) -> list[dict]:
     """Train the Playground's run for one batch of frames (see :func:`train_in_frames`)."""

@@ -168,14 +168,8 @@ def _session_run() -> live.LiveRun | None:
 
 def _toggle_play() -> None:
     run = _session_run()
-    if run is None:
-        return
-    if run.playing:
-        run.playing = False
-        return
-    if run.finished:
-        run = reset_run(run)
-    run.playing = True
+    if run is not None:
+        live.toggle_play(run, finished=lambda r: r.finished, restart=reset_run)
 
 
 def _step() -> None:

@@ -35,7 +35,7 @@ from core.regression import (
     target_curve,
 )
 from playground import figures_regression as fig
-from playground import regression_live, widgets
+from playground import live, regression_live, widgets
 from playground.i18n import t
 from playground.live_view import live_view
 from playground.regression_live import LabRun, number
@@ -142,13 +142,7 @@ def _restart(run: LabRun) -> LabRun:
 
 # Button callbacks run before the fragment draws the buttons, so "Play"/"Pause" is never one click late.
 def _toggle_play() -> None:
-    run: LabRun = st.session_state[f"{KEY}.run"]
-    if run.playing:
-        run.playing = False
-        return
-    if run.finished:
-        run = _restart(run)
-    run.playing = True
+    live.toggle_play(st.session_state[f"{KEY}.run"], finished=lambda r: r.finished, restart=_restart)
 
 
 def _request_step() -> None:

@@ -124,3 +124,26 @@ def test_thinned_curves_reach_the_browser_in_order_without_repeats(monkeypatch):
     assert sent_y == [losses[epoch - 1] for epoch in sent_x]
     redrawn = next(p for p in live.scene(run)["panels"] if p["name"] == "loss")  # a fresh scene: thinned history
     assert redrawn["series"][0]["x"] == history.epoch
+
+
+def test_toggle_play_pauses_plays_and_restarts_a_finished_run():
+    from types import SimpleNamespace
+
+    from playground.live import toggle_play
+
+    restarted = []
+
+    def restart(run):
+        fresh = SimpleNamespace(playing=False, over=False)
+        restarted.append(fresh)
+        return fresh
+
+    over = lambda run: run.over  # noqa: E731
+    playing = SimpleNamespace(playing=True, over=False)
+    toggle_play(playing, over, restart)
+    assert not playing.playing and not restarted  # Pause
+    toggle_play(playing, over, restart)
+    assert playing.playing and not restarted  # Play from where it stood
+    finished = SimpleNamespace(playing=False, over=True)
+    toggle_play(finished, over, restart)
+    assert not finished.playing and len(restarted) == 1 and restarted[0].playing  # Play again from the start
