@@ -13,6 +13,7 @@ from core.settings import LIMITS
 from playground import figures_internals as fig
 from playground import state, widgets
 from playground.i18n import t
+from playground.training_messages import core_problem
 
 KEY = "uth"
 DEFAULT = PRESETS["xor_2_2_1"]  # the notes' 2-2-1 network: small enough to read every matrix
@@ -351,7 +352,7 @@ config = ExperimentConfig(data, model, train, seed)
 try:
     config.validate()
 except ValueError as error:
-    st.error(t("under_the_hood.invalid_config", error=error))
+    st.error(t("under_the_hood.invalid_config", error=core_problem(error)))
     config = start
 state.store_config(KEY, config)
 prepared = state.prepared_data(config)

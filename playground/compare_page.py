@@ -36,7 +36,7 @@ from core.settings import LIMITS
 from playground import compare_live, figures_compare, live, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
-from playground.training_messages import training_message
+from playground.training_messages import core_problem, training_message
 
 KEY = "cmp"
 DEFAULT_BASE = within_limits(ExperimentConfig(
@@ -99,7 +99,7 @@ def parse_values(name: str, text: str) -> tuple[list, list[str]]:
         try:
             value = _checked(name, part)
         except ValueError as exc:
-            warnings.append(t("compare.bad_value", value=part[:40], reason=str(exc)))
+            warnings.append(t("compare.bad_value", value=part[:40], reason=core_problem(exc)))
             continue
         if value not in values:
             values.append(value)
@@ -120,7 +120,7 @@ def _parse_run(text: str) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
         try:
             changes.append((name, _checked(name, value_text)))
         except ValueError as exc:
-            warnings.append(t("compare.bad_value", value=part[:40], reason=str(exc)))
+            warnings.append(t("compare.bad_value", value=part[:40], reason=core_problem(exc)))
     return tuple(changes), warnings
 
 
@@ -255,7 +255,7 @@ def edit_base(config: ExperimentConfig) -> ExperimentConfig:
     try:
         candidate.validate()
     except ValueError as exc:
-        st.error(t("compare.invalid_base", reason=str(exc)))
+        st.error(t("compare.invalid_base", reason=core_problem(exc)))
         return config
     state.store_config(KEY, candidate)
     return candidate
@@ -378,7 +378,7 @@ def build(base: ExperimentConfig, spec: CompareSpec) -> tuple[CompareRun, ...] |
         labels = [t("compare.run_label", n=i + 1) for i in range(len(spec.custom))]
         return build_runs(base, [dict(changes) for changes in spec.custom], labels=labels)
     except ValueError as exc:
-        st.error(t("compare.invalid_runs", reason=str(exc)))
+        st.error(t("compare.invalid_runs", reason=core_problem(exc)))
         return None
 
 

@@ -36,6 +36,7 @@ from core.training import History
 from playground import figures, figures_digits, widgets
 from playground.i18n import t
 from playground.language import with_language
+from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
 KEY = "lessons"
@@ -242,7 +243,7 @@ def edit_settings(lesson: Lesson, step: Step) -> ExperimentConfig:
     try:
         config.validate()
     except ValueError as error:
-        st.warning(t("lessons.invalid_settings", reason=str(error)))
+        st.warning(t("lessons.invalid_settings", reason=core_problem(error)))
         return step.config
     return config
 

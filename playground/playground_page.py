@@ -19,7 +19,7 @@ from core.presets import PRESETS
 from playground import live, state, urlstate, widgets
 from playground.i18n import t
 from playground.live_view import live_view
-from playground.training_messages import training_message
+from playground.training_messages import core_problem, training_message
 
 KEY = "pg"
 
@@ -111,7 +111,7 @@ def validated(config: ExperimentConfig) -> ExperimentConfig:
     try:
         config.validate()
     except ValueError as exc:
-        st.error(t("playground.invalid_config", reason=str(exc)))
+        st.error(t("playground.invalid_config", reason=core_problem(exc)))
         return state.config_from_state(KEY, urlstate.default_config())
     state.store_config(KEY, config)
     return config

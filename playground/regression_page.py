@@ -39,7 +39,7 @@ from playground import live, regression_live, widgets
 from playground.i18n import t
 from playground.live_view import live_view
 from playground.regression_live import LabRun, number
-from playground.training_messages import formula_problem, training_message
+from playground.training_messages import core_problem, formula_problem, training_message
 
 KEY = "reg"
 PRESET = preset_config("sine_1_3_1")
@@ -117,7 +117,7 @@ def network_and_training(target: TargetConfig, seed: int) -> tuple[ModelConfig, 
     try:
         experiment_config(target, model, train, seed)
     except ValueError as error:
-        st.warning(t("regression.invalid_setup", reason=_plain(str(error))))
+        st.warning(t("regression.invalid_setup", reason=_plain(core_problem(error))))
         return PRESET.model, PRESET.train
     return model, train
 

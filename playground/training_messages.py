@@ -2,10 +2,15 @@
 
 ``core.training.History`` keeps the facts behind its ``message`` in its flags (``diverged``, ``stopped_early``)
 and ``message_args``; ``core.formula.FormulaError`` in its ``code`` and ``details``. Pages show
-:func:`training_message` and :func:`formula_problem` instead of the English text.
+:func:`training_message` and :func:`formula_problem` instead of the English text. Setting validation errors
+(``ValueError`` from ``ExperimentConfig.validate`` and friends) follow a few fixed shapes, "name=value is not
+valid; allowed range is [a, b]" and the like; :func:`core_problem` words those shapes in the user's language
+and leaves any other message as it is.
 """
 
 from __future__ import annotations
+
+import re
 
 from core.formula import FormulaError
 from core.training import History
@@ -37,3 +42,30 @@ def formula_problem(error: FormulaError, lang: str | None = None) -> str:
         return t(key, lang=lang, **error.details)
     except (KeyError, IndexError, ValueError):  # a wording that asks for a detail this error lacks
         return str(error)
+
+
+# The shapes of core's validation messages: "<name>=<value> is not valid; <reason>", by reason.
+_VALIDATION_SHAPES = (
+    ("range", re.compile(r"allowed range is (?P<range>\[[^\]]*\])")),
+    ("choices", re.compile(r"choose one of: (?P<options>.+)")),
+    ("number_in", re.compile(r"(?:choose|expected) a number in (?P<range>\[[^\]]*\])")),
+    ("integer_in", re.compile(r"(?:choose an integer|expected a whole number) in (?P<range>\[[^\]]*\])")),
+)
+_NOT_VALID = re.compile(r"^(?P<name>[\w.\[\]]+)=(?P<value>.*?) is not valid; (?P<reason>.+)$", re.DOTALL)
+
+
+def core_problem(error: Exception | str, lang: str | None = None) -> str:
+    """A validation message from ``core`` worded in ``lang`` (default: the session's); other messages unchanged."""
+    message = str(error)
+    match = _NOT_VALID.match(message)
+    if match is None:
+        return message
+    for shape, pattern in _VALIDATION_SHAPES:
+        reason = pattern.fullmatch(match["reason"])
+        if reason is None:
+            continue
+        key = f"training.validation.{shape}"
+        if t(key, lang=lang) == t(key, lang=DEFAULT_LANGUAGE):
+            return message  # English, or no wording in this language: core's own words are the best
+        return t(key, lang=lang, name=match["name"], value=match["value"], **reason.groupdict())
+    return message

@@ -21,6 +21,7 @@ from core.config import (
     within_limits,
 )
 from playground.i18n import t
+from playground.training_messages import core_problem
 
 MAX_VALUE_LENGTH = 200
 MAX_POINTS_LENGTH = 8000  # ~400 drawn points or uploaded rows; larger sets travel as CSV files
@@ -240,7 +241,7 @@ def config_from_query(
             try:
                 candidate.validate()
             except (ValueError, TypeError, OverflowError) as exc:
-                reasons[key] = str(exc) if isinstance(exc, ValueError) else ""
+                reasons[key] = core_problem(exc) if isinstance(exc, ValueError) else ""
                 continue
             config, progress = candidate, True
             del pending[key]

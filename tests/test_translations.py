@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.i18n import t
+from playground.training_messages import core_problem
 from tests.apptest_helpers import assert_no_exception, missing_keys, registered_pages, render_app, render_page
 
 STRINGS = Path(__file__).resolve().parent.parent / "playground" / "i18n"
@@ -238,3 +239,35 @@ def test_every_refused_formula_is_worded_in_the_users_language(lang):
         assert "⟦" not in worded and "{" not in worded, (text, worded)
         assert (re.search(r"[\u4e00-\u9fff]", worded) is not None) == (lang == "zh"), (text, worded)
     assert "invalid" not in codes and len(codes) >= 15, codes
+
+
+# ---- core's validation messages, worded in the user's language --------------------------------------------
+@pytest.mark.parametrize(
+    ("message", "zh"),
+    [
+        (
+            "train.batch_size=0 is not valid; allowed range is [1, 5000]",
+            "train.batch_size=0 无效；允许的范围是 [1, 5000]",
+        ),
+        ("strategy='smoat' is not valid; choose one of: none, smote", "strategy='smoat' 无效；可选：none, smote"),
+        ("degree=13 is not valid; choose an integer in [1, 12]", "degree=13 无效；请填 [1, 12] 之间的整数"),
+        ("noise=nan is not valid; expected a number in [0, 2]", "noise=nan 无效；请填 [0, 2] 之间的数"),
+    ],
+)
+def test_core_validation_messages_are_worded_in_chinese_and_unchanged_in_english(message, zh):
+    assert core_problem(message, lang="en") == message
+    assert core_problem(ValueError(message), lang="zh") == zh
+
+
+def test_a_core_message_of_another_shape_is_left_as_it_is():
+    odd = "random_state=-1 is not valid; expected a whole number in [0, 2**32)"
+    assert core_problem(odd, lang="zh") == odd
+    assert core_problem("the CSV has no rows", lang="zh") == "the CSV has no rows"
+
+
+def test_a_bad_link_value_is_explained_in_chinese_on_a_chinese_page():
+    at = render_app(query={"lang": "zh", "bs": "0"}, timeout=180)
+    assert_no_exception(at)
+    warnings = " ".join(warning.value for warning in at.warning)
+    assert "train.batch_size=0 无效；允许的范围是 [1," in warnings
+    assert "is not valid" not in warnings
