@@ -85,12 +85,12 @@ def decomposition_figure(
     :func:`decomposition_update`): a_j and w_j·a_j per neuron j, then the training points, the bias, the sum.
     The same picture serves any sum of weighted features (e.g. a polynomial's c_k·x^k): ``term_names`` names
     each term, ``feature_scale`` (n_terms,) divides the top panel's curves (so x, x², ..., x⁹ share one axis),
-    and ``labels`` overrides the panel and axis titles and the bias's name (keys "top", "bottom", "top_axis",
-    "bottom_axis", "bias").
+    and ``labels`` overrides the panel and axis titles and the names of the bias and the sum (keys "top",
+    "bottom", "top_axis", "bottom_axis", "bias", "sum").
     """
     labels = {"top": t("regression.fig.hidden_outputs"), "bottom": t("regression.fig.weighted_terms"),
               "top_axis": "a_j(x)", "bottom_axis": "w_j·a_j(x)", "bias": t("regression.fig.bias", bias=parts.bias),
-              **(labels or {})}
+              "sum": t("regression.fig.sum"), **(labels or {})}
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09,
                         subplot_titles=(labels["top"], labels["bottom"]))
     n_units = parts.contributions.shape[1]
@@ -112,7 +112,7 @@ def decomposition_figure(
     fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[parts.bias, parts.bias], mode="lines",
                              name=labels["bias"],
                              line=dict(color="#888", width=1.5, dash="dash")), row=2, col=1)
-    fig.add_trace(go.Scatter(x=xs, y=parts.total, mode="lines", name=t("regression.fig.sum"),
+    fig.add_trace(go.Scatter(x=xs, y=parts.total, mode="lines", name=labels["sum"],
                              line=dict(color=SUM_COLOUR, width=3.5)), row=2, col=1)
     fig.update_layout(**figures.base_layout(title, height, showlegend=True),
                       legend=dict(LEGEND_BELOW, y=-0.12))

@@ -289,7 +289,7 @@ def polynomial_section(data: RegressionData) -> None:
              for k, c in zip(powers, polynomial.coefficients, strict=True)]
     labels = {"top": t("regression.polynomial_top"), "bottom": t("regression.polynomial_bottom"),
               "top_axis": "x^k / π^k", "bottom_axis": "c_k·x^k",
-              "bias": t("regression.polynomial_bias", bias=polynomial.intercept)}
+              "bias": t("regression.polynomial_bias", bias=polynomial.intercept), "sum": t("regression.polynomial_sum")}
     split = data.split
     st.plotly_chart(fig.decomposition_figure(xs[:, 0], parts, (split.X_train, split.y_train),
                                              title=t("regression.polynomial_title"), term_names=names,
