@@ -135,7 +135,12 @@ def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
         )
     if name in ("leaky_relu", "prelu"):
         forward, derivative = _leaky(float(slope))
-        formula = r"\max(kz, z)" if name == "leaky_relu" else r"\max(\alpha z, z),\ \alpha\ \text{learned}"
+        # A case split, not max(kz, z): the two agree only for slopes in [0, 1], and a learned α can leave it.
+        formula = (
+            r"\begin{cases} z & z > 0 \\ kz & z \le 0 \end{cases}"
+            if name == "leaky_relu"
+            else r"\begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases},\ \alpha\ \text{learned}"
+        )
         return Activation(name, forward, derivative, formula, (-np.inf, np.inf))
     if name == "elu":
         return Activation(
