@@ -32,6 +32,8 @@ DEFAULT = within_limits(ExperimentConfig(
     model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
     train=TrainConfig(epochs=60, batch_size=32, learning_rate=0.03),
 ))
+# Class ratios a sampler can aim for, minority : majority (1 : 10 up to 1 : 1).
+RATIOS = (0.1, 0.2, 0.25, 0.5, 1.0)
 SCORE_TILES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
 # The ensemble resamples inside each member already, so there is no leaky way to cross-validate it.
 CV_SAMPLERS = tuple(s for s in STRATEGIES if s not in ("none", CLASS_WEIGHT, ENSEMBLE))
@@ -119,6 +121,17 @@ with left:
         help=t("imbalanced.sampler.help"),
     )
     st.markdown(t(f"imbalanced.notes.{strategy}"))
+    ratio = st.select_slider(
+        t("imbalanced.sampler.ratio"),
+        RATIOS,
+        value=1.0,
+        key=f"{KEY}.ratio",
+        format_func=lambda r: t("imbalanced.sampler.ratio_value", inverse=round(1 / r, 3)),
+        help=t("imbalanced.sampler.ratio_help"),
+    )
+    config = replace(config, data=replace(config.data, sampling_ratio=float(ratio)))
+    if ratio != 1.0 and strategy in ("none", CLASS_WEIGHT, ENSEMBLE):
+        st.caption(t("imbalanced.sampler.ratio_ignored"))
     run = run_or_explain(config, strategy)
     if run is None:
         st.stop()

@@ -21,6 +21,7 @@ from core.initializers import INITIALIZERS
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.sampling import CLASS_WEIGHT_MODES, SAMPLERS
+from core.sampling import MIN_RATIO as MIN_SAMPLING_RATIO
 from core.settings import LIMITS
 
 DATASET_NAMES = (
@@ -63,6 +64,7 @@ class DataConfig:
     arms: int = 2  # spirals only
     n_classes: int = 3  # multiclass only
     sampler: str = "none"  # applied to the training split only
+    sampling_ratio: float = 1.0  # minority : majority the sampler aims for (below 1: binary data only)
     # Points placed by hand, (x1, x2, label) in plot coordinates. With name "drawn" they are the whole
     # dataset (split like any other); with a generated dataset they are extra training points.
     points: tuple[tuple[float, float, int], ...] = ()
@@ -334,6 +336,12 @@ def _validate(cfg: ExperimentConfig) -> None:
     _number("data.arms", d.arms, 2, 5, integer=True)
     _number("data.n_classes", d.n_classes, 2, 6, integer=True)
     _choice("data.sampler", d.sampler, SAMPLER_NAMES)
+    _number("data.sampling_ratio", d.sampling_ratio, MIN_SAMPLING_RATIO, 1.0)
+    if d.sampling_ratio < 1.0 and d.sampler != "none" and dataset_task(d) == "multiclass":
+        raise ValueError(
+            f"data.sampling_ratio={d.sampling_ratio!r} is not valid for a multiclass dataset; "
+            "a ratio below 1 needs two classes"
+        )
     _validate_points(d)
     _validate_rows(d)
     if not isinstance(m.hidden, tuple):

@@ -82,7 +82,7 @@ def prepare_data(cfg: ExperimentConfig) -> PreparedData:
                     raw.X_val, raw.y_val, raw.X_test, raw.y_test)
     synthetic = np.zeros(len(raw.y_train), dtype=bool)
     if d.sampler != "none" and dataset.task != "regression":
-        resampled: Resampled = resample(raw.X_train, raw.y_train, d.sampler, seed=cfg.seed)
+        resampled: Resampled = resample(raw.X_train, raw.y_train, d.sampler, seed=cfg.seed, ratio=d.sampling_ratio)
         raw = Split(resampled.X, resampled.y, raw.X_val, raw.y_val, raw.X_test, raw.y_test)
         synthetic = resampled.synthetic
     split = Split(

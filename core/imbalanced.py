@@ -59,11 +59,14 @@ def check_strategy(strategy: str) -> str:
 def strategy_config(cfg: ExperimentConfig, strategy: str) -> ExperimentConfig:
     """``cfg`` set up for ``strategy``: a sampler without class weights, or class weights without a sampler.
 
-    The ensemble resamples inside each member, so its configuration has neither.
+    The ensemble resamples inside each member, so its configuration has neither. A strategy that does not
+    resample keeps no sampling ratio either (1.0), so runs that differ only in it are the same run.
     """
     check_strategy(strategy)
     weighted = strategy == CLASS_WEIGHT
-    data = replace(cfg.data, sampler="none" if strategy in (CLASS_WEIGHT, ENSEMBLE) else strategy)
+    sampler = "none" if strategy in (CLASS_WEIGHT, ENSEMBLE) else strategy
+    ratio = cfg.data.sampling_ratio if sampler != "none" else 1.0
+    data = replace(cfg.data, sampler=sampler, sampling_ratio=ratio)
     train = replace(cfg.train, class_weight="balanced" if weighted else "none")
     return replace(cfg, data=data, train=train)
 
@@ -399,13 +402,14 @@ def cross_validate_strategy(cfg: ExperimentConfig, strategy: str, n_splits: int 
 
     inside = Pipeline(
         [
-            ("sampler", FunctionSampler(func=_resampled_arrays, kw_args={"strategy": sampler, "seed": cfg.seed})),
+            ("sampler", FunctionSampler(func=_resampled_arrays, kw_args={"strategy": sampler, "seed": cfg.seed,
+                                                                         "ratio": cfg.data.sampling_ratio})),
             ("features", features),
             ("network", network),
         ]
     )
     right = cross_validate(inside, X, y, cv=folds, scoring=CV_SCORES, error_score="raise")
-    before = resample(X, y, sampler, seed=cfg.seed)
+    before = resample(X, y, sampler, seed=cfg.seed, ratio=cfg.data.sampling_ratio)
     leaky = cross_validate(
         make_pipeline(features, network), before.X, before.y, cv=folds, scoring=CV_SCORES, error_score="raise"
     )
@@ -421,7 +425,9 @@ def cross_validate_strategy(cfg: ExperimentConfig, strategy: str, n_splits: int 
     )
 
 
-def _resampled_arrays(X: np.ndarray, y: np.ndarray, strategy: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _resampled_arrays(
+    X: np.ndarray, y: np.ndarray, strategy: str, seed: int, ratio: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """``core.sampling.resample`` in the (X, y) -> (X, y) form imbalanced-learn's FunctionSampler calls."""
-    out = resample(X, y, strategy, seed=seed)
+    out = resample(X, y, strategy, seed=seed, ratio=ratio)
     return out.X, out.y

@@ -14,8 +14,14 @@ Strategies (the notes' remedies for a skewed class ratio):
 - "adasyn": SMOTE that makes more points where the minority is surrounded by other classes; the
   result is balanced only approximately (rounding per point).
 - "smote_tomek": SMOTE, then remove Tomek links (pairs of nearest neighbours of different classes).
+- "over_under": the notes' "use over- and under-sampling together": copy random minority rows part of the
+  way, then drop random majority rows the rest of the way (each step changes the class ratio by the same
+  factor), so fewer copies are made than by "random_over" and fewer rows are lost than by "random_under".
 
-Oversampling treats every class that is smaller than the largest one, so multiclass data works too.
+``ratio`` is the minority : majority count ratio to reach (binary data), 1.0 for equal classes; the notes
+advise trying ratios other than 1 : 1, which can be closer to reality. Below 1, a sampler whose data is
+already at least that balanced returns it unchanged. With ratio 1.0, oversampling treats every class that is smaller
+than the largest one, so multiclass data works too.
 ``Resampled.synthetic`` marks the returned rows that were not input rows as they stood: interpolated or
 attribute-wise points, and also the extra copies made by "random_over" (the original row itself stays
 unmarked), so a plot can show which points the sampler added.
@@ -39,7 +45,9 @@ SAMPLERS = (
     "borderline_smote",
     "adasyn",
     "smote_tomek",
+    "over_under",
 )
+MIN_RATIO = 0.1  # the most skewed target ratio a sampler can be asked for (minority : majority = 1 : 10)
 CLASS_WEIGHT_MODES = ("none", "balanced")
 
 # imbalanced-learn's defaults, lowered automatically when a class is too small for them.
@@ -67,12 +75,13 @@ class Resampled:
         return int(self.synthetic.sum())
 
 
-def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0) -> Resampled:
+def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: float = 1.0) -> Resampled:
     """Rebalance the classes of (X, y) with ``strategy`` (one of ``SAMPLERS``).
 
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,), integer class labels
     seed : non-negative int; the same inputs and seed give the same output
+    ratio : minority : majority count ratio to reach, in [MIN_RATIO, 1]; below 1 only for two classes
 
     Only the arrays passed in are seen, so pass the training split, never the test split.
     Raises ValueError for an unknown strategy, mismatched shapes, non-integer labels, a single class, or a
@@ -82,18 +91,28 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0) -> Resa
         raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(SAMPLERS)}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed={seed!r} is not valid; choose a non-negative integer")
+    ratio = _check_ratio(ratio)
     X, y = _check_X_y(X, y)
+    unchanged = Resampled(X.copy(), y.copy(), np.zeros(y.size, dtype=bool), strategy)
     if strategy == "none":
-        return Resampled(X.copy(), y.copy(), np.zeros(y.size, dtype=bool), strategy)
+        return unchanged
     classes, counts = np.unique(y, return_counts=True)
     if classes.size < 2:
         raise ValueError(f"resampling needs at least two classes in y; got only class {classes.tolist()}")
+    if ratio < 1.0 and classes.size != 2:
+        raise ValueError(f"ratio={ratio!r} is not valid for {classes.size} classes; a ratio below 1 needs two")
+    if ratio < 1.0 and counts.min() / counts.max() >= ratio:
+        return unchanged  # already at least as balanced as asked (imbalanced-learn would refuse)
+    # imbalanced-learn's own "auto" for 1 : 1 (so multiclass works), the float ratio otherwise.
+    target = "auto" if ratio == 1.0 else ratio
     rng = np.random.default_rng(seed)
     if strategy == "attribute_wise":
-        return _attribute_wise(X, y, rng)
+        return _attribute_wise(X, y, rng, ratio)
+    if strategy == "over_under":
+        return _over_under(X, y, rng, ratio)
     if strategy in ("random_over", "random_under"):
         sampler_class = RandomOverSampler if strategy == "random_over" else RandomUnderSampler
-        sampler = sampler_class(random_state=_sklearn_seed(rng))
+        sampler = sampler_class(sampling_strategy=target, random_state=_sklearn_seed(rng))
         X_res, y_res = sampler.fit_resample(X, y)
         # sample_indices_ says which input row each output row copies; a repeat of a row is an addition.
         synthetic = _repeats_marked(sampler.sample_indices_)
@@ -108,14 +127,14 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0) -> Resa
     k = min(_SMOTE_NEIGHBOURS, smallest - 1)
     seed_int = _sklearn_seed(rng)
     if strategy == "smote":
-        sampler = SMOTE(k_neighbors=k, random_state=seed_int)
+        sampler = SMOTE(sampling_strategy=target, k_neighbors=k, random_state=seed_int)
     elif strategy == "borderline_smote":
         m = min(_BORDERLINE_NEIGHBOURS, y.size - 1)
-        sampler = BorderlineSMOTE(k_neighbors=k, m_neighbors=m, random_state=seed_int)
+        sampler = BorderlineSMOTE(sampling_strategy=target, k_neighbors=k, m_neighbors=m, random_state=seed_int)
     elif strategy == "adasyn":
-        sampler = ADASYN(n_neighbors=k, random_state=seed_int)
+        sampler = ADASYN(sampling_strategy=target, n_neighbors=k, random_state=seed_int)
     else:  # smote_tomek: SMOTE here, the Tomek links are removed below
-        sampler = SMOTE(k_neighbors=k, random_state=seed_int)
+        sampler = SMOTE(sampling_strategy=target, k_neighbors=k, random_state=seed_int)
     try:
         X_res, y_res = sampler.fit_resample(X, y)
     except RuntimeError as error:
@@ -133,13 +152,13 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0) -> Resa
     return Resampled(X_res, y_res, synthetic, strategy)
 
 
-def _attribute_wise(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> Resampled:
+def _attribute_wise(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, ratio: float = 1.0) -> Resampled:
     classes, counts = np.unique(y, return_counts=True)
-    target = counts.max()
+    target = counts.max() if ratio == 1.0 else round(ratio * counts.max())
     new_X, new_y = [X], [y]
     for label, count in zip(classes, counts, strict=True):
         n_new = int(target - count)
-        if n_new == 0:
+        if n_new <= 0:
             continue
         members = X[y == label]
         # Each column is drawn on its own: rows of the result mix values from different members.
@@ -148,6 +167,30 @@ def _attribute_wise(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> R
         new_y.append(np.full(n_new, label, dtype=y.dtype))
     X_res, y_res = np.concatenate(new_X), np.concatenate(new_y)
     return Resampled(X_res, y_res, np.arange(y_res.size) >= y.size, "attribute_wise")
+
+
+def _over_under(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, ratio: float) -> Resampled:
+    """Random over-sampling part of the way, then random under-sampling the rest of the way to ``ratio``.
+
+    Each smaller class c is copied up to the geometric middle sqrt(n_c · n_max · ratio), then the larger
+    classes are cut down until the ratio is reached: 1 : 20 → 1 : 1, for instance, copies minority rows until
+    about 1 : 4.5 and then drops majority rows until 1 : 1.
+    """
+    labels, counts = np.unique(y, return_counts=True)
+    largest = int(counts.max())
+    grown = {int(label): max(int(count), round(float(np.sqrt(count * largest * ratio))))
+             for label, count in zip(labels, counts, strict=True) if count < largest}
+    over = RandomOverSampler(sampling_strategy=grown, random_state=_sklearn_seed(rng))
+    X_over, y_over = over.fit_resample(X, y)
+    synthetic = _repeats_marked(over.sample_indices_)
+    after = dict(zip(*np.unique(y_over, return_counts=True), strict=True))
+    smallest = int(min(after.values()))
+    # Every class down to the smallest (ratio 1), or the larger class to smallest / ratio (two classes).
+    cut = {int(label): min(int(count), smallest if count == smallest else round(smallest / ratio))
+           for label, count in after.items()}
+    under = RandomUnderSampler(sampling_strategy=cut, random_state=_sklearn_seed(rng))
+    X_res, y_res = under.fit_resample(X_over, y_over)
+    return Resampled(X_res, y_res, synthetic[under.sample_indices_], "over_under")
 
 
 def class_weights(y: np.ndarray, mode: str = "balanced") -> dict[int, float]:
@@ -189,6 +232,12 @@ def _check_X_y(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(X)):
         raise ValueError("X contains NaN or infinite values")
     return X, y
+
+
+def _check_ratio(ratio: float) -> float:
+    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not MIN_RATIO <= ratio <= 1.0:
+        raise ValueError(f"ratio={ratio!r} is not valid; allowed range is [{MIN_RATIO}, 1.0]")
+    return float(ratio)
 
 
 def _repeats_marked(indices: np.ndarray) -> np.ndarray:

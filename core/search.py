@@ -342,8 +342,10 @@ def _network_inputs(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     return transform_features(X, names) if X.shape[1] == 2 else X
 
 
-def _resampled(X: np.ndarray, y: np.ndarray, strategy: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    out = resample(X, y, strategy, seed=seed)
+def _resampled(
+    X: np.ndarray, y: np.ndarray, strategy: str, seed: int, ratio: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    out = resample(X, y, strategy, seed=seed, ratio=ratio)
     return out.X, out.y
 
 
@@ -371,7 +373,8 @@ def search_setup(cfg: ExperimentConfig, scoring: str | None = None) -> SearchSet
     steps = []
     if cfg.data.sampler != "none" and cfg.task != "regression":
         steps.append(
-            ("sampler", FunctionSampler(func=_resampled, kw_args={"strategy": cfg.data.sampler, "seed": cfg.seed}))
+            ("sampler", FunctionSampler(func=_resampled, kw_args={"strategy": cfg.data.sampler, "seed": cfg.seed,
+                                                       "ratio": cfg.data.sampling_ratio}))
         )
     steps.append(("features", FunctionTransformer(_network_inputs, kw_args={"names": tuple(cfg.data.features)})))
     steps.append(("net", estimator_from_config(cfg)))

@@ -82,9 +82,9 @@ def test_samplers_are_handed_the_training_split_and_never_a_test_point(monkeypat
     seen = []
     real_resample = core.experiment.resample
 
-    def spy(X, y, sampler, seed=0):
+    def spy(X, y, sampler, seed=0, ratio=1.0):
         seen.append(np.array(X))
-        return real_resample(X, y, sampler, seed=seed)
+        return real_resample(X, y, sampler, seed=seed, ratio=ratio)
 
     monkeypatch.setattr(core.experiment, "resample", spy)
     cfg = lab_config(ratio=0.1, epochs=1)
@@ -255,9 +255,9 @@ def test_cv_resamples_inside_each_fold_and_never_sees_a_test_point(monkeypatch):
     seen = []
     real_resample = core.imbalanced.resample
 
-    def spy(X, y, sampler, seed=0):
+    def spy(X, y, sampler, seed=0, ratio=1.0):
         seen.append(np.array(X))
-        return real_resample(X, y, sampler, seed=seed)
+        return real_resample(X, y, sampler, seed=seed, ratio=ratio)
 
     monkeypatch.setattr(core.imbalanced, "resample", spy)
     cfg = lab_config(ratio=0.2, n_samples=240, epochs=2)
@@ -294,3 +294,24 @@ def test_cv_with_more_folds_than_minority_points_is_refused():
 def test_cv_fold_count_is_validated(n_splits):
     with pytest.raises(ValueError, match="n_splits="):
         cross_validate_strategy(lab_config(), "smote", n_splits=n_splits)
+
+
+# ---- a target ratio other than 1 : 1 ---------------------------------------------------------------------
+def test_the_sampling_ratio_reaches_the_training_split_and_survives_a_json_round_trip():
+    cfg = lab_config(ratio=0.05, epochs=2)
+    half = replace(cfg, data=replace(cfg.data, sampling_ratio=0.5))
+    run = train_strategy(half, "random_over")
+    majority, minority = run.counts_after
+    assert minority / majority == pytest.approx(0.5, abs=0.01)
+    assert ExperimentConfig.from_json(half.to_json()) == half
+    # Strategies that do not resample drop the ratio, so they are the same run whatever it is.
+    assert strategy_config(half, "class_weight") == strategy_config(cfg, "class_weight")
+    assert strategy_config(half, ENSEMBLE).data.sampling_ratio == 1.0
+
+
+def test_a_ratio_below_one_is_refused_for_multiclass_data_with_the_reason():
+    cfg = ExperimentConfig(data=DataConfig(name="multiclass", sampler="smote", sampling_ratio=0.5))
+    with pytest.raises(ValueError, match=r"data.sampling_ratio=0.5 is not valid for a multiclass dataset"):
+        cfg.validate()
+    with pytest.raises(ValueError, match=r"data.sampling_ratio=0.01 is not valid; allowed range is \[0.1, 1.0\]"):
+        replace(cfg, data=replace(cfg.data, name="xor", sampling_ratio=0.01)).validate()

@@ -16,12 +16,12 @@ from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/imbalanced.py"
-ADDS_POINTS = ("random_over", "attribute_wise", "smote", "adasyn", "smote_tomek")
+ADDS_POINTS = ("random_over", "attribute_wise", "smote", "adasyn", "smote_tomek", "over_under")
 ADDS_NOTHING = ("none", "random_under", "class_weight", "balanced_bagging")
 MY_CONTROLS = {
     "selectbox": ("imb.strategy", "imb.cv_strategy"),
     "slider": ("imb.threshold", "imb.epochs", "imb.cv_folds"),
-    "select_slider": ("imb.learning_rate",),
+    "select_slider": ("imb.learning_rate", "imb.ratio"),
     "multiselect": ("imb.compare",),
     "toggle": ("imb.cv_on",),
 }
@@ -201,6 +201,19 @@ def test_the_ensemble_draws_each_members_boundary_under_the_points_and_explains_
     assert t("imbalanced.sampler.ensemble_members") in [caption.value for caption in app.caption]
     app.selectbox(key="imb.strategy").set_value("smote").run()
     assert not [trace for trace in chart(app, "imb.boundary")["data"] if trace["type"] == "contour"]
+
+
+def test_the_ratio_control_sets_the_balance_the_sampler_reaches(app):
+    app.selectbox(key="imb.strategy").set_value("random_over").run()
+    app.select_slider(key="imb.ratio").set_value(0.5).run()
+    assert_no_exception(app)
+    [counts] = [text for text in markdown_texts(app) if text.startswith(t("imbalanced.sampler.counts")[:14])]
+    before, after = re.findall(r"\*\*(\d+) : (\d+)\*\*", counts)
+    assert int(after[1]) * 2 == int(after[0]) and after[0] == before[0]  # the minority copied up to half
+    app.selectbox(key="imb.strategy").set_value("class_weight").run()
+    assert t("imbalanced.sampler.ratio_ignored") in [caption.value for caption in app.caption]
+    app.select_slider(key="imb.ratio").set_value(1.0).run()
+    app.selectbox(key="imb.strategy").set_value("smote").run()
 
 
 def test_the_ensemble_is_not_offered_for_leaky_cross_validation(app):

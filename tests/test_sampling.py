@@ -20,7 +20,7 @@ def one_to_twenty():
 def test_sampler_names_are_the_documented_ones():
     assert SAMPLERS == (
         "none", "random_over", "random_under", "attribute_wise",
-        "smote", "borderline_smote", "adasyn", "smote_tomek",
+        "smote", "borderline_smote", "adasyn", "smote_tomek", "over_under",
     )  # fmt: skip
 
 
@@ -205,3 +205,53 @@ def test_balanced_class_weights_give_every_class_equal_total_weight():
 def test_unknown_class_weight_mode_is_rejected():
     with pytest.raises(ValueError, match="mode='auto' is not valid; choose one of: none, balanced"):
         class_weights(np.array([0, 1]), mode="auto")
+
+
+# ---- target ratios other than 1 : 1, and over- plus under-sampling -------------------------------------
+@pytest.mark.parametrize("strategy", [s for s in SAMPLERS if s != "none"])
+@pytest.mark.parametrize("ratio", [0.25, 0.5])
+def test_every_sampler_aims_for_the_ratio_it_is_given(one_to_twenty, strategy, ratio):
+    out = resample(one_to_twenty.X_train, one_to_twenty.y_train, strategy, seed=0, ratio=ratio)
+    majority, minority = np.bincount(out.y)
+    # ADASYN balances only roughly; Tomek links remove a few majority points; under-sampling rounds.
+    assert minority / majority == pytest.approx(ratio, abs=0.04 if strategy != "adasyn" else 0.1)
+
+
+def test_over_and_under_sampling_meet_in_the_middle(one_to_twenty):
+    X, y = one_to_twenty.X_train, one_to_twenty.y_train  # 400 : 20
+    both = resample(X, y, "over_under", seed=0)
+    over = resample(X, y, "random_over", seed=0)
+    under = resample(X, y, "random_under", seed=0)
+    majority, minority = np.bincount(both.y)
+    assert majority == minority
+    assert np.bincount(under.y)[0] < majority < 400  # drops fewer majority rows than under-sampling alone
+    assert 0 < both.n_synthetic < over.n_synthetic  # makes fewer copies than over-sampling alone
+    assert both.n_synthetic == minority - 20  # the copies are exactly the minority rows beyond the original 20
+    originals = {tuple(row) for row in X.tolist()}
+    assert {tuple(row) for row in both.X.tolist()} <= originals  # copies and survivors only, nothing invented
+    # The notes' example: 1000 : 100, grown and cut to 500 : 300 is a ratio of 0.6; here 1 : 20 → 1 : 2.
+    majority, minority = np.bincount(resample(X, y, "over_under", seed=0, ratio=0.5).y)
+    assert minority / majority == pytest.approx(0.5, abs=0.02) and minority > 20 and majority < 400
+
+
+def test_data_already_as_balanced_as_asked_is_left_as_it_is(one_to_twenty):
+    X, y = one_to_twenty.X_train, one_to_twenty.y_train
+    half = resample(X, y, "random_under", seed=0, ratio=0.5)
+    again = resample(half.X, half.y, "smote", seed=0, ratio=0.25)  # 1 : 2 is already more balanced than 1 : 4
+    np.testing.assert_array_equal(again.X, half.X)
+    assert again.n_synthetic == 0
+
+
+@pytest.mark.parametrize("ratio", [0.05, 1.5, float("nan"), "half", True])
+def test_ratio_is_validated_with_the_allowed_range(one_to_twenty, ratio):
+    with pytest.raises(ValueError, match=r"ratio=.* is not valid; allowed range is \[0.1, 1.0\]"):
+        resample(one_to_twenty.X_train, one_to_twenty.y_train, "smote", ratio=ratio)
+
+
+def test_a_ratio_below_one_needs_two_classes():
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = np.repeat([0, 1, 2], [40, 15, 5])
+    with pytest.raises(ValueError, match="ratio below 1 needs two"):
+        resample(X, y, "random_over", ratio=0.5)
+    # 1 : 1 works for three: the smallest class grows to sqrt(5 · 40) ≈ 14, then every class is cut to 14.
+    assert np.bincount(resample(X, y, "over_under", seed=0).y).tolist() == [14, 14, 14]
