@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import PolynomialFeatures
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
@@ -48,6 +47,8 @@ MAX_TARGET_MAGNITUDE = 1e3
 OUTLIER_FRACTION = 0.1
 OUTLIER_SHIFT = (1.5, 3.0)
 MAX_POLYNOMIAL_DEGREE = 12
+MAX_POLYNOMIAL_PENALTY = 1e4
+PENALISED_FROM = 3  # the notes penalise w₃ and w₄ and leave the quadratic's terms free
 DEFAULT_SWEEP_UNITS = (1, 2, 4, 8, 16, 32)
 DEFAULT_SWEEP_L2 = (0.0, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
 
@@ -321,6 +322,7 @@ class PolynomialFit:
     """ŷ(x) = Σ_k c_k·x^k + c_0 for k = 1..degree, fitted by least squares to the training points.
 
     coefficients : (degree,), c_k of x^k;  intercept : c_0
+    penalty : the notes' C in  (1/2m)·Σ(y − ŷ)² + C·Σ_{k ≥ PENALISED_FROM} c_k²  (0: plain least squares)
     train_scores, test_scores : ``core.metrics.regression_metrics`` on the training and test points
     """
 
@@ -329,6 +331,7 @@ class PolynomialFit:
     intercept: float
     train_scores: dict
     test_scores: dict
+    penalty: float = 0.0
 
     def decompose(self, X: np.ndarray) -> Decomposition:
         """The fit as the same kind of sum as a network's: feature j is x^j, its weight c_j, the bias c_0.
@@ -346,20 +349,31 @@ class PolynomialFit:
         return self.decompose(X).total
 
 
-def fit_polynomial(data: RegressionData, degree: int) -> PolynomialFit:
-    """Least-squares polynomial of ``degree`` (1..MAX_POLYNOMIAL_DEGREE) through the training points of a 1-D
-    target, scored on its training and test points.
+def fit_polynomial(data: RegressionData, degree: int, penalty: float = 0.0) -> PolynomialFit:
+    """Polynomial of ``degree`` (1..MAX_POLYNOMIAL_DEGREE) fitted to the training points of a 1-D target, scored
+    on its training and test points.
 
-    Uses scikit-learn's ``PolynomialFeatures`` (x, x², ..., no constant column) and ``LinearRegression``.
-    Raises ValueError for a 2-D target or a degree out of range.
+    Minimises the notes' objective  (1/2m)·Σ_i (y_i − ŷ_i)² + C·Σ_{k ≥ 3} c_k²  with C = ``penalty`` (0 to
+    MAX_POLYNOMIAL_PENALTY): the notes keep a quadratic's terms free and make the higher ones (their w₃, w₄, with
+    C = 1000) expensive. The minimum is exact: ordinary least squares on centred powers of x (the intercept is
+    never penalised), with √(2mC) rows appended for the penalised coefficients, which is that objective's
+    normal equations. Raises ValueError for a 2-D target, a degree or a penalty out of range.
     """
     _check_number("degree", degree, 1, MAX_POLYNOMIAL_DEGREE, integer=True)
+    _check_number("penalty", penalty, 0.0, MAX_POLYNOMIAL_PENALTY)
     if data.target.input_dim != 1:
         raise ValueError(f"target={data.target.name!r} has 2 inputs; polynomial regression here fits curves of x")
     split = data.split
-    features = PolynomialFeatures(degree=int(degree), include_bias=False)
-    model = LinearRegression().fit(features.fit_transform(split.X_train), split.y_train)
-    fitted = PolynomialFit(int(degree), np.asarray(model.coef_, dtype=np.float64), float(model.intercept_), {}, {})
+    powers = PolynomialFeatures(degree=int(degree), include_bias=False).fit_transform(split.X_train)
+    mean_powers, mean_y = powers.mean(axis=0), float(split.y_train.mean())
+    design, target = powers - mean_powers, split.y_train - mean_y
+    penalised = np.arange(1, int(degree) + 1) >= PENALISED_FROM
+    if penalty > 0 and penalised.any():
+        rows = np.sqrt(2.0 * len(target) * float(penalty)) * np.eye(int(degree))[penalised]
+        design, target = np.vstack([design, rows]), np.concatenate([target, np.zeros(len(rows))])
+    coefficients = np.linalg.lstsq(design, target, rcond=None)[0]
+    fitted = PolynomialFit(int(degree), coefficients, mean_y - float(mean_powers @ coefficients), {}, {},
+                           float(penalty))
     train_scores = regression_metrics(split.y_train, fitted.predict(split.X_train))
     test_scores = regression_metrics(split.y_test, fitted.predict(split.X_test)) if len(split.y_test) else {}
     return replace(fitted, train_scores=train_scores, test_scores=test_scores)

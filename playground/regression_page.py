@@ -266,6 +266,7 @@ def _score(metric: str, scores: dict) -> str:
 
 
 # ---- polynomial regression, the notes' comparison ------------------------------------------------------
+POLYNOMIAL_PENALTIES = (0.0, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)  # the notes' example: C = 1000
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -279,9 +280,14 @@ def polynomial_section(data: RegressionData) -> None:
     if data.target.input_dim != 1:
         st.caption(t("regression.polynomial_1d_only"))
         return
-    degree = st.columns([1, 2])[0].slider(t("regression.polynomial_degree"), 1, MAX_POLYNOMIAL_DEGREE, 3,
-                                          key=f"{KEY}.poly_degree", help=t("regression.polynomial_degree_help"))
-    polynomial = fit_polynomial(data, int(degree))
+    degree_column, penalty_column, formula_column = st.columns([1, 1, 1.2], vertical_alignment="center")
+    degree = degree_column.slider(t("regression.polynomial_degree"), 1, MAX_POLYNOMIAL_DEGREE, 3,
+                                  key=f"{KEY}.poly_degree", help=t("regression.polynomial_degree_help"))
+    penalty = penalty_column.select_slider(t("regression.polynomial_penalty"), POLYNOMIAL_PENALTIES, value=0.0,
+                                           key=f"{KEY}.poly_penalty", format_func=lambda c: f"{c:g}",
+                                           help=t("regression.polynomial_penalty_help"))
+    formula_column.latex(r"\min_{c}\ \frac{1}{2m}\sum_{i=1}^{m}(y_i-\hat y_i)^2 + C\sum_{k\ge 3} c_k^2")
+    polynomial = fit_polynomial(data, int(degree), float(penalty))
     xs = curve_grid(CURVE_POINTS)
     parts = polynomial.decompose(xs)
     powers = range(1, polynomial.degree + 1)

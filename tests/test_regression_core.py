@@ -294,3 +294,36 @@ def test_polynomial_regression_refuses_a_2d_target():
     data = make_regression_data(TargetConfig("plane", n_samples=30), seed=0)
     with pytest.raises(ValueError, match="2 inputs"):
         fit_polynomial(data, 3)
+
+
+@pytest.mark.parametrize(("degree", "penalty"), [(4, 1000.0), (9, 0.01), (3, 1.0)])
+def test_the_penalised_polynomial_minimises_the_notes_objective(degree, penalty):
+    """(1/2m)·Σ(y − ŷ)² + C·Σ_{k≥3} c_k²: its gradient vanishes at the fit, for the intercept too."""
+    data = make_regression_data(TargetConfig("sine", n_samples=30, noise=0.2), seed=3)
+    fit_ = fit_polynomial(data, degree, penalty)
+    X, y = data.split.X_train, data.split.y_train
+    powers = X[:, :1] ** np.arange(1, degree + 1)
+    residual = y - fit_.predict(X)
+    penalised = np.arange(1, degree + 1) >= 3
+    gradient = -(powers.T @ residual) / len(y) + 2 * penalty * penalised * fit_.coefficients
+    scale = np.abs(powers.T @ y).max() / len(y)
+    assert np.abs(gradient).max() < 1e-9 * scale
+    assert abs(residual.mean()) < 1e-12
+
+
+def test_a_large_penalty_leaves_the_notes_quadratic_and_tames_over_fitting():
+    data = make_regression_data(TargetConfig("sine", n_samples=60, noise=0.1), seed=0)
+    quartic = fit_polynomial(data, 4, 1000.0)
+    quadratic = fit_polynomial(data, 2)
+    assert np.abs(quartic.coefficients[2:]).max() < 2e-3  # w₃, w₄ pressed towards 0
+    np.testing.assert_allclose(quartic.coefficients[:2], quadratic.coefficients, atol=0.02)
+    small = make_regression_data(TargetConfig("sine", n_samples=20, noise=0.3, test_fraction=0.5), seed=2)
+    free, penalised = fit_polynomial(small, 9), fit_polynomial(small, 9, 1000.0)
+    assert penalised.train_scores["r2"] < free.train_scores["r2"]
+    assert penalised.test_scores["r2"] > free.test_scores["r2"]
+
+
+def test_polynomial_penalty_is_validated_with_the_allowed_range():
+    data = make_regression_data(TargetConfig("sine", n_samples=20), seed=0)
+    with pytest.raises(ValueError, match=r"penalty=-1.0 is not valid; choose a number in \[0.0, 10000.0\]"):
+        fit_polynomial(data, 3, -1.0)

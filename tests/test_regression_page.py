@@ -369,3 +369,13 @@ def test_decomposition_figure_takes_names_scales_and_titles_for_other_sums():
     np.testing.assert_allclose(first[1].y, parts.contributions[:, 0])  # the terms are never rescaled
     assert figure.layout.annotations[0].text == "features"
     assert figure.layout.yaxis2.title.text == "terms"
+
+
+def test_the_notes_penalty_on_high_powers_changes_the_polynomial():
+    at = render_page(PAGE, state={"reg.poly_degree": 9})
+    free = {trace["name"] for trace in _chart(at, "reg.poly_chart")["data"]}
+    at.select_slider(key="reg.poly_penalty").set_value(1000.0).run()
+    assert_no_exception(at)
+    penalised = {trace["name"] for trace in _chart(at, "reg.poly_chart")["data"]}
+    assert free != penalised  # the coefficients in the legend moved
+    assert any("C\\sum_{k\\ge 3}" in formula.value for formula in at.latex)
