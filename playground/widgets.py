@@ -29,6 +29,7 @@ from core.config import (
 )
 from core.features import FEATURE_LABELS
 from core.initializers import INITIALIZERS
+from core.losses import LATEX as LOSS_LATEX
 from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.settings import LIMITS
 from playground.i18n import t
@@ -38,6 +39,7 @@ from playground.urlstate import MAX_LINK_POINTS
 PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digits", "uploaded"))
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
+LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # the notes use 0.1
 PENALTIES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
@@ -243,9 +245,17 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
                     )
         layers.append(LayerConfig(int(units), activation, float(dropout)))
     for name, value in (("model.output_activation", model.output_activation), ("model.loss", model.loss),
-                        ("model.init", model.init)):
+                        ("model.init", model.init), ("model.leaky_slope", model.leaky_slope)):
         _seed_widget(k(name), value)
     output_activation, loss, init = model.output_activation, model.loss, model.init
+    leaky_slope = float(st.session_state[k("model.leaky_slope")])
+    if shown(key, "activation") and any(layer.activation in ("leaky_relu", "prelu") for layer in layers):
+        leaky_slope = st.select_slider(
+            t("widgets.leaky_slope"),
+            options=_with_value(LEAKY_SLOPES, leaky_slope),
+            key=k("model.leaky_slope"),
+            help=t("widgets.leaky_slope_help"),
+        )
     if shown(key, "output"):
         output_activation = st.selectbox(
             t("widgets.output_activation"),
@@ -261,13 +271,19 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
             help=t("widgets.loss_help"),
             format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"),
         )
+        st.caption(f"${LOSS_LATEX[_natural_loss(task) if loss == 'auto' else loss]}$")
     if shown(key, "init"):
         init = st.selectbox(t("widgets.init"), INITIALIZERS, key=k("model.init"), help=t("widgets.init_help"))
-    return replace(model, hidden=tuple(layers), output_activation=output_activation, loss=loss, init=init)
+    return replace(model, hidden=tuple(layers), output_activation=output_activation, loss=loss, init=init,
+                   leaky_slope=float(leaky_slope))
 
 
 def _natural_output(task: str) -> str:
     return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[task]
+
+
+def _natural_loss(task: str) -> str:
+    return {"binary": "bce", "multiclass": "softmax_ce", "regression": "mse"}[task]
 
 
 # ---- training ------------------------------------------------------------------------------------------

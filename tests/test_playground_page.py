@@ -298,3 +298,21 @@ def test_turning_on_the_layer_view_adds_its_panel_and_picks_a_layer():
     assert "layer" in names
     frame = live.frame(run)
     assert len(frame["panels"]["layer"]["points"]) == 3 * len(run.data.raw.y_train)  # x, y, class per point
+
+
+def test_the_leaky_slope_control_appears_with_leaky_relu_and_reaches_the_network_and_the_link():
+    plain = rendered({"hidden": "4:tanh"})
+    assert not [s for s in plain.select_slider if s.key == "pg.model.leaky_slope"]
+    at = rendered({"hidden": "4:leaky_relu,2:tanh", "slope": "0.07"})
+    slope = at.select_slider(key="pg.model.leaky_slope")
+    assert slope.value == 0.07  # a slope from a link is kept even though it is not one of the offered steps
+    slope.set_value(0.3).run()
+    assert_no_exception(at)
+    assert at.session_state["pg.run"].config.model.leaky_slope == 0.3
+    assert at.query_params["slope"] in ("0.3", ["0.3"])
+
+
+def test_the_loss_in_use_is_written_out_under_the_loss_control():
+    at = rendered({"ds": "xor"})
+    captions = [caption.value for caption in at.sidebar.caption]
+    assert any("\\ln" in caption and "y_i" in caption for caption in captions)  # binary cross-entropy
