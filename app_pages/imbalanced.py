@@ -156,11 +156,14 @@ with left:
                 after_minor=after_minor,
             )
         )
-    st.markdown(
-        t("imbalanced.sampler.synthetic", n=run.n_synthetic)
-        if run.n_synthetic
-        else t("imbalanced.sampler.no_synthetic")
-    )
+    if strategy == "cluster_centroids":
+        st.markdown(t("imbalanced.sampler.centroids", n=run.n_synthetic))
+    else:
+        st.markdown(
+            t("imbalanced.sampler.synthetic", n=run.n_synthetic)
+            if run.n_synthetic
+            else t("imbalanced.sampler.no_synthetic")
+        )
 right.plotly_chart(
     fig.resampled_points_figure(run.X_train, run.y_train, run.synthetic, title=t("imbalanced.sampler.points_title")),
     key=f"{KEY}.points",

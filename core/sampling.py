@@ -14,6 +14,9 @@ Strategies (the notes' remedies for a skewed class ratio):
 - "adasyn": SMOTE that makes more points where the minority is surrounded by other classes; the
   result is balanced only approximately (rounding per point).
 - "smote_tomek": SMOTE, then remove Tomek links (pairs of nearest neighbours of different classes).
+- "cluster_centroids": the notes' "cluster the majority into N clusters and train on their centres with all
+  of the minority" (N = the minority's size): imbalanced-learn's ClusterCentroids with k-means; the centres
+  are new points, so they are marked synthetic.
 - "over_under": the notes' "use over- and under-sampling together": copy random minority rows part of the
   way, then drop random majority rows the rest of the way (each step changes the class ratio by the same
   factor), so fewer copies are made than by "random_over" and fewer rows are lost than by "random_under".
@@ -34,7 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
-from imblearn.under_sampling import RandomUnderSampler, TomekLinks
+from imblearn.under_sampling import ClusterCentroids, RandomUnderSampler, TomekLinks
+from sklearn.cluster import KMeans
 
 SAMPLERS = (
     "none",
@@ -45,6 +49,7 @@ SAMPLERS = (
     "borderline_smote",
     "adasyn",
     "smote_tomek",
+    "cluster_centroids",
     "over_under",
 )
 MIN_RATIO = 0.1  # the most skewed target ratio a sampler can be asked for (minority : majority = 1 : 10)
@@ -110,6 +115,8 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: 
         return _attribute_wise(X, y, rng, ratio)
     if strategy == "over_under":
         return _over_under(X, y, rng, ratio)
+    if strategy == "cluster_centroids":
+        return _cluster_centroids(X, y, rng, target)
     if strategy in ("random_over", "random_under"):
         sampler_class = RandomOverSampler if strategy == "random_over" else RandomUnderSampler
         sampler = sampler_class(sampling_strategy=target, random_state=_sklearn_seed(rng))
@@ -167,6 +174,18 @@ def _attribute_wise(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, rati
         new_y.append(np.full(n_new, label, dtype=y.dtype))
     X_res, y_res = np.concatenate(new_X), np.concatenate(new_y)
     return Resampled(X_res, y_res, np.arange(y_res.size) >= y.size, "attribute_wise")
+
+
+def _cluster_centroids(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, target) -> Resampled:
+    """Each larger class replaced by the centres of k-means clusters, as many as it is to keep."""
+    seed = _sklearn_seed(rng)
+    sampler = ClusterCentroids(
+        sampling_strategy=target, estimator=KMeans(n_init=3, random_state=seed), voting="soft", random_state=seed
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    before, after = np.bincount(y), np.bincount(y_res, minlength=np.bincount(y).size)
+    shrunk = np.flatnonzero(after < before)  # the classes whose rows are now cluster centres
+    return Resampled(X_res, y_res, np.isin(y_res, shrunk), "cluster_centroids")
 
 
 def _over_under(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, ratio: float) -> Resampled:

@@ -185,7 +185,7 @@ def test_every_strategy_renders_and_draws_exactly_its_synthetic_points(app, stra
         assert synthetic and added
     if strategy in ADDS_NOTHING:
         assert not synthetic and t("imbalanced.sampler.no_synthetic") in markdown_texts(app)
-    if synthetic:  # the count in the sentence is the count on the chart
+    if synthetic and strategy != "cluster_centroids":  # the count in the sentence is the count on the chart
         assert added == [t("imbalanced.sampler.synthetic", n=len(values(synthetic[0]["x"])))]
     assert t(f"imbalanced.notes.{strategy}") in markdown_texts(app)
 
@@ -213,6 +213,15 @@ def test_the_ratio_control_sets_the_balance_the_sampler_reaches(app):
     app.selectbox(key="imb.strategy").set_value("class_weight").run()
     assert t("imbalanced.sampler.ratio_ignored") in [caption.value for caption in app.caption]
     app.select_slider(key="imb.ratio").set_value(1.0).run()
+    app.selectbox(key="imb.strategy").set_value("smote").run()
+
+
+def test_cluster_centroids_say_the_majority_became_centres_drawn_as_diamonds(app):
+    app.selectbox(key="imb.strategy").set_value("cluster_centroids").run()
+    assert_no_exception(app)
+    synthetic = [tr for tr in chart(app, "imb.points")["data"] if tr.get("name") == t("figures.synthetic")]
+    n = sum(len(values(trace["x"])) for trace in synthetic)
+    assert n > 0 and t("imbalanced.sampler.centroids", n=n) in markdown_texts(app)
     app.selectbox(key="imb.strategy").set_value("smote").run()
 
 

@@ -20,7 +20,7 @@ def one_to_twenty():
 def test_sampler_names_are_the_documented_ones():
     assert SAMPLERS == (
         "none", "random_over", "random_under", "attribute_wise",
-        "smote", "borderline_smote", "adasyn", "smote_tomek", "over_under",
+        "smote", "borderline_smote", "adasyn", "smote_tomek", "cluster_centroids", "over_under",
     )  # fmt: skip
 
 
@@ -255,3 +255,16 @@ def test_a_ratio_below_one_needs_two_classes():
         resample(X, y, "random_over", ratio=0.5)
     # 1 : 1 works for three: the smallest class grows to sqrt(5 · 40) ≈ 14, then every class is cut to 14.
     assert np.bincount(resample(X, y, "over_under", seed=0).y).tolist() == [14, 14, 14]
+
+
+def test_cluster_centroids_replace_the_majority_by_k_means_centres(one_to_twenty):
+    X, y = one_to_twenty.X_train, one_to_twenty.y_train
+    out = resample(X, y, "cluster_centroids", seed=0)
+    assert np.bincount(out.y).tolist() == [20, 20]
+    np.testing.assert_array_equal(out.synthetic, out.y == 0)  # the centres are new points; the minority is kept
+    assert {tuple(r) for r in out.X[out.y == 1].tolist()} == {tuple(r) for r in X[y == 1].tolist()}
+    # Each centre is the mean of the majority points nearest to it (a k-means fixed point).
+    centres, majority = out.X[out.y == 0], X[y == 0]
+    nearest = np.argmin(((majority[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+    for j, centre in enumerate(centres):
+        np.testing.assert_allclose(centre, majority[nearest == j].mean(axis=0), atol=1e-6)
