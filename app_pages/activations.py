@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from core.activations import DEFAULT_LEAKY_SLOPE
+from core.activations import DEFAULT_LEAKY_SLOPE, sigmoid, softmax, softmax_jacobian
 from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from core.config import DataConfig, ExperimentConfig
 from playground import figures_compare
@@ -104,3 +104,21 @@ st.table(
         for task, (activation, loss) in natural_outputs.items()
     ]
 )
+
+st.header(t("activations.softmax.header"))
+st.write(t("activations.softmax.intro"))
+score_columns = st.columns(3)
+scores = np.array([
+    column.slider(f"z{i + 1}", -5.0, 5.0, value, step=0.1, key=f"{KEY}.softmax.z{i + 1}",
+                  help=t("activations.softmax.score_help"))
+    for i, (column, value) in enumerate(zip(score_columns, (2.0, 1.0, -1.0), strict=True))
+])
+probabilities = softmax(scores)
+st.plotly_chart(figures_compare.softmax_figure(scores, probabilities, softmax_jacobian(scores)),
+                key=f"{KEY}.softmax.chart")
+st.latex(r"\hat y_i = \frac{e^{z_i}}{\sum_{j} e^{z_j}}, \qquad "
+         r"\frac{\partial \hat y_i}{\partial z_j} = \begin{cases} \hat y_i(1-\hat y_i) & i = j \\ "
+         r"-\hat y_i \hat y_j & i \ne j \end{cases}")
+two_class = float(softmax(scores[:2])[0])
+st.markdown(t("activations.softmax.two_classes", z1=scores[0], z2=scores[1], softmax=two_class,
+              sigmoid=float(sigmoid(scores[0] - scores[1]))))

@@ -59,6 +59,18 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def softmax_jacobian(z: np.ndarray) -> np.ndarray:
+    """∂ŷ_i/∂z_j of softmax for one score vector z (k,): the notes' two cases in one (k, k) matrix.
+
+    ŷ_i(1 − ŷ_i) on the diagonal (i = j) and −ŷ_i·ŷ_j off it, i.e. diag(ŷ) − ŷŷᵀ.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim != 1 or z.size < 2:
+        raise ValueError(f"z must be one score vector of shape (k,) with k ≥ 2; got shape {z.shape}")
+    p = softmax(z)
+    return np.diag(p) - np.outer(p, p)
+
+
 def softplus(z: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, z)
 

@@ -183,6 +183,31 @@ def activation_overlay_figure(
     return fig
 
 
+def softmax_figure(z: np.ndarray, probabilities: np.ndarray, jacobian: np.ndarray, *, height: int = 300) -> go.Figure:
+    """Left: the scores z and the probabilities softmax(z) per class. Right: the Jacobian ∂ŷ_i/∂z_j as a heatmap.
+
+    z, probabilities : (k,);  jacobian : (k, k) from ``core.activations.softmax_jacobian``
+    """
+    k = len(z)
+    names = [t("activations.softmax.class_name", number=i + 1) for i in range(k)]
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.14,
+                        subplot_titles=(t("activations.softmax.bars_title"), t("activations.softmax.jacobian_title")))
+    fig.add_trace(go.Bar(x=names, y=z, name="z", marker_color="#b0b0b0", text=[f"{v:.2f}" for v in z],
+                         textposition="outside"), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=probabilities, name="ŷ = softmax(z)", marker_color=POSITIVE,
+                         text=[f"{p:.3f}" for p in probabilities], textposition="outside"), row=1, col=1)
+    limit = max(float(np.abs(jacobian).max()), 1e-12)
+    fig.add_trace(go.Heatmap(z=jacobian, x=[f"z{j + 1}" for j in range(k)], y=[f"ŷ{i + 1}" for i in range(k)],
+                             zmin=-limit, zmax=limit, colorscale=[[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]],
+                             text=[[f"{v:+.3f}" for v in row] for row in jacobian], texttemplate="%{text}",
+                             showscale=False, hovertemplate="∂ŷ%{y}/∂%{x} = %{z:.4f}<extra></extra>"),
+                  row=1, col=2)
+    fig.update_layout(**base_layout(None, height, showlegend=True), barmode="group",
+                      legend=dict(orientation="h", y=-0.15, x=0.0, font=dict(size=11)))
+    fig.update_yaxes(autorange="reversed", row=1, col=2)
+    return fig
+
+
 def _bound(value: float) -> str:
     return f"{value:g}" if math.isfinite(value) else ("−" if value < 0 else "") + t("activations.infinity")
 

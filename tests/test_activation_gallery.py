@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.activations import get_activation
+from core.activations import get_activation, sigmoid, softmax, softmax_jacobian
 from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from playground import figures_compare
 from playground.i18n import keys, t
@@ -110,10 +110,10 @@ def test_gallery_page_renders_every_activation_with_formulas():
     assert_no_exception(at)
     assert missing_keys(at) == []
     assert at.title[0].value == t("activations.title")
-    assert _latex(at) == [get_activation("sigmoid").formula, t("activations.derivatives.sigmoid")]
+    assert _latex(at)[:2] == [get_activation("sigmoid").formula, t("activations.derivatives.sigmoid")]
     at.selectbox(key="act.detail").set_value("relu").run()
     assert_no_exception(at)
-    assert _latex(at) == [get_activation("relu").formula, t("activations.derivatives.relu")]
+    assert _latex(at)[:2] == [get_activation("relu").formula, t("activations.derivatives.relu")]
 
 
 def _latex(at) -> list[str]:
@@ -126,3 +126,30 @@ def test_gallery_page_asks_for_a_choice_when_nothing_is_selected():
     at.multiselect(key="act.names").set_value([]).run()
     assert_no_exception(at)
     assert at.info[0].value == t("activations.pick_empty")
+
+
+def test_softmax_jacobian_is_the_notes_two_cases_and_matches_finite_differences():
+    z = np.array([2.0, 1.0, -1.0, 0.5])
+    p = softmax(z)
+    jacobian = softmax_jacobian(z)
+    for i in range(4):
+        for j in range(4):
+            expected = p[i] * (1 - p[i]) if i == j else -p[i] * p[j]
+            assert jacobian[i, j] == pytest.approx(expected, abs=1e-15)
+    step = 1e-6
+    numeric = np.column_stack([(softmax(z + step * e) - softmax(z - step * e)) / (2 * step) for e in np.eye(4)])
+    np.testing.assert_allclose(jacobian, numeric, atol=1e-9)
+    np.testing.assert_allclose(jacobian.sum(axis=0), 0.0, atol=1e-15)  # probabilities always add up to 1
+    with pytest.raises(ValueError, match="shape"):
+        softmax_jacobian(np.array([1.0]))
+
+
+def test_softmax_section_moves_with_the_scores_and_shows_the_sigmoid_identity():
+    at = render_page(PAGE)
+    at.slider(key="act.softmax.z1").set_value(3.0).run()
+    at.slider(key="act.softmax.z2").set_value(-0.5).run()
+    assert_no_exception(at)
+    identity = t("activations.softmax.two_classes", z1=3.0, z2=-0.5, softmax=float(softmax(np.array([3.0, -0.5]))[0]),
+                 sigmoid=float(sigmoid(3.5)))
+    assert identity in [markdown.value for markdown in at.markdown]
+    assert "**0.9707**" in identity  # σ(3.5), the same from both sides
