@@ -232,6 +232,12 @@ def counters(run: LiveRun) -> list[dict]:
             return "–"
         return f"{values[-1]:.1%}" if metric == "accuracy" else f"{values[-1]:.3f}"
 
+    # PReLU learns its negative-side slope α per layer: watch it move like the losses.
+    learned_slopes = [
+        {"name": f"prelu_{number}", "label": t("playground.counter.prelu_slope", layer=number),
+         "value": f"{float(slope[0]):.3f}"}
+        for number, slope in enumerate(run.trainer.network.slopes, start=1) if slope is not None
+    ]
     return [
         {"name": "epoch", "label": t("playground.counter.epoch"), "value": f"{run.trainer.epoch:,}"},
         {"name": "train_loss", "label": t("playground.counter.train_loss"), "value": fmt_loss(h.train_loss)},
@@ -239,6 +245,7 @@ def counters(run: LiveRun) -> list[dict]:
         {"name": "train_metric", "label": t(f"playground.counter.train_{metric}"), "value": fmt_metric(h.train_metric)},
         {"name": "test_metric", "label": t(f"playground.counter.{watched}_{metric}"),
          "value": fmt_metric(h.val_metric)},
+        *learned_slopes,
     ]
 
 

@@ -147,3 +147,14 @@ def test_toggle_play_pauses_plays_and_restarts_a_finished_run():
     finished = SimpleNamespace(playing=False, over=True)
     toggle_play(finished, over, restart)
     assert not finished.playing and len(restarted) == 1 and restarted[0].playing  # Play again from the start
+
+
+def test_prelu_layers_show_their_learned_slope_among_the_counters():
+    run = make_run("xor", hidden=(LayerConfig(4, "prelu"), LayerConfig(3, "tanh"), LayerConfig(2, "prelu")))
+    live.advance(run, epochs_per_frame=5, max_frames=1)
+    slopes = {c["name"]: c for c in live.counters(run) if c["name"].startswith("prelu_")}
+    assert list(slopes) == ["prelu_1", "prelu_3"]
+    network = run.trainer.network
+    assert slopes["prelu_1"]["value"] == f"{network.slopes[0][0]:.3f}"
+    assert network.slopes[0][0] != 0.1  # it learned: the value moved off its start
+    assert not [c for c in live.counters(make_run("xor")) if c["name"].startswith("prelu_")]
