@@ -23,8 +23,8 @@ Strategies (the notes' remedies for a skewed class ratio):
 
 ``ratio`` is the minority : majority count ratio to reach (binary data), 1.0 for equal classes; the notes
 advise trying ratios other than 1 : 1, which can be closer to reality. Below 1, a sampler whose data is
-already at least that balanced returns it unchanged. With ratio 1.0, oversampling treats every class that is smaller
-than the largest one, so multiclass data works too.
+already at least that balanced returns it unchanged. With ratio 1.0, oversampling treats every class that is
+smaller than the largest one, so multiclass data works too.
 ``Resampled.synthetic`` marks the returned rows that were not input rows as they stood: interpolated or
 attribute-wise points, and also the extra copies made by "random_over" (the original row itself stays
 unmarked), so a plot can show which points the sampler added.
@@ -89,8 +89,9 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: 
     ratio : minority : majority count ratio to reach, in [MIN_RATIO, 1]; below 1 only for two classes
 
     Only the arrays passed in are seen, so pass the training split, never the test split.
-    Raises ValueError for an unknown strategy, mismatched shapes, non-integer labels, a single class, or a
-    minority class too small for the chosen method (SMOTE-type methods need two points per class).
+    Raises ValueError for an unknown strategy, mismatched shapes, non-integer labels, a single class, a ratio
+    out of range (or below 1 for more than two classes), or a minority class too small for the chosen method
+    (SMOTE-type methods need two points per class).
     """
     if not isinstance(strategy, str) or strategy not in SAMPLERS:
         raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(SAMPLERS)}")
@@ -183,8 +184,9 @@ def _cluster_centroids(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, t
         sampling_strategy=target, estimator=KMeans(n_init=3, random_state=seed), voting="soft", random_state=seed
     )
     X_res, y_res = sampler.fit_resample(X, y)
-    before, after = np.bincount(y), np.bincount(y_res, minlength=np.bincount(y).size)
-    shrunk = np.flatnonzero(after < before)  # the classes whose rows are now cluster centres
+    labels, before = np.unique(y, return_counts=True)
+    after = np.array([np.sum(y_res == label) for label in labels])
+    shrunk = labels[after < before]  # the classes whose rows are now cluster centres
     return Resampled(X_res, y_res, np.isin(y_res, shrunk), "cluster_centroids")
 
 
