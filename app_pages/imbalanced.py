@@ -71,6 +71,23 @@ def score_tiles(metrics: dict) -> None:
             )
 
 
+def describe_training_points(run: StrategyRun) -> None:
+    """What the strategy did to the training points: the class counts before and after, and the added points."""
+    (before_major, before_minor), (after_major, after_minor) = run.counts_before, run.counts_after
+    if run.strategy == ENSEMBLE:
+        st.markdown(t("imbalanced.sampler.ensemble_counts", major=before_major, minor=before_minor,
+                      members=ENSEMBLE_MEMBERS, seen=run.majority_seen))
+    else:
+        st.markdown(t("imbalanced.sampler.counts", before_major=before_major, before_minor=before_minor,
+                      after_major=after_major, after_minor=after_minor))
+    if run.strategy == "cluster_centroids":
+        st.markdown(t("imbalanced.sampler.centroids", n=run.n_synthetic))
+    elif run.n_synthetic:
+        st.markdown(t("imbalanced.sampler.synthetic", n=run.n_synthetic))
+    else:
+        st.markdown(t("imbalanced.sampler.no_synthetic"))
+
+
 st.title(t("imbalanced.title"))
 st.caption(t("imbalanced.intro"))
 
@@ -135,35 +152,7 @@ with left:
     run = run_or_explain(config, strategy)
     if run is None:
         st.stop()
-    (before_major, before_minor), (after_major, after_minor) = run.counts_before, run.counts_after
-    if strategy == ENSEMBLE:
-        st.markdown(
-            t(
-                "imbalanced.sampler.ensemble_counts",
-                major=before_major,
-                minor=before_minor,
-                members=ENSEMBLE_MEMBERS,
-                seen=run.majority_seen,
-            )
-        )
-    else:
-        st.markdown(
-            t(
-                "imbalanced.sampler.counts",
-                before_major=before_major,
-                before_minor=before_minor,
-                after_major=after_major,
-                after_minor=after_minor,
-            )
-        )
-    if strategy == "cluster_centroids":
-        st.markdown(t("imbalanced.sampler.centroids", n=run.n_synthetic))
-    else:
-        st.markdown(
-            t("imbalanced.sampler.synthetic", n=run.n_synthetic)
-            if run.n_synthetic
-            else t("imbalanced.sampler.no_synthetic")
-        )
+    describe_training_points(run)
 right.plotly_chart(
     fig.resampled_points_figure(run.X_train, run.y_train, run.synthetic, title=t("imbalanced.sampler.points_title")),
     key=f"{KEY}.points",
