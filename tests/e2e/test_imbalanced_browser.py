@@ -47,3 +47,20 @@ def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
     expect(synthetic_markers.first).to_be_visible(**SLOW)
     assert synthetic_markers.count() > 10
     save_screenshot(page, "imbalanced-attribute-wise")
+
+
+def test_the_ensemble_draws_each_members_boundary_line(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
+    page.get_by_role("link", name=t("app.nav.imbalanced")).click(no_wait_after=True)
+    wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
+    expect(page.get_by_role("heading", name=t("imbalanced.title"))).to_be_visible(**SLOW)
+
+    choose_strategy(page, "balanced_bagging")
+    expect(page.get_by_text(t("imbalanced.sampler.ensemble_members"))).to_be_visible(**SLOW)
+    # The boundary chart: its title names the strategy; each member's P = 0.5 line is a Plotly contour trace.
+    title = t("imbalanced.test.boundary_title", strategy=t("imbalanced.strategies.balanced_bagging"))
+    boundary = page.get_by_test_id("stPlotlyChart").filter(has_text=title)
+    boundary.scroll_into_view_if_needed()
+    expect(boundary.locator(".contourlayer .contour")).to_have_count(5, **SLOW)
+    save_screenshot(page, "imbalanced-ensemble")
