@@ -66,6 +66,32 @@ def fit_figure(
     return fig
 
 
+def beyond_the_data_figure(
+    xs: np.ndarray,
+    curves: Mapping[str, np.ndarray],
+    train: tuple[np.ndarray, np.ndarray],
+    data_range: tuple[float, float],
+    *,
+    true_curve: np.ndarray | None = None,
+    title: str | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """Fitted curves drawn past the x range the data came from, that range shaded.
+
+    Like :func:`fit_figure`; ``data_range`` (lo, hi) is shaded, and the y axis is held to a few times the
+    targets' spread, so a curve that shoots off outside the data leaves the picture instead of flattening it.
+    """
+    fig = fit_figure(xs, curves, train, true_curve=true_curve, title=title, height=height)
+    fig.add_vrect(x0=data_range[0], x1=data_range[1], fillcolor="#8a8a8a", opacity=0.10, line_width=0, layer="below",
+                  annotation_text=t("regression.fig.data_range"), annotation_position="top left",
+                  annotation_font=dict(size=11, color="#666"))
+    y = np.asarray(train[1], dtype=np.float64)
+    low, high = float(np.min(y)), float(np.max(y))
+    spread = max(high - low, 1e-6)
+    fig.update_yaxes(range=[low - 1.5 * spread, high + 1.5 * spread])
+    return fig
+
+
 def decomposition_figure(
     xs: np.ndarray,
     parts: Decomposition,

@@ -20,6 +20,7 @@ from core.regression import (
     MAX_POLYNOMIAL_DEGREE,
     REGRESSION_LOSSES,
     TARGETS,
+    X_RANGE,
     RegressionData,
     Sweep,
     TargetConfig,
@@ -315,6 +316,24 @@ def polynomial_section(data: RegressionData) -> None:
                         t("regression.largest_terms_value", polynomial=number(np.abs(parts.contributions).max(), 3),
                           network=number(network_terms, 3)),
                         help=t("regression.largest_terms_help"))
+    if st.toggle(t("regression.beyond"), key=f"{KEY}.beyond", help=t("regression.beyond_help")):
+        beyond_the_data(data, polynomial, network)
+
+
+def beyond_the_data(data: RegressionData, polynomial, network) -> None:
+    """The polynomial and the network drawn over twice the x range the data came from."""
+    xs = np.linspace(2 * X_RANGE[0], 2 * X_RANGE[1], 2 * CURVE_POINTS)
+    try:
+        true_curve = target_curve(data.target)(xs)
+    except FormulaError:
+        true_curve = None
+    curves = {t("regression.network_curve"): network.predict(xs[:, None])[:, 0],
+              t("regression.polynomial_curve", degree=polynomial.degree): polynomial.predict(xs[:, None])}
+    split = data.split
+    st.plotly_chart(fig.beyond_the_data_figure(xs, curves, (split.X_train, split.y_train), X_RANGE,
+                                               true_curve=true_curve, title=t("regression.beyond_title")),
+                    key=f"{KEY}.beyond_chart")
+    st.caption(t("regression.beyond_reading"))
 
 
 # ---- comparing losses ----------------------------------------------------------------------------------

@@ -379,3 +379,16 @@ def test_the_notes_penalty_on_high_powers_changes_the_polynomial():
     penalised = {trace["name"] for trace in _chart(at, "reg.poly_chart")["data"]}
     assert free != penalised  # the coefficients in the legend moved
     assert any("C\\sum_{k\\ge 3}" in formula.value for formula in at.latex)
+
+
+def test_beyond_the_data_draws_both_fits_past_the_points_with_their_range_shaded():
+    at = render_page(PAGE)
+    at.toggle(key="reg.beyond").set_value(True).run()
+    assert_no_exception(at)
+    spec = _chart(at, "reg.beyond_chart")
+    names = [trace.get("name") for trace in spec["data"]]
+    assert t("regression.network_curve") in names and t("regression.polynomial_curve", degree=3) in names
+    xs = _values(spec["data"][0]["x"])
+    assert xs.min() < -6 and xs.max() > 6  # twice the data's [-π, π]
+    [shade] = spec["layout"]["shapes"]
+    assert (shade["x0"], shade["x1"]) == pytest.approx((-np.pi, np.pi))
