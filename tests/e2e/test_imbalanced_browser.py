@@ -24,7 +24,7 @@ def points_chart(page: Page):
     return page.get_by_test_id("stPlotlyChart").first
 
 
-def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
+def open_the_lab(page: Page, app_url: str) -> None:
     # Enter at the root, as a visitor does: on a freshly started server a deep link to /imbalanced runs the
     # page file without streamlit_app.py's st.navigation (Streamlit's app_pages/ folder fallback).
     page.goto(app_url)
@@ -32,6 +32,10 @@ def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
     page.get_by_role("link", name=t("app.nav.imbalanced")).click(no_wait_after=True)
     wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
     expect(page.get_by_role("heading", name=t("imbalanced.title"))).to_be_visible(**SLOW)
+
+
+def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
+    open_the_lab(page, app_url)
     synthetic_legend = points_chart(page).locator(".legendtext", has_text=t("figures.synthetic"))
 
     choose_strategy(page, "none")
@@ -50,11 +54,7 @@ def test_switching_sampler_shows_synthetic_points_appear(page, app_url):
 
 
 def test_the_ensemble_draws_each_members_boundary_line(page, app_url):
-    page.goto(app_url)
-    wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
-    page.get_by_role("link", name=t("app.nav.imbalanced")).click(no_wait_after=True)
-    wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
-    expect(page.get_by_role("heading", name=t("imbalanced.title"))).to_be_visible(**SLOW)
+    open_the_lab(page, app_url)
 
     choose_strategy(page, "balanced_bagging")
     expect(page.get_by_text(t("imbalanced.sampler.ensemble_members"))).to_be_visible(**SLOW)
