@@ -19,9 +19,9 @@ from core.compare import CompareRun, Comparison
 from core.experiment import PreparedData
 from playground import figures, figures_compare
 from playground.i18n import t
-from playground.live import batch_frames, pack
+from playground.live import pack
 
-__all__ = ["CompareSession", "advance", "batch_frames", "new_session", "scene", "scene_version", "status_frame"]
+__all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
 BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
 CURVE_POINTS = 120

@@ -472,11 +472,9 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     if step:
         frames = compare_live.advance(session, epochs_per_frame=1, max_frames=1)
     elif session.playing and isinstance(reported, dict):
-        wanted = int(reported.get("want", 0) or 0)
-        if st.session_state.get(f"{KEY}.served") != (session.version, wanted):
-            asked = compare_live.batch_frames(reported.get("frames"))
+        asked = live.unanswered_request(st.session_state, f"{KEY}.served", session.version, reported)
+        if asked is not None:
             frames = compare_live.advance(session, epochs_per_frame=int(speed), max_frames=asked)
-            st.session_state[f"{KEY}.served"] = (session.version, wanted)
             answered = True
     if session.was_playing and not session.playing:
         # Paused or finished: the view drops snapshots still queued (it jumps to the newest), and with them

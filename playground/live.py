@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,6 +136,19 @@ def batch_frames(asked) -> int:
     except (TypeError, ValueError):
         return FRAMES_PER_BATCH
     return max(1, min(asked, MAX_FRAMES_PER_BATCH))
+
+
+def unanswered_request(state: MutableMapping, key: str, version: int, reported: Mapping) -> int | None:
+    """How many frames a playing live view asks for, or None if this request was answered already.
+
+    The view numbers its requests (``reported["want"]``) and repeats the last one until it gets frames; a
+    request counts once per run ``version``. Answering it is recorded in ``state[key]`` (the session state).
+    """
+    wanted = int(reported.get("want", 0) or 0)
+    if state.get(key) == (version, wanted):
+        return None
+    state[key] = (version, wanted)
+    return batch_frames(reported.get("frames"))
 
 
 def train_in_frames(train_epoch: Callable[[], bool], finished: Callable[[], bool], snapshot: Callable[[int], dict],

@@ -221,14 +221,10 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         run = current_run(config)
         frames = []
         sync_url(config, presenter)
-    wanted = int(reported.get("want", 0) or 0)
     if run.playing and not frames:
-        last = st.session_state.get(f"{KEY}.served_want", -1)
-        if wanted != last or st.session_state.get(f"{KEY}.served_version") != run.version:
-            asked = reported.get("frames", live.FRAMES_PER_BATCH) if isinstance(reported, dict) else 0
-            frames = live.advance(run, epochs_per_frame=int(speed), max_frames=live.batch_frames(asked))
-            st.session_state[f"{KEY}.served_want"] = wanted
-            st.session_state[f"{KEY}.served_version"] = run.version
+        asked = live.unanswered_request(st.session_state, f"{KEY}.served", run.version, reported)
+        if asked is not None:
+            frames = live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
     if not frames and not run.playing and st.session_state.get(f"{KEY}.status_shown") != live.status(run):
         frames = [live.frame_counters_only(run)]  # e.g. "paused" right after Pause, with no new picture
     if frames:

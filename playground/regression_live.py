@@ -22,10 +22,10 @@ from core.training import Trainer, r2_score
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
-from playground.live import batch_frames, pack, train_in_frames
+from playground.live import pack, train_in_frames
 from playground.training_messages import training_message
 
-__all__ = ["LabRun", "advance", "batch_frames", "counters", "frame", "new_run", "scene", "scene_version",
+__all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
            "status", "status_frame"]
 
 CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them

@@ -201,11 +201,9 @@ def _live_panel() -> None:
         # Step promises one redraw's worth of epochs: no time budget cuts it short on a busy server.
         frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=1, budget_s=float("inf"))
     elif run.playing and has_scene:  # a view still mounting the scene asks again once it holds it
-        wanted = int(reported.get("want", 0) or 0)
-        if st.session_state.get(f"{KEY}.served") != (run.version, wanted):
-            asked = regression_live.batch_frames(reported.get("frames"))
+        asked = live.unanswered_request(st.session_state, f"{KEY}.served", run.version, reported)
+        if asked is not None:
             frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
-            st.session_state[f"{KEY}.served"] = (run.version, wanted)
             answered = True
     scene = None
     if not has_scene:  # building figures costs far more than a batch: only when the browser lacks them

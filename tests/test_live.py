@@ -158,3 +158,11 @@ def test_prelu_layers_show_their_learned_slope_among_the_counters():
     assert slopes["prelu_1"]["value"] == f"{network.slopes[0][0]:.3f}"
     assert network.slopes[0][0] != 0.1  # it learned: the value moved off its start
     assert not [c for c in live.counters(make_run("xor")) if c["name"].startswith("prelu_")]
+
+
+def test_each_request_of_a_live_view_is_answered_once_per_run():
+    state = {}
+    assert live.unanswered_request(state, "k", 1, {"want": 3, "frames": 7}) == 7
+    assert live.unanswered_request(state, "k", 1, {"want": 3, "frames": 7}) is None  # the view repeated itself
+    assert live.unanswered_request(state, "k", 1, {"want": 4}) == live.FRAMES_PER_BATCH  # a new request
+    assert live.unanswered_request(state, "k", 2, {"want": 4, "frames": 10**6}) == live.MAX_FRAMES_PER_BATCH  # new run
