@@ -4,6 +4,7 @@
                                                                # (model.zip: the app's model bundle, no pickle)
     python -m core.cli run xor_2_2_1                           # a preset name works in place of a file
     python -m core.cli search config.json --param train.learning_rate=0.01,0.1 --param hidden_layer_sizes=4,8x8
+    python -m core.cli export runs/xor/model.zip --format onnx -o xor.onnx     # or --format pytorch -o xor.py
 
 Exit codes: 0 done, 1 the run diverged or a file could not be written, 2 bad arguments or configuration,
 130 interrupted (a search prints the candidates it finished first).
@@ -23,7 +24,8 @@ from scipy.stats import loguniform, uniform
 
 from core.config import ExperimentConfig
 from core.experiment import run
-from core.io import BUNDLE_FILE_NAME, save_model
+from core.export import EXPORT_FORMATS, export_bytes, features_of
+from core.io import BUNDLE_FILE_NAME, load_model, save_model
 from core.presets import PRESETS
 from core.search import (
     CV_METHODS,
@@ -218,6 +220,20 @@ def command_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_export(args: argparse.Namespace) -> int:
+    network, config = load_model(args.model)
+    # Built in full before the file is opened: a network the format cannot express leaves no file behind.
+    data = export_bytes(network, args.format, features_of(config))
+    out = Path(args.out or EXPORT_FORMATS[args.format])
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m core.cli",
@@ -254,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search_parser.add_argument("--out", help="directory for search.csv")
     search_parser.set_defaults(handler=command_search)
+
+    export_parser = commands.add_parser("export", help="write a trained model as ONNX or as a PyTorch script")
+    export_parser.add_argument("model", help="model bundle (model.zip, as written by run or downloaded from the app)")
+    export_parser.add_argument("--format", choices=tuple(EXPORT_FORMATS), required=True, help="onnx or pytorch")
+    export_parser.add_argument("-o", "--out", help="file to write (default model.onnx or model.py)")
+    export_parser.set_defaults(handler=command_export)
     return parser
 
 
