@@ -9,6 +9,7 @@ from core.presets import preset_config
 from core.search import TrainingRun
 from playground import figures, search_runner, widgets
 from playground import figures_digits as fig
+from playground.export_buttons import export_buttons
 from playground.i18n import t
 from playground.training_messages import training_message
 
@@ -102,6 +103,9 @@ def results(job: TrainingRun) -> None:
     left, right = st.columns([3, 2])
     left.plotly_chart(fig.probabilities_figure(trace[-1], true=int(evaluation.y[index])), key=f"{KEY}.probabilities")
     right.markdown(t("digits.try.explain"))
+
+    st.header(t("export.header"))
+    export_buttons(job.network, job.config, f"{KEY}.export")
 
 
 @st.fragment

@@ -34,6 +34,7 @@ from core.compare import (
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 from core.settings import LIMITS
 from playground import compare_live, figures_compare, live, state, urlstate, widgets
+from playground.export_buttons import export_buttons
 from playground.i18n import t
 from playground.live_view import live_view
 from playground.training_messages import core_problem, training_message
@@ -512,6 +513,15 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
         summary(session, target_loss)
         if session.comparison.epoch > 0:
             replay(session)
+            downloads(session)
+
+
+def downloads(session: compare_live.CompareSession) -> None:
+    """One compared network, as trained so far, as ONNX or a PyTorch script."""
+    st.subheader(t("export.header"))
+    index = st.selectbox(t("export.pick_run"), range(len(session.runs)), format_func=lambda i: session.runs[i].label,
+                         key=f"{KEY}.export_run", help=t("export.pick_run_help"))
+    export_buttons(session.comparison.trainers[index].network, session.runs[index].config, f"{KEY}.export")
 
 
 def summary(session: compare_live.CompareSession, target_loss: float) -> None:

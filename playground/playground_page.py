@@ -17,6 +17,7 @@ from core.csvdata import load_csv
 from core.io import load_model, model_to_bytes
 from core.presets import PRESETS
 from playground import live, state, urlstate, widgets
+from playground.export_buttons import export_buttons
 from playground.i18n import t
 from playground.live_view import live_view
 from playground.training_messages import core_problem, training_message
@@ -457,6 +458,7 @@ def save_and_load() -> None:
                 t("playground.download_model"), lambda: model_to_bytes(run.trainer.network, run.config),
                 file_name="model.zip", mime="application/zip", key=f"{KEY}.dl_model", icon=":material/download:",
                 help=t("playground.download_model_help"))
+            export_buttons(run.trainer.network, run.config, KEY, left)
             if run.data.dataset.input_dim <= 2:
                 right.download_button(
                     t("playground.download_points"), lambda: points_csv(run), file_name="points.csv",

@@ -1,0 +1,34 @@
+"""Download buttons for a trained network as ONNX and as a PyTorch script (core.export), for any page.
+
+The files are built when the button is pressed, from the network as it is at that moment (a live view keeps
+training it). A network the formats cannot express gets a note naming the layer instead of the buttons.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.config import ExperimentConfig
+from core.export import EXPORT_FORMATS, EXPORT_MIME, dense_layers, export_bytes, features_of
+from core.network import Network
+from playground.i18n import t
+
+
+def export_buttons(network: Network, config: ExperimentConfig | None, key: str, container=st) -> None:
+    """ONNX and PyTorch download buttons, one under the other in ``container``; widget keys start with ``key``."""
+    try:
+        dense_layers(network)  # the same check the export makes, done now so no button offers a file it refuses
+    except ValueError as exc:
+        container.info(t("export.refused", reason=exc), icon=":material/block:")
+        return
+    features = features_of(config)
+    for fmt in ("onnx", "pytorch"):
+        container.download_button(
+            t(f"export.{fmt}"),
+            lambda fmt=fmt: export_bytes(network, fmt, features),
+            file_name=EXPORT_FORMATS[fmt],
+            mime=EXPORT_MIME[fmt],
+            key=f"{key}.dl_{fmt}",
+            icon=":material/download:",
+            help=t(f"export.{fmt}_help"),
+        )
