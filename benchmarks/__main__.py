@@ -24,7 +24,8 @@ from pathlib import Path
 from benchmarks.measure import Row
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-AREAS = ("training", "boundary", "page")
+AREAS = ("training", "boundary", "page", "serving")
+QUICK_AREAS = ("training", "boundary", "page")  # serving needs several browser tabs: too slow for two minutes
 QUICK_SECONDS = 100  # --quick must end within two minutes, start-up and server/browser shutdown included
 
 
@@ -37,6 +38,10 @@ def _module(area: str):
         from benchmarks import boundary
 
         return boundary
+    if area == "serving":
+        from benchmarks import serving
+
+        return serving
     from benchmarks import page
 
     return page
@@ -87,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats; the whole run takes under two minutes")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--only", nargs="+", choices=AREAS, default=list(AREAS), help="areas to run")
+    parser.add_argument("--only", nargs="+", choices=AREAS,
+                        help=f"areas to run (default: all; with --quick: {', '.join(QUICK_AREAS)})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     parser.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (default 1; 0 = library default)")
     args = parser.parse_args(argv)
@@ -99,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     failed = False
     with threadpool_limits(args.blas_threads or None, user_api="blas"):
-        for area in args.only:
+        for area in args.only or (QUICK_AREAS if args.quick else AREAS):
             area_start = time.perf_counter()
             try:
                 if area == "page" and args.quick:  # the page gets what is left of the quick run's time
