@@ -63,3 +63,25 @@ def test_markdown_table_has_one_line_per_row():
             Row("page", "c", "–", note="skipped: no browser")]
     lines = runner.table(rows, markdown=True).splitlines()
     assert len(lines) == 4 and "2.0× faster (not met)" in lines[2] and "skipped: no browser" in lines[3]
+
+
+def test_serving_rows_are_skipped_with_the_reason_without_chromium(tiny, capsys):
+    assert runner.main(["--only", "serving", "--json", str(tiny / "out.json")]) == 0
+    rows = json.loads((tiny / "out.json").read_text())["rows"]
+    assert [r["area"] for r in rows] == ["serving", "serving"]
+    assert all(r["note"].startswith("skipped") and "PLAYGROUND_CHROMIUM" in r["note"] for r in rows)
+
+
+def test_server_cpu_is_read_from_proc_as_the_process_own_clock_sees_it():
+    import os
+    import time
+
+    from benchmarks.serving import cpu_seconds
+
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    proc_start, own_start = cpu_seconds(os.getpid()), time.process_time()
+    total = 0
+    while time.process_time() - own_start < 0.3:  # burn some CPU in this process
+        total += sum(range(1000))
+    spent_proc, spent_own = cpu_seconds(os.getpid()) - proc_start, time.process_time() - own_start
+    assert total > 0 and abs(spent_proc - spent_own) <= 0.05 + 2 * tick
