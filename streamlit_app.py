@@ -8,6 +8,7 @@ as /imbalanced) would otherwise get a sidebar of raw file names.
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from playground.accessibility import page_accessibility
 from playground.i18n import t
 from playground.language import language_switch
 
@@ -15,7 +16,8 @@ from playground.language import language_switch
 # product took 13 ms on two OpenBLAS threads and 0.09 ms on one on a busy 2-core machine).
 threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title=t("app.name"), page_icon="🧠", layout="wide")
-language_switch()  # before the navigation, so page titles and every page use the chosen language
+lang = language_switch()  # before the navigation, so page titles and every page use the chosen language
+page_accessibility(lang)  # <html lang>, focusable wide formulas
 
 
 def page(name: str, icon: str, *, default: bool = False) -> st.Page:

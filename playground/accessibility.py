@@ -1,0 +1,31 @@
+"""What the app can fix for screen readers and keyboards that Streamlit itself leaves open.
+
+- ``<html lang>``: Streamlit 1.67 hard-codes ``lang="en"`` (streamlit/streamlit#15726, no API yet), so a screen
+  reader reads the Chinese interface with English pronunciation rules. A script sets it to the active language.
+- Wide formulas: KaTeX's display blocks scroll sideways (``overflow-x: auto``) but cannot take keyboard focus,
+  so keyboard users cannot scroll them (axe: scrollable-region-focusable). Every one that overflows gets
+  ``tabindex="0"``, now and whenever Streamlit draws new ones.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+_SCRIPT = """<script>
+document.documentElement.lang = %s;
+if (!window.__playgroundA11y) {
+  window.__playgroundA11y = true;
+  const focusable = () => document.querySelectorAll('.katex-display').forEach((el) => {
+    if (el.scrollWidth > el.clientWidth && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
+  });
+  new MutationObserver(focusable).observe(document.body, {childList: true, subtree: true});
+  focusable();
+}
+</script>"""
+
+
+def page_accessibility(lang: str) -> None:
+    """Run once per page run, after the language is known (``lang`` is a code such as "en" or "zh")."""
+    st.html(_SCRIPT % json.dumps(lang), unsafe_allow_javascript=True)
