@@ -13,7 +13,10 @@ import json
 
 import streamlit as st
 
-_SCRIPT = """<script>
+# The marker span and the style take this element's own container out of the layout: no gap above the title.
+_SCRIPT = """<span id="playground-a11y" hidden></span>
+<style>[data-testid="stElementContainer"]:has(#playground-a11y) { display: none; }</style>
+<script>
 document.documentElement.lang = %s;
 if (!window.__playgroundA11y) {
   window.__playgroundA11y = true;
