@@ -62,7 +62,9 @@ def test_page_trains_on_arrival_and_shows_every_section():
     accuracy = [m.value for m in at.metric if m.label == t("digits.test_accuracy")]
     assert accuracy and float(accuracy[-1].rstrip("%")) > 90
     headers = [h.value for h in at.main.header]
-    assert headers == [t("digits.results.header"), t("digits.weights.header"), t("digits.try.header")]
+    assert headers == [
+        t("digits.results.header"), t("digits.weights.header"), t("digits.try.header"), t("export.header")
+    ]
     assert len(at.get("plotly_chart")) == 7  # loss, accuracy, confusion, mistakes, weights, forward pass, output
 
     at.toggle(key="dig.try.mistakes").set_value(False).run(timeout=TIMEOUT)
