@@ -14,6 +14,7 @@
   const LIMIT = 200000; // recorded events, so a forgotten page cannot grow without bound
   const probe = (window.__paintProbe = { firstPaint: null, changes: [], epochs: [], canvases: 0, rafTicks: 0, timerTicks: 0, epochText: "" });
   const now = () => performance.timeOrigin + performance.now();
+  probe.origin = performance.timeOrigin; // when this document's navigation started (an iframe: when created)
   // "Epoch" then the number, with at most separators between ("Epoch 12", "Epoch: 1,234", "Epoch12" when label
   // and value are two elements); not "Epochs", not "1 epoch/frame".
   const EPOCH_TEXT = /Epoch(?![a-z])[\s:#=]*(\d[\d,\u00a0]*)/i;

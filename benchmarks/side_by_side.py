@@ -281,11 +281,55 @@ def wait_for_first_paint(page, timeout: float) -> float:
     raise TimeoutError(f"no painted boundary within {timeout:.0f} s of navigation")
 
 
-def visit(context, url: str, timeout: float) -> tuple[object, float]:
-    """Open ``url`` in a new page: (the page, seconds to its first painted boundary)."""
+_SCRIPTS_RUN = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return nav && nav.domContentLoadedEventEnd ? performance.timeOrigin + nav.domContentLoadedEventEnd : null;
+}"""
+_SLOWEST_SCRIPT = """() => {
+  const scripts = performance.getEntriesByType("resource").filter((e) => e.initiatorType === "script");
+  const slowest = scripts.sort((a, b) => b.duration - a.duration)[0];
+  return slowest ? [slowest.name.split("/").pop().split("?")[0], slowest.duration, slowest.decodedBodySize] : null;
+}"""
+
+
+def first_paint_breakdown(page) -> str:
+    """Where the time to the first painted boundary went, in seconds from navigation start (for a row's note):
+    the page's own scripts run, the heatmap's frame created (an iframe's: after the server's first script run
+    reached the browser), its scripts run (and its slowest script download), the first painted boundary."""
+    nav_start = page.evaluate("() => performance.timeOrigin")
+
+    def at(t: float | None) -> str:
+        return "–" if t is None else f"{(t - nav_start) / 1000:.2f} s"
+
+    parts = [f"page scripts run {at(page.main_frame.evaluate(_SCRIPTS_RUN))}"]
+    for frame in page.frames:
+        with contextlib.suppress(Exception):
+            probe = frame.evaluate("() => window.__paintProbe || null")
+            if not probe or not probe.get("firstPaint"):
+                continue
+            if frame != page.main_frame:
+                parts.append(f"heatmap frame created {at(probe.get('origin'))}")
+                parts.append(f"its scripts run {at(frame.evaluate(_SCRIPTS_RUN))}")
+            slowest = frame.evaluate(_SLOWEST_SCRIPT)
+            if slowest:
+                name, ms, size = slowest
+                parts.append(f"slowest script {name} ({size / 1e6:.1f} MB) {ms / 1000:.2f} s to fetch")
+            parts.append(f"first painted {at(probe['firstPaint'])}")
+            break
+    return "; ".join(parts)
+
+
+def visit(context, url: str, timeout: float, breakdown: list[str] | None = None) -> tuple[object, float]:
+    """Open ``url`` in a new page: (the page, seconds to its first painted boundary).
+
+    With a ``breakdown`` list, the first paint's breakdown (:func:`first_paint_breakdown`) is appended to it.
+    """
     page = context.new_page()
     page.goto(url, wait_until="commit")
-    return page, wait_for_first_paint(page, timeout)
+    seconds = wait_for_first_paint(page, timeout)
+    if breakdown is not None:
+        breakdown.append(first_paint_breakdown(page))
+    return page, seconds
 
 
 def find_control(page, role: str, name: re.Pattern, timeout: float = 30.0):
@@ -355,6 +399,7 @@ def play_and_watch(page, play: Callable[[], None], server_pid: int, window_s: fl
 class AppFigures:
     first_visit_s: float | None = None
     later_visit_s: float | None = None
+    breakdown: list[str] = field(default_factory=list)  # first visit's, then the later visits'
     playing: Playing | None = None
     fastest: Playing | None = None
     fastest_speed: str = ""
@@ -382,11 +427,11 @@ def measure_tfp(browser, figures: AppFigures, window_s: float, later_visits: int
         context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(probe_script(TFP_PROBE))
         try:
-            page, figures.first_visit_s = visit(context, url + TFP_HASH, FIRST_PAINT_TIMEOUT)
+            page, figures.first_visit_s = visit(context, url + TFP_HASH, FIRST_PAINT_TIMEOUT, figures.breakdown)
             page.close()
             later = []
             for _ in range(later_visits):
-                page, seconds = visit(context, url + TFP_HASH, FIRST_PAINT_TIMEOUT)
+                page, seconds = visit(context, url + TFP_HASH, FIRST_PAINT_TIMEOUT, figures.breakdown)
                 later.append(seconds)
                 if len(later) < later_visits:
                     page.close()
@@ -406,11 +451,11 @@ def measure_ours(browser, figures: AppFigures, window_s: float, later_visits: in
         context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(probe_script(OURS_PROBE))
         try:
-            page, figures.first_visit_s = visit(context, url + OURS_QUERY, FIRST_PAINT_TIMEOUT)
+            page, figures.first_visit_s = visit(context, url + OURS_QUERY, FIRST_PAINT_TIMEOUT, figures.breakdown)
             page.close()
             later = []
             for _ in range(later_visits):
-                page, seconds = visit(context, url + OURS_QUERY, FIRST_PAINT_TIMEOUT)
+                page, seconds = visit(context, url + OURS_QUERY, FIRST_PAINT_TIMEOUT, figures.breakdown)
                 later.append(seconds)
                 page.close()
             figures.later_visit_s = median(later)
@@ -448,6 +493,12 @@ ROWS = (  # (key, case, target)
     ("compare", "Compare, four networks (the XOR case, activations sigmoid/tanh/relu/leaky_relu): painted frames/s",
      f"≥ {COMPARE_FPS_TARGET:g} frames/s"),
 )
+
+
+def _visit_breakdown(figures: AppFigures, index: int) -> str:
+    """The first visit's breakdown (index 0) or the last later visit's (index -1); "" if not recorded."""
+    needed = 1 if index == 0 else 2
+    return figures.breakdown[index] if len(figures.breakdown) >= needed else ""
 
 
 def _cpu_text(p: Playing) -> str:
@@ -502,17 +553,20 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
                             f"{mine.server_cpu_s:.2f} (TFP: browser "
                             f"{theirs.browser_cpu_s if theirs else float('nan'):.2f}, "
                             f"server {theirs.server_cpu_s if theirs else float('nan'):.2f})"))
-    for key, mine_s, theirs_s, target in (
-        ("first_visit", ours.first_visit_s, tfp.first_visit_s, FIRST_VISIT_TARGET_S),
-        ("later_visit", ours.later_visit_s, tfp.later_visit_s, LATER_VISIT_TARGET_S),
+    for key, mine_s, theirs_s, target, visit_index in (
+        ("first_visit", ours.first_visit_s, tfp.first_visit_s, FIRST_VISIT_TARGET_S, 0),
+        ("later_visit", ours.later_visit_s, tfp.later_visit_s, LATER_VISIT_TARGET_S, -1),
     ):
         baseline = f"TFP {theirs_s:.2f} s" if theirs_s is not None else "TFP: –"
         if mine_s is None:
             skip(key, error_of("visits"), baseline)
             continue
         ratio = theirs_s / mine_s if theirs_s else None
+        note = " | ".join(f"{who}: {text}" for who, text in (("ours", _visit_breakdown(ours, visit_index)),
+                                                               ("TFP", _visit_breakdown(tfp, visit_index))) if text)
         out.append(Row(AREA, cases[key][0], f"{mine_s:.2f} s", baseline, ratio,
-                       f"{mine_s / theirs_s:.1f}× TFP's time" if theirs_s else "", cases[key][1], mine_s <= target))
+                       f"{mine_s / theirs_s:.1f}× TFP's time" if theirs_s else "", cases[key][1], mine_s <= target,
+                       note=note, values={"ours_s": mine_s, "tfp_s": theirs_s}))
     if ours.fastest is None:
         skip("fastest", error_of("fastest"), tfp_epochs)
     else:
