@@ -162,3 +162,12 @@ def test_without_a_baseline_ours_is_still_reported():
 def test_probe_script_carries_its_configuration():
     script = side_by_side.probe_script(side_by_side.OURS_PROBE)
     assert '"canvas": "canvas.heat"' in script and "__CONFIG__" not in script
+
+
+def test_visit_notes_break_down_the_first_and_the_median_later_visit():
+    ours = AppFigures(first_visit_s=7.0, later_visit_s=5.0, later_visits=[6.0, 5.0, 4.0],
+                      breakdown=["first", "later slow", "later median", "later fast"], playing=_playing(13.0, 13.0))
+    tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, later_visits=[0.5], breakdown=["tfp first", "tfp later"])
+    rows = {r.case: r for r in side_by_side.build_rows(ours, tfp, 10.0)}
+    assert rows[side_by_side.ROWS[3][1]].note == "ours: first | TFP: tfp first"
+    assert rows[side_by_side.ROWS[4][1]].note == "ours: later median | TFP: tfp later"
