@@ -1,4 +1,4 @@
-"""Run the benchmarks: ``python -m benchmarks [--quick] [--json PATH] [--only AREA ...] [--markdown]``.
+"""Run the benchmarks: ``python -m benchmarks [--quick] [--json PATH] [--only AREA ...] [--markdown] [--app-dir DIR]``.
 
 Prints one table and writes the results as JSON to ``benchmarks/results/<time>.json`` (and to ``--json PATH``).
 Every figure is a ratio against a baseline measured in the same process. Rows whose baseline is unavailable
@@ -7,6 +7,10 @@ is reported and makes the exit status 1, so CI notices when one rots.
 
 BLAS runs on one thread for every contestant (``--blas-threads`` to change it): these networks are far too
 small to gain from threads, and on a busy machine OpenBLAS's threads can make a small product 100× slower.
+
+Areas: ``training`` and ``boundary`` (the NumPy core), ``page`` (the Playground in Chromium), ``live`` (the live
+view side by side with TensorFlow Playground; ``--app-dir`` serves another checkout of the app, e.g. the commit
+before a change, with this benchmark code).
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from pathlib import Path
 from benchmarks.measure import Row
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-AREAS = ("training", "boundary", "page", "serving")
-QUICK_AREAS = ("training", "boundary", "page")  # serving needs several browser tabs: too slow for two minutes
-QUICK_SECONDS = 100  # --quick must end within two minutes, start-up and server/browser shutdown included
+AREAS = ("training", "boundary", "page", "live", "serving")
+QUICK_AREAS = ("training", "boundary", "page", "live")  # serving needs several browser tabs: too slow for --quick
+BROWSER_AREAS = ("page", "live")
+QUICK_SECONDS = 150  # --quick must end within three minutes, start-up and server/browser shutdown included
 
 
 def _module(area: str):
@@ -42,6 +47,10 @@ def _module(area: str):
         from benchmarks import serving
 
         return serving
+    if area == "live":
+        from benchmarks import side_by_side
+
+        return side_by_side
     from benchmarks import page
 
     return page
@@ -90,26 +99,37 @@ def table(rows: list[Row], markdown: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats; the whole run takes under two minutes")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats, shorter windows; the whole run takes under three minutes"
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--only", nargs="+", choices=AREAS,
                         help=f"areas to run (default: all; with --quick: {', '.join(QUICK_AREAS)})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
+    parser.add_argument("--app-dir", type=Path, help="live area: serve the app from this checkout (default: this one)")
     parser.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (default 1; 0 = library default)")
     args = parser.parse_args(argv)
 
     from threadpoolctl import threadpool_limits
+
+    if args.app_dir:
+        from benchmarks import side_by_side
+
+        side_by_side.APP_DIR = args.app_dir.resolve()
 
     started = time.perf_counter()
     machine = _machine()
     rows: list[Row] = []
     failed = False
     with threadpool_limits(args.blas_threads or None, user_api="blas"):
-        for area in args.only or (QUICK_AREAS if args.quick else AREAS):
+        areas = args.only or list(QUICK_AREAS if args.quick else AREAS)
+        for area in areas:
             area_start = time.perf_counter()
             try:
-                if area == "page" and args.quick:  # the page gets what is left of the quick run's time
-                    rows += _module(area).rows(quick=True, budget_s=max(30.0, QUICK_SECONDS - (area_start - started)))
+                if area in BROWSER_AREAS and args.quick:  # the browser areas share what is left of the time
+                    left = QUICK_SECONDS - (area_start - started)
+                    sharing = [a for a in areas[areas.index(area):] if a in BROWSER_AREAS]
+                    rows += _module(area).rows(quick=True, budget_s=max(30.0, left / len(sharing)))
                 else:
                     rows += _module(area).rows(quick=args.quick)
             except Exception:  # a crashed benchmark is reported, and the others still run

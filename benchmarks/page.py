@@ -85,15 +85,20 @@ def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
             time.sleep(0.25)
         yield url, server.pid
     finally:
-        for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(server.pid, sig)  # its own process group: nothing it started survives
-                server.wait(timeout=grace)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_process_group(server)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """End a process started with ``start_new_session=True`` and everything it started: TERM, then KILL."""
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)  # its own process group: nothing it started survives
+            process.wait(timeout=grace)
+            break
+        except ProcessLookupError:
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def rss_mb(pid: int) -> float:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from sklearn.datasets import load_digits, make_circles, make_moons
-from sklearn.model_selection import train_test_split
 
 from core.settings import LIMITS
+
+# scikit-learn is imported inside the functions that need it (circles, moons, digits): importing it costs
+# about 1.5 s and pulls in SciPy and pandas, which the Playground's first picture of XOR, spirals... never uses.
 
 DOMAIN = (-2.5, 2.5)
 MIN_SAMPLES = 4
@@ -239,11 +240,53 @@ def _take_part(X, y, n_part, stratify_labels, rng):
     if n_part == 0:
         order = rng.permutation(n)
         return X[order], y[order], X[:0].copy(), y[:0].copy()
-    stratify = y if stratify_labels and _can_stratify(y, n_part) else None
-    X_rest, X_part, y_rest, y_part = train_test_split(
-        X, y, test_size=n_part, random_state=_sklearn_seed(rng), stratify=stratify
-    )
-    return X_rest, y_rest, X_part, y_part
+    stratify = stratify_labels and _can_stratify(y, n_part)
+    rest, part = shuffle_split_indices(y, n_part, _sklearn_seed(rng), stratify)
+    return X[rest], y[rest], X[part], y[part]
+
+
+def shuffle_split_indices(y: np.ndarray, n_part: int, seed: int, stratify: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (rest, part), ``n_part`` rows in part: what scikit-learn's ``train_test_split(X, y,
+    test_size=n_part, random_state=seed, stratify=y if stratify else None)`` draws, draw for draw.
+
+    The same algorithm (ShuffleSplit, or StratifiedShuffleSplit with its approximate-mode class counts) in
+    NumPy, so that every experiment's split stays what it was while the Playground's first picture does not
+    wait ~1.5 s for scikit-learn to import; ``tests/test_datasets.py`` checks it against scikit-learn.
+    y : ndarray of shape (n_samples,); ``stratify`` needs every class twice and room for each in both parts.
+    """
+    rng = np.random.RandomState(seed)  # scikit-learn's check_random_state(int)
+    n_rest = y.shape[0] - n_part
+    if not stratify:
+        permutation = rng.permutation(y.shape[0])
+        return permutation[n_part:], permutation[:n_part]
+    _, y_indices, class_counts = np.unique(y, return_inverse=True, return_counts=True)
+    class_indices = np.split(np.argsort(y_indices, kind="stable"), np.cumsum(class_counts)[:-1])
+    rest_counts = _approximate_mode(class_counts, n_rest, rng)
+    part_counts = _approximate_mode(class_counts - rest_counts, n_part, rng)
+    rest, part = [], []
+    for indices, count, n_rest_i, n_part_i in zip(class_indices, class_counts, rest_counts, part_counts, strict=True):
+        shuffled = indices.take(rng.permutation(count), mode="clip")
+        rest.extend(shuffled[:n_rest_i])
+        part.extend(shuffled[n_rest_i : n_rest_i + n_part_i])
+    return rng.permutation(rest), rng.permutation(part)
+
+
+def _approximate_mode(class_counts: np.ndarray, n_draws: int, rng: np.random.RandomState) -> np.ndarray:
+    """How many of ``n_draws`` each class gets: proportional counts floored, the rest to the largest
+    remainders, ties broken at random (scikit-learn's ``sklearn.utils.extmath._approximate_mode``)."""
+    continuous = class_counts / class_counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need_to_add = int(n_draws - floored.sum())
+    if need_to_add > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (tied,) = np.where(remainder == value)
+            add_now = min(len(tied), need_to_add)
+            floored[rng.choice(tied, size=add_now, replace=False)] += 1
+            need_to_add -= add_now
+            if need_to_add == 0:
+                break
+    return floored.astype(int)
 
 
 def _can_stratify(y: np.ndarray, n_part: int) -> bool:
@@ -319,6 +362,8 @@ def _xor(n, noise, rng):
 
 
 def _circles(n, noise, rng, factor):
+    from sklearn.datasets import make_circles
+
     scale = 2.0  # outer radius 1 -> 2 plot units
     X, y = make_circles(n, noise=noise / scale or None, factor=factor, random_state=_sklearn_seed(rng))
     return scale * X, y, 2, _XY
@@ -326,6 +371,8 @@ def _circles(n, noise, rng, factor):
 
 def _moons(n, noise, rng):
     # make_moons spans x in [-1, 2], y in [-0.5, 1]; centre it and stretch to the plot square.
+    from sklearn.datasets import make_moons
+
     scale = 1.5
     X, y = make_moons(n, noise=noise / scale or None, random_state=_sklearn_seed(rng))
     return scale * (X - [0.5, 0.25]), y, 2, _XY
@@ -381,6 +428,8 @@ def _imbalanced(n, noise, rng, minority_ratio, shape):
     if shape == "blobs":
         X, y = _blobs([n_majority, n_minority], [[-0.6, -0.6], [1.0, 1.0]], 0.6, noise, rng)
         return X, y, 2, _XY
+    from sklearn.datasets import make_circles, make_moons
+
     # Label 1 is the minority: the inner circle, or the lower moon.
     if shape == "circles":
         scale = 2.0
@@ -429,6 +478,8 @@ def _multi_gaussian(n, noise, rng, bumps):
 
 
 def _digits(n, noise, rng):
+    from sklearn.datasets import load_digits
+
     digits = load_digits()
     X_all = digits.data / _DIGITS_PIXEL_MAX
     y_all = digits.target

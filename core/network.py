@@ -21,13 +21,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit
 
 from core.activations import (
     ACTIVATIONS,
     DEFAULT_LEAKY_SLOPE,
     DEFAULT_PRELU_SLOPE,
     OUTPUT_ONLY,
+    expit,
     get_activation,
 )
 from core.initializers import INITIALIZERS, initialize_weights

@@ -36,9 +36,9 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
-from imblearn.under_sampling import ClusterCentroids, RandomUnderSampler, TomekLinks
-from sklearn.cluster import KMeans
+
+# imbalanced-learn and scikit-learn are imported by the functions that resample: importing them costs ~2 s and
+# pulls in SciPy and pandas, and core.config needs this module's names (SAMPLERS...) for every page's first run.
 
 SAMPLERS = (
     "none",
@@ -118,6 +118,9 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: 
         return _over_under(X, y, rng, ratio)
     if strategy == "cluster_centroids":
         return _cluster_centroids(X, y, rng, target)
+    from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler, TomekLinks
+
     if strategy in ("random_over", "random_under"):
         sampler_class = RandomOverSampler if strategy == "random_over" else RandomUnderSampler
         sampler = sampler_class(sampling_strategy=target, random_state=_sklearn_seed(rng))
@@ -179,6 +182,9 @@ def _attribute_wise(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, rati
 
 def _cluster_centroids(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, target) -> Resampled:
     """Each larger class replaced by the centres of k-means clusters, as many as it is to keep."""
+    from imblearn.under_sampling import ClusterCentroids
+    from sklearn.cluster import KMeans
+
     seed = _sklearn_seed(rng)
     sampler = ClusterCentroids(
         sampling_strategy=target, estimator=KMeans(n_init=3, random_state=seed), voting="soft", random_state=seed
@@ -197,6 +203,9 @@ def _over_under(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, ratio: f
     classes are cut down until the ratio is reached: 1 : 20 → 1 : 1, for instance, copies minority rows until
     about 1 : 4.5 and then drops majority rows until 1 : 1.
     """
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
     labels, counts = np.unique(y, return_counts=True)
     largest = int(counts.max())
     grown = {int(label): max(int(count), round(float(np.sqrt(count * largest * ratio))))

@@ -153,3 +153,21 @@ def test_softmax_section_moves_with_the_scores_and_shows_the_sigmoid_identity():
                  sigmoid=float(sigmoid(3.5)))
     assert identity in [markdown.value for markdown in at.markdown]
     assert "**0.9707**" in identity  # σ(3.5), the same from both sides
+
+
+def test_numpy_expit_is_scipys_within_two_ulp_without_warnings_and_keeps_dtype():
+    import warnings
+
+    from scipy.special import expit as scipy_expit
+
+    from core.activations import expit
+
+    z = np.concatenate([np.linspace(-1000, 1000, 20001), [0.0, -745.2, 709.8, np.inf, -np.inf]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would fail here
+        ours = expit(z)
+        into = np.empty_like(z)
+        assert expit(z, out=into) is into
+    np.testing.assert_array_max_ulp(ours, scipy_expit(z), maxulp=2)  # two roundings: exp, then 1/x
+    np.testing.assert_array_equal(into, ours)
+    assert expit(z.astype(np.float32)).dtype == np.float32

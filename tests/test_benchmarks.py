@@ -10,8 +10,9 @@ import json
 import pytest
 
 import benchmarks.__main__ as runner
-from benchmarks import boundary, training
+from benchmarks import boundary, side_by_side, training
 from benchmarks.measure import Row
+from benchmarks.side_by_side import AppFigures, Playing
 
 
 @pytest.fixture
@@ -32,13 +33,15 @@ def test_quick_run_prints_every_row_and_writes_json(tiny, capsys):
     result = json.loads((tiny / "out.json").read_text())
     assert list((tiny / "results").glob("*-quick.json"))
     rows = result["rows"]
-    assert {r["area"] for r in rows} == {"training", "boundary", "page", "memory"}
+    assert {r["area"] for r in rows} == {"training", "boundary", "page", "memory", "live"}
     for row in rows:
         assert row["case"] in printed
     measured = [r for r in rows if r["area"] in ("training", "boundary") and not r["note"].startswith("skipped")]
     assert measured and all(r["ratio"] > 0 for r in measured)
     page_rows = [r for r in rows if r["area"] in ("page", "memory")]
     assert len(page_rows) == 4 and all("PLAYGROUND_CHROMIUM" in r["note"] for r in page_rows)
+    live_rows = [r for r in rows if r["area"] == "live"]
+    assert len(live_rows) == len(side_by_side.ROWS) and all(r["note"].startswith("skipped") for r in live_rows)
 
 
 def test_missing_pytorch_is_a_skipped_row_not_an_error(tiny, monkeypatch):
@@ -85,3 +88,108 @@ def test_server_cpu_is_read_from_proc_as_the_process_own_clock_sees_it():
         total += sum(range(1000))
     spent_proc, spent_own = cpu_seconds(os.getpid()) - proc_start, time.process_time() - own_start
     assert total > 0 and abs(spent_proc - spent_own) <= 0.05 + 2 * tick
+
+
+# ---- the side-by-side live view benchmark's pure helpers ----------------------------------------------------
+@pytest.mark.parametrize(("text", "count"), [
+    ("000,123", 123),  # TensorFlow Playground's #iter-number
+    ("1,234", 1234),
+    ("42", 42),
+    ("", None),
+    ("–", None),
+])
+def test_parse_count(text, count):
+    assert side_by_side.parse_count(text) == count
+
+
+SAMPLES = [(1000.0, 0), (1500.0, 10), (2000.0, 30), (3000.0, 50)]
+
+
+def test_value_at_is_the_last_sample_shown_at_that_time():
+    assert side_by_side.value_at(SAMPLES, 999.0) is None
+    assert side_by_side.value_at(SAMPLES, 1000.0) == 0
+    assert side_by_side.value_at(SAMPLES, 1999.0) == 10
+    assert side_by_side.value_at(SAMPLES, 5000.0) == 50
+
+
+def test_per_second_counts_what_the_window_shows():
+    assert side_by_side.per_second(SAMPLES, 1000.0, 3000.0) == pytest.approx(25.0)  # 0 → 50 in 2 s
+    assert side_by_side.per_second(SAMPLES, 1600.0, 2600.0) == pytest.approx(20.0)  # 10 → 30 in 1 s
+    assert side_by_side.per_second(SAMPLES, 0.0, 500.0) == 0.0  # nothing shown yet
+    assert side_by_side.per_second([(2000.0, 7)], 0.0, 1000.0 * 7) == pytest.approx(1.0)  # counted from 0
+    with pytest.raises(ValueError, match="end after it starts"):
+        side_by_side.per_second(SAMPLES, 2000.0, 2000.0)
+
+
+def test_count_between_is_half_open():
+    assert side_by_side.count_between([1.0, 2.0, 3.0, 4.0], 1.0, 3.0) == 2
+
+
+def test_cpu_seconds_from_stat_counts_fields_after_the_name():
+    # The command name may hold spaces and parentheses; utime 250 and stime 50 ticks at 100 per second.
+    rest = "S 1 2 3 4 5 6 7 8 9 10 250 50 11 12 20 0 1 0 100 200 300"
+    assert side_by_side.cpu_seconds_from_stat(f"4242 (chromium (x) y) {rest}", 100) == pytest.approx(3.0)
+
+
+def test_descendants_walks_the_whole_tree_and_nothing_else():
+    parents = {1: 0, 10: 1, 11: 10, 12: 10, 13: 12, 20: 1, 21: 20}
+    assert side_by_side.descendants(10, parents) == {10, 11, 12, 13}
+    assert side_by_side.descendants(13, parents) == {13}
+
+
+def test_ratio_text_against_the_baseline():
+    assert side_by_side.ratio_text(30.0, 10.0) == (3.0, "3.00× TFP")
+    assert side_by_side.ratio_text(30.0, 0.0) == (None, "")
+
+
+def _playing(epochs_per_s, fps, seconds=10.0, browser=4.0, server=1.0):
+    frames = round(fps * seconds)
+    return Playing(epochs_per_s, fps, frames, browser, server, epochs_per_s * seconds)
+
+
+def test_rows_judge_every_target_against_the_same_run():
+    tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, playing=_playing(23.0, 23.0, browser=16.0, server=0.0))
+    ours = AppFigures(first_visit_s=2.0, later_visit_s=2.0, playing=_playing(70.0, 50.0, server=0.4),
+                      fastest=_playing(320.0, 50.0), fastest_speed="1000 epochs/s", compare=_playing(10.0, 20.0))
+    rows = {r.case: r for r in side_by_side.build_rows(ours, tfp, 10.0)}
+    by_key = {key: rows[case] for key, case, _ in side_by_side.ROWS}
+    assert by_key["epochs"].ratio == pytest.approx(70 / 23) and by_key["epochs"].met is True
+    assert by_key["fps"].met is True and "TFP 23.0 frames/s" in by_key["fps"].baseline
+    assert by_key["cpu"].met is True  # 0.4 s over 500 frames: 0.8 ms per frame on the server
+    assert "0.8 server" in by_key["cpu"].ours
+    assert by_key["first_visit"].met is True and by_key["later_visit"].met is False  # 2.0 s > 1.5 s
+    assert by_key["later_visit"].ratio_text == "4.0× TFP's time"
+    assert by_key["fastest"].met is True and by_key["compare"].met is False  # 20 < 30 frames/s
+
+
+def test_a_stage_that_failed_is_a_skipped_row_naming_why():
+    tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, playing=_playing(23.0, 23.0))
+    ours = AppFigures(first_visit_s=7.0, later_visit_s=5.0, playing=_playing(13.0, 13.0),
+                      errors={"fastest": "TimeoutError: no slider named 'Speed'", "compare": "out of time"})
+    rows = side_by_side.build_rows(ours, tfp, 10.0)
+    assert len(rows) == len(side_by_side.ROWS)
+    notes = {r.case: r.note for r in rows}
+    assert "no slider named" in notes[side_by_side.ROWS[5][1]] and "out of time" in notes[side_by_side.ROWS[6][1]]
+    assert all(r.met is False for r in rows if r.case in (side_by_side.ROWS[0][1], side_by_side.ROWS[1][1]))
+
+
+def test_without_a_baseline_ours_is_still_reported():
+    ours = AppFigures(first_visit_s=7.0, later_visit_s=5.0, playing=_playing(13.0, 13.0))
+    tfp = AppFigures(errors={"playing": "no build at /nowhere"})
+    rows = side_by_side.build_rows(ours, tfp, 10.0)
+    epochs = rows[0]
+    assert epochs.ours == "13.0 epochs/s" and epochs.ratio is None and "no build" in epochs.baseline
+
+
+def test_probe_script_carries_its_configuration():
+    script = side_by_side.probe_script(side_by_side.OURS_PROBE)
+    assert '"canvas": "canvas.heat"' in script and "__CONFIG__" not in script
+
+
+def test_visit_notes_break_down_the_first_and_the_median_later_visit():
+    ours = AppFigures(first_visit_s=7.0, later_visit_s=5.0, later_visits=[6.0, 5.0, 4.0],
+                      breakdown=["first", "later slow", "later median", "later fast"], playing=_playing(13.0, 13.0))
+    tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, later_visits=[0.5], breakdown=["tfp first", "tfp later"])
+    rows = {r.case: r for r in side_by_side.build_rows(ours, tfp, 10.0)}
+    assert rows[side_by_side.ROWS[3][1]].note == "ours: first | TFP: tfp first"
+    assert rows[side_by_side.ROWS[4][1]].note == "ours: later median | TFP: tfp later"

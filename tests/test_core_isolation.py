@@ -22,3 +22,50 @@ def test_core_and_every_core_module_import_without_streamlit_or_plotly():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# ---- the Playground's first picture waits for no heavy import --------------------------------------------------
+# scikit-learn, imbalanced-learn and SciPy cost the first visit after a server start ~2 s and ~1,300 modules; the
+# Playground's first run (default XOR link: data, split, untrained network, boundary) needs none of them.
+# pandas is not asserted: Streamlit's components v1 imports it for every component call (dataframe_util).
+HEAVY = ("sklearn", "imblearn", "scipy")
+
+
+def _heavy_imports_after(code: str) -> str:
+    """Run ``code`` in a fresh interpreter; the heavy packages it imported, as a printed sorted list."""
+    check = code + f"\nimport sys\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_core_network_trains_and_predicts_without_scipy_or_scikit_learn():
+    code = (
+        "import numpy as np\n"
+        "from core import Network\n"
+        "from core.datasets import make_dataset, split_dataset\n"
+        "from core.training import Trainer\n"
+        "ds = make_dataset('xor', n_samples=100, noise=0.2, seed=0)\n"
+        "split = split_dataset(ds, test_fraction=0.3, seed=0)\n"
+        "net = Network.from_spec(input_dim=2, layers=[{'units': 4, 'activation': 'tanh'},\n"
+        "                        {'units': 1, 'activation': 'sigmoid'}], loss='bce', seed=0)\n"
+        "trainer = Trainer(net, split.X_train, split.y_train, optimizer='sgd', batch_size=10, total_epochs=2)\n"
+        "list(trainer.run(2))\n"
+        "assert np.all(np.isfinite(net.predict(split.X_test)))\n"
+    )
+    assert _heavy_imports_after(code) == "[]"
+
+
+def test_the_playgrounds_first_run_imports_no_scikit_learn_imblearn_or_scipy():
+    code = (
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(REPO_ROOT / 'streamlit_app.py')!r}, default_timeout=240)\n"
+        "at.query_params.update({'ds': 'xor', 'hidden': '8:tanh,8:tanh', 'bs': '10', 'lr': '0.03', 'opt': 'sgd',\n"
+        "                        'n': '500', 'test': '0.5', 'epochs': '5000'})\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "assert at.title and at.title[0].value, 'the Playground did not render'\n"
+    )
+    assert _heavy_imports_after(code) == "[]"

@@ -309,3 +309,48 @@ def test_bad_split_fractions_raise_value_error(kwargs, fragment):
     with pytest.raises(ValueError) as info:
         split_dataset(make_dataset("xor", 20, 0.1), **kwargs)
     assert fragment in str(info.value)
+
+
+# ---- the split without scikit-learn's import -------------------------------------------------------------------
+def _labels(counts):
+    return np.repeat(np.arange(len(counts)), counts)
+
+
+@pytest.mark.parametrize("counts", [(50, 50), (180, 20), (7, 7, 7), (33, 34, 33), (3, 40, 5, 12), (2, 2, 2, 2, 2)])
+@pytest.mark.parametrize("n_part", [2, 5, 13, 30])
+@pytest.mark.parametrize("stratify", [True, False])
+def test_shuffle_split_draws_exactly_what_train_test_split_draws(counts, n_part, stratify):
+    from sklearn.model_selection import train_test_split
+
+    from core.datasets import shuffle_split_indices
+
+    y = np.random.default_rng(sum(counts)).permutation(_labels(counts))
+    if n_part >= y.size:
+        pytest.skip("split_dataset always leaves a training row")
+    if stratify and not (n_part >= len(counts) and y.size - n_part >= len(counts)):
+        pytest.skip("scikit-learn cannot stratify this split either")
+    for seed in (0, 1, 12345, 2**31 - 2):
+        expected_rest, expected_part = train_test_split(
+            np.arange(y.size), test_size=n_part, random_state=seed, stratify=y if stratify else None
+        )
+        rest, part = shuffle_split_indices(y, n_part, seed, stratify)
+        np.testing.assert_array_equal(rest, expected_rest)
+        np.testing.assert_array_equal(part, expected_part)
+
+
+def test_split_dataset_is_unchanged_by_dropping_scikit_learn():
+    # The split the Playground has always shown for this link: the first test rows before and after.
+    from sklearn.model_selection import train_test_split
+
+    ds = make_dataset("spirals", n_samples=300, noise=0.1, seed=3)
+    split = split_dataset(ds, test_fraction=0.3, validation_fraction=0.1, seed=3)
+    rng = np.random.default_rng(3)
+    X_rest, X_test, y_rest, y_test = train_test_split(
+        ds.X, ds.y, test_size=90, random_state=int(rng.integers(2**31 - 1)), stratify=ds.y
+    )
+    X_train, X_val, y_train, y_val = train_test_split(
+        X_rest, y_rest, test_size=30, random_state=int(rng.integers(2**31 - 1)), stratify=y_rest
+    )
+    for got, expected in ((split.X_test, X_test), (split.y_test, y_test), (split.X_train, X_train),
+                          (split.y_val, y_val)):
+        np.testing.assert_array_equal(got, expected)
