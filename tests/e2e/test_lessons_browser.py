@@ -76,7 +76,7 @@ def test_a_lesson_walked_end_to_end_in_chinese(page: Page, app_url: str):
     # "Open in the Playground" carries the step's experiment and the language.
     link = page.get_by_role("link", name=zh("lessons.open_playground"))
     href = link.get_attribute("href")
-    assert href.startswith("/playground?") and "hidden=8%3Alinear" in href and "lang=zh" in href, href
+    assert href.startswith("./?") and "hidden=8%3Alinear" in href and "lang=zh" in href, href
 
     # Change the hidden activation from linear to tanh and run again: the layers no longer collapse into a
     # line, so "accuracy stays below 100 %" stops holding, and the page says so.
