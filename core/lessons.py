@@ -125,11 +125,13 @@ def accuracy_gap(result: RunResult) -> float:
 
 
 def train_loss(result: RunResult) -> float:
-    return float(result.history.train_loss[-1]) if result.history.train_loss else float("nan")
+    """The training objective for the weights the run ended with (the restored ones after early stopping)."""
+    return result.history.current("train_loss")
 
 
 def test_loss(result: RunResult) -> float:
-    return float(result.history.val_loss[-1]) if result.history.val_loss else float("nan")
+    """The plain loss on the held-out data for the weights the run ended with."""
+    return result.history.current("val_loss")
 
 
 def loss_ratio(result: RunResult) -> float:
