@@ -66,6 +66,7 @@ class History:
     stride: int = 1  # rows are kept every ``stride`` epochs (plus the first and the newest); 1 = every epoch
     # ``train_loss`` is the training objective: the loss with class weights, plus the L1/L2 penalty when set.
     # ``val_loss`` is the plain loss on the held-out data (no penalty, no class weights), as frameworks report it.
+    held_out: str = "test"  # which data ``val_loss``/``val_metric`` are on: "test" or "validation"
     penalised: bool = False  # the objective includes an L1/L2 penalty
     weighted: bool = False  # the objective weights samples by class
     # After early stopping: the scalar columns of the epoch whose weights were restored (``best_epoch``).

@@ -17,12 +17,14 @@ from plotly.subplots import make_subplots
 
 from core.compare import ActivationProfile, Replay, SummaryRow
 from core.datasets import DOMAIN
+from core.training import History
 from playground.figures import (
     NEGATIVE,
     POSITIVE,
     RUN_COLOURS,
     base_layout,
     boundary_heatmap,
+    held_out_name,
     points_traces,
 )
 from playground.i18n import t
@@ -285,6 +287,14 @@ def _loss_range(replay: Replay) -> list[float]:
     return [0.0, high * 1.05 or 1.0]
 
 
+def curves_title(name: str, history: History) -> str:
+    """Title of the Compare loss or metric panel, naming the data the dashed curves are on (test or validation)."""
+    held_out = "_validation" if history.held_out == "validation" else ""
+    if name == "loss":
+        return t(f"compare.loss_title{held_out}")
+    return t(f"compare.metric_title{held_out}", metric=t(f"figures.{history.metric_name}"))
+
+
 def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
     """Train (solid) and test (dashed) loss of every run up to epoch ``upto``: two traces per run."""
     traces = []
@@ -309,7 +319,7 @@ def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
                 mode="lines",
                 legendgroup=label,
                 showlegend=False,  # one legend entry per run; the panel title says dashed means test
-                name=f"{label} · {t('figures.test')}",
+                name=f"{label} · {held_out_name(history)}",
                 line=dict(color=colour, width=2, dash="dash"),
             )
         )
@@ -337,7 +347,7 @@ def replay_figure(
     """
     n_runs = len(replay.labels)
     has_grids = all(grid is not None for row in replay.grids for grid in row)
-    loss_title = t("compare.loss_title")
+    loss_title = curves_title("loss", replay.histories[0])
     if has_grids:
         fig = make_subplots(
             rows=2,

@@ -94,3 +94,33 @@ def test_a_compare_row_after_early_stopping_does_not_mix_epochs():
 def test_current_rejects_an_unknown_column_and_names_the_allowed_ones():
     with pytest.raises(ValueError, match="column='loss' is not valid; choose one of: epoch, train_loss"):
         run(MOONS).history.current("loss")
+
+
+# ---- what the pages show -----------------------------------------------------------------------------------
+def test_playground_counters_after_early_stopping_show_the_restored_epoch():
+    from core.experiment import prepare_data
+    from playground import live
+
+    run_ = live.new_run(EARLY, prepare_data(EARLY), version=1)
+    while not run_.trainer.history.stopped_early:
+        live.advance(run_, epochs_per_frame=20, max_frames=1)
+    h = run_.trainer.history
+    shown = {c["name"]: c["value"] for c in live.counters(run_)}
+    assert shown["train_loss"] == f"{h.current('train_loss'):.4f}" != f"{h.train_loss[-1]:.4f}"
+    assert shown["test_loss"] == f"{h.current('val_loss'):.4f}"
+
+
+def test_curves_name_the_objective_and_the_held_out_part_they_show():
+    from playground.figures import loss_curves_figure
+    from playground.figures_compare import curves_title
+    from playground.i18n import t
+
+    penalised = run(ExperimentConfig(MOONS.data, MOONS.model,
+                                     TrainConfig(**{**MOONS.train.__dict__, "l2": 0.01}), seed=1)).history
+    names = [trace.name for trace in loss_curves_figure({"a": penalised}).data]
+    assert names == [t("figures.train_objective.penalty"), t("figures.test")]
+    validated = run(EARLY).history
+    assert [trace.name for trace in loss_curves_figure({"a": validated}).data] == [
+        t("figures.train"), t("figures.validation")]
+    assert curves_title("loss", validated) == t("compare.loss_title_validation")
+    assert curves_title("loss", penalised) == t("compare.loss_title")
