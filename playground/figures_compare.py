@@ -382,19 +382,24 @@ def replay_figure(
             fig.update_yaxes(axis, scaleanchor=f"x{i + 1 if i else ''}", scaleratio=1, row=1, col=i + 1)
     loss_row = 2 if has_grids else 1
     loss_indices = list(range(len(fig.data), len(fig.data) + 2 * n_runs))
-    for trace in _loss_traces(replay, replay.epochs[0]):
+    for trace in _loss_traces(replay, replay.epochs[-1]):
         fig.add_trace(trace, row=loss_row, col=1)
     last_epoch = max(replay.epochs[-1], 1)
     fig.update_xaxes(range=[0, last_epoch], title=t("figures.epoch"), row=loss_row, col=1)
     fig.update_yaxes(range=_loss_range(replay), title=t("figures.loss"), row=loss_row, col=1)
 
     plot_height = height - REPLAY_MARGIN_TOP - REPLAY_MARGIN_BOTTOM
+    # Frames change only the heatmaps; the curves are drawn whole and a veil hides the epochs not reached yet.
+    # Frames that also replaced the curve traces made plotly.js blank every boundary panel, points and all,
+    # for most of the playback (scatter traces take its transition path, which clears the other subplots).
+    loss_axes = fig.data[loss_indices[0]].xaxis, fig.data[loss_indices[0]].yaxis
     frames = []
     for f, epoch in enumerate(replay.epochs):
-        data: list = [_frame_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
-        data += _loss_traces(replay, epoch)
-        frames.append(go.Frame(data=data, traces=heatmap_indices + loss_indices, name=str(epoch)))
+        data = [_frame_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
+        frames.append(go.Frame(data=data, traces=heatmap_indices, name=str(epoch),
+                               layout=dict(shapes=[_future_veil(epoch, last_epoch, *loss_axes)])))
     fig.frames = frames
+    fig.update_layout(shapes=[_future_veil(replay.epochs[0], last_epoch, *loss_axes)])
     _plain_lists(fig)
     fig.update_layout(
         **base_layout(
@@ -408,6 +413,12 @@ def replay_figure(
         )
     )
     return fig
+
+
+def _future_veil(epoch: int, last_epoch: int, xaxis: str, yaxis: str) -> dict:
+    """A white rectangle over the loss panel right of ``epoch``: the curves appear to grow as the replay plays."""
+    return dict(type="rect", xref=xaxis, yref=f"{yaxis} domain", x0=epoch, x1=last_epoch, y0=0, y1=1,
+                fillcolor="white", opacity=0.92, line_width=0, layer="above")
 
 
 def _below(pixels: float, plot_height: float) -> float:
