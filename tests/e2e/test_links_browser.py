@@ -70,7 +70,8 @@ def test_every_internal_link_lands_on_a_page_with_its_settings(page: Page, app_u
         wait_for_app(page, timeout=PAGE_TIMEOUT_S)
         if LESSONS[lesson_id].step(step_id).config.data.name != "digits":  # digits have no Playground link
             # The step trains before its link appears.
-            expect(page.get_by_role("link", name=t("lessons.open_playground", lang=lang))).to_be_visible(timeout=SLOW_MS)
+            open_link = page.get_by_role("link", name=t("lessons.open_playground", lang=lang))
+            expect(open_link).to_be_visible(timeout=SLOW_MS)
         links |= internal_links(page, app_url)
 
     # The Playground's "Share for class" dialog shows the link to copy.
