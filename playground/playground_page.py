@@ -344,7 +344,8 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         return DrawState(False, False, config)
     left, middle, undo_col, clear_col = st.columns([1.2, 2.2, 1, 1], vertical_alignment="center")
     on = left.toggle(t("playground.draw"), key=f"{KEY}.draw", help=t("playground.draw_help"))
-    classes = list(range(output_units(config.data)))
+    # Two classes share one sigmoid output unit, so the number of output units alone would offer only class 0.
+    classes = list(range(max(2, output_units(config.data))))
     points = st.session_state.setdefault(f"{KEY}.points", [])
     changed = False
     if on:
@@ -375,7 +376,8 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         points.clear()
         changed = True
     if on:
-        st.caption(t("playground.draw_hint", count=len(points)))
+        hint = "playground.draw_hint_drawn" if config.data.name == "drawn" else "playground.draw_hint"
+        st.caption(t(hint, count=len(points)))
     if changed:
         data = config.data if config.data.name != "drawn" or len(points) >= 4 else replace(config.data, name="xor")
         config = replace(config, data=replace(data, points=tuple(points)))
