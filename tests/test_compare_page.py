@@ -28,6 +28,9 @@ def test_page_renders_a_comparison_of_two_and_of_four_runs(values):
     assert not at.warning
     assert at.title[0].value == t("compare.title")
     assert _summary_runs(at) == values
+    # Before training the table lists the runs only: no column of empty numbers reading "None".
+    assert list(at.dataframe[0].value.columns) == [t("compare.col_run")]
+    assert t("compare.summary_before_training") in [c.value for c in at.caption]
 
 
 def test_step_trains_every_run_one_epoch():
