@@ -23,17 +23,22 @@ PAGE_TIMEOUT_S = 150  # lesson steps train on arrival; the box is shared
 SLOW_MS = PAGE_TIMEOUT_S * 1000
 NOT_FOUND = "Page not found"  # Streamlit's own dialog, not one of our strings
 PAGES = ("", "compare", "activations", "under_the_hood", "regression", "imbalanced", "experiments", "digits")
-# Lesson steps with a "Go deeper" link, and one step per lesson for its "Open in the Playground" link.
-LESSON_STEPS = tuple(dict.fromkeys(
-    [(lesson.id, step.id) for lesson in LESSONS.values() for step in lesson.steps if step.link]
-    + [(lesson.id, lesson.steps[-1].id) for lesson in LESSONS.values()][:3]
-))
+# One lesson step per page its "Go deeper" link opens (and tab), and the issue's step: each also has its "Open in
+# the Playground" link.
+LESSON_STEPS = tuple(
+    {(step.link, step.link_tab): (lesson.id, step.id)
+     for lesson in LESSONS.values() for step in lesson.steps if step.link}.values()
+) + (("nonlinearity", "linear_hidden"),)
 
 
-def internal_links(page: Page, app_url: str) -> set[str]:
-    """Absolute URLs of every link on the page that points into the app (the browser resolves relative ones)."""
-    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+def internal_links(page: Page, app_url: str, within: str = "body") -> set[str]:
+    """Absolute URLs of every link in ``within`` that points into the app (the browser resolves relative ones)."""
+    hrefs = page.eval_on_selector_all(f"{within} a[href]", "links => links.map(link => link.href)")
     return {href for href in hrefs if href.startswith(app_url)}
+
+
+def with_lang(url: str, lang: str) -> str:
+    return url if lang == "en" else url + ("&" if "?" in url else "?") + "lang=zh"
 
 
 def assert_lands_with_its_settings(page: Page, url: str) -> None:
@@ -56,33 +61,44 @@ def test_the_old_playground_path_is_what_page_not_found_looks_like(page: Page, a
     expect(page.get_by_text(NOT_FOUND).first).to_be_visible()
 
 
+MAIN = '[data-testid="stMain"]'
+SOURCES = [f"{path}" for path in PAGES] + [f"lessons?lesson={lesson}&step={step}" for lesson, step in LESSON_STEPS]
+
+
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_internal_link_lands_on_a_page_with_its_settings(page: Page, app_url: str, lang: str):
-    page.set_default_timeout(PAGE_TIMEOUT_S * 1000)
-    suffix = "" if lang == "en" else "lang=zh"
-    links: set[str] = set()
-    for path in PAGES:
-        page.goto(app_url + path + (f"?{suffix}" if suffix else ""))
-        wait_for_app(page, timeout=PAGE_TIMEOUT_S)
-        links |= internal_links(page, app_url)
-    for lesson_id, step_id in LESSON_STEPS:
-        page.goto(app_url + f"lessons?lesson={lesson_id}&step={step_id}" + (f"&{suffix}" if suffix else ""))
-        wait_for_app(page, timeout=PAGE_TIMEOUT_S)
+def test_the_navigation_links_land_on_their_pages(page: Page, app_url: str, lang: str):
+    page.goto(with_lang(app_url, lang))
+    wait_for_app(page, timeout=PAGE_TIMEOUT_S)
+    links = internal_links(page, app_url, '[data-testid="stSidebarNav"]')
+    assert {app_url + path for path in PAGES if path} | {app_url + "lessons"} <= links, links
+    for link in sorted(links):
+        assert_lands_with_its_settings(page, link)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_link_on_a_page_lands_with_its_settings(page: Page, app_url: str, source: str, lang: str):
+    page.goto(with_lang(app_url + source, lang))
+    wait_for_app(page, timeout=PAGE_TIMEOUT_S)
+    if source.startswith("lessons?"):
+        lesson_id, step_id = (part.split("=")[1] for part in source.split("?")[1].split("&"))
         if LESSONS[lesson_id].step(step_id).config.data.name != "digits":  # digits have no Playground link
             # The step trains before its link appears.
             open_link = page.get_by_role("link", name=t("lessons.open_playground", lang=lang))
             expect(open_link).to_be_visible(timeout=SLOW_MS)
-        links |= internal_links(page, app_url)
+            assert any(urlsplit(link).path == "/" for link in internal_links(page, app_url, MAIN))
+    for link in sorted(internal_links(page, app_url, MAIN)):
+        assert_lands_with_its_settings(page, link)
 
-    # The Playground's "Share for class" dialog shows the link to copy.
-    page.goto(app_url + "?seed=7" + (f"&{suffix}" if suffix else ""))
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_share_for_class_link_lands_with_its_settings(page: Page, app_url: str, lang: str):
+    page.goto(with_lang(app_url + "?seed=7", lang))
     wait_for_app(page, timeout=PAGE_TIMEOUT_S)
     page.get_by_role("button", name=t("playground.share", lang=lang)).click()
     share = page.get_by_role("dialog").get_by_test_id("stCode").inner_text().strip()
-    assert share.startswith(app_url.rstrip("/")) and "seed=7" in share, share
-    links.add(share)
-
-    navigation = {app_url + path for path in PAGES if path} | {app_url + "lessons"}
-    assert navigation <= {link.split("?")[0] for link in links}, "every page is in the navigation"
-    for link in sorted(links):
-        assert_lands_with_its_settings(page, link)
+    assert share.startswith(app_url.rstrip("/")) and "seed=7" in share and "show=" in share, share
+    assert_lands_with_its_settings(page, share)
