@@ -527,8 +527,9 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "linear_hidden", XOR_LINEAR_HIDDEN,
             claims=(Claim("train_accuracy", "<", 1.0), versus("train_accuracy", "<")),
             compare=XOR_2_2_1,
-            formulas=(r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x + (W_2 b_1 + b_2) \\ &= W x + b"
-                      r"\end{aligned}",),
+            # Three short lines: the lesson's text column is narrow, and a wider line was clipped at "b_2)".
+            formulas=(r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x \\ &\quad + (W_2 b_1 + b_2) \\"
+                      r" &= W x + b \end{aligned}",),
             knobs=("units", "activation"),
         ),
     )),

@@ -6,6 +6,7 @@ that a heatmap, a point and a network edge of the same colour mean the same thin
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -189,8 +190,14 @@ def loss_curves_figure(histories: Mapping[str, History], *, log_y: bool = False,
                                  line=dict(color=colour if not single else "#333", width=2)))
         fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_loss), mode="lines", name=label + held_out_name(h),
                                  line=dict(color=colour if not single else "#999", width=2, dash="dash")))
-    fig.update_layout(**base_layout(title or t("figures.loss_title"), height, showlegend=True),
-                      legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)),
+    # Several runs: the legend goes under the plot, where it cannot cover a curve (above it, it wrapped down
+    # over the curves); one run's two entries fit above the plot.
+    legend = (dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)) if single else
+              dict(orientation="h", y=-0.3, yanchor="top", x=0, xanchor="left", font=dict(size=11)))
+    rows = 0 if single else math.ceil(len(histories) / 2)
+    fig.update_layout(**base_layout(title or t("figures.loss_title"), height + 22 * rows, showlegend=True,
+                                    margin=dict(MARGIN, b=MARGIN["b"] + 22 * rows + 12 * bool(rows))),
+                      legend=legend,
                       xaxis=dict(title=t("figures.epoch")),
                       yaxis=dict(title=t("figures.loss"), type="log" if log_y else "linear"))
     return fig
