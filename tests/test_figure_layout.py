@@ -21,3 +21,18 @@ def test_the_legend_of_several_runs_sits_under_the_plot_not_over_the_curves():
 def test_one_runs_legend_stays_above_the_plot():
     fig = loss_curves_figure({"run": _history([0.7, 0.5])}, height=240)
     assert fig.layout.legend.y > 1 and fig.layout.height == 240
+
+
+def test_first_layer_weight_images_are_large_and_titles_clear_the_row_above():
+    import numpy as np
+
+    from playground.figures_digits import TITLE_GAP, weights_figure
+
+    fig = weights_figure(np.random.default_rng(0).normal(size=(16, 8, 8)))
+    rows = 2
+    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    # Each image row is at least 110 px tall (it was 80), and the gap between rows holds a title line.
+    first, second = fig.layout.yaxis.domain, fig.layout[f"yaxis{8 + 1}"].domain
+    gap_px = (first[0] - second[1]) * plot_height
+    row_px = (first[1] - first[0]) * plot_height
+    assert row_px >= 110 and gap_px >= TITLE_GAP - 1 and rows == 2
