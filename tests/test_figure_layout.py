@@ -36,3 +36,23 @@ def test_first_layer_weight_images_are_large_and_titles_clear_the_row_above():
     gap_px = (first[0] - second[1]) * plot_height
     row_px = (first[1] - first[0]) * plot_height
     assert row_px >= 110 and gap_px >= TITLE_GAP - 1 and rows == 2
+
+
+def test_log_axes_label_only_powers_of_ten_when_they_span_decades():
+    from playground.figures_internals import log_axis
+
+    wide = log_axis([1e-6, 3e-4, 0.5])
+    assert wide["dtick"] == 1 and wide["minor"]["dtick"] == "D1"  # 2 and 5 become unlabelled minor ticks
+    assert "dtick" not in log_axis([0.2, 0.9])  # inside one decade Plotly's own labels are the only ones there
+
+
+def test_the_3d_landscape_has_few_short_z_labels():
+    import numpy as np
+
+    from core.landscape import LossGrid
+    from playground.figures_internals import landscape_figure
+
+    a = b = np.linspace(-1, 1, 5)
+    grid = LossGrid(plane=None, a=a, b=b, loss=np.exp(np.add.outer(b, a)), requested=5)
+    fig = landscape_figure(grid, {}, axis_titles=("a", "b"), surface=True)
+    assert fig.layout.scene.zaxis.nticks <= 5 and fig.layout.scene.aspectratio.z >= 0.8
