@@ -292,7 +292,8 @@ def curves_title(name: str, history: History) -> str:
     held_out = "_validation" if history.held_out == "validation" else ""
     if name == "loss":
         return t(f"compare.loss_title{held_out}")
-    return t(f"compare.metric_title{held_out}", metric=t(f"figures.{history.metric_name}"))
+    metric = t(f"figures.{history.metric_name}")
+    return t(f"compare.metric_title{held_out}", metric=metric[:1].upper() + metric[1:])  # a title: "Accuracy (…"
 
 
 def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:

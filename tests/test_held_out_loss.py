@@ -124,3 +124,9 @@ def test_curves_name_the_objective_and_the_held_out_part_they_show():
         t("figures.train"), t("figures.validation")]
     assert curves_title("loss", validated) == t("compare.loss_title_validation")
     assert curves_title("loss", penalised) == t("compare.loss_title")
+
+
+def test_the_compare_metric_title_starts_with_a_capital():
+    from playground.figures_compare import curves_title
+
+    assert curves_title("metric", run(MOONS).history).startswith("Accuracy (")
