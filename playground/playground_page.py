@@ -104,6 +104,7 @@ PRESENTER_CSS = """<style>
     h3 { font-size: 1.7rem !important; }
     .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.25rem; }
     [data-testid="stWidgetLabel"] p { font-size: 1.2rem !important; }
+    [data-baseweb="select"] div, .stNumberInput input, .stTextInput input { font-size: 1.2rem; }
     .stButton button, .stDownloadButton button, .stLinkButton a, .stFormSubmitButton button {
         font-size: 1.3rem; min-height: 3rem; padding: 0.5rem 1.3rem;
     }
