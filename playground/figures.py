@@ -193,7 +193,8 @@ def loss_curves_figure(histories: Mapping[str, History], *, log_y: bool = False,
     # Several runs: the legend goes under the plot, where it cannot cover a curve (above it, it wrapped down
     # over the curves); one run's two entries fit above the plot.
     legend = (dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)) if single else
-              dict(orientation="h", y=-0.3, yanchor="top", x=0, xanchor="left", font=dict(size=11)))
+              dict(orientation="h", y=-58 / max(height - MARGIN["t"] - MARGIN["b"], 60), yanchor="top", x=0,
+                   xanchor="left", font=dict(size=11)))  # 58 px down: under the epoch title
     rows = 0 if single else math.ceil(len(histories) / 2)
     fig.update_layout(**base_layout(title or t("figures.loss_title"), height + 22 * rows, showlegend=True,
                                     margin=dict(MARGIN, b=MARGIN["b"] + 22 * rows + 12 * bool(rows))),
