@@ -323,6 +323,7 @@ class SummaryRow:
     seconds_per_epoch: float  # wall-clock mean, training only (snapshots excluded)
     diverged: bool
     stopped_early: bool
+    objective_differs: bool = False  # final_train_loss includes a penalty or class weights (History.objective_differs)
 
 
 @dataclass(frozen=True)
@@ -492,6 +493,7 @@ class Comparison:
                     seconds_per_epoch=float(np.mean(self.seconds[i])) if self.seconds[i] else math.nan,
                     diverged=history.diverged,
                     stopped_early=history.stopped_early,
+                    objective_differs=history.objective_differs,
                 )
             )
         return rows

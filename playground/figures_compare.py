@@ -242,6 +242,9 @@ def activation_table(profiles: Sequence[ActivationProfile]) -> list[dict[str, st
 def summary_table(rows: Sequence[SummaryRow], target_loss: float | None) -> list[dict[str, object]]:
     """The comparison's summary as display rows: numbers stay numbers so the table sorts them."""
     out = []
+    # Train loss is the training objective; when a penalty or class weights add to it, the column says so.
+    objective = any(row.objective_differs for row in rows)
+    train_column = t("compare.col_train_objective" if objective else "compare.col_train_loss")
     for row in rows:
         metric = t(f"compare.col_{row.metric_name}")
         if row.diverged:
@@ -255,7 +258,7 @@ def summary_table(rows: Sequence[SummaryRow], target_loss: float | None) -> list
             {
                 t("compare.col_run"): row.label,
                 t("compare.col_epochs"): row.epochs,
-                t("compare.col_train_loss"): _rounded(row.final_train_loss),
+                train_column: _rounded(row.final_train_loss),
                 t("compare.col_test_loss"): _rounded(row.final_test_loss),
                 t("compare.col_train_metric", metric=metric): _rounded(row.train_metric),
                 t("compare.col_test_metric", metric=metric): _rounded(row.test_metric),

@@ -130,3 +130,14 @@ def test_the_compare_metric_title_starts_with_a_capital():
     from playground.figures_compare import curves_title
 
     assert curves_title("metric", run(MOONS).history).startswith("Accuracy (")
+
+
+def test_the_compare_table_names_the_training_objective_when_a_penalty_is_in_it():
+    from playground.figures_compare import summary_table
+    from playground.i18n import t
+
+    comparison = Comparison(build_runs(MOONS, [{}, {"train.l2": 0.01}]))
+    for _ in comparison.train(5):
+        pass
+    table = summary_table(comparison.summary(), None)
+    assert t("compare.col_train_objective") in table[0] and t("compare.col_train_loss") not in table[0]
