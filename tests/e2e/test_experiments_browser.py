@@ -33,6 +33,14 @@ def test_grid_search_fills_the_results_table(page, app_url):
     best_link.scroll_into_view_if_needed()
     save_screenshot(page, "experiments-grid-search-heatmap")
 
+    # Following it opens the Playground (not Streamlit's "Page not found") with the best settings.
+    target = best_link.evaluate("link => link.href")
+    page.goto(target)
+    wait_for_app(page, timeout=PAGE_TIMEOUT_MS / 1000)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_role("heading", name=t("playground.title"))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert "hidden=8" in page.url and "lr=0.3" in page.url, page.url
+
 
 def status_pattern(status: str, percent: str) -> re.Pattern:
     """The progress bar's text for ``status`` with the percentage as a regex."""
