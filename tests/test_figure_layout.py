@@ -56,3 +56,14 @@ def test_the_3d_landscape_has_few_short_z_labels():
     grid = LossGrid(plane=None, a=a, b=b, loss=np.exp(np.add.outer(b, a)), requested=5)
     fig = landscape_figure(grid, {}, axis_titles=("a", "b"), surface=True)
     assert fig.layout.scene.zaxis.nticks <= 5 and fig.layout.scene.aspectratio.z >= 0.8
+
+
+def test_the_regression_intro_typesets_its_notation_instead_of_showing_underscores():
+    import re
+
+    from playground.i18n import t
+
+    for lang in ("en", "zh"):
+        text = t("regression.live_intro", lang=lang)
+        outside_maths = re.sub(r"\$[^$]+\$", "", text)
+        assert "_j" not in outside_maths and "Σ" not in outside_maths, outside_maths
