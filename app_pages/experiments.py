@@ -30,6 +30,7 @@ from core.settings import LIMITS
 from playground import figures_experiments as fig
 from playground import search_runner, state, widgets
 from playground.i18n import t
+from playground.language import with_language
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
@@ -247,7 +248,7 @@ def finish_search(job) -> None:
     )
     st.link_button(
         t("experiments.search.open_best"),
-        playground_url(config_with_params(job.config, best.params)),
+        with_language(playground_url(config_with_params(job.config, best.params))),
         icon=":material/open_in_new:",
         help=t("experiments.search.open_best_help"),
     )

@@ -50,6 +50,19 @@ def cross_validated(config: ExperimentConfig, strategy: str, n_splits: int) -> C
     return cross_validate_strategy(config, strategy, n_splits)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def boundary_figure(config: ExperimentConfig, strategy: str, title: str, height: int | None = None):
+    """A strategy's decision boundary with its points (and ensemble members): the same at every threshold, so
+    built once; rebuilding four of them made each step of the threshold slider take about half a second."""
+    run = trained(config, strategy)
+    size = {} if height is None else {"height": height}
+    return fig.with_member_boundaries(
+        figures.decision_boundary_figure(run.grid, "binary", train=(run.X_train, run.y_train),
+                                         test=(run.X_test, run.y_test), synthetic=run.synthetic, title=title, **size),
+        run.member_grids,
+    )
+
+
 def run_or_explain(config: ExperimentConfig, strategy: str) -> StrategyRun | None:
     try:
         return trained(config, strategy)
@@ -186,17 +199,7 @@ score_tiles(metrics)
 point = operating_point(run.y_test, run.test_scores, threshold)
 boundary_column, confusion_column = st.columns(2)
 boundary_column.plotly_chart(
-    fig.with_member_boundaries(
-        figures.decision_boundary_figure(
-            run.grid,
-            "binary",
-            train=(run.X_train, run.y_train),
-            test=(run.X_test, run.y_test),
-            synthetic=run.synthetic,
-            title=t("imbalanced.test.boundary_title", strategy=strategy_name(strategy)),
-        ),
-        run.member_grids,
-    ),
+    boundary_figure(config, strategy, t("imbalanced.test.boundary_title", strategy=strategy_name(strategy))),
     key=f"{KEY}.boundary",
 )
 if run.member_grids:
@@ -232,21 +235,7 @@ if len(runs) < 2:
 else:
     for column, (name, result) in zip(st.columns(len(runs)), runs.items(), strict=True):
         at_threshold = classification_metrics(result.y_test, result.test_scores, threshold)
-        column.plotly_chart(
-            fig.with_member_boundaries(
-                figures.decision_boundary_figure(
-                    result.grid,
-                    "binary",
-                    train=(result.X_train, result.y_train),
-                    synthetic=result.synthetic,
-                    test=(result.X_test, result.y_test),
-                    title=strategy_name(name),
-                    height=320,
-                ),
-                result.member_grids,
-            ),
-            key=f"{KEY}.side.{name}",
-        )
+        column.plotly_chart(boundary_figure(config, name, strategy_name(name), 320), key=f"{KEY}.side.{name}")
         column.markdown(t("imbalanced.compare.scores_line", **at_threshold))
     labels = {name: t(f"imbalanced.short.{name}") for name in runs}
     curves = {labels[name]: result.curves for name, result in runs.items()}

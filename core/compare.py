@@ -323,6 +323,7 @@ class SummaryRow:
     seconds_per_epoch: float  # wall-clock mean, training only (snapshots excluded)
     diverged: bool
     stopped_early: bool
+    objective_differs: bool = False  # final_train_loss includes a penalty or class weights (History.objective_differs)
 
 
 @dataclass(frozen=True)
@@ -482,15 +483,17 @@ class Comparison:
                 SummaryRow(
                     label=run.label,
                     epochs=len(history),
-                    final_train_loss=history.train_loss[-1] if len(history) else math.nan,
+                    # After early stopping: the restored epoch's values, like the test scores of its weights.
+                    final_train_loss=history.current("train_loss"),
                     final_test_loss=test_loss,
-                    train_metric=history.train_metric[-1] if len(history) else math.nan,
+                    train_metric=history.current("train_metric"),
                     test_metric=test_metric,
                     metric_name=history.metric_name,
                     epochs_to_target=epochs_to_reach(history, target_loss),
                     seconds_per_epoch=float(np.mean(self.seconds[i])) if self.seconds[i] else math.nan,
                     diverged=history.diverged,
                     stopped_early=history.stopped_early,
+                    objective_differs=history.objective_differs,
                 )
             )
         return rows
@@ -507,13 +510,13 @@ def epochs_to_reach(history: History, target_loss: float | None) -> int | None:
 
 
 def _test_scores(trainer: Trainer, data: PreparedData) -> tuple[float, float]:
-    """Loss and accuracy/R² of the trained network on the test split (NaN when there is no test split)."""
+    """Plain loss and accuracy/R² of the trained network on the test split (NaN when there is no test split)."""
     X, y = data.split.X_test, data.split.y_test
     if not len(y):
         return math.nan, math.nan
     network = trainer.network
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        loss = network.loss_value(X, y)
+        loss = network.data_loss(X, y)  # plain loss: no penalty, no class weights
         outputs = network.predict(X)
     if trainer.task == "classification":
         return float(loss), accuracy(outputs, y)

@@ -132,7 +132,7 @@ def build_trainer(
         if len(data.split.y_val)
         else (data.split.X_test, data.split.y_test)
     )
-    return Trainer(
+    trainer = Trainer(
         net,
         data.split.X_train,
         data.split.y_train,
@@ -151,6 +151,8 @@ def build_trainer(
         record_stats=record_stats,
         seed=cfg.seed,
     )
+    trainer.history.held_out = "validation" if len(data.split.y_val) else "test"
+    return trainer
 
 
 @dataclass

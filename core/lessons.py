@@ -125,11 +125,13 @@ def accuracy_gap(result: RunResult) -> float:
 
 
 def train_loss(result: RunResult) -> float:
-    return float(result.history.train_loss[-1]) if result.history.train_loss else float("nan")
+    """The training objective for the weights the run ended with (the restored ones after early stopping)."""
+    return result.history.current("train_loss")
 
 
 def test_loss(result: RunResult) -> float:
-    return float(result.history.val_loss[-1]) if result.history.val_loss else float("nan")
+    """The plain loss on the held-out data for the weights the run ended with."""
+    return result.history.current("val_loss")
 
 
 def loss_ratio(result: RunResult) -> float:
@@ -525,8 +527,9 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             "linear_hidden", XOR_LINEAR_HIDDEN,
             claims=(Claim("train_accuracy", "<", 1.0), versus("train_accuracy", "<")),
             compare=XOR_2_2_1,
-            formulas=(r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x + (W_2 b_1 + b_2) \\ &= W x + b"
-                      r"\end{aligned}",),
+            # Three short lines: the lesson's text column is narrow, and a wider line was clipped at "b_2)".
+            formulas=(r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x \\ &\quad + (W_2 b_1 + b_2) \\"
+                      r" &= W x + b \end{aligned}",),
             knobs=("units", "activation"),
         ),
     )),

@@ -20,13 +20,15 @@ from core.activations import Activation
 LOSSES = ("mse", "mae", "huber", "bce", "softmax_ce")
 CLASSIFICATION_LOSSES = ("bce", "softmax_ce")
 HUBER_DELTA = 1.0
+# Braces group what must stay on one line: an inline formula in a narrow column (the sidebar) may then break only
+# at the top-level "+" between groups, never inside "(1 − y)" or "I(y = j)".
 LATEX = {
     "mse": r"L = \frac{1}{n}\sum_i (\hat y_i - y_i)^2",
     "mae": r"L = \frac{1}{n}\sum_i |\hat y_i - y_i|",
     "huber": r"L = \frac{1}{n}\sum_i \begin{cases}\tfrac12 r_i^2 & |r_i| \le \delta \\"
     r" \delta(|r_i| - \tfrac12\delta) & \text{otherwise}\end{cases},\ r_i = \hat y_i - y_i",
-    "bce": r"L = -\frac{1}{n}\sum_i \big(y_i \ln \hat y_i + (1 - y_i)\ln(1 - \hat y_i)\big)",
-    "softmax_ce": r"L = -\frac{1}{n}\sum_i \sum_j I(y_i = j)\ln \hat y_{ij}",
+    "bce": r"{L = -\frac{1}{n}\sum_i \big(y_i \ln \hat y_i} + {(1 - y_i)\ln(1 - \hat y_i)\big)}",
+    "softmax_ce": r"{L = -\frac{1}{n}\sum_i \sum_j I(y_i = j)\ln \hat y_{ij}}",
 }
 
 

@@ -1,7 +1,8 @@
 """Scores for regression and classification, as the notes define them.
 
 Regression (a = prediction, y = target, m samples):
-    MAE  = (1/m) Σ |a - y|                  MAPE = (100/m) Σ |(a - y) / y|   (a percentage)
+    MAE  = (1/m) Σ |a - y|                  MAPE = (100/m′) Σ_{y≠0} |(a - y) / y|   (a percentage;
+                                            m′ = targets not zero, = m when none is)
     SSE  = Σ (a - y)²                       MSE  = SSE / m          RMSE = √MSE
     R²   = 1 - Σ (a - y)² / Σ (ȳ - y)²      (1 for a perfect fit, 0 for predicting the mean, < 0 worse)
 
@@ -39,7 +40,7 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     y_true, y_pred : ndarray of shape (n_samples,) or (n_samples, 1)
 
     Returns a dict with float values "mae", "mape" (percent), "sse", "mse", "rmse", "r2", and:
-    "mape_skipped": how many targets were (near) zero and left out of MAPE;
+    "mape_skipped": how many targets were (near) zero and left out of MAPE, so its m counts the others;
     "mape_reason": None, MAPE_SOME_TARGETS_ZERO (MAPE is over the other targets) or
     MAPE_ALL_TARGETS_ZERO (MAPE is NaN);
     "nonfinite_predictions": True when some prediction is NaN/inf; every score is then NaN.

@@ -561,6 +561,10 @@ class Network:
         result = loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], sample_weight)
         return result.value + self.penalty()
 
+    def _data_loss(self, ws: _Workspace, targets: np.ndarray) -> float:
+        """Plain loss of the forward pass held in ``ws``: no penalty, no class weights (see :meth:`data_loss`)."""
+        return loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], None).value
+
     def _backward_layers(
         self,
         ws: _Workspace,
@@ -651,8 +655,18 @@ class Network:
         loss, grads, _ = self.backward(fwd, y)
         return loss, grads
 
+    def data_loss(self, X, y) -> float:
+        """The plain loss on ``(X, y)``, dropout off: no penalty, no class weights (what a held-out loss reports).
+
+        The training objective (:meth:`loss_value`) adds both; scored on held-out data they would make the
+        "test loss" depend on the training setup rather than only on how well the network predicts.
+        """
+        out = self.forward(X).caches[-1]
+        targets = encode_targets(self.loss, y, self.n_outputs)
+        return loss_and_output_grad(self.loss, out.z, out.a, targets, self._activations[-1], None).value
+
     def loss_value(self, X, y) -> float:
-        """Loss without gradients (plus penalty), dropout off."""
+        """The training objective without gradients: loss with class weights plus penalty, dropout off."""
         out = self.forward(X).caches[-1]
         targets = encode_targets(self.loss, y, self.n_outputs)
         result = loss_and_output_grad(

@@ -64,6 +64,13 @@ class History:
     message: str = ""  # in English, for scripts and logs; the app words it from the flags and message_args
     message_args: dict = field(default_factory=dict)  # the numbers in the message: epoch, loss, patience, ...
     stride: int = 1  # rows are kept every ``stride`` epochs (plus the first and the newest); 1 = every epoch
+    # ``train_loss`` is the training objective: the loss with class weights, plus the L1/L2 penalty when set.
+    # ``val_loss`` is the plain loss on the held-out data (no penalty, no class weights), as frameworks report it.
+    held_out: str = "test"  # which data ``val_loss``/``val_metric`` are on: "test" or "validation"
+    penalised: bool = False  # the objective includes an L1/L2 penalty
+    weighted: bool = False  # the objective weights samples by class
+    # After early stopping: the scalar columns of the epoch whose weights were restored (``best_epoch``).
+    best_row: dict[str, float] | None = None
 
     SCALAR_COLUMNS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate")
     ROW_COLUMNS = (
@@ -79,6 +86,24 @@ class History:
 
     def __len__(self) -> int:
         return len(self.epoch)
+
+    @property
+    def objective_differs(self) -> bool:
+        """Whether ``train_loss`` is more than the plain loss (penalty or class weights in the objective)."""
+        return self.penalised or self.weighted
+
+    def current(self, column: str) -> float:
+        """``column`` (a scalar column, e.g. "val_loss") for the weights the network holds now.
+
+        That is the newest row, except after early stopping, when the weights of ``best_epoch`` were restored
+        and the newest row describes weights that were thrown away. NaN when there is no row yet.
+        """
+        if column not in self.SCALAR_COLUMNS:
+            raise ValueError(f"column={column!r} is not valid; choose one of: {', '.join(self.SCALAR_COLUMNS)}")
+        if self.stopped_early and self.best_row is not None:
+            return self.best_row[column]
+        values = getattr(self, column)
+        return float(values[-1]) if values else math.nan
 
     def to_csv(self) -> str:
         """One row per epoch; per-layer lists become columns ``grad_norm_1``, ``grad_norm_2``, ..."""
@@ -219,7 +244,6 @@ class Trainer:
             if has_val
             else None
         )
-        self._val_weights = network.sample_weights(self.y_val) if has_val else None
         self.task = task or ("classification" if network.loss in CLASSIFICATION_LOSSES else "regression")
         self.optimizer = Optimizer(optimizer, momentum=momentum)
         self.base_learning_rate = float(learning_rate)
@@ -233,7 +257,11 @@ class Trainer:
         self.history_limit = history_limit
         self.rng = np.random.default_rng([seed, 2])
         self.epoch = 0
-        self.history = History(metric_name="accuracy" if self.task == "classification" else "r2")
+        self.history = History(
+            metric_name="accuracy" if self.task == "classification" else "r2",
+            penalised=bool(network.l1 or network.l2),
+            weighted=self.weights is not None,
+        )
         self._params = network._live_parameters()
         # The optimizer sees the network as one flat array (its parameter buffer and gradient buffer).
         self._flat_params, self._flat_grads = [network._flat], [network._grad_flat]
@@ -369,7 +397,7 @@ class Trainer:
             self._record_layer_stats(ws)
         if self.X_val is not None:
             val = net._evaluate(self.X_val)
-            h.val_loss.append(net._output_loss(val, self._val_targets, self._val_weights))
+            h.val_loss.append(net._data_loss(val, self._val_targets))
             h.val_metric.append(self._metric(val.a[-1], self.y_val, self._val_targets))
         else:
             h.val_loss.append(float("nan"))
@@ -417,6 +445,7 @@ class Trainer:
             self._best_val = val_loss
             self._best_params = self.network.parameters()
             h.best_epoch = self.epoch
+            h.best_row = {column: float(getattr(h, column)[-1]) for column in h.SCALAR_COLUMNS}
             self._since_best = 0
             return
         self._since_best += 1

@@ -217,7 +217,7 @@ def _curves_panel(session: CompareSession, name: str, log_y: bool) -> dict:
     first = session.comparison.trainers[0].history
     metric = first.metric_name
     percent = name == "metric" and metric == "accuracy"
-    title = t("compare.loss_title") if name == "loss" else t("compare.metric_title", metric=t(f"figures.{metric}"))
+    title = figures_compare.curves_title(name, first)
     series = []
     for i, (run, trainer) in enumerate(zip(session.runs, session.comparison.trainers, strict=True)):
         colour = figures.RUN_COLOURS[i % len(figures.RUN_COLOURS)]

@@ -526,6 +526,10 @@ def downloads(session: compare_live.CompareSession) -> None:
 
 def summary(session: compare_live.CompareSession, target_loss: float) -> None:
     st.subheader(t("compare.summary_header"))
+    if session.comparison.epoch == 0:  # nothing measured yet: the numbers would read "None" in every cell
+        st.dataframe({t("compare.col_run"): list(session.comparison.labels)}, hide_index=True, key=f"{KEY}.summary")
+        st.caption(t("compare.summary_before_training"))
+        return
     rows = session.comparison.summary(target_loss=target_loss)
     st.dataframe(figures_compare.summary_table(rows, target_loss), hide_index=True, key=f"{KEY}.summary")
     st.caption(t("compare.summary_caption"))

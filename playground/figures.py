@@ -6,6 +6,7 @@ that a heatmap, a point and a network edge of the same colour mean the same thin
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -160,20 +161,44 @@ def curve_fit_figure(xs: np.ndarray, prediction: np.ndarray, train: tuple[np.nda
 
 
 # ---- curves --------------------------------------------------------------------------------------------
+def train_loss_name(history: History) -> str:
+    """What a training-loss curve shows: the plain loss, or the objective when a penalty or class weights add to it."""
+    if not history.objective_differs:
+        return t("figures.train")
+    part = "both" if history.penalised and history.weighted else "penalty" if history.penalised else "weights"
+    return t(f"figures.train_objective.{part}")
+
+
+def held_out_name(history: History) -> str:
+    """The data the dashed curves are on: "test", or "validation" when the run holds a validation part."""
+    return t(f"figures.{history.held_out}")
+
+
 def loss_curves_figure(histories: Mapping[str, History], *, log_y: bool = False, title: str | None = None,
                        height: int = 260) -> go.Figure:
-    """Train (solid) and test (dashed) loss per run. Traces come in pairs per run: train, then test."""
+    """Train (solid) and held-out (dashed) loss per run. Traces come in pairs per run: train, then held-out.
+
+    The solid curve is the training objective (named so when a penalty or class weights add to the loss); the
+    dashed one is the plain loss on the test part, or on the validation part when the run has one.
+    """
     fig = go.Figure()
     single = len(histories) == 1
     for i, (name, h) in enumerate(histories.items()):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
         label = "" if single else f"{name} · "
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_loss), mode="lines", name=label + t("figures.train"),
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_loss), mode="lines", name=label + train_loss_name(h),
                                  line=dict(color=colour if not single else "#333", width=2)))
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_loss), mode="lines", name=label + t("figures.test"),
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_loss), mode="lines", name=label + held_out_name(h),
                                  line=dict(color=colour if not single else "#999", width=2, dash="dash")))
-    fig.update_layout(**base_layout(title or t("figures.loss_title"), height, showlegend=True),
-                      legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)),
+    # Several runs: the legend goes under the plot, where it cannot cover a curve (above it, it wrapped down
+    # over the curves); one run's two entries fit above the plot.
+    legend = (dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)) if single else
+              dict(orientation="h", y=-58 / max(height - MARGIN["t"] - MARGIN["b"], 60), yanchor="top", x=0,
+                   xanchor="left", font=dict(size=11)))  # 58 px down: under the epoch title
+    rows = 0 if single else math.ceil(len(histories) / 2)
+    fig.update_layout(**base_layout(title or t("figures.loss_title"), height + 22 * rows, showlegend=True,
+                                    margin=dict(MARGIN, b=MARGIN["b"] + 22 * rows + 12 * bool(rows))),
+                      legend=legend,
                       xaxis=dict(title=t("figures.epoch")),
                       yaxis=dict(title=t("figures.loss"), type="log" if log_y else "linear"))
     return fig
@@ -190,7 +215,7 @@ def metric_curves_figure(histories: Mapping[str, History], *, title: str | None 
         label = "" if single else f"{name} · "
         fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_metric), mode="lines",
                                  name=label + t("figures.train"), line=dict(color=colour, width=2)))
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_metric), mode="lines", name=label + t("figures.test"),
+        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_metric), mode="lines", name=label + held_out_name(h),
                                  line=dict(color=colour, width=2, dash="dash")))
     yaxis = dict(title=t(f"figures.{metric}"))
     if metric == "accuracy":

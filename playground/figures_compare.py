@@ -17,12 +17,14 @@ from plotly.subplots import make_subplots
 
 from core.compare import ActivationProfile, Replay, SummaryRow
 from core.datasets import DOMAIN
+from core.training import History
 from playground.figures import (
     NEGATIVE,
     POSITIVE,
     RUN_COLOURS,
     base_layout,
     boundary_heatmap,
+    held_out_name,
     points_traces,
 )
 from playground.i18n import t
@@ -240,6 +242,9 @@ def activation_table(profiles: Sequence[ActivationProfile]) -> list[dict[str, st
 def summary_table(rows: Sequence[SummaryRow], target_loss: float | None) -> list[dict[str, object]]:
     """The comparison's summary as display rows: numbers stay numbers so the table sorts them."""
     out = []
+    # Train loss is the training objective; when a penalty or class weights add to it, the column says so.
+    objective = any(row.objective_differs for row in rows)
+    train_column = t("compare.col_train_objective" if objective else "compare.col_train_loss")
     for row in rows:
         metric = t(f"compare.col_{row.metric_name}")
         if row.diverged:
@@ -253,7 +258,7 @@ def summary_table(rows: Sequence[SummaryRow], target_loss: float | None) -> list
             {
                 t("compare.col_run"): row.label,
                 t("compare.col_epochs"): row.epochs,
-                t("compare.col_train_loss"): _rounded(row.final_train_loss),
+                train_column: _rounded(row.final_train_loss),
                 t("compare.col_test_loss"): _rounded(row.final_test_loss),
                 t("compare.col_train_metric", metric=metric): _rounded(row.train_metric),
                 t("compare.col_test_metric", metric=metric): _rounded(row.test_metric),
@@ -285,6 +290,15 @@ def _loss_range(replay: Replay) -> list[float]:
     return [0.0, high * 1.05 or 1.0]
 
 
+def curves_title(name: str, history: History) -> str:
+    """Title of the Compare loss or metric panel, naming the data the dashed curves are on (test or validation)."""
+    held_out = "_validation" if history.held_out == "validation" else ""
+    if name == "loss":
+        return t(f"compare.loss_title{held_out}")
+    metric = t(f"figures.{history.metric_name}")
+    return t(f"compare.metric_title{held_out}", metric=metric[:1].upper() + metric[1:])  # a title: "Accuracy (…"
+
+
 def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
     """Train (solid) and test (dashed) loss of every run up to epoch ``upto``: two traces per run."""
     traces = []
@@ -309,7 +323,7 @@ def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
                 mode="lines",
                 legendgroup=label,
                 showlegend=False,  # one legend entry per run; the panel title says dashed means test
-                name=f"{label} · {t('figures.test')}",
+                name=f"{label} · {held_out_name(history)}",
                 line=dict(color=colour, width=2, dash="dash"),
             )
         )
@@ -337,7 +351,7 @@ def replay_figure(
     """
     n_runs = len(replay.labels)
     has_grids = all(grid is not None for row in replay.grids for grid in row)
-    loss_title = t("compare.loss_title")
+    loss_title = curves_title("loss", replay.histories[0])
     if has_grids:
         fig = make_subplots(
             rows=2,
@@ -372,19 +386,24 @@ def replay_figure(
             fig.update_yaxes(axis, scaleanchor=f"x{i + 1 if i else ''}", scaleratio=1, row=1, col=i + 1)
     loss_row = 2 if has_grids else 1
     loss_indices = list(range(len(fig.data), len(fig.data) + 2 * n_runs))
-    for trace in _loss_traces(replay, replay.epochs[0]):
+    for trace in _loss_traces(replay, replay.epochs[-1]):
         fig.add_trace(trace, row=loss_row, col=1)
     last_epoch = max(replay.epochs[-1], 1)
     fig.update_xaxes(range=[0, last_epoch], title=t("figures.epoch"), row=loss_row, col=1)
     fig.update_yaxes(range=_loss_range(replay), title=t("figures.loss"), row=loss_row, col=1)
 
     plot_height = height - REPLAY_MARGIN_TOP - REPLAY_MARGIN_BOTTOM
+    # Frames change only the heatmaps; the curves are drawn whole and a veil hides the epochs not reached yet.
+    # Frames that also replaced the curve traces made plotly.js blank every boundary panel, points and all,
+    # for most of the playback (scatter traces take its transition path, which clears the other subplots).
+    loss_axes = fig.data[loss_indices[0]].xaxis, fig.data[loss_indices[0]].yaxis
     frames = []
     for f, epoch in enumerate(replay.epochs):
-        data: list = [_frame_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
-        data += _loss_traces(replay, epoch)
-        frames.append(go.Frame(data=data, traces=heatmap_indices + loss_indices, name=str(epoch)))
+        data = [_frame_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
+        frames.append(go.Frame(data=data, traces=heatmap_indices, name=str(epoch),
+                               layout=dict(shapes=[_future_veil(epoch, last_epoch, *loss_axes)])))
     fig.frames = frames
+    fig.update_layout(shapes=[_future_veil(replay.epochs[0], last_epoch, *loss_axes)])
     _plain_lists(fig)
     fig.update_layout(
         **base_layout(
@@ -398,6 +417,12 @@ def replay_figure(
         )
     )
     return fig
+
+
+def _future_veil(epoch: int, last_epoch: int, xaxis: str, yaxis: str) -> dict:
+    """A white rectangle over the loss panel right of ``epoch``: the curves appear to grow as the replay plays."""
+    return dict(type="rect", xref=xaxis, yref=f"{yaxis} domain", x0=epoch, x1=last_epoch, y0=0, y1=1,
+                fillcolor="white", opacity=0.92, line_width=0, layer="above")
 
 
 def _below(pixels: float, plot_height: float) -> float:

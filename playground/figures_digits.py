@@ -51,6 +51,9 @@ def confusion_figure(confusion: np.ndarray, *, height: int = 420) -> go.Figure:
     return fig
 
 
+TITLE_GAP = 30  # pixels between rows of small images: a title line and some air
+
+
 def image_grid_figure(
     images: np.ndarray,
     titles: Sequence[str],
@@ -66,12 +69,14 @@ def image_grid_figure(
     n = len(images)
     columns = max(1, min(columns, n))
     rows = max(1, math.ceil(n / columns))
+    # A fixed gap in pixels between rows, room for the titles: a share of the height made them touch the row above.
+    plot_height = rows * cell + (rows - 1) * TITLE_GAP
     fig = make_subplots(
         rows=rows,
         cols=columns,
         subplot_titles=list(titles) or None,
         horizontal_spacing=0.02,
-        vertical_spacing=min(0.3 / rows, 0.08),
+        vertical_spacing=TITLE_GAP / plot_height if rows > 1 else 0.0,
     )
     limit = float(np.max(np.abs(images))) if diverging and n else 1.0
     for k, image in enumerate(images):
@@ -93,7 +98,7 @@ def image_grid_figure(
         fig.update_yaxes(scaleanchor=f"x{k + 1 if k else ''}", row=k // columns + 1, col=k % columns + 1)
     for k, annotation in enumerate(fig.layout.annotations):
         annotation.font = dict(size=11, color=title_colours[k] if title_colours else "#333")
-    fig.update_layout(**base_layout(title, 40 + rows * cell, margin=dict(l=8, r=8, t=48, b=8)))
+    fig.update_layout(**base_layout(title, 56 + plot_height, margin=dict(l=8, r=8, t=48, b=8)))
     return fig
 
 
@@ -114,7 +119,7 @@ def weights_figure(images: np.ndarray, *, columns: int = 8) -> go.Figure:
     """The first layer's weights, one (8, 8) image per hidden unit (blue: pixel pushes z up, orange: down)."""
     titles = [t("digits.fig.unit", number=k + 1) for k in range(len(images))]
     return image_grid_figure(
-        images, titles, columns=columns, diverging=True, title=t("digits.fig.weights_title"), cell=80
+        images, titles, columns=columns, diverging=True, title=t("digits.fig.weights_title"), cell=120
     )
 
 

@@ -22,9 +22,14 @@ SCORE_SCALE = [[0.0, "#f7f7f7"], [1.0, POSITIVE]]
 
 
 def format_value(value: Any) -> str:
-    """How a hyperparameter value reads in tables and labels: (8, 4) → 8-4, () → none, 0.001 → 0.001."""
+    """How a hyperparameter value reads in tables and labels: (8,) → (8,), (8, 4) → (8, 4), () → none, 0.001.
+
+    Layer sizes read as the tuple they are: a bare "8" was taken for a number of hidden layers.
+    """
     if isinstance(value, tuple):
-        return "-".join(str(v) for v in value) if value else t("experiments.fig.no_hidden")
+        if not value:
+            return t("experiments.fig.no_hidden")
+        return "(" + ", ".join(str(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)

@@ -117,11 +117,27 @@ def per_layer_curves_figure(
         legend=dict(orientation="h", y=-0.3, x=0, font=dict(size=11)),
     )
     fig.update_xaxes(title_text=t("figures.epoch"))
-    fig.update_yaxes(type="log" if log_y else "linear", exponentformat="power" if log_y else None)
+    if log_y:
+        fig.update_yaxes(log_axis(everything))
+    else:
+        fig.update_yaxes(type="linear")
     fig.update_yaxes(title_text=y_title, row=1, col=1)
     if y_range is not None:
         fig.update_yaxes(range=[math.log10(v) for v in y_range] if log_y else list(y_range))
     return fig
+
+
+def log_axis(values: Sequence[float] = ()) -> dict:
+    """A log axis labelled only at powers of ten (10⁻³, 10⁻²...) when the values span two decades or more.
+
+    Plotly otherwise labels the 2 and 5 between decades in small print that runs together; those stay as
+    unlabelled minor ticks and grid lines.
+    """
+    axis = dict(type="log", exponentformat="power")
+    positive = [v for v in values if v is not None and np.isfinite(v) and v > 0]
+    if not values or (positive and math.log10(max(positive) / min(positive)) >= 2):
+        axis.update(dtick=1, minor=dict(dtick="D1", showgrid=True, gridcolor="#f2f2f2", ticks=""))
+    return axis
 
 
 def depth_profile_figure(
@@ -147,8 +163,8 @@ def depth_profile_figure(
     fig.update_layout(**base_layout(title, height, showlegend=len(profiles) > 1),
                       legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)),
                       xaxis=dict(title=t("under_the_hood.fig.depth"), categoryorder="array", categoryarray=names),
-                      yaxis=dict(title=y_title, type="log" if log_y else "linear",
-                                 exponentformat="power" if log_y else None))
+                      yaxis=dict(title=y_title, **(log_axis([v for vs in profiles.values() for v in vs])
+                                                   if log_y else dict(type="linear"))))
     return fig
 
 
@@ -169,7 +185,8 @@ def step_norms_figure(traces: Mapping[str, StepTrace], *, title: str, height: in
         **base_layout(title, height, showlegend=True, margin=dict(MARGIN, b=120)),
         legend=dict(orientation="h", y=-0.25, yanchor="top", x=0, font=dict(size=11)),
         xaxis=dict(title=t("under_the_hood.fig.step")),
-        yaxis=dict(title=t("under_the_hood.fig.gradient_norm"), type="log", exponentformat="power"),
+        yaxis=dict(title=t("under_the_hood.fig.gradient_norm"),
+                   **log_axis([v for trace in traces.values() for v in trace.global_norm])),
     )
     return fig
 
@@ -311,8 +328,7 @@ def gradcheck_figure(result: GradientCheck, *, title: str, height: int = 300) ->
                            font=dict(size=11, color=STATUS_COLOURS[status]))
     fig.update_layout(**base_layout(title, height),
                       xaxis=dict(title=t("under_the_hood.fig.tensor")),
-                      yaxis=dict(title=t("under_the_hood.fig.relative_error"), type="log", exponentformat="power",
-                                 range=[-16, 0.5]))
+                      yaxis=dict(title=t("under_the_hood.fig.relative_error"), **log_axis(), range=[-16, 0.5]))
     return fig
 
 
@@ -410,7 +426,9 @@ def landscape_figure(
     if surface:
         fig.update_layout(**layout, legend=legend, scene=dict(
             xaxis=dict(title=axis_titles[0], range=extent_a), yaxis=dict(title=axis_titles[1], range=extent_b),
-            zaxis=dict(title=colour_title), aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6)))
+            # Few, short z labels on a taller box: a dozen long ones on a flat box overlapped each other.
+            zaxis=dict(title=dict(text=colour_title, font=dict(size=12)), nticks=5, tickformat=".2~g"),
+            aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.8)))
     else:
         fig.update_layout(**layout, legend=legend,
                           xaxis=dict(title=axis_titles[0], range=extent_a, constrain="domain"),

@@ -19,6 +19,7 @@ from core.experiment import run
 from core.initializers import INITIALIZERS
 from core.lessons import (
     LESSONS,
+    OPERATORS,
     PERCENT_MEASURES,
     ClaimCheck,
     Lesson,
@@ -43,11 +44,12 @@ KEY = "lessons"
 GRID_RESOLUTION = capped_resolution(50)
 CURVE_POINTS = 200
 FIGURE_HEIGHT = 330
-OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+OP_SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 # Verdict marks in front of each claim: Streamlit's bundled icon font, so they draw even where no emoji font is.
 HOLDS = ":green[:material/check_circle:]"
 FAILS = ":red[:material/cancel:]"
+CHANGED = ":orange[:material/change_circle:]"  # fails after the learner's change: expected, not broken
 
 
 # ---- which lesson and step ---------------------------------------------------------------------------------
@@ -318,7 +320,7 @@ def _step_run_body(lesson_id: str, step_id: str) -> None:
     with st.spinner(t("lessons.training")):
         view = run_view(config, names)
         compare = run_view(step.compare, names) if step.compare is not None else None
-    label = t(f"{prefix}.run")
+    label = run_label(lesson, step, config)
     if view.history.diverged:
         st.error(t("lessons.diverged", epoch=len(view.history.epoch)))
     chart_key = f"{KEY}.chart.{lesson.id}.{step.id}"
@@ -340,7 +342,7 @@ def _step_run_body(lesson_id: str, step_id: str) -> None:
                     width="stretch")
     if view.fold_scores is not None:
         st.markdown(fold_scores_text(view.fold_scores))
-    claims(lesson, step, view, compare)
+    claims(lesson, step, config, view, compare)
     if config.data.name != "digits":
         st.link_button(t("lessons.open_playground"), with_language(playground_url(config)),
                        help=t("lessons.open_playground_help"), icon=":material/open_in_new:")
@@ -353,40 +355,95 @@ def fold_scores_text(scores: np.ndarray) -> str:
 
 
 # ---- the claims, checked on this run ------------------------------------------------------------------------
-def _number(measure_name: str, value: float) -> str:
+def _number(measure_name: str, value: float, decimals: int | None = None) -> str:
+    """``value`` as the page shows it; ``decimals`` (None: the measure's usual precision) for finer detail."""
     if measure_name in PERCENT_MEASURES:
-        return f"{value:.0%}"
+        return f"{value:.{decimals or 0}%}"
+    if decimals is not None:
+        return f"{value:.{decimals}f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.{decimals}e}"
     if measure_name in ("diverged", "epochs_run"):
         return f"{value:.0f}"
     return f"{value:.3g}"
 
 
-def claim_line(check: ClaimCheck, compare: RunView | None, compare_label: str) -> str:
-    """One claim as "measure: measured op target", the target naming the compare run when it is one."""
+def _shown_value(text: str) -> float:
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+def shown_pair(check: ClaimCheck, compare_value: float | None = None) -> tuple[str, str]:
+    """The measured number and the right-hand side as shown, precise enough that they read as the verdict.
+
+    Rounded to the usual precision, 99.6 % < 100 % would read "100% < 100%" next to a tick; one more decimal
+    at a time until the two shown numbers compare as the unrounded ones do. ``compare_value`` is the compare
+    run's own value (the right-hand side is ``factor`` × it).
+    """
+    name, claim = check.claim.measure, check.claim
+    factor = claim.factor if claim.versus_compare else 1.0
+    right = compare_value if claim.versus_compare and compare_value is not None else check.target
+    for decimals in (None, 1, 2, 3, 4, 6):
+        measured, target = _number(name, check.measured, decimals), _number(name, right, decimals)
+        try:
+            agrees = OPERATORS[claim.op](_shown_value(measured), factor * _shown_value(target))
+        except ValueError:  # nan or inf: nothing to refine
+            break
+        if agrees == check.holds:
+            break
+    return measured, target
+
+
+def run_label(lesson: Lesson, step: Step, config: ExperimentConfig) -> str:
+    """The name of the run shown: the step's own name, or the learner's changes when they made some."""
+    changes = changed_knobs(step, config)
+    if not changes:
+        return t(f"lessons.{lesson.id}.{step.id}.run")
+    return t("lessons.your_run", changes=changes)
+
+
+def changed_knobs(step: Step, config: ExperimentConfig) -> str:
+    """The knobs the learner changed from the step's settings, e.g. "Activation = tanh" ("" when none)."""
+    changed = [knob for knob in step.knobs if _knob_value(config, knob) != _knob_value(step.config, knob)]
+    return ", ".join(f"{t(f'widgets.{knob}')} = {_knob_value(config, knob)}" for knob in changed)
+
+
+def claim_line(check: ClaimCheck, compare: RunView | None, labels: tuple[str, str], changes: str = "") -> str:
+    """One claim with both sides named: "measure: <run> **50%** < <compare run> **100%**" and its verdict.
+
+    ``labels`` are the run's and the compare run's names. A claim that fails after the learner changed the
+    step's settings (``changes``, e.g. "Activation = tanh") is the expected outcome of "what to try": the
+    line says in words that it no longer holds with that change, instead of a bare red cross.
+    """
     name = check.claim.measure
-    if check.claim.versus_compare and compare is not None:
+    versus = check.claim.versus_compare and compare is not None
+    measured, target = shown_pair(check, compare.measured[name] if versus else None)
+    if versus:
         factor = "" if check.claim.factor == 1.0 else f"{check.claim.factor:g} × "
-        target = t("lessons.claim_versus", factor=factor, value=_number(name, compare.measured[name]),
-                   label=compare_label)
+        right = t("lessons.claim_versus", factor=factor, value=target, label=labels[1])
     else:
-        target = _number(name, check.target)
-    text = t("lessons.claim_text", measure=t(f"lessons.measures.{name}"), measured=_number(name, check.measured),
-             op=OPERATORS[check.claim.op], target=target)
-    return f"{HOLDS if check.holds else FAILS} {text}"
+        right = f"**{target}**"
+    text = t("lessons.claim_text", measure=t(f"lessons.measures.{name}"), label=labels[0], measured=measured,
+             op=OP_SYMBOLS[check.claim.op], target=right)
+    if check.holds:
+        return f"{HOLDS} {text}"
+    if changes:
+        return f"{CHANGED} {text} — {t('lessons.claim_changed', changes=changes)}"
+    return f"{FAILS} {text}"
 
 
-def claims(lesson: Lesson, step: Step, view: RunView, compare: RunView | None) -> None:
+def claims(lesson: Lesson, step: Step, config: ExperimentConfig, view: RunView, compare: RunView | None) -> None:
     """Every claim of the step, measured on the run just shown, with a verdict."""
     if not step.claims:
         return
     checks = check_measured(step, view.measured, None if compare is None else compare.measured)
     compare_label = t(f"lessons.{lesson.id}.{step.id}.compare") if compare is not None else ""
+    changes = changed_knobs(step, config)
     with st.container(border=True):
         st.markdown(f"**{t('lessons.checks_header')}**")
         for check in checks:
-            st.markdown(claim_line(check, compare, compare_label))
+            st.markdown(claim_line(check, compare, (run_label(lesson, step, config), compare_label), changes))
         if all(check.holds for check in checks):
             st.caption(t("lessons.claims_all_hold"))
+        elif changes:
+            st.caption(t("lessons.claims_changed"))
         else:
             st.caption(t("lessons.claims_some_fail"))
 

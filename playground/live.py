@@ -253,11 +253,16 @@ def counters(run: LiveRun) -> list[dict]:
     ]
     return [
         {"name": "epoch", "label": t("playground.counter.epoch"), "value": f"{run.trainer.epoch:,}"},
-        {"name": "train_loss", "label": t("playground.counter.train_loss"), "value": fmt_loss(h.train_loss)},
-        {"name": "test_loss", "label": t(f"playground.counter.{watched}_loss"), "value": fmt_loss(h.val_loss)},
-        {"name": "train_metric", "label": t(f"playground.counter.train_{metric}"), "value": fmt_metric(h.train_metric)},
+        # h.current: after early stopping, the restored epoch's numbers, not the discarded newest epoch's.
+        {"name": "train_loss", "label": t("playground.counter.train_objective" if h.objective_differs
+                                          else "playground.counter.train_loss"),
+         "value": fmt_loss([h.current("train_loss")])},
+        {"name": "test_loss", "label": t(f"playground.counter.{watched}_loss"),
+         "value": fmt_loss([h.current("val_loss")])},
+        {"name": "train_metric", "label": t(f"playground.counter.train_{metric}"),
+         "value": fmt_metric([h.current("train_metric")])},
         {"name": "test_metric", "label": t(f"playground.counter.{watched}_{metric}"),
-         "value": fmt_metric(h.val_metric)},
+         "value": fmt_metric([h.current("val_metric")])},
         *learned_slopes,
     ]
 

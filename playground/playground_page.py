@@ -96,14 +96,36 @@ def preset_picker() -> None:
         st.caption(t(f"presets.{name}.description"))
 
 
+# Presenter mode: everything a projector audience reads is larger, Streamlit's own buttons and labels too.
+PRESENTER_CSS = """<style>
+    section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+    .stMainBlockContainer, .block-container { max-width: 100%; padding-top: 1rem; font-size: 1.25rem; }
+    h1 { font-size: 2.6rem !important; }
+    h2 { font-size: 2.1rem !important; }
+    h3 { font-size: 1.7rem !important; }
+    .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.25rem; }
+    [data-testid="stWidgetLabel"] p { font-size: 1.2rem !important; }
+    [data-baseweb="select"] div, .stNumberInput input, .stTextInput input { font-size: 1.2rem; }
+    .stButton button, .stDownloadButton button, .stLinkButton a, .stFormSubmitButton button {
+        font-size: 1.3rem; min-height: 3rem; padding: 0.5rem 1.3rem;
+    }
+    .stButton button p, .stDownloadButton button p, .stLinkButton a p, .stFormSubmitButton button p {
+        font-size: 1.3rem !important;
+    }
+</style>"""
+
+
+def _leave_presenter() -> None:
+    st.session_state[f"{KEY}.presenter"] = False
+
+
 def presenter_mode() -> bool:
+    """The presenter-mode toggle (sidebar); when on, the sidebar is hidden, so the page offers the way back."""
     on = st.sidebar.toggle(t("playground.presenter"), key=f"{KEY}.presenter", help=t("playground.presenter_help"))
     if on:
-        st.html("""<style>
-            section[data-testid="stSidebar"] { display: none; }
-            .stMainBlockContainer, .block-container { max-width: 100%; padding-top: 1rem; font-size: 1.25rem; }
-            h1 { font-size: 2.6rem !important; }
-        </style>""")
+        st.html(PRESENTER_CSS)
+        st.button(t("playground.presenter_leave"), key=f"{KEY}.presenter_leave", on_click=_leave_presenter,
+                  icon=":material/close_fullscreen:", help=t("playground.presenter_leave_help"))
     return on
 
 
@@ -324,7 +346,8 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         return DrawState(False, False, config)
     left, middle, undo_col, clear_col = st.columns([1.2, 2.2, 1, 1], vertical_alignment="center")
     on = left.toggle(t("playground.draw"), key=f"{KEY}.draw", help=t("playground.draw_help"))
-    classes = list(range(output_units(config.data)))
+    # Two classes share one sigmoid output unit, so the number of output units alone would offer only class 0.
+    classes = list(range(max(2, output_units(config.data))))
     points = st.session_state.setdefault(f"{KEY}.points", [])
     changed = False
     if on:
@@ -355,7 +378,8 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         points.clear()
         changed = True
     if on:
-        st.caption(t("playground.draw_hint", count=len(points)))
+        hint = "playground.draw_hint_drawn" if config.data.name == "drawn" else "playground.draw_hint"
+        st.caption(t(hint, count=len(points)))
     if changed:
         data = config.data if config.data.name != "drawn" or len(points) >= 4 else replace(config.data, name="xor")
         config = replace(config, data=replace(data, points=tuple(points)))

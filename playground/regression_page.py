@@ -232,10 +232,17 @@ def metrics_table(train_scores: dict, test_scores: dict) -> dict[str, list[str]]
     """Columns for ``st.dataframe``: each metric's name, formula, and its value on train and test."""
     return {
         t("regression.table.metric"): [t(f"regression.metric_names.{m}") for m in METRICS],
-        t("regression.table.formula"): [t(f"regression.metric_formulas.{m}") for m in METRICS],
+        t("regression.table.formula"): [_formula(m, train_scores, test_scores) for m in METRICS],
         t("regression.table.train"): [_score(m, train_scores) for m in METRICS],
         t("regression.table.test"): [_score(m, test_scores) for m in METRICS],
     }
+
+
+def _formula(metric: str, *scores: dict) -> str:
+    """The metric's formula as computed: MAPE's m counts only the targets it kept when some were zero."""
+    if metric == "mape" and any(s["mape_skipped"] for s in scores):
+        return t("regression.metric_formulas.mape_nonzero")
+    return t(f"regression.metric_formulas.{metric}")
 
 
 def mape_note(train_scores: dict, test_scores: dict) -> None:

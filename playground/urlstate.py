@@ -269,9 +269,13 @@ def query_from_config(config: ExperimentConfig, base: ExperimentConfig | None = 
 
 
 def playground_url(config: ExperimentConfig, **extra: str) -> str:
-    """A relative link that opens ``config`` in the Playground (for "open in the Playground" buttons)."""
+    """A relative link that opens ``config`` in the Playground (for "open in the Playground" buttons).
+
+    The Playground is the app's default page, served at the app's root: Streamlit answers its url_path
+    (/playground) with "Page not found". "./" resolves to that root from any page, also behind a base path.
+    """
     query = query_from_config(config) | extra
-    return "/playground" + (f"?{urlencode(query)}" if query else "")
+    return "./" + (f"?{urlencode(query)}" if query else "")
 
 
 def default_config() -> ExperimentConfig:

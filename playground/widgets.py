@@ -186,12 +186,11 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             features = ["x1", "x2"]
         changes["features"] = tuple(f for f in FEATURE_NAMES if f in features)
     if shown(key, "seed"):
-        seed_col, new_col = st.columns([3, 2], vertical_alignment="bottom")
-        seed = seed_col.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"),
-                                     help=t("widgets.seed_help"))
+        # One under the other: side by side in the sidebar the button's label was cut to "Ne…".
+        seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
         if name not in ("drawn", "uploaded"):
-            new_col.button(t("widgets.regenerate"), key=k("regenerate"), on_click=_next_seed, args=(k("seed"),),
-                           icon=":material/casino:", use_container_width=True, help=t("widgets.regenerate_help"))
+            st.button(t("widgets.regenerate"), key=k("regenerate"), on_click=_next_seed, args=(k("seed"),),
+                      icon=":material/casino:", use_container_width=True, help=t("widgets.regenerate_help"))
     return replace(data, **changes), int(seed)
 
 
@@ -219,7 +218,8 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
         units, activation, dropout = previous.units, previous.activation, previous.dropout
         if any(shown(key, group) for group in ("layers", "activation", "dropout")):
             with st.container(border=True):
-                left, right = st.columns([1, 1.4]) if shown(key, "layers") else (None, st.container())
+                # Stacked, not side by side: two columns in the sidebar cut the labels and the activation names.
+                left = right = st.container()
                 if shown(key, "layers"):
                     units = left.number_input(
                         t("widgets.layer_units", number=i + 1),

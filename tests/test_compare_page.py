@@ -28,6 +28,9 @@ def test_page_renders_a_comparison_of_two_and_of_four_runs(values):
     assert not at.warning
     assert at.title[0].value == t("compare.title")
     assert _summary_runs(at) == values
+    # Before training the table lists the runs only: no column of empty numbers reading "None".
+    assert list(at.dataframe[0].value.columns) == [t("compare.col_run")]
+    assert t("compare.summary_before_training") in [c.value for c in at.caption]
 
 
 def test_step_trains_every_run_one_epoch():
@@ -163,11 +166,15 @@ def test_replay_has_one_frame_per_snapshot_updating_every_heatmap_and_loss_curve
     heatmaps = [i for i, trace in enumerate(fig.data) if trace.type == "heatmap"]
     assert len(heatmaps) == 3
     last = fig.frames[-1]
-    assert list(last.traces[:3]) == heatmaps
-    assert len(last.traces) == 3 + 2 * 3  # three heatmaps, train and test loss per run
+    # Frames change the heatmaps only (curve traces in frames blanked the boundary panels while playing); the
+    # curves are drawn whole and a veil over the loss panel hides the epochs the frame has not reached.
+    assert list(last.traces) == heatmaps
     np.testing.assert_allclose(last.data[0].z, replay.grids[0][-1].values, atol=1e-3)
-    final_train_loss = last.data[3]
-    assert list(final_train_loss.x) == trained.histories["tanh"].epoch
+    curves = [trace for trace in fig.data if trace.type == "scatter" and trace.mode == "lines"]
+    assert len(curves) == 2 * 3 and list(curves[0].x) == trained.histories["tanh"].epoch
+    veils = [frame.layout.shapes[0] for frame in fig.frames]
+    assert [veil.x0 for veil in veils] == list(replay.epochs)
+    assert {veil.x1 for veil in veils} == {replay.epochs[-1]} and veils[0].xref == curves[0].xaxis
     assert [step.label for step in fig.layout.sliders[0].steps] == [str(e) for e in replay.epochs]
 
 

@@ -37,7 +37,9 @@ def test_grid_search_fills_the_table_and_links_the_best_to_the_playground(page):
     assert missing_keys(page) == []
     table = page.dataframe[0].value
     assert len(table) == 4
-    assert "hidden layers = 8, learning rate = 0.3" in page.success[0].value
+    # Layer sizes read as such: "8" alone was taken for eight hidden layers.
+    assert "hidden layer sizes = (8,), learning rate = 0.3" in page.success[0].value
+    assert page.get("link_button")[0].proto.url.startswith("./?")
     assert not page.button(key="exp.search.job.start").disabled
     assert page.button(key="exp.search.job.stop").disabled
 

@@ -291,3 +291,19 @@ def test_too_few_minority_points_for_a_sampler_give_a_warning_not_a_traceback():
     assert_no_exception(at)
     warnings = [warning.value for warning in at.warning]
     assert any(text.startswith(t("imbalanced.failed", error="").strip()) for text in warnings)
+
+
+def test_moving_the_threshold_rebuilds_no_decision_boundary(monkeypatch):
+    # The boundaries do not depend on the threshold; rebuilding the four of them on every slider step made each
+    # step take about half a second. Count the builds instead of timing them (timings fail under load).
+    import playground.figures as figures_module
+
+    at = render_page("app_pages/imbalanced.py", timeout=300)
+    built = []
+    original = figures_module.decision_boundary_figure
+    counting = lambda *args, **kwargs: built.append(1) or original(*args, **kwargs)  # noqa: E731
+    monkeypatch.setattr(figures_module, "decision_boundary_figure", counting)
+    at.slider(key="imb.threshold").set_value(0.3).run()
+    assert_no_exception(at)
+    assert built == []
+    assert "0.30" in " ".join(str(c.proto) for c in at.get("plotly_chart"))  # the threshold did reach the figures

@@ -3,6 +3,7 @@ through the steps, reruns a changed setting and links each step to the Playgroun
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -17,6 +18,7 @@ from core.lessons import (
     KNOBS,
     LESSONS,
     MEASURES,
+    OPERATORS,
     Claim,
     Lesson,
     Step,
@@ -35,7 +37,16 @@ from core.lessons import (
 )
 from core.lessons import test_accuracy as measured_test_accuracy  # not named test_*: no test
 from playground.i18n import keys, t
-from playground.lessons_page import FAILS, HOLDS, _knob_value, _with_knob, fold_scores_text
+from playground.lessons_page import (
+    CHANGED,
+    FAILS,
+    HOLDS,
+    OP_SYMBOLS,
+    _knob_value,
+    _with_knob,
+    claim_line,
+    fold_scores_text,
+)
 from playground.urlstate import config_from_query, default_config, playground_url
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
@@ -223,7 +234,37 @@ def test_every_lesson_and_step_has_its_text(lang):
 
 # ---- the page ---------------------------------------------------------------------------------------------
 def _claim_lines(at) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith((HOLDS, FAILS))]
+    return [m.value for m in at.markdown if m.value.startswith((HOLDS, FAILS, CHANGED))]
+
+
+def _shown_number(text: str) -> float:
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+def assert_line_agrees_with_its_numbers(line: str, labels: tuple[str, ...]) -> None:
+    """The verdict shown agrees with the two numbers shown, and every side of the comparison is named.
+
+    Read back from the text alone, as a reader would: "<icon> measure: <run> **a** op [f × ]<other> **b**".
+    """
+    numbers = re.findall(r"\*\*([^*]+)\*\*", line)
+    assert len(numbers) == 2, line
+    between = line.split(f"**{numbers[0]}**", 1)[1].split(f"**{numbers[1]}**", 1)[0]
+    symbol = next(op for op, sign in OP_SYMBOLS.items() if f" {sign} " in f"{between} ")
+    factor = re.search(r"([0-9.e+-]+) × ", between)
+    right = (float(factor.group(1)) if factor else 1.0) * _shown_number(numbers[1])
+    shown_holds = OPERATORS[symbol](_shown_number(numbers[0]), right)
+    assert line.startswith(HOLDS) == shown_holds, f"the verdict contradicts the numbers shown: {line}"
+    for label in labels:
+        assert label in line, f"{label!r} is not named in: {line}"
+
+
+def test_a_claim_rounded_to_a_tie_shows_the_decimal_that_decides_it():
+    # 99.6 % < 100 % holds; rounded to whole percents it would read "100% < 100%" next to a green tick.
+    step = Step("tie", ExperimentConfig(), claims=(Claim("train_accuracy", "<", 1.0),))
+    check = check_measured(step, {"train_accuracy": 0.996})[0]
+    line = claim_line(check, None, ("one neuron", ""))
+    assert "**99.6%**" in line
+    assert_line_agrees_with_its_numbers(line, ("one neuron",))
 
 
 def _link_urls(at) -> list[str]:
@@ -240,6 +281,12 @@ def test_every_step_renders_with_its_claims_checked_and_a_playground_link(lesson
     assert t(f"lessons.{lesson_id}.{step_id}.title", lang=lang) in [h.value for h in at.subheader]
     lines = _claim_lines(at)
     assert len(lines) == len(step.claims) and all(line.startswith(HOLDS) for line in lines), lines
+    prefix = f"lessons.{lesson_id}.{step_id}"
+    for claim, line in zip(step.claims, lines, strict=True):
+        labels = [t(f"{prefix}.run", lang=lang)]
+        if claim.versus_compare:
+            labels.append(t(f"{prefix}.compare", lang=lang))
+        assert_line_agrees_with_its_numbers(line, tuple(labels))
     assert len(at.latex) == len(step.formulas)
     if any(claim.measure.startswith("cv_") for claim in step.claims):
         folds = " · ".join(f"{score:.1%}" for score in cross_validation(step.config).fold_scores)
@@ -293,8 +340,15 @@ def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_rest
     at.selectbox(key="lessons.losses.mse_vs_cross_entropy.loss").set_value("bce")
     at.button(key="FormSubmitter:lessons.losses.mse_vs_cross_entropy.form-" + t("lessons.run")).click().run()
     assert_no_exception(at)
-    # Cross-entropy fixes the saturated start, so "the loss barely moves" no longer holds: the page says so.
-    assert any(line.startswith(FAILS) for line in _claim_lines(at))
+    # Cross-entropy fixes the saturated start, so "the loss barely moves" no longer holds: the page says so in
+    # words, naming the change, and the run is no longer called by the step's name.
+    lines = _claim_lines(at)
+    changes = f"{t('widgets.loss')} = bce"
+    assert any(line.startswith(CHANGED) for line in lines) and not any(line.startswith(FAILS) for line in lines)
+    for line in lines:
+        assert_line_agrees_with_its_numbers(line, (t("lessons.your_run", changes=changes),))
+    assert all(t("lessons.claim_changed", changes=changes) in line for line in lines if line.startswith(CHANGED))
+    assert t("lessons.claims_changed") in [c.value for c in at.caption]
     assert "loss=bce" in _link_urls(at)[0]
     at.button(key="FormSubmitter:lessons.losses.mse_vs_cross_entropy.form-" + t("lessons.reset")).click().run()
     assert at.selectbox(key="lessons.losses.mse_vs_cross_entropy.loss").value == "mse"

@@ -319,6 +319,19 @@ def test_zero_targets_are_reported_under_the_metrics_table():
     assert t("regression.table.test") in captions and "MAPE" in captions
 
 
+def test_the_mape_formula_shown_is_the_one_computed_when_zero_targets_are_left_out():
+    from core.metrics import regression_metrics
+    from playground.regression_page import metrics_table
+
+    y, a = np.array([0.0, 0.0, 1.0, 2.0]), np.array([0.5, -0.5, 1.5, 1.0])
+    scores = regression_metrics(y, a)
+    assert scores["mape"] == pytest.approx(100 / 2 * (0.5 / 1 + 1.0 / 2))  # m′ = 2 targets used, not m = 4
+    row = metrics_table(scores, scores)[t("regression.table.formula")][1]
+    assert row == t("regression.metric_formulas.mape_nonzero") and "m′" in row
+    clean = regression_metrics(np.array([1.0, 2.0]), np.array([1.5, 1.0]))
+    assert metrics_table(clean, clean)[t("regression.table.formula")][1] == t("regression.metric_formulas.mape")
+
+
 def test_loss_comparison_trains_mse_mae_and_huber_on_the_outliers():
     at = render_page(PAGE, state={"reg.target": "outliers", "reg.train.epochs": 30, "reg.n_samples": 60})
     at.button(key="reg.losses_run").click().run()

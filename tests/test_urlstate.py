@@ -20,7 +20,9 @@ def test_every_preset_survives_a_round_trip_through_the_query_string(name):
 
 def test_defaults_make_an_empty_query():
     assert query_from_config(ExperimentConfig()) == {}
-    assert playground_url(ExperimentConfig()) == "/playground"
+    # The Playground is the default page, served at the root: /playground is Streamlit's "Page not found".
+    assert playground_url(ExperimentConfig()) == "./"
+    assert playground_url(ExperimentConfig(seed=3)) == "./?seed=3"
 
 
 def test_hidden_layers_use_the_compact_form():

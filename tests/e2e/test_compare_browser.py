@@ -120,9 +120,20 @@ def test_exported_replay_opens_from_a_file_offline_and_animates(page, app_url, b
         replay.evaluate(
             """() => { const gd = document.querySelector('.js-plotly-plot'); window.framesShown = [];
                        gd.on('plotly_animatingframe', event => window.framesShown.push(event.name));
-                       gd.on('plotly_animated', () => { window.replayDone = true; }); }"""
+                       gd.on('plotly_animated', () => { window.replayDone = true; });
+                       // Every painted frame while playing: are the three boundaries and their points there?
+                       window.blankPaints = 0; window.paints = 0;
+                       const look = () => {
+                         window.paints++;
+                         const images = document.querySelectorAll('.heatmaplayer image').length;
+                         const points = document.querySelectorAll('.scatterlayer .point').length;
+                         if (images < 3 || points === 0) window.blankPaints++;
+                         if (!window.replayDone) requestAnimationFrame(look);
+                       };
+                       window.startLooking = () => requestAnimationFrame(look); }"""
         )
         save_screenshot(replay, "compare-replay-export-start")
+        replay.evaluate("() => window.startLooking()")
         replay.get_by_text(t("compare.replay_play")).click()
         replay.wait_for_function("() => window.framesShown.length >= 3", timeout=60000)
         slider = replay.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active")
@@ -130,6 +141,9 @@ def test_exported_replay_opens_from_a_file_offline_and_animates(page, app_url, b
         replay.wait_for_function("() => window.replayDone === true", timeout=180000)
         shown = replay.evaluate("() => window.framesShown")
         assert shown[-1] == "20" and len(shown) >= 5, shown
+        # The boundaries (and their points) stay drawn during playback, not only once it has ended.
+        paints, blank = replay.evaluate("() => [window.paints, window.blankPaints]")
+        assert paints > 5 and blank == 0, f"{blank} of {paints} painted frames showed blank boundary panels"
         heatmaps = replay.evaluate("() => document.querySelectorAll('.subplot image').length")
         assert heatmaps == 3, "the boundaries are not drawn at the end of the replay"
         save_screenshot(replay, "compare-replay-export-end")

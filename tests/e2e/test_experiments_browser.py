@@ -16,15 +16,15 @@ def test_grid_search_fills_the_results_table(page, app_url):
     wait_for_app(page, timeout=PAGE_TIMEOUT_MS / 1000)
     expect(page.get_by_role("heading", name=t("experiments.title"))).to_be_visible()
     page.get_by_role("tab", name=t("experiments.tabs.search")).click(timeout=PAGE_TIMEOUT_MS)
-    # The page opens on a 2×2 grid: learning rate {0.003, 0.3} × hidden layers {2, 8}.
+    # The page opens on a 2×2 grid: learning rate {0.003, 0.3} × hidden layer sizes {(2,), (8,)}.
     page.get_by_role("button", name=t("experiments.search.start")).click(timeout=PAGE_TIMEOUT_MS)
 
     table = page.get_by_test_id("stDataFrame").locator("table[aria-rowcount]").first
     expect(table).to_have_attribute("aria-rowcount", "5", timeout=SEARCH_TIMEOUT_MS)  # header + 4 candidates
     best_link = page.get_by_role("link", name=t("experiments.search.open_best"))
     expect(best_link).to_be_visible(timeout=SEARCH_TIMEOUT_MS)
-    assert best_link.get_attribute("href").startswith("/playground?")
-    expect(page.get_by_text("hidden layers = 8, learning rate = 0.3")).to_be_visible()  # the grid's known best
+    assert best_link.get_attribute("href").startswith("./?")
+    expect(page.get_by_text("hidden layer sizes = (8,), learning rate = 0.3")).to_be_visible()  # the known best
     expect(page.get_by_role("button", name=t("experiments.search.start"))).to_be_enabled()
     expect(page.get_by_role("button", name=t("experiments.runner.stop"))).to_be_disabled()
 
@@ -32,6 +32,14 @@ def test_grid_search_fills_the_results_table(page, app_url):
     save_screenshot(page, "experiments-grid-search-table")
     best_link.scroll_into_view_if_needed()
     save_screenshot(page, "experiments-grid-search-heatmap")
+
+    # Following it opens the Playground (not Streamlit's "Page not found") with the best settings.
+    target = best_link.evaluate("link => link.href")
+    page.goto(target)
+    wait_for_app(page, timeout=PAGE_TIMEOUT_MS / 1000)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_role("heading", name=t("playground.title"))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert "hidden=8" in page.url and "lr=0.3" in page.url, page.url
 
 
 def status_pattern(status: str, percent: str) -> re.Pattern:

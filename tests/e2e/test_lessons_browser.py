@@ -1,5 +1,6 @@
 """In Chromium, in Chinese: open /lessons?lang=zh, walk the first lesson step by step (each run trains and its
-claims show a green check), change a setting and run again (a claim turns into a red cross), and keep lang=zh
+claims show a green check), change a setting and run again (a claim says it no longer holds with that change),
+and keep lang=zh
 in every link."""
 
 from __future__ import annotations
@@ -76,16 +77,20 @@ def test_a_lesson_walked_end_to_end_in_chinese(page: Page, app_url: str):
     # "Open in the Playground" carries the step's experiment and the language.
     link = page.get_by_role("link", name=zh("lessons.open_playground"))
     href = link.get_attribute("href")
-    assert href.startswith("/playground?") and "hidden=8%3Alinear" in href and "lang=zh" in href, href
+    assert href.startswith("./?") and "hidden=8%3Alinear" in href and "lang=zh" in href, href
 
     # Change the hidden activation from linear to tanh and run again: the layers no longer collapse into a
-    # line, so "accuracy stays below 100 %" stops holding, and the page says so.
+    # line, so "accuracy stays below 100 %" stops holding, and the page says so in words, as the expected
+    # outcome of the change (not a bare red cross), naming the change.
     box = page.get_by_role("combobox", name=zh("widgets.activation"), exact=True)
     choose_option(page, box, "tanh")
     expect(box).to_have_value("tanh", **SLOW)
     page.get_by_role("button", name=zh("lessons.run")).click(no_wait_after=True)
-    expect(page.get_by_text(zh("lessons.claims_some_fail"))).to_be_visible(**SLOW)
-    expect(verdict_icons(page, "cancel").first).to_be_visible(**SLOW)
+    expect(page.get_by_text(zh("lessons.claims_changed"))).to_be_visible(**SLOW)
+    expect(verdict_icons(page, "change_circle").first).to_be_visible(**SLOW)
+    expect(verdict_icons(page, "cancel")).to_have_count(0)
+    changes = f"{zh('widgets.activation')} = tanh"
+    expect(page.get_by_text(zh("lessons.claim_changed", changes=changes)).first).to_be_visible(**SLOW)
     wait_for_app(page, timeout=TRAINING_TIMEOUT_MS / 1000)
     assert "hidden=8%3Atanh" in link.get_attribute("href")
     screenshot_of_checks(page, "lessons-zh-4-changed-setting")

@@ -588,7 +588,7 @@
     const spec = panel.spec;
     const { ctx, width, height } = canvasContext(panel.canvas, spec.height);
     const font = spec.font || 12;
-    const left = 54, right = 12, top = 22, bottom = 30;
+    const left = 54, right = 12, top = 22, bottom = 2 * font + 16;  // tick labels and the axis title fit below
     const w = width - left - right, h = height - top - bottom;
     const tf = (v) => (spec.log_y ? Math.log10(Math.max(v, 1e-12)) : v);
     let xmax = 1, ylo = Infinity, yhi = -Infinity;
