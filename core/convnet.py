@@ -348,8 +348,17 @@ class ConvNetwork(Network):
 
     @classmethod
     def build(
-        cls, input_dim, layers, loss="mse", init="xavier", l1=0.0, l2=0.0, seed=0, class_weight=None,
-        dtype="float64", input_shape=None,
+        cls,
+        input_dim,
+        layers,
+        loss="mse",
+        init="xavier",
+        l1=0.0,
+        l2=0.0,
+        seed=0,
+        class_weight=None,
+        dtype="float64",
+        input_shape=None,
     ) -> ConvNetwork:
         """Validate a plain description (see the module docstring) and build the network."""
         input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
@@ -379,8 +388,17 @@ class ConvNetwork(Network):
 
     def copy(self) -> ConvNetwork:
         clone = ConvNetwork(
-            self.input_dim, self.input_shape, self.layers, self.shapes, self.loss, self.init, self.l1, self.l2,
-            self.seed, self.class_weight, self.dtype.name,
+            self.input_dim,
+            self.input_shape,
+            self.layers,
+            self.shapes,
+            self.loss,
+            self.init,
+            self.l1,
+            self.l2,
+            self.seed,
+            self.class_weight,
+            self.dtype.name,
         )
         clone.set_parameters(self.parameters())
         return clone
@@ -465,7 +483,9 @@ class ConvNetwork(Network):
                 if isinstance(spec, ConvSpec):
                     cols = ws.cache[i]
                     if cols is None:
-                        cols = im2col(pad_images(A_prev, spec.kernel, spec.stride, spec.padding)[0], spec.kernel, spec.stride)
+                        cols = im2col(
+                            pad_images(A_prev, spec.kernel, spec.stride, spec.padding)[0], spec.kernel, spec.stride
+                        )
                     gW, gb, d_in = conv2d_backward(d, cols, W, A_prev.shape, spec.stride, spec.padding, need_input)
                     dW[...] = gW
                     db[...] = gb[:, 0]

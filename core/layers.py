@@ -81,7 +81,12 @@ def conv2d_forward(
 
 
 def conv2d_backward(
-    dZ: np.ndarray, cols: np.ndarray, W: np.ndarray, input_shape: tuple[int, ...], stride: int, padding: str,
+    dZ: np.ndarray,
+    cols: np.ndarray,
+    W: np.ndarray,
+    input_shape: tuple[int, ...],
+    stride: int,
+    padding: str,
     need_input_grad: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """``(dW, db, dX)`` from δ = ∂L/∂Z (n, F, Ho, Wo).
@@ -124,7 +129,9 @@ def maxpool_forward(X: np.ndarray, size: int, stride: int) -> tuple[np.ndarray, 
     return np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0], winner
 
 
-def maxpool_backward(dA: np.ndarray, winner: np.ndarray, input_shape: tuple[int, ...], size: int, stride: int) -> np.ndarray:
+def maxpool_backward(
+    dA: np.ndarray, winner: np.ndarray, input_shape: tuple[int, ...], size: int, stride: int
+) -> np.ndarray:
     """The gradient goes to the one input that won each window; the others get 0."""
     ho, wo = dA.shape[2:]
     dX = np.zeros(input_shape, dtype=dA.dtype)

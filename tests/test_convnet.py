@@ -151,7 +151,9 @@ def test_conv_forward_and_backward_equal_the_loop_reference(input_shape, conv):
 
 
 @pytest.mark.parametrize("kind", ["maxpool", "avgpool"])
-@pytest.mark.parametrize(("size", "stride", "shape"), [(2, 2, (2, 2, 6, 6)), (2, 2, (1, 3, 5, 7)), (3, 1, (2, 1, 5, 5))])
+@pytest.mark.parametrize(
+    ("size", "stride", "shape"), [(2, 2, (2, 2, 6, 6)), (2, 2, (1, 3, 5, 7)), (3, 1, (2, 1, 5, 5))]
+)
 def test_pool_forward_and_backward_equal_the_loop_reference(kind, size, stride, shape):
     from core.layers import avgpool_backward, avgpool_forward, maxpool_backward, maxpool_forward
 
