@@ -62,6 +62,7 @@ _CONV_KEYS = ("type", "filters", "kernel", "stride", "padding", "activation", "d
 _POOL_KEYS = ("type", "size", "stride")
 # The largest feature map one sample may produce (values per layer): a 64-filter layer on a 32×32 image.
 MAX_FEATURE_VALUES = LIMITS.max_units * LIMITS.max_input_dim
+EVALUATION_CHUNK = 256  # rows per forward pass when only the output is needed (keeps feature maps in cache)
 
 
 @dataclass(frozen=True)
@@ -431,7 +432,7 @@ class ConvNetwork(Network):
                 a = self._activations[i].forward(z)
             elif isinstance(spec, PoolSpec):
                 if spec.type == "maxpool":
-                    z, ws.cache[i] = maxpool_forward(A, spec.size, spec.stride)
+                    z = maxpool_forward(A, spec.size, spec.stride)
                 else:
                     z = avgpool_forward(A, spec.size, spec.stride)
                 a = z
@@ -459,7 +460,7 @@ class ConvNetwork(Network):
 
     def predict(self, X) -> np.ndarray:
         """Output after the output activation: ``(n_samples, n_outputs)``. Dropout is off."""
-        return self._run_forward(self._check_X(X), False, None).a[-1]
+        return self._evaluate(self._check_X(X), every_layer=False).a[-1]
 
     # ---- backward -----------------------------------------------------------------------------------------
     def _backward_layers(self, ws, targets, sample_weight, grads, need_loss) -> float:
@@ -501,10 +502,7 @@ class ConvNetwork(Network):
                 break
             elif isinstance(spec, PoolSpec):
                 if spec.type == "maxpool":
-                    winner = ws.cache[i]
-                    if winner is None:
-                        winner = maxpool_forward(A_prev, spec.size, spec.stride)[1]
-                    d_in = maxpool_backward(d, winner, A_prev.shape, spec.size, spec.stride)
+                    d_in = maxpool_backward(d, A_prev, ws.z[i], spec.size, spec.stride)
                 else:
                     d_in = avgpool_backward(d, A_prev.shape, spec.size, spec.stride)
             else:
@@ -539,8 +537,19 @@ class ConvNetwork(Network):
         ws = self._run_forward(X, training, None)
         return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
 
-    def _evaluate(self, X: np.ndarray) -> _ImageWorkspace:
-        return self._run_forward(X, False, None)
+    def _evaluate(self, X: np.ndarray, every_layer: bool = True) -> _ImageWorkspace:
+        """Forward pass over ``X`` (dropout off). With ``every_layer=False`` only the output layer's ``z``/``a``
+        are filled, computed in chunks of :data:`EVALUATION_CHUNK` rows: a whole training set's feature maps at
+        once would not fit in the CPU cache and take several times longer."""
+        if every_layer or X.shape[0] <= EVALUATION_CHUNK:
+            return self._run_forward(X, False, None)
+        ws = _ImageWorkspace(len(self.layers))
+        parts = [
+            self._run_forward(X[i : i + EVALUATION_CHUNK], False, None) for i in range(0, len(X), EVALUATION_CHUNK)
+        ]
+        ws.z[-1] = np.concatenate([p.z[-1] for p in parts])
+        ws.a[-1] = np.concatenate([p.a[-1] for p in parts])
+        return ws
 
 
 def _conv_init(name: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:

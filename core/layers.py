@@ -8,8 +8,8 @@ cross-correlation every framework calls convolution:
 
 Each output neuron only looks at a k×k patch of the previous layer (the notes' "local connections") and every
 position shares the same W ("weight sharing"). The sum is done as one matrix product over *patches*
-(im2col): the patches are read with NumPy stride tricks, copied once into a (n·H_out·W_out, C·k·k) matrix,
-and multiplied by W reshaped to (F, C·k·k). Backward is the same product transposed, and the patch
+(im2col): the patches are copied once into a (C·k·k, n·H_out·W_out) matrix with k² strided slices, and
+W reshaped to (F, C·k·k) multiplies it. Backward is the same product transposed, and the patch
 gradients are added back onto the image (col2im) with k² strided additions.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 PADDINGS = ("valid", "same")
 
@@ -49,17 +48,23 @@ def pad_images(X: np.ndarray, kernel: int, stride: int, padding: str) -> tuple[n
     return np.pad(X, ((0, 0), (0, 0), (top, bottom), (left, right))), (top, bottom, left, right)
 
 
-def patches(X: np.ndarray, size: int, stride: int) -> np.ndarray:
-    """Every size×size window of X (n, C, H, W), as a view (n, C, H_out, W_out, size, size); no copy."""
-    windows = sliding_window_view(X, (size, size), axis=(2, 3))
-    return windows[:, :, ::stride, ::stride]
+def _window(X: np.ndarray, u: int, v: int, stride: int, ho: int, wo: int) -> np.ndarray:
+    """The input that position (u, v) of every window sees: X[..., i·s + u, j·s + v] for all i, j (a view)."""
+    return X[..., u : u + stride * ho : stride, v : v + stride * wo : stride]
 
 
 def im2col(X: np.ndarray, kernel: int, stride: int) -> np.ndarray:
-    """The patches of an (already padded) X as rows: (n·H_out·W_out, C·k·k), in (c, u, v) order like W."""
-    windows = patches(X, kernel, stride)  # (n, C, Ho, Wo, k, k)
-    n, c, ho, wo = windows.shape[:4]
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kernel * kernel)
+    """The patches of an (already padded) X (n, C, H, W) as columns: (C·k·k, n·H_out·W_out), rows in (c, u, v)
+    order like a row of W reshaped to (F, C·k·k). Filled with k² strided copies (one per kernel position),
+    which is faster than a sliding-window view for the small kernels used here."""
+    n, c, h, w = X.shape
+    ho, wo = (h - kernel) // stride + 1, (w - kernel) // stride + 1
+    cols = np.empty((c, kernel, kernel, n, ho, wo), dtype=X.dtype)
+    channels_first = X.transpose(1, 0, 2, 3)
+    for u in range(kernel):
+        for v in range(kernel):
+            cols[:, u, v] = _window(channels_first, u, v, stride, ho, wo)
+    return cols.reshape(c * kernel * kernel, n * ho * wo)
 
 
 def conv2d_forward(
@@ -75,9 +80,9 @@ def conv2d_forward(
     cols = im2col(Xp, k, stride)
     ho = (Xp.shape[2] - k) // stride + 1
     wo = (Xp.shape[3] - k) // stride + 1
-    Z = cols @ W.reshape(F, -1).T  # (n·Ho·Wo, F)
-    Z += b.reshape(1, F)
-    return Z.reshape(n, ho, wo, F).transpose(0, 3, 1, 2), cols
+    Z = W.reshape(F, -1) @ cols  # (F, n·Ho·Wo): every filter against every patch
+    Z += b
+    return Z.reshape(F, n, ho, wo).transpose(1, 0, 2, 3), cols
 
 
 def conv2d_backward(
@@ -97,54 +102,63 @@ def conv2d_backward(
     """
     n, F, ho, wo = dZ.shape
     _, C, k, _ = W.shape
-    d_rows = dZ.transpose(0, 2, 3, 1).reshape(n * ho * wo, F)
-    dW = (d_rows.T @ cols).reshape(W.shape)
-    db = d_rows.sum(axis=0).reshape(F, 1)
+    d_rows = dZ.transpose(1, 0, 2, 3).reshape(F, n * ho * wo)
+    dW = (d_rows @ cols.T).reshape(W.shape)
+    db = d_rows.sum(axis=1).reshape(F, 1)
     if not need_input_grad:
         return dW, db, None
-    d_cols = (d_rows @ W.reshape(F, -1)).reshape(n, ho, wo, C, k, k)
+    d_cols = (W.reshape(F, -1).T @ d_rows).reshape(C, k, k, n, ho, wo)
     _, _, H, Wd = input_shape
     if padding == "same":
         top, bottom = same_padding(H, k, stride)
         left, right = same_padding(Wd, k, stride)
     else:
         top = bottom = left = right = 0
-    dXp = np.zeros((n, C, H + top + bottom, Wd + left + right), dtype=dZ.dtype)
-    d_cols = d_cols.transpose(0, 3, 1, 2, 4, 5)  # (n, C, Ho, Wo, k, k)
+    dXp = np.zeros((C, n, H + top + bottom, Wd + left + right), dtype=dZ.dtype)
     for u in range(k):
         for v in range(k):
-            dXp[:, :, u : u + stride * ho : stride, v : v + stride * wo : stride] += d_cols[..., u, v]
-    return dW, db, dXp[:, :, top : top + H, left : left + Wd]
+            _window(dXp, u, v, stride, ho, wo)[...] += d_cols[:, u, v]
+    return dW, db, dXp[:, :, top : top + H, left : left + Wd].transpose(1, 0, 2, 3)
 
 
 def pool_output_size(size: int, pool: int, stride: int) -> int:
     return (size - pool) // stride + 1
 
 
-def maxpool_forward(X: np.ndarray, size: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
-    """Max over each size×size window: A (n, C, Ho, Wo) and the winner's index in its window (first on ties)."""
-    windows = patches(X, size, stride)
-    flat = windows.reshape(*windows.shape[:4], size * size)
-    winner = flat.argmax(axis=-1)
-    return np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0], winner
-
-
-def maxpool_backward(
-    dA: np.ndarray, winner: np.ndarray, input_shape: tuple[int, ...], size: int, stride: int
-) -> np.ndarray:
-    """The gradient goes to the one input that won each window; the others get 0."""
-    ho, wo = dA.shape[2:]
-    dX = np.zeros(input_shape, dtype=dA.dtype)
+def maxpool_forward(X: np.ndarray, size: int, stride: int) -> np.ndarray:
+    """Max over each size×size window: (n, C, Ho, Wo), as size² element-wise maxima of strided views."""
+    ho, wo = pool_output_size(X.shape[2], size, stride), pool_output_size(X.shape[3], size, stride)
+    out = _window(X, 0, 0, stride, ho, wo).copy()
     for u in range(size):
         for v in range(size):
-            won = winner == u * size + v
-            dX[:, :, u : u + stride * ho : stride, v : v + stride * wo : stride] += np.where(won, dA, 0.0)
+            np.maximum(out, _window(X, u, v, stride, ho, wo), out=out)
+    return out
+
+
+def maxpool_backward(dA: np.ndarray, X: np.ndarray, A: np.ndarray, size: int, stride: int) -> np.ndarray:
+    """The gradient goes to the input that won each window (the first in row order on ties, as PyTorch);
+    the others get 0. X is the pooled input, A the pooled output."""
+    ho, wo = A.shape[2:]
+    dX = np.zeros(X.shape, dtype=dA.dtype)
+    unclaimed = np.ones(A.shape, dtype=bool)
+    for u in range(size):
+        for v in range(size):
+            won = _window(X, u, v, stride, ho, wo) == A
+            won &= unclaimed
+            unclaimed &= ~won
+            _window(dX, u, v, stride, ho, wo)[...] += np.where(won, dA, 0.0)
     return dX
 
 
 def avgpool_forward(X: np.ndarray, size: int, stride: int) -> np.ndarray:
     """Mean over each size×size window: (n, C, Ho, Wo)."""
-    return patches(X, size, stride).mean(axis=(-2, -1))
+    ho, wo = pool_output_size(X.shape[2], size, stride), pool_output_size(X.shape[3], size, stride)
+    out = np.zeros((*X.shape[:2], ho, wo), dtype=X.dtype)
+    for u in range(size):
+        for v in range(size):
+            out += _window(X, u, v, stride, ho, wo)
+    out /= size * size
+    return out
 
 
 def avgpool_backward(dA: np.ndarray, input_shape: tuple[int, ...], size: int, stride: int) -> np.ndarray:

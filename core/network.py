@@ -709,8 +709,11 @@ class Network:
         self._forward_layers(X, ws, training, None)
         return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
 
-    def _evaluate(self, X: np.ndarray) -> _Workspace:
-        """Forward pass over ``X`` (dropout off) into a reused workspace; read ``ws.a[-1]`` for the output."""
+    def _evaluate(self, X: np.ndarray, every_layer: bool = True) -> _Workspace:
+        """Forward pass over ``X`` (dropout off) into a reused workspace; read ``ws.a[-1]`` for the output.
+
+        ``every_layer=False`` promises that only the output layer's ``z``/``a`` will be read (image networks
+        then evaluate in cache-sized chunks); the dense network fills every layer either way."""
         ws = self._workspace(X.shape[0])
         self._forward_layers(X, ws, False, None)
         return ws

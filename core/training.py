@@ -342,7 +342,7 @@ class Trainer:
 
     def _record(self, lr: float) -> None:
         net, h = self.network, self.history
-        ws = net._evaluate(self.X)
+        ws = net._evaluate(self.X, every_layer=self.record_stats)
         if self.record_stats:  # the gradient norms need a backward pass over the whole training set
             loss = net._backward_layers(ws, self.targets, self.weights, net._grad_layers, need_loss=True)
         else:
@@ -368,7 +368,7 @@ class Trainer:
         if self.record_stats:
             self._record_layer_stats(ws)
         if self.X_val is not None:
-            val = net._evaluate(self.X_val)
+            val = net._evaluate(self.X_val, every_layer=False)
             h.val_loss.append(net._output_loss(val, self._val_targets, self._val_weights))
             h.val_metric.append(self._metric(val.a[-1], self.y_val, self._val_targets))
         else:
