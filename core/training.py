@@ -147,6 +147,15 @@ def accuracy(outputs: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted == labels)) if labels.size else float("nan")
 
 
+def subset_accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
+    """Multi-label: the fraction of samples whose every label is right (a sigmoid output ≥ 0.5 means yes).
+
+    scikit-learn's ``accuracy_score`` on indicator matrices, the score ``MLPClassifier`` reports."""
+    if not targets.size:
+        return float("nan")
+    return float(np.mean(np.all((outputs >= 0.5) == (targets >= 0.5), axis=1)))
+
+
 def r2_score(outputs: np.ndarray, targets: np.ndarray) -> float:
     """R² = 1 − SS_res/SS_tot over all outputs (the notes' 1 − MSE/Var(y))."""
     if targets.shape[0] < 2:
@@ -234,6 +243,8 @@ class Trainer:
         self.rng = np.random.default_rng([seed, 2])
         self.epoch = 0
         self.history = History(metric_name="accuracy" if self.task == "classification" else "r2")
+        # N sigmoid outputs with bce: N yes/no labels per sample; "accuracy" is then the subset accuracy.
+        self.multilabel = network.loss == "bce" and network.n_outputs > 1
         self._params = network._live_parameters()
         # The optimizer sees the network as one flat array (its parameter buffer and gradient buffer).
         self._flat_params, self._flat_grads = [network._flat], [network._grad_flat]
@@ -336,6 +347,8 @@ class Trainer:
 
     # ---- recording ----------------------------------------------------------------------------------------
     def _metric(self, outputs: np.ndarray, y: np.ndarray, targets: np.ndarray) -> float:
+        if self.task == "classification" and self.multilabel:
+            return subset_accuracy(outputs, targets)
         if self.task == "classification":
             return accuracy(outputs, y)
         return r2_score(outputs, targets)

@@ -160,16 +160,10 @@ def test_pool_forward_and_backward_equal_the_loop_reference(kind, size, stride, 
     rng = np.random.default_rng(2)
     X = rng.normal(size=shape)
     expected, _ = loop_pool(X, size, stride, kind)
-    if kind == "maxpool":
-        A = maxpool_forward(X, size, stride)
-    else:
-        A = avgpool_forward(X, size, stride)
+    A = maxpool_forward(X, size, stride) if kind == "maxpool" else avgpool_forward(X, size, stride)
     np.testing.assert_allclose(A, expected, rtol=1e-12, atol=1e-12)
     dA = rng.normal(size=A.shape)
-    if kind == "maxpool":
-        dX = maxpool_backward(dA, X, A, size, stride)
-    else:
-        dX = avgpool_backward(dA, X.shape, size, stride)
+    dX = maxpool_backward(dA, X, A, size, stride) if kind == "maxpool" else avgpool_backward(dA, X.shape, size, stride)
     np.testing.assert_allclose(dX, loop_pool_backward(X, dA, size, stride, kind), rtol=1e-12, atol=1e-12)
 
 
