@@ -163,3 +163,53 @@ def test_estimator_rejects_class_weight_and_non_indicator_2d_y():
         PlaygroundClassifier(class_weight="balanced", epochs=1).fit(X, y)
     with pytest.raises(ValueError, match=r"indicator matrix"):
         PlaygroundClassifier(epochs=1).fit(X, y * 3)
+
+
+# ---- data ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["circle_diagonal", "three_discs"])
+def test_multilabel_datasets_have_overlapping_labels_decided_by_their_geometry(name):
+    from core.datasets import CIRCLE_RADIUS, DISC_CENTRES, DISC_RADIUS, MULTILABEL_DATASETS, make_multilabel_dataset
+
+    ds = make_multilabel_dataset(name, 600, noise=0.0, seed=4)
+    info = MULTILABEL_DATASETS[name]
+    assert ds.task == "multilabel" and ds.y.shape == (600, ds.n_classes) and ds.y.dtype == np.int64
+    assert len(ds.label_names) == ds.n_classes and ds.X.shape == (600, info.input_dim)
+    if name == "circle_diagonal":
+        expected = np.column_stack([np.hypot(*ds.X.T) < CIRCLE_RADIUS, ds.X[:, 1] > ds.X[:, 0]])
+    else:
+        expected = np.linalg.norm(ds.X[:, None] - DISC_CENTRES[None], axis=2) < DISC_RADIUS
+    np.testing.assert_array_equal(ds.y, expected.astype(int))
+    # overlapping: some points carry two labels at once, some none, and every label occurs
+    per_point = ds.y.sum(axis=1)
+    assert (per_point >= 2).mean() > 0.05 and (per_point == 0).any()
+    assert np.all(ds.y.mean(axis=0) > 0.15)
+    again = make_multilabel_dataset(name, 600, noise=0.0, seed=4)
+    np.testing.assert_array_equal(again.X, ds.X)
+
+
+def test_multilabel_dataset_splits_keep_the_label_matrix():
+    from core.datasets import make_multilabel_dataset, split_dataset
+
+    split = split_dataset(make_multilabel_dataset("three_discs", 100, seed=1), test_fraction=0.3, seed=0)
+    assert split.y_train.shape == (70, 3) and split.y_test.shape == (30, 3)
+    with pytest.raises(ValueError, match="name='discs'.*circle_diagonal, three_discs"):
+        make_multilabel_dataset("discs")
+
+
+def test_csv_with_several_label_columns_is_a_multilabel_dataset():
+    from core.csvdata import load_csv
+
+    text = "x1,x2,inside,above\n0.1,0.2,1,1\n2,1,0,0\n-1,1,0,1\n0.3,-0.2,1,0\n1,1.5,0,1\n"
+    upload = load_csv(text.encode())
+    ds = upload.dataset
+    assert ds.task == "multilabel" and ds.label_names == ("inside", "above")
+    np.testing.assert_array_equal(ds.y, [[1, 1], [0, 0], [0, 1], [1, 0], [0, 1]])
+    with pytest.raises(ValueError, match=r"line 3, column 4 is 2.*0 \(no\) or 1 \(yes\)"):
+        load_csv(b"x1,x2,a,b\n0,0,1,0\n1,1,0,2\n0,1,1,1\n1,0,0,0\n")
+    with pytest.raises(ValueError, match="1 column.*multi-label"):
+        load_csv(b"1\n2\n3\n4\n")
+    net = Network.from_spec(input_dim=2, layers=[{"units": 4}, {"units": 2, "activation": "sigmoid"}], loss="bce")
+    trainer = Trainer(net, ds.X, ds.y, batch_size=5)
+    for _ in trainer.run(3):
+        pass
+    assert len(trainer.history.train_metric) == 3
