@@ -6,9 +6,9 @@ Two layouts, told apart by the number of columns:
                      a third column of non-integer values (or more than MAX_CLASSES distinct ones) is read as a
                      regression target instead, and a note says so; pass ``task=`` to insist on one reading
     x,y              2 columns: one feature and a regression target
-    x1,x2,a,b,...    4 to 2 + MAX_LABELS columns: two features and one 0/1 column per yes/no label (multi-label,
-                     every combination of labels allowed, e.g. a point both "inside" and "above"); y becomes the
-                     (n_samples, n_labels) indicator matrix and the task "multilabel"
+    x1,x2,a,b,...    4 to 2 + MAX_LABELS columns, read only with ``task="multilabel"``: two features and one 0/1
+                     column per yes/no label (every combination allowed, e.g. a point both "inside" and "above");
+                     y becomes the (n_samples, n_labels) indicator matrix and the task "multilabel"
 
     upload = load_csv(uploaded_file)          # bytes, a path, or a readable binary file object
     upload.dataset                            # core.datasets.Dataset named "uploaded"
@@ -40,7 +40,7 @@ from core.io import read_upload
 from core.settings import LIMITS
 
 DATASET_NAME = "uploaded"
-TASK_CHOICES = ("auto", "classification", "regression")
+TASK_CHOICES = ("auto", "classification", "regression", "multilabel")
 MAX_CLASSES = min(10, LIMITS.max_outputs)
 # A generous ~128 bytes per row (three long numbers with their separators), plus room for a header.
 MAX_CSV_BYTES = 64 * 1024 + 128 * LIMITS.max_samples
@@ -84,7 +84,8 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     """Parse an uploaded CSV into a dataset (see the module docstring for the accepted layouts).
 
     source : the file's bytes, a path to it, or a readable binary file object (e.g. Streamlit's upload).
-    task : "auto", "classification" or "regression".
+    task : "auto", "classification", "regression" or "multilabel" (several label columns; never guessed, so a
+        caller that handles one label per point never receives a label matrix).
     Raises ValueError with a message that names the problem and, for bad values, the line and column.
     """
     if task not in TASK_CHOICES:
@@ -99,9 +100,18 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     n_columns = table.shape[1]
     if task == "classification" and n_columns == 2:
         raise ValueError(f"classification needs 3 columns (x1, x2, label); this file has {n_columns}")
+    if task == "multilabel" and n_columns < 4:
+        raise ValueError(
+            f"multi-label needs 4 to {2 + MAX_LABELS} columns (x1, x2, then one 0/1 column per label); "
+            f"this file has {n_columns}"
+        )
     if n_columns > 3:
-        if task == "regression":
-            raise ValueError(f"regression needs 2 columns (x, y); this file has {n_columns}")
+        if task != "multilabel":
+            # Asked for, not guessed: a page that draws one label per point must not receive a label matrix.
+            raise ValueError(
+                f"the file has {n_columns} columns (x1, x2 and {n_columns - 2} label columns), the multi-label "
+                f"layout; read it with task='multilabel' (task={task!r} takes 2 or 3 columns)"
+            )
         return _multilabel_upload(table, header, encoding, notes, line_numbers)
     features, target = table[:, :-1], table[:, -1]
     class_values: tuple[float, ...] = ()
