@@ -66,9 +66,7 @@ def evaluate(network: Network, X: np.ndarray, y: np.ndarray) -> DigitsEvaluation
     labels = np.asarray(y, dtype=np.int64)
     wrong = np.flatnonzero(predicted != labels)
     wrong = wrong[np.argsort(-probabilities[wrong, predicted[wrong]], kind="stable")]
-    return DigitsEvaluation(
-        probabilities, predicted, labels, confusion_counts(labels, predicted, N_CLASSES), wrong
-    )
+    return DigitsEvaluation(probabilities, predicted, labels, confusion_counts(labels, predicted, N_CLASSES), wrong)
 
 
 def as_image(pixels: np.ndarray) -> np.ndarray:
@@ -204,12 +202,23 @@ def bars_comparison(
     results = []
     for name, layers, shape in (("dense", BARS_DENSE_LAYERS, None), ("cnn", BARS_CNN_LAYERS, IMAGE_SHAPE)):
         network = Network.from_spec(
-            input_dim=IMAGE_SIDE * IMAGE_SIDE, input_shape=shape, layers=list(layers), loss="softmax_ce",
-            init="he", seed=seed,
+            input_dim=IMAGE_SIDE * IMAGE_SIDE,
+            input_shape=shape,
+            layers=list(layers),
+            loss="softmax_ce",
+            init="he",
+            seed=seed,
         )
         trainer = Trainer(
-            network, X_train, y_train, X_val=X_test, y_val=y_test, learning_rate=0.01, batch_size=16,
-            record_stats=False, seed=seed,
+            network,
+            X_train,
+            y_train,
+            X_val=X_test,
+            y_val=y_test,
+            learning_rate=0.01,
+            batch_size=16,
+            record_stats=False,
+            seed=seed,
         )
         for _ in trainer.run(epochs):
             pass
