@@ -26,7 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, DEFAULT_PRELU_SLOPE, OUTPUT_ONLY, get_activation
+from core.activations import (
+    ACTIVATIONS,
+    DEFAULT_LEAKY_SLOPE,
+    DEFAULT_PRELU_SLOPE,
+    ELU_ALPHA,
+    OUTPUT_ONLY,
+    get_activation,
+)
 from core.initializers import INITIALIZERS, init_scale, initialize_weights
 from core.layers import (
     PADDINGS,
@@ -340,7 +347,11 @@ class ConvNetwork(Network):
         self._grad_flat = np.zeros_like(self._flat)
         self._grad_layers, self._grads = self._gradient_views(self._grad_flat)
         self._activations = [
-            get_activation(s.activation, DEFAULT_LEAKY_SLOPE if getattr(s, "slope", None) is None else s.slope)
+            get_activation(
+                s.activation,
+                DEFAULT_LEAKY_SLOPE if getattr(s, "slope", None) is None else s.slope,
+                getattr(s, "alpha", None) or ELU_ALPHA,
+            )
             for s in layers
         ]
         last = len(layers) - 1

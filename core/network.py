@@ -27,6 +27,7 @@ from core.activations import (
     ACTIVATIONS,
     DEFAULT_LEAKY_SLOPE,
     DEFAULT_PRELU_SLOPE,
+    ELU_ALPHA,
     OUTPUT_ONLY,
     get_activation,
 )
@@ -34,7 +35,7 @@ from core.initializers import INITIALIZERS, initialize_weights
 from core.losses import LOSSES, check_loss, encode_targets, loss_and_output_grad
 from core.settings import LIMITS
 
-_LAYER_KEYS = ("units", "activation", "dropout", "slope")
+_LAYER_KEYS = ("units", "activation", "dropout", "slope", "alpha")
 DTYPES = ("float64", "float32")
 
 
@@ -42,13 +43,14 @@ DTYPES = ("float64", "float32")
 class LayerSpec:
     """One dense layer: ``units`` neurons with ``activation``; inverted ``dropout`` on its output while training.
 
-    ``slope`` is leaky_relu's fixed negative slope, or prelu's starting slope.
+    ``slope`` is leaky_relu's fixed negative slope, or prelu's starting slope; ``alpha`` is elu's α (None: 1).
     """
 
     units: int
     activation: str = "tanh"
     dropout: float = 0.0
     slope: float | None = None
+    alpha: float | None = None
 
     def to_dict(self) -> dict:
         out: dict = {"units": self.units, "activation": self.activation}
@@ -56,6 +58,8 @@ class LayerSpec:
             out["dropout"] = self.dropout
         if self.slope is not None:
             out["slope"] = self.slope
+        if self.alpha is not None:
+            out["alpha"] = self.alpha
         return out
 
 
@@ -153,7 +157,12 @@ def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -
     slope = layer.get("slope")
     if slope is not None:
         slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
-    return LayerSpec(units, activation, dropout, slope)
+    alpha = layer.get("alpha")
+    if alpha is not None:
+        if activation != "elu":
+            raise ValueError(f"{where}.alpha={alpha!r} is ELU's α; this layer's activation is {activation!r}")
+        alpha = _check_number(f"{where}.alpha", alpha, 0.0, 10.0)
+    return LayerSpec(units, activation, dropout, slope, alpha)
 
 
 def _has_typed_layers(layers) -> bool:
@@ -326,7 +335,12 @@ class Network:
         self._wT = [W.T for W in self.weights]  # Z = A·Wᵀ + bᵀ, one row per sample
         self._bT = [b.T for b in self.biases]
         self._activations = [
-            get_activation(s.activation, DEFAULT_LEAKY_SLOPE if s.slope is None else s.slope) for s in layers
+            get_activation(
+                s.activation,
+                DEFAULT_LEAKY_SLOPE if s.slope is None else s.slope,
+                ELU_ALPHA if s.alpha is None else s.alpha,
+            )
+            for s in layers
         ]
         self._forward_into = [_FORWARD_INTO.get(s.activation) or self._generic_forward(i) for i, s in enumerate(layers)]
         self._delta_into = [_DELTA_INTO.get(s.activation) or self._generic_delta(i) for i, s in enumerate(layers)]
