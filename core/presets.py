@@ -35,7 +35,7 @@ _AS_WRITTEN: dict[str, ExperimentConfig] = (
         "sine_1_3_1": ExperimentConfig(
             DataConfig("sine", n_samples=200, noise=0.05, test_fraction=0.3, features=("x1",)),
             ModelConfig(hidden=(LayerConfig(3, "sigmoid"),)),
-            TrainConfig(optimizer="sgd", learning_rate=0.3, batch_size=10, epochs=800),
+            TrainConfig(optimizer="sgd", learning_rate=0.3, batch_size=5, epochs=800),
             seed=0,
         ),
         # The notes' 2-3-3 network: three sigmoid hidden units, softmax over three classes.

@@ -410,3 +410,14 @@ def test_float32_cnn_trains():
     for _ in trainer.run(2):
         pass
     assert net.predict(X).dtype == np.float32 and np.isfinite(trainer.history.train_loss[-1])
+
+
+def test_a_cnn_saves_and_loads_as_a_model_bundle():
+    from core.io import load_model, model_to_bytes
+
+    net = _cnn((1, 6, 6), {"filters": 2, "kernel": 3, "padding": "same"}, {"type": "avgpool", "size": 2})
+    _randomize(net, np.random.default_rng(10))
+    loaded, _ = load_model(model_to_bytes(net))
+    assert isinstance(loaded, ConvNetwork) and loaded.spec() == net.spec()
+    X = np.random.default_rng(11).random((3, 36))
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))

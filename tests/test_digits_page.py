@@ -85,7 +85,7 @@ def test_changing_the_architecture_retrains():
 
 def test_the_cnn_shows_kernels_feature_maps_and_its_parameter_count_next_to_the_dense_one():
     at = render_page(PAGE, timeout=TIMEOUT)
-    at.slider(key="dig.epochs").set_value(10).run(timeout=TIMEOUT)
+    at.slider(key="dig.epochs").set_value(20).run(timeout=TIMEOUT)
     at.radio(key="dig.preset").set_value("digits_cnn").run(timeout=TIMEOUT)
     assert_no_exception(at)
     assert missing_keys(at) == []
