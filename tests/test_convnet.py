@@ -421,3 +421,13 @@ def test_a_cnn_saves_and_loads_as_a_model_bundle():
     assert isinstance(loaded, ConvNetwork) and loaded.spec() == net.spec()
     X = np.random.default_rng(11).random((3, 36))
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+
+
+def test_every_initializer_builds_a_cnn():
+    from core.initializers import INITIALIZERS
+
+    for init in INITIALIZERS:
+        net = _cnn((2, 5, 5), {"filters": 3, "kernel": 3}, init=init)
+        W = net.parameters()[0]
+        assert W.shape == (3, 2, 3, 3) and np.all(np.isfinite(W)), init
+        assert (init == "zeros") == (not W.any()), init
