@@ -95,23 +95,12 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     notes: list[str] = []
     if encoding == "latin-1":
         notes.append("The file is not UTF-8; it was read as Latin-1.")
-    header, rows, line_numbers = _rows(text)
+    header, rows, line_numbers = _rows(text, multilabel=task == "multilabel")
     table = np.array(rows, dtype=np.float64)
     n_columns = table.shape[1]
     if task == "classification" and n_columns == 2:
         raise ValueError(f"classification needs 3 columns (x1, x2, label); this file has {n_columns}")
-    if task == "multilabel" and n_columns < 4:
-        raise ValueError(
-            f"multi-label needs 4 to {2 + MAX_LABELS} columns (x1, x2, then one 0/1 column per label); "
-            f"this file has {n_columns}"
-        )
-    if n_columns > 3:
-        if task != "multilabel":
-            # Asked for, not guessed: a page that draws one label per point must not receive a label matrix.
-            raise ValueError(
-                f"the file has {n_columns} columns (x1, x2 and {n_columns - 2} label columns), the multi-label "
-                f"layout; read it with task='multilabel' (task={task!r} takes 2 or 3 columns)"
-            )
+    if n_columns > 3:  # only read with task="multilabel" (checked by _rows)
         return _multilabel_upload(table, header, encoding, notes, line_numbers)
     features, target = table[:, :-1], table[:, -1]
     class_values: tuple[float, ...] = ()
@@ -225,8 +214,10 @@ def _delimiter(first_line: str) -> str:
     return next((d for d in DELIMITERS if d in first_line), ",")
 
 
-def _rows(text: str) -> tuple[tuple[str, ...] | None, list[list[float]], list[int]]:
-    """(header or None, numeric rows, each row's line number) after checking shape, numbers and the row cap."""
+def _rows(text: str, multilabel: bool = False) -> tuple[tuple[str, ...] | None, list[list[float]], list[int]]:
+    """(header or None, numeric rows, each row's line number) after checking shape, numbers and the row cap.
+
+    ``multilabel``: the file must have 4 or more columns (x1, x2 and the labels); otherwise 2 or 3."""
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), None)
     if first is None:
@@ -244,11 +235,16 @@ def _rows(text: str) -> tuple[tuple[str, ...] | None, list[list[float]], list[in
                 continue  # blank line
             if not n_columns:
                 n_columns = len(fields)
-                if n_columns not in _LAYOUTS:
+                if n_columns not in _LAYOUTS or (n_columns > 3) != multilabel:
                     raise ValueError(
-                        f"line {line} has {n_columns} column(s); expected 3 (x1, x2, label) for classification, "
-                        f"2 (x, y) for regression, or 4 to {2 + MAX_LABELS} (x1, x2, then one 0/1 column per "
-                        "label) for multi-label"
+                        f"line {line} has {n_columns} column(s); expected "
+                        + (
+                            f"4 to {2 + MAX_LABELS} (x1, x2, then one 0/1 column per label) for multi-label"
+                            if multilabel
+                            else "3 (x1, x2, label) for classification or 2 (x, y) for regression; files with "
+                            f"4 to {2 + MAX_LABELS} columns (x1, x2, one 0/1 column per label) are read as "
+                            "multi-label with task='multilabel'"
+                        )
                     )
                 if not any(_NUMBER.fullmatch(field.strip()) for field in fields):
                     header = tuple(field.strip()[:40] for field in fields)

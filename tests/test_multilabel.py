@@ -200,7 +200,7 @@ def test_csv_with_several_label_columns_is_a_multilabel_dataset():
     from core.csvdata import load_csv
 
     text = "x1,x2,inside,above\n0.1,0.2,1,1\n2,1,0,0\n-1,1,0,1\n0.3,-0.2,1,0\n1,1.5,0,1\n"
-    with pytest.raises(ValueError, match="4 columns.*task='multilabel'"):
+    with pytest.raises(ValueError, match="line 1 has 4 column.*task='multilabel'"):
         load_csv(text.encode())  # never guessed: a one-label-per-point page must not receive a label matrix
     upload = load_csv(text.encode(), task="multilabel")
     ds = upload.dataset
@@ -208,8 +208,10 @@ def test_csv_with_several_label_columns_is_a_multilabel_dataset():
     np.testing.assert_array_equal(ds.y, [[1, 1], [0, 0], [0, 1], [1, 0], [0, 1]])
     with pytest.raises(ValueError, match=r"line 3, column 4 is 2.*0 \(no\) or 1 \(yes\)"):
         load_csv(b"x1,x2,a,b\n0,0,1,0\n1,1,0,2\n0,1,1,1\n1,0,0,0\n", task="multilabel")
-    with pytest.raises(ValueError, match="1 column.*multi-label"):
-        load_csv(b"1\n2\n3\n4\n")
+    with pytest.raises(ValueError, match="line 1 has 1 column.*4 to 10.*multi-label"):
+        load_csv(b"1\n2\n3\n4\n", task="multilabel")
+    with pytest.raises(ValueError, match="line 1 has 3 column.*multi-label"):
+        load_csv(b"x1,x2,a\n0,0,1\n1,1,0\n0,1,1\n1,0,0\n", task="multilabel")
     net = Network.from_spec(input_dim=2, layers=[{"units": 4}, {"units": 2, "activation": "sigmoid"}], loss="bce")
     trainer = Trainer(net, ds.X, ds.y, batch_size=5)
     for _ in trainer.run(3):
