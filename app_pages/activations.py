@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from core.activations import DEFAULT_LEAKY_SLOPE, sigmoid, softmax, softmax_jacobian
+from core.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, sigmoid, softmax, softmax_jacobian
 from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from core.config import DataConfig, ExperimentConfig
 from playground import figures_compare
@@ -21,7 +21,7 @@ names = st.multiselect(
     key=f"{KEY}.names",
     help=t("activations.pick_help"),
 )
-left, right = st.columns(2)
+left, right, third = st.columns(3)
 z_max = left.slider(
     t("activations.z_range"), 2.0, 10.0, 5.0, step=0.5, key=f"{KEY}.z", help=t("activations.z_range_help")
 )
@@ -34,13 +34,22 @@ slope = right.slider(
     key=f"{KEY}.slope",
     help=t("activations.slope_help"),
 )
+elu_alpha = third.slider(
+    t("activations.elu_alpha"),
+    0.1,
+    3.0,
+    ELU_ALPHA,
+    step=0.1,
+    key=f"{KEY}.elu_alpha",
+    help=t("activations.elu_alpha_help"),
+)
 if not names:
     st.info(t("activations.pick_empty"))
     st.stop()
 
 z = np.linspace(-z_max, z_max, 401)
-curves = {name: activation_curves(name, z, slope) for name in names}
-profiles = [activation_profile(name, slope) for name in names]
+curves = {name: activation_curves(name, z, slope, elu_alpha) for name in names}
+profiles = [activation_profile(name, slope, elu_alpha) for name in names]
 
 side_by_side, one_chart = st.tabs([t("activations.small_multiples"), t("activations.overlay")])
 with side_by_side:

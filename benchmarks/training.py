@@ -32,6 +32,14 @@ TARGET_ACCURACY = 0.95
 MAX_EPOCHS_TO_TARGET = 400
 SKLEARN_TARGET = "≥ 3× sklearn"
 TORCH_TARGET = "≥ 5× PyTorch"
+CNN_TARGET = "≥ 1× PyTorch"
+CNN_CASE_NAME = "CNN conv 8@3×3 relu → maxpool 2 → 10 · digits · batch 32"
+CNN_LAYERS = (
+    {"type": "conv2d", "filters": 8, "kernel": 3, "stride": 1, "padding": "valid", "activation": "relu"},
+    {"type": "maxpool", "size": 2},
+    {"type": "flatten"},
+    {"units": 10, "activation": "softmax"},
+)
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,73 @@ def _torch_missing() -> str | None:
     return None
 
 
+class OursCNN(Ours):
+    """The Digits page's small CNN in our core (im2col convolution), one epoch per call as ``Ours``."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
+        net = Network.from_spec(
+            input_dim=64, input_shape=(1, 8, 8), layers=list(CNN_LAYERS), loss="softmax_ce", init="xavier", seed=seed
+        )
+        self.trainer = Trainer(
+            net, X, y, optimizer="adam", learning_rate=LEARNING_RATE, batch_size=batch_size, record_stats=False,
+            seed=seed,
+        )
+
+
+class TorchCNN(TorchMLP):
+    """The same CNN in PyTorch (Conv2d, ReLU, MaxPool2d, Linear; float64, one thread)."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
+        import torch
+
+        torch.set_num_threads(1)
+        torch.manual_seed(seed)
+        self.torch = torch
+        self.label = f"PyTorch {torch.__version__} (CPU, 1 thread)"
+        self.binary = False
+        self.model = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+            torch.nn.Linear(72, 10),
+        ).double()
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE)
+        self.loss = torch.nn.CrossEntropyLoss()
+        self.X = torch.from_numpy(np.array(X, dtype=np.float64).reshape(-1, 1, 8, 8))
+        self.y = torch.from_numpy(y.astype(np.int64))
+        self.labels = y
+        self.batch_size = batch_size
+        self.generator = torch.Generator().manual_seed(seed)
+
+
+def cnn_rows(quick: bool, repeats: int) -> list[Row]:
+    """One epoch of the small CNN on the 1,347 digits training images, ours vs PyTorch."""
+    missing = _torch_missing()
+    if missing:
+        return [skipped(AREA, CNN_CASE_NAME, "PyTorch", missing, CNN_TARGET)]
+    X, y = dataset("digits")
+    epochs = 1 if quick else 3
+    ours, theirs = OursCNN(X, y, 32, seed=0), TorchCNN(X, y, 32, seed=0)
+    ours.epoch(), theirs.epoch()  # warm-up
+
+    def run(contestant):
+        return lambda: [contestant.epoch() for _ in range(epochs)]
+
+    seconds = interleaved({"ours": run(ours), "theirs": run(theirs)}, repeats)
+    ratio = median([t / o for o, t in zip(seconds["ours"], seconds["theirs"], strict=True)])
+    ours_rate, their_rate = epochs / median(seconds["ours"]), epochs / median(seconds["theirs"])
+    n = X.shape[0]
+    return [Row(
+        AREA, CNN_CASE_NAME,
+        ours=f"{number(ours_rate * n, 'samples/s')} ({number(ours_rate, 'epochs/s')})",
+        baseline=f"{theirs.label}: {number(their_rate * n, 'samples/s')} ({number(their_rate, 'epochs/s')})",
+        ratio=ratio, ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
+        target=CNN_TARGET, met=ratio >= 1.0,
+        note=(f"ours includes scoring the training set after each epoch; train accuracy after {1 + repeats * epochs} "
+              f"epochs: ours {ours.accuracy():.3f}, theirs {theirs.accuracy():.3f}"),
+        values={"samples": n, "batch_size": 32, "epochs_per_repeat": epochs, "repeats": repeats,
+                "ours_seconds": seconds["ours"], "baseline_seconds": seconds["theirs"]},
+    )]
+
+
 BASELINES = (("scikit-learn MLPClassifier", SklearnMLP, SKLEARN_TARGET, 3.0), ("PyTorch", TorchMLP, TORCH_TARGET, 5.0))
 
 
@@ -259,4 +334,4 @@ def rows(quick: bool = False) -> list[Row]:
     out = []
     for case in CASES:
         out += throughput_rows(case, quick, repeats)
-    return out + reach_rows(quick)
+    return out + cnn_rows(quick, repeats) + reach_rows(quick)

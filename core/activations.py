@@ -90,12 +90,18 @@ def softplus(z: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, z)
 
 
-def _elu(z: np.ndarray) -> np.ndarray:
-    return np.where(z > 0, z, ELU_ALPHA * np.expm1(np.minimum(z, 0.0)))
+def _elu(alpha: float) -> tuple[Callable, Callable]:
+    def forward(z: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+    def derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, np.ones((), dtype=z.dtype), a + alpha)  # α(e^z − 1) + α = αe^z
+
+    return forward, derivative
 
 
-def _elu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return np.where(z > 0, np.ones((), dtype=z.dtype), a + ELU_ALPHA)  # α(e^z − 1) + α = αe^z
+def _sign(z: np.ndarray) -> np.ndarray:
+    return np.where(z >= 0, np.ones((), dtype=z.dtype), -np.ones((), dtype=z.dtype))
 
 
 # Python floats, not NumPy scalars: NumPy scalars would upcast float32 arrays to float64.
@@ -138,11 +144,13 @@ def _leaky(slope: float) -> tuple[Callable, Callable]:
     return forward, derivative
 
 
-def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
+def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float = ELU_ALPHA) -> Activation:
     """Return the activation called ``name``.
 
     ``slope`` is the negative-side slope of ``leaky_relu`` and the *current* slope of ``prelu``
-    (whose slope is a learned parameter that the network passes in).
+    (whose slope is a learned parameter that the network passes in); ``alpha`` is ELU's α (outputs down to −α).
+    ``"sign"``, the perceptron's unit (+1 for z ≥ 0, else −1), is here for the gallery only: its slope is 0
+    wherever it exists, so gradient descent cannot train it and it is not one of :data:`ACTIVATIONS`.
     """
     if name == "linear":
         return Activation(name, lambda z: z, lambda z, a: np.ones_like(z), r"a = z", (-np.inf, np.inf))
@@ -176,12 +184,21 @@ def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
         )
         return Activation(name, forward, derivative, formula, (-np.inf, np.inf))
     if name == "elu":
+        forward, derivative = _elu(float(alpha))
         return Activation(
             name,
-            _elu,
-            _elu_derivative,
+            forward,
+            derivative,
             r"\begin{cases} z & z > 0 \\ \alpha(e^{z} - 1) & z \le 0 \end{cases}",
-            (-ELU_ALPHA, np.inf),
+            (-float(alpha), np.inf),
+        )
+    if name == "sign":
+        return Activation(
+            name,
+            _sign,
+            lambda z, a: np.zeros_like(z),  # flat on both sides; at z = 0 a jump, no derivative at all
+            r"\operatorname{sign}(z) = \begin{cases} +1 & z \ge 0 \\ -1 & z < 0 \end{cases}",
+            (-1.0, 1.0),
         )
     if name == "softplus":
         return Activation(name, softplus, lambda z, a: expit(z), r"\ln(1 + e^{z})", (0.0, np.inf))

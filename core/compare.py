@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from core.activations import DEFAULT_LEAKY_SLOPE, get_activation
+from core.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, get_activation
 from core.boundary import BoundaryGrid, GridInput, boundary_values, capped_resolution, grid_input
 from core.config import (
     HIDDEN_ACTIVATIONS,
@@ -525,7 +525,8 @@ def _test_scores(trainer: Trainer, data: PreparedData) -> tuple[float, float]:
 
 # ---- comparing activation functions (the gallery) ----------------------------------------------------------
 
-GALLERY_ACTIVATIONS = HIDDEN_ACTIVATIONS
+# The hidden activations, plus the perceptron's sign unit, shown to explain why gradients need a slope.
+GALLERY_ACTIVATIONS = (*HIDDEN_ACTIVATIONS, "sign")
 _PROBE = np.linspace(-8.0, 8.0, 3201)  # step 0.005: finds sigmoid's peak slope at z = 0 exactly
 _FAR = 12.0  # where "far out" is judged: sigmoid's slope there is 6e-6, swish's 7e-5
 _FLAT = 1e-3  # a slope this small at |z| = _FAR counts as saturated
@@ -552,21 +553,24 @@ class ActivationProfile:
     learned_slope: bool
 
 
-def activation_curves(name: str, z: np.ndarray, slope: float = DEFAULT_LEAKY_SLOPE) -> tuple[np.ndarray, np.ndarray]:
-    """``(a, da/dz)`` of activation ``name`` at ``z`` (any shape); ``slope`` is leaky/PReLU's negative slope."""
-    activation = get_activation(name, slope)
+def activation_curves(
+    name: str, z: np.ndarray, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float = ELU_ALPHA
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, da/dz)`` of activation ``name`` at ``z`` (any shape); ``slope`` is leaky/PReLU's negative slope,
+    ``alpha`` ELU's α."""
+    activation = get_activation(name, slope, alpha)
     z = np.asarray(z, dtype=float)
     a = activation.forward(z)
     return a, activation.derivative(z, a)
 
 
-def activation_profile(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> ActivationProfile:
+def activation_profile(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float = ELU_ALPHA) -> ActivationProfile:
     """Measure the properties of activation ``name`` on z ∈ [−8, 8]; raises ValueError for unknown names."""
     if name not in GALLERY_ACTIVATIONS:
         raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(GALLERY_ACTIVATIONS)}")
-    activation = get_activation(name, slope)
-    a, da = activation_curves(name, _PROBE, slope)
-    mirrored, _ = activation_curves(name, -_PROBE, slope)
+    activation = get_activation(name, slope, alpha)
+    a, da = activation_curves(name, _PROBE, slope, alpha)
+    mirrored, _ = activation_curves(name, -_PROBE, slope, alpha)
     at_zero = float(activation.forward(np.zeros(1))[0])
     if np.allclose(mirrored, -a, atol=1e-9):
         centred = "yes"
@@ -575,7 +579,7 @@ def activation_profile(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> Activat
     else:
         centred = "no"
     negative = _PROBE < 0
-    _, far_slopes = activation_curves(name, np.array([-_FAR, _FAR]), slope)
+    _, far_slopes = activation_curves(name, np.array([-_FAR, _FAR]), slope, alpha)
     return ActivationProfile(
         name=name,
         formula=activation.formula,

@@ -6,6 +6,9 @@ Two layouts, told apart by the number of columns:
                      a third column of non-integer values (or more than MAX_CLASSES distinct ones) is read as a
                      regression target instead, and a note says so; pass ``task=`` to insist on one reading
     x,y              2 columns: one feature and a regression target
+    x1,x2,a,b,...    4 to 2 + MAX_LABELS columns, read only with ``task="multilabel"``: two features and one 0/1
+                     column per yes/no label (every combination allowed, e.g. a point both "inside" and "above");
+                     y becomes the (n_samples, n_labels) indicator matrix and the task "multilabel"
 
     upload = load_csv(uploaded_file)          # bytes, a path, or a readable binary file object
     upload.dataset                            # core.datasets.Dataset named "uploaded"
@@ -37,7 +40,7 @@ from core.io import read_upload
 from core.settings import LIMITS
 
 DATASET_NAME = "uploaded"
-TASK_CHOICES = ("auto", "classification", "regression")
+TASK_CHOICES = ("auto", "classification", "regression", "multilabel")
 MAX_CLASSES = min(10, LIMITS.max_outputs)
 # A generous ~128 bytes per row (three long numbers with their separators), plus room for a header.
 MAX_CSV_BYTES = 64 * 1024 + 128 * LIMITS.max_samples
@@ -48,7 +51,10 @@ TARGET_LIMIT = 10.0  # regression targets beyond ±TARGET_LIMIT are rescaled int
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_LAYOUTS = {2: "x, y", 3: "x1, x2, label"}
+MAX_LABELS = 8  # label columns of a multi-label file
+_LAYOUTS = {2: "x, y", 3: "x1, x2, label"} | {
+    2 + k: "x1, x2, " + ", ".join(f"label{i}" for i in range(1, k + 1)) for k in range(2, MAX_LABELS + 1)
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,8 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     """Parse an uploaded CSV into a dataset (see the module docstring for the accepted layouts).
 
     source : the file's bytes, a path to it, or a readable binary file object (e.g. Streamlit's upload).
-    task : "auto", "classification" or "regression".
+    task : "auto", "classification", "regression" or "multilabel" (several label columns; never guessed, so a
+        caller that handles one label per point never receives a label matrix).
     Raises ValueError with a message that names the problem and, for bad values, the line and column.
     """
     if task not in TASK_CHOICES:
@@ -88,11 +95,13 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     notes: list[str] = []
     if encoding == "latin-1":
         notes.append("The file is not UTF-8; it was read as Latin-1.")
-    header, rows, line_numbers = _rows(text)
+    header, rows, line_numbers = _rows(text, multilabel=task == "multilabel")
     table = np.array(rows, dtype=np.float64)
     n_columns = table.shape[1]
-    if task == "classification" and n_columns != 3:
+    if task == "classification" and n_columns == 2:
         raise ValueError(f"classification needs 3 columns (x1, x2, label); this file has {n_columns}")
+    if n_columns > 3:  # only read with task="multilabel" (checked by _rows)
+        return _multilabel_upload(table, header, encoding, notes, line_numbers)
     features, target = table[:, :-1], table[:, -1]
     class_values: tuple[float, ...] = ()
     if n_columns == 3 and task != "regression":
@@ -147,6 +156,42 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     return CsvUpload(dataset, names, encoding, tuple(original_ranges), class_values, tuple(notes), target_range)
 
 
+def _multilabel_upload(table, header, encoding, notes, line_numbers) -> CsvUpload:
+    """x1, x2 and one 0/1 column per label: the (n, n_labels) indicator matrix as y, task "multilabel"."""
+    labels = table[:, 2:]
+    bad = np.argwhere((labels != 0) & (labels != 1))
+    if bad.size:
+        row, column = bad[0]
+        raise ValueError(
+            f"line {line_numbers[row]}, column {column + 3} is {_number_text(labels[row, column])}; a multi-label "
+            "file has one column per label holding 0 (no) or 1 (yes)"
+        )
+    X, original_ranges = _into_domain(table[:, :2])
+    names = header if header else None
+    label_names = tuple(names[2:]) if names else tuple(f"label{i}" for i in range(1, labels.shape[1] + 1))
+    rescaled = [f"{name} from [{_number_text(r[0])}, {_number_text(r[1])}]"
+                for name, r in zip(names[:2] if names else ("x1", "x2"), original_ranges, strict=True)
+                if r is not None]
+    if rescaled:
+        notes.append(
+            f"Features outside the plot square [{DOMAIN[0]:g}, {DOMAIN[1]:g}] were rescaled into "
+            f"[{TARGET_RANGE[0]:g}, {TARGET_RANGE[1]:g}]: " + "; ".join(rescaled) + "."
+        )
+    constant = [name for name, column in zip(label_names, labels.T, strict=True) if np.all(column == column[0])]
+    if constant:
+        notes.append(f"Label(s) {', '.join(constant)} have the same value on every row; nothing to learn there.")
+    dataset = Dataset(
+        name=DATASET_NAME,
+        X=_read_only(X),
+        y=_read_only(labels.astype(np.int64)),
+        task="multilabel",
+        n_classes=labels.shape[1],
+        feature_names=("x1", "x2"),
+        label_names=label_names,
+    )
+    return CsvUpload(dataset, names, encoding, tuple(original_ranges), (0.0, 1.0), tuple(notes))
+
+
 # ---- text ---------------------------------------------------------------------------------------------------
 def _decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -169,8 +214,10 @@ def _delimiter(first_line: str) -> str:
     return next((d for d in DELIMITERS if d in first_line), ",")
 
 
-def _rows(text: str) -> tuple[tuple[str, ...] | None, list[list[float]], list[int]]:
-    """(header or None, numeric rows, each row's line number) after checking shape, numbers and the row cap."""
+def _rows(text: str, multilabel: bool = False) -> tuple[tuple[str, ...] | None, list[list[float]], list[int]]:
+    """(header or None, numeric rows, each row's line number) after checking shape, numbers and the row cap.
+
+    ``multilabel``: the file must have 4 or more columns (x1, x2 and the labels); otherwise 2 or 3."""
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), None)
     if first is None:
@@ -188,10 +235,16 @@ def _rows(text: str) -> tuple[tuple[str, ...] | None, list[list[float]], list[in
                 continue  # blank line
             if not n_columns:
                 n_columns = len(fields)
-                if n_columns not in _LAYOUTS:
+                if n_columns not in _LAYOUTS or (n_columns > 3) != multilabel:
                     raise ValueError(
-                        f"line {line} has {n_columns} column(s); expected 3 (x1, x2, label) for classification "
-                        f"or 2 (x, y) for regression"
+                        f"line {line} has {n_columns} column(s); expected "
+                        + (
+                            f"4 to {2 + MAX_LABELS} (x1, x2, then one 0/1 column per label) for multi-label"
+                            if multilabel
+                            else "3 (x1, x2, label) for classification or 2 (x, y) for regression; files with "
+                            f"4 to {2 + MAX_LABELS} columns (x1, x2, one 0/1 column per label) are read as "
+                            "multi-label with task='multilabel'"
+                        )
                     )
                 if not any(_NUMBER.fullmatch(field.strip()) for field in fields):
                     header = tuple(field.strip()[:40] for field in fields)

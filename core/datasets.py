@@ -40,10 +40,12 @@ class Dataset:
     """A generated dataset.
 
     X : ndarray of shape (n_samples, n_features), float64
-    y : ndarray of shape (n_samples,), int64 class labels 0..n_classes-1, or float64 regression targets
-    task : "binary", "multiclass" or "regression"
-    n_classes : number of classes, 0 for regression
+    y : ndarray of shape (n_samples,), int64 class labels 0..n_classes-1, or float64 regression targets;
+        for "multilabel" an int64 indicator matrix (n_samples, n_labels) of 0/1, one column per yes/no label
+    task : "binary", "multiclass", "regression" or "multilabel"
+    n_classes : number of classes, 0 for regression; the number of labels for multilabel
     feature_names : one name per column of X
+    label_names : multilabel only: one short name per column of y
     """
 
     name: str
@@ -52,6 +54,7 @@ class Dataset:
     task: str
     n_classes: int
     feature_names: tuple[str, ...]
+    label_names: tuple[str, ...] = ()
 
     @property
     def input_dim(self) -> int:
@@ -161,6 +164,50 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
 )
 
 
+# Multi-label sets: several yes/no labels per point, which may hold together ("inside the circle" and "above the
+# diagonal"). Kept apart from DATASETS, whose tasks have one label per point, until the Playground draws them.
+MULTILABEL_DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
+    {
+        info.name: info
+        for info in (
+            DatasetInfo("circle_diagonal", "multilabel", 2, 400, 0.05),
+            DatasetInfo("three_discs", "multilabel", 2, 500, 0.05),
+        )
+    }
+)
+MULTILABEL_LABELS = {
+    "circle_diagonal": ("inside_circle", "above_diagonal"),
+    "three_discs": ("disc_a", "disc_b", "disc_c"),
+}
+CIRCLE_RADIUS = 1.4
+DISC_RADIUS = 1.25
+DISC_CENTRES = 0.75 * np.array([[math.cos(a), math.sin(a)] for a in (math.pi / 2, 7 * math.pi / 6, 11 * math.pi / 6)])
+
+
+def make_multilabel_dataset(name: str, n_samples: int = 400, noise: float = 0.05, seed: int = 0) -> Dataset:
+    """A 2-D multi-label dataset: y is an (n_samples, n_labels) 0/1 matrix, labels decided by the clean points.
+
+    "circle_diagonal": label 0 = inside the circle of radius ``CIRCLE_RADIUS``, label 1 = above the diagonal
+    x2 > x1; all four combinations occur. "three_discs": one label per disc of radius ``DISC_RADIUS`` around the
+    three ``DISC_CENTRES``; the discs overlap, so a point can carry 0, 1, 2 or 3 labels.
+    Points are uniform in the plot square (a little inside it); ``noise`` jitters them after labelling.
+    """
+    if not isinstance(name, str) or name not in MULTILABEL_DATASETS:
+        raise ValueError(f"name={name!r} is not valid; choose one of: {', '.join(MULTILABEL_DATASETS)}")
+    n_samples = _check_n_samples(n_samples)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(_check_seed(seed))
+    clean = rng.uniform(0.9 * DOMAIN[0], 0.9 * DOMAIN[1], size=(n_samples, 2))
+    if name == "circle_diagonal":
+        y = np.column_stack([(clean**2).sum(axis=1) < CIRCLE_RADIUS**2, clean[:, 1] > clean[:, 0]])
+    else:
+        distances = np.linalg.norm(clean[:, None, :] - DISC_CENTRES[None, :, :], axis=2)
+        y = distances < DISC_RADIUS
+    X = clean + noise * rng.standard_normal(clean.shape)
+    labels = MULTILABEL_LABELS[name]
+    return Dataset(name, _read_only(X), _read_only(y.astype(np.int64)), "multilabel", len(labels), _XY, labels)
+
+
 def dataset_options(name: str) -> dict[str, object]:
     """The options ``make_dataset`` accepts for ``name``, with their defaults."""
     _check_name(name)
@@ -228,7 +275,7 @@ def split_dataset(
     n_val = min(n_val, max(n - 1 - n_test, 0))
     n_test = min(n_test, n - 1 - n_val)
 
-    is_classification = ds.task != "regression"
+    is_classification = ds.task in ("binary", "multiclass")  # multi-label rows are split at random
     X_rest, y_rest, X_test, y_test = _take_part(ds.X, ds.y, n_test, is_classification, rng)
     X_train, y_train, X_val, y_val = _take_part(X_rest, y_rest, n_val, is_classification, rng)
     return Split(*(_read_only(a) for a in (X_train, y_train, X_val, y_val, X_test, y_test)))

@@ -22,8 +22,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from core.config import HIDDEN_ACTIVATIONS, ExperimentConfig
 from core.network import Network
@@ -284,10 +284,26 @@ class PlaygroundClassifier(ClassifierMixin, _PlaygroundBase):
         )
         self.class_weight = class_weight
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
     def fit(self, X, y):
-        """X : array-like of shape (n_samples, n_features); y : array-like of shape (n_samples,), any labels."""
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        """X : array-like of shape (n_samples, n_features); y : (n_samples,) of any labels, or a multi-label
+        indicator matrix (n_samples, n_labels) of 0/1 as ``MLPClassifier`` takes (one sigmoid output per label)."""
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)  # one column is one label vector, as scikit-learn treats it
         check_classification_targets(y)
+        if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
+            return self._fit_multilabel(X, y)
+        if y.ndim == 2:
+            raise ValueError(
+                f"y has shape {y.shape} with values {np.unique(y)[:5].tolist()}; a 2-D y must be a multi-label "
+                "indicator matrix of 0s and 1s (one column per label), or give class labels of shape (n_samples,)"
+            )
+        self._multilabel = False
         self.classes_, encoded = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
         if n_classes < 2:
@@ -302,6 +318,19 @@ class PlaygroundClassifier(ClassifierMixin, _PlaygroundBase):
             layers.append({"units": n_classes, "activation": "softmax"})
             loss = "softmax_ce"
         return self._train(X, encoded, layers, loss, self._class_weights(encoded), stratify=encoded)
+
+    def _fit_multilabel(self, X: np.ndarray, y: np.ndarray):
+        """N labels, N sigmoid outputs, loss = mean binary cross-entropy over samples and labels."""
+        if self.class_weight is not None:
+            raise ValueError(
+                f"class_weight={self.class_weight!r} is not valid for multi-label y; use None (weights are per class, "
+                "and here every label is its own yes/no question)"
+            )
+        self._multilabel = True
+        self._label_dtype = y.dtype
+        self.classes_ = np.arange(y.shape[1])  # as MLPClassifier: one "class" per label column
+        layers = self._hidden_layers() + [{"units": y.shape[1], "activation": "sigmoid"}]
+        return self._train(X, y.astype(np.float64), layers, "bce", None, stratify=None)
 
     def _class_weights(self, encoded: np.ndarray) -> dict[int, float] | None:
         """Weights keyed by encoded class index 0..k-1 (the network's labels)."""
@@ -325,15 +354,21 @@ class PlaygroundClassifier(ClassifierMixin, _PlaygroundBase):
         )
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, shape (n_samples, n_classes), columns in the order of ``classes_``."""
+        """Class probabilities, shape (n_samples, n_classes), columns in the order of ``classes_``.
+
+        Multi-label: the probability of each label being yes, shape (n_samples, n_labels) (rows need not sum
+        to 1)."""
         out = self._forward(X)
-        if out.shape[1] == 1:
+        if out.shape[1] == 1 and not getattr(self, "_multilabel", False):
             return np.hstack([1.0 - out, out])
         return out
 
     def predict(self, X) -> np.ndarray:
-        """The most probable label for each row of X, shape (n_samples,)."""
+        """The most probable label for each row of X, shape (n_samples,); multi-label: the indicator matrix
+        (n_samples, n_labels), 1 where the label's probability is ≥ 0.5."""
         proba = self.predict_proba(X)
+        if getattr(self, "_multilabel", False):
+            return (proba >= 0.5).astype(self._label_dtype)
         return self.classes_[np.argmax(proba, axis=1)]
 
 

@@ -43,7 +43,7 @@ WEIGHTS_NPZ = "weights.npz"
 BUNDLE_FILE_NAME = "model.zip"  # a suggested download name
 BUNDLE_MIME = "application/zip"
 
-_NETWORK_KEYS = ("input_dim", "layers", "loss", "init", "l1", "l2", "seed", "class_weight", "dtype")
+_NETWORK_KEYS = ("input_dim", "layers", "loss", "init", "l1", "l2", "seed", "class_weight", "dtype", "input_shape")
 _TOP_KEYS = ("format", "format_version", "network", "config")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no wall-clock time, so the same model gives the same bytes
 

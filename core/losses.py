@@ -5,7 +5,8 @@ Conventions: ``z`` and ``a`` are the output layer's pre-activation and activatio
 class weights are used). Every loss returns ``Σ_i w_i·ℓ_i / n``.
 
 Two pairs are fused because that is both exact and stable, as the notes derive:
-- sigmoid + bce, computed from the logit: ℓ = softplus(z) − t·z, and ∂L/∂z = σ(z) − t;
+- sigmoid + bce, computed from the logit: ℓ = softplus(z) − t·z, and ∂L/∂z = σ(z) − t; with k sigmoid outputs
+  (multi-label, one yes/no label per unit) ℓ is the mean over the k labels, so ∂L/∂z = (σ(z) − t)/k;
 - softmax + softmax_ce: ℓ = logsumexp(z) − z_y, and ∂L/∂z = ŷ − y.
 """
 
@@ -50,9 +51,19 @@ def encode_targets(loss: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
             raise ValueError(f"y has {y.shape[1]} columns but the network has {n_outputs} outputs")
         if loss == "softmax_ce":
             return y.astype(np.float64, copy=False)  # already one-hot / soft targets
+        if loss == "bce" and n_outputs > 1 and not np.all((y == 0) | (y == 1)):
+            raise ValueError(
+                f"loss='bce' with {n_outputs} outputs needs y of 0s and 1s (one column per label, a multi-label "
+                f"indicator matrix); got values {np.unique(y)[:5].tolist()}"
+            )
         return y.astype(np.float64, copy=False)
     if y.ndim != 1:
         raise ValueError(f"y must have shape (n_samples,) or (n_samples, n_outputs); got {y.shape}")
+    if loss == "bce" and n_outputs > 1:
+        raise ValueError(
+            f"loss='bce' with {n_outputs} sigmoid outputs is multi-label: y must have shape (n_samples, "
+            f"{n_outputs}) with 0/1 entries; got shape {y.shape}"
+        )
     if n_outputs == 1:
         if loss == "bce" and not np.all((y == 0) | (y == 1)):
             raise ValueError("loss='bce' needs labels 0 or 1")
@@ -81,6 +92,10 @@ def loss_and_output_grad(
         per_sample = (np.logaddexp(0.0, z) - t * z).sum(axis=1, keepdims=True)
         dz = a - t  # σ(z) − t
         da = None
+        k = z.shape[1]
+        if k > 1:  # multi-label: the mean over the k yes/no labels as well as over the samples
+            per_sample = per_sample / k
+            dz = dz / k
     elif loss == "softmax_ce":
         z_max = z.max(axis=1, keepdims=True)
         log_sum = z_max + np.log(np.exp(z - z_max).sum(axis=1, keepdims=True))

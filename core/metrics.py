@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.metrics import (
+    accuracy_score,
     average_precision_score,
     f1_score,
+    hamming_loss,
     mean_absolute_error,
     mean_squared_error,
     precision_recall_curve,
@@ -186,6 +188,47 @@ def roc_pr_curves(y_true: np.ndarray, scores: np.ndarray) -> dict:
         "roc_auc": float(roc_auc_score(y_true, scores)),
         "average_precision": float(average_precision_score(y_true, scores)),
         "defined": True,
+    }
+
+
+def multilabel_metrics(y_true: np.ndarray, y_score: np.ndarray, threshold: float = 0.5) -> dict:
+    """Scores of N yes/no labels at once (scikit-learn on indicator matrices).
+
+    y_true : (n, N) of 0/1;  y_score : (n, N) sigmoid outputs, a label is predicted "yes" at ≥ ``threshold``.
+    Returns ``hamming_loss`` (the fraction of wrong label decisions), ``subset_accuracy`` (the fraction of samples
+    with every label right), and per label (lists of N): ``label_accuracy``, ``label_f1``, ``label_positive_rate``
+    (how often the label is yes in y_true). A diverged network (NaN scores) gets NaN scores, not an exception.
+    """
+    y_true = np.asarray(y_true)
+    y_score = np.asarray(y_score, dtype=np.float64)
+    if y_true.ndim != 2 or y_score.shape != y_true.shape:
+        raise ValueError(
+            f"y_true and y_score must both have shape (n_samples, n_labels); got {y_true.shape} and {y_score.shape}"
+        )
+    if y_true.shape[0] == 0:
+        raise ValueError("y_true is empty; scores need at least one sample")
+    if not np.all((y_true == 0) | (y_true == 1)):
+        raise ValueError(f"y_true must hold 0/1 labels; got values {np.unique(y_true)[:5].tolist()}")
+    truth = y_true.astype(np.int64)
+    n_labels = truth.shape[1]
+    if not np.all(np.isfinite(y_score)):
+        nan = float("nan")
+        return {
+            "hamming_loss": nan,
+            "subset_accuracy": nan,
+            "label_accuracy": [nan] * n_labels,
+            "label_f1": [nan] * n_labels,
+            "label_positive_rate": truth.mean(axis=0).tolist(),
+            "diverged": True,
+        }
+    predicted = (y_score >= threshold).astype(np.int64)
+    return {
+        "hamming_loss": float(hamming_loss(truth, predicted)),
+        "subset_accuracy": float(accuracy_score(truth, predicted)),
+        "label_accuracy": (predicted == truth).mean(axis=0).tolist(),
+        "label_f1": f1_score(truth, predicted, average=None, zero_division=0.0).tolist(),
+        "label_positive_rate": truth.mean(axis=0).tolist(),
+        "diverged": False,
     }
 
 

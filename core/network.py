@@ -26,6 +26,7 @@ from core.activations import (
     ACTIVATIONS,
     DEFAULT_LEAKY_SLOPE,
     DEFAULT_PRELU_SLOPE,
+    ELU_ALPHA,
     OUTPUT_ONLY,
     expit,
     get_activation,
@@ -34,7 +35,7 @@ from core.initializers import INITIALIZERS, initialize_weights
 from core.losses import LOSSES, check_loss, encode_targets, loss_and_output_grad
 from core.settings import LIMITS
 
-_LAYER_KEYS = ("units", "activation", "dropout", "slope")
+_LAYER_KEYS = ("units", "activation", "dropout", "slope", "alpha")
 DTYPES = ("float64", "float32")
 
 
@@ -42,13 +43,14 @@ DTYPES = ("float64", "float32")
 class LayerSpec:
     """One dense layer: ``units`` neurons with ``activation``; inverted ``dropout`` on its output while training.
 
-    ``slope`` is leaky_relu's fixed negative slope, or prelu's starting slope.
+    ``slope`` is leaky_relu's fixed negative slope, or prelu's starting slope; ``alpha`` is elu's α (None: 1).
     """
 
     units: int
     activation: str = "tanh"
     dropout: float = 0.0
     slope: float | None = None
+    alpha: float | None = None
 
     def to_dict(self) -> dict:
         out: dict = {"units": self.units, "activation": self.activation}
@@ -56,6 +58,8 @@ class LayerSpec:
             out["dropout"] = self.dropout
         if self.slope is not None:
             out["slope"] = self.slope
+        if self.alpha is not None:
+            out["alpha"] = self.alpha
         return out
 
 
@@ -123,43 +127,64 @@ def parse_layers(layers: Sequence[Mapping | LayerSpec]) -> tuple[LayerSpec, ...]
         )
     specs = []
     for i, layer in enumerate(layers):
-        is_output = i == len(layers) - 1
-        where = f"layers[{i}]"
-        if isinstance(layer, LayerSpec):
-            layer = layer.to_dict()
-        if not isinstance(layer, Mapping):
-            raise ValueError(f"{where}={layer!r} is not valid; expected a dict with 'units' and 'activation'")
-        unknown = sorted(set(layer) - set(_LAYER_KEYS))
-        if unknown:
-            raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_LAYER_KEYS)}")
-        if "units" not in layer:
-            raise ValueError(f"{where} needs 'units'")
-        cap = LIMITS.max_outputs if is_output else LIMITS.max_units
-        units = _check_number(f"{where}.units", layer["units"], 1, cap, integer=True)
-        activation = layer.get("activation", "linear" if is_output else "tanh")
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"{where}.activation={activation!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}"
-            )
-        if activation in OUTPUT_ONLY and not is_output:
-            raise ValueError(f"{where}.activation='softmax' is only valid on the output layer")
-        dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
-        if dropout and is_output:
-            raise ValueError(f"{where}.dropout={dropout!r} is not valid; the output layer cannot use dropout")
-        slope = layer.get("slope")
-        if slope is not None:
-            slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
-        specs.append(LayerSpec(units, activation, dropout, slope))
+        specs.append(parse_dense_layer(layer, f"layers[{i}]", is_output=i == len(layers) - 1))
     return tuple(specs)
+
+
+def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -> LayerSpec:
+    """One dense layer dict (``units``, ``activation``, optional ``dropout``, ``slope``) as a LayerSpec."""
+    if isinstance(layer, LayerSpec):
+        layer = layer.to_dict()
+    if not isinstance(layer, Mapping):
+        raise ValueError(f"{where}={layer!r} is not valid; expected a dict with 'units' and 'activation'")
+    unknown = sorted(set(layer) - set(_LAYER_KEYS))
+    if unknown:
+        raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_LAYER_KEYS)}")
+    if "units" not in layer:
+        raise ValueError(f"{where} needs 'units'")
+    cap = LIMITS.max_outputs if is_output else LIMITS.max_units
+    units = _check_number(f"{where}.units", layer["units"], 1, cap, integer=True)
+    activation = layer.get("activation", "linear" if is_output else "tanh")
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"{where}.activation={activation!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}"
+        )
+    if activation in OUTPUT_ONLY and not is_output:
+        raise ValueError(f"{where}.activation='softmax' is only valid on the output layer")
+    dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
+    if dropout and is_output:
+        raise ValueError(f"{where}.dropout={dropout!r} is not valid; the output layer cannot use dropout")
+    slope = layer.get("slope")
+    if slope is not None:
+        slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
+    alpha = layer.get("alpha")
+    if alpha is not None:
+        if activation != "elu":
+            raise ValueError(f"{where}.alpha={alpha!r} is ELU's α; this layer's activation is {activation!r}")
+        alpha = _check_number(f"{where}.alpha", alpha, 0.0, 10.0)
+    return LayerSpec(units, activation, dropout, slope, alpha)
+
+
+def _has_typed_layers(layers) -> bool:
+    """True when some layer dict names a type other than dense (a plain dense list stays a plain Network)."""
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+        return False
+    return any(isinstance(layer, Mapping) and layer.get("type", "dense") != "dense" for layer in layers)
+
+
+def _without_dense_type(layer):
+    if isinstance(layer, Mapping) and "type" in layer:
+        return {key: value for key, value in layer.items() if key != "type"}
+    return layer
 
 
 def check_loss_matches_output(loss: str, output: LayerSpec) -> None:
     """The fused pairs only make sense together; say which field to change when they do not match."""
     check_loss(loss)
-    if loss == "bce" and (output.activation != "sigmoid" or output.units != 1):
+    if loss == "bce" and output.activation != "sigmoid":
         raise ValueError(
-            f"loss='bce' needs an output layer of 1 unit with activation 'sigmoid'; "
-            f"got {output.units} unit(s) with {output.activation!r}"
+            f"loss='bce' needs an output layer with activation 'sigmoid' (1 unit for two classes, N units for "
+            f"N yes/no labels); got {output.units} unit(s) with {output.activation!r}"
         )
     if loss == "softmax_ce" and (output.activation != "softmax" or output.units < 2):
         raise ValueError(
@@ -310,7 +335,12 @@ class Network:
         self._wT = [W.T for W in self.weights]  # Z = A·Wᵀ + bᵀ, one row per sample
         self._bT = [b.T for b in self.biases]
         self._activations = [
-            get_activation(s.activation, DEFAULT_LEAKY_SLOPE if s.slope is None else s.slope) for s in layers
+            get_activation(
+                s.activation,
+                DEFAULT_LEAKY_SLOPE if s.slope is None else s.slope,
+                ELU_ALPHA if s.alpha is None else s.alpha,
+            )
+            for s in layers
         ]
         self._forward_into = [_FORWARD_INTO.get(s.activation) or self._generic_forward(i) for i, s in enumerate(layers)]
         self._delta_into = [_DELTA_INTO.get(s.activation) or self._generic_delta(i) for i, s in enumerate(layers)]
@@ -334,8 +364,21 @@ class Network:
         seed: int = 0,
         class_weight: Mapping[int, float] | None = None,
         dtype: str = "float64",
+        input_shape: Sequence[int] | None = None,
     ) -> Network:
-        """Validate a plain description and build the network (see DESIGN.md for the contract)."""
+        """Validate a plain description and build the network (see DESIGN.md for the contract).
+
+        With ``input_shape`` (channels, height, width) or any layer dict with a ``"type"`` (conv2d, maxpool,
+        avgpool, flatten, dense) the result is a :class:`core.convnet.ConvNetwork`, which has the same API.
+        """
+        if input_shape is not None or _has_typed_layers(layers):
+            from core.convnet import ConvNetwork  # the image layers build on this module
+
+            return ConvNetwork.build(
+                input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype, input_shape=input_shape
+            )
+        if not isinstance(layers, (str, bytes)) and isinstance(layers, Sequence):
+            layers = [_without_dense_type(layer) for layer in layers]
         input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
         specs = parse_layers(layers)
         if not isinstance(loss, str) or loss not in LOSSES:
@@ -592,6 +635,8 @@ class Network:
             if sample_weight is not None:
                 d *= sample_weight
             d /= n
+            if self.loss == "bce" and d.shape[1] > 1:
+                d /= d.shape[1]  # multi-label: the mean over the labels too
         else:  # mse: δ = (2/k)(a − t) ⊙ α'(z) / n
             np.subtract(a_out, targets, out=d)
             d *= 2.0
@@ -692,8 +737,11 @@ class Network:
         self._forward_layers(X, ws, training, None)
         return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
 
-    def _evaluate(self, X: np.ndarray) -> _Workspace:
-        """Forward pass over ``X`` (dropout off) into a reused workspace; read ``ws.a[-1]`` for the output."""
+    def _evaluate(self, X: np.ndarray, every_layer: bool = True) -> _Workspace:
+        """Forward pass over ``X`` (dropout off) into a reused workspace; read ``ws.a[-1]`` for the output.
+
+        ``every_layer=False`` promises that only the output layer's ``z``/``a`` will be read (image networks
+        then evaluate in cache-sized chunks); the dense network fills every layer either way."""
         ws = self._workspace(X.shape[0])
         self._forward_layers(X, ws, False, None)
         return ws

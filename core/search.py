@@ -44,6 +44,7 @@ from core.config import ExperimentConfig, LayerConfig
 from core.estimator import estimator_from_config
 from core.experiment import build_trainer, prepare_data
 from core.features import transform_features
+from core.network import Network
 from core.sampling import resample
 from core.settings import LIMITS
 from core.training import History
@@ -623,11 +624,13 @@ class Sweep:
 class TrainingRun:
     """One run of ``cfg`` advanced a few epochs per :meth:`step`, for a page that draws while it trains."""
 
-    def __init__(self, config: ExperimentConfig, record_stats: bool = False):
+    def __init__(self, config: ExperimentConfig, record_stats: bool = False, network: Network | None = None):
+        """``network``: train this one (e.g. an image network, which a configuration cannot describe) on ``config``'s
+        data with its training settings, instead of the configuration's own layers."""
         config.validate()
         self.config = config
         self.data = prepare_data(config)
-        self.trainer = build_trainer(config, self.data, record_stats=record_stats)
+        self.trainer = build_trainer(config, self.data, network=network, record_stats=record_stats)
         self.cancelled = False
 
     @property

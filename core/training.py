@@ -172,6 +172,15 @@ def accuracy(outputs: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted == labels)) if labels.size else float("nan")
 
 
+def subset_accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
+    """Multi-label: the fraction of samples whose every label is right (a sigmoid output ≥ 0.5 means yes).
+
+    scikit-learn's ``accuracy_score`` on indicator matrices, the score ``MLPClassifier`` reports."""
+    if not targets.size:
+        return float("nan")
+    return float(np.mean(np.all((outputs >= 0.5) == (targets >= 0.5), axis=1)))
+
+
 def r2_score(outputs: np.ndarray, targets: np.ndarray) -> float:
     """R² = 1 − SS_res/SS_tot over all outputs (the notes' 1 − MSE/Var(y))."""
     if targets.shape[0] < 2:
@@ -262,6 +271,8 @@ class Trainer:
             penalised=bool(network.l1 or network.l2),
             weighted=self.weights is not None,
         )
+        # N sigmoid outputs with bce: N yes/no labels per sample; "accuracy" is then the subset accuracy.
+        self.multilabel = network.loss == "bce" and network.n_outputs > 1
         self._params = network._live_parameters()
         # The optimizer sees the network as one flat array (its parameter buffer and gradient buffer).
         self._flat_params, self._flat_grads = [network._flat], [network._grad_flat]
@@ -364,13 +375,15 @@ class Trainer:
 
     # ---- recording ----------------------------------------------------------------------------------------
     def _metric(self, outputs: np.ndarray, y: np.ndarray, targets: np.ndarray) -> float:
+        if self.task == "classification" and self.multilabel:
+            return subset_accuracy(outputs, targets)
         if self.task == "classification":
             return accuracy(outputs, y)
         return r2_score(outputs, targets)
 
     def _record(self, lr: float) -> None:
         net, h = self.network, self.history
-        ws = net._evaluate(self.X)
+        ws = net._evaluate(self.X, every_layer=self.record_stats)
         if self.record_stats:  # the gradient norms need a backward pass over the whole training set
             loss = net._backward_layers(ws, self.targets, self.weights, net._grad_layers, need_loss=True)
         else:
@@ -396,7 +409,7 @@ class Trainer:
         if self.record_stats:
             self._record_layer_stats(ws)
         if self.X_val is not None:
-            val = net._evaluate(self.X_val)
+            val = net._evaluate(self.X_val, every_layer=False)
             h.val_loss.append(net._data_loss(val, self._val_targets))
             h.val_metric.append(self._metric(val.a[-1], self.y_val, self._val_targets))
         else:

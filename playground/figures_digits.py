@@ -63,8 +63,11 @@ def image_grid_figure(
     title: str | None = None,
     title_colours: Sequence[str] | None = None,
     cell: int = 92,
+    zmax: float | None = None,
 ) -> go.Figure:
-    """Small multiples of (n, 8, 8) images with a title each; ``diverging`` for weights (symmetric scale)."""
+    """Small multiples of (n, h, w) images with a title each; ``diverging`` for weights (symmetric scale).
+
+    ``zmax`` sets the darkest ink (default 1, pixel intensities); feature maps pass their own largest value."""
     images = np.asarray(images)
     n = len(images)
     columns = max(1, min(columns, n))
@@ -78,7 +81,7 @@ def image_grid_figure(
         horizontal_spacing=0.02,
         vertical_spacing=TITLE_GAP / plot_height if rows > 1 else 0.0,
     )
-    limit = float(np.max(np.abs(images))) if diverging and n else 1.0
+    limit = float(np.max(np.abs(images))) if diverging and n else (zmax or 1.0)
     for k, image in enumerate(images):
         fig.add_trace(
             go.Heatmap(
@@ -193,5 +196,51 @@ def forward_pass_figure(
         )
     fig.update_layout(
         **base_layout(t("digits.fig.forward_title"), height, bargap=0.15, margin=dict(l=24, r=8, t=64, b=28))
+    )
+    return fig
+
+
+def kernels_figure(kernels: np.ndarray, *, columns: int = 8) -> go.Figure:
+    """The conv layer's k×k kernels, one image per filter (blue: that pixel of the patch raises z, orange: lowers)."""
+    titles = [t("digits.fig.filter", number=k + 1) for k in range(len(kernels))]
+    return image_grid_figure(
+        kernels, titles, columns=columns, diverging=True, title=t("digits.fig.kernels_title"), cell=80
+    )
+
+
+def feature_maps_figure(maps: np.ndarray, title: str, *, columns: int = 8) -> go.Figure:
+    """One layer's feature maps (channels, h, w) for one image, ink from 0 to the layer's largest value."""
+    maps = np.asarray(maps)
+    titles = [t("digits.fig.map", number=k + 1) for k in range(len(maps))]
+    largest = float(np.max(np.abs(maps))) if maps.size else 1.0
+    return image_grid_figure(maps, titles, columns=columns, title=title, cell=80, zmax=largest or 1.0)
+
+
+def bars_examples_figure(images: np.ndarray, labels: Sequence[int], *, columns: int = 8) -> go.Figure:
+    """A few bar images with their class (horizontal or vertical) over each."""
+    titles = [t("digits.bars.vertical" if y else "digits.bars.horizontal") for y in labels]
+    return image_grid_figure(
+        np.clip(images, 0.0, 1.0), titles, columns=columns, title=t("digits.bars.examples_title"), cell=80
+    )
+
+
+def bars_curves_figure(curves: dict[str, Sequence[float]], *, height: int = 300) -> go.Figure:
+    """Test accuracy after each epoch, one line per network (label → accuracies)."""
+    fig = go.Figure()
+    for (name, values), colour in zip(curves.items(), (NEGATIVE, POSITIVE), strict=False):
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(1, len(values) + 1)),
+                y=list(values),
+                name=name,
+                mode="lines",
+                line=dict(color=colour, width=3),
+                hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(
+        **base_layout(t("digits.bars.curves_title"), height, showlegend=True),
+        xaxis=dict(title=t("digits.bars.epoch")),
+        yaxis=dict(range=[0.4, 1.02], tickformat=".0%"),
     )
     return fig

@@ -63,9 +63,11 @@ def test_page_trains_on_arrival_and_shows_every_section():
     assert accuracy and float(accuracy[-1].rstrip("%")) > 90
     headers = [h.value for h in at.main.header]
     assert headers == [
-        t("digits.results.header"), t("digits.weights.header"), t("digits.try.header"), t("export.header")
+        t("digits.results.header"), t("digits.weights.header"), t("digits.try.header"), t("export.header"),
+        t("digits.bars.header"),
     ]
-    assert len(at.get("plotly_chart")) == 7  # loss, accuracy, confusion, mistakes, weights, forward pass, output
+    # loss, accuracy, confusion, mistakes, weights, forward pass, output, and the bar examples
+    assert len(at.get("plotly_chart")) == 8
 
     at.toggle(key="dig.try.mistakes").set_value(False).run(timeout=TIMEOUT)
     at.selectbox(key="dig.try.index.False").set_value(5).run(timeout=TIMEOUT)
@@ -80,3 +82,54 @@ def test_changing_the_architecture_retrains():
     assert_no_exception(at)
     assert [m.value for m in at.metric if m.label == t("digits.epoch")][0] == "5 / 5"
     assert any("layer 2 · 16 tanh" in str(chart.proto.spec) for chart in at.get("plotly_chart"))
+
+
+def test_the_cnn_shows_kernels_feature_maps_and_its_parameter_count_next_to_the_dense_one():
+    at = render_page(PAGE, timeout=TIMEOUT)
+    at.slider(key="dig.epochs").set_value(20).run(timeout=TIMEOUT)
+    at.radio(key="dig.preset").set_value("digits_cnn").run(timeout=TIMEOUT)
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    table = at.dataframe[0].value
+    parameters = dict(zip(table[t("digits.compare.model")], table[t("digits.compare.parameters")], strict=True))
+    assert parameters == {t("digits.presets.digits_64_16_10"): 1210, t("digits.presets.digits_cnn"): 810}
+    accuracy = dict(zip(table[t("digits.compare.model")], table[t("digits.compare.accuracy")], strict=True))
+    assert float(accuracy[t("digits.presets.digits_cnn")].rstrip("%")) > 90
+    charts = {chart.proto.spec for chart in at.get("plotly_chart")}
+    assert any(t("digits.fig.kernels_title") in spec for spec in charts)
+    assert any(t("digits.fig.maps_title", layer="conv 8@3×3 relu") in spec for spec in charts)
+    assert any(t("digits.fig.maps_title", layer="maxpool 2×2") in spec for spec in charts)
+
+
+def test_a_drawn_digit_goes_through_the_network():
+    at = render_page(PAGE, timeout=TIMEOUT)
+    at.radio(key="dig.try.source").set_value("draw").run(timeout=TIMEOUT)
+    assert_no_exception(at)
+    assert missing_keys(at) == []
+    probabilities = [c for c in at.get("plotly_chart") if t("digits.fig.probabilities_title") in c.proto.spec]
+    assert len(probabilities) == 1
+
+
+def test_drawn_cells_become_pixels_in_0_1():
+    from core.digits import as_pixels
+
+    grid = np.zeros((8, 8))
+    grid[0, 0], grid[1, 1], grid[2, 2] = 16, 8, np.nan
+    grid[3, 3] = 99
+    pixels = as_pixels(grid)
+    assert pixels.shape == (64,) and pixels[0] == 1.0 and pixels[9] == 0.5 and pixels[18] == 0.0 and pixels[27] == 1.0
+    with pytest.raises(ValueError, match="8×8"):
+        as_pixels(np.zeros((7, 8)))
+
+
+def test_bars_a_cnn_with_fewer_weights_beats_the_dense_network_on_new_positions():
+    from core.digits import bars_comparison, make_bars
+
+    X, y = make_bars(50, seed=0, noise=0.0)
+    images = X.reshape(50, 8, 8)
+    assert np.all(images.sum(axis=(1, 2)) == 3)
+    rows_used = (images.sum(axis=2) > 0).sum(axis=1)
+    np.testing.assert_array_equal(rows_used == 1, y == 0)  # horizontal bars sit in one row
+    dense, cnn = bars_comparison(n_train=300, n_test=400, epochs=15, seed=0)
+    assert cnn.n_parameters < dense.n_parameters / 10
+    assert cnn.test_accuracy[-1] > 0.97 and cnn.test_accuracy[-1] > dense.test_accuracy[-1]
