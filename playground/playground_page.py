@@ -185,6 +185,11 @@ def _reset() -> None:
         reset_run(run)
 
 
+# The CSS classes Streamlit gives the transport buttons' containers (st-key-<key>): the live view listens for a
+# press on them in the page, so Pause stops the picture within a frame, before the server has heard of it.
+TRANSPORT = {"play": f"st-key-{KEY}-play", "step": f"st-key-{KEY}-step", "reset": f"st-key-{KEY}-reset"}
+
+
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
@@ -199,18 +204,20 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
                      icon=":material/restart_alt:", help=t("playground.reset_help"), on_click=_reset)
     frames = st.session_state.pop(f"{KEY}.step_frames", [])
-    speed = speed_col.select_slider(
+    if f"{KEY}.speed" in st.session_state:  # a value from elsewhere (an old session, a tampered state) is replaced
+        st.session_state[f"{KEY}.speed"] = live.checked_speed(st.session_state[f"{KEY}.speed"])
+    speed = live.checked_speed(speed_col.select_slider(
         t("playground.speed"),
         options=live.SPEEDS,
         key=f"{KEY}.speed",
-        value=st.session_state.get(f"{KEY}.speed", 1),
+        value=st.session_state.get(f"{KEY}.speed", live.DEFAULT_SPEED),
         help=t("playground.speed_help"),
         format_func=lambda s: t("playground.speed_value", epochs=s),
-    )
+    ))
     log_y = log_col.toggle(t("playground.log_scale"), key=f"{KEY}.log", help=t("playground.log_scale_help"))
 
     reported = st.session_state.get(f"{KEY}.live") or {}
-    reported = reported if isinstance(reported, dict) else {}
+    reported = reported if isinstance(reported, dict) else {}  # from the browser: every field is checked on use
     before = config
     config, run = handle_events(reported.get("events"), config, run)
     if config != before:
@@ -221,15 +228,14 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         run = current_run(config)
         frames = []
         sync_url(config, presenter)
+    # Before the scene is built: switching the layer view on while paused shows it at once.
+    run.layer_view = layer_view_control(run)
     if run.playing and not frames:
         asked = live.unanswered_request(st.session_state, f"{KEY}.served", run.version, reported)
         if asked is not None:
-            frames = live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
-    if not frames and not run.playing and st.session_state.get(f"{KEY}.status_shown") != live.status(run):
-        frames = [live.frame_counters_only(run)]  # e.g. "paused" right after Pause, with no new picture
+            frames = live.advance(run, epochs_per_frame=live.epochs_per_snapshot(speed), max_frames=asked)
     if frames:
         run.seq += 1
-        st.session_state[f"{KEY}.status_shown"] = live.status(run)
     # Drawn after training this batch: a run that just finished (or stopped early) shows Play, not Pause.
     # Callbacks run before this script, so a click's new state is already in the label too.
     play_label = t("playground.pause") if run.playing else t("playground.play")
@@ -238,17 +244,14 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
                     help=t("playground.play_help"), on_click=_toggle_play)
     # The full figures are only built and sent when the browser does not hold this scene yet.
     version = live.scene_version(run, log_y=log_y, presenter=presenter)
-    has_scene = isinstance(reported, dict) and reported.get("scene") == version
+    has_scene = reported.get("scene") == version
     scene = None if has_scene else live.scene(run, log_y=log_y, presenter=presenter)
-    run.layer_view = layer_view_control(run)
-    edited = weight_editor(run)
-    if edited and not frames:
-        frames = [live.frame(run)]
-        run.seq += 1
+    weight_editor(run)  # an edit shows at once: a paused view draws ``now``, a playing one the next frames
     options = {
         "draw": draw.on,
         "selected": st.session_state.get(f"{KEY}.selected"),
         "handled": st.session_state.get(f"{KEY}.handled", 0),
+        "transport": TRANSPORT,
     }
     live_view(
         scene=scene,
@@ -256,6 +259,9 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         seq=run.seq,
         playing=run.playing,
         interval_ms=66,
+        speed=speed,
+        epochs_per_frame=live.epochs_per_snapshot(speed),
+        now=None if run.playing else live.now(run),
         key=f"{KEY}.live",
         height=(1000 if presenter else 800),
         options=options,
@@ -279,8 +285,8 @@ def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[
     handled = st.session_state.get(f"{KEY}.handled", 0)
     points = st.session_state.setdefault(f"{KEY}.points", [])
     added = False
-    for event in events:
-        if not isinstance(event, dict) or not isinstance(event.get("id"), (int, float)) or event["id"] <= handled:
+    for event in events[-50:]:  # the view keeps at most 50 unconfirmed events; more is not from our view
+        if not isinstance(event, dict) or not _valid_id(event.get("id")) or event["id"] <= handled:
             continue
         handled = max(handled, event["id"])
         if event.get("kind") == "point" and st.session_state.get(f"{KEY}.draw") and len(points) < MAX_DRAWN_POINTS:
@@ -299,6 +305,11 @@ def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[
         state.store_config(KEY, config)
         run = current_run(config)
     return config, run
+
+
+def _valid_id(value) -> bool:
+    """An event id from the browser: a finite number (a NaN would make every later event look handled)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and bool(np.isfinite(value))
 
 
 def _selection(event: dict, run: live.LiveRun) -> dict | None:
@@ -365,7 +376,7 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
 def layer_view_control(run: live.LiveRun) -> int | None:
     """Which hidden layer the layer view shows (None: the view is off); only for 2-D inputs."""
     n_hidden = len(run.trainer.network.layers) - 1
-    if run.grid is None or n_hidden == 0:
+    if not run.two_d or n_hidden == 0:
         return None
     left, right = st.columns([1.2, 3.2], vertical_alignment="center")
     on = left.toggle(t("playground.layer_view"), key=f"{KEY}.layer_view", help=t("playground.layer_view_help"))

@@ -36,7 +36,7 @@ def test_uploaded_rows_in_the_link_train_a_curve_and_are_offered_as_a_dataset():
     at = rendered({"ds": "uploaded", "rows": CURVE_ROWS, "hidden": "8:tanh"})
     run = at.session_state["pg.run"]
     assert run.config.data.name == "uploaded" and len(run.config.data.rows) == 17
-    assert run.task == "regression" and run.data.dataset.input_dim == 1 and run.curve_x is not None
+    assert run.task == "regression" and run.data.dataset.input_dim == 1 and not run.two_d
     assert not at.warning
     dataset_box = at.selectbox(key="pg.data.name")
     assert dataset_box.value == "uploaded" and t("widgets.datasets.uploaded") in dataset_box.options
@@ -186,7 +186,7 @@ def test_uploaded_two_input_rows_render_with_their_feature_controls():
     rows = ";".join(f"{a / 2:g}:{b / 2:g}:{(a - b) / 4:g}" for a in range(-2, 3) for b in range(-2, 3))
     at = rendered({"ds": "uploaded", "rows": rows})
     run = at.session_state["pg.run"]
-    assert run.data.dataset.input_dim == 2 and run.task == "regression" and run.grid is not None
+    assert run.data.dataset.input_dim == 2 and run.task == "regression" and run.two_d
     assert [box.key for box in at.multiselect if box.key == "pg.data.features"] == ["pg.data.features"]
 
 
