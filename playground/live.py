@@ -22,6 +22,7 @@ from core.datasets import DOMAIN
 from core.experiment import PreparedData, build_trainer
 from core.features import FEATURE_LABELS
 from core.layerview import layer_map
+from core.network import Network
 from core.training import Trainer
 from playground import figures
 from playground.i18n import t
@@ -191,10 +192,14 @@ def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BA
 
 # ---- what the browser draws from -----------------------------------------------------------------------------
 def params(run: LiveRun) -> dict:
-    """The network's parameters for the browser's forward pass, at full precision (the pictures and hover values
+    """The run's network parameters for the browser (see :func:`network_params`)."""
+    return network_params(run.trainer.network)
+
+
+def network_params(net: Network) -> dict:
+    """A network's parameters for the browser's forward pass, at full precision (the pictures and hover values
     must equal core's predictions): weights per layer as W[j, i] row-major, biases, and the negative-side slope of
     each layer (prelu's learned one, leaky_relu's fixed one, else None)."""
-    net = run.trainer.network
     slopes = []
     for spec, learned in zip(net.layers, net.slopes, strict=True):
         if learned is not None:

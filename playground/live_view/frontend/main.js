@@ -37,7 +37,7 @@ let rtt = 300;               // smoothed request→batch round trip, ms
 let events = [];             // user actions not yet confirmed by the server: [{id, kind, ...}]
 let eventId = 0;
 let plotly = null;           // the Plotly-backed panel module, loaded only for scenes that need it
-let pendingArgs = null;
+let waiting = null;          // renders that arrived while Plotly was loading, replayed in order afterwards
 
 /** Everything the Playground's panels draw from. */
 const view = {
@@ -304,9 +304,15 @@ function watchTransport() {
 
 // ---- render events -------------------------------------------------------------------------------------------
 function onRender(args) {
+  if (waiting) { waiting.push(args); return; }
   if (args.scene && args.scene.version !== sceneVersion && !plotly && needsPlotly(args.scene)) {
-    pendingArgs = args;  // Plotly is loaded on first need, then this render is replayed
-    loadPlotly().then((module) => { plotly = module; const replay = pendingArgs; pendingArgs = null; onRender(replay); });
+    waiting = [args];  // Plotly is loaded on first need, then the renders are replayed in order
+    loadPlotly().then((module) => {
+      plotly = module;
+      const replay = waiting;
+      waiting = null;
+      for (const queued of replay) onRender(queued);
+    }, (err) => console.error("live view: Plotly did not load", err));
     return;
   }
   if (args.scene && args.scene.version !== sceneVersion) buildScene(args.scene);

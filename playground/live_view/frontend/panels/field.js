@@ -23,7 +23,9 @@ export function makeField(div, spec, view) {
   const box = stage(div, spec);
   const heat = document.createElement("canvas");
   heat.className = "heat";
-  Object.assign(heat.style, { position: "absolute", left: "0", top: "0" });
+  // Shown at 80 % over the page's white, as TensorFlow Playground does, so points of a region's own class stay
+  // visible; the canvas's pixels hold the full colours.
+  Object.assign(heat.style, { position: "absolute", left: "0", top: "0", opacity: "0.8" });
   const overlay = document.createElement("canvas");
   Object.assign(overlay.style, { position: "absolute", left: "0", top: "0", width: "100%", height: spec.height + "px" });
   box.appendChild(heat);
@@ -125,12 +127,14 @@ function drawPoints(ctx, panel, X, Y) {
   const train = spec.train_points || [], test = spec.test_points || [], synthetic = spec.synthetic_points || [];
   for (let k = 0; k < train.length; k += 3) {
     ctx.fillStyle = pointColour(panel, train[k + 2]);
-    ctx.strokeStyle = "white"; ctx.lineWidth = 1;
+    ctx.strokeStyle = "white"; ctx.lineWidth = 1.2;
     ctx.beginPath(); ctx.arc(X(train[k]), Y(train[k + 1]), 3.5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
   }
-  for (let k = 0; k < test.length; k += 3) {
-    ctx.strokeStyle = pointColour(panel, test[k + 2]); ctx.lineWidth = 2.2;
-    ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.6, 0, 2 * Math.PI); ctx.stroke();
+  for (let k = 0; k < test.length; k += 3) {  // hollow rings: a dark rim around the class colour
+    ctx.strokeStyle = "#333"; ctx.lineWidth = 4;
+    ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.8, 0, 2 * Math.PI); ctx.stroke();
+    ctx.strokeStyle = pointColour(panel, test[k + 2]); ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.8, 0, 2 * Math.PI); ctx.stroke();
   }
   for (let k = 0; k < synthetic.length; k += 3) {
     const cx = X(synthetic[k]), cy = Y(synthetic[k + 1]);
