@@ -55,15 +55,15 @@ def run_js(page, body: str, arg=None):
 
 
 HIDDEN = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
-OUTPUTS = {"binary": ("sigmoid", "bce", 1), "multiclass": ("softmax", "softmax_ce", 3), "regression": ("linear", "mse", 1)}
+OUTPUTS = {"binary": ("sigmoid", "bce", 1), "multiclass": ("softmax", "softmax_ce", 3),
+           "regression": ("linear", "mse", 1)}
 
 
 def network(hidden: str, output: str, features, seed: int) -> Network:
     activation, loss, units = OUTPUTS[output]
-    net = Network.from_spec(len(features), [{"units": 5, "activation": hidden, "slope": 0.07 if hidden != "prelu" else 0.3},
-                                            {"units": 4, "activation": hidden},
-                                            {"units": units, "activation": activation}],
-                            loss=loss, seed=seed)
+    first = {"units": 5, "activation": hidden, "slope": 0.07 if hidden != "prelu" else 0.3}
+    layers = [first, {"units": 4, "activation": hidden}, {"units": units, "activation": activation}]
+    net = Network.from_spec(len(features), layers, loss=loss, seed=seed)
     rng = np.random.default_rng(seed)
     params = [p + rng.normal(scale=0.8, size=p.shape) for p in net.parameters()]  # off the initial values
     net.set_parameters(params)
@@ -72,7 +72,7 @@ def network(hidden: str, output: str, features, seed: int) -> Network:
 
 def browser_predictions(page, net: Network, features, points: np.ndarray) -> np.ndarray:
     spec = {"sizes": net.layer_sizes, "activations": [s.activation for s in net.layers], "features": list(features)}
-    out = run_js(page, "const net = f.makeNet(arg.spec, arg.params); return Array.from(f.predict(net, arg.xs, arg.ys));",
+    out = run_js(page, "const net = f.makeNet(arg.spec, arg.params); return Array.from(f.predict(net, arg.xs, arg.ys));",  # noqa: E501
                  {"spec": spec, "params": live.network_params(net), "xs": points[:, 0].tolist(),
                   "ys": points[:, 1].tolist() if points.shape[1] > 1 else None})
     return np.asarray(out).reshape(len(points), -1)
@@ -158,4 +158,5 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
 
 
 def test_the_message_format_module_loads(modules):
-    assert json.loads(json.dumps(run_js(modules, "const m = await import('/messages.js'); return Object.keys(m);"))) == []
+    exported = run_js(modules, "const m = await import('/messages.js'); return Object.keys(m);")
+    assert json.loads(json.dumps(exported)) == []  # types only
