@@ -59,6 +59,7 @@ function recordCost(name, value) { record(stats.cost[name] = stats.cost[name] ||
 window.__liveNeurons = () => neuronPositions(panels.network);
 window.__liveForward = (xs, ys) => (view.net ? Array.from(predict(view.net, xs, ys)) : null);
 window.__liveView = view;
+window.__livePoints = () => (panels.boundary && panels.boundary.spec.train_points) || [];
 
 // ---- the Playground's network: a grid computed once per scene, every picture once per frame --------------------
 function setupGrid(spec) {
@@ -297,7 +298,8 @@ function watchTransport() {
     const hit = (name) => transport[name] && evt.target.closest("." + transport[name]);
     if ((hit("play") && playing) || hit("step")) {
       localPause = true;  // the picture stops now; the server's answer brings the state it stopped at
-      record(stats.requests, -performance.now());
+      root.dataset.playing = "0";
+      root.dataset.pausedAt = String(framesApplied);
     }
   }, true);
 }
