@@ -164,6 +164,12 @@ def train_in_frames(train_epoch: Callable[[], bool], finished: Callable[[], bool
     return frames
 
 
+def transport(key: str) -> dict[str, str]:
+    """The CSS classes Streamlit gives a page's Play/Step/Reset buttons (``st-key-<key>-play``, ...): the live view
+    listens for a press on them in the page, so Pause stops the picture within a frame, before the server hears."""
+    return {name: f"st-key-{key}-{name}" for name in ("play", "step", "reset")}
+
+
 def toggle_play(run, finished: Callable[[object], bool], restart: Callable[[object], object]) -> None:
     """The Play/Pause button of every live view: pause a playing run; else play it, from the start if it is over.
 

@@ -185,11 +185,6 @@ def _reset() -> None:
         reset_run(run)
 
 
-# The CSS classes Streamlit gives the transport buttons' containers (st-key-<key>): the live view listens for a
-# press on them in the page, so Pause stops the picture within a frame, before the server has heard of it.
-TRANSPORT = {"play": f"st-key-{KEY}-play", "step": f"st-key-{KEY}-step", "reset": f"st-key-{KEY}-reset"}
-
-
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
@@ -251,7 +246,7 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         "draw": draw.on,
         "selected": st.session_state.get(f"{KEY}.selected"),
         "handled": st.session_state.get(f"{KEY}.handled", 0),
-        "transport": TRANSPORT,
+        "transport": live.transport(KEY),
     }
     live_view(
         scene=scene,

@@ -271,6 +271,7 @@ def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over():
     assert run.trainer.epoch == 20 and not run.playing and not args["playing"]
     assert args["frames"][-1]["status"] == t("regression.status.finished")
     assert _counter(args["frames"][-1], "epoch") == "20 / 20"
+    assert at.button(key="reg.play").label == t("regression.play")  # not a stale "Pause" that would restart it
     at.button(key="reg.play").click().run()
     assert_no_exception(at)
     fresh = at.session_state["reg.run"]
