@@ -199,13 +199,13 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
                      icon=":material/restart_alt:", help=t("playground.reset_help"), on_click=_reset)
     frames = st.session_state.pop(f"{KEY}.step_frames", [])
-    if f"{KEY}.speed" in st.session_state:  # a value from elsewhere (an old session, a tampered state) is replaced
-        st.session_state[f"{KEY}.speed"] = live.checked_speed(st.session_state[f"{KEY}.speed"])
+    # Epochs per second; a value that is not offered (unset, or an epochs-per-frame value of an older session)
+    # becomes the default.
+    st.session_state[f"{KEY}.speed"] = live.checked_speed(st.session_state.get(f"{KEY}.speed"))
     speed = live.checked_speed(speed_col.select_slider(
         t("playground.speed"),
         options=live.SPEEDS,
         key=f"{KEY}.speed",
-        value=st.session_state.get(f"{KEY}.speed", live.DEFAULT_SPEED),
         help=t("playground.speed_help"),
         format_func=lambda s: t("playground.speed_value", epochs=s),
     ))
