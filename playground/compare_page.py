@@ -503,6 +503,8 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
         seq=session.seq,
         playing=session.playing,
         interval_ms=66,
+        speed=live.clock_speed(speed),  # the Playground's player: the epoch clock on every painted frame
+        epochs_per_frame=int(speed),
         key=f"{KEY}.live",
         height=compare_live.view_height(session),
         options={"transport": live.transport(KEY)},

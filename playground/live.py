@@ -35,6 +35,9 @@ PLAYGROUND_BUDGET_S = 0.2  # the Playground's batches: short, so a click never w
 SPEEDS = (1, 2, 5, 10, 25, 50, 75, 100, 150, 250, 500, 1000)  # epochs per second
 DEFAULT_SPEED = 75  # about 3× TensorFlow Playground's one epoch per painted frame
 SCREEN_FPS = 60  # frames a screen paints per second: a snapshot per painted frame at most
+# Compare and Regression compute their pictures on the server (grids per snapshot): they play by the same epoch
+# clock at this many snapshots per second, their speed setting being epochs per snapshot.
+SERVER_PICTURES_PER_SECOND = 30
 # The most rows a live run's history keeps: a session left playing thins its history (see core.training.
 # thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
 HISTORY_ROWS = 2000
@@ -117,6 +120,11 @@ def epochs_per_snapshot(speed) -> int:
     """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then
     one per painted frame (the same rule as the browser's player.js)."""
     return max(1, int(speed) // SCREEN_FPS)
+
+
+def clock_speed(epochs_per_picture: int) -> int:
+    """The epoch clock's speed (epochs per second) for a view whose speed setting is epochs per picture."""
+    return max(1, int(epochs_per_picture)) * SERVER_PICTURES_PER_SECOND
 
 
 def checked_speed(value) -> int:

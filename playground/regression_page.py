@@ -219,7 +219,8 @@ def _live_panel() -> None:
     if not run.decomposable:
         st.info(t("regression.no_decomposition", reason=_plain(t("regression.needs_linear_output"))))
     live_view(scene=scene, frames=frames, seq=run.seq, playing=run.playing, interval_ms=regression_live.INTERVAL_MS,
-              key=f"{KEY}.live", height=regression_live.view_height(), options={"transport": live.transport(KEY)})
+              speed=live.clock_speed(speed), epochs_per_frame=int(speed), key=f"{KEY}.live",
+              height=regression_live.view_height(), options={"transport": live.transport(KEY)})
     if run.trainer.history.diverged:
         st.error(_plain(training_message(run.trainer.history)))
     if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress

@@ -8,7 +8,7 @@
 // trains far ahead of the picture. See messages.js for the message format.
 import { setHeight, setValue, listen } from "./messaging.js";
 import { featureMatrix, forwardLayers, gridPoints, makeNet, predict } from "./forward.js";
-import { advanceClock, dueIndex, snapshotsFor } from "./player.js";
+import { advanceClock, dueIndex, playSpeed, snapshotsFor, supplyRate } from "./player.js";
 import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
@@ -33,6 +33,7 @@ let wantCounter = 0;
 let waitingSince = null;
 let framesApplied = 0, batches = 0, lastApplied = 0, lastTick = 0;
 let shownEpoch = 0, clock = 0;
+let supply = 0, lastArrival = 0;  // epochs per second the server delivers, and when its last batch came
 let rtt = 300;               // smoothed request→batch round trip, ms
 let events = [];             // user actions not yet confirmed by the server: [{id, kind, ...}]
 let eventId = 0;
@@ -244,7 +245,7 @@ function tick(now) {
   const running = playing && !localPause;
   if (running && speed) {
     if (queue.length) {
-      clock = advanceClock(clock, shownEpoch, queue[queue.length - 1].epoch, speed, dt);
+      clock = advanceClock(clock, shownEpoch, queue[queue.length - 1].epoch, playSpeed(speed, supply), dt);
       const due = dueIndex(queue, clock);
       if (due >= 0) {
         const shown = queue.splice(0, due + 1);
@@ -324,6 +325,11 @@ function onRender(args) {
     batches += 1;
     root.dataset.batches = String(batches);
     const frames = Array.isArray(args.frames) ? args.frames : [];
+    if (playing && frames.length && lastArrival) {
+      const before = queue.length ? queue[queue.length - 1].epoch : shownEpoch;
+      supply = supplyRate(supply, frames[frames.length - 1].epoch - before, now - lastArrival);
+    }
+    if (frames.length) lastArrival = now;
     queue.push(...frames);
     record(stats.arrivals, [now, frames.length]);
     if (waitingSince !== null && frames.length) rtt = 0.7 * rtt + 0.3 * (now - waitingSince);
@@ -335,7 +341,7 @@ function onRender(args) {
   intervalMs = args.interval_ms || 66;
   speed = args.speed || null;
   epochsPerFrame = args.epochs_per_frame || 1;
-  if (playing && !wasPlaying) clock = shownEpoch;
+  if (playing && !wasPlaying) { clock = shownEpoch; supply = 0; lastArrival = 0; }
   const before = JSON.stringify((view.options || {}).selected || null);
   view.options = args.options || {};
   const handled = view.options.handled || 0;

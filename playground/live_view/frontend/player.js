@@ -46,3 +46,19 @@ export function snapshotsFor(seconds, speed, epochsPerSnapshot) {
 export function epochsPerSnapshot(speed) {
   return Math.max(1, Math.floor(speed / 60));
 }
+
+/**
+ * The rate at which snapshots arrive, in epochs per second, smoothed over batches: ``epochs`` arrived ``ms``
+ * after the previous batch. A server slower than the chosen speed is played at its own pace (a little faster,
+ * so the queue drains), evenly, instead of in bursts between empty waits.
+ */
+export function supplyRate(previous, epochs, ms) {
+  if (!(ms > 0) || !(epochs > 0)) return previous;
+  const rate = (1000 * epochs) / ms;
+  return previous ? 0.7 * previous + 0.3 * rate : rate;
+}
+
+/** The speed to play at: the chosen one, or a little above the measured supply when the server cannot keep up. */
+export function playSpeed(speed, supply) {
+  return supply ? Math.min(speed, Math.max(1, 1.15 * supply)) : speed;
+}
