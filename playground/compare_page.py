@@ -431,6 +431,7 @@ def _request_reset() -> None:
 @st.fragment
 def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     """Transport, the live grid of boundaries and curves, the summary table and the replay; reruns on its own."""
+    st.html(live.NO_STALE_FADE)
     session = current_session(runs)
     step = st.session_state.pop(f"{KEY}.step_requested", False)
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")

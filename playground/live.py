@@ -289,7 +289,7 @@ def frame(run: LiveRun) -> dict:
         xs = [h.epoch[i] for i in rows]
 
         def pick(values: list[float]) -> list[float | None]:
-            return _finite([values[i] for i in rows])
+            return finite([values[i] for i in rows])
 
         panels["loss"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_loss), pick(h.val_loss)]}}
         panels["metric"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_metric), pick(h.val_metric)]}}
@@ -325,8 +325,16 @@ def _unsent_rows(run: LiveRun) -> list[int]:
     return rows
 
 
-def _finite(values: list[float]) -> list[float | None]:
-    return [v if np.isfinite(v) else None for v in values]
+def finite(values) -> list[float | None]:
+    """Curve values for JSON: NaN and infinities (a diverged run) become None, a gap in the line."""
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+# Streamlit fades elements while a rerun is in flight; a live panel reruns several times a second while training,
+# so the fade would make the whole view flicker. Every live page puts this in its live fragment.
+NO_STALE_FADE = """<style>
+    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
 
 
 def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
@@ -424,9 +432,9 @@ def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, 
         "percent": percent, "y_range": [0, 1.0] if percent else None, "x_label": t("figures.epoch"),
         "font": 16 if presenter else 12,
         "series": [
-            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": _finite(train)},
+            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": finite(train)},
             {"name": t("figures.validation" if _has_validation(run) else "figures.test"), "colour": "#9aa0ab",
-             "dash": True, "x": list(h.epoch), "y": _finite(test)},
+             "dash": True, "x": list(h.epoch), "y": finite(test)},
         ],
     }
 

@@ -155,13 +155,6 @@ def reset_run(run: live.LiveRun) -> live.LiveRun:
     return fresh
 
 
-NO_STALE_FADE = """<style>
-    /* Streamlit fades elements while a rerun is in flight; the live panel reruns several times a second while
-       training, so the fade would make the whole view flicker. */
-    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
-</style>"""
-
-
 def _session_run() -> live.LiveRun | None:
     return st.session_state.get(f"{KEY}.run")
 
@@ -188,7 +181,7 @@ def _reset() -> None:
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
-    st.html(NO_STALE_FADE)
+    st.html(live.NO_STALE_FADE)
     # A fragment rerun gets the arguments of the last full run; points drawn since then live in the stored
     # configuration, so start from that one or the next Step would train on the data without them.
     config = state.config_from_state(KEY, config)

@@ -161,17 +161,10 @@ def live_section() -> None:
     _live_panel()
 
 
-# Streamlit fades elements while a rerun is in flight; the live panel reruns several times a second while training,
-# so the fade would make the whole view flicker (the Playground page does the same).
-NO_STALE_FADE = """<style>
-    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
-</style>"""
-
-
 @st.fragment
 def _live_panel() -> None:
     """Reruns on its own: on a click, and whenever the live view asks for the next batch of frames."""
-    st.html(NO_STALE_FADE)
+    st.html(live.NO_STALE_FADE)
     run: LabRun = st.session_state[f"{KEY}.run"]
     step = st.session_state.pop(f"{KEY}.step_requested", False)
     play_col, step_col, reset_col, speed_col, view_col = st.columns([1, 1, 1, 2.2, 1.2], vertical_alignment="bottom")
