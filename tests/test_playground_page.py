@@ -316,3 +316,20 @@ def test_the_loss_in_use_is_written_out_under_the_loss_control():
     at = rendered({"ds": "xor"})
     captions = [caption.value for caption in at.sidebar.caption]
     assert any("\\ln" in caption and "y_i" in caption for caption in captions)  # binary cross-entropy
+
+
+@pytest.mark.parametrize("reported", [
+    {"want": "abc"}, {"want": 1, "frames": "many"}, {"want": 1, "frames": float("inf")}, {"want": [1], "scene": 5},
+    {"events": "click"}, {"events": [{"id": float("nan"), "kind": "point", "x": 0, "y": 0}]},
+    {"events": [{"id": 1, "kind": "select", "target": "edge", "layer": "x", "j": None}]},
+    {"events": [{"id": True, "kind": "point", "x": "a", "y": {}}] * 500}, "want", 42, ["want"],
+])
+def test_a_tampered_live_view_value_is_ignored_without_an_exception(reported):
+    """Everything the browser sends is untrusted (issue 19): a forged component value never crashes the session."""
+    at = rendered({"ds": "xor"})
+    at.button(key="pg.play").click().run()
+    at.session_state["pg.live"] = reported
+    at.run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.trainer.epoch >= 0 and not run.config.data.points  # nothing forged was drawn or trained on
