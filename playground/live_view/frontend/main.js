@@ -297,7 +297,7 @@ function watchTransport() {
     const transport = (view.options || {}).transport;
     if (!transport || !evt.target || !evt.target.closest) return;
     const hit = (name) => transport[name] && evt.target.closest("." + transport[name]);
-    if ((hit("play") && playing) || hit("step")) {
+    if ((hit("play") && playing) || hit("step") || hit("reset")) {
       localPause = true;  // the picture stops now; the server's answer brings the state it stopped at
       root.dataset.playing = "0";
       root.dataset.pausedAt = String(framesApplied);
