@@ -26,6 +26,7 @@ let queue = [];
 let lastSeq = null;
 let playing = false;
 let localPause = false;      // Pause was clicked: stopped at once, until the server confirms
+let localPauseAt = 0;
 let intervalMs = 66;
 let speed = null;            // epochs per second (Playground), null: one snapshot per interval
 let epochsPerFrame = 1;      // epochs between the server's snapshots
@@ -242,6 +243,8 @@ function userEvent(event) {
 function tick(now) {
   const dt = lastTick ? now - lastTick : 0;
   lastTick = now;
+  // A press that never became a click (the pointer left the button) must not freeze a playing view for good.
+  if (localPause && playing && now - localPauseAt > 5000) localPause = false;
   const running = playing && !localPause;
   if (running && speed) {
     if (queue.length) {
@@ -299,6 +302,7 @@ function watchTransport() {
     const hit = (name) => transport[name] && evt.target.closest("." + transport[name]);
     if ((hit("play") && playing) || hit("step") || hit("reset")) {
       localPause = true;  // the picture stops now; the server's answer brings the state it stopped at
+      localPauseAt = performance.now();
       root.dataset.playing = "0";
       root.dataset.pausedAt = String(framesApplied);
     }
