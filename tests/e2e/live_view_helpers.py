@@ -65,3 +65,8 @@ def wait_until_settled(frame: Frame, *, quiet: float = 1.0, timeout: float = 20)
         elif time.monotonic() - since >= quiet:
             return state
     raise AssertionError(f"the epoch shown kept changing for {timeout} s")
+
+
+def points_drawn(frame: Frame) -> int:
+    """How many data points (training, test and synthetic) the output panel draws."""
+    return frame.evaluate("() => window.__livePointCount ? window.__livePointCount() : -1")

@@ -62,6 +62,13 @@ window.__liveNeurons = () => neuronPositions(panels.network);
 window.__liveForward = (xs, ys) => (view.net ? Array.from(predict(view.net, xs, ys)) : null);
 window.__liveView = view;
 window.__livePoints = () => (panels.boundary && panels.boundary.spec.train_points) || [];
+window.__livePointCount = () => {  // every data point the output panel draws: training, test and synthetic
+  const spec = panels.boundary && panels.boundary.spec;
+  if (!spec || !spec.train_points) return -1;
+  const per = spec.kind === "fit" ? 2 : 3;
+  return [spec.train_points, spec.test_points || [], spec.synthetic_points || []]
+    .reduce((n, list) => n + list.length / per, 0);
+};
 
 // ---- the Playground's network: a grid computed once per scene, every picture once per frame --------------------
 function setupGrid(spec) {
