@@ -131,7 +131,7 @@ function drawPoints(ctx, panel, X, Y) {
     ctx.beginPath(); ctx.arc(X(train[k]), Y(train[k + 1]), 3.5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
   }
   for (let k = 0; k < test.length; k += 3) {  // hollow rings: a dark rim around the class colour
-    ctx.strokeStyle = "#333"; ctx.lineWidth = 4;
+    ctx.strokeStyle = "rgba(40, 40, 40, 0.5)"; ctx.lineWidth = 3.4;
     ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.8, 0, 2 * Math.PI); ctx.stroke();
     ctx.strokeStyle = pointColour(panel, test[k + 2]); ctx.lineWidth = 2;
     ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.8, 0, 2 * Math.PI); ctx.stroke();
