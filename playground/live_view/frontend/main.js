@@ -251,7 +251,7 @@ function tick(now) {
   const dt = lastTick ? now - lastTick : 0;
   lastTick = now;
   // A press that never became a click (the pointer left the button) must not freeze a playing view for good.
-  if (localPause && playing && now - localPauseAt > 5000) localPause = false;
+  if (localPause && playing && now - localPauseAt > 15000) localPause = false;
   const running = playing && !localPause;
   if (running && speed) {
     if (queue.length) {
