@@ -19,7 +19,7 @@ from core.compare import CompareRun, Comparison
 from core.experiment import PreparedData
 from playground import figures, figures_compare
 from playground.i18n import t
-from playground.live import pack
+from playground.live import finite, pack
 
 __all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
@@ -88,8 +88,8 @@ def _surface(session: CompareSession, grid: BoundaryGrid) -> tuple[np.ndarray, f
         return figures.multiclass_surface(grid.values), 0.0, float(grid.values.shape[-1])
     if session.task == "binary":
         return grid.values, 0.0, 1.0
-    finite = grid.values[np.isfinite(grid.values)]
-    return grid.values, float(finite.min()) if finite.size else 0.0, float(finite.max()) if finite.size else 1.0
+    valid = grid.values[np.isfinite(grid.values)]
+    return grid.values, float(valid.min()) if valid.size else 0.0, float(valid.max()) if valid.size else 1.0
 
 
 def _picture_update(session: CompareSession, index: int) -> dict:
@@ -99,9 +99,6 @@ def _picture_update(session: CompareSession, index: int) -> dict:
         return {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
     return {"grid": pack(*_surface(session, comparison.current_grid(index)))}
 
-
-def _finite(values: list[float]) -> list[float | None]:
-    return [v if math.isfinite(v) else None for v in values]
 
 
 def frame(session: CompareSession) -> dict:
@@ -127,7 +124,7 @@ def _curves_for_run(trainer, name: str, part: slice) -> tuple[list, list]:
     h = trainer.history
     train, test = (h.train_loss, h.val_loss) if name == "loss" else (h.train_metric, h.val_metric)
     epochs = list(h.epoch[part])
-    return [epochs, epochs], [_finite(train[part]), _finite(test[part])]
+    return [epochs, epochs], [finite(train[part]), finite(test[part])]
 
 
 def counters(session: CompareSession) -> list[dict]:

@@ -432,18 +432,10 @@ def _request_reset() -> None:
 @st.fragment
 def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     """Transport, the live grid of boundaries and curves, the summary table and the replay; reruns on its own."""
+    st.html(live.NO_STALE_FADE)
     session = current_session(runs)
     step = st.session_state.pop(f"{KEY}.step_requested", False)
-    # Callbacks change the session before this run draws the buttons, so "Play"/"Pause" is never one click late.
     play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
-    play_col.button(
-        t("compare.pause") if session.playing else t("compare.play"),
-        key=f"{KEY}.play",
-        type="primary",
-        use_container_width=True,
-        help=t("compare.play_help"),
-        on_click=_toggle_play,
-    )
     step_col.button(
         t("compare.step"),
         key=f"{KEY}.step",
@@ -482,6 +474,16 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
         # curve points; a fresh scene redraws every curve from the full history.
         session.scene_serial += 1
     session.was_playing = session.playing
+    # Drawn after this batch trained: a comparison that just finished shows Play, not a Pause that would restart
+    # it. Callbacks run before this script, so a click's new state is in the label too.
+    play_col.button(
+        t("compare.pause") if session.playing else t("compare.play"),
+        key=f"{KEY}.play",
+        type="primary",
+        use_container_width=True,
+        help=t("compare.play_help"),
+        on_click=_toggle_play,
+    )
     version = compare_live.scene_version(session, log_y)
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
     # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
@@ -503,8 +505,11 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
         seq=session.seq,
         playing=session.playing,
         interval_ms=66,
+        speed=live.clock_speed(speed),  # the Playground's player: the epoch clock on every painted frame
+        epochs_per_frame=int(speed),
         key=f"{KEY}.live",
         height=compare_live.view_height(session),
+        options={"transport": live.transport(KEY)},
     )
     for run, trainer in zip(session.runs, session.comparison.trainers, strict=True):
         if trainer.history.diverged:

@@ -1,8 +1,10 @@
-"""Live training for the Playground: one run per browser session, trained in chunks, drawn as frames.
+"""Live training for the Playground: one run per browser session, trained in chunks, sent as parameters.
 
 A :class:`LiveRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's
-runs). ``advance`` trains up to a time budget and returns snapshots; ``scene`` builds the full figures the live
-view mounts once; a frame carries only what changed (grids packed one byte per cell).
+runs). ``advance`` trains up to a time budget and returns snapshots; ``scene`` describes the panels the live view
+mounts once (the network's shape, the data points, the curves so far). A frame carries the epoch, the counters,
+the new curve points and the network's parameters (a few hundred numbers): the browser computes every picture
+from them (playground/live_view/frontend/forward.js), so no grid is evaluated here per frame.
 """
 
 from __future__ import annotations
@@ -14,26 +16,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.boundary import BoundaryGrid, GridInput, boundary_values, capped_resolution, grid_input, neuron_values
+from core.activations import DEFAULT_LEAKY_SLOPE
 from core.config import ExperimentConfig
+from core.datasets import DOMAIN
 from core.experiment import PreparedData, build_trainer
 from core.features import FEATURE_LABELS
 from core.layerview import layer_map
+from core.network import Network
 from core.training import Trainer
 from playground import figures
 from playground.i18n import t
 
-BOUNDARY_RESOLUTION = capped_resolution(48)  # the heatmap's cells per side when nothing was measured
-# Sharper heatmaps for networks that evaluate fast: the largest resolution whose grid evaluation fits the budget
-# (per frame, on top of training), measured on the run's own network when it starts.
-BOUNDARY_RESOLUTIONS = tuple(sorted({capped_resolution(r) for r in (32, 48, 64)}))
-GRID_BUDGET_S = 0.004
-THUMBNAIL_RESOLUTION = capped_resolution(14)
-CURVE_POINTS = 160
+FIELD_RESOLUTION = 100  # cells per side of the output picture the browser computes (TensorFlow Playground: 100)
 FRAMES_PER_BATCH = 8
-MAX_FRAMES_PER_BATCH = 40
-BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
-SPEEDS = (1, 2, 5, 10, 25)  # epochs per frame
+MAX_FRAMES_PER_BATCH = 120
+BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this (views paced by interval)
+PLAYGROUND_BUDGET_S = 0.2  # the Playground's batches: short, so a click never waits long behind training
+SPEEDS = (1, 2, 5, 10, 25, 50, 75, 100, 150, 250, 500, 1000)  # epochs per second
+DEFAULT_SPEED = 75  # about 3× TensorFlow Playground's one epoch per painted frame
+SCREEN_FPS = 60  # frames a screen paints per second: a snapshot per painted frame at most
+# Compare and Regression compute their pictures on the server (grids per snapshot): they play by the same epoch
+# clock at this many snapshots per second, their speed setting being epochs per snapshot.
+SERVER_PICTURES_PER_SECOND = 30
 # The most rows a live run's history keeps: a session left playing thins its history (see core.training.
 # thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
 HISTORY_ROWS = 2000
@@ -61,9 +65,6 @@ class LiveRun:
     data: PreparedData
     trainer: Trainer
     version: int
-    grid: GridInput | None = None  # boundary grid (2-D data)
-    thumbs: GridInput | None = None  # neuron thumbnail grid (2-D data)
-    curve_x: np.ndarray | None = None  # x values of the fitted curve (1-D data)
     seq: int = 0
     sent_epoch: int = 0  # the newest epoch already drawn in the curve charts
     playing: bool = False
@@ -74,6 +75,10 @@ class LiveRun:
     @property
     def task(self) -> str:
         return self.data.task
+
+    @property
+    def two_d(self) -> bool:
+        return self.data.dataset.input_dim == 2
 
     @property
     def finished(self) -> bool:
@@ -89,43 +94,16 @@ def with_new_data(run: LiveRun, config: ExperimentConfig, data: PreparedData) ->
     trainer = build_trainer(config, data, network=run.trainer.network)
     old = run.trainer
     trainer.epoch, trainer.history, trainer.optimizer = old.epoch, old.history, old.optimizer
-    resolution = len(run.grid.xs) if run.grid is not None else None  # the picture keeps its sharpness
-    fresh = new_run(config, data, run.version + 1, trainer=trainer, resolution=resolution)
+    fresh = new_run(config, data, run.version + 1, trainer=trainer)
     fresh.playing = run.playing
     return fresh
 
 
-def new_run(config: ExperimentConfig, data: PreparedData, version: int, trainer: Trainer | None = None,
-            resolution: int | None = None) -> LiveRun:
-    """A paused run of ``config`` on ``data``; the heatmap resolution is chosen by time unless given."""
+def new_run(config: ExperimentConfig, data: PreparedData, version: int, trainer: Trainer | None = None) -> LiveRun:
+    """A paused run of ``config`` on ``data``."""
     trainer = trainer or build_trainer(config, data)
     trainer.history_limit = HISTORY_ROWS
-    run = LiveRun(config, data, trainer, version)
-    if data.dataset.input_dim == 2:
-        resolution = resolution or boundary_resolution(trainer.network, data.features)
-        run.grid = grid_input(data.features, resolution)
-        run.thumbs = grid_input(data.features, THUMBNAIL_RESOLUTION)
-    elif data.dataset.input_dim == 1:
-        lo, hi = float(data.dataset.X.min()), float(data.dataset.X.max())
-        run.curve_x = np.linspace(lo, hi, CURVE_POINTS).reshape(-1, 1)
-    return run
-
-
-def boundary_resolution(network, features: tuple[str, ...], budget_s: float = GRID_BUDGET_S) -> int:
-    """The largest of BOUNDARY_RESOLUTIONS whose grid the network evaluates within ``budget_s``.
-
-    Timed on a small probe grid (best of three), scaled by the number of cells: a 2-8-8-1 network gets the
-    sharpest picture, a network of eight 64-unit layers a coarser one that keeps the frame rate.
-    """
-    probe = grid_input(features, capped_resolution(16))
-    seconds = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        boundary_values(network, probe)
-        seconds = min(seconds, time.perf_counter() - start)
-    per_cell = seconds / probe.inputs.shape[0]
-    fitting = [r for r in BOUNDARY_RESOLUTIONS if r * r * per_cell <= budget_s]
-    return fitting[-1] if fitting else BOUNDARY_RESOLUTIONS[0]
+    return LiveRun(config, data, trainer, version)
 
 
 # ---- training ------------------------------------------------------------------------------------------
@@ -133,18 +111,40 @@ def batch_frames(asked) -> int:
     """How many snapshots to send: what the browser asked for (it measures its round trip), within bounds."""
     try:
         asked = int(asked)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # from the browser: a string, a list, an infinity
         return FRAMES_PER_BATCH
     return max(1, min(asked, MAX_FRAMES_PER_BATCH))
 
 
-def unanswered_request(state: MutableMapping, key: str, version: int, reported: Mapping) -> int | None:
+def epochs_per_snapshot(speed) -> int:
+    """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then
+    one per painted frame (the same rule as the browser's player.js)."""
+    return max(1, int(speed) // SCREEN_FPS)
+
+
+def clock_speed(epochs_per_picture: int) -> int:
+    """The epoch clock's speed (epochs per second) for a view whose speed setting is epochs per picture."""
+    return max(1, int(epochs_per_picture)) * SERVER_PICTURES_PER_SECOND
+
+
+def checked_speed(value) -> int:
+    """A speed from session state or the browser, as one of SPEEDS (the default when it is not one)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value in SPEEDS else DEFAULT_SPEED
+
+
+def unanswered_request(state: MutableMapping, key: str, version: int, reported) -> int | None:
     """How many frames a playing live view asks for, or None if this request was answered already.
 
     The view numbers its requests (``reported["want"]``) and repeats the last one until it gets frames; a
     request counts once per run ``version``. Answering it is recorded in ``state[key]`` (the session state).
+    ``reported`` comes from the browser and is not trusted: anything but a mapping with an integer ``want`` is
+    no request at all.
     """
-    wanted = int(reported.get("want", 0) or 0)
+    if not isinstance(reported, Mapping):
+        return None
+    wanted = reported.get("want", 0)
+    if isinstance(wanted, bool) or not isinstance(wanted, int):
+        return None
     if state.get(key) == (version, wanted):
         return None
     state[key] = (version, wanted)
@@ -172,6 +172,12 @@ def train_in_frames(train_epoch: Callable[[], bool], finished: Callable[[], bool
     return frames
 
 
+def transport(key: str) -> dict[str, str]:
+    """The CSS classes Streamlit gives a page's Play/Step/Reset buttons (``st-key-<key>-play``, ...): the live view
+    listens for a press on them in the page, so Pause stops the picture within a frame, before the server hears."""
+    return {name: f"st-key-{key}-{name}" for name in ("play", "step", "reset")}
+
+
 def toggle_play(run, finished: Callable[[object], bool], restart: Callable[[object], object]) -> None:
     """The Play/Pause button of every live view: pause a playing run; else play it, from the start if it is over.
 
@@ -187,7 +193,7 @@ def toggle_play(run, finished: Callable[[object], bool], restart: Callable[[obje
 
 
 def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
-            budget_s: float | None = None) -> list[dict]:
+            budget_s: float | None = PLAYGROUND_BUDGET_S) -> list[dict]:
     """Train the Playground's run for one batch of frames (see :func:`train_in_frames`)."""
     start = time.perf_counter()
     frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
@@ -198,36 +204,30 @@ def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BA
     return frames
 
 
-# ---- drawing -------------------------------------------------------------------------------------------
-def _thumbnail_values(run: LiveRun) -> list[np.ndarray]:
-    net = run.trainer.network
-    if run.thumbs is not None:
-        return neuron_values(net, run.thumbs)
-    strip = np.linspace(run.curve_x.min(), run.curve_x.max(), THUMBNAIL_RESOLUTION).reshape(-1, 1)
-    return [np.repeat(a.T[:, None, :], 2, axis=1) for a in net.hidden_activations(strip)]
+# ---- what the browser draws from -----------------------------------------------------------------------------
+def params(run: LiveRun) -> dict:
+    """The run's network parameters for the browser (see :func:`network_params`)."""
+    return network_params(run.trainer.network)
 
 
-def _input_values(run: LiveRun) -> np.ndarray:
-    if run.thumbs is not None:
-        ny, nx = run.thumbs.shape
-        return run.thumbs.inputs.T.reshape(-1, ny, nx)
-    strip = np.linspace(run.curve_x.min(), run.curve_x.max(), THUMBNAIL_RESOLUTION)
-    return np.repeat(strip[None, None, :], 2, axis=1)
+def network_params(net: Network) -> dict:
+    """A network's parameters for the browser's forward pass, at full precision (the pictures and hover values
+    must equal core's predictions): weights per layer as W[j, i] row-major, biases, and the negative-side slope of
+    each layer (prelu's learned one, leaky_relu's fixed one, else None)."""
+    slopes = []
+    for spec, learned in zip(net.layers, net.slopes, strict=True):
+        if learned is not None:
+            slopes.append(float(learned[0]))
+        elif spec.activation == "leaky_relu":
+            slopes.append(float(spec.slope) if spec.slope is not None else DEFAULT_LEAKY_SLOPE)
+        else:
+            slopes.append(None)
+    return {"weights": [W.ravel().tolist() for W in net.weights], "biases": [b.ravel().tolist() for b in net.biases],
+            "slopes": slopes}
 
 
 def _input_labels(run: LiveRun) -> list[str]:
-    if run.thumbs is None:
-        return ["x"]
     return [FEATURE_LABELS.get(name, name) for name in run.data.features]
-
-
-def _boundary_z(run: LiveRun) -> tuple[np.ndarray, float, float]:
-    values = boundary_values(run.trainer.network, run.grid)
-    if run.task == "multiclass":
-        return figures.multiclass_surface(values), 0.0, float(values.shape[-1])
-    if run.task == "binary":
-        return values, 0.0, 1.0
-    return values, float(np.nanmin(values)), float(np.nanmax(values))
 
 
 def counters(run: LiveRun) -> list[dict]:
@@ -282,50 +282,9 @@ def status(run: LiveRun) -> tuple[str, str]:
     return (t("playground.status.training") if run.playing else t("playground.status.paused")), "info"
 
 
-def _packed_thumbnails(run: LiveRun) -> list[dict]:
-    packed = []
-    blocks = _thumbnail_values(run)
-    for layer, block in enumerate(blocks):
-        is_output = layer == len(blocks) - 1
-        for unit in block:
-            lo, hi = (0.0, 1.0) if is_output and run.task == "binary" else (None, None)
-            packed.append(pack(unit, lo, hi))
-    return packed
-
-
-def _flat_biases(run: LiveRun) -> list[float]:
-    return [round(float(b), 4) for B in run.trainer.network.biases for b in B.ravel()]
-
-
-def _slopes(run: LiveRun) -> list[float]:
-    """Negative-side slope per layer (prelu's learned one, leaky_relu's fixed one) for the browser's forward pass."""
-    net = run.trainer.network
-    slopes = []
-    for spec, learned in zip(net.layers, net.slopes, strict=True):
-        if learned is not None:
-            slopes.append(round(float(learned[0]), 4))
-        else:
-            slopes.append(spec.slope if spec.slope is not None else 0.1)
-    return slopes
-
-
-def _flat_weights(run: LiveRun) -> list[float]:
-    """Every weight in drawing order: layer, then output unit j, then input unit i (W[j, i])."""
-    return [round(float(w), 4) for W in run.trainer.network.weights for w in W.ravel()]
-
-
 def frame(run: LiveRun) -> dict:
-    """One snapshot: the new boundary, neuron thumbnails, weights, new curve points and counters."""
-    net = run.trainer.network
+    """One snapshot: the network's parameters, new curve points, counters (and the layer view when it is on)."""
     panels: dict = {}
-    if run.grid is not None:
-        z, lo, hi = _boundary_z(run)
-        panels["boundary"] = {"grid": pack(z, lo, hi)}
-    else:
-        y = net.predict(run.curve_x)[:, 0]
-        panels["boundary"] = {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
-    panels["network"] = {"thumbs": _packed_thumbnails(run), "weights": _flat_weights(run),
-                         "biases": _flat_biases(run), "slopes": _slopes(run)}
     if run.layer_view is not None:
         layer = _layer_view_data(run)
         panels["layer"] = {"lines": layer["lines"], "points": layer["points"]}
@@ -335,16 +294,20 @@ def frame(run: LiveRun) -> dict:
         xs = [h.epoch[i] for i in rows]
 
         def pick(values: list[float]) -> list[float | None]:
-            return _finite([values[i] for i in rows])
+            return finite([values[i] for i in rows])
 
-        panels["loss"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_loss), pick(h.val_loss)]},
-                          "extend_traces": [0, 1]}
-        panels["metric"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_metric), pick(h.val_metric)]},
-                            "extend_traces": [0, 1]}
+        panels["loss"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_loss), pick(h.val_loss)]}}
+        panels["metric"] = {"extend": {"x": [xs, xs], "y": [pick(h.train_metric), pick(h.val_metric)]}}
         run.sent_epoch = xs[-1]
+    return {**now(run), "panels": panels}
+
+
+def now(run: LiveRun) -> dict:
+    """The run as it stands: epoch, counters, status and parameters. Sent with every render, so a paused view
+    always shows exactly what the server holds (whatever became of the frames before it)."""
     text, kind = status(run)
     return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind,
-            "panels": panels}
+            "params": params(run)}
 
 
 def _unsent_rows(run: LiveRun) -> list[int]:
@@ -367,8 +330,16 @@ def _unsent_rows(run: LiveRun) -> list[int]:
     return rows
 
 
-def _finite(values: list[float]) -> list[float | None]:
-    return [v if np.isfinite(v) else None for v in values]
+def finite(values) -> list[float | None]:
+    """Curve values for JSON: NaN and infinities (a diverged run) become None, a gap in the line."""
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+# Streamlit fades elements while a rerun is in flight; a live panel reruns several times a second while training,
+# so the fade would make the whole view flicker. Every live page puts this in its live fragment.
+NO_STALE_FADE = """<style>
+    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
 
 
 def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
@@ -393,46 +364,63 @@ def _layer_view_data(run: LiveRun) -> dict:
     return {"lines": lines, "points": points, "projected": view.projected}
 
 
+def _points(X: np.ndarray, values: np.ndarray, mask: np.ndarray | None = None) -> list[float]:
+    """Points flattened for the canvas: x₁, x₂, label (or x, y for 1-D data), 4 decimals."""
+    if mask is not None:
+        X, values = X[mask], values[mask]
+    return np.round(np.column_stack([X, values]).astype(np.float64), 4).ravel().tolist()
+
+
 def _boundary_panel(run: LiveRun, height: int) -> dict:
-    net, data = run.trainer.network, run.data
-    raw = data.raw
-    if run.grid is None:
-        figure = figures.curve_fit_figure(
-            run.curve_x[:, 0], net.predict(run.curve_x)[:, 0], (raw.X_train, raw.y_train), (raw.X_test, raw.y_test),
-            height=height, title=t("playground.panel.fit"),
-        )
-        return {"name": "boundary", "kind": "plotly", "figure": figure.to_plotly_json(), "area": "boundary"}
-    grid = BoundaryGrid(run.grid.xs, run.grid.ys, boundary_values(net, run.grid))
-    n_classes = max(data.dataset.n_classes, 2)
-    figure = figures.decision_boundary_figure(
-        grid, run.task, n_classes=n_classes, train=(raw.X_train, raw.y_train), test=(raw.X_test, raw.y_test),
-        synthetic=data.synthetic if data.synthetic.any() else None, height=height,
-        title=t("playground.panel.surface" if run.task == "regression" else "playground.panel.boundary"),
-    )
-    heat = figure.data[0]
-    z, lo, hi = _boundary_z(run)
-    auto = run.task == "regression"
+    """The output over the plane (2-D data) or the fitted curve (1-D): the browser computes it from the weights."""
+    data, raw = run.data, run.data.raw
+    if not run.two_d:
+        ys = np.concatenate([raw.y_train, raw.y_test]).astype(np.float64)
+        pad = 0.15 * (float(ys.max() - ys.min()) or 1.0)
+        return {
+            "name": "boundary", "kind": "fit", "area": "boundary", "height": height - 30,
+            "title": t("playground.panel.fit"), "x_range": _x_range(run),
+            "y_range": [float(ys.min()) - pad, float(ys.max()) + pad],
+            "train_points": _points(raw.X_train, raw.y_train), "test_points": _points(raw.X_test, raw.y_test),
+            "point_colour": figures.NEGATIVE, "curve_colour": figures.POSITIVE,
+        }
+    regression = run.task == "regression"
+    synthetic = np.asarray(data.synthetic, dtype=bool) if len(data.synthetic) == len(raw.y_train) else None
+    real = ~synthetic if synthetic is not None and synthetic.any() else None
+    scale = figures.colourscale_stops(figures.REGRESSION_SCALE, reverse=True) if regression else figures.BINARY_SCALE
+    values = raw.y_train if regression else raw.y_train.astype(int)
     return {
-        "name": "boundary", "kind": "boundary", "area": "boundary",
-        # The heatmap trace travels without its z values: the canvas paints them from the packed grid.
-        "figure": figure.update_traces(z=None, selector=0).to_plotly_json(),
-        "colorscale": figures.colourscale_stops(heat.colorscale, reverse=bool(heat.reversescale)),
-        "zmin": None if auto else heat.zmin, "zmax": None if auto else heat.zmax, "grid": pack(z, lo, hi),
+        "name": "boundary", "kind": "field", "area": "boundary", "height": height - 30,
+        "title": t("playground.panel.surface" if regression else "playground.panel.boundary"),
+        "task": run.task, "domain": list(DOMAIN), "colorscale": scale, "class_colours": list(figures.CLASS_COLOURS),
+        "train_points": _points(raw.X_train, values, real),
+        "synthetic_points": _points(raw.X_train, values, synthetic) if real is not None else [],
+        "test_points": _points(raw.X_test, raw.y_test if regression else raw.y_test.astype(int)),
+        "value_range": [float(np.min(raw.y_train)), float(np.max(raw.y_train))] if regression else None,
     }
 
 
+def _x_range(run: LiveRun) -> list[float]:
+    X = run.data.dataset.X
+    return [float(X.min()), float(X.max())]
+
+
 def _network_panel(run: LiveRun, height: int) -> dict:
-    net = run.trainer.network
     return {
         "name": "network", "kind": "network", "area": "network", "title": t("playground.panel.network"),
-        "height": height - 30, "sizes": net.layer_sizes, "labels": _input_labels(run), "task": run.task,
-        "node": figures.NODE_SIZE, "colorscale": figures.colourscale_stops(figures.BINARY_SCALE),
-        "inputs": [pack(v) for v in _input_values(run)], "thumbs": _packed_thumbnails(run),
-        "weights": _flat_weights(run), "biases": _flat_biases(run), "slopes": _slopes(run),
-        "activations": [spec.activation for spec in net.layers],
-        # The browser recomputes the network at the hovered point (2-D data only).
-        "features": list(run.data.features) if run.grid is not None else None,
-        "domain": [float(run.grid.xs[0]), float(run.grid.xs[-1])] if run.grid is not None else None,
+        "height": height - 30, "labels": _input_labels(run), "node": figures.NODE_SIZE,
+        "colorscale": figures.colourscale_stops(figures.BINARY_SCALE),
+    }
+
+
+def net_spec(run: LiveRun) -> dict:
+    """What the browser's forward pass needs besides the parameters: shape, activations, input features, output."""
+    net = run.trainer.network
+    return {
+        "sizes": net.layer_sizes, "activations": [spec.activation for spec in net.layers],
+        "features": list(run.data.features), "task": run.task,
+        "domain": list(DOMAIN) if run.two_d else None, "x_range": None if run.two_d else _x_range(run),
+        "resolution": FIELD_RESOLUTION,
     }
 
 
@@ -449,9 +437,9 @@ def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, 
         "percent": percent, "y_range": [0, 1.0] if percent else None, "x_label": t("figures.epoch"),
         "font": 16 if presenter else 12,
         "series": [
-            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": _finite(train)},
+            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": finite(train)},
             {"name": t("figures.validation" if _has_validation(run) else "figures.test"), "colour": "#9aa0ab",
-             "dash": True, "x": list(h.epoch), "y": _finite(test)},
+             "dash": True, "x": list(h.epoch), "y": finite(test)},
         ],
     }
 
@@ -484,10 +472,6 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
         "grid": grid,
         "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
         "presenter": presenter,
-        "first_frame": frame_counters_only(run),
+        "net": net_spec(run),
+        "first_frame": now(run),
     }
-
-
-def frame_counters_only(run: LiveRun) -> dict:
-    text, kind = status(run)
-    return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}

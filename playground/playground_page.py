@@ -178,13 +178,6 @@ def reset_run(run: live.LiveRun) -> live.LiveRun:
     return fresh
 
 
-NO_STALE_FADE = """<style>
-    /* Streamlit fades elements while a rerun is in flight; the live panel reruns several times a second while
-       training, so the fade would make the whole view flicker. */
-    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
-</style>"""
-
-
 def _session_run() -> live.LiveRun | None:
     return st.session_state.get(f"{KEY}.run")
 
@@ -211,7 +204,7 @@ def _reset() -> None:
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
-    st.html(NO_STALE_FADE)
+    st.html(live.NO_STALE_FADE)
     # A fragment rerun gets the arguments of the last full run; points drawn since then live in the stored
     # configuration, so start from that one or the next Step would train on the data without them.
     config = state.config_from_state(KEY, config)
@@ -222,18 +215,20 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
                      icon=":material/restart_alt:", help=t("playground.reset_help"), on_click=_reset)
     frames = st.session_state.pop(f"{KEY}.step_frames", [])
-    speed = speed_col.select_slider(
+    # Epochs per second; a value that is not offered (unset, or an epochs-per-frame value of an older session)
+    # becomes the default.
+    st.session_state[f"{KEY}.speed"] = live.checked_speed(st.session_state.get(f"{KEY}.speed"))
+    speed = live.checked_speed(speed_col.select_slider(
         t("playground.speed"),
         options=live.SPEEDS,
         key=f"{KEY}.speed",
-        value=st.session_state.get(f"{KEY}.speed", 1),
         help=t("playground.speed_help"),
         format_func=lambda s: t("playground.speed_value", epochs=s),
-    )
+    ))
     log_y = log_col.toggle(t("playground.log_scale"), key=f"{KEY}.log", help=t("playground.log_scale_help"))
 
     reported = st.session_state.get(f"{KEY}.live") or {}
-    reported = reported if isinstance(reported, dict) else {}
+    reported = reported if isinstance(reported, dict) else {}  # from the browser: every field is checked on use
     before = config
     config, run = handle_events(reported.get("events"), config, run)
     if config != before:
@@ -244,15 +239,14 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         run = current_run(config)
         frames = []
         sync_url(config, presenter)
+    # Before the scene is built: switching the layer view on while paused shows it at once.
+    run.layer_view = layer_view_control(run)
     if run.playing and not frames:
         asked = live.unanswered_request(st.session_state, f"{KEY}.served", run.version, reported)
         if asked is not None:
-            frames = live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
-    if not frames and not run.playing and st.session_state.get(f"{KEY}.status_shown") != live.status(run):
-        frames = [live.frame_counters_only(run)]  # e.g. "paused" right after Pause, with no new picture
+            frames = live.advance(run, epochs_per_frame=live.epochs_per_snapshot(speed), max_frames=asked)
     if frames:
         run.seq += 1
-        st.session_state[f"{KEY}.status_shown"] = live.status(run)
     # Drawn after training this batch: a run that just finished (or stopped early) shows Play, not Pause.
     # Callbacks run before this script, so a click's new state is already in the label too.
     play_label = t("playground.pause") if run.playing else t("playground.play")
@@ -261,17 +255,14 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
                     help=t("playground.play_help"), on_click=_toggle_play)
     # The full figures are only built and sent when the browser does not hold this scene yet.
     version = live.scene_version(run, log_y=log_y, presenter=presenter)
-    has_scene = isinstance(reported, dict) and reported.get("scene") == version
+    has_scene = reported.get("scene") == version
     scene = None if has_scene else live.scene(run, log_y=log_y, presenter=presenter)
-    run.layer_view = layer_view_control(run)
-    edited = weight_editor(run)
-    if edited and not frames:
-        frames = [live.frame(run)]
-        run.seq += 1
+    weight_editor(run)  # an edit shows at once: a paused view draws ``now``, a playing one the next frames
     options = {
         "draw": draw.on,
         "selected": st.session_state.get(f"{KEY}.selected"),
         "handled": st.session_state.get(f"{KEY}.handled", 0),
+        "transport": live.transport(KEY),
     }
     live_view(
         scene=scene,
@@ -279,6 +270,9 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         seq=run.seq,
         playing=run.playing,
         interval_ms=66,
+        speed=speed,
+        epochs_per_frame=live.epochs_per_snapshot(speed),
+        now=None if run.playing else live.now(run),
         key=f"{KEY}.live",
         height=(1000 if presenter else 800),
         options=options,
@@ -302,8 +296,8 @@ def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[
     handled = st.session_state.get(f"{KEY}.handled", 0)
     points = st.session_state.setdefault(f"{KEY}.points", [])
     added = False
-    for event in events:
-        if not isinstance(event, dict) or not isinstance(event.get("id"), (int, float)) or event["id"] <= handled:
+    for event in events[-50:]:  # the view keeps at most 50 unconfirmed events; more is not from our view
+        if not isinstance(event, dict) or not _valid_id(event.get("id")) or event["id"] <= handled:
             continue
         handled = max(handled, event["id"])
         if event.get("kind") == "point" and st.session_state.get(f"{KEY}.draw") and len(points) < MAX_DRAWN_POINTS:
@@ -322,6 +316,11 @@ def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[
         state.store_config(KEY, config)
         run = current_run(config)
     return config, run
+
+
+def _valid_id(value) -> bool:
+    """An event id from the browser: a finite number (a NaN would make every later event look handled)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and bool(np.isfinite(value))
 
 
 def _selection(event: dict, run: live.LiveRun) -> dict | None:
@@ -390,7 +389,7 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
 def layer_view_control(run: live.LiveRun) -> int | None:
     """Which hidden layer the layer view shows (None: the view is off); only for 2-D inputs."""
     n_hidden = len(run.trainer.network.layers) - 1
-    if run.grid is None or n_hidden == 0:
+    if not run.two_d or n_hidden == 0:
         return None
     left, right = st.columns([1.2, 3.2], vertical_alignment="center")
     on = left.toggle(t("playground.layer_view"), key=f"{KEY}.layer_view", help=t("playground.layer_view_help"))

@@ -22,7 +22,7 @@ from core.training import Trainer, r2_score
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
-from playground.live import pack, train_in_frames
+from playground.live import finite, pack, train_in_frames
 from playground.training_messages import training_message
 
 __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
@@ -191,9 +191,6 @@ def _picture_updates(run: LabRun, *, with_terms: bool = True) -> dict:
     return panels
 
 
-def _finite(values) -> list[float | None]:
-    return [v if math.isfinite(v) else None for v in values]
-
 
 def _curve_updates(run: LabRun) -> dict:
     """New points of the loss and R² charts (train, then test), since the last frame."""
@@ -204,11 +201,11 @@ def _curve_updates(run: LabRun) -> dict:
     if not epochs:
         return {}
     return {
-        "loss": {"extend": {"x": [epochs, epochs], "y": [_finite(history.train_loss[rows]),
-                                                         _finite(history.val_loss[rows])]},
+        "loss": {"extend": {"x": [epochs, epochs], "y": [finite(history.train_loss[rows]),
+                                                         finite(history.val_loss[rows])]},
                  "extend_traces": [0, 1]},
-        "metric": {"extend": {"x": [epochs, epochs], "y": [_finite(history.train_metric[rows]),
-                                                           _finite(history.val_metric[rows])]},
+        "metric": {"extend": {"x": [epochs, epochs], "y": [finite(history.train_metric[rows]),
+                                                           finite(history.val_metric[rows])]},
                    "extend_traces": [0, 1]},
     }
 
@@ -292,8 +289,8 @@ def _curves_panel(run: LabRun, name: str) -> dict:
         "title": t("figures.loss_title") if name == "loss" else t(f"figures.{history.metric_name}_title"),
         "y_range": None, "x_label": t("figures.epoch"), "font": 12,
         "series": [
-            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": epochs, "y": _finite(train)},
-            {"name": t("figures.test"), "colour": "#9aa0ab", "dash": True, "x": epochs, "y": _finite(test)},
+            {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": epochs, "y": finite(train)},
+            {"name": t("figures.test"), "colour": "#9aa0ab", "dash": True, "x": epochs, "y": finite(test)},
         ],
     }
 

@@ -161,26 +161,16 @@ def live_section() -> None:
     _live_panel()
 
 
-# Streamlit fades elements while a rerun is in flight; the live panel reruns several times a second while training,
-# so the fade would make the whole view flicker (the Playground page does the same).
-NO_STALE_FADE = """<style>
-    [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
-</style>"""
-
-
 @st.fragment
 def _live_panel() -> None:
     """Reruns on its own: on a click, and whenever the live view asks for the next batch of frames."""
-    st.html(NO_STALE_FADE)
+    st.html(live.NO_STALE_FADE)
     run: LabRun = st.session_state[f"{KEY}.run"]
     step = st.session_state.pop(f"{KEY}.step_requested", False)
     play_col, step_col, reset_col, speed_col, view_col = st.columns([1, 1, 1, 2.2, 1.2], vertical_alignment="bottom")
     speed = speed_col.select_slider(t("regression.speed"), options=regression_live.SPEEDS, key=f"{KEY}.speed",
                                     help=t("regression.speed_help"),
                                     format_func=lambda s: t("regression.speed_value", epochs=s))
-    play_col.button(t("regression.pause") if run.playing else t("regression.play"), key=f"{KEY}.play",
-                    type="primary", use_container_width=True, help=t("regression.play_help"),
-                    icon=":material/pause:" if run.playing else ":material/play_arrow:", on_click=_toggle_play)
     step_col.button(t("regression.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
                     help=t("regression.step_help", epochs=speed), on_click=_request_step)
     reset_col.button(t("regression.reset"), key=f"{KEY}.reset", use_container_width=True,
@@ -215,10 +205,15 @@ def _live_panel() -> None:
         frames = [regression_live.status_frame(run)]  # e.g. "Paused": the view would keep saying "Training…"
     if frames or answered:  # a new batch number also tells the view its request was answered
         run.seq += 1
+    # Drawn after this batch trained: a run that just finished shows Play, not a Pause that would restart it.
+    play_col.button(t("regression.pause") if run.playing else t("regression.play"), key=f"{KEY}.play",
+                    type="primary", use_container_width=True, help=t("regression.play_help"),
+                    icon=":material/pause:" if run.playing else ":material/play_arrow:", on_click=_toggle_play)
     if not run.decomposable:
         st.info(t("regression.no_decomposition", reason=_plain(t("regression.needs_linear_output"))))
     live_view(scene=scene, frames=frames, seq=run.seq, playing=run.playing, interval_ms=regression_live.INTERVAL_MS,
-              key=f"{KEY}.live", height=regression_live.view_height())
+              speed=live.clock_speed(speed), epochs_per_frame=int(speed), key=f"{KEY}.live",
+              height=regression_live.view_height(), options={"transport": live.transport(KEY)})
     if run.trainer.history.diverged:
         st.error(_plain(training_message(run.trainer.history)))
     if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress

@@ -33,6 +33,21 @@ def test_page_renders_a_comparison_of_two_and_of_four_runs(values):
     assert t("compare.summary_before_training") in [c.value for c in at.caption]
 
 
+def test_a_comparison_played_to_its_end_offers_play_not_pause():
+    from playground import compare_live
+
+    at = render_page(PAGE, query={"vary": "learning_rate", "values": "0.01,0.1", "epochs": "3"})
+    at.button(key="cmp.play").click().run()
+    session = at.session_state["cmp.session"]
+    if not session.comparison.done:  # the browser holds the scene and asks for frames: they train to the end
+        at.session_state["cmp.live"] = {"want": 1, "scene": compare_live.scene_version(session, False), "frames": 40}
+        at.run()
+    assert_no_exception(at)
+    session = at.session_state["cmp.session"]
+    assert session.comparison.done and not session.playing
+    assert at.button(key="cmp.play").label == t("compare.play")
+
+
 def test_step_trains_every_run_one_epoch():
     at = render_page(PAGE, query={"vary": "learning_rate", "values": "0.01,0.1", "epochs": "20"})
     at.button(key="cmp.step").click().run()

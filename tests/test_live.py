@@ -1,4 +1,4 @@
-"""The live view's server side: packed grids, frames, scenes and batches."""
+"""The live view's server side: frames carry parameters, scenes, batches, and nothing the browser sends crashes."""
 
 import base64
 import json
@@ -34,8 +34,9 @@ def test_packing_survives_constant_and_non_finite_grids():
 TWO_TANH_LAYERS = (LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))
 
 
-def make_run(name="spirals", hidden=TWO_TANH_LAYERS):
-    config = ExperimentConfig(DataConfig(name, n_samples=120), ModelConfig(hidden=hidden), TrainConfig(epochs=30))
+def make_run(name="spirals", hidden=TWO_TANH_LAYERS, **model):
+    config = ExperimentConfig(DataConfig(name, n_samples=120), ModelConfig(hidden=hidden, **model),
+                              TrainConfig(epochs=30))
     return live.new_run(config, prepare_data(config), version=1)
 
 
@@ -43,15 +44,39 @@ def make_run(name="spirals", hidden=TWO_TANH_LAYERS):
 def test_scene_and_frames_are_json_and_carry_every_panel(name):
     run = make_run(name)
     scene = live.scene(run)
-    json.dumps(scene)
+    json.dumps(scene, allow_nan=False)
     assert {p["name"] for p in scene["panels"]} == {"network", "boundary", "loss", "metric"}
     frames = live.advance(run, epochs_per_frame=2, max_frames=3, budget_s=60)
     assert [f["epoch"] for f in frames] == [2, 4, 6]
-    json.dumps(frames)
-    assert set(frames[0]["panels"]) == {"boundary", "network", "loss", "metric"}
-    network = frames[-1]["panels"]["network"]
-    assert len(network["weights"]) == sum(W.size for W in run.trainer.network.weights)
-    assert len(network["thumbs"]) == sum(run.trainer.network.layer_sizes[1:])
+    json.dumps(frames, allow_nan=False)
+    assert set(frames[0]["panels"]) == {"loss", "metric"}  # no pictures: the browser draws them from params
+    sent = frames[-1]["params"]
+    net = run.trainer.network
+    assert [len(w) for w in sent["weights"]] == [W.size for W in net.weights]
+    assert [len(b) for b in sent["biases"]] == [b.size for b in net.biases]
+    assert len(sent["slopes"]) == len(net.layers)
+
+
+def test_a_frame_carries_the_exact_parameters_and_no_grid():
+    run = make_run("xor", hidden=(LayerConfig(4, "prelu"), LayerConfig(3, "leaky_relu")), leaky_slope=0.05)
+    live.advance(run, epochs_per_frame=3, max_frames=1, budget_s=60)
+    frame = live.frame(run)
+    net = run.trainer.network
+    for sent, W in zip(frame["params"]["weights"], net.weights, strict=True):
+        assert sent == W.ravel().tolist()  # full precision: the browser's pictures equal core's predictions
+    assert frame["params"]["slopes"] == [float(net.slopes[0][0]), 0.05, None]
+    assert len(json.dumps(frame)) < 4000  # a few hundred numbers, not pictures
+    assert "b64" not in json.dumps(frame)
+
+
+def test_the_scene_describes_the_network_for_the_browsers_forward_pass():
+    run = make_run("multiclass")
+    spec = live.scene(run)["net"]
+    assert spec["sizes"] == run.trainer.network.layer_sizes
+    assert spec["activations"][-1] == "softmax" and spec["task"] == "multiclass"
+    assert spec["features"] == list(run.data.features) and spec["resolution"] >= 100
+    boundary = next(p for p in live.scene(run)["panels"] if p["name"] == "boundary")
+    assert boundary["kind"] == "field" and len(boundary["train_points"]) == 3 * len(run.data.raw.y_train)
 
 
 def test_curve_points_are_sent_once_each():
@@ -60,13 +85,6 @@ def test_curve_points_are_sent_once_each():
     frames = live.advance(run, epochs_per_frame=1, max_frames=5, budget_s=60)
     sent = [x for f in frames for x in f["panels"]["loss"]["extend"]["x"][0]]
     assert sent == [1, 2, 3, 4, 5]
-
-
-def test_the_boundary_grid_matches_the_network_output():
-    run = make_run("xor")
-    frame = live.frame(run)
-    expected = live.boundary_values(run.trainer.network, run.grid)
-    assert np.max(np.abs(unpack(frame["panels"]["boundary"]["grid"]) - expected)) <= 1 / 255
 
 
 def test_training_stops_at_the_configured_epochs_and_pauses():
@@ -166,3 +184,35 @@ def test_each_request_of_a_live_view_is_answered_once_per_run():
     assert live.unanswered_request(state, "k", 1, {"want": 3, "frames": 7}) is None  # the view repeated itself
     assert live.unanswered_request(state, "k", 1, {"want": 4}) == live.FRAMES_PER_BATCH  # a new request
     assert live.unanswered_request(state, "k", 2, {"want": 4, "frames": 10**6}) == live.MAX_FRAMES_PER_BATCH  # new run
+
+
+@pytest.mark.parametrize("reported", [
+    {"want": "abc"}, {"want": None}, {"want": 1.5}, {"want": float("nan")}, {"want": [1]}, {"want": True},
+    {"want": {"x": 1}}, "want", None, 7, ["want", 3],
+])
+def test_a_tampered_request_is_no_request_and_raises_nothing(reported):
+    assert live.unanswered_request({}, "k", 1, reported) is None
+
+
+@pytest.mark.parametrize("frames", ["abc", None, float("inf"), [], {"a": 1}, -5, 10**100])
+def test_a_tampered_batch_size_falls_back_within_bounds(frames):
+    asked = live.unanswered_request({}, "k", 1, {"want": 1, "frames": frames})
+    assert 1 <= asked <= live.MAX_FRAMES_PER_BATCH
+
+
+@pytest.mark.parametrize("value", ["fast", None, 3.5, True, -1, 10**9, live.DEFAULT_SPEED])
+def test_a_speed_that_is_not_offered_becomes_the_default(value):
+    assert live.checked_speed(value) == live.DEFAULT_SPEED
+    assert all(live.checked_speed(s) == s for s in live.SPEEDS)
+
+
+def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_painted_frame():
+    assert [live.epochs_per_snapshot(s) for s in (1, 50, 75, 100, 250, 1000)] == [1, 1, 1, 1, 4, 16]
+
+
+def test_now_describes_the_run_as_it_stands():
+    run = make_run("xor")
+    live.advance(run, epochs_per_frame=4, max_frames=1, budget_s=60)
+    state = live.now(run)
+    assert state["epoch"] == 4 and state["params"] == live.params(run)
+    assert next(c for c in state["counters"] if c["name"] == "epoch")["value"] == "4"

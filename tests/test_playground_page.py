@@ -36,7 +36,7 @@ def test_uploaded_rows_in_the_link_train_a_curve_and_are_offered_as_a_dataset():
     at = rendered({"ds": "uploaded", "rows": CURVE_ROWS, "hidden": "8:tanh"})
     run = at.session_state["pg.run"]
     assert run.config.data.name == "uploaded" and len(run.config.data.rows) == 17
-    assert run.task == "regression" and run.data.dataset.input_dim == 1 and run.curve_x is not None
+    assert run.task == "regression" and run.data.dataset.input_dim == 1 and not run.two_d
     assert not at.warning
     dataset_box = at.selectbox(key="pg.data.name")
     assert dataset_box.value == "uploaded" and t("widgets.datasets.uploaded") in dataset_box.options
@@ -186,7 +186,7 @@ def test_uploaded_two_input_rows_render_with_their_feature_controls():
     rows = ";".join(f"{a / 2:g}:{b / 2:g}:{(a - b) / 4:g}" for a in range(-2, 3) for b in range(-2, 3))
     at = rendered({"ds": "uploaded", "rows": rows})
     run = at.session_state["pg.run"]
-    assert run.data.dataset.input_dim == 2 and run.task == "regression" and run.grid is not None
+    assert run.data.dataset.input_dim == 2 and run.task == "regression" and run.two_d
     assert [box.key for box in at.multiselect if box.key == "pg.data.features"] == ["pg.data.features"]
 
 
@@ -316,3 +316,20 @@ def test_the_loss_in_use_is_written_out_under_the_loss_control():
     at = rendered({"ds": "xor"})
     captions = [caption.value for caption in at.sidebar.caption]
     assert any("\\ln" in caption and "y_i" in caption for caption in captions)  # binary cross-entropy
+
+
+@pytest.mark.parametrize("reported", [
+    {"want": "abc"}, {"want": 1, "frames": "many"}, {"want": 1, "frames": float("inf")}, {"want": [1], "scene": 5},
+    {"events": "click"}, {"events": [{"id": float("nan"), "kind": "point", "x": 0, "y": 0}]},
+    {"events": [{"id": 1, "kind": "select", "target": "edge", "layer": "x", "j": None}]},
+    {"events": [{"id": True, "kind": "point", "x": "a", "y": {}}] * 500}, "want", 42, ["want"],
+])
+def test_a_tampered_live_view_value_is_ignored_without_an_exception(reported):
+    """Everything the browser sends is untrusted (issue 19): a forged component value never crashes the session."""
+    at = rendered({"ds": "xor"})
+    at.button(key="pg.play").click().run()
+    at.session_state["pg.live"] = reported
+    at.run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.trainer.epoch >= 0 and not run.config.data.points  # nothing forged was drawn or trained on

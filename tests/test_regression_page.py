@@ -263,7 +263,8 @@ def test_play_sends_batches_of_frames_and_pause_stops_training(monkeypatch):
     assert at.dataframe  # the metrics table is back once training stands still
 
 
-def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over():
+def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over(monkeypatch):
+    monkeypatch.setattr("playground.live.BATCH_BUDGET_S", 30.0)  # one batch reaches the end even on a loaded box
     at = render_page(PAGE, state={"reg.train.epochs": 20, "reg.speed": 10})
     at.button(key="reg.play").click().run()
     args = _live(at)
@@ -271,6 +272,7 @@ def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over():
     assert run.trainer.epoch == 20 and not run.playing and not args["playing"]
     assert args["frames"][-1]["status"] == t("regression.status.finished")
     assert _counter(args["frames"][-1], "epoch") == "20 / 20"
+    assert at.button(key="reg.play").label == t("regression.play")  # not a stale "Pause" that would restart it
     at.button(key="reg.play").click().run()
     assert_no_exception(at)
     fresh = at.session_state["reg.run"]

@@ -1,14 +1,16 @@
-"""The live view: a small custom component that keeps Plotly charts mounted and updates them in place.
+"""The live view: a small custom component that keeps its panels mounted and plays training snapshots in place.
 
-Why: ``st.plotly_chart`` re-creates its chart on every update and paints only 2–3 updates per second; a chart
-kept mounted and updated with ``Plotly.update``/``extendTraces`` paints smoothly. The server trains in chunks
-and sends several snapshots per message; the browser plays them back at an even pace and asks for the next
-batch when its queue runs low (so the server never runs ahead of what the eye sees).
+Why: ``st.plotly_chart`` re-creates its chart on every update and paints only 2–3 updates per second. The
+server trains in chunks and sends several snapshots per message; the browser plays them back on
+``requestAnimationFrame`` and asks for the next batch when its queue runs low (so the server never runs ahead
+of what the eye sees). For the Playground a snapshot is the network's parameters: the browser computes every
+picture from them (``frontend/forward.js``).
 
-plotly.js comes from the installed ``plotly`` package (no CDN: the app works offline). Streamlit serves a
-component's files from one folder and refuses links that point outside it, so the folder is assembled once
-per version in the user's cache directory: our ``index.html`` and ``live_view.js`` plus a copy of
-``plotly.min.js``.
+The frontend is plain ES modules (``frontend/*.js``, no build step). plotly.js, which Compare and Regression
+still use, comes from the installed ``plotly`` package (no CDN: the app works offline) and is loaded by the page
+only when a scene needs it. Streamlit serves a component's files from one folder and refuses links that point
+outside it, so the folder is assembled once per version in the user's cache directory: our frontend plus a copy
+of ``plotly.min.js``.
 """
 
 from __future__ import annotations
@@ -42,16 +44,15 @@ def _cache_root() -> Path:
 def asset_dir() -> Path:
     """The folder Streamlit serves: our frontend files plus plotly.min.js, rebuilt when either changes."""
     plotly_js = Path(str(files("plotly") / "package_data" / "plotly.min.js"))
-    ours = sorted(_FRONTEND.iterdir())
+    ours = sorted(path for path in _FRONTEND.rglob("*") if path.is_file())
     digest = hashlib.sha256(plotly.__version__.encode())
     for path in ours:
-        digest.update(path.name.encode())
+        digest.update(str(path.relative_to(_FRONTEND)).encode())
         digest.update(path.read_bytes())
     target = _cache_root() / f"live_view-{digest.hexdigest()[:16]}"
     if not (target / "plotly.min.js").exists():
         staging = Path(tempfile.mkdtemp(prefix="live_view-", dir=target.parent if target.parent.exists() else None))
-        for path in ours:
-            shutil.copy2(path, staging / path.name)
+        shutil.copytree(_FRONTEND, staging, dirs_exist_ok=True)
         shutil.copy2(plotly_js, staging / "plotly.min.js")
         try:
             staging.rename(target)  # atomic: two sessions starting at once never see half a folder
@@ -75,14 +76,21 @@ def live_view(
     key: str,
     height: int,
     options: dict[str, Any] | None = None,
+    speed: int | None = None,
+    epochs_per_frame: int = 1,
+    now: dict[str, Any] | None = None,
 ) -> dict | None:
     """Mount (or update) the live view and return what the browser last reported.
 
     scene : ``{"version", "panels": [{"name", "figure" (plotly JSON), "area"}], "grid", "columns", "presenter"}``,
         sent only when the browser does not hold ``version`` yet (compare with the returned ``scene``).
-    frames : snapshots to play in order (see ``frontend/live_view.js`` for the update format).
+    frames : snapshots to play in order (see ``frontend/messages.js`` for the format).
     seq : batch number; a batch with a seq the browser has already seen is not replayed.
-    options : ``{"draw": bool, "selected": {...} | None, "handled": last handled event id}``.
+    options : ``{"draw": bool, "selected": {...} | None, "handled": last handled event id, "transport": {"play",
+        "step", "reset"}: CSS classes of the page's transport buttons}`` (a press on Pause stops the picture at once).
+    speed : epochs per second: the browser plays by an epoch clock on every painted frame (the Playground);
+        None plays one snapshot per ``interval_ms``. ``epochs_per_frame``: epochs between the server's snapshots.
+    now : the run as it is (counters, status, parameters), shown at once whenever the view is not playing.
     Returns ``{"want": n, "scene": version, "frames": wanted batch size, "events": [...]}`` or ``None`` before the
     browser has reported anything. Events are user clicks: ``{"id", "kind": "point", "x", "y"}`` in draw mode and
     ``{"id", "kind": "select", "target": "edge" | "node", "layer", "j", "i"}`` on the network diagram.
@@ -97,4 +105,7 @@ def live_view(
         default=None,
         height=height,
         options=options or {},
+        speed=speed,
+        epochs_per_frame=epochs_per_frame,
+        now=now,
     )

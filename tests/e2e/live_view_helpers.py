@@ -30,9 +30,43 @@ def live_state(frame: Frame) -> dict:
     return frame.evaluate(
         """() => { const r = document.getElementById('root');
                    return {epoch: +r.dataset.epoch, frames: +r.dataset.frames, batches: +r.dataset.batches,
-                           now: performance.now()}; }"""
+                           playing: r.dataset.playing === '1', now: performance.now()}; }"""
     )
 
 
 def counter(frame: Frame, name: str) -> str:
     return frame.locator(f'.counter[data-name="{name}"] .value').inner_text()
+
+
+def heat_signature(frame: Frame) -> str:
+    """The output picture's pixels (canvas.heat) as a data URL: two different values mean a repaint."""
+    return frame.evaluate("() => document.querySelector('canvas.heat').toDataURL()")
+
+
+def wait_for_epoch(frame: Frame, at_least: int, *, timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    state = live_state(frame)
+    while time.monotonic() < deadline and state["epoch"] < at_least:
+        time.sleep(0.1)
+        state = live_state(frame)
+    return state
+
+
+def wait_until_settled(frame: Frame, *, quiet: float = 1.0, timeout: float = 20) -> dict:
+    """The live state once the epoch shown has not changed for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    last = live_state(frame)
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        state = live_state(frame)
+        if state["epoch"] != last["epoch"]:
+            last, since = state, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return state
+    raise AssertionError(f"the epoch shown kept changing for {timeout} s")
+
+
+def points_drawn(frame: Frame) -> int:
+    """How many data points (training, test and synthetic) the output panel draws."""
+    return frame.evaluate("() => window.__livePointCount ? window.__livePointCount() : -1")

@@ -3,7 +3,7 @@
 import time
 
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
-from tests.e2e.live_view_helpers import LIVE_VIEW_SELECTOR, live_frame
+from tests.e2e.live_view_helpers import LIVE_VIEW_SELECTOR, live_frame, points_drawn
 
 
 def open_playground(page, app_url, query=""):
@@ -13,10 +13,7 @@ def open_playground(page, app_url, query=""):
 
 
 def training_points(frame) -> int:
-    return frame.evaluate(
-        """() => { const plot = document.querySelector('#panel-boundary .js-plotly-plot');
-                   return plot && plot.calcdata ? plot.calcdata.reduce((n, trace) => n + trace.length, 0) : -1; }"""
-    )
+    return points_drawn(frame)
 
 
 def wait_until(condition, timeout=30.0):

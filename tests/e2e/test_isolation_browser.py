@@ -12,7 +12,7 @@ import pytest
 
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
-from tests.e2e.live_view_helpers import live_frame, live_state
+from tests.e2e.live_view_helpers import live_frame, live_state, points_drawn
 
 VIEWPORT = {"width": 1400, "height": 900}
 # Long runs, so neither finishes while the test watches.
@@ -39,13 +39,7 @@ def _play(page) -> None:
 
 def _points_drawn(frame) -> int:
     """Train + test points in the live view's boundary chart."""
-    return frame.evaluate(
-        """() => {
-            const plot = document.querySelector('#panel-boundary .js-plotly-plot');
-            return plot._fullData.reduce((total, trace, i) => total + ((trace.mode || '').includes('markers')
-                ? plot.calcdata[i].filter((point) => Number.isFinite(point.x)).length : 0), 0);
-        }"""
-    )
+    return points_drawn(frame)
 
 
 def _dataset_shown(page) -> str:

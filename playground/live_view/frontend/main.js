@@ -1,0 +1,383 @@
+// The live view: mounts a scene's panels once, then plays training snapshots in place.
+//
+// Playground scenes carry a net spec: each frame brings the network's parameters and the browser computes every
+// picture itself (forward.js): the output over a ≥100×100 grid, every neuron's thumbnail, hover values. Frames are
+// shown on requestAnimationFrame by an epoch clock running at ``speed`` epochs per second (player.js); views
+// without a speed (Compare, Regression) show one snapshot per ``interval_ms``. While playing, one request for the
+// next batch is kept outstanding whenever less than ~1.5 round trips of play are queued, so the server never
+// trains far ahead of the picture. See messages.js for the message format.
+import { setHeight, setValue, listen } from "./messaging.js";
+import { featureMatrix, forwardLayers, gridPoints, makeNet, predict } from "./forward.js";
+import { advanceClock, dueIndex, playSpeed, snapshotsFor, supplyRate } from "./player.js";
+import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
+import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
+import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
+import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
+
+const root = document.getElementById("root");
+const countersEl = document.getElementById("counters");
+const panelsEl = document.getElementById("panels");
+const FIELD_RESOLUTION = 100;
+const CURVE_POINTS = 160;
+
+let sceneVersion = null;
+let panels = {};             // name -> panel object {kind, div, ...}
+let queue = [];
+let lastSeq = null;
+let playing = false;
+let localPause = false;      // Pause was clicked: stopped at once, until the server confirms
+let localPauseAt = 0;
+let intervalMs = 66;
+let speed = null;            // epochs per second (Playground), null: one snapshot per interval
+let epochsPerFrame = 1;      // epochs between the server's snapshots
+let wantCounter = 0;
+let waitingSince = null;
+let framesApplied = 0, batches = 0, lastApplied = 0, lastTick = 0;
+let shownEpoch = 0, clock = 0;
+let supply = 0, lastArrival = 0;  // epochs per second the server delivers, and when its last batch came
+let rtt = 300;               // smoothed request→batch round trip, ms
+let events = [];             // user actions not yet confirmed by the server: [{id, kind, ...}]
+let eventId = 0;
+let plotly = null;           // the Plotly-backed panel module, loaded only for scenes that need it
+let waiting = null;          // renders that arrived while Plotly was loading, replayed in order afterwards
+
+/** Everything the Playground's panels draw from. */
+const view = {
+  spec: null, net: null, grid: null, layers: null, hover: null, options: {},
+  userEvent: userEvent,
+  redrawNetwork: () => { if (panels.network && view.net) drawNetwork(panels.network, view); },
+};
+
+const stats = { requests: [], arrivals: [], applied: [], cost: {} };
+window.__liveStats = stats;
+const STATS_KEEP = 2000;  // only the latest samples: a tab left playing for hours does not grow
+function record(list, value) {
+  list.push(value);
+  if (list.length > STATS_KEEP) list.splice(0, list.length - STATS_KEEP);
+}
+function recordCost(name, value) { record(stats.cost[name] = stats.cost[name] || [], value); }
+
+// For tests and benchmarks: where neurons are drawn, and the browser's own forward pass on given points.
+window.__liveNeurons = () => neuronPositions(panels.network);
+window.__liveForward = (xs, ys) => (view.net ? Array.from(predict(view.net, xs, ys)) : null);
+window.__liveView = view;
+window.__livePoints = () => (panels.boundary && panels.boundary.spec.train_points) || [];
+window.__livePointCount = () => {  // every data point the output panel draws: training, test and synthetic
+  const spec = panels.boundary && panels.boundary.spec;
+  if (!spec || !spec.train_points) return -1;
+  const per = spec.kind === "fit" ? 2 : 3;
+  return [spec.train_points, spec.test_points || [], spec.synthetic_points || []]
+    .reduce((n, list) => n + list.length / per, 0);
+};
+
+// ---- the Playground's network: a grid computed once per scene, every picture once per frame --------------------
+function setupGrid(spec) {
+  if (spec.features.length === 1 && spec.features[0] === "x") {
+    const [lo, hi] = spec.x_range, xs = new Float64Array(CURVE_POINTS);
+    for (let i = 0; i < CURVE_POINTS; i++) xs[i] = lo + ((hi - lo) * i) / (CURVE_POINTS - 1);
+    return { nx: CURVE_POINTS, ny: 1, rows: CURVE_POINTS, stride: 1, thumbStride: 1, xs: xs,
+             inputs: featureMatrix(spec.features, xs, null) };
+  }
+  const n = spec.resolution || FIELD_RESOLUTION, [d0, d1] = spec.domain, h = (d1 - d0) / n;
+  const { xs, ys } = gridPoints(n, d0 + h / 2, d1 - h / 2);  // cell centres: pixel (c, r) shows point (c, r)
+  return { nx: n, ny: n, rows: n * n, stride: 1, thumbStride: 3, xs: xs, ys: ys,
+           inputs: featureMatrix(spec.features, xs, ys) };
+}
+
+function showParams(params) {
+  if (!view.spec || !params) return;
+  const t0 = performance.now();
+  view.net = makeNet(view.spec, params);
+  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows);
+  const t1 = performance.now();
+  if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
+  if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
+  view.redrawNetwork();
+  recordCost("forward", t1 - t0);
+  recordCost("paint", performance.now() - t1);
+}
+
+// ---- scene ------------------------------------------------------------------------------------------------
+const LEGACY = new Set(["plotly", "boundary"]);
+
+function buildScene(scene) {
+  for (const p of Object.values(panels)) if (LEGACY.has(p.kind)) plotly.purgePlotly(p);
+  panels = {};
+  panelsEl.innerHTML = "";
+  panelsEl.style.gridTemplateAreas = scene.grid;
+  panelsEl.style.gridTemplateColumns = scene.columns;
+  document.body.classList.toggle("presenter", !!scene.presenter);
+  view.spec = scene.net || null;
+  view.hover = null;
+  view.grid = view.spec ? setupGrid(view.spec) : null;
+  for (const spec of scene.panels) {
+    const div = document.createElement("div");
+    div.className = "panel";
+    div.id = "panel-" + spec.name;
+    div.style.gridArea = spec.area;
+    panelsEl.appendChild(div);
+    const kind = spec.kind || "plotly";
+    panels[spec.name] = kind === "field" ? makeField(div, spec, view)
+      : kind === "fit" ? makeFit(div, spec, view)
+      : kind === "network" ? makeNetwork(div, spec, view)
+      : kind === "curves" ? makeCurves(div, spec)
+      : kind === "layer" ? makeLayer(div, spec)
+      : kind === "boundary" ? plotly.makeBoundary(div, spec) : plotly.makePlotly(div, spec);
+  }
+  sceneVersion = scene.version;
+  queue = [];
+  if (scene.first_frame) {
+    showCounters(scene.first_frame);
+    showParams(scene.first_frame.params);
+    shownEpoch = clock = scene.first_frame.epoch || 0;
+  }
+  setHeight();
+}
+
+function needsPlotly(scene) {
+  return scene.panels.some((p) => LEGACY.has(p.kind || "plotly"));
+}
+
+function loadPlotly() {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "plotly.min.js";
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.appendChild(script);
+  }).then(() => import("./panels/plotly.js"));
+}
+
+// ---- frames -------------------------------------------------------------------------------------------------
+function showCounters(frame) {
+  if (frame.counters) {
+    const names = frame.counters.map((c) => c.name || "").join("|");
+    if (countersEl.dataset.names !== names) {  // rebuild only when the set of counters changes
+      countersEl.innerHTML = "";
+      for (const c of frame.counters) {
+        const el = document.createElement("div");
+        el.className = "counter";
+        el.dataset.name = c.name || "";
+        el.innerHTML = '<div class="label"></div><div class="value"></div>';
+        countersEl.appendChild(el);
+      }
+      const status = document.createElement("div");
+      status.id = "status";
+      countersEl.appendChild(status);
+      countersEl.dataset.names = names;
+    }
+    const els = countersEl.querySelectorAll(".counter");
+    frame.counters.forEach((c, i) => {
+      els[i].querySelector(".label").textContent = c.label;
+      els[i].querySelector(".value").textContent = c.value;
+    });
+    const status = document.getElementById("status");
+    status.textContent = frame.status || "";
+    status.className = frame.status_kind === "warn" ? "warn" : "";
+  }
+  if (frame.epoch !== undefined) {
+    root.dataset.epoch = String(frame.epoch);
+    shownEpoch = frame.epoch;
+  }
+}
+
+/** A frame that is skipped still gives its curve points. */
+function keepCurvePoints(frame) {
+  for (const name of Object.keys(frame.panels || {})) {
+    const panel = panels[name], update = frame.panels[name];
+    if (!panel || !update.extend) continue;
+    if (panel.kind === "curves") extendCurves(panel, update);
+    else if (panel.kind === "plotly") panel.pending = plotly.mergeExtend(panel.pending, update);
+  }
+}
+
+function applyFrame(frame, now) {
+  if (frame.params) showParams(frame.params);
+  for (const name of Object.keys(frame.panels || {})) {
+    const panel = panels[name], update = frame.panels[name];
+    if (!panel) continue;
+    const t0 = performance.now();
+    if (panel.kind === "curves") { extendCurves(panel, update); drawCurves(panel); }
+    else if (panel.kind === "layer") updateLayer(panel, update);
+    else if (LEGACY.has(panel.kind)) plotly.applyPlotly(panel, update);
+    if (panel.kind !== "plotly") recordCost(name, performance.now() - t0);  // plotly's cost counts when flushed
+  }
+  showCounters(frame);
+  framesApplied += 1;
+  root.dataset.frames = String(framesApplied);
+  record(stats.applied, now);
+}
+
+/** Not playing: every queued frame's curve points, then the newest picture. */
+function showNewest(now, current) {
+  const pending = queue.splice(0, queue.length);
+  if (current) {
+    for (const frame of pending) keepCurvePoints(frame);
+    applyFrame(current, now);
+    for (const p of Object.values(panels)) if (p.kind === "curves" && p.dirty) drawCurves(p);
+    return;
+  }
+  const pictures = pending.filter((f) => f.params || (f.panels && Object.keys(f.panels).length));
+  const picture = pictures.length ? pictures[pictures.length - 1] : null;
+  for (const frame of pending) if (frame !== picture) keepCurvePoints(frame);
+  if (picture) applyFrame(picture, now);
+  const newest = pending[pending.length - 1];
+  if (newest && newest !== picture) showCounters(newest);
+  for (const p of Object.values(panels)) if (p.kind === "curves" && p.dirty) drawCurves(p);
+}
+
+// ---- requests --------------------------------------------------------------------------------------------------
+let asked = 8;
+function report() {
+  setValue({ want: wantCounter, scene: sceneVersion, frames: asked, events: events });
+}
+function requestMore(frames) {
+  waitingSince = performance.now();
+  record(stats.requests, waitingSince);
+  wantCounter += 1;
+  asked = frames;
+  report();
+}
+/** A click becomes an event; events stay in every report until the server says it has handled them. */
+function userEvent(event) {
+  eventId += 1;
+  events.push(Object.assign({ id: Date.now() * 1000 + eventId }, event));
+  events = events.slice(-50);
+  report();
+}
+
+// ---- the player ------------------------------------------------------------------------------------------------
+function tick(now) {
+  const dt = lastTick ? now - lastTick : 0;
+  lastTick = now;
+  // A press that never became a click (the pointer left the button) must not freeze a playing view for good.
+  if (localPause && playing && now - localPauseAt > 15000) localPause = false;
+  const running = playing && !localPause;
+  if (running && speed) {
+    if (queue.length) {
+      clock = advanceClock(clock, shownEpoch, queue[queue.length - 1].epoch, playSpeed(speed, supply), dt);
+      const due = dueIndex(queue, clock);
+      if (due >= 0) {
+        const shown = queue.splice(0, due + 1);
+        for (let i = 0; i < shown.length - 1; i++) keepCurvePoints(shown[i]);
+        applyFrame(shown[shown.length - 1], now);
+        lastApplied = now;
+      }
+    } else {
+      clock = Math.min(clock, shownEpoch);  // starved: no banked time to burst through later
+    }
+    const newest = queue.length ? queue[queue.length - 1].epoch : shownEpoch;
+    const aheadSeconds = (newest - Math.max(clock, shownEpoch)) / speed;
+    const stale = waitingSince !== null && now - waitingSince > 3000;  // a lost request must not stall play
+    if ((waitingSince === null || stale) && aheadSeconds < (1.5 * rtt + 100) / 1000) {
+      requestMore(snapshotsFor((2 * rtt + 250) / 1000, speed, epochsPerFrame));
+    }
+  } else if (running) {
+    if (queue.length && now - lastApplied >= intervalMs - 2) {
+      applyFrame(queue.shift(), now);
+      lastApplied = now;
+    }
+    const stale = waitingSince !== null && now - waitingSince > 3000;
+    const ahead = (queue.length * intervalMs) / Math.max(rtt, 1);
+    if ((waitingSince === null || stale) && ahead < 1.5) {
+      requestMore(Math.min(40, Math.max(6, Math.ceil((1.6 * rtt) / intervalMs))));
+    }
+  } else if (queue.length && !localPause) {
+    showNewest(now, null);
+  }
+  if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
+}
+
+// requestAnimationFrame paces the picture at the screen's rate; a timer keeps it going where rAF does not fire
+// (iframes the browser deems hidden), at a slower pace.
+function frameLoop(now) {
+  tick(now);
+  window.requestAnimationFrame(frameLoop);
+}
+window.setInterval(() => { if (performance.now() - lastTick > 90) tick(performance.now()); }, 50);
+
+// ---- Pause within one frame: the Streamlit buttons live in the page, so listen there for the press ------------
+let watchedDocument = null;
+function watchTransport() {
+  let doc;
+  try { doc = window.parent.document; } catch (err) { return; }  // another origin: rely on the server's answer
+  if (!doc || doc === watchedDocument) return;
+  watchedDocument = doc;
+  doc.addEventListener("pointerdown", (evt) => {
+    const transport = (view.options || {}).transport;
+    if (!transport || !evt.target || !evt.target.closest) return;
+    const hit = (name) => transport[name] && evt.target.closest("." + transport[name]);
+    if ((hit("play") && playing) || hit("step") || hit("reset")) {
+      localPause = true;  // the picture stops now; the server's answer brings the state it stopped at
+      localPauseAt = performance.now();
+      root.dataset.playing = "0";
+      root.dataset.pausedAt = String(framesApplied);
+    }
+  }, true);
+}
+
+// ---- render events -------------------------------------------------------------------------------------------
+function onRender(args) {
+  if (waiting) { waiting.push(args); return; }
+  if (args.scene && args.scene.version !== sceneVersion && !plotly && needsPlotly(args.scene)) {
+    waiting = [args];  // Plotly is loaded on first need, then the renders are replayed in order
+    loadPlotly().then((module) => {
+      plotly = module;
+      const replay = waiting;
+      waiting = null;
+      for (const queued of replay) onRender(queued);
+    }, (err) => console.error("live view: Plotly did not load", err));
+    return;
+  }
+  if (args.scene && args.scene.version !== sceneVersion) buildScene(args.scene);
+  const now = performance.now();
+  if (args.seq !== lastSeq) {
+    lastSeq = args.seq;
+    batches += 1;
+    root.dataset.batches = String(batches);
+    const frames = Array.isArray(args.frames) ? args.frames : [];
+    if (playing && frames.length && lastArrival) {
+      const before = queue.length ? queue[queue.length - 1].epoch : shownEpoch;
+      supply = supplyRate(supply, frames[frames.length - 1].epoch - before, now - lastArrival);
+    }
+    if (frames.length) lastArrival = now;
+    queue.push(...frames);
+    record(stats.arrivals, [now, frames.length]);
+    if (waitingSince !== null && frames.length) rtt = 0.7 * rtt + 0.3 * (now - waitingSince);
+    waitingSince = null;
+  }
+  const wasPlaying = playing;
+  playing = !!args.playing;
+  if (!playing) localPause = false;  // the server has stopped too
+  intervalMs = args.interval_ms || 66;
+  speed = args.speed || null;
+  epochsPerFrame = args.epochs_per_frame || 1;
+  if (playing && !wasPlaying) { clock = shownEpoch; supply = 0; lastArrival = 0; }
+  const before = JSON.stringify((view.options || {}).selected || null);
+  view.options = args.options || {};
+  const handled = view.options.handled || 0;
+  events = events.filter((e) => e.id > handled);
+  root.dataset.draw = view.options.draw ? "1" : "0";
+  root.dataset.playing = playing && !localPause ? "1" : "0";
+  if (panels.boundary) panels.boundary.div.style.cursor = view.options.draw ? "crosshair" : "default";
+  if (JSON.stringify(view.options.selected || null) !== before) view.redrawNetwork();
+  if (!playing && args.now) showNewest(now, args.now);  // paused: exactly the state the server holds
+  watchTransport();
+  // The iframe was rebuilt while the server thinks we hold the scene: ask for it again.
+  if (!args.scene && sceneVersion === null) requestMore(asked);
+}
+
+window.addEventListener("resize", () => {
+  for (const p of Object.values(panels)) {
+    if (p.kind === "network") view.redrawNetwork();
+    else if (p.kind === "curves") drawCurves(p);
+    else if (p.kind === "layer") drawLayer(p);
+    else if (p.kind === "field") { layoutField(p); if (view.layers) paintFieldPanel(p, view); }
+    else if (p.kind === "fit") { if (view.layers) paintFit(p, view); }
+    else if (plotly) plotly.resizePlotly(p);
+  }
+});
+
+listen(onRender);
+setHeight();
+window.requestAnimationFrame(frameLoop);

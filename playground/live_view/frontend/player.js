@@ -1,0 +1,64 @@
+// Which queued snapshot to show now: pure functions of the queue and the clock, so they can be unit-tested.
+//
+// The Playground plays by an epoch clock: at ``speed`` epochs per second the clock advances by speed·dt on every
+// painted frame, and the newest queued snapshot whose epoch the clock has reached is shown (older ones only give
+// their curve points). Views without a speed show one snapshot per ``interval`` ms.
+
+/**
+ * Index of the newest snapshot in ``queue`` with epoch ≤ ``clock``, or -1 when none is due yet.
+ * @param {{epoch: number}[]} queue oldest first
+ * @param {number} clock
+ * @returns {number}
+ */
+export function dueIndex(queue, clock) {
+  let due = -1;
+  for (let i = 0; i < queue.length; i++) {
+    if (queue[i].epoch <= clock) due = i;
+    else break;
+  }
+  return due;
+}
+
+/**
+ * The epoch clock after ``dt`` ms at ``speed`` epochs/s, starting from the epoch shown. A starved queue must not
+ * bank time (the clock never runs more than a quarter second ahead of what is queued), and a long pause between
+ * frames (a hidden tab) counts as at most 100 ms.
+ * @param {number} clock
+ * @param {number} shown epoch of the snapshot on screen
+ * @param {number} newest epoch of the newest queued snapshot (or shown when the queue is empty)
+ * @param {number} speed epochs per second
+ * @param {number} dt ms since the last painted frame
+ */
+export function advanceClock(clock, shown, newest, speed, dt) {
+  const next = Math.max(clock, shown) + (speed * Math.min(dt, 100)) / 1000;
+  return Math.min(next, Math.max(newest, shown) + speed * 0.25);
+}
+
+/**
+ * How many snapshots to ask for: enough to cover ``seconds`` of play at ``speed`` epochs/s when the server makes
+ * one snapshot every ``epochsPerSnapshot`` epochs, within [2, 120].
+ */
+export function snapshotsFor(seconds, speed, epochsPerSnapshot) {
+  return Math.min(120, Math.max(2, Math.ceil((seconds * speed) / Math.max(epochsPerSnapshot, 1))));
+}
+
+/** Epochs per snapshot for a speed: one snapshot per epoch up to ~60 epochs/s, then one per painted frame. */
+export function epochsPerSnapshot(speed) {
+  return Math.max(1, Math.floor(speed / 60));
+}
+
+/**
+ * The rate at which snapshots arrive, in epochs per second, smoothed over batches: ``epochs`` arrived ``ms``
+ * after the previous batch. A server slower than the chosen speed is played at its own pace (a little faster,
+ * so the queue drains), evenly, instead of in bursts between empty waits.
+ */
+export function supplyRate(previous, epochs, ms) {
+  if (!(ms > 0) || !(epochs > 0)) return previous;
+  const rate = (1000 * epochs) / ms;
+  return previous ? 0.7 * previous + 0.3 * rate : rate;
+}
+
+/** The speed to play at: the chosen one, or a little above the measured supply when the server cannot keep up. */
+export function playSpeed(speed, supply) {
+  return supply ? Math.min(speed, Math.max(1, 1.15 * supply)) : speed;
+}

@@ -1,0 +1,165 @@
+"""The live view's JavaScript modules, unit-tested in Chromium: the forward pass against core's predictions,
+the error function, colour mapping, decoding and the player's clock.
+
+The component folder is served to the page by Playwright's routing (no server, no build step): the test page
+imports the same ES modules Streamlit serves.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.special import erf
+
+from core.activations import ACTIVATIONS, OUTPUT_ONLY
+from core.features import FEATURES, transform_features
+from core.network import Network
+from playground import figures, live
+
+FRONTEND = Path(live.__file__).parent / "live_view" / "frontend"
+ORIGIN = "http://live-view.test"
+TYPES = {".js": "text/javascript", ".html": "text/html"}
+
+
+@pytest.fixture
+def modules(page):
+    """A page that can ``await import('/forward.js')`` and friends from the component folder."""
+
+    def serve(route):
+        path = FRONTEND / route.request.url.removeprefix(ORIGIN + "/").split("?")[0]
+        if path.is_file() and FRONTEND in path.resolve().parents:
+            route.fulfill(status=200, body=path.read_bytes(), content_type=TYPES.get(path.suffix, "text/plain"))
+        else:
+            route.fulfill(status=404, body="")
+
+    page.route(ORIGIN + "/**", serve)
+    page.route(ORIGIN + "/", lambda route: route.fulfill(status=200, body="<!doctype html><title>t</title>",
+                                                         content_type="text/html"))
+    page.goto(ORIGIN + "/")
+    return page
+
+
+def run_js(page, body: str, arg=None):
+    """Evaluate ``body`` (an async function body with the modules imported as f, c, p, d) with ``arg``."""
+    return page.evaluate(
+        f"""async (arg) => {{
+            const f = await import('/forward.js'), c = await import('/colour.js'),
+                  p = await import('/player.js'), d = await import('/decode.js');
+            {body}
+        }}""",
+        arg,
+    )
+
+
+HIDDEN = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
+OUTPUTS = {"binary": ("sigmoid", "bce", 1), "multiclass": ("softmax", "softmax_ce", 3),
+           "regression": ("linear", "mse", 1)}
+
+
+def network(hidden: str, output: str, features, seed: int) -> Network:
+    activation, loss, units = OUTPUTS[output]
+    first = {"units": 5, "activation": hidden, "slope": 0.07 if hidden != "prelu" else 0.3}
+    layers = [first, {"units": 4, "activation": hidden}, {"units": units, "activation": activation}]
+    net = Network.from_spec(len(features), layers, loss=loss, seed=seed)
+    rng = np.random.default_rng(seed)
+    params = [p + rng.normal(scale=0.8, size=p.shape) for p in net.parameters()]  # off the initial values
+    net.set_parameters(params)
+    return net
+
+
+def browser_predictions(page, net: Network, features, points: np.ndarray) -> np.ndarray:
+    spec = {"sizes": net.layer_sizes, "activations": [s.activation for s in net.layers], "features": list(features)}
+    out = run_js(page, "const net = f.makeNet(arg.spec, arg.params); return Array.from(f.predict(net, arg.xs, arg.ys));",  # noqa: E501
+                 {"spec": spec, "params": live.network_params(net), "xs": points[:, 0].tolist(),
+                  "ys": points[:, 1].tolist() if points.shape[1] > 1 else None})
+    return np.asarray(out).reshape(len(points), -1)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("output", list(OUTPUTS))
+def test_the_browser_forward_pass_equals_core_for_every_activation_and_output(modules, hidden, output):
+    features = FEATURES  # every input feature at once: x1, x2, x1², x2², x1x2, sin x1, sin x2
+    net = network(hidden, output, features, seed=HIDDEN.index(hidden))
+    points = np.random.default_rng(1).uniform(-2.5, 2.5, size=(200, 2))
+    expected = net.predict(transform_features(points, features))
+    got = browser_predictions(modules, net, features, points)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_each_input_feature_alone_matches_core(modules, feature):
+    features = (feature,)
+    net = network("tanh", "binary", features, seed=3)
+    points = np.random.default_rng(2).uniform(-2.5, 2.5, size=(100, 2))
+    np.testing.assert_allclose(browser_predictions(modules, net, features, points),
+                               net.predict(transform_features(points, features)), atol=1e-6, rtol=0)
+
+
+def test_one_dimensional_data_matches_core(modules):
+    net = network("gelu", "regression", ("x",), seed=4)
+    xs = np.linspace(-3, 3, 50).reshape(-1, 1)
+    np.testing.assert_allclose(browser_predictions(modules, net, ("x",), xs), net.predict(xs), atol=1e-6, rtol=0)
+
+
+def test_erf_is_exact_to_double_precision(modules):
+    xs = np.concatenate([np.linspace(-7, 7, 1401), [0.0, 1e-9, -1e-9, 2.999999, 3.0, 30.0, -30.0]])
+    got = np.asarray(run_js(modules, "return arg.map(f.erf);", xs.tolist()))
+    np.testing.assert_allclose(got, erf(xs), atol=2e-15, rtol=0)
+
+
+def test_a_multiclass_region_is_its_class_colour_where_certain_and_pale_where_unsure(modules):
+    colours = list(figures.CLASS_COLOURS)
+    result = run_js(modules, """
+        const cc = arg.map(c.parseColour), out = [0, 0, 0];
+        const certain = [0, 1, 2].map((k) => { const p = [0, 0, 0]; p[k] = 1; const rgb = [0, 0, 0];
+                                               return [c.multiclassColour(p, 0, 3, cc, rgb), rgb]; });
+        const unsure = c.multiclassColour([1 / 3, 1 / 3, 1 / 3], 0, 3, cc, out);
+        return {certain, unsure: out, parsed: cc};
+    """, colours)
+    for k, (winner, rgb) in enumerate(result["certain"]):
+        assert winner == k and rgb == result["parsed"][k]  # a class's core is its own colour, never white
+    assert result["unsure"] == [247, 247, 247]
+
+
+def test_the_binary_scale_maps_probabilities_to_its_ends_and_white_in_the_middle(modules):
+    lut = run_js(modules, "return Array.from(c.lookupTable(arg));", figures.BINARY_SCALE)
+    assert lut[0:3] == [245, 147, 34] and lut[255 * 3:] == [8, 119, 189]
+    assert all(abs(v - 247) <= 2 for v in lut[127 * 3:128 * 3])
+
+
+def test_a_packed_grid_decodes_to_its_values(modules):
+    values = np.random.default_rng(0).normal(size=(6, 9))
+    packed = live.pack(values)
+    rows = np.asarray(run_js(modules, "return d.unpackRows(arg);", packed))
+    assert np.max(np.abs(rows - values)) <= (values.max() - values.min()) / 255 / 2 + 1e-12
+
+
+def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
+    result = run_js(modules, """
+        const q = [1, 2, 3, 5, 8].map((epoch) => ({epoch}));
+        return {
+            due: [0.5, 1, 2.9, 5, 100].map((clock) => p.dueIndex(q, clock)),
+            clock: p.advanceClock(10, 10, 20, 60, 1000 / 60),      // one painted frame at 60 epochs/s
+            hidden: p.advanceClock(10, 10, 1000, 60, 5000),        // a hidden tab: at most 100 ms counts
+            starved: p.advanceClock(10, 10, 10, 100, 100),         // nothing queued: a quarter second at most
+            asks: p.snapshotsFor(0.5, 75, p.epochsPerSnapshot(75)),
+            slow: p.playSpeed(300, p.supplyRate(p.supplyRate(0, 100, 1000), 100, 1000)),  // 100 epochs/s arrive
+            keeping_up: p.playSpeed(75, 80),
+            fast: p.epochsPerSnapshot(1000),
+        };
+    """)
+    assert result["due"] == [-1, 0, 1, 3, 4]
+    assert result["clock"] == pytest.approx(11.0)
+    assert result["hidden"] == pytest.approx(16.0)
+    assert result["starved"] == pytest.approx(20.0)
+    assert result["asks"] == 38 and result["fast"] == live.epochs_per_snapshot(1000) == 16
+    assert result["slow"] == pytest.approx(115.0) and result["keeping_up"] == 75
+
+
+def test_the_message_format_module_loads(modules):
+    exported = run_js(modules, "const m = await import('/messages.js'); return Object.keys(m);")
+    assert json.loads(json.dumps(exported)) == []  # types only
