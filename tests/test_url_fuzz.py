@@ -29,7 +29,7 @@ from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.presets import PRESETS
 from core.settings import LIMITS
 from playground import urlstate
-from tests.apptest_helpers import assert_no_exception, render_page
+from tests.apptest_helpers import assert_no_exception, render_page, shown_text
 
 GARBAGE = st.text(max_size=12) | st.sampled_from(
     ["", "nan", "inf", "-inf", "1e400", "-5", "0", "1e-320", "9" * 30, "None", "[]", "{}", "💥", "\x00", "a" * 250]
@@ -126,7 +126,8 @@ def _applied(config: ExperimentConfig, key: str, text: str) -> bool:
 
 
 def _mentions(warnings: list[str], key: str) -> bool:
-    return any(f"“{key[:40]}”" in w or f"{key}=" in w for w in warnings)
+    shown = [shown_text(w) for w in warnings]
+    return any(f"“{key[:40]}”" in w or f"{key}=" in w for w in shown)
 
 
 # ---- config_from_query alone --------------------------------------------------------------------------------
