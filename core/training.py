@@ -342,7 +342,7 @@ class Trainer:
 
     def _record(self, lr: float) -> None:
         net, h = self.network, self.history
-        ws = net._evaluate(self.X)
+        ws = net._evaluate(self.X, backward=self.record_stats)
         if self.record_stats:  # the gradient norms need a backward pass over the whole training set
             loss = net._backward_layers(ws, self.targets, self.weights, net._grad_layers, need_loss=True)
         else:
