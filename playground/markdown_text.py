@@ -16,19 +16,24 @@ import re
 __all__ = ["escape_markdown"]
 
 # CommonMark lets a backslash escape any ASCII punctuation character, and an escaped one is always shown as
-# itself. Beyond links and images ([]()!) and HTML (<>&), escaping ":" and "." breaks bare "http://…", "www.…"
-# and e-mail autolinks and Streamlit's ":red[…]" colours and ":material/…:" icons; "$" maths, "`" code, "*_~"
-# emphasis, "#+-|" headings, lists and tables. "=,;/'\"?" mean nothing in Markdown and stay as typed.
+# itself. Beyond links and images ([]()!) and HTML (<>&), escaping ":" stops Streamlit's ":red[…]" colours and
+# ":material/…:" icons; "$" maths, "`" code, "*_~" emphasis, "#+-.|" headings, lists and tables. "=,;/'\"?"
+# mean nothing in Markdown and stay as typed.
 _SPECIALS = "\\`*_{}[]()<>#+-.!|~$:&@"
 _ESCAPES = str.maketrans({c: "\\" + c for c in _SPECIALS})
 # A line break would let the rest of the text start a new block (a heading, a list, an indented code block).
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# Streamlit (remark-gfm) finds bare "http://…", "www.…" and e-mail addresses in the text *after* escapes are
+# resolved, so escaping cannot stop those: an invisible zero-width space after "http"/"www" and "@" does.
+_ZERO_WIDTH = "\u200b"
+_AUTOLINK_STARTS = re.compile(r"(?i)(https?(?=:)|www(?=\.)|@)")
 
 
 def escape_markdown(text: object) -> str:
     r"""``text`` (``str()`` of anything) made safe to put into Markdown: shown as typed, on one line.
 
-    >>> print(escape_markdown("see [x](http://a.io)"))
-    see \[x\]\(http\://a\.io\)
+    >>> escape_markdown("see [x](http://a.io)") == "see \\[x\\]\\(http\u200b\\://a\\.io\\)"
+    True
     """
-    return _LINE_BREAKS.sub(" ", str(text)).translate(_ESCAPES)
+    text = _AUTOLINK_STARTS.sub(lambda match: match[0] + _ZERO_WIDTH, _LINE_BREAKS.sub(" ", str(text)))
+    return text.translate(_ESCAPES)

@@ -156,4 +156,4 @@ def shown_text(markdown: str) -> str:
     User text in messages is escaped (playground.markdown_text.escape_markdown), so ``lr=-5`` travels as
     ``lr=\\-5``; compare what is shown, not the source.
     """
-    return _ESCAPED.sub(r"\1", markdown)
+    return _ESCAPED.sub(r"\1", markdown).replace("\u200b", "")  # and the zero-width spaces that stop autolinks

@@ -36,6 +36,17 @@ EVERY_KEY = (*urlstate.FIELDS, *urlstate.RESERVED, *COMPARE_KEYS, *PAGE_KEYS)
 
 _MARKDOWN = MarkdownIt("gfm-like", {"linkify": True, "html": True})
 _POINTING = re.compile(r"<(?:a|img)\b[^>]*\b(?:href|src)=\"?[^\">]*" + re.escape(HOST))
+# Streamlit's remark-gfm finds bare URLs in the text after escapes are resolved (markdown-it does not), so the
+# text as shown must not hold one either: its pattern, from mdast-util-gfm-autolink-literal.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _resolved(markdown: str) -> str:
+    """The text remark-gfm searches for bare URLs: backslash escapes resolved (zero-width spaces kept)."""
+    return _ESCAPE.sub(r"\1", markdown)
+
+
+_BARE_URL = re.compile(r"(?i)(?:https?://|www(?=\.))[-.\w]*" + re.escape(HOST.split(":")[0]))
 # Fields of element protos Streamlit renders as Markdown, and elements that show their text verbatim.
 _MARKDOWN_FIELDS = {"body", "label", "help", "caption", "options", "placeholder", "text"}
 _VERBATIM = {"Text", "Code", "Json", "PlotlyChart", "ArrowVegaLiteChart", "Exception", "Arrow", "Html"}
@@ -61,7 +72,7 @@ def hostile_elements(at) -> list[str]:
         proto = getattr(node, "proto", None)
         if proto is not None:
             _markdown_texts(proto, texts)
-    return [text for text in texts if _POINTING.search(_MARKDOWN.render(text))]
+    return [text for text in texts if _POINTING.search(_MARKDOWN.render(text)) or _BARE_URL.search(_resolved(text))]
 
 
 def payloads_shown(at, payload: str = HOST) -> int:
@@ -77,7 +88,9 @@ def test_the_checker_sees_an_unescaped_payload_and_passes_an_escaped_one():
     for payload in PAYLOADS:
         assert _POINTING.search(_MARKDOWN.render(payload)), payload
         assert not _POINTING.search(_MARKDOWN.render(escape_markdown(payload))), payload
+        assert not _BARE_URL.search(_resolved(escape_markdown(payload))), payload
         assert not _POINTING.search(_MARKDOWN.render("“" + escape_markdown(payload[:40]) + "” was ignored"))
+    assert _BARE_URL.search(_resolved("see http\\://127\\.0\\.0\\.1\\:9/x"))  # escapes alone do not stop it
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
