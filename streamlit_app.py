@@ -9,6 +9,7 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from playground.accessibility import page_accessibility
+from playground.host import admitted_or_busy
 from playground.i18n import t
 from playground.language import language_switch
 
@@ -36,4 +37,5 @@ navigation = st.navigation([
     page("digits", ":material/pin:"),
     page("lessons", ":material/school:"),
 ])
-navigation.run()
+if admitted_or_busy():  # the host's cap on sessions served at once (PLAYGROUND_MAX_SESSIONS)
+    navigation.run()

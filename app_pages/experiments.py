@@ -31,6 +31,7 @@ from playground import figures_experiments as fig
 from playground import search_runner, state, widgets
 from playground.i18n import t
 from playground.language import with_language
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
@@ -372,7 +373,7 @@ try:
     config.validate()
     state.prepared_data(config)
 except ValueError as error:
-    st.error(t("experiments.invalid_config", error=core_problem(error)))
+    st.error(t("experiments.invalid_config", error=escape_markdown(core_problem(error))))
     st.stop()
 
 sweeps_tab, range_tab, cv_tab, search_tab = st.tabs(

@@ -23,6 +23,7 @@ from core.metrics import classification_metrics, majority_baseline_accuracy
 from playground import figures, widgets
 from playground import figures_imbalanced as fig
 from playground.i18n import t
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 
 KEY = "imb"
@@ -67,7 +68,7 @@ def run_or_explain(config: ExperimentConfig, strategy: str) -> StrategyRun | Non
     try:
         return trained(config, strategy)
     except ValueError as error:
-        st.warning(t("imbalanced.failed", error=core_problem(error)))
+        st.warning(t("imbalanced.failed", error=escape_markdown(core_problem(error))))
         return None
 
 
@@ -135,7 +136,7 @@ config = replace(
 try:
     config.validate()
 except ValueError as error:
-    st.error(t("imbalanced.invalid_config", error=core_problem(error)))
+    st.error(t("imbalanced.invalid_config", error=escape_markdown(core_problem(error))))
     st.stop()
 
 # ---- 1 · the sampler ---------------------------------------------------------------------------------------
@@ -271,7 +272,7 @@ if st.toggle(t("imbalanced.cv.run"), key=f"{KEY}.cv_on", help=t("imbalanced.cv.r
         with st.spinner(t("imbalanced.cv.running")):
             comparison = cross_validated(config, cv_strategy, n_splits)
     except ValueError as error:
-        st.warning(t("imbalanced.failed", error=core_problem(error)))
+        st.warning(t("imbalanced.failed", error=escape_markdown(core_problem(error))))
     else:
         st.markdown(
             t(

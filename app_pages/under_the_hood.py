@@ -13,6 +13,7 @@ from core.settings import LIMITS
 from playground import figures_internals as fig
 from playground import state, widgets
 from playground.i18n import t
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 
 KEY = "uth"
@@ -54,7 +55,7 @@ def tab_from_url() -> str | None:
     requested = st.query_params.get("tab")
     if requested is None or requested in TAB_IDS:
         return requested
-    st.warning(t("under_the_hood.unknown_tab", tab=requested[:40], allowed=", ".join(TAB_IDS)),
+    st.warning(t("under_the_hood.unknown_tab", tab=escape_markdown(requested[:40]), allowed=", ".join(TAB_IDS)),
                icon=":material/link_off:")
     return None
 
@@ -352,7 +353,7 @@ config = ExperimentConfig(data, model, train, seed)
 try:
     config.validate()
 except ValueError as error:
-    st.error(t("under_the_hood.invalid_config", error=core_problem(error)))
+    st.error(t("under_the_hood.invalid_config", error=escape_markdown(core_problem(error))))
     config = start
 state.store_config(KEY, config)
 prepared = state.prepared_data(config)

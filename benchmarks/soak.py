@@ -3,6 +3,7 @@
     python -m benchmarks.soak                          # 5 sessions x 5 minutes, a sample every 20 s
     python -m benchmarks.soak --sessions 2 --minutes 1 --interval 10
     python -m benchmarks.soak --url http://127.0.0.1:8501/ --pid 1234   # watch a server you started yourself
+    python -m benchmarks.soak --heavy --sessions 4 --minutes 2   # issue 19's heavy link in every session
 
 It starts ``streamlit run streamlit_app.py`` on a free port (unless ``--url`` is given), opens one headless
 Chromium context per session (each its own Streamlit session) on a different dataset with a long run, presses
@@ -48,6 +49,9 @@ LINKS = (
     "?ds=sine&n=200&hidden=12:tanh&epochs=5000&seed=6",
     "?ds=checkerboard&n=400&hidden=8:relu,8:relu&epochs=5000&seed=7",
 )
+# The largest session the default caps allow (issue 19): eight 64-unit layers, 5,000 points, seven features.
+HEAVY_LINK = ("?ds=spirals&hidden=" + ",".join(["64:tanh"] * 8)
+              + "&n=5000&bs=1&epochs=5000&feat=x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2")
 
 
 # ---- the server -------------------------------------------------------------------------------------------
@@ -180,7 +184,7 @@ def open_session(browser, base_url: str, link: str, speed_steps: int) -> Session
 
 # ---- the run ----------------------------------------------------------------------------------------------
 def soak(base_url: str, pid: int, sessions: int, minutes: float, interval: float, speed_steps: int,
-         csv_path: Path | None) -> None:
+         csv_path: Path | None, links: tuple[str, ...] = LINKS) -> None:
     rows: list[dict] = []
     idle_rss = rss_mb(pid)
     print(f"server pid {pid}: {idle_rss:.0f} MiB before any session", flush=True)
@@ -189,7 +193,7 @@ def soak(base_url: str, pid: int, sessions: int, minutes: float, interval: float
         if chromium is None:
             raise SystemExit("no Chromium found (apt-get install chromium, or set PLAYGROUND_CHROMIUM)")
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS))
-        opened = [open_session(browser, base_url, LINKS[i % len(LINKS)], speed_steps) for i in range(sessions)]
+        opened = [open_session(browser, base_url, links[i % len(links)], speed_steps) for i in range(sessions)]
         names = [f"{i + 1}:{s.name}" for i, s in enumerate(opened)]
         print(f"{'time':>6} {'RSS MiB':>8} {'Δ MiB':>7}  " + " ".join(f"{n:>14}" for n in names), flush=True)
         start = time.monotonic()
@@ -236,7 +240,9 @@ def _summary(rows, idle_rss, closed_rss, busy_rate, idle_rate, sessions) -> None
     span_min = max((rows[-1]["seconds"] - rows[half]["seconds"]) / 60, 1e-9) if half else 1e-9
     print()
     print(f"RSS: {idle_rss:.0f} MiB idle -> {rss[0]:.0f} first sample -> {max(rss):.0f} peak -> {rss[-1]:.0f} last; "
-          f"{closed_rss:.0f} MiB after the tabs closed")
+          f"{closed_rss:.0f} MiB after the tabs closed ({closed_rss - idle_rss:+.0f} MiB over idle)")
+    print(f"RSS per session: {(rss[-1] - idle_rss) / len(sessions):.1f} MiB at the end, "
+          f"{(max(rss) - idle_rss) / len(sessions):.1f} MiB at the peak")
     if half:
         print(f"growth over the second half of the run: {(late[-1] - late[0]) / span_min:+.1f} MiB/min")
     print(f"server CPU: {busy_rate:.2f} cores while training, {idle_rate:.2f} cores 10 s after the tabs closed")
@@ -257,17 +263,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--speed-steps", type=int, default=2,
                         help="notches to move the speed slider up from 1 epoch/frame (default 2: 5 epochs/frame)")
     parser.add_argument("--csv", type=Path, help="also write the samples to this CSV file")
+    parser.add_argument("--heavy", action="store_true", help="every session opens the heaviest link (HEAVY_LINK)")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.minutes <= 0 or args.interval <= 0:
         parser.error("--sessions, --minutes and --interval must be positive")
+    links = (HEAVY_LINK,) if args.heavy else LINKS
     if args.url:
         if not args.pid:
             parser.error("--url needs --pid (the server process whose memory is sampled)")
         _wait_healthy(args.url.rstrip("/") + "/", None)
-        soak(args.url, args.pid, args.sessions, args.minutes, args.interval, args.speed_steps, args.csv)
+        soak(args.url, args.pid, args.sessions, args.minutes, args.interval, args.speed_steps, args.csv, links)
         return
     with streamlit_server(REPO_ROOT / "test-artifacts" / "soak-server.log") as (url, pid):
-        soak(url, pid, args.sessions, args.minutes, args.interval, args.speed_steps, args.csv)
+        soak(url, pid, args.sessions, args.minutes, args.interval, args.speed_steps, args.csv, links)
 
 
 if __name__ == "__main__":

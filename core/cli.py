@@ -26,6 +26,7 @@ from core.config import ExperimentConfig
 from core.experiment import run
 from core.export import EXPORT_FORMATS, export_bytes, features_of
 from core.io import BUNDLE_FILE_NAME, load_model, save_model
+from core.numbers import LongInteger, json_int, shown
 from core.presets import PRESETS
 from core.search import (
     CV_METHODS,
@@ -65,7 +66,9 @@ def parse_value(text: str) -> Any:
     if text == "-":
         return ()
     if "x" in text and all(part.isdigit() for part in text.split("x")):
-        return tuple(int(part) for part in text.split("x"))
+        return tuple(json_int(part) for part in text.split("x"))  # a 5,000-digit width: refused by name later
+    if text.lstrip("+-").isdigit():
+        return json_int(text)
     for kind in (int, float):
         try:
             return kind(text)
@@ -79,19 +82,23 @@ def parse_param(spec: str, random: bool) -> tuple[str, Any]:
     name, sep, values = spec.partition("=")
     name = name.strip()
     if not sep or not name or not values:
-        raise UsageError(f"--param {spec!r} is not valid; write name=value1,value2 (e.g. learning_rate=0.01,0.1)")
+        raise UsageError(f"--param {shown(spec)} is not valid; write name=value1,value2 (e.g. learning_rate=0.01,0.1)")
     if values.startswith(("log:", "uniform:")):
         if not random:
-            raise UsageError(f"--param {spec!r}: a distribution needs a random search (--random N)")
+            raise UsageError(f"--param {shown(spec)}: a distribution needs a random search (--random N)")
         kind, _, bounds = values.partition(":")
         try:
             low, high = (float(b) for b in bounds.split(":"))
         except ValueError as exc:
-            raise UsageError(f"--param {spec!r}: write {kind}:LOW:HIGH with two numbers") from exc
+            raise UsageError(f"--param {shown(spec)}: write {kind}:LOW:HIGH with two numbers") from exc
         if not (math.isfinite(low) and math.isfinite(high) and low < high and (kind != "log" or low > 0)):
-            raise UsageError(f"--param {spec!r}: need LOW < HIGH (and LOW > 0 for log)")
+            raise UsageError(f"--param {shown(spec)}: need LOW < HIGH (and LOW > 0 for log)")
         return name, loguniform(low, high) if kind == "log" else uniform(low, high - low)
-    return name, [parse_value(v.strip()) for v in values.split(",")]
+    parsed = [parse_value(v.strip()) for v in values.split(",")]
+    for value in parsed:
+        if any(isinstance(part, LongInteger) for part in (value if isinstance(value, tuple) else (value,))):
+            raise UsageError(f"--param {name}: {shown(value)} is far too large for {name}")
+    return name, parsed
 
 
 # ---- outputs ------------------------------------------------------------------------------------------------

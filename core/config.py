@@ -10,7 +10,6 @@ made of tuples, so it is hashable and can key caches. ``validate()`` names the b
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -19,6 +18,7 @@ from core.datasets import IMBALANCED_SHAPES as DATASET_IMBALANCED_SHAPES
 from core.features import FEATURES
 from core.initializers import INITIALIZERS
 from core.losses import LOSSES
+from core.numbers import is_finite, json_int, shown
 from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.sampling import CLASS_WEIGHT_MODES, SAMPLERS
 from core.sampling import MIN_RATIO as MIN_SAMPLING_RATIO
@@ -139,14 +139,14 @@ class ExperimentConfig:
         if "features" in raw.get("data", {}):
             feats = raw["data"]["features"]
             if isinstance(feats, str) or not isinstance(feats, (list, tuple)):
-                raise ValueError(f"data.features={feats!r} is not valid; expected a list of feature names")
+                raise ValueError(f"data.features={shown(feats)} is not valid; expected a list of feature names")
             data = replace(data, features=tuple(feats))
         model_raw = raw.get("model", {})
         model = _section(ModelConfig, model_raw, "model")
         if isinstance(model_raw, dict) and "hidden" in model_raw:
             hidden = model_raw["hidden"]
             if not isinstance(hidden, (list, tuple)):
-                raise ValueError(f"model.hidden={hidden!r} is not valid; expected a list of layers")
+                raise ValueError(f"model.hidden={shown(hidden)} is not valid; expected a list of layers")
             model = replace(
                 model,
                 hidden=tuple(
@@ -161,7 +161,7 @@ class ExperimentConfig:
     @classmethod
     def from_json(cls, text: str) -> ExperimentConfig:
         try:
-            raw = json.loads(text)
+            raw = json.loads(text, parse_int=json_int)  # a 5,000-digit integer: named by its field, not a crash
         except json.JSONDecodeError as exc:
             raise ValueError(f"the configuration is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
         except RecursionError as exc:
@@ -271,7 +271,7 @@ def _reject_unknown(prefix: str, raw: dict, allowed) -> None:
 
 def _section(cls, raw, prefix: str):
     if not isinstance(raw, dict):
-        raise ValueError(f"{prefix}={raw!r} is not valid; expected an object")
+        raise ValueError(f"{prefix}={shown(raw)} is not valid; expected an object")
     names = [f.name for f in fields(cls)]
     _reject_unknown(prefix, raw, names)
     simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points", "rows")}
@@ -284,7 +284,7 @@ def _points(raw) -> tuple[tuple[float, float, int], ...]:
     points = []
     for i, item in enumerate(raw):
         if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) != 3:
-            raise ValueError(f"data.points[{i}]={item!r} is not valid; expected [x1, x2, label]")
+            raise ValueError(f"data.points[{i}]={shown(item)} is not valid; expected [x1, x2, label]")
         points.append((item[0], item[1], item[2]))
     return tuple(points)
 
@@ -295,7 +295,7 @@ def _rows(raw) -> tuple[tuple[float, ...], ...]:
     rows = []
     for i, item in enumerate(raw):
         if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
-            raise ValueError(f"data.rows[{i}]={item!r} is not valid; expected [x, y] or [x1, x2, y]")
+            raise ValueError(f"data.rows[{i}]={shown(item)} is not valid; expected [x, y] or [x1, x2, y]")
         rows.append(tuple(item))
     return tuple(rows)
 
@@ -303,17 +303,18 @@ def _rows(raw) -> tuple[tuple[float, ...], ...]:
 def _number(name: str, value, low: float, high: float, *, integer: bool = False, low_open: bool = False):
     kind = "a whole number" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}={value!r} is not valid; expected {kind}")
-    if integer and (not math.isfinite(value) or int(value) != value):
-        raise ValueError(f"{name}={value!r} is not valid; expected {kind}")
-    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+        raise ValueError(f"{name}={shown(value)} is not valid; expected {kind}")
+    if integer and (not is_finite(value) or int(value) != value):
+        raise ValueError(f"{name}={shown(value)} is not valid; expected {kind}")
+    # is_finite, not math.isfinite: a 400-digit integer is finite but too large for a float.
+    if not is_finite(value) or value > high or value < low or (low_open and value == low):
         left = "(" if low_open else "["
-        raise ValueError(f"{name}={value!r} is not valid; allowed range is {left}{low}, {high}]")
+        raise ValueError(f"{name}={shown(value)} is not valid; allowed range is {left}{low}, {high}]")
 
 
 def _choice(name: str, value, allowed) -> None:
     if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not valid; choose one of: {', '.join(allowed)}")
+        raise ValueError(f"{name}={shown(value)} is not valid; choose one of: {', '.join(allowed)}")
 
 
 def _validate(cfg: ExperimentConfig) -> None:
@@ -330,7 +331,7 @@ def _validate(cfg: ExperimentConfig) -> None:
     for feature in d.features:
         _choice("data.features", feature, FEATURE_NAMES)
     if len(set(d.features)) != len(d.features):
-        raise ValueError(f"data.features={list(d.features)!r} is not valid; a feature is listed twice")
+        raise ValueError(f"data.features={shown(list(d.features))} is not valid; a feature is listed twice")
     _number("data.minority_ratio", d.minority_ratio, 0.01, 0.5)
     _choice("data.shape", d.shape, IMBALANCED_SHAPES)
     _number("data.arms", d.arms, 2, 5, integer=True)
@@ -339,7 +340,7 @@ def _validate(cfg: ExperimentConfig) -> None:
     _number("data.sampling_ratio", d.sampling_ratio, MIN_SAMPLING_RATIO, 1.0)
     if d.sampling_ratio < 1.0 and d.sampler != "none" and dataset_task(d) == "multiclass":
         raise ValueError(
-            f"data.sampling_ratio={d.sampling_ratio!r} is not valid for a multiclass dataset; "
+            f"data.sampling_ratio={shown(d.sampling_ratio)} is not valid for a multiclass dataset; "
             "a ratio below 1 needs two classes"
         )
     _validate_points(d)
@@ -387,16 +388,16 @@ def _validate_points(d: DataConfig) -> None:
     classes = output_units(d) if dataset_task(d) != "regression" else 0
     for i, point in enumerate(d.points):
         if not isinstance(point, tuple) or len(point) != 3:
-            raise ValueError(f"data.points[{i}]={point!r} is not valid; expected (x1, x2, label)")
+            raise ValueError(f"data.points[{i}]={shown(point)} is not valid; expected (x1, x2, label)")
         _number(f"data.points[{i}].x1", point[0], -10.0, 10.0)
         _number(f"data.points[{i}].x2", point[1], -10.0, 10.0)
         _number(f"data.points[{i}].label", point[2], 0, max(classes - 1, 1), integer=True)
     if d.name == "drawn" and len(d.points) < 4:
         raise ValueError(f"data.name='drawn' needs at least 4 drawn points; there are {len(d.points)}")
     if d.points and d.name in ("sine", "digits"):
-        raise ValueError(f"data.points cannot be added to data.name={d.name!r}; it is not a 2-D dataset")
+        raise ValueError(f"data.points cannot be added to data.name={shown(d.name)}; it is not a 2-D dataset")
     if d.points and dataset_task(d) == "regression":
-        raise ValueError(f"data.points are class labels; data.name={d.name!r} is a regression dataset")
+        raise ValueError(f"data.points are class labels; data.name={shown(d.name)} is a regression dataset")
 
 
 def _validate_rows(d: DataConfig) -> None:
@@ -404,7 +405,7 @@ def _validate_rows(d: DataConfig) -> None:
         raise ValueError("data.rows must be a list of [x, y] or [x1, x2, y] rows")
     if d.name != "uploaded":
         if d.rows:
-            raise ValueError(f"data.rows belong to data.name='uploaded'; data.name={d.name!r} generates its own")
+            raise ValueError(f"data.rows belong to data.name='uploaded'; data.name={shown(d.name)} generates its own")
         return
     if len(d.rows) < 4:
         raise ValueError(f"data.name='uploaded' needs at least 4 rows of data; there are {len(d.rows)}")
@@ -414,7 +415,7 @@ def _validate_rows(d: DataConfig) -> None:
     for i, row in enumerate(d.rows):
         if not isinstance(row, tuple) or len(row) != width or width not in (2, 3):
             expected = "(x, y) or (x1, x2, y)" if i == 0 else f"{width} values like data.rows[0]"
-            raise ValueError(f"data.rows[{i}]={row!r} is not valid; expected {expected}")
+            raise ValueError(f"data.rows[{i}]={shown(row)} is not valid; expected {expected}")
         for j, value in enumerate(row):
             _number(f"data.rows[{i}][{j}]", value, -10.0, 10.0)
 
@@ -426,20 +427,20 @@ def _check_output_pairing(cfg: ExperimentConfig) -> None:
     units = cfg.output_units()
     if loss in ("bce", "softmax_ce") and task == "regression":
         raise ValueError(
-            f"model.loss={loss!r} is for classification; a regression dataset needs mse, mae or huber"
+            f"model.loss={shown(loss)} is for classification; a regression dataset needs mse, mae or huber"
         )
     if loss == "bce" and (activation != "sigmoid" or units != 1):
         raise ValueError(
             "model.loss='bce' needs a single sigmoid output (binary data); "
-            f"this dataset has {units} output(s) and the output activation is {activation!r}"
+            f"this dataset has {units} output(s) and the output activation is {shown(activation)}"
         )
     if loss == "softmax_ce" and (activation != "softmax" or units < 2):
         raise ValueError(
             "model.loss='softmax_ce' needs a softmax output over 2 or more classes; "
-            f"this dataset has {units} output(s) and the output activation is {activation!r}"
+            f"this dataset has {units} output(s) and the output activation is {shown(activation)}"
         )
     if activation == "softmax" and loss != "softmax_ce":
-        raise ValueError(f"model.output_activation='softmax' needs model.loss='softmax_ce'; got {loss!r}")
+        raise ValueError(f"model.output_activation='softmax' needs model.loss='softmax_ce'; got {shown(loss)}")
     if activation == "softmax" and units < 2:
         raise ValueError(
             "model.output_activation='softmax' needs at least 2 classes; use 'sigmoid' for binary data"

@@ -61,6 +61,7 @@ from core.network import (
     check_loss_matches_output,
     parse_dense_layer,
 )
+from core.numbers import shown
 from core.settings import LIMITS
 
 LAYER_TYPES = ("dense", "conv2d", "maxpool", "avgpool", "flatten")
@@ -140,13 +141,13 @@ def check_input_shape(input_shape, input_dim: int) -> tuple[int, int, int]:
         or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 for v in input_shape)
     ):
         raise ValueError(
-            f"input_shape={input_shape!r} is not valid; expected (channels, height, width) of whole numbers ≥ 1, "
+            f"input_shape={shown(input_shape)} is not valid; expected (channels, height, width) of whole numbers ≥ 1, "
             "e.g. (1, 8, 8)"
         )
     shape = tuple(int(v) for v in input_shape)
     if math.prod(shape) != input_dim:
         raise ValueError(
-            f"input_shape={shape!r} holds {math.prod(shape)} values but input_dim={input_dim}; "
+            f"input_shape={shown(shape)} holds {math.prod(shape)} values but input_dim={input_dim}; "
             "they must match (each row of X is one image, flattened)"
         )
     return shape  # type: ignore[return-value]
@@ -170,7 +171,7 @@ def parse_image_layers(
         is_output = i == len(layers) - 1
         kind = layer.get("type", "dense") if isinstance(layer, Mapping) else "dense"
         if kind not in LAYER_TYPES:
-            raise ValueError(f"{where}.type={kind!r} is not valid; choose one of: {', '.join(LAYER_TYPES)}")
+            raise ValueError(f"{where}.type={shown(kind)} is not valid; choose one of: {', '.join(LAYER_TYPES)}")
         if is_output and kind != "dense":
             raise ValueError(
                 f"{where} is a {kind} layer; the last layer must be a dense output layer such as "
@@ -219,10 +220,10 @@ def _parse_conv(layer: Mapping, where: str, shape: tuple[int, ...]) -> tuple[Con
     kernel = _check_number(f"{where}.kernel", layer["kernel"], 1, 99, integer=True)
     stride = layer.get("stride", 1)
     if stride not in STRIDES or isinstance(stride, bool):
-        raise ValueError(f"{where}.stride={stride!r} is not valid; choose one of: 1, 2")
+        raise ValueError(f"{where}.stride={shown(stride)} is not valid; choose one of: 1, 2")
     padding = layer.get("padding", "valid")
     if padding not in PADDINGS:
-        raise ValueError(f"{where}.padding={padding!r} is not valid; choose one of: {', '.join(PADDINGS)}")
+        raise ValueError(f"{where}.padding={shown(padding)} is not valid; choose one of: {', '.join(PADDINGS)}")
     if kernel > min(height, width):
         raise ValueError(
             f"{where}.kernel={kernel} is larger than its input ({height}×{width}); "
@@ -231,7 +232,7 @@ def _parse_conv(layer: Mapping, where: str, shape: tuple[int, ...]) -> tuple[Con
     activation = layer.get("activation", "relu")
     if activation not in ACTIVATIONS or activation in OUTPUT_ONLY:
         valid = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
-        raise ValueError(f"{where}.activation={activation!r} is not valid; choose one of: {', '.join(valid)}")
+        raise ValueError(f"{where}.activation={shown(activation)} is not valid; choose one of: {', '.join(valid)}")
     dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
     slope = layer.get("slope")
     if slope is not None:
@@ -548,10 +549,11 @@ class ConvNetwork(Network):
         ws = self._run_forward(X, training, None)
         return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
 
-    def _evaluate(self, X: np.ndarray, every_layer: bool = True) -> _ImageWorkspace:
+    def _evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _ImageWorkspace:
         """Forward pass over ``X`` (dropout off). With ``every_layer=False`` only the output layer's ``z``/``a``
         are filled, computed in chunks of :data:`EVALUATION_CHUNK` rows: a whole training set's feature maps at
-        once would not fit in the CPU cache and take several times longer."""
+        once would not fit in the CPU cache and take several times longer. ``backward`` is accepted for the
+        dense network's signature: an image workspace is always made for the call and can run backward."""
         if every_layer or X.shape[0] <= EVALUATION_CHUNK:
             return self._run_forward(X, False, None)
         ws = _ImageWorkspace(len(self.layers))

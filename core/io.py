@@ -34,6 +34,7 @@ from numpy.lib import format as npy_format
 
 from core.config import ExperimentConfig, input_dim
 from core.network import Network
+from core.numbers import json_int, shown
 from core.settings import LIMITS
 
 FORMAT = "nn-playground-model"
@@ -228,7 +229,8 @@ def _parse_json(json_bytes: bytes) -> dict:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{MODEL_JSON} is not UTF-8 text (byte {exc.start})") from exc
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        # json_int: a 5,000-digit integer is refused by the field it is in, not by Python's int-string limit.
+        document = json.loads(text, parse_constant=_reject_constant, parse_int=json_int)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{MODEL_JSON} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
     except RecursionError as exc:
@@ -250,8 +252,7 @@ def _parse_json(json_bytes: bytes) -> dict:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shown(value, limit)
 
 
 def _network_from_document(document: dict) -> Network:

@@ -33,6 +33,7 @@ from core.activations import (
 )
 from core.initializers import INITIALIZERS, initialize_weights
 from core.losses import LOSSES, check_loss, encode_targets, loss_and_output_grad
+from core.numbers import is_finite, shown
 from core.settings import LIMITS
 
 _LAYER_KEYS = ("units", "activation", "dropout", "slope", "alpha")
@@ -90,13 +91,14 @@ def _check_number(
     name: str, value, low: float, high: float, *, integer: bool = False, high_open: bool = False
 ):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={value!r} is not valid; expected a number")
-    # Range first, in Python arithmetic: int(inf) or np.isfinite(10**30) would raise the wrong exception.
-    if not math.isfinite(value) or value < low or (value >= high if high_open else value > high):
+        raise ValueError(f"{name}={shown(value)} is not valid; expected a number")
+    # Range first, in Python arithmetic: int(inf) or np.isfinite(10**30) would raise the wrong exception, and
+    # is_finite, not math.isfinite: a 400-digit integer is finite but too large for a float.
+    if not is_finite(value) or value < low or (value >= high if high_open else value > high):
         bracket = ")" if high_open else "]"
-        raise ValueError(f"{name}={value!r} is not valid; allowed range is [{low}, {high}{bracket}")
+        raise ValueError(f"{name}={shown(value)} is not valid; allowed range is [{low}, {high}{bracket}")
     if integer and int(value) != value:
-        raise ValueError(f"{name}={value!r} is not valid; expected a whole number")
+        raise ValueError(f"{name}={shown(value)} is not valid; expected a whole number")
     return int(value) if integer else float(value)
 
 
@@ -105,12 +107,12 @@ def _check_class_weight(class_weight) -> dict[int, float] | None:
         return None
     if not isinstance(class_weight, Mapping):
         raise ValueError(
-            f"class_weight={class_weight!r} is not valid; expected a dict such as {{0: 1.0, 1: 5.0}} or None"
+            f"class_weight={shown(class_weight)} is not valid; expected a dict such as {{0: 1.0, 1: 5.0}} or None"
         )
     checked = {}
     for label, weight in class_weight.items():
         if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or label < 0:
-            raise ValueError(f"class_weight has label {label!r}; labels must be whole numbers ≥ 0")
+            raise ValueError(f"class_weight has label {shown(label)}; labels must be whole numbers ≥ 0")
         checked[int(label)] = _check_number(f"class_weight[{label}]", weight, 0.0, 1e6)
     return checked
 
@@ -136,7 +138,7 @@ def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -
     if isinstance(layer, LayerSpec):
         layer = layer.to_dict()
     if not isinstance(layer, Mapping):
-        raise ValueError(f"{where}={layer!r} is not valid; expected a dict with 'units' and 'activation'")
+        raise ValueError(f"{where}={shown(layer)} is not valid; expected a dict with 'units' and 'activation'")
     unknown = sorted(set(layer) - set(_LAYER_KEYS))
     if unknown:
         raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_LAYER_KEYS)}")
@@ -147,20 +149,20 @@ def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -
     activation = layer.get("activation", "linear" if is_output else "tanh")
     if activation not in ACTIVATIONS:
         raise ValueError(
-            f"{where}.activation={activation!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}"
+            f"{where}.activation={shown(activation)} is not valid; choose one of: {', '.join(ACTIVATIONS)}"
         )
     if activation in OUTPUT_ONLY and not is_output:
         raise ValueError(f"{where}.activation='softmax' is only valid on the output layer")
     dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
     if dropout and is_output:
-        raise ValueError(f"{where}.dropout={dropout!r} is not valid; the output layer cannot use dropout")
+        raise ValueError(f"{where}.dropout={shown(dropout)} is not valid; the output layer cannot use dropout")
     slope = layer.get("slope")
     if slope is not None:
         slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
     alpha = layer.get("alpha")
     if alpha is not None:
         if activation != "elu":
-            raise ValueError(f"{where}.alpha={alpha!r} is ELU's α; this layer's activation is {activation!r}")
+            raise ValueError(f"{where}.alpha={shown(alpha)} is ELU's α; this layer's activation is {shown(activation)}")
         alpha = _check_number(f"{where}.alpha", alpha, 0.0, 10.0)
     return LayerSpec(units, activation, dropout, slope, alpha)
 
@@ -184,15 +186,15 @@ def check_loss_matches_output(loss: str, output: LayerSpec) -> None:
     if loss == "bce" and output.activation != "sigmoid":
         raise ValueError(
             f"loss='bce' needs an output layer with activation 'sigmoid' (1 unit for two classes, N units for "
-            f"N yes/no labels); got {output.units} unit(s) with {output.activation!r}"
+            f"N yes/no labels); got {output.units} unit(s) with {shown(output.activation)}"
         )
     if loss == "softmax_ce" and (output.activation != "softmax" or output.units < 2):
         raise ValueError(
             f"loss='softmax_ce' needs an output layer of at least 2 units with activation 'softmax'; "
-            f"got {output.units} unit(s) with {output.activation!r}"
+            f"got {output.units} unit(s) with {shown(output.activation)}"
         )
     if output.activation == "softmax" and loss != "softmax_ce":
-        raise ValueError(f"loss={loss!r} is not valid with a softmax output; use loss='softmax_ce'")
+        raise ValueError(f"loss={shown(loss)} is not valid with a softmax output; use loss='softmax_ce'")
 
 
 # ---- in-place kernels for the hot path ---------------------------------------------------------------------
@@ -382,16 +384,16 @@ class Network:
         input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
         specs = parse_layers(layers)
         if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss={loss!r} is not valid; choose one of: {', '.join(LOSSES)}")
+            raise ValueError(f"loss={shown(loss)} is not valid; choose one of: {', '.join(LOSSES)}")
         check_loss_matches_output(loss, specs[-1])
         if init not in INITIALIZERS:
-            raise ValueError(f"init={init!r} is not valid; choose one of: {', '.join(INITIALIZERS)}")
+            raise ValueError(f"init={shown(init)} is not valid; choose one of: {', '.join(INITIALIZERS)}")
         l1 = _check_number("l1", l1, 0.0, 1e3)
         l2 = _check_number("l2", l2, 0.0, 1e3)
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-            raise ValueError(f"seed={seed!r} is not valid; expected a whole number in [0, 2**32)")
+            raise ValueError(f"seed={shown(seed)} is not valid; expected a whole number in [0, 2**32)")
         if dtype not in DTYPES:
-            raise ValueError(f"dtype={dtype!r} is not valid; choose one of: {', '.join(DTYPES)}")
+            raise ValueError(f"dtype={shown(dtype)} is not valid; choose one of: {', '.join(DTYPES)}")
         class_weight = _check_class_weight(class_weight)
         sizes = [input_dim] + [s.units for s in specs]
         n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
@@ -737,12 +739,20 @@ class Network:
         self._forward_layers(X, ws, training, None)
         return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
 
-    def _evaluate(self, X: np.ndarray, every_layer: bool = True) -> _Workspace:
-        """Forward pass over ``X`` (dropout off) into a reused workspace; read ``ws.a[-1]`` for the output.
+    def _evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _Workspace:
+        """Forward pass over ``X`` (dropout off); read ``ws.a[-1]`` for the output.
 
         ``every_layer=False`` promises that only the output layer's ``z``/``a`` will be read (image networks
-        then evaluate in cache-sized chunks); the dense network fills every layer either way."""
-        ws = self._workspace(X.shape[0])
+        then evaluate in cache-sized chunks); the dense network fills every layer either way. Reuses the
+        workspace training keeps for this many rows, if any. Otherwise the workspace is made for this call (with
+        δ arrays only when ``backward`` asks for a backward pass over it) and dropped with the result: a session
+        must not hold (training + validation rows) × Σ units × 4 arrays between epochs (82 MB for eight 64-unit
+        layers on 5,000 points, issue 19) just to score them once an epoch.
+        """
+        n = X.shape[0]
+        ws = self._workspaces.get(n)
+        if ws is None:
+            ws = _Workspace(n, [s.units for s in self.layers], self.dtype, [False] * len(self.layers), backward)
         self._forward_layers(X, ws, False, None)
         return ws
 

@@ -53,6 +53,7 @@ class Limits:
     max_grid_resolution: int = 200  # cells per side of a decision-boundary heatmap
     max_parameters: int = 200_000  # weights and biases of one network
     max_concurrent_runs: int = 4  # networks one session trains at once (a Compare page comparison)
+    max_sessions: int = 16  # browser sessions the server serves at once; later ones are told it is busy
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ CAPS: tuple[Cap, ...] = (
     Cap("max_input_dim", "max_input_dim", "PLAYGROUND_MAX_INPUT_DIM"),
     Cap("max_outputs", "max_outputs", "PLAYGROUND_MAX_OUTPUTS"),
     Cap("max_concurrent_runs", "max_concurrent_runs", "PLAYGROUND_MAX_RUNS"),
+    Cap("max_sessions", "max_sessions", "PLAYGROUND_MAX_SESSIONS"),
 )
 _DEFAULTS = Limits()
 

@@ -383,7 +383,7 @@ class Trainer:
 
     def _record(self, lr: float) -> None:
         net, h = self.network, self.history
-        ws = net._evaluate(self.X, every_layer=self.record_stats)
+        ws = net._evaluate(self.X, every_layer=self.record_stats, backward=self.record_stats)
         if self.record_stats:  # the gradient norms need a backward pass over the whole training set
             loss = net._backward_layers(ws, self.targets, self.weights, net._grad_layers, need_loss=True)
         else:

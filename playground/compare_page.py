@@ -37,6 +37,7 @@ from playground import compare_live, figures_compare, live, state, urlstate, wid
 from playground.export_buttons import export_buttons
 from playground.i18n import t
 from playground.live_view import live_view
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem, training_message
 
 KEY = "cmp"
@@ -100,7 +101,8 @@ def parse_values(name: str, text: str) -> tuple[list, list[str]]:
         try:
             value = _checked(name, part)
         except ValueError as exc:
-            warnings.append(t("compare.bad_value", value=part[:40], reason=core_problem(exc)))
+            warnings.append(t("compare.bad_value", value=escape_markdown(part[:40]),
+                              reason=escape_markdown(core_problem(exc))))
             continue
         if value not in values:
             values.append(value)
@@ -116,12 +118,14 @@ def _parse_run(text: str) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
             continue
         name, _, value_text = part.partition(":")
         if name not in CUSTOM_FIELDS:
-            warnings.append(t("compare.bad_run_field", field=name[:40], allowed=", ".join(CUSTOM_FIELDS)))
+            warnings.append(t("compare.bad_run_field", field=escape_markdown(name[:40]),
+                              allowed=", ".join(CUSTOM_FIELDS)))
             continue
         try:
             changes.append((name, _checked(name, value_text)))
         except ValueError as exc:
-            warnings.append(t("compare.bad_value", value=part[:40], reason=core_problem(exc)))
+            warnings.append(t("compare.bad_value", value=escape_markdown(part[:40]),
+                              reason=escape_markdown(core_problem(exc))))
     return tuple(changes), warnings
 
 
@@ -130,11 +134,11 @@ def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
     spec, warnings = CompareSpec(), []
     mode = _last(query.get("mode", "vary"))
     if mode not in MODES:
-        warnings.append(t("compare.bad_mode", value=mode[:40], allowed=", ".join(MODES)))
+        warnings.append(t("compare.bad_mode", value=escape_markdown(mode[:40]), allowed=", ".join(MODES)))
         mode = "vary"
     vary = _last(query.get("vary", DEFAULT_VARY))
     if vary not in VARY_OPTIONS:
-        warnings.append(t("compare.bad_vary", value=vary[:40], allowed=", ".join(VARY_OPTIONS)))
+        warnings.append(t("compare.bad_vary", value=escape_markdown(vary[:40]), allowed=", ".join(VARY_OPTIONS)))
         vary = DEFAULT_VARY
     values = default_values(vary)
     if "values" in query:
@@ -169,7 +173,8 @@ def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
             if not (math.isfinite(target) and MIN_TARGET_LOSS <= target <= MAX_TARGET_LOSS):
                 raise ValueError(text)
         except ValueError:
-            warnings.append(t("compare.bad_target", value=text[:40], default=format_value(spec.target_loss)))
+            warnings.append(t("compare.bad_target", value=escape_markdown(text[:40]),
+                              default=format_value(spec.target_loss)))
             target = spec.target_loss
     return CompareSpec(mode, vary, tuple(values), custom, target), warnings
 
@@ -256,7 +261,7 @@ def edit_base(config: ExperimentConfig) -> ExperimentConfig:
     try:
         candidate.validate()
     except ValueError as exc:
-        st.error(t("compare.invalid_base", reason=core_problem(exc)))
+        st.error(t("compare.invalid_base", reason=escape_markdown(core_problem(exc))))
         return config
     state.store_config(KEY, candidate)
     return candidate
@@ -379,7 +384,7 @@ def build(base: ExperimentConfig, spec: CompareSpec) -> tuple[CompareRun, ...] |
         labels = [t("compare.run_label", n=i + 1) for i in range(len(spec.custom))]
         return build_runs(base, [dict(changes) for changes in spec.custom], labels=labels)
     except ValueError as exc:
-        st.error(t("compare.invalid_runs", reason=core_problem(exc)))
+        st.error(t("compare.invalid_runs", reason=escape_markdown(core_problem(exc))))
         return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.i18n import DEFAULT_LANGUAGE, available_languages, t
+from playground.markdown_text import escape_markdown
 
 KEY = "lang"  # the session-state key playground.i18n.t() reads
 _URL_READ = "lang.url_read"
@@ -47,7 +48,8 @@ def language_switch() -> str:
         format_func=lambda code: t(f"language.names.{code}"),
     )
     if _UNKNOWN in st.session_state:
-        st.sidebar.warning(t("language.unknown", code=st.session_state.pop(_UNKNOWN)), icon=":material/translate:")
+        code = escape_markdown(st.session_state.pop(_UNKNOWN))
+        st.sidebar.warning(t("language.unknown", code=code), icon=":material/translate:")
     _mirror_in_url(lang)
     return lang
 

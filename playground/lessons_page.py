@@ -37,6 +37,7 @@ from core.training import History
 from playground import figures, figures_digits, widgets
 from playground.i18n import t
 from playground.language import with_language
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
@@ -65,14 +66,14 @@ def _read_url_once() -> None:
     lesson_id = st.query_params.get("lesson")
     if lesson_id not in LESSONS:
         if lesson_id is not None:
-            st.warning(t("lessons.unknown_lesson", lesson=lesson_id[:40]), icon=":material/link_off:")
+            st.warning(t("lessons.unknown_lesson", lesson=escape_markdown(lesson_id[:40])), icon=":material/link_off:")
         return
     st.session_state[f"{KEY}.lesson"] = lesson_id
     step_id = st.query_params.get("step")
     if step_id in [step.id for step in LESSONS[lesson_id].steps]:
         st.session_state[_step_key(lesson_id)] = step_id
     elif step_id is not None:
-        st.warning(t("lessons.unknown_step", step=step_id[:40]), icon=":material/link_off:")
+        st.warning(t("lessons.unknown_step", step=escape_markdown(step_id[:40])), icon=":material/link_off:")
 
 
 def lesson_picker() -> Lesson:
@@ -245,7 +246,7 @@ def edit_settings(lesson: Lesson, step: Step) -> ExperimentConfig:
     try:
         config.validate()
     except ValueError as error:
-        st.warning(t("lessons.invalid_settings", reason=core_problem(error)))
+        st.warning(t("lessons.invalid_settings", reason=escape_markdown(core_problem(error))))
         return step.config
     return config
 

@@ -20,6 +20,7 @@ from playground import live, state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
 from playground.live_view import live_view
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem, training_message
 
 KEY = "pg"
@@ -42,7 +43,7 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
             if preset in PRESETS and PRESETS[preset].data.name in widgets.PLAYGROUND_DATASETS:
                 base = PRESETS[preset]
             else:
-                warnings.append(t("playground.unknown_preset", preset=str(preset)[:40]))
+                warnings.append(t("playground.unknown_preset", preset=escape_markdown(str(preset)[:40])))
         if query.get("ds") == "drawn" and "pts" not in query:  # an empty drawing starts from the XOR points
             query["pts"] = urlstate.FIELDS["pts"].show(tuple(XOR_CORNERS))
         if query.get("ds") == "uploaded" and "rows" not in query:  # too many rows travelled as a file, not here
@@ -50,7 +51,7 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
             warnings.append(t("playground.uploaded_not_in_link"))
         config, more = urlstate.config_from_query(query, base)
         if config.data.name not in (*widgets.PLAYGROUND_DATASETS, "uploaded"):  # digits have their own page
-            more.append(t("playground.dataset_elsewhere", name=config.data.name))
+            more.append(t("playground.dataset_elsewhere", name=escape_markdown(config.data.name)))
             config = replace(config, data=urlstate.default_config().data)
         show, unknown_controls = urlstate.visible_controls(query)
         st.session_state[f"{KEY}.show"] = show
@@ -134,7 +135,7 @@ def validated(config: ExperimentConfig) -> ExperimentConfig:
     try:
         config.validate()
     except ValueError as exc:
-        st.error(t("playground.invalid_config", reason=core_problem(exc)))
+        st.error(t("playground.invalid_config", reason=escape_markdown(core_problem(exc))))
         return state.config_from_state(KEY, urlstate.default_config())
     state.store_config(KEY, config)
     return config
@@ -529,7 +530,7 @@ def _load_uploaded_model() -> None:
         run = live.new_run(config, state.prepared_data(config), (_session_run().version + 1) if _session_run() else 1)
         run.trainer.network.set_parameters(network.parameters())
     except ValueError as exc:
-        _upload_message("error", t("playground.upload_model_failed", reason=str(exc)))
+        _upload_message("error", t("playground.upload_model_failed", reason=escape_markdown(exc)))
         return
     load(config)
     st.session_state[f"{KEY}.run"] = run
@@ -544,7 +545,7 @@ def _load_uploaded_points() -> None:
         config, message = config_with_upload(state.config_from_state(KEY, urlstate.default_config()),
                                               upload.getvalue())
     except ValueError as exc:
-        _upload_message("error", t("playground.upload_points_failed", reason=str(exc)))
+        _upload_message("error", t("playground.upload_points_failed", reason=escape_markdown(exc)))
         return
     load(config)
     _upload_message("success", message)
@@ -563,7 +564,8 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
         rows = tuple((*(round(float(v), 4) for v in x), round(float(y), 4))
                      for x, y in zip(dataset.X, dataset.y, strict=True))
         data = replace(current.data, name="uploaded", rows=rows, points=())
-        done = t("playground.upload_rows_done", count=len(rows), layout=", ".join([*dataset.feature_names, "y"]))
+        layout = escape_markdown(", ".join([*dataset.feature_names, "y"]))
+        done = t("playground.upload_rows_done", count=len(rows), layout=layout)
     else:
         if dataset.n_classes != 2:
             raise ValueError(t("playground.upload_points_two_classes", classes=dataset.n_classes))
@@ -573,7 +575,7 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
         done = t("playground.upload_points_done", count=len(points))
     config = replace(current, data=data, model=_model_for(current, data))
     config.validate()
-    return config, " ".join([done, *parsed.notes])
+    return config, " ".join([done, *map(escape_markdown, parsed.notes)])
 
 
 def _model_for(config: ExperimentConfig, data: DataConfig):

@@ -39,6 +39,7 @@ from playground import figures_regression as fig
 from playground import live, regression_live, widgets
 from playground.i18n import t
 from playground.live_view import live_view
+from playground.markdown_text import escape_markdown
 from playground.regression_live import LabRun, number
 from playground.training_messages import core_problem, formula_problem, training_message
 
@@ -99,7 +100,7 @@ def target_data(target: TargetConfig, seed: int) -> RegressionData:
             compile_target_formula(target.formula)
         data = _regression_data(target, seed)
     except FormulaError as error:
-        st.warning(t("regression.formula_rejected", problem=_plain(formula_problem(error))))
+        st.warning(t("regression.formula_rejected", problem=escape_markdown(formula_problem(error))))
         return _regression_data(replace(target, name="sine"), seed)
     if data.dropped:
         st.info(t("regression.formula_dropped", dropped=data.dropped, total=target.n_samples))
@@ -118,7 +119,7 @@ def network_and_training(target: TargetConfig, seed: int) -> tuple[ModelConfig, 
     try:
         experiment_config(target, model, train, seed)
     except ValueError as error:
-        st.warning(t("regression.invalid_setup", reason=_plain(core_problem(error))))
+        st.warning(t("regression.invalid_setup", reason=escape_markdown(core_problem(error))))
         return PRESET.model, PRESET.train
     return model, train
 
@@ -210,12 +211,12 @@ def _live_panel() -> None:
                     type="primary", use_container_width=True, help=t("regression.play_help"),
                     icon=":material/pause:" if run.playing else ":material/play_arrow:", on_click=_toggle_play)
     if not run.decomposable:
-        st.info(t("regression.no_decomposition", reason=_plain(t("regression.needs_linear_output"))))
+        st.info(t("regression.no_decomposition", reason=escape_markdown(t("regression.needs_linear_output"))))
     live_view(scene=scene, frames=frames, seq=run.seq, playing=run.playing, interval_ms=regression_live.INTERVAL_MS,
               speed=live.clock_speed(speed), epochs_per_frame=int(speed), key=f"{KEY}.live",
               height=regression_live.view_height(), options={"transport": live.transport(KEY)})
     if run.trainer.history.diverged:
-        st.error(_plain(training_message(run.trainer.history)))
+        st.error(escape_markdown(training_message(run.trainer.history)))
     if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress
         train_scores, test_scores = regression_live.scores(run)
         st.subheader(t("regression.metrics_header"))
@@ -249,14 +250,6 @@ def mape_note(train_scores: dict, test_scores: dict) -> None:
         elif scores["mape_reason"] == MAPE_ALL_TARGETS_ZERO:
             st.caption(t("regression.mape_all_zero", part=t(f"regression.table.{part}")))
     st.caption(t("regression.mape_guard"))
-
-
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
-
-
-def _plain(text: str) -> str:
-    """``text`` with Markdown syntax escaped, so a user's ``__import__`` shows as typed, not in bold."""
-    return text.translate(_MARKDOWN_SPECIALS)
 
 
 def _score(metric: str, scores: dict) -> str:
@@ -418,7 +411,7 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
         with st.spinner(t("regression.sweep_running")):
             units, l2 = _sweeps(sample, activation, epochs, seed)
     except FormulaError as error:
-        st.warning(t("regression.formula_rejected", problem=_plain(formula_problem(error))))
+        st.warning(t("regression.formula_rejected", problem=escape_markdown(formula_problem(error))))
         return
     split = data.split
     points = ((split.X_train, split.y_train), (split.X_test, split.y_test))

@@ -21,6 +21,7 @@ from core.config import (
     within_limits,
 )
 from playground.i18n import t
+from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 
 MAX_VALUE_LENGTH = 200
@@ -52,8 +53,14 @@ def _features(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(",") if part)
 
 
+def _exact_text(value: float) -> str:
+    """The shortest text that reads back as exactly ``value`` (``0.777``, ``-1``, ``1e-05``): links lose nothing."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _points(text: str) -> tuple[tuple[float, float, int], ...]:
-    """``0.5:-1.2:1;1:1:0`` → drawn points (x1:x2:label), two decimals each."""
+    """``0.5:-1.2:1;1:1:0`` → drawn or uploaded points (x1:x2:label), each number as the session holds it."""
     if text in ("", "-"):
         return ()
     points = []
@@ -64,7 +71,7 @@ def _points(text: str) -> tuple[tuple[float, float, int], ...]:
 
 
 def _points_text(points: tuple[tuple[float, float, int], ...]) -> str:
-    return ";".join(f"{x1:.2f}:{x2:.2f}:{label}" for x1, x2, label in points)
+    return ";".join(f"{_exact_text(x1)}:{_exact_text(x2)}:{label}" for x1, x2, label in points)
 
 
 def _rows(text: str) -> tuple[tuple[float, ...], ...]:
@@ -75,7 +82,7 @@ def _rows(text: str) -> tuple[tuple[float, ...], ...]:
 
 
 def _rows_text(rows: tuple[tuple[float, ...], ...]) -> str:
-    return ";".join(":".join(f"{value:.4g}" for value in row) for row in rows)
+    return ";".join(":".join(_exact_text(value) for value in row) for row in rows)
 
 
 def _hidden(text: str) -> tuple[LayerConfig, ...]:
@@ -174,7 +181,7 @@ def visible_controls(query: Mapping[str, str | list[str]]) -> tuple[frozenset[st
     text = str(raw[-1] if isinstance(raw, list) else raw)[:MAX_VALUE_LENGTH]
     names = [name for name in text.split(",") if name]
     unknown = [name for name in names if name not in CONTROL_GROUPS]
-    warnings = [t("urlstate.unknown_control", name=name[:40]) for name in unknown]
+    warnings = [t("urlstate.unknown_control", name=escape_markdown(name[:40])) for name in unknown]
     return frozenset(name for name in names if name in CONTROL_GROUPS), warnings
 
 
@@ -213,16 +220,17 @@ def config_from_query(
         if key in RESERVED:
             continue
         if key not in FIELDS:
-            warnings.append(t("urlstate.unknown_key", key=key[:40]))
+            warnings.append(t("urlstate.unknown_key", key=escape_markdown(key[:40])))
             continue
         text = str(raw[-1] if isinstance(raw, list) and raw else ("" if isinstance(raw, list) else raw))
         if len(text) > (MAX_POINTS_LENGTH if key in POINT_KEYS else MAX_VALUE_LENGTH):
-            warnings.append(t("urlstate.too_long", key=key))
+            warnings.append(t("urlstate.too_long", key=escape_markdown(key)))
             continue
         try:
             parsed[key] = FIELDS[key].parse(text)
         except (ValueError, TypeError, OverflowError):
-            warnings.append(t("urlstate.bad_value", key=key, value=text[:60], detail=""))
+            warnings.append(t("urlstate.bad_value", key=escape_markdown(key), value=escape_markdown(text[:60]),
+                              detail=""))
     config = base
     for key, value in parsed.items():
         config = _set(config, FIELDS[key], value)
@@ -241,18 +249,24 @@ def config_from_query(
             try:
                 candidate.validate()
             except (ValueError, TypeError, OverflowError) as exc:
-                reasons[key] = core_problem(exc) if isinstance(exc, ValueError) else ""
+                reasons[key] = escape_markdown(core_problem(exc)) if isinstance(exc, ValueError) else ""
                 continue
             config, progress = candidate, True
             del pending[key]
     for key in pending:
         raw = query[key]
         text = str(raw[-1] if isinstance(raw, list) and raw else raw)
-        warnings.append(t("urlstate.bad_value", key=key, value=text[:60], detail=reasons.get(key, "")))
+        warnings.append(t("urlstate.bad_value", key=escape_markdown(key), value=escape_markdown(text[:60]),
+                          detail=reasons.get(key, "")))
     return config, warnings
 
 
 MAX_LINK_POINTS = 300  # larger drawn or uploaded sets travel as CSV files, not in the link
+
+
+def travels_in_link(key: str, value: tuple) -> bool:
+    """Whether the points or rows ``value`` of field ``key`` fit in a link, exactly (else they travel as a file)."""
+    return len(value) <= MAX_LINK_POINTS and len(FIELDS[key].show(value)) <= MAX_POINTS_LENGTH
 
 
 def query_from_config(config: ExperimentConfig, base: ExperimentConfig | None = None) -> dict[str, str]:
@@ -262,7 +276,7 @@ def query_from_config(config: ExperimentConfig, base: ExperimentConfig | None = 
     for key, field in FIELDS.items():
         value = _get(config, field)
         if value != _get(base, field):
-            if key in POINT_KEYS and len(value) > MAX_LINK_POINTS:
+            if key in POINT_KEYS and not travels_in_link(key, value):
                 continue
             query[key] = field.show(value)
     return query

@@ -33,7 +33,7 @@ from core.losses import LATEX as LOSS_LATEX
 from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.settings import LIMITS
 from playground.i18n import t
-from playground.urlstate import MAX_LINK_POINTS
+from playground.urlstate import MAX_LINK_POINTS, travels_in_link
 
 # "uploaded" joins the list only where a page has uploaded rows to offer (see dataset_controls' ``rows``).
 PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digits", "uploaded"))
@@ -155,7 +155,7 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
                                "rows": rows if name == "uploaded" else ()}
     if name == "uploaded" and shown(key, "dataset"):
         layout = "x, y" if len(rows[0]) == 2 else "x1, x2, y"
-        too_many = len(rows) > MAX_LINK_POINTS
+        too_many = not travels_in_link("rows", rows)
         st.caption(t("widgets.uploaded_rows", count=len(rows), layout=layout)
                    + (" " + t("widgets.rows_not_in_link", limit=MAX_LINK_POINTS) if too_many else ""))
     if not shown(key, "dataset"):

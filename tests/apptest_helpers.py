@@ -29,11 +29,13 @@ __all__ = [
     "registered_pages",
     "render_app",
     "render_page",
+    "shown_text",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_FILE = REPO_ROOT / "streamlit_app.py"
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a CommonMark backslash escape of ASCII punctuation
 _MARKER = re.compile(r"⟦([^⟦⟧\s]+)⟧")
 # Plotly figures travel as JSON with non-ASCII escaped, so a marker in an axis title looks like this.
 _ESCAPED_MARKER = re.compile(r"\\u27e6([^\\\s\"]+)\\u27e7", re.IGNORECASE)
@@ -146,3 +148,12 @@ def missing_keys(at: AppTest) -> list[str]:
         found.update(_MARKER.findall(text))
         found.update(_ESCAPED_MARKER.findall(text))
     return sorted(found)
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of a Markdown message source: backslash escapes (``\\[``, ``\\_``) shown as the character.
+
+    User text in messages is escaped (playground.markdown_text.escape_markdown), so ``lr=-5`` travels as
+    ``lr=\\-5``; compare what is shown, not the source.
+    """
+    return _ESCAPED.sub(r"\1", markdown).replace("\u200b", "")  # and the zero-width spaces that stop autolinks

@@ -1,5 +1,4 @@
 import ast
-import time
 from pathlib import Path
 
 import numpy as np
@@ -56,13 +55,12 @@ def test_overflow_comes_back_as_nan_without_warnings():
     assert out[0] == 1e308 and np.isnan(out[1])
 
 
+@pytest.mark.timeout(120)  # a hang guard only: no time is asserted, a loaded machine must not fail this
 def test_power_tower_is_computed_in_floats_and_does_not_hang():
-    start = time.perf_counter()
+    # A Python int would take minutes and gigabytes; floats overflow at once, so the answer is NaN (not a number
+    # too large to hold), in a float array.
     out = compile_formula("9**9**9")(x=X)
-    elapsed = time.perf_counter() - start
-    assert np.isnan(out).all()
-    # A Python int would take minutes and gigabytes; floats overflow at once. The bound is generous.
-    assert elapsed < 5.0
+    assert out.dtype == np.float64 and np.isnan(out).all()
 
 
 def test_calling_with_missing_or_extra_variables_is_a_value_error():

@@ -48,7 +48,7 @@ from playground.lessons_page import (
     fold_scores_text,
 )
 from playground.urlstate import config_from_query, default_config, playground_url
-from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+from tests.apptest_helpers import assert_no_exception, missing_keys, render_page, shown_text
 
 PAGE = "app_pages/lessons.py"
 STEPS = [(lesson_id, step.id) for lesson_id, item in LESSONS.items() for step in item.steps]
@@ -324,14 +324,14 @@ def test_an_unknown_lesson_in_the_url_opens_the_first_lesson_and_says_so():
     at = render_page(PAGE, query={"lesson": "no_such_lesson", "step": "x"}, timeout=180)
     assert_no_exception(at)
     assert at.selectbox(key="lessons.lesson").value == "nonlinearity"
-    assert [w.value for w in at.warning] == [t("lessons.unknown_lesson", lesson="no_such_lesson")]
+    assert [shown_text(w.value) for w in at.warning] == [t("lessons.unknown_lesson", lesson="no_such_lesson")]
 
 
 def test_an_unknown_step_in_the_url_opens_the_lessons_first_step_and_says_so():
     at = render_page(PAGE, query={"lesson": "nonlinearity", "step": "no_such_step"}, timeout=180)
     assert_no_exception(at)
     assert t("lessons.nonlinearity.one_neuron.title") in [h.value for h in at.subheader]
-    assert [w.value for w in at.warning] == [t("lessons.unknown_step", step="no_such_step")]
+    assert [shown_text(w.value) for w in at.warning] == [t("lessons.unknown_step", step="no_such_step")]
 
 
 def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_restores_them():

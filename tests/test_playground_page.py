@@ -10,7 +10,7 @@ from core.config import DATASET_NAMES
 from playground.i18n import t
 from playground.playground_page import config_with_upload
 from playground.urlstate import default_config
-from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+from tests.apptest_helpers import assert_no_exception, missing_keys, render_page, shown_text
 
 PAGE = "app_pages/playground.py"
 
@@ -103,7 +103,7 @@ def test_url_restores_dataset_network_and_settings():
 
 def test_bad_url_shows_a_warning_naming_the_value_and_still_works():
     at = rendered({"lr": "-5", "ds": "nonsense"})
-    texts = " ".join(w.value for w in at.warning)
+    texts = shown_text(" ".join(w.value for w in at.warning))
     assert "lr=-5" in texts and "nonsense" in texts
     at.button(key="pg.step").click().run()
     assert_no_exception(at)
@@ -152,7 +152,7 @@ def test_a_table_with_a_measured_third_column_becomes_a_two_input_regression_dat
 def test_targets_far_outside_the_plot_are_rescaled_and_the_message_says_so():
     config, message = _upload("area,price\n50,100000\n80,180000\n120,260000\n200,400000\n")
     assert max(abs(row[1]) for row in config.data.rows) <= 2.5
-    assert "price from [1e+05, 4e+05]" in message
+    assert "price from [1e+05, 4e+05]" in shown_text(message)
 
 
 def test_two_classes_become_drawn_points_and_an_old_regression_loss_is_reset():

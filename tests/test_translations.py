@@ -18,7 +18,14 @@ from streamlit.testing.v1 import AppTest
 
 from playground.i18n import t
 from playground.training_messages import core_problem
-from tests.apptest_helpers import assert_no_exception, missing_keys, registered_pages, render_app, render_page
+from tests.apptest_helpers import (
+    assert_no_exception,
+    missing_keys,
+    registered_pages,
+    render_app,
+    render_page,
+    shown_text,
+)
 
 STRINGS = Path(__file__).resolve().parent.parent / "playground" / "i18n"
 LANGUAGES = ("en", "zh")
@@ -268,7 +275,7 @@ def test_a_core_message_of_another_shape_is_left_as_it_is():
 def test_a_bad_link_value_is_explained_in_chinese_on_a_chinese_page():
     at = render_app(query={"lang": "zh", "bs": "0"}, timeout=180)
     assert_no_exception(at)
-    warnings = " ".join(warning.value for warning in at.warning)
+    warnings = shown_text(" ".join(warning.value for warning in at.warning))
     assert "train.batch_size=0 无效；允许的范围是 [1," in warnings
     assert "is not valid" not in warnings
 

@@ -29,6 +29,7 @@ from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.presets import PRESETS
 from core.settings import LIMITS
 from playground import urlstate
+from playground.markdown_text import escape_markdown
 from tests.apptest_helpers import assert_no_exception, render_page
 
 GARBAGE = st.text(max_size=12) | st.sampled_from(
@@ -126,7 +127,8 @@ def _applied(config: ExperimentConfig, key: str, text: str) -> bool:
 
 
 def _mentions(warnings: list[str], key: str) -> bool:
-    return any(f"“{key[:40]}”" in w or f"{key}=" in w for w in warnings)
+    # Warnings show the key as escape_markdown writes it (Markdown escaped, control characters as spaces).
+    return any(f"“{escape_markdown(key[:40])}”" in w or f"{escape_markdown(key)}=" in w for w in warnings)
 
 
 # ---- config_from_query alone --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, 
 from core.presets import PRESETS
 from playground import urlstate
 from playground.urlstate import config_from_query, playground_url, query_from_config
+from tests.apptest_helpers import shown_text
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -35,7 +36,7 @@ def test_hidden_layers_use_the_compact_form():
 def test_negative_learning_rate_is_rejected_by_name_and_the_default_kept():
     config, warnings = config_from_query({"lr": "-5"}, ExperimentConfig())
     assert config.train.learning_rate == TrainConfig().learning_rate
-    assert len(warnings) == 1 and "lr=-5" in warnings[0]
+    assert len(warnings) == 1 and "lr=-5" in shown_text(warnings[0])
 
 
 @pytest.mark.parametrize(
