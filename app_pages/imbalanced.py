@@ -16,10 +16,11 @@ from core.imbalanced import (
     StrategyRun,
     cross_validate_strategy,
     operating_point,
+    scores_at,
     threshold_sweep,
     train_strategy,
 )
-from core.metrics import classification_metrics, majority_baseline_accuracy
+from core.metrics import majority_baseline_accuracy
 from playground import figures, widgets
 from playground import figures_imbalanced as fig
 from playground.i18n import t
@@ -190,7 +191,7 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
         key=f"{KEY}.threshold",
         help=t("imbalanced.test.threshold_help"),
     )
-    metrics = classification_metrics(run.y_test, run.test_scores, threshold)
+    metrics = scores_at(run, threshold)
     baseline = majority_baseline_accuracy(run.y_test)
     accuracy_tile, baseline_tile, note = st.columns([1, 1, 3])
     accuracy_tile.metric(
@@ -242,10 +243,11 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
     if len(runs) < 2:
         st.info(t("imbalanced.compare.too_few"))
     else:
-        for column, (name, result) in zip(st.columns(len(runs)), runs.items(), strict=True):
-            at_threshold = classification_metrics(result.y_test, result.test_scores, threshold)
+        # Scored once per strategy and step, for both the lines under the boundaries and the bar chart.
+        scores = {name: scores_at(r, threshold) for name, r in runs.items()}
+        for column, name in zip(st.columns(len(runs)), runs, strict=True):
             column.plotly_chart(boundary_figure(config, name, strategy_name(name), 320), key=f"{KEY}.side.{name}")
-            column.markdown(t("imbalanced.compare.scores_line", **at_threshold))
+            column.markdown(t("imbalanced.compare.scores_line", **scores[name]))
         labels = {name: t(f"imbalanced.short.{name}") for name in runs}
         curves = {labels[name]: result.curves for name, result in runs.items()}
         points = {labels[name]: operating_point(r.y_test, r.test_scores, threshold) for name, r in runs.items()}
@@ -254,7 +256,7 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
         pr_column.plotly_chart(fig.pr_figure(curves, points, prevalence=run.prevalence), key=f"{KEY}.side.pr")
         st.plotly_chart(
             fig.strategy_scores_figure(
-                {labels[name]: classification_metrics(r.y_test, r.test_scores, threshold) for name, r in runs.items()},
+                {labels[name]: scores[name] for name in runs},
                 title=t("imbalanced.compare.scores_title", threshold=threshold),
             ),
             key=f"{KEY}.side.scores",
