@@ -16,10 +16,11 @@ from core.imbalanced import (
     StrategyRun,
     cross_validate_strategy,
     operating_point,
+    scores_at,
     threshold_sweep,
     train_strategy,
 )
-from core.metrics import classification_metrics, majority_baseline_accuracy
+from core.metrics import majority_baseline_accuracy
 from playground import figures, widgets
 from playground import figures_imbalanced as fig
 from playground.i18n import t
@@ -175,82 +176,95 @@ right.plotly_chart(
 # ---- 2 · honest scores at a threshold ----------------------------------------------------------------------
 st.header(t("imbalanced.test.header"))
 st.markdown(t("imbalanced.test.explain", major=run.counts_test[0], minor=run.counts_test[1]))
-threshold = st.slider(
-    t("imbalanced.test.threshold"),
-    0.0,
-    1.0,
-    0.5,
-    step=0.01,
-    key=f"{KEY}.threshold",
-    help=t("imbalanced.test.threshold_help"),
-)
-metrics = classification_metrics(run.y_test, run.test_scores, threshold)
-baseline = majority_baseline_accuracy(run.y_test)
-accuracy_tile, baseline_tile, note = st.columns([1, 1, 3])
-accuracy_tile.metric(
-    t("imbalanced.test.accuracy"),
-    f"{metrics['accuracy']:.1%}",
-    help=t("imbalanced.test.accuracy_help"),
-    delta=t("imbalanced.test.baseline_delta", delta=metrics["accuracy"] - baseline),
-)
-baseline_tile.metric(t("imbalanced.test.baseline"), f"{baseline:.1%}", help=t("imbalanced.test.baseline_help"))
-note.info(t("imbalanced.test.accuracy_note", baseline=baseline))
-score_tiles(metrics)
 
-point = operating_point(run.y_test, run.test_scores, threshold)
-boundary_column, confusion_column = st.columns(2)
-boundary_column.plotly_chart(
-    boundary_figure(config, strategy, t("imbalanced.test.boundary_title", strategy=strategy_name(strategy))),
-    key=f"{KEY}.boundary",
-)
-if run.member_grids:
-    boundary_column.caption(t("imbalanced.sampler.ensemble_members"))
-confusion_column.plotly_chart(
-    fig.confusion_matrix_figure(point.confusion, title=t("imbalanced.test.confusion_title", threshold=threshold)),
-    key=f"{KEY}.confusion",
-)
-label = t(f"imbalanced.short.{strategy}")
-roc_column, pr_column, sweep_column = st.columns(3)
-roc_column.plotly_chart(fig.roc_figure({label: run.curves}, {label: point}), key=f"{KEY}.roc")
-pr_column.plotly_chart(fig.pr_figure({label: run.curves}, {label: point}, prevalence=run.prevalence), key=f"{KEY}.pr")
-sweep_column.plotly_chart(
-    fig.threshold_sweep_figure(threshold_sweep(run.y_test, run.test_scores), threshold), key=f"{KEY}.sweep"
-)
 
-# ---- 3 · side by side --------------------------------------------------------------------------------------
-st.header(t("imbalanced.compare.header"))
-st.caption(t("imbalanced.compare.explain"))
-chosen = st.multiselect(
-    t("imbalanced.compare.label"),
-    STRATEGIES,
-    default=["none", "smote", CLASS_WEIGHT],
-    max_selections=4,
-    key=f"{KEY}.compare",
-    format_func=strategy_name,
-    help=t("imbalanced.compare.help"),
-)
-with st.spinner(t("imbalanced.compare.training")):
-    runs = {name: result for name in chosen if (result := run_or_explain(config, name)) is not None}
-if len(runs) < 2:
-    st.info(t("imbalanced.compare.too_few"))
-else:
-    for column, (name, result) in zip(st.columns(len(runs)), runs.items(), strict=True):
-        at_threshold = classification_metrics(result.y_test, result.test_scores, threshold)
-        column.plotly_chart(boundary_figure(config, name, strategy_name(name), 320), key=f"{KEY}.side.{name}")
-        column.markdown(t("imbalanced.compare.scores_line", **at_threshold))
-    labels = {name: t(f"imbalanced.short.{name}") for name in runs}
-    curves = {labels[name]: result.curves for name, result in runs.items()}
-    points = {labels[name]: operating_point(r.y_test, r.test_scores, threshold) for name, r in runs.items()}
-    roc_column, pr_column = st.columns(2)
-    roc_column.plotly_chart(fig.roc_figure(curves, points), key=f"{KEY}.side.roc")
-    pr_column.plotly_chart(fig.pr_figure(curves, points, prevalence=run.prevalence), key=f"{KEY}.side.pr")
-    st.plotly_chart(
-        fig.strategy_scores_figure(
-            {labels[name]: classification_metrics(r.y_test, r.test_scores, threshold) for name, r in runs.items()},
-            title=t("imbalanced.compare.scores_title", threshold=threshold),
-        ),
-        key=f"{KEY}.side.scores",
+@st.fragment
+def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) -> None:
+    """Everything that moves with the threshold (sections 2 and 3). A fragment, so a slider step reruns only this:
+    the runs and the decision boundaries come from the caches above, so a step trains, resamples and draws no
+    boundary; it recounts the confusion matrix and redraws the small threshold-dependent figures."""
+    threshold = st.slider(
+        t("imbalanced.test.threshold"),
+        0.0,
+        1.0,
+        0.5,
+        step=0.01,
+        key=f"{KEY}.threshold",
+        help=t("imbalanced.test.threshold_help"),
     )
+    metrics = scores_at(run, threshold)
+    baseline = majority_baseline_accuracy(run.y_test)
+    accuracy_tile, baseline_tile, note = st.columns([1, 1, 3])
+    accuracy_tile.metric(
+        t("imbalanced.test.accuracy"),
+        f"{metrics['accuracy']:.1%}",
+        help=t("imbalanced.test.accuracy_help"),
+        delta=t("imbalanced.test.baseline_delta", delta=metrics["accuracy"] - baseline),
+    )
+    baseline_tile.metric(t("imbalanced.test.baseline"), f"{baseline:.1%}", help=t("imbalanced.test.baseline_help"))
+    note.info(t("imbalanced.test.accuracy_note", baseline=baseline))
+    score_tiles(metrics)
+
+    point = operating_point(run.y_test, run.test_scores, threshold)
+    boundary_column, confusion_column = st.columns(2)
+    boundary_column.plotly_chart(
+        boundary_figure(config, strategy, t("imbalanced.test.boundary_title", strategy=strategy_name(strategy))),
+        key=f"{KEY}.boundary",
+    )
+    if run.member_grids:
+        boundary_column.caption(t("imbalanced.sampler.ensemble_members"))
+    confusion_column.plotly_chart(
+        fig.confusion_matrix_figure(point.confusion, title=t("imbalanced.test.confusion_title", threshold=threshold)),
+        key=f"{KEY}.confusion",
+    )
+    label = t(f"imbalanced.short.{strategy}")
+    roc_column, pr_column, sweep_column = st.columns(3)
+    roc_column.plotly_chart(fig.roc_figure({label: run.curves}, {label: point}), key=f"{KEY}.roc")
+    pr_column.plotly_chart(
+        fig.pr_figure({label: run.curves}, {label: point}, prevalence=run.prevalence), key=f"{KEY}.pr"
+    )
+    sweep_column.plotly_chart(
+        fig.threshold_sweep_figure(threshold_sweep(run.y_test, run.test_scores), threshold), key=f"{KEY}.sweep"
+    )
+
+    # ---- 3 · side by side --------------------------------------------------------------------------------------
+    st.header(t("imbalanced.compare.header"))
+    st.caption(t("imbalanced.compare.explain"))
+    chosen = st.multiselect(
+        t("imbalanced.compare.label"),
+        STRATEGIES,
+        default=["none", "smote", CLASS_WEIGHT],
+        max_selections=4,
+        key=f"{KEY}.compare",
+        format_func=strategy_name,
+        help=t("imbalanced.compare.help"),
+    )
+    with st.spinner(t("imbalanced.compare.training")):
+        runs = {name: result for name in chosen if (result := run_or_explain(config, name)) is not None}
+    if len(runs) < 2:
+        st.info(t("imbalanced.compare.too_few"))
+    else:
+        # Scored once per strategy and step, for both the lines under the boundaries and the bar chart.
+        scores = {name: scores_at(r, threshold) for name, r in runs.items()}
+        for column, name in zip(st.columns(len(runs)), runs, strict=True):
+            column.plotly_chart(boundary_figure(config, name, strategy_name(name), 320), key=f"{KEY}.side.{name}")
+            column.markdown(t("imbalanced.compare.scores_line", **scores[name]))
+        labels = {name: t(f"imbalanced.short.{name}") for name in runs}
+        curves = {labels[name]: result.curves for name, result in runs.items()}
+        points = {labels[name]: operating_point(r.y_test, r.test_scores, threshold) for name, r in runs.items()}
+        roc_column, pr_column = st.columns(2)
+        roc_column.plotly_chart(fig.roc_figure(curves, points), key=f"{KEY}.side.roc")
+        pr_column.plotly_chart(fig.pr_figure(curves, points, prevalence=run.prevalence), key=f"{KEY}.side.pr")
+        st.plotly_chart(
+            fig.strategy_scores_figure(
+                {labels[name]: scores[name] for name in runs},
+                title=t("imbalanced.compare.scores_title", threshold=threshold),
+            ),
+            key=f"{KEY}.side.scores",
+        )
+
+
+at_a_threshold(config, strategy, run)
 
 # ---- 4 · cross-validation done right -----------------------------------------------------------------------
 st.header(t("imbalanced.cv.header"))

@@ -315,3 +315,21 @@ def test_a_ratio_below_one_is_refused_for_multiclass_data_with_the_reason():
         cfg.validate()
     with pytest.raises(ValueError, match=r"data.sampling_ratio=0.01 is not valid; allowed range is \[0.1, 1.0\]"):
         replace(cfg, data=replace(cfg.data, name="xor", sampling_ratio=0.01)).validate()
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.05, 0.35, 0.5, 0.85, 1.0])
+def test_scores_at_a_threshold_are_classification_metrics_without_the_sklearn_calls(threshold):
+    from types import SimpleNamespace
+
+    from core.imbalanced import scores_at
+    from core.metrics import classification_metrics, roc_pr_curves
+
+    y = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 0])
+    scores = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.6, 0.4, 0.7, 0.9, 0.8])
+    run = SimpleNamespace(y_test=y, test_scores=scores, curves=roc_pr_curves(y, scores))
+    fast, reference = scores_at(run, threshold), classification_metrics(y, scores, threshold)
+    assert fast.keys() == reference.keys()
+    np.testing.assert_array_equal(fast.pop("confusion"), reference.pop("confusion"))
+    assert fast == pytest.approx(reference)
+    broken = SimpleNamespace(y_test=y, test_scores=np.where(y == 1, np.nan, scores), curves=run.curves)
+    assert np.isnan(scores_at(broken, threshold)["recall"])

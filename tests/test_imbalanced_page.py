@@ -307,3 +307,81 @@ def test_moving_the_threshold_rebuilds_no_decision_boundary(monkeypatch):
     assert_no_exception(at)
     assert built == []
     assert "0.30" in " ".join(str(c.proto) for c in at.get("plotly_chart"))  # the threshold did reach the figures
+
+
+def test_a_threshold_step_trains_resamples_and_draws_no_boundary_and_shows_sklearns_numbers(monkeypatch):
+    # The slider's part of the page is an st.fragment; whether Streamlit reruns only it or (as AppTest does) the
+    # whole script, a step must cost no training, no resampling and no boundary. Count the calls, never time them.
+    from sklearn.metrics import (
+        balanced_accuracy_score,
+        confusion_matrix,
+        f1_score,
+        precision_score,
+        recall_score,
+        roc_auc_score,
+    )
+
+    import core.experiment
+    import core.imbalanced
+    import core.sampling
+    import playground.figures as figures_module
+
+    at = render_page(PAGE, timeout=300)
+    assert_no_exception(at)
+    calls = []
+
+    def counted(module, name):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, **k: calls.append(name) or original(*a, **k))
+
+    for module, name in (
+        (core.imbalanced, "train_strategy"),
+        (core.imbalanced, "cross_validate_strategy"),
+        (core.imbalanced, "resample"),
+        (core.imbalanced, "run"),
+        (core.sampling, "resample"),
+        (core.experiment, "run"),
+        (figures_module, "decision_boundary_figure"),
+    ):
+        counted(module, name)
+    scored = []  # (run, threshold) of every scores_at call: the runs whose numbers the page shows
+    original_scores_at = core.imbalanced.scores_at
+    monkeypatch.setattr(core.imbalanced, "scores_at", lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
+    threshold = 0.27
+    at.slider(key="imb.threshold").set_value(threshold).run()
+    assert_no_exception(at)
+    assert calls == []
+
+    # The selected strategy's test scores, scored by scikit-learn at the new threshold, give the numbers shown.
+    run, shown_at = scored[0]
+    assert shown_at == threshold
+    y, y_pred = run.y_test, (run.test_scores >= threshold).astype(int)
+    expected = {
+        "recall": recall_score(y, y_pred, zero_division=0),
+        "precision": precision_score(y, y_pred, zero_division=0),
+        "f1": f1_score(y, y_pred, zero_division=0),
+        "balanced_accuracy": balanced_accuracy_score(y, y_pred),
+        "roc_auc": roc_auc_score(y, run.test_scores),
+    }
+    tiles = {tile.label: tile.value for tile in at.metric}
+    for name, value in expected.items():
+        assert tiles[t(f"imbalanced.scores.{name}")] == f"{value:.2f}", name
+    assert tiles[t("imbalanced.test.accuracy")] == f"{np.mean(y_pred == y):.1%}"
+    cells = chart(at, "imb.confusion")["data"][0]["text"]
+    shown = [[int(re.search(r"<b>(\d+)</b>", cell).group(1)) for cell in row] for row in cells]
+    assert shown == confusion_matrix(y, y_pred, labels=[0, 1]).tolist()
+    assert shown[1][1] > 0 and shown[0][1] > 0  # a threshold where both kinds of flagged points exist
+
+    # Every strategy side by side: its line under its boundary carries sklearn's recall and precision too.
+    lines = markdown_texts(at)
+    for other, _ in scored[1:]:
+        other_pred = (other.test_scores >= threshold).astype(int)
+        line = t(
+            "imbalanced.compare.scores_line",
+            recall=recall_score(other.y_test, other_pred, zero_division=0),
+            precision=precision_score(other.y_test, other_pred, zero_division=0),
+            f1=f1_score(other.y_test, other_pred, zero_division=0),
+            roc_auc=roc_auc_score(other.y_test, other.test_scores),
+        )
+        assert line in lines
+    assert len(scored) == 1 + len(at.multiselect(key="imb.compare").value)
