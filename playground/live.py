@@ -41,6 +41,10 @@ SERVER_PICTURES_PER_SECOND = 30
 # The most rows a live run's history keeps: a session left playing thins its history (see core.training.
 # thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
 HISTORY_ROWS = 2000
+# Every snapshot carries all parameters at full precision (~13 bytes each as JSON): a batch holds at most this many
+# numbers, so a network of eight 64-unit layers (~30,000 parameters, ~430 kB a snapshot) goes out a few snapshots at
+# a time instead of 120 (50 MB held as one component argument, issue 19); a 2-8-8-1 network is never limited.
+PARAMETERS_PER_BATCH = 250_000
 
 
 def pack(values: np.ndarray, lo: float | None = None, hi: float | None = None) -> dict:
@@ -192,10 +196,16 @@ def toggle_play(run, finished: Callable[[object], bool], restart: Callable[[obje
     run.playing = True
 
 
+def frames_within_payload(n_parameters: int, asked: int) -> int:
+    """How many of the ``asked`` snapshots fit one batch when each carries ``n_parameters`` numbers (at least one)."""
+    return max(1, min(asked, PARAMETERS_PER_BATCH // max(n_parameters, 1)))
+
+
 def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
             budget_s: float | None = PLAYGROUND_BUDGET_S) -> list[dict]:
     """Train the Playground's run for one batch of frames (see :func:`train_in_frames`)."""
     start = time.perf_counter()
+    max_frames = frames_within_payload(run.trainer.network.n_parameters, max_frames)
     frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
                              epochs_per_frame, max_frames, budget_s)
     run.seconds_training += time.perf_counter() - start

@@ -216,3 +216,12 @@ def test_now_describes_the_run_as_it_stands():
     state = live.now(run)
     assert state["epoch"] == 4 and state["params"] == live.params(run)
     assert next(c for c in state["counters"] if c["name"] == "epoch")["value"] == "4"
+
+
+def test_a_heavy_network_sends_few_snapshots_per_batch_and_a_small_one_is_not_limited():
+    heavy = make_run(hidden=tuple(LayerConfig(64, "tanh") for _ in range(8)))
+    frames = live.advance(heavy, epochs_per_frame=1, max_frames=live.MAX_FRAMES_PER_BATCH, budget_s=float("inf"))
+    numbers = sum(len(p) for f in frames for p in f["params"]["weights"]) if frames else 0
+    assert 1 <= len(frames) < 10 and numbers <= live.PARAMETERS_PER_BATCH
+    small = make_run()
+    assert live.frames_within_payload(small.trainer.network.n_parameters, 120) == 120
