@@ -16,7 +16,9 @@ from playground.language import language_switch
 # Our matrices are tiny: one BLAS thread is faster than two fighting over the cores (benchmarks/: a 10000x8 by 8x8
 # product took 13 ms on two OpenBLAS threads and 0.09 ms on one on a busy 2-core machine).
 threadpool_limits(limits=1, user_api="blas")
-st.set_page_config(page_title=t("app.name"), page_icon="🧠", layout="wide")
+# A Material icon, not the 🧠 emoji: an emoji makes Streamlit import its emoji catalogue (a 0.4 s regex compile)
+# on the first visit, before anything is drawn.
+st.set_page_config(page_title=t("app.name"), page_icon=":material/neurology:", layout="wide")
 lang = language_switch()  # before the navigation, so page titles and every page use the chosen language
 page_accessibility(lang)  # <html lang>, focusable wide formulas
 

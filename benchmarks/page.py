@@ -1,12 +1,15 @@
-"""The page in real Chromium: redraws per second while training, Play → first moving frame, bytes per frame,
-and the server's memory per browser session.
+"""The page in real Chromium: painted frames per second while training, Play → first moving frame, bytes per
+frame, and the server's memory per browser session.
 
 A ``streamlit run`` server is started on a free port and Debian's Chromium (headless, through Playwright) opens
-the Playground on 500 spiral points with a 2-8-8-1 tanh network, batch 10, and presses Play. Timings are read
-inside the live-view iframe with ``performance.now()``: ``#root[data-frames]`` counts painted frames and
-``window.__liveStats.applied`` holds the time each one was painted. Bytes are every WebSocket message the
-server sent while the frames were painted. Memory is the server's resident set size (``/proc/<pid>/status``)
-with one session playing and then with five. Without Chromium or Playwright the rows are skipped.
+the Playground on 500 spiral points with a 2-8-8-1 tanh network, batch 10, and presses Play. The page is watched
+from outside with side_by_side's paint probe (``paint_probe.js``, injected into every frame): a painted frame is
+a change of the ``canvas.heat`` pixels, the epoch is the text reading "Epoch", and times are the browser's
+absolute milliseconds. "Play → first moving frame" is the first heatmap change after the click. Bytes are every
+WebSocket message the server sent while the frames were painted. Memory is the server's resident set size
+(``/proc/<pid>/status``) with one session playing and then with five. Without Chromium or Playwright the rows
+are skipped. The side-by-side benchmark (``live``) measures XOR against TensorFlow Playground; these rows keep
+a harder picture (spirals) and the costs of several sessions.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.measure import Row, median, skipped
+from benchmarks.side_by_side import FPS_TARGET, OURS_PROBE, count_between, observed, per_second, probe_script
 
 AREA_PAGE = "page"
 AREA_MEMORY = "memory"
@@ -31,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 QUERY = "?ds=spirals&n=500&noise=0.05&hidden=8:tanh,8:tanh&bs=10&epochs=5000"
 SESSIONS = 5
 SERVER_START_TIMEOUT = 90
-FPS_TARGET, FIRST_FRAME_TARGET_MS, MEMORY_TARGET_MB = 10.0, 1000.0, 60.0
+FIRST_FRAME_TARGET_MS, MEMORY_TARGET_MB = 1000.0, 60.0  # FPS_TARGET: issue 17's, at the default speed
 CASE = "Playground, 2-8-8-1 tanh on 500 spirals, batch 10"
 
 
@@ -109,11 +113,17 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def first_after(times: list[float], t0: float) -> float | None:
+    """The first of ``times`` (ms) after ``t0``; None if there is none yet."""
+    return min((t for t in times if t > t0), default=None)
+
+
 class Session:
     """One browser tab on the Playground, with the bytes the server sent it over its WebSocket."""
 
     def __init__(self, browser, url: str):
         self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context.add_init_script(probe_script(OURS_PROBE))
         self.page = self.context.new_page()
         self.received = 0
         self.page.on("websocket", self._watch)
@@ -137,7 +147,8 @@ class Session:
         return self
 
     def now(self) -> float:
-        return self.frame.evaluate("() => performance.now()")
+        """The browser's clock in absolute ms (the probe's timestamps use the same clock in every frame)."""
+        return self.page.evaluate("() => performance.timeOrigin + performance.now()")
 
     def state(self) -> dict:
         from tests.e2e.live_view_helpers import live_state
@@ -147,21 +158,20 @@ class Session:
     def play(self) -> None:
         self.page.get_by_role("button", name="Play").click()
 
-    def wait_for_frames(self, more_than: int, timeout: float) -> dict:
+    def wait_for_paint_after(self, t0: float, timeout: float) -> float:
+        """When the heatmap's pixels first changed after ``t0`` (absolute ms)."""
         deadline = time.monotonic() + timeout
         while True:
-            state = self.state()
-            if state["frames"] > more_than:
-                return state
+            painted = first_after(observed(self.page).changes, t0)
+            if painted is not None:
+                return painted
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no frame painted within {timeout:.0f} s of Play")
             time.sleep(0.02)
 
-    def painted_since(self, t0: float) -> list[float]:
-        return self.frame.evaluate(f"() => window.__liveStats.applied.filter(t => t > {t0})")
-
     def panel_costs(self) -> dict[str, float]:
-        costs = self.frame.evaluate("() => window.__liveStats.cost")
+        """The live view's own cost records per panel (median ms), if it keeps them; {} otherwise."""
+        costs = self.frame.evaluate("() => (window.__liveStats && window.__liveStats.cost) || {}")
         return {name: median(values) for name, values in costs.items() if values}
 
     def close(self) -> None:
@@ -184,27 +194,27 @@ class Budget:
 def _page_rows(browser, url: str, budget: Budget, quick: bool) -> tuple[list[Row], Session]:
     window = 4.0 if quick else 12.0
     first = Session(browser, url).mounted(budget.left())
-    before = first.state()
     t_click = first.now()
     first.play()
-    first.wait_for_frames(before["frames"], timeout=min(30.0, budget.left()))
-    first_frame_ms = first.painted_since(t_click)[0] - t_click
+    first_frame_ms = first.wait_for_paint_after(t_click, timeout=min(30.0, budget.left())) - t_click
     time.sleep(1.0)  # past the first batch: measure the steady state
-    start, bytes_start = first.state(), first.received
+    t0, bytes_start = first.now(), first.received
     time.sleep(min(window, budget.left() - 1))
-    end, bytes_end = first.state(), first.received
-    frames = end["frames"] - start["frames"]
-    seconds = (end["now"] - start["now"]) / 1000
+    t1, bytes_end = first.now(), first.received
+    seen = observed(first.page)
+    frames = count_between(seen.changes, t0, t1)
+    seconds = (t1 - t0) / 1000
     fps = frames / seconds
-    epochs_per_s = (end["epoch"] - start["epoch"]) / seconds
+    epochs_per_s = per_second(seen.epochs, t0, t1)
     bytes_per_frame = (bytes_end - bytes_start) / max(frames, 1)
     costs = first.panel_costs()
     cost_text = ", ".join(f"{name} {ms:.1f} ms" for name, ms in sorted(costs.items()))
     rows = [
         Row(AREA_PAGE, PAGE_ROWS[0][1], ours=f"{fps:.1f} frames/s",
-            baseline="target 10 frames/s", ratio=fps / FPS_TARGET, ratio_text=f"{fps / FPS_TARGET:.1f}× the target",
-            target=PAGE_ROWS[0][2], met=fps >= FPS_TARGET,
-            note=f"{epochs_per_s:.0f} epochs/s shown; paint cost per frame (median): {cost_text}",
+            baseline=f"target {FPS_TARGET:g} frames/s", ratio=fps / FPS_TARGET,
+            ratio_text=f"{fps / FPS_TARGET:.2f}× the target", target=PAGE_ROWS[0][2], met=fps >= FPS_TARGET,
+            note=f"heatmap repaints counted from its pixels; {epochs_per_s:.0f} epochs/s shown at the default speed"
+                 + (f"; the view's own cost per frame (median): {cost_text}" if cost_text else ""),
             values={"frames": frames, "seconds": seconds, "epochs_per_s": epochs_per_s, "panel_cost_ms": costs}),
         Row(AREA_PAGE, PAGE_ROWS[1][1], ours=f"{first_frame_ms:.0f} ms",
             baseline="target 1,000 ms", ratio=FIRST_FRAME_TARGET_MS / first_frame_ms,
@@ -241,7 +251,7 @@ def _memory_row(browser, url: str, pid: int, first: Session, budget: Budget, qui
 
 
 PAGE_ROWS = (
-    (AREA_PAGE, f"{CASE}: redraws per second while training", "≥ 10 redraws/s"),
+    (AREA_PAGE, f"{CASE}: painted frames per second while training", f"≥ {FPS_TARGET:g} frames/s"),
     (AREA_PAGE, f"{CASE}: Play → first moving frame", "< 1 s"),
     (AREA_PAGE, f"{CASE}: bytes sent per frame", ""),
     (AREA_MEMORY, f"server RSS growth per additional playing session ({SESSIONS} sessions)", "< 60 MB"),

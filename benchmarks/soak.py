@@ -35,6 +35,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from playground.i18n import t
+from playground.live import DEFAULT_SPEED, SPEEDS
 from tests.e2e.browser_helpers import CHROMIUM_ARGS, find_chromium, wait_for_app
 from tests.e2e.live_view_helpers import live_frame, live_state
 
@@ -260,8 +261,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--interval", type=float, default=20.0, help="seconds between samples (default 20)")
     parser.add_argument("--url", help="use a running server at this base URL instead of starting one")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
+    faster = SPEEDS[min(SPEEDS.index(DEFAULT_SPEED) + 2, len(SPEEDS) - 1)]
     parser.add_argument("--speed-steps", type=int, default=2,
-                        help="notches to move the speed slider up from 1 epoch/frame (default 2: 5 epochs/frame)")
+                        help=f"notches to move the speed slider (epochs per second) up from its default "
+                             f"{DEFAULT_SPEED} (default 2: {faster} epochs per second)")
     parser.add_argument("--csv", type=Path, help="also write the samples to this CSV file")
     parser.add_argument("--heavy", action="store_true", help="every session opens the heaviest link (HEAVY_LINK)")
     args = parser.parse_args(argv)

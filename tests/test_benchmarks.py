@@ -194,3 +194,12 @@ def test_visit_notes_break_down_the_first_and_the_median_later_visit():
     rows = {r.case: r for r in side_by_side.build_rows(ours, tfp, 10.0)}
     assert rows[side_by_side.ROWS[3][1]].note == "ours: first | TFP: tfp first"
     assert rows[side_by_side.ROWS[4][1]].note == "ours: later median | TFP: tfp later"
+
+
+def test_play_to_first_moving_frame_is_the_first_repaint_after_the_click():
+    from benchmarks.page import first_after
+
+    repaints = [100.0, 250.0, 400.0]  # ms; the first one was the page's first picture, before Play
+    assert first_after(repaints, 200.0) == 250.0
+    assert first_after(repaints, 250.0) == 400.0  # a repaint at the click's own instant is not caused by it
+    assert first_after(repaints, 400.0) is None

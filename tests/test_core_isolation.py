@@ -27,8 +27,9 @@ def test_core_and_every_core_module_import_without_streamlit_or_plotly():
 # ---- the Playground's first picture waits for no heavy import --------------------------------------------------
 # scikit-learn, imbalanced-learn and SciPy cost the first visit after a server start ~2 s and ~1,300 modules; the
 # Playground's first run (default XOR link: data, split, untrained network, boundary) needs none of them.
-# pandas is not asserted: Streamlit's components v1 imports it for every component call (dataframe_util).
-HEAVY = ("sklearn", "imblearn", "scipy")
+# pandas (~350 modules) came with every list/dict argument of a v1 component (Streamlit asks whether it is a
+# dataframe); the live view sends one JSON string instead. pyarrow is not asserted: components v1 imports it itself.
+HEAVY = ("sklearn", "imblearn", "scipy", "pandas")
 
 
 def _heavy_imports_after(code: str) -> str:
@@ -58,7 +59,7 @@ def test_core_network_trains_and_predicts_without_scipy_or_scikit_learn():
     assert _heavy_imports_after(code) == "[]"
 
 
-def test_the_playgrounds_first_run_imports_no_scikit_learn_imblearn_or_scipy():
+def test_the_playgrounds_first_run_imports_no_scikit_learn_imblearn_scipy_or_pandas():
     code = (
         "from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({str(REPO_ROOT / 'streamlit_app.py')!r}, default_timeout=240)\n"

@@ -225,3 +225,21 @@ def test_a_heavy_network_sends_few_snapshots_per_batch_and_a_small_one_is_not_li
     assert 1 <= len(frames) < 10 and numbers <= live.PARAMETERS_PER_BATCH
     small = make_run()
     assert live.frames_within_payload(small.trainer.network.n_parameters, 120) == 120
+
+
+def test_the_live_view_hands_streamlit_one_json_string_not_lists_or_dicts(monkeypatch):
+    # A list or dict argument makes Streamlit import pandas (to ask whether it is a dataframe) on a visit's
+    # first run; everything the browser needs travels as one string and comes back out unchanged.
+    from playground import live_view as component
+
+    sent = {}
+    monkeypatch.setattr(component, "_component", lambda: lambda **kwargs: sent.update(kwargs))
+    run = make_run("xor")
+    scene, frames = live.scene(run), live.advance(run, epochs_per_frame=1, max_frames=2, budget_s=60)
+    component.live_view(scene=scene, frames=frames, seq=3, playing=True, interval_ms=66, key="k", height=500,
+                        options={"draw": False}, speed=75, now=frames[-1])
+    assert not [name for name, value in sent.items() if isinstance(value, (list, dict))]
+    assert sent["key"] == "k" and sent["height"] == 500
+    args = component.payload_of(json.dumps({"payload": sent["payload"]}))
+    assert args["scene"] == json.loads(json.dumps(scene)) and args["frames"] == json.loads(json.dumps(frames))
+    assert (args["seq"], args["playing"], args["speed"], args["options"]) == (3, True, 75, {"draw": False})

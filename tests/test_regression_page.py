@@ -11,6 +11,7 @@ from core.network import Network
 from core.regression import TARGETS, Sweep, curve_grid, decompose
 from playground import figures_regression as fig
 from playground.i18n import t
+from playground.live_view import payload_of
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/regression.py"
@@ -129,7 +130,7 @@ def _values(data) -> np.ndarray:
 def _live(at) -> dict:
     """What the page last sent to the live view: scene (or None), frames, seq, playing."""
     [view] = at.get("component_instance")
-    return json.loads(view.proto.json_args)
+    return payload_of(view.proto.json_args)
 
 
 def _panels(args: dict) -> dict[str, dict]:

@@ -163,3 +163,11 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
 def test_the_message_format_module_loads(modules):
     exported = run_js(modules, "const m = await import('/messages.js'); return Object.keys(m);")
     assert json.loads(json.dumps(exported)) == []  # types only
+
+
+def test_render_arguments_are_read_from_the_payload_string(modules):
+    sent = {"seq": 3, "playing": True, "frames": [{"epoch": 1, "params": {"weights": [[0.5, -1e-7]]}}]}
+    got = run_js(modules, """const m = await import('/messaging.js');
+                             return [m.renderArgs({payload: arg, key: 'k', default: null}), m.renderArgs({}),
+                                     m.renderArgs(undefined)];""", json.dumps(sent))
+    assert got == [sent, {}, {}]

@@ -42,7 +42,8 @@
  */
 
 /**
- * The render arguments Streamlit sends (components v1).
+ * The render arguments, sent by Streamlit (components v1) as one JSON string, ``args.payload`` (see
+ * messaging.js's ``renderArgs``: a string keeps Streamlit's server from importing pandas to inspect them).
  * @typedef {Object} RenderArgs
  * @property {Object|null} scene {version, panels, grid, columns, presenter, first_frame, net?}, only when the
  *   browser does not hold that version yet

@@ -9,13 +9,21 @@ export function setValue(value) { send("streamlit:setComponentValue", { value: v
 
 export function setHeight() { send("streamlit:setFrameHeight", { height: document.body.scrollHeight + 4 }); }
 
+/**
+ * The render arguments inside Streamlit's ``args``: the server sends them as one JSON string, ``payload``.
+ * @param {{payload?: string}} args @returns {import("./messages.js").RenderArgs | {}}
+ */
+export function renderArgs(args) {
+  return args && typeof args.payload === "string" ? JSON.parse(args.payload) : {};
+}
+
 /** Call ``onRender(args)`` for every render event; announce that the component is ready. */
 export function listen(onRender) {
   window.addEventListener("message", (event) => {
     const msg = event.data;
     if (!msg || msg.type !== "streamlit:render") return;
     try {
-      onRender(msg.args || {});
+      onRender(renderArgs(msg.args));
     } catch (err) {
       console.error("live view:", err);
     }
