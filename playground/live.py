@@ -337,8 +337,13 @@ def finite(values) -> list[float | None]:
 
 # Streamlit fades elements while a rerun is in flight; a live panel reruns several times a second while training,
 # so the fade would make the whole view flicker. Every live page puts this in its live fragment.
+# Every live panel's style: no stale fade on its elements, and a clear focus ring on the transport buttons and the
+# live view for people who drive them with the keyboard (Tab, then Space / → / R; see frontend/keys.js).
 NO_STALE_FADE = """<style>
     [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+    [class*="st-key-"][class*="-play"] button:focus-visible, [class*="st-key-"][class*="-step"] button:focus-visible,
+    [class*="st-key-"][class*="-reset"] button:focus-visible, iframe[title="playground.live_view.live_view"]:focus {
+        outline: 3px solid #1c64f2 !important; outline-offset: 2px; }
 </style>"""
 
 

@@ -12,6 +12,7 @@ import { advanceClock, dueIndex, playSpeed, snapshotsFor, supplyRate } from "./p
 import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
+import { installKeys } from "./keys.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
 
 const root = document.getElementById("root");
@@ -316,6 +317,9 @@ function watchTransport() {
   }, true);
 }
 
+// Space, → and R press the page's Play/Pause, Step and Reset buttons (keys.js).
+const attachKeys = installKeys(() => (view.options || {}).transport);
+
 // ---- render events -------------------------------------------------------------------------------------------
 function onRender(args) {
   if (waiting) { waiting.push(args); return; }
@@ -363,6 +367,7 @@ function onRender(args) {
   if (JSON.stringify(view.options.selected || null) !== before) view.redrawNetwork();
   if (!playing && args.now) showNewest(now, args.now);  // paused: exactly the state the server holds
   watchTransport();
+  attachKeys();
   // The iframe was rebuilt while the server thinks we hold the scene: ask for it again.
   if (!args.scene && sceneVersion === null) requestMore(asked);
 }
