@@ -347,6 +347,18 @@ NO_STALE_FADE = """<style>
 </style>"""
 
 
+def view_strings() -> dict[str, str]:
+    """What the live view's own document says in the app's language: its ``lang`` and ``<title>``, the name of the
+    throttled spoken summary, and how a chart's accessible name joins its title to the counters' summary."""
+    return {
+        "lang": t("live_view.lang"),
+        "title": t("live_view.document_title"),
+        "summary_label": t("live_view.summary_label"),
+        "chart": t("live_view.chart_summary"),
+        "separator": t("live_view.separator"),
+    }
+
+
 def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
     """Identifies what the mounted figures show: the run plus the view options baked into them."""
     return f"{run.version}-{int(log_y)}-{int(presenter)}-{run.layer_view}"
@@ -478,5 +490,6 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
         "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
         "presenter": presenter,
         "net": net_spec(run),
+        "strings": view_strings(),
         "first_frame": now(run),
     }

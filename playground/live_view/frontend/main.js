@@ -13,6 +13,7 @@ import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
 import { installKeys } from "./keys.js";
+import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
 
 const root = document.getElementById("root");
@@ -116,6 +117,7 @@ function buildScene(scene) {
     div.className = "panel";
     div.id = "panel-" + spec.name;
     div.style.gridArea = spec.area;
+    div.dataset.title = spec.title || "";
     panelsEl.appendChild(div);
     const kind = spec.kind || "plotly";
     panels[spec.name] = kind === "field" ? makeField(div, spec, view)
@@ -132,6 +134,7 @@ function buildScene(scene) {
     showParams(scene.first_frame.params);
     shownEpoch = clock = scene.first_frame.epoch || 0;
   }
+  sceneBuilt(scene, panelsEl, countersEl);
   setHeight();
 }
 
@@ -287,6 +290,7 @@ function tick(now) {
     showNewest(now, null);
   }
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
+  tickA11y(now, running, countersEl, panelsEl);
 }
 
 // requestAnimationFrame paces the picture at the screen's rate; a timer keeps it going where rAF does not fire
