@@ -44,9 +44,8 @@ def test_page_has_no_serious_accessibility_violations(page, app_url, url_path, l
     assert not blocking, "\n".join(_describe(v) for v in blocking)
 
 
-LIVE_VIEWS = {"playground": ("/", "playground.play", "playground.pause"),
-              "compare": ("/compare", "compare.play", "compare.pause"),
-              "regression": ("/regression", "regression.play", "regression.pause")}
+LIVE_VIEWS = {"playground": ("/", "playground.play"), "compare": ("/compare", "compare.play"),
+              "regression": ("/regression", "regression.play")}
 
 
 @pytest.mark.timeout(300)
@@ -56,7 +55,7 @@ def test_live_view_iframe_is_titled_summarised_and_has_no_serious_violations(pag
     """The live view's own document: lang and <title> follow the app language, every chart is named by its title
     and the counters, the counters are spoken through a throttled polite live region, and axe finds nothing
     critical or serious inside it, while paused and while playing."""
-    path, play, pause = LIVE_VIEWS[view]
+    path, play = LIVE_VIEWS[view]
     page.set_default_timeout(120_000)
     if view == "regression":  # a deep link on a fresh server skips the app's navigation (see the regression test)
         page.goto(f"{app_url}?lang={lang}")
@@ -91,13 +90,12 @@ def test_live_view_iframe_is_titled_summarised_and_has_no_serious_violations(pag
 
     audit("paused")
     # Playing: the spoken summary changes only every few seconds, not with every painted frame.
-    page.get_by_role("button", name=t(play, lang=lang), exact=True).click()
-    page.get_by_role("button", name=t(pause, lang=lang), exact=True).wait_for()
     frame.evaluate("""() => { window.__announced = 0;
         new MutationObserver(() => { window.__announced += 1; })
           .observe(document.getElementById('announce'), {childList: true, characterData: true, subtree: true}); }""")
     start = live_state(frame)
-    time.sleep(6.0)
+    page.get_by_role("button", name=t(play, lang=lang), exact=True).click()
+    time.sleep(6.0)  # a fast run (Regression's 800 epochs) may even finish meanwhile: then it is announced too
     painted = live_state(frame)["frames"] - start["frames"]
     announced = frame.evaluate("() => window.__announced")
     assert 1 <= announced <= 3 < painted, f"{announced} announcements for {painted} painted frames in 6 s"
