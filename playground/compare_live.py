@@ -19,7 +19,7 @@ from core.compare import CompareRun, Comparison
 from core.experiment import PreparedData
 from playground import figures, figures_compare
 from playground.i18n import t
-from playground.live import finite, pack
+from playground.live import finite, pack, view_strings
 
 __all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
@@ -257,6 +257,7 @@ def scene(session: CompareSession, *, log_y: bool = False) -> dict:
         "grid": " ".join(f'"{row}"' for row in rows),
         "columns": "repeat(12, minmax(0, 1fr))",  # 12 divides into 2, 3 and 4 equal pictures
         "presenter": False,
+        "strings": view_strings(),
         "first_frame": status_frame(session),
     }
 

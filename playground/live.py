@@ -347,9 +347,26 @@ def finite(values) -> list[float | None]:
 
 # Streamlit fades elements while a rerun is in flight; a live panel reruns several times a second while training,
 # so the fade would make the whole view flicker. Every live page puts this in its live fragment.
+# Every live panel's style: no stale fade on its elements, and a clear focus ring on the transport buttons and the
+# live view for people who drive them with the keyboard (Tab, then Space / → / R; see frontend/keys.js).
 NO_STALE_FADE = """<style>
     [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+    [class*="st-key-"][class*="-play"] button:focus-visible, [class*="st-key-"][class*="-step"] button:focus-visible,
+    [class*="st-key-"][class*="-reset"] button:focus-visible, iframe[title="playground.live_view.live_view"]:focus {
+        outline: 3px solid #1c64f2 !important; outline-offset: 2px; }
 </style>"""
+
+
+def view_strings() -> dict[str, str]:
+    """What the live view's own document says in the app's language: its ``lang`` and ``<title>``, the name of the
+    throttled spoken summary, and how a chart's accessible name joins its title to the counters' summary."""
+    return {
+        "lang": t("live_view.lang"),
+        "title": t("live_view.document_title"),
+        "summary_label": t("live_view.summary_label"),
+        "chart": t("live_view.chart_summary"),
+        "separator": t("live_view.separator"),
+    }
 
 
 def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
@@ -483,5 +500,6 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
         "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
         "presenter": presenter,
         "net": net_spec(run),
+        "strings": view_strings(),
         "first_frame": now(run),
     }

@@ -22,7 +22,7 @@ from core.training import Trainer, r2_score
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
-from playground.live import finite, pack, train_in_frames
+from playground.live import finite, pack, train_in_frames, view_strings
 from playground.training_messages import training_message
 
 __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
@@ -310,6 +310,7 @@ def scene(run: LabRun, *, surface_3d: bool = False) -> dict:
         "grid": f'"{top}" "loss metric"',
         "columns": "minmax(0, 1fr) minmax(0, 1fr)",
         "presenter": False,
+        "strings": view_strings(),
         "first_frame": status_frame(run),
     }
 

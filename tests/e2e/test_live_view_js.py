@@ -171,3 +171,56 @@ def test_render_arguments_are_read_from_the_payload_string(modules):
                              return [m.renderArgs({payload: arg, key: 'k', default: null}), m.renderArgs({}),
                                      m.renderArgs(undefined)];""", json.dumps(sent))
     assert got == [sent, {}, {}]
+
+
+def test_shortcut_keys_are_left_to_fields_and_buttons_that_already_use_them(modules):
+    result = run_js(modules, """
+        const k = await import('/keys.js');
+        document.body.innerHTML = '<input id="text"><div role="slider" id="slider" tabindex="0"></div>'
+            + '<button id="button">b</button><div id="plain"></div>';
+        const on = (id, key, extra) => k.transportFor(Object.assign(
+            {key: key, target: document.getElementById(id), defaultPrevented: false}, extra || {}));
+        return {
+            plain: [' ', 'ArrowRight', 'r', 'R', 'x'].map((key) => on('plain', key)),
+            text: [' ', 'ArrowRight', 'r'].map((key) => on('text', key)),
+            slider: on('slider', 'ArrowRight'),
+            button: [' ', 'ArrowRight'].map((key) => on('button', key)),
+            ctrl_r: on('plain', 'r', {ctrlKey: true}),
+            handled: on('plain', ' ', {defaultPrevented: true}),
+        };
+    """)
+    assert result["plain"] == ["play", "step", "reset", "reset", None]
+    assert result["text"] == [None, None, None] and result["slider"] is None
+    assert result["button"] == [None, "step"]  # Space presses a focused button itself
+    assert result["ctrl_r"] is None and result["handled"] is None  # Ctrl+R reloads; a key is pressed once
+
+
+def test_the_spoken_summary_joins_the_counters_in_the_scenes_language(modules):
+    result = run_js(modules, """
+        const a = await import('/a11y.js');
+        document.body.innerHTML = '<div id="counters"><div class="counter"><div class="label">轮次</div>'
+            + '<div class="value">120</div></div><div class="counter"><div class="label">测试准确率</div>'
+            + '<div class="value">97 %</div></div><div id="status">已暂停</div></div><div id="panels">'
+            + '<div class="panel"><div class="panel-title">损失</div><canvas></canvas></div></div>'
+            + '<div id="announce"></div>';
+        const counters = document.getElementById('counters'), panels = document.getElementById('panels');
+        a.sceneBuilt({strings: {lang: 'zh', title: '实时训练视图', chart: '{title}：{summary}', separator: '，'}},
+                     panels, counters);
+        const first = document.getElementById('announce').textContent;
+        counters.querySelector('.value').textContent = '121';
+        a.tickA11y(1e9, true, counters, panels);        // running: refreshed (5 s since the last one)
+        const second = document.getElementById('announce').textContent;
+        counters.querySelector('.value').textContent = '122';
+        a.tickA11y(1e9 + 1000, true, counters, panels); // a second later: not yet
+        const throttled = document.getElementById('announce').textContent;
+        a.tickA11y(1e9 + 1100, false, counters, panels); // stopped: at once
+        const panel = panels.querySelector('.panel');
+        return {first, second, throttled, stopped: document.getElementById('announce').textContent,
+                name: panel.getAttribute('aria-label'), role: panel.getAttribute('role'),
+                lang: document.documentElement.lang, title: document.title};
+    """)
+    assert result["first"] == "轮次 120，测试准确率 97 %，已暂停"
+    assert result["second"] == "轮次 121，测试准确率 97 %，已暂停" == result["throttled"]
+    assert result["stopped"] == "轮次 122，测试准确率 97 %，已暂停"
+    assert result["name"] == "损失：轮次 122，测试准确率 97 %，已暂停" and result["role"] == "img"
+    assert result["lang"] == "zh" and result["title"] == "实时训练视图"

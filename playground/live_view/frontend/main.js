@@ -12,6 +12,8 @@ import { advanceClock, dueIndex, playSpeed, snapshotsFor, supplyRate } from "./p
 import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
+import { installKeys } from "./keys.js";
+import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
 
 const root = document.getElementById("root");
@@ -115,6 +117,7 @@ function buildScene(scene) {
     div.className = "panel";
     div.id = "panel-" + spec.name;
     div.style.gridArea = spec.area;
+    div.dataset.title = spec.title || "";
     panelsEl.appendChild(div);
     const kind = spec.kind || "plotly";
     panels[spec.name] = kind === "field" ? makeField(div, spec, view)
@@ -131,6 +134,7 @@ function buildScene(scene) {
     showParams(scene.first_frame.params);
     shownEpoch = clock = scene.first_frame.epoch || 0;
   }
+  sceneBuilt(scene, panelsEl, countersEl);
   setHeight();
 }
 
@@ -286,6 +290,7 @@ function tick(now) {
     showNewest(now, null);
   }
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
+  tickA11y(now, running, countersEl, panelsEl);
 }
 
 // requestAnimationFrame paces the picture at the screen's rate; a timer keeps it going where rAF does not fire
@@ -315,6 +320,9 @@ function watchTransport() {
     }
   }, true);
 }
+
+// Space, → and R press the page's Play/Pause, Step and Reset buttons (keys.js).
+const attachKeys = installKeys(() => (view.options || {}).transport);
 
 // ---- render events -------------------------------------------------------------------------------------------
 function onRender(args) {
@@ -363,6 +371,7 @@ function onRender(args) {
   if (JSON.stringify(view.options.selected || null) !== before) view.redrawNetwork();
   if (!playing && args.now) showNewest(now, args.now);  // paused: exactly the state the server holds
   watchTransport();
+  attachKeys();
   // The iframe was rebuilt while the server thinks we hold the scene: ask for it again.
   if (!args.scene && sceneVersion === null) requestMore(asked);
 }
