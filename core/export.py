@@ -45,13 +45,15 @@ ERF_RANGE = 6.0
 
 @dataclass(frozen=True)
 class DenseLayer:
-    """One dense layer read from a network: Z = A·Wᵀ + bᵀ, then ``activation`` (``slope`` for leaky/prelu)."""
+    """One dense layer read from a network: Z = A·Wᵀ + bᵀ, then ``activation`` (``slope`` for leaky/prelu,
+    ``alpha`` for elu)."""
 
     index: int  # 1-based, as in W1, b1
     weights: np.ndarray  # (units, fan_in)
     bias: np.ndarray  # (units,)
     activation: str
     slope: float | None  # leaky_relu's fixed slope or prelu's learned one; None otherwise
+    alpha: float | None = None  # elu's α (outputs down to −α); None otherwise
 
 
 def dense_layers(net) -> list[DenseLayer]:
@@ -81,7 +83,10 @@ def dense_layers(net) -> list[DenseLayer]:
             slope = float(chunk[2][1].reshape(-1)[0])
         elif activation == "leaky_relu":
             slope = float(layer.get("slope", DEFAULT_LEAKY_SLOPE))
-        out.append(DenseLayer(position, np.asarray(W), np.asarray(b).reshape(-1), activation, slope))
+        alpha = None
+        if activation == "elu":
+            alpha = float(ELU_ALPHA if layer.get("alpha") is None else layer["alpha"])
+        out.append(DenseLayer(position, np.asarray(W), np.asarray(b).reshape(-1), activation, slope, alpha))
     if cursor != len(params):
         raise ValueError(f"the network has {len(params)} parameter arrays but its layers use {cursor}")
     return out
@@ -200,7 +205,9 @@ def _onnx_activation(g: _GraphBuilder, z: str, layer: DenseLayer, out: str) -> s
         # z for z > 0, kz otherwise: a case split (not LeakyRelu/PRelu) so a learned slope outside [0, 1] is kept
         return g.op("Where", positive(), z, g.op("Mul", z, g.const(layer.slope)), name=out)
     if name == "elu":
-        negative = g.op("Mul", g.const(ELU_ALPHA), g.op("Sub", g.op("Exp", g.op("Min", z, g.const(0.0))), g.const(1.0)))
+        # α(e^z − 1) for z ≤ 0 (onnxruntime has no float64 Elu, and Where keeps the case split of ours)
+        expm1 = g.op("Sub", g.op("Exp", g.op("Min", z, g.const(0.0))), g.const(1.0))
+        negative = g.op("Mul", g.const(layer.alpha), expm1)
         return g.op("Where", positive(), z, negative, name=out)
     if name == "softplus":
         # ln(1 + e^z) = max(z, 0) + ln(1 + e^{−|z|}): never overflows, as np.logaddexp
@@ -291,7 +298,7 @@ def _torch_module(layer: DenseLayer) -> str | None:
         # max(0, z) + k·min(0, z): the same case split as ours for every slope
         "leaky_relu": f"nn.LeakyReLU(negative_slope={layer.slope!r})",
         "prelu": f"nn.PReLU(num_parameters=1, init={layer.slope!r})",
-        "elu": f"nn.ELU(alpha={ELU_ALPHA!r})",
+        "elu": f"nn.ELU(alpha={layer.alpha!r})",
         # above `threshold` torch returns z itself; at 40 that differs from ln(1 + e^z) by e^-40 (ours is exact)
         "softplus": "nn.Softplus(threshold=40.0)",
         "gelu": "nn.GELU()",  # approximate='none': z·Φ(z) with the exact erf

@@ -94,6 +94,58 @@ def test_onnx_keeps_the_slope_including_ones_outside_0_1(activation, slope):
     )
 
 
+def elu_network(alpha: float | None, output: str = "linear"):
+    """trained_like with ELU hidden layers of α = ``alpha`` (None: the default 1)."""
+    out_activation, loss, units = OUTPUTS[output]
+    hidden = {"units": 5, "activation": "elu"} | ({} if alpha is None else {"alpha": alpha})
+    net = Network.from_spec(
+        input_dim=len(FEATURES),
+        layers=[hidden, {**hidden, "units": 4}, {"units": units, "activation": out_activation}],
+        loss=loss,
+        seed=5,
+    )
+    rng = np.random.default_rng(4)
+    net.set_parameters([3.0 * p + rng.normal(0.0, 1.0, p.shape) for p in net.parameters()])
+    return net
+
+
+@pytest.mark.parametrize("alpha", [None, 0.0, 0.3, 2.5, 10.0])
+def test_onnx_keeps_elu_alpha(alpha):
+    net = elu_network(alpha)
+    X = raw_points()
+    expected = net.predict(transform_features(X, FEATURES))
+    np.testing.assert_allclose(onnx_predict(to_onnx(net, FEATURES), X), expected, rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_multilabel_outputs_are_independent_sigmoids(dtype):
+    net = Network.from_spec(
+        input_dim=3,
+        layers=[{"units": 6, "activation": "elu", "alpha": 0.5}, {"units": 4, "activation": "sigmoid"}],
+        loss="bce",
+        seed=9,
+        dtype=dtype,
+    )
+    rng = np.random.default_rng(9)
+    net.set_parameters([3.0 * p + rng.normal(0.0, 1.0, p.shape) for p in net.parameters()])
+    X = np.random.default_rng(1).normal(0.0, 2.0, (300, 3)).astype(dtype)
+    expected = net.predict(X)
+    got = onnx_predict(to_onnx(net), X)
+    assert got.shape == (300, 4)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=TOLERANCE if dtype == "float64" else 1e-5)
+    assert not np.allclose(expected.sum(axis=1), 1.0)  # four probabilities, not one distribution
+    if not TORCH_MISSING:
+        got = runpy_predict(to_pytorch_source(net), X)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=TOLERANCE if dtype == "float64" else 1e-5)
+
+
+def runpy_predict(source: str, X: np.ndarray) -> np.ndarray:
+    """Run an exported script's source as a module and call its ``predict``."""
+    namespace: dict = {}
+    exec(compile(source, "model.py", "exec"), namespace)  # noqa: S102 (our own generated script)
+    return namespace["predict"](X).numpy()
+
+
 def test_onnx_model_declares_opset_shapes_and_dtype():
     net = trained_like("gelu", "softmax", features=("x1", "x2", "x1_x2"))
     model = to_onnx(net, ("x1", "x2", "x1_x2"))
@@ -218,6 +270,15 @@ def test_pytorch_script_matches_predict(activation, output, tmp_path):
     X = raw_points()
     got = runpy.run_path(str(script))["predict"](X).numpy()
     np.testing.assert_allclose(got, net.predict(transform_features(X, FEATURES)), rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)
+@pytest.mark.parametrize("alpha", [None, 0.0, 0.3, 2.5, 10.0])
+def test_pytorch_script_keeps_elu_alpha(alpha):
+    net = elu_network(alpha, output="softmax")
+    X = raw_points()
+    expected = net.predict(transform_features(X, FEATURES))
+    np.testing.assert_allclose(runpy_predict(to_pytorch_source(net, FEATURES), X), expected, rtol=0, atol=TOLERANCE)
 
 
 @pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)
