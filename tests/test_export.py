@@ -17,7 +17,7 @@ import pytest
 from core import Network
 from core.activations import ACTIVATIONS, OUTPUT_ONLY
 from core.cli import EXIT_OK, EXIT_USAGE, main
-from core.export import OPSET, dense_layers, export_bytes, features_of, to_onnx, to_pytorch_source
+from core.export import OPSET, export_bytes, export_layers, features_of, to_onnx, to_pytorch_source
 from core.features import FEATURES, transform_features
 from core.presets import PRESETS
 
@@ -181,33 +181,45 @@ def test_features_must_match_the_network_input():
         to_pytorch_source(net, ("x1", "x3"))
 
 
-class ConvNetwork:
-    """A network as the conv branch describes it (public API only): a conv2d layer first, then dense."""
+class FutureNetwork:
+    """A network (public API only) whose first layer is of a type, or has a setting, that export does not know."""
 
-    def __init__(self, dense: Network):
-        self.dense = dense
+    def __init__(self, dense: Network, first: dict):
+        self.dense, self.first = dense, first
         self.input_dim, self.n_outputs, self.dtype, self.loss = dense.input_dim, dense.n_outputs, dense.dtype, "bce"
 
     def spec(self) -> dict:
-        return {"layers": [{"type": "conv2d", "filters": 2, "kernel": 3}] + self.dense.spec()["layers"]}
+        return {"layers": [self.first] + self.dense.spec()["layers"][1:]}
 
     def parameter_names(self):
-        return ["W1", "b1"] + [f"{n[0]}{int(n[1:]) + 1}" for n in self.dense.parameter_names()]
+        return self.dense.parameter_names()
 
     def parameters(self):
-        return [np.zeros((2, 1, 3, 3)), np.zeros((2, 1))] + self.dense.parameters()
+        return self.dense.parameters()
+
+
+REFUSED = {  # first layer → what the refusal names
+    "type": ({"type": "lstm", "units": 5}, r"layer 1 has type 'lstm'.*exportable layer types: dense, conv2d, maxpool"),
+    "setting": (
+        {"units": 5, "activation": "tanh", "dilation": 2},
+        r"layer 1 \(dense\) has setting\(s\) \['dilation'\], which export does not support",
+    ),
+    "image layer on rows": ({"type": "conv2d", "filters": 5, "kernel": 1}, r"layer 1 is a conv2d layer on flat inputs"),
+}
 
 
 @pytest.mark.parametrize("fmt", ["onnx", "pytorch"])
-def test_unsupported_layer_is_refused_by_name(fmt):
-    net = ConvNetwork(trained_like("tanh", "sigmoid", features=("x1", "x2")))
-    with pytest.raises(ValueError, match=r"layer 1 has type 'conv2d'.*exportable layer types: dense"):
+@pytest.mark.parametrize("case", REFUSED)
+def test_unsupported_layer_is_refused_by_name(fmt, case):
+    first, message = REFUSED[case]
+    net = FutureNetwork(trained_like("tanh", "sigmoid", features=("x1", "x2")), first)
+    with pytest.raises(ValueError, match=message):
         export_bytes(net, fmt)
 
 
-def test_dense_layers_reads_prelu_slopes_from_parameters():
+def test_export_layers_reads_prelu_slopes_from_parameters():
     net = trained_like("prelu", "sigmoid", slope=0.3)
-    layers = dense_layers(net)
+    layers = export_layers(net)
     names, params = net.parameter_names(), net.parameters()
     assert [layer.slope for layer in layers[:2]] == [float(params[names.index(f"alpha{i}")][0]) for i in (1, 2)]
     assert layers[2].slope is None
@@ -245,10 +257,11 @@ def test_cli_export_refusal_writes_no_file(xor_bundle, tmp_path, capsys, monkeyp
     from core import cli
 
     net, config = cli.load_model(xor_bundle)
-    monkeypatch.setattr(cli, "load_model", lambda path: (ConvNetwork(net), None))
-    target = tmp_path / "conv.onnx"
+    first = {"type": "lstm", "units": 2}
+    monkeypatch.setattr(cli, "load_model", lambda path: (FutureNetwork(net, first), None))
+    target = tmp_path / "future.onnx"
     assert main(["export", str(xor_bundle), "--format", "onnx", "-o", str(target)]) == EXIT_USAGE
-    assert "layer 1 has type 'conv2d'" in capsys.readouterr().err
+    assert "layer 1 has type 'lstm'" in capsys.readouterr().err
     assert not target.exists()
 
 
