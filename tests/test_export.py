@@ -7,6 +7,7 @@ import re
 import runpy
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -292,6 +293,24 @@ def test_pytorch_script_keeps_elu_alpha(alpha):
     X = raw_points()
     expected = net.predict(transform_features(X, FEATURES))
     np.testing.assert_allclose(runpy_predict(to_pytorch_source(net, FEATURES), X), expected, rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)
+def test_pytorch_predict_keeps_float64_for_lists_read_only_arrays_and_tensors():
+    import torch
+
+    net = trained_like("tanh", "linear")
+    X = raw_points(50) + 0.1  # values float32 cannot hold exactly
+    expected = net.predict(transform_features(X, FEATURES))
+    namespace: dict = {}
+    exec(compile(to_pytorch_source(net, FEATURES), "model.py", "exec"), namespace)  # noqa: S102
+    read_only = X.copy()
+    read_only.flags.writeable = False
+    for points in (X.tolist(), read_only, torch.tensor(X)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # torch warns when it shares a read-only array's memory
+            got = namespace["predict"](points).numpy()
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
 @pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)
