@@ -75,6 +75,10 @@ class DenseLayer:
     slope: float | None = None  # leaky_relu's fixed slope or prelu's learned one; None otherwise
     alpha: float | None = None  # elu's α (outputs down to −α); None otherwise
 
+    @property
+    def out_shape(self) -> tuple[int]:
+        return (self.weights.shape[0],)
+
 
 @dataclass(frozen=True)
 class ConvLayer:
@@ -137,72 +141,81 @@ def _activation_of(layer: dict, position: int, learned: np.ndarray | None) -> tu
     return activation, slope, alpha
 
 
+def _check_layer(layer: dict, position: int, shape: tuple[int, ...]) -> str:
+    """The layer's type, once it is one the exports know, with settings they know, on inputs of the right kind."""
+    kind = layer.get("type", "dense")
+    if kind not in LAYER_SETTINGS:
+        raise _refuse(
+            position,
+            f"has type {kind!r}, which export does not support; "
+            f"exportable layer types: {', '.join(EXPORTABLE_LAYER_TYPES)}",
+        )
+    unknown = sorted(set(layer) - set(LAYER_SETTINGS[kind]))
+    if unknown:
+        raise _refuse(
+            position,
+            f"({kind}) has setting(s) {unknown}, which export does not support; "
+            f"it knows: {', '.join(LAYER_SETTINGS[kind])}",
+        )
+    if kind != "dense" and len(shape) != 3:
+        raise _refuse(position, f"is a {kind} layer on flat inputs of shape {shape}; export needs an input_shape")
+    return kind
+
+
+def _read_conv(layer: dict, position: int, number: int, chunk: list, shape: tuple[int, ...]) -> ConvLayer:
+    """A conv2d layer on images of ``shape`` (C, H, W): its pads and output shape as core.layers computes them."""
+    activation, slope, alpha = _activation_of(layer, position, chunk[2] if len(chunk) == 3 else None)
+    if activation in OUTPUT_ONLY:
+        raise _refuse(position, f"is a conv2d layer with activation {activation!r}, which works on rows")
+    padding = layer.get("padding", "valid")
+    if padding not in PADDINGS:
+        raise _refuse(position, f"has padding {padding!r}; export supports: {', '.join(PADDINGS)}")
+    W, b = np.asarray(chunk[0]), np.asarray(chunk[1]).reshape(-1)
+    k, stride = W.shape[2], int(layer.get("stride", 1))
+    pads = (0, 0, 0, 0)
+    if padding == "same":
+        pads = (*same_padding(shape[1], k, stride), *same_padding(shape[2], k, stride))
+    out_shape = (
+        W.shape[0],
+        conv_output_size(shape[1], k, stride, padding),
+        conv_output_size(shape[2], k, stride, padding),
+    )
+    return ConvLayer(position, number, W, b, stride, pads, out_shape, activation, slope, alpha)
+
+
 def export_layers(net) -> list[ExportLayer]:
     """The layers of ``net`` with their trained parameters and shapes, read through its public API
-    (``spec()``, ``parameter_names()``, ``parameters()``).
+    (``spec()``, ``parameters()``, ``n_outputs``).
 
     Raises ValueError naming the first layer (its place and type) that the exports cannot express: an unknown
     type, an unknown setting, or an image layer without ``input_shape``.
     """
     spec = net.spec()
-    params = list(zip(net.parameter_names(), net.parameters(), strict=True))
+    params = net.parameters()  # [W1, b1, (alpha1,) W2, ...] in layer order
     shape: tuple[int, ...] = tuple(spec.get("input_shape") or (net.input_dim,))
     out: list[ExportLayer] = []
     cursor = number = 0
     for position, layer in enumerate(spec["layers"], start=1):
-        kind = layer.get("type", "dense")
-        if kind not in LAYER_SETTINGS:
-            raise _refuse(
-                position,
-                f"has type {kind!r}, which export does not support; "
-                f"exportable layer types: {', '.join(EXPORTABLE_LAYER_TYPES)}",
-            )
-        unknown = sorted(set(layer) - set(LAYER_SETTINGS[kind]))
-        if unknown:
-            raise _refuse(
-                position,
-                f"({kind}) has setting(s) {unknown}, which export does not support; "
-                f"it knows: {', '.join(LAYER_SETTINGS[kind])}",
-            )
-        if kind != "dense" and len(shape) != 3:
-            raise _refuse(position, f"is a {kind} layer on flat inputs of shape {shape}; export needs an input_shape")
+        kind = _check_layer(layer, position, shape)
         if kind in ("dense", "conv2d"):
-            activation = layer.get("activation", "linear" if kind == "dense" else "relu")
-            take = 3 if activation == "prelu" else 2
-            chunk = [value for _, value in params[cursor : cursor + take]]
-            cursor += take
-            number += 1
-            activation, slope, alpha = _activation_of(
-                {**layer, "activation": activation}, position, chunk[2] if take == 3 else None
-            )
-            W, b = np.asarray(chunk[0]), np.asarray(chunk[1]).reshape(-1)
-            if kind == "dense":
-                out.append(DenseLayer(position, number, W, b, activation, slope, alpha))
-                shape = (W.shape[0],)
-                continue
-            if activation in OUTPUT_ONLY:
-                raise _refuse(position, f"is a conv2d layer with activation {activation!r}, which works on rows")
-            padding = layer.get("padding", "valid")
-            if padding not in PADDINGS:
-                raise _refuse(position, f"has padding {padding!r}; export supports: {', '.join(PADDINGS)}")
-            k, stride = W.shape[2], int(layer.get("stride", 1))
-            pads = (0, 0, 0, 0)
-            if padding == "same":
-                pads = (*same_padding(shape[1], k, stride), *same_padding(shape[2], k, stride))
-            shape = (
-                W.shape[0],
-                conv_output_size(shape[1], k, stride, padding),
-                conv_output_size(shape[2], k, stride, padding),
-            )
-            out.append(ConvLayer(position, number, W, b, stride, pads, shape, activation, slope, alpha))
+            layer = {"activation": "linear" if kind == "dense" else "relu"} | layer
+            take = 3 if layer["activation"] == "prelu" else 2  # W, b and prelu's learned slope
+            chunk, cursor, number = params[cursor : cursor + take], cursor + take, number + 1
+            if kind == "conv2d":
+                read: ExportLayer = _read_conv(layer, position, number, chunk, shape)
+            else:
+                activation, slope, alpha = _activation_of(layer, position, chunk[2] if take == 3 else None)
+                W, b = np.asarray(chunk[0]), np.asarray(chunk[1]).reshape(-1)
+                read = DenseLayer(position, number, W, b, activation, slope, alpha)
         elif kind == "flatten":
-            shape = (math.prod(shape),)
-            out.append(FlattenLayer(position, shape))
+            read = FlattenLayer(position, (math.prod(shape),))
         else:
             size = int(layer.get("size", 2))
             stride = int(layer.get("stride", size))
-            shape = (shape[0], pool_output_size(shape[1], size, stride), pool_output_size(shape[2], size, stride))
-            out.append(PoolLayer(position, kind, size, stride, shape))
+            pooled = (shape[0], pool_output_size(shape[1], size, stride), pool_output_size(shape[2], size, stride))
+            read = PoolLayer(position, kind, size, stride, pooled)
+        out.append(read)
+        shape = read.out_shape
     if cursor != len(params):
         raise ValueError(f"the network has {len(params)} parameter arrays but its layers use {cursor}")
     if shape != (net.n_outputs,):
