@@ -1,7 +1,8 @@
 """Download buttons for a trained network as ONNX and as a PyTorch script (core.export), for any page.
 
 The files are built when the button is pressed, from the network as it is at that moment (a live view keeps
-training it). A network the formats cannot express gets a note naming the layer instead of the buttons.
+training it). Dense and image networks (conv2d, pooling, flatten) are offered; a network the formats cannot express
+gets a note naming the layer instead of the buttons.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.config import ExperimentConfig
-from core.export import EXPORT_FORMATS, EXPORT_MIME, dense_layers, export_bytes, features_of
+from core.export import EXPORT_FORMATS, EXPORT_MIME, export_bytes, export_layers, features_of
 from core.network import Network
 from playground.i18n import t
 
@@ -17,7 +18,7 @@ from playground.i18n import t
 def export_buttons(network: Network, config: ExperimentConfig | None, key: str, container=st) -> None:
     """ONNX and PyTorch download buttons, one under the other in ``container``; widget keys start with ``key``."""
     try:
-        dense_layers(network)  # the same check the export makes, done now so no button offers a file it refuses
+        export_layers(network)  # the same check the export makes, done now so no button offers a file it refuses
     except ValueError as exc:
         container.info(t("export.refused", reason=exc), icon=":material/block:")
         return

@@ -7,6 +7,7 @@ import re
 import runpy
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import pytest
 from core import Network
 from core.activations import ACTIVATIONS, OUTPUT_ONLY
 from core.cli import EXIT_OK, EXIT_USAGE, main
-from core.export import OPSET, dense_layers, export_bytes, features_of, to_onnx, to_pytorch_source
+from core.export import OPSET, export_bytes, export_layers, features_of, to_onnx, to_pytorch_source
 from core.features import FEATURES, transform_features
 from core.presets import PRESETS
 
@@ -94,6 +95,58 @@ def test_onnx_keeps_the_slope_including_ones_outside_0_1(activation, slope):
     )
 
 
+def elu_network(alpha: float | None, output: str = "linear"):
+    """trained_like with ELU hidden layers of α = ``alpha`` (None: the default 1)."""
+    out_activation, loss, units = OUTPUTS[output]
+    hidden = {"units": 5, "activation": "elu"} | ({} if alpha is None else {"alpha": alpha})
+    net = Network.from_spec(
+        input_dim=len(FEATURES),
+        layers=[hidden, {**hidden, "units": 4}, {"units": units, "activation": out_activation}],
+        loss=loss,
+        seed=5,
+    )
+    rng = np.random.default_rng(4)
+    net.set_parameters([3.0 * p + rng.normal(0.0, 1.0, p.shape) for p in net.parameters()])
+    return net
+
+
+@pytest.mark.parametrize("alpha", [None, 0.0, 0.3, 2.5, 10.0])
+def test_onnx_keeps_elu_alpha(alpha):
+    net = elu_network(alpha)
+    X = raw_points()
+    expected = net.predict(transform_features(X, FEATURES))
+    np.testing.assert_allclose(onnx_predict(to_onnx(net, FEATURES), X), expected, rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_multilabel_outputs_are_independent_sigmoids(dtype):
+    net = Network.from_spec(
+        input_dim=3,
+        layers=[{"units": 6, "activation": "elu", "alpha": 0.5}, {"units": 4, "activation": "sigmoid"}],
+        loss="bce",
+        seed=9,
+        dtype=dtype,
+    )
+    rng = np.random.default_rng(9)
+    net.set_parameters([3.0 * p + rng.normal(0.0, 1.0, p.shape) for p in net.parameters()])
+    X = np.random.default_rng(1).normal(0.0, 2.0, (300, 3)).astype(dtype)
+    expected = net.predict(X)
+    got = onnx_predict(to_onnx(net), X)
+    assert got.shape == (300, 4)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=TOLERANCE if dtype == "float64" else 1e-5)
+    assert not np.allclose(expected.sum(axis=1), 1.0)  # four probabilities, not one distribution
+    if not TORCH_MISSING:
+        got = runpy_predict(to_pytorch_source(net), X)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=TOLERANCE if dtype == "float64" else 1e-5)
+
+
+def runpy_predict(source: str, X: np.ndarray) -> np.ndarray:
+    """Run an exported script's source as a module and call its ``predict``."""
+    namespace: dict = {}
+    exec(compile(source, "model.py", "exec"), namespace)  # noqa: S102 (our own generated script)
+    return namespace["predict"](X).numpy()
+
+
 def test_onnx_model_declares_opset_shapes_and_dtype():
     net = trained_like("gelu", "softmax", features=("x1", "x2", "x1_x2"))
     model = to_onnx(net, ("x1", "x2", "x1_x2"))
@@ -129,33 +182,45 @@ def test_features_must_match_the_network_input():
         to_pytorch_source(net, ("x1", "x3"))
 
 
-class ConvNetwork:
-    """A network as the conv branch describes it (public API only): a conv2d layer first, then dense."""
+class FutureNetwork:
+    """A network (public API only) whose first layer is of a type, or has a setting, that export does not know."""
 
-    def __init__(self, dense: Network):
-        self.dense = dense
+    def __init__(self, dense: Network, first: dict):
+        self.dense, self.first = dense, first
         self.input_dim, self.n_outputs, self.dtype, self.loss = dense.input_dim, dense.n_outputs, dense.dtype, "bce"
 
     def spec(self) -> dict:
-        return {"layers": [{"type": "conv2d", "filters": 2, "kernel": 3}] + self.dense.spec()["layers"]}
+        return {"layers": [self.first] + self.dense.spec()["layers"][1:]}
 
     def parameter_names(self):
-        return ["W1", "b1"] + [f"{n[0]}{int(n[1:]) + 1}" for n in self.dense.parameter_names()]
+        return self.dense.parameter_names()
 
     def parameters(self):
-        return [np.zeros((2, 1, 3, 3)), np.zeros((2, 1))] + self.dense.parameters()
+        return self.dense.parameters()
+
+
+REFUSED = {  # first layer → what the refusal names
+    "type": ({"type": "lstm", "units": 5}, r"layer 1 has type 'lstm'.*exportable layer types: dense, conv2d, maxpool"),
+    "setting": (
+        {"units": 5, "activation": "tanh", "dilation": 2},
+        r"layer 1 \(dense\) has setting\(s\) \['dilation'\], which export does not support",
+    ),
+    "image layer on rows": ({"type": "conv2d", "filters": 5, "kernel": 1}, r"layer 1 is a conv2d layer on flat inputs"),
+}
 
 
 @pytest.mark.parametrize("fmt", ["onnx", "pytorch"])
-def test_unsupported_layer_is_refused_by_name(fmt):
-    net = ConvNetwork(trained_like("tanh", "sigmoid", features=("x1", "x2")))
-    with pytest.raises(ValueError, match=r"layer 1 has type 'conv2d'.*exportable layer types: dense"):
+@pytest.mark.parametrize("case", REFUSED)
+def test_unsupported_layer_is_refused_by_name(fmt, case):
+    first, message = REFUSED[case]
+    net = FutureNetwork(trained_like("tanh", "sigmoid", features=("x1", "x2")), first)
+    with pytest.raises(ValueError, match=message):
         export_bytes(net, fmt)
 
 
-def test_dense_layers_reads_prelu_slopes_from_parameters():
+def test_export_layers_reads_prelu_slopes_from_parameters():
     net = trained_like("prelu", "sigmoid", slope=0.3)
-    layers = dense_layers(net)
+    layers = export_layers(net)
     names, params = net.parameter_names(), net.parameters()
     assert [layer.slope for layer in layers[:2]] == [float(params[names.index(f"alpha{i}")][0]) for i in (1, 2)]
     assert layers[2].slope is None
@@ -193,10 +258,11 @@ def test_cli_export_refusal_writes_no_file(xor_bundle, tmp_path, capsys, monkeyp
     from core import cli
 
     net, config = cli.load_model(xor_bundle)
-    monkeypatch.setattr(cli, "load_model", lambda path: (ConvNetwork(net), None))
-    target = tmp_path / "conv.onnx"
+    first = {"type": "lstm", "units": 2}
+    monkeypatch.setattr(cli, "load_model", lambda path: (FutureNetwork(net, first), None))
+    target = tmp_path / "future.onnx"
     assert main(["export", str(xor_bundle), "--format", "onnx", "-o", str(target)]) == EXIT_USAGE
-    assert "layer 1 has type 'conv2d'" in capsys.readouterr().err
+    assert "layer 1 has type 'lstm'" in capsys.readouterr().err
     assert not target.exists()
 
 
@@ -218,6 +284,33 @@ def test_pytorch_script_matches_predict(activation, output, tmp_path):
     X = raw_points()
     got = runpy.run_path(str(script))["predict"](X).numpy()
     np.testing.assert_allclose(got, net.predict(transform_features(X, FEATURES)), rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)
+@pytest.mark.parametrize("alpha", [None, 0.0, 0.3, 2.5, 10.0])
+def test_pytorch_script_keeps_elu_alpha(alpha):
+    net = elu_network(alpha, output="softmax")
+    X = raw_points()
+    expected = net.predict(transform_features(X, FEATURES))
+    np.testing.assert_allclose(runpy_predict(to_pytorch_source(net, FEATURES), X), expected, rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)
+def test_pytorch_predict_keeps_float64_for_lists_read_only_arrays_and_tensors():
+    import torch
+
+    net = trained_like("tanh", "linear")
+    X = raw_points(50) + 0.1  # values float32 cannot hold exactly
+    expected = net.predict(transform_features(X, FEATURES))
+    namespace: dict = {}
+    exec(compile(to_pytorch_source(net, FEATURES), "model.py", "exec"), namespace)  # noqa: S102
+    read_only = X.copy()
+    read_only.flags.writeable = False
+    for points in (X.tolist(), read_only, torch.tensor(X)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # torch warns when it shares a read-only array's memory
+            got = namespace["predict"](points).numpy()
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
 @pytest.mark.skipif(TORCH_MISSING, reason=NO_TORCH)

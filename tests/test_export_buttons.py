@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+import onnxruntime as ort
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from core.convnet import ConvNetwork
+from core.digits import CNN_MODEL
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, render_page
 
@@ -42,32 +48,68 @@ def test_digits_offers_the_trained_network():
     assert download_labels(at, "dig.export.dl_") == EXPORT_LABELS
 
 
-def _page_with_a_conv_network():
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """file_id → the callable a download button registered for it (AppTest's media manager lives one run only)."""
+    registered: dict = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, *args, **kwargs):
+        file_id = add_deferred(self, data_callable, *args, **kwargs)
+        registered[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return registered
+
+
+def test_digits_offers_the_cnn_and_its_onnx_predicts_as_the_page(downloads):
+    at = render_page("app_pages/digits.py", timeout=240)
+    at.slider(key="dig.epochs").set_value(5).run(timeout=240)
+    at.radio(key="dig.preset").set_value(CNN_MODEL).run(timeout=240)
+    assert_no_exception(at)
+    assert not [note for note in at.info if note.value.startswith(t("export.refused", reason="").strip())]
+    buttons = [b for b in at.get("download_button") if b.proto.id.split("-", 2)[-1].startswith("dig.export.dl_")]
+    assert [b.proto.label for b in buttons] == EXPORT_LABELS
+    job = at.session_state["dig.train"].job
+    network, X = job.network, job.data.split.X_test
+    assert isinstance(network, ConvNetwork) and job.trainer.epoch == 5
+
+    model = downloads[buttons[0].proto.deferred_file_id]()
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    got = session.run(["output"], {"input": X})[0]
+    np.testing.assert_allclose(got, network.predict(X), rtol=0, atol=1e-6)
+    assert (got.argmax(axis=1) == job.data.split.y_test).mean() > 0.5  # the page's trained CNN, not a fresh one
+    script = downloads[buttons[1].proto.deferred_file_id]().decode("utf-8")
+    assert "nn.Conv2d(1, 8, kernel_size=3, stride=1)" in script and "nn.MaxPool2d(kernel_size=2, stride=2)" in script
+
+
+def _page_with_a_future_layer():
     import numpy as np  # AppTest runs this function's source on its own: imports go inside
 
     from core import Network
     from playground.export_buttons import export_buttons
 
-    class ConvNetwork:
-        input_dim, n_outputs, dtype, loss = 64, 10, np.dtype("float64"), "softmax_ce"
+    class FutureNetwork:
+        input_dim, n_outputs, dtype, loss = 4, 10, np.dtype("float64"), "softmax_ce"
 
         def spec(self):
-            return {"layers": [{"type": "conv2d", "filters": 4, "kernel": 3}, {"units": 10, "activation": "softmax"}]}
+            return {"layers": [{"type": "lstm", "units": 4}, {"units": 10, "activation": "softmax"}]}
 
         def parameter_names(self):
             return ["W1", "b1", "W2", "b2"]
 
         def parameters(self):
             dense = Network.from_spec(input_dim=4, layers=[{"units": 10, "activation": "softmax"}], loss="softmax_ce")
-            return [np.zeros((4, 1, 3, 3)), np.zeros((4, 1)), *dense.parameters()]
+            return [np.zeros((4, 4)), np.zeros((4, 1)), *dense.parameters()]
 
-    export_buttons(ConvNetwork(), None, "x")
+    export_buttons(FutureNetwork(), None, "x")
 
 
 def test_a_network_the_formats_cannot_express_gets_a_note_naming_the_layer_and_no_button():
-    at = AppTest.from_function(_page_with_a_conv_network).run(timeout=60)
+    at = AppTest.from_function(_page_with_a_future_layer).run(timeout=60)
     assert_no_exception(at)
     assert at.get("download_button") == []
     (note,) = at.info
-    assert "layer 1 has type 'conv2d'" in note.value
+    assert "layer 1 has type 'lstm'" in note.value
     assert note.value.startswith(t("export.refused", reason="").strip())
