@@ -351,7 +351,7 @@ class ConvNetwork(Network):
             get_activation(
                 s.activation,
                 DEFAULT_LEAKY_SLOPE if getattr(s, "slope", None) is None else s.slope,
-                getattr(s, "alpha", None) or ELU_ALPHA,
+                ELU_ALPHA if getattr(s, "alpha", None) is None else s.alpha,  # α = 0 is a valid ELU
             )
             for s in layers
         ]

@@ -203,11 +203,6 @@ def test_pytorch_script_of_a_cnn_reads_like_the_layers():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/convnet.py builds ELU with `alpha or ELU_ALPHA`, so an image network computes α=0 as α=1 "
-    "(the dense Network keeps 0); the export writes the α the spec gives",
-)
 def test_elu_alpha_zero_in_an_image_network():
     net = Network.from_spec(
         input_dim=4 * 4,
