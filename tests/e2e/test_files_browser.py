@@ -26,7 +26,7 @@ def test_uploading_points_makes_them_the_dataset(page, app_url, tmp_path):
     csv.write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
     open_files(page, app_url)
     page.locator('[data-testid="stFileUploader"]').nth(1).locator("input[type=file]").set_input_files(str(csv))
-    page.get_by_text("Loaded 30 points as the dataset.").wait_for(timeout=60000)
+    page.get_by_text("Loaded 30 points as the dataset").wait_for(timeout=60000)
     assert page.get_by_role("combobox", name="Dataset", exact=True).input_value() == "Drawn points only"
     save_screenshot(page, "files-points-uploaded")
 
