@@ -7,6 +7,11 @@ import { canvasContext, FONT, niceTicks } from "./common.js";
 
 const MARGIN = { l: 44, r: 12, t: 6, b: 34 };
 
+/** Axis text size: larger in presenter mode, where the margins grow with it so no label is clipped. */
+function axisFont() {
+  return document.body.classList.contains("presenter") ? 17 : 12;
+}
+
 function stage(div, spec) {
   div.style.position = "relative";
   const title = document.createElement("div");
@@ -86,8 +91,10 @@ function clearHover(panel, view) {
 export function layoutField(panel) {
   const spec = panel.spec;
   const { ctx, width, height } = canvasContext(panel.overlay, spec.height);
-  const side = Math.max(40, Math.min(width - MARGIN.l - MARGIN.r, height - MARGIN.t - MARGIN.b));
-  const x = MARGIN.l + Math.max(0, (width - MARGIN.l - MARGIN.r - side) / 2), y = MARGIN.t;
+  const font = axisFont(), grow = 2 * (font - 12);
+  const m = { l: MARGIN.l + grow, r: MARGIN.r, t: MARGIN.t, b: MARGIN.b + grow };
+  const side = Math.max(40, Math.min(width - m.l - m.r, height - m.t - m.b));
+  const x = m.l + Math.max(0, (width - m.l - m.r - side) / 2), y = m.t;
   panel.rect = { x: x, y: y, side: side };
   const ratio = window.devicePixelRatio || 1;
   Object.assign(panel.heat.style, { left: x + "px", top: y + "px", width: side + "px", height: side + "px" });
@@ -98,14 +105,14 @@ export function layoutField(panel) {
   ctx.strokeStyle = "#d0d3da";
   ctx.lineWidth = 1;
   ctx.strokeRect(x - 0.5, y - 0.5, side + 1, side + 1);
-  ctx.font = `12px ${FONT}`;
+  ctx.font = `${font}px ${FONT}`;
   ctx.fillStyle = "#6b6f7b";
   ctx.textAlign = "center"; ctx.textBaseline = "top";
   for (const v of niceTicks(d0, d1, 5)) ctx.fillText(String(v), X(v), y + side + 4);
-  ctx.fillText("x₁", x + side / 2, y + side + 18);
+  ctx.fillText("x₁", x + side / 2, y + side + 6 + font);
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
   for (const v of niceTicks(d0, d1, 5)) ctx.fillText(String(v), x - 5, Y(v));
-  ctx.save(); ctx.translate(12, y + side / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
+  ctx.save(); ctx.translate(font, y + side / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
   ctx.fillText("x₂", 0, 0); ctx.restore();
   drawPoints(ctx, panel, X, Y);
 }
@@ -178,20 +185,21 @@ export function makeFit(div, spec, view) {
 export function paintFit(panel, view) {
   const spec = panel.spec;
   const { ctx, width, height } = canvasContext(panel.canvas, spec.height);
-  const l = 48, r = 12, t = 8, b = 36, w = width - l - r, h = height - t - b;
+  const font = axisFont(), grow = 2 * (font - 12);
+  const l = 48 + grow, r = 12, t = 8, b = 36 + grow, w = width - l - r, h = height - t - b;
   const xs = view.grid.xs, ys = view.layers[view.layers.length - 1];
   const [x0, x1] = spec.x_range;
   let [y0, y1] = spec.y_range;
   const X = (v) => l + ((v - x0) / (x1 - x0)) * w, Y = (v) => t + (1 - (v - y0) / (y1 - y0)) * h;
   ctx.strokeStyle = "#e6e8ee"; ctx.lineWidth = 1;
-  ctx.font = `12px ${FONT}`; ctx.fillStyle = "#6b6f7b";
+  ctx.font = `${font}px ${FONT}`; ctx.fillStyle = "#6b6f7b";
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
   for (const v of niceTicks(y0, y1, 5)) {
     ctx.beginPath(); ctx.moveTo(l, Y(v)); ctx.lineTo(l + w, Y(v)); ctx.stroke(); ctx.fillText(String(v), l - 6, Y(v));
   }
   ctx.textAlign = "center"; ctx.textBaseline = "top";
   for (const v of niceTicks(x0, x1, 6)) ctx.fillText(String(v), X(v), t + h + 4);
-  ctx.fillText("x", l + w / 2, t + h + 18);
+  ctx.fillText("x", l + w / 2, t + h + 6 + font);
   ctx.save(); ctx.beginPath(); ctx.rect(l, t, w, h); ctx.clip();
   const train = spec.train_points || [], test = spec.test_points || [];
   ctx.fillStyle = spec.point_colour; ctx.strokeStyle = "white";
