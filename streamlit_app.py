@@ -5,6 +5,8 @@ mechanism until st.navigation has run once, so the first deep link to a fresh se
 as /imbalanced) would otherwise get a sidebar of raw file names.
 """
 
+from pathlib import Path
+
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
@@ -13,12 +15,13 @@ from playground.host import admitted_or_busy
 from playground.i18n import t
 from playground.language import language_switch
 
+ICON = Path(__file__).parent / "playground" / "assets" / "icon.png"
 # Our matrices are tiny: one BLAS thread is faster than two fighting over the cores (benchmarks/: a 10000x8 by 8x8
 # product took 13 ms on two OpenBLAS threads and 0.09 ms on one on a busy 2-core machine).
 threadpool_limits(limits=1, user_api="blas")
-# A Material icon, not the 🧠 emoji: an emoji makes Streamlit import its emoji catalogue (a 0.4 s regex compile)
-# on the first visit, before anything is drawn.
-st.set_page_config(page_title=t("app.name"), page_icon=":material/neurology:", layout="wide")
+# Our own small PNG: the 🧠 emoji makes Streamlit import its emoji catalogue (a 0.4 s regex compile) on the first
+# visit, and a Material icon makes every browser fetch the icon from a font CDN (the app must work offline).
+st.set_page_config(page_title=t("app.name"), page_icon=str(ICON), layout="wide")
 lang = language_switch()  # before the navigation, so page titles and every page use the chosen language
 page_accessibility(lang)  # <html lang>, focusable wide formulas
 
