@@ -21,7 +21,8 @@ def record_loss_points(frame) -> None:
     frame.evaluate(
         """() => { window.lossPoints = [];
                    window.addEventListener('message', (event) => {
-                     const args = (event.data && event.data.args) || {};
+                     const raw = (event.data && event.data.args) || {};
+                     const args = typeof raw.payload === 'string' ? JSON.parse(raw.payload) : raw;
                      for (const f of args.frames || []) {
                        const loss = f.panels && f.panels.loss;
                        if (!loss) continue;
