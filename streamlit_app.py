@@ -14,6 +14,7 @@ from playground.accessibility import page_accessibility
 from playground.host import admitted_or_busy
 from playground.i18n import t
 from playground.language import language_switch
+from playground.palette import palette_switch
 
 ICON = Path(__file__).parent / "playground" / "assets" / "icon.png"
 # Our matrices are tiny: one BLAS thread is faster than two fighting over the cores (benchmarks/: a 10000x8 by 8x8
@@ -24,6 +25,7 @@ threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title=t("app.name"), page_icon=str(ICON), layout="wide")
 lang = language_switch()  # before the navigation, so page titles and every page use the chosen language
 page_accessibility(lang)  # <html lang>, focusable wide formulas
+palette_switch()  # standard or colour-blind-safe colours, read by every figure and the live view
 
 
 def page(name: str, icon: str, *, default: bool = False) -> st.Page:

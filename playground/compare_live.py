@@ -165,7 +165,7 @@ def status_frame(session: CompareSession) -> dict:
 # ---- the scene ----------------------------------------------------------------------------------------------
 def scene_version(session: CompareSession, log_y: bool) -> str:
     """Names a scene: the browser keeps its panels while this stays the same."""
-    return f"{session.version}.{session.scene_serial}-{int(log_y)}"
+    return f"{session.version}.{session.scene_serial}-{int(log_y)}-{figures.active_palette().name}"
 
 
 def _run_panel(session: CompareSession, index: int, height: int) -> dict:

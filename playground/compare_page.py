@@ -239,8 +239,9 @@ def _load_spec(spec: CompareSpec, base: ExperimentConfig) -> None:
 def sync_url(base: ExperimentConfig, spec: CompareSpec) -> None:
     query: dict[str, str | list[str]] = dict(urlstate.query_from_config(base, DEFAULT_BASE))
     query |= query_from_spec(spec)
-    if "lang" in st.query_params:
-        query["lang"] = st.query_params["lang"]
+    for kept in ("lang", "palette"):  # the language and palette switches keep their own parameters
+        if kept in st.query_params:
+            query[kept] = st.query_params[kept]
     current = {name: st.query_params.get_all(name) for name in st.query_params}
     wanted = {name: value if isinstance(value, list) else [value] for name, value in query.items()}
     if current != wanted:

@@ -16,12 +16,15 @@ from core.boundary import BoundaryGrid
 from core.datasets import DOMAIN
 from core.training import History
 from playground.i18n import t
+from playground.palette import CLASS_SYMBOLS, STANDARD, active_palette
 
-CLASS_COLOURS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b")
+# The standard palette's colours; what a class or a heatmap is drawn in comes from the active palette (the
+# sidebar's colour-blind-safe option): class_colours(), binary_scale(), regression_scale() below.
+CLASS_COLOURS = STANDARD.class_colours
 RUN_COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 NEGATIVE, POSITIVE = CLASS_COLOURS[0], CLASS_COLOURS[1]
-BINARY_SCALE = [[0.0, NEGATIVE], [0.5, "#f7f7f7"], [1.0, POSITIVE]]
-REGRESSION_SCALE = "RdBu"
+BINARY_SCALE = STANDARD.binary_scale
+REGRESSION_SCALE = STANDARD.regression_scale
 FONT = dict(family="Inter, Helvetica, Arial, sans-serif", size=13)
 MARGIN = dict(l=40, r=12, t=36, b=36)
 
@@ -50,6 +53,28 @@ def colourscale_stops(scale, reverse: bool = False) -> list[list]:
     return stops
 
 
+def class_colours() -> tuple[str, ...]:
+    """Class c's colour is ``class_colours()[c % len]``, in the active palette."""
+    return active_palette().class_colours
+
+
+def binary_scale() -> list[list]:
+    """P(class 1) from class 0's colour through pale to class 1's, in the active palette."""
+    return active_palette().binary_scale
+
+
+def regression_scale():
+    """The regression values' diverging scale (drawn with ``reversescale=True``), in the active palette."""
+    scale = active_palette().regression_scale
+    return scale if isinstance(scale, str) else [list(stop) for stop in scale]
+
+
+def class_symbol(label: int, *, hollow: bool = False) -> str:
+    """Class ``label``'s marker shape (circle, square, triangle, ...), so colour is never the only signal."""
+    symbol = CLASS_SYMBOLS[int(label) % len(CLASS_SYMBOLS)]
+    return f"{symbol}-open" if hollow else symbol
+
+
 # ---- decision boundary ---------------------------------------------------------------------------------
 def multiclass_surface(values: np.ndarray) -> np.ndarray:
     """Encode (ny, nx, k) class probabilities as one number per cell: class index + confidence in [0, 1).
@@ -64,9 +89,9 @@ def multiclass_surface(values: np.ndarray) -> np.ndarray:
 
 
 def multiclass_colourscale(k: int) -> list:
-    scale = []
+    scale, colours = [], class_colours()
     for c in range(k):
-        colour = CLASS_COLOURS[c % len(CLASS_COLOURS)]
+        colour = colours[c % len(colours)]
         scale.append([c / k, "#f7f7f7"])
         scale.append([(c + 0.999) / k, colour])
     return scale
@@ -79,39 +104,50 @@ def boundary_heatmap(grid: BoundaryGrid, task: str, n_classes: int = 2, *, opaci
         return go.Heatmap(z=multiclass_surface(grid.values), zmin=0, zmax=n_classes,
                           colorscale=multiclass_colourscale(n_classes), **common)
     if task == "binary":
-        return go.Heatmap(z=grid.values, zmin=0, zmax=1, colorscale=BINARY_SCALE, **common)
-    return go.Heatmap(z=grid.values, colorscale=REGRESSION_SCALE, reversescale=True, **common)
+        return go.Heatmap(z=grid.values, zmin=0, zmax=1, colorscale=binary_scale(), **common)
+    return go.Heatmap(z=grid.values, colorscale=regression_scale(), reversescale=True, **common)
 
 
 def points_traces(X: np.ndarray, y: np.ndarray, task: str, *, test: bool = False,
                   synthetic: np.ndarray | None = None, name: str = "") -> list[go.Scatter]:
-    """Data points coloured by class (or by target value for regression).
+    """Data points coloured by class (or by target value for regression), one trace per class.
 
-    Training points are filled with a white rim; test points are drawn as hollow rings with a dark rim so the
-    two sets are told apart at a glance; synthetic (resampled) points are hollow diamonds.
+    Each class has its own marker shape as well as its colour (:func:`class_symbol`: circle, square,
+    triangle, ...), and its own legend entry ("train · class 1") when several classes are drawn. Training points
+    are filled with a white rim; test points are the hollow shapes, so the two sets are told apart at a glance;
+    synthetic (resampled) points are hollow diamonds.
     """
     if len(X) == 0:
         return []
     if task == "regression":
         colour = y
-        marker = dict(color=colour, colorscale=REGRESSION_SCALE, reversescale=True, size=7,
+        marker = dict(color=colour, colorscale=regression_scale(), reversescale=True, size=7,
                       line=dict(color="#333" if test else "white", width=1.5 if test else 1))
         if test:
             marker["symbol"] = "circle-open"
         return [go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker, name=name, hoverinfo="skip")]
-    colours = np.array(CLASS_COLOURS)[np.asarray(y, dtype=int) % len(CLASS_COLOURS)]
-    traces = []
+    labels = np.asarray(y, dtype=int)
+    colours = class_colours()
     real = np.ones(len(X), dtype=bool) if synthetic is None else ~synthetic
-    if real.any():
-        marker = dict(color=colours[real].tolist(), size=7, line=dict(color="white", width=1))
+    present = np.unique(labels[real])
+    traces = []
+    for label in present:
+        members = real & (labels == label)
+        colour = colours[label % len(colours)]
+        marker = dict(color=colour, size=7, symbol=class_symbol(label), line=dict(color="white", width=1))
         if test:
-            marker = dict(color=colours[real].tolist(), size=8, symbol="circle-open", line=dict(width=2.5))
-        traces.append(go.Scatter(x=X[real, 0], y=X[real, 1], mode="markers", marker=marker, name=name,
-                                 hoverinfo="skip"))
+            marker = dict(color=colour, size=8, symbol=class_symbol(label, hollow=True), line=dict(width=2.5))
+        class_name = t("figures.class_label", label=int(label))
+        traces.append(go.Scatter(
+            x=X[members, 0], y=X[members, 1], mode="markers", marker=marker, hoverinfo="skip",
+            name=(f"{name} · {class_name}" if name else class_name) if len(present) > 1 else name or class_name,
+            legendgroup=name or None,
+        ))
     if synthetic is not None and synthetic.any():
         traces.append(go.Scatter(
             x=X[synthetic, 0], y=X[synthetic, 1], mode="markers", name=t("figures.synthetic"), hoverinfo="skip",
-            marker=dict(color=colours[synthetic].tolist(), size=8, symbol="diamond-open", line=dict(width=2)),
+            marker=dict(color=[colours[c % len(colours)] for c in labels[synthetic]], size=8, symbol="diamond-open",
+                        line=dict(width=2)),
         ))
     return traces
 
@@ -148,10 +184,11 @@ def curve_fit_figure(xs: np.ndarray, prediction: np.ndarray, train: tuple[np.nda
                      test: tuple[np.ndarray, np.ndarray] | None = None, *, title: str | None = None,
                      height: int = 380) -> go.Figure:
     """1-D regression: the network's curve over the data. Trace 0 is the curve (for live updates)."""
-    fig = go.Figure(go.Scatter(x=xs, y=prediction, mode="lines", line=dict(color=POSITIVE, width=3),
+    palette = active_palette()
+    fig = go.Figure(go.Scatter(x=xs, y=prediction, mode="lines", line=dict(color=palette.positive, width=3),
                                name=t("figures.prediction")))
     fig.add_trace(go.Scatter(x=train[0][:, 0], y=train[1], mode="markers", name=t("figures.train"),
-                             marker=dict(color=NEGATIVE, size=6, line=dict(color="white", width=1))))
+                             marker=dict(color=palette.negative, size=6, line=dict(color="white", width=1))))
     if test is not None and len(test[0]):
         fig.add_trace(go.Scatter(x=test[0][:, 0], y=test[1], mode="markers", name=t("figures.test"),
                                  marker=dict(color="#333", size=7, symbol="circle-open", line=dict(width=2))))

@@ -201,7 +201,7 @@ def decomposition_grid_figure(
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03,
                         vertical_spacing=0.12)
     for i, panel in enumerate(panels):
-        fig.add_trace(go.Heatmap(x=xs, y=ys, z=panel, zmin=-limit, zmax=limit, colorscale=figures.REGRESSION_SCALE,
+        fig.add_trace(go.Heatmap(x=xs, y=ys, z=panel, zmin=-limit, zmax=limit, colorscale=figures.regression_scale(),
                                  reversescale=True, showscale=i == len(panels) - 1, hoverinfo="skip"),
                       row=i // columns + 1, col=i % columns + 1)
     fig.update_xaxes(visible=False)
@@ -238,7 +238,7 @@ def surface_3d_figure(
     grid: BoundaryGrid, train: tuple[np.ndarray, np.ndarray], *, title: str | None = None, height: int = 480
 ) -> go.Figure:
     """The prediction as a 3-D surface with the training points floating at their target heights."""
-    fig = go.Figure(go.Surface(x=grid.xs, y=grid.ys, z=grid.values, colorscale=figures.REGRESSION_SCALE,
+    fig = go.Figure(go.Surface(x=grid.xs, y=grid.ys, z=grid.values, colorscale=figures.regression_scale(),
                                reversescale=True, opacity=0.85, showscale=False, name=t("figures.prediction")))
     X, y = train
     fig.add_trace(go.Scatter3d(x=X[:, 0], y=X[:, 1], z=y, mode="markers", name=t("figures.train"),

@@ -371,7 +371,7 @@ def view_strings() -> dict[str, str]:
 
 def scene_version(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> str:
     """Identifies what the mounted figures show: the run plus the view options baked into them."""
-    return f"{run.version}-{int(log_y)}-{int(presenter)}-{run.layer_view}"
+    return f"{run.version}-{int(log_y)}-{int(presenter)}-{run.layer_view}-{figures.active_palette().name}"
 
 
 OBLIQUE = np.array([[1.0, 0.0], [0.0, 1.0], [0.5 * np.cos(np.pi / 6), 0.5 * np.sin(np.pi / 6)]])
@@ -409,17 +409,18 @@ def _boundary_panel(run: LiveRun, height: int) -> dict:
             "title": t("playground.panel.fit"), "x_range": _x_range(run),
             "y_range": [float(ys.min()) - pad, float(ys.max()) + pad],
             "train_points": _points(raw.X_train, raw.y_train), "test_points": _points(raw.X_test, raw.y_test),
-            "point_colour": figures.NEGATIVE, "curve_colour": figures.POSITIVE,
+            "point_colour": figures.active_palette().negative, "curve_colour": figures.active_palette().positive,
         }
     regression = run.task == "regression"
     synthetic = np.asarray(data.synthetic, dtype=bool) if len(data.synthetic) == len(raw.y_train) else None
     real = ~synthetic if synthetic is not None and synthetic.any() else None
-    scale = figures.colourscale_stops(figures.REGRESSION_SCALE, reverse=True) if regression else figures.BINARY_SCALE
+    scale = (figures.colourscale_stops(figures.regression_scale(), reverse=True) if regression
+             else figures.binary_scale())
     values = raw.y_train if regression else raw.y_train.astype(int)
     return {
         "name": "boundary", "kind": "field", "area": "boundary", "height": height - 30,
         "title": t("playground.panel.surface" if regression else "playground.panel.boundary"),
-        "task": run.task, "domain": list(DOMAIN), "colorscale": scale, "class_colours": list(figures.CLASS_COLOURS),
+        "task": run.task, "domain": list(DOMAIN), "colorscale": scale, "class_colours": list(figures.class_colours()),
         "train_points": _points(raw.X_train, values, real),
         "synthetic_points": _points(raw.X_train, values, synthetic) if real is not None else [],
         "test_points": _points(raw.X_test, raw.y_test if regression else raw.y_test.astype(int)),
@@ -436,7 +437,8 @@ def _network_panel(run: LiveRun, height: int) -> dict:
     return {
         "name": "network", "kind": "network", "area": "network", "title": t("playground.panel.network"),
         "height": height - 30, "labels": _input_labels(run), "node": figures.NODE_SIZE,
-        "colorscale": figures.colourscale_stops(figures.BINARY_SCALE),
+        "colorscale": figures.colourscale_stops(figures.binary_scale()),
+        "edge_colours": [figures.active_palette().negative, figures.active_palette().positive],
     }
 
 
@@ -490,7 +492,7 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
         panels.append({
             "name": "layer", "kind": "layer", "area": "layer", "height": height,
             "title": t(title_key, layer=run.layer_view + 1), "lines": layer["lines"], "points": layer["points"],
-            "colours": list(figures.CLASS_COLOURS),
+            "colours": list(figures.class_colours()),
         })
         grid += ' "layer layer"'
     return {

@@ -148,8 +148,9 @@ def sync_url(config: ExperimentConfig, presenter: bool) -> None:
     show = st.session_state.get(f"{KEY}.show")
     if show is not None:
         query["show"] = ",".join(g for g in urlstate.CONTROL_GROUPS if g in show) or "-"
-    if "lang" in st.query_params:
-        query["lang"] = st.query_params["lang"]
+    for kept in ("lang", "palette"):  # the language and palette switches keep their own parameters
+        if kept in st.query_params:
+            query[kept] = st.query_params[kept]
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 

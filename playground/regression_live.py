@@ -219,7 +219,7 @@ def frame(run: LabRun, *, with_terms: bool = True) -> dict:
 # ---- the scene ----------------------------------------------------------------------------------------------
 def scene_version(run: LabRun, *, surface_3d: bool = False) -> str:
     """Names a scene: the browser keeps its panels while this stays the same."""
-    return f"{run.version}-{int(surface_3d and run.two_d)}"
+    return f"{run.version}-{int(surface_3d and run.two_d)}-{figures.active_palette().name}"
 
 
 def _panel(name: str, figure, canvas_lines: list[int] | None = None) -> dict:

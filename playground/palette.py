@@ -1,0 +1,102 @@
+"""Colour palettes: the standard one (TensorFlow Playground's orange/blue) and a colour-blind-safe one.
+
+The safe palette takes its class colours from Okabe & Ito (2008), "Color Universal Design": vermillion and blue
+for classes 0 and 1 stay apart for every common kind of colour blindness and in greyscale (one light, one dark),
+and the heatmaps are blue–orange diverging scales between those two. Classes differ by marker shape as well
+(:data:`CLASS_SYMBOLS`), so colour is never the only signal.
+
+The choice sits in the sidebar next to the language switch (:func:`palette_switch`), is kept in
+``st.session_state["palette"]`` and in the URL (``palette=safe``; the standard palette leaves the URL alone), and
+every figure builder and the live view read it through :func:`active_palette`, the way ``t()`` reads the language.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+KEY = "palette"  # the session-state key and URL parameter
+PALE = "#f7f7f7"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours for classes (``class_colours[c]`` is class c's) and the heatmaps' scales.
+
+    binary_scale : P(class 1) from 0 to 1, class 0's colour through pale to class 1's.
+    regression_scale : a diverging scale drawn reversed (``reversescale=True``, low values at its end), as
+        Plotly's "RdBu" is in the standard palette.
+    """
+
+    name: str
+    class_colours: tuple[str, ...]
+    regression_scale: str | tuple[tuple[float, str], ...]
+
+    @property
+    def negative(self) -> str:
+        return self.class_colours[0]
+
+    @property
+    def positive(self) -> str:
+        return self.class_colours[1]
+
+    @property
+    def binary_scale(self) -> list[list]:
+        return [[0.0, self.negative], [0.5, PALE], [1.0, self.positive]]
+
+
+STANDARD = Palette(
+    name="standard",
+    class_colours=("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b"),
+    regression_scale="RdBu",
+)
+# Okabe–Ito: vermillion, blue, bluish green, reddish purple, orange, sky blue.
+SAFE = Palette(
+    name="safe",
+    class_colours=("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"),
+    regression_scale=((0.0, "#d55e00"), (0.25, "#eda36b"), (0.5, PALE), (0.75, "#6aa6d2"), (1.0, "#0072b2")),
+)
+PALETTES = {palette.name: palette for palette in (STANDARD, SAFE)}
+
+# Plotly marker symbols per class (class c uses CLASS_SYMBOLS[c % 6]); the live view's canvas draws the same
+# shapes (frontend/shapes.js). Diamonds are left out: hollow diamonds mark resampled (synthetic) points.
+CLASS_SYMBOLS = ("circle", "square", "triangle-up", "cross", "star", "x")
+
+
+def palette_named(name: object) -> Palette:
+    """The palette called ``name``; the standard one for anything else (a value from a link is not trusted)."""
+    return PALETTES.get(name, STANDARD) if isinstance(name, str) else STANDARD
+
+
+def active_palette() -> Palette:
+    """``st.session_state["palette"]`` inside a running Streamlit script, the standard palette anywhere else."""
+    if "streamlit" not in sys.modules:  # scripts and core tests never pay for importing Streamlit
+        return STANDARD
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return STANDARD
+    return palette_named(st.session_state.get(KEY))
+
+
+def palette_switch() -> Palette:
+    """The sidebar's palette picker (under the language switch); the URL's ``palette=`` decides on a first run."""
+    import streamlit as st
+
+    from playground.i18n import t
+
+    if f"{KEY}.url_read" not in st.session_state:
+        st.session_state[f"{KEY}.url_read"] = True
+        if st.query_params.get(KEY) in PALETTES:
+            st.session_state[KEY] = st.query_params[KEY]
+    if st.session_state.get(KEY) not in PALETTES:
+        st.session_state[KEY] = STANDARD.name
+    name = st.sidebar.selectbox(t("palette.label"), tuple(PALETTES), key=KEY, help=t("palette.help"),
+                                format_func=lambda code: t(f"palette.names.{code}"))
+    if name == STANDARD.name:
+        if KEY in st.query_params:
+            del st.query_params[KEY]
+    elif st.query_params.get(KEY) != name:
+        st.query_params[KEY] = name
+    return PALETTES[name]
