@@ -366,6 +366,8 @@ def view_strings() -> dict[str, str]:
         "summary_label": t("live_view.summary_label"),
         "chart": t("live_view.chart_summary"),
         "separator": t("live_view.separator"),
+        "download_png": t("live_view.download_png"),
+        "download_svg": t("live_view.download_svg"),
     }
 
 

@@ -142,7 +142,7 @@ FIELDS: Mapping[str, Field] = {
     "seed": Field("", "seed", _number(int)),
 }
 # Keys other parts of the app own; they are not experiment fields but are not "unknown" either.
-RESERVED = ("lang", "presenter", "preset", "speed", "show", "embed", "embed_options")
+RESERVED = ("lang", "palette", "presenter", "preset", "speed", "show", "embed", "embed_options")
 
 # Control groups a classroom link can leave visible (everything else is hidden and fixed by the link).
 CONTROL_GROUPS = (

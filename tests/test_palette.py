@@ -10,7 +10,7 @@ from playground import figures, figures_imbalanced
 from playground.i18n import t
 from playground.live_view import payload_of
 from playground.palette import CLASS_SYMBOLS, PALETTES, SAFE, STANDARD, palette_named
-from tests.apptest_helpers import assert_no_exception, render_app
+from tests.apptest_helpers import assert_no_exception, render_app, render_page
 
 X = np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5], [0.5, -1.0], [2.0, 2.0], [-2.0, 1.0]])
 Y3 = np.array([0, 1, 2, 0, 1, 2])
@@ -137,3 +137,11 @@ def test_figures_follow_the_active_palette(monkeypatch):
     assert [trace.marker.color for trace in traces] == list(SAFE.class_colours[:3])
     fit = figures.curve_fit_figure(np.zeros(3), np.zeros(3), (np.zeros((2, 1)), np.zeros(2)))
     assert (fit.data[0].line.color, fit.data[1].marker.color) == (SAFE.positive, SAFE.negative)
+
+
+@pytest.mark.parametrize("page", ["app_pages/playground.py", "app_pages/compare.py"])
+def test_palette_in_a_link_is_not_reported_as_an_unknown_setting(page):
+    at = render_page(page, query={"palette": "safe"})
+    assert_no_exception(at)
+    assert not [w.value for w in at.warning if "palette" in w.value]
+    assert at.sidebar.selectbox(key="palette").value == "safe"

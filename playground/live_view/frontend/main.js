@@ -15,6 +15,7 @@ import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
 import { installKeys } from "./keys.js";
 import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
+import { addDownloadButtons } from "./download.js";
 
 const root = document.getElementById("root");
 const countersEl = document.getElementById("counters");
@@ -134,6 +135,7 @@ function buildScene(scene) {
     showParams(scene.first_frame.params);
     shownEpoch = clock = scene.first_frame.epoch || 0;
   }
+  addDownloadButtons(panelsEl, panels, view, scene.strings || {});  // PNG / SVG pictures for slides
   sceneBuilt(scene, panelsEl, countersEl);
   setHeight();
 }

@@ -4,11 +4,12 @@
 import { lookupTable, paintField, parseColour } from "../colour.js";
 import { forwardPoint } from "../forward.js";
 import { canvasContext, FONT, niceTicks } from "./common.js";
+import { diamondPath, shapePath } from "../shapes.js";
 
 const MARGIN = { l: 44, r: 12, t: 6, b: 34 };
 
 /** Axis text size: larger in presenter mode, where the margins grow with it so no label is clipped. */
-function axisFont() {
+export function axisFont() {
   return document.body.classList.contains("presenter") ? 17 : 12;
 }
 
@@ -117,7 +118,7 @@ export function layoutField(panel) {
   drawPoints(ctx, panel, X, Y);
 }
 
-function pointColour(panel, value) {
+export function pointColour(panel, value) {
   if (panel.spec.task !== "regression") {
     const c = panel.classColours[Math.round(value) % panel.classColours.length];
     return `rgb(${c[0]},${c[1]},${c[2]})`;
@@ -127,27 +128,39 @@ function pointColour(panel, value) {
   return `rgb(${panel.lut[idx]},${panel.lut[idx + 1]},${panel.lut[idx + 2]})`;
 }
 
+/**
+ * Every data point of the panel as a marker path (shapes.js: class 0 a circle, 1 a square, 2 a triangle, ...;
+ * regression values are circles), with the canvas coordinates ``X``, ``Y``: what the screen and the SVG
+ * download draw. ``set`` is "train" (filled), "test" (hollow) or "synthetic" (hollow diamond).
+ */
+export function pointMarkers(panel, X, Y) {
+  const spec = panel.spec, classes = spec.task !== "regression", markers = [];
+  const lists = { train: spec.train_points || [], test: spec.test_points || [], synthetic: spec.synthetic_points || [] };
+  for (const [set, list] of Object.entries(lists)) {
+    for (let k = 0; k < list.length; k += 3) {
+      const cx = X(list[k]), cy = Y(list[k + 1]), value = list[k + 2];
+      const d = set === "synthetic" ? diamondPath(cx, cy, 4.5)
+        : shapePath(classes ? value : 0, cx, cy, set === "test" ? 3.8 : 3.5);
+      markers.push({ set: set, d: d, colour: pointColour(panel, value), label: classes ? Math.round(value) : null });
+    }
+  }
+  return markers;
+}
+
 function drawPoints(ctx, panel, X, Y) {
-  const spec = panel.spec;
   ctx.save();
   ctx.beginPath(); ctx.rect(panel.rect.x, panel.rect.y, panel.rect.side, panel.rect.side); ctx.clip();
-  const train = spec.train_points || [], test = spec.test_points || [], synthetic = spec.synthetic_points || [];
-  for (let k = 0; k < train.length; k += 3) {
-    ctx.fillStyle = pointColour(panel, train[k + 2]);
-    ctx.strokeStyle = "white"; ctx.lineWidth = 1.2;
-    ctx.beginPath(); ctx.arc(X(train[k]), Y(train[k + 1]), 3.5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-  }
-  for (let k = 0; k < test.length; k += 3) {  // hollow rings: a dark rim around the class colour
-    ctx.strokeStyle = "rgba(40, 40, 40, 0.5)"; ctx.lineWidth = 3.4;
-    ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.8, 0, 2 * Math.PI); ctx.stroke();
-    ctx.strokeStyle = pointColour(panel, test[k + 2]); ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.arc(X(test[k]), Y(test[k + 1]), 3.8, 0, 2 * Math.PI); ctx.stroke();
-  }
-  for (let k = 0; k < synthetic.length; k += 3) {
-    const cx = X(synthetic[k]), cy = Y(synthetic[k + 1]);
-    ctx.strokeStyle = pointColour(panel, synthetic[k + 2]); ctx.lineWidth = 2;
-    ctx.beginPath(); ctx.moveTo(cx, cy - 4.5); ctx.lineTo(cx + 4.5, cy); ctx.lineTo(cx, cy + 4.5);
-    ctx.lineTo(cx - 4.5, cy); ctx.closePath(); ctx.stroke();
+  for (const marker of pointMarkers(panel, X, Y)) {
+    const path = new Path2D(marker.d);
+    if (marker.set === "train") {
+      ctx.fillStyle = marker.colour; ctx.strokeStyle = "white"; ctx.lineWidth = 1.2;
+      ctx.fill(path); ctx.stroke(path);
+    } else if (marker.set === "test") {  // hollow shapes: a dark rim around the class colour
+      ctx.strokeStyle = "rgba(40, 40, 40, 0.5)"; ctx.lineWidth = 3.4; ctx.stroke(path);
+      ctx.strokeStyle = marker.colour; ctx.lineWidth = 2; ctx.stroke(path);
+    } else {
+      ctx.strokeStyle = marker.colour; ctx.lineWidth = 2; ctx.stroke(path);
+    }
   }
   ctx.restore();
 }

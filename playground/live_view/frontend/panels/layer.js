@@ -1,5 +1,6 @@
 // Layer view: warped grid lines and data points in a hidden layer's space (already projected to 2-D).
 import { canvasContext, titledCanvas } from "./common.js";
+import { shapePath } from "../shapes.js";
 
 export function makeLayer(div, spec) {
   const canvas = titledCanvas(div, spec);
@@ -36,8 +37,6 @@ export function drawLayer(panel) {
   const colours = spec.colours;
   for (let k = 0; k < panel.points.length; k += 3) {
     ctx.fillStyle = colours[panel.points[k + 2] % colours.length];
-    ctx.beginPath();
-    ctx.arc(X(panel.points[k]), Y(panel.points[k + 1]), 3.2, 0, 2 * Math.PI);
-    ctx.fill();
+    ctx.fill(new Path2D(shapePath(panel.points[k + 2], X(panel.points[k]), Y(panel.points[k + 1]), 3.2)));
   }
 }

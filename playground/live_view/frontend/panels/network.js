@@ -5,6 +5,17 @@ import { canvasContext, FONT, titledCanvas } from "./common.js";
 
 const POSITIVE = [8, 119, 189], NEGATIVE = [245, 147, 34];
 
+/** An edge's colour: the palette's class-1 colour for a positive weight, class 0's for a negative one. */
+export function edgeColour(spec, w) {
+  const [negative, positive] = spec.edge_colours || [`rgb(${NEGATIVE})`, `rgb(${POSITIVE})`];
+  return w >= 0 ? positive : negative;
+}
+
+/** An edge's width: by magnitude relative to the largest weight ``scale``. */
+export function edgeWidth(w, scale) {
+  return scale > 0 ? 0.5 + 5 * Math.min(Math.abs(w) / scale, 1) : 0.5;
+}
+
 export function makeNetwork(div, spec, view) {
   const canvas = titledCanvas(div, spec);
   const panel = { kind: "network", div: div, canvas: canvas, spec: spec, lut: lookupTable(spec.colorscale),
@@ -106,8 +117,8 @@ export function drawNetwork(panel, view) {
         const w = W[j * sizes[layer] + i];
         const [x0, y0] = positions[layer][i], [x1, y1] = positions[layer + 1][j];
         const chosen = sel && sel.kind === "edge" && sel.layer === layer && sel.j === j && sel.i === i;
-        ctx.strokeStyle = chosen ? "#111" : w >= 0 ? `rgb(${POSITIVE})` : `rgb(${NEGATIVE})`;
-        ctx.lineWidth = (scale > 0 ? 0.5 + 5 * Math.min(Math.abs(w) / scale, 1) : 0.5) + (chosen ? 2 : 0);
+        ctx.strokeStyle = chosen ? "#111" : edgeColour(spec, w);
+        ctx.lineWidth = edgeWidth(w, scale) + (chosen ? 2 : 0);
         ctx.beginPath();
         ctx.moveTo(px(x0) + box / 2, py(y0));
         ctx.lineTo(px(x1) - box / 2, py(y1));
