@@ -172,3 +172,19 @@ def test_the_palette_switch_repaints_the_live_heatmap_in_the_chosen_scale(page, 
         # Smooth scaling blends neighbouring cells: a few levels off, never another palette's colours.
         assert np.abs(got - expected).max() <= 8, (palette.name, np.abs(got - expected).max())
         save_screenshot(page, f"palette-{palette.name}")
+
+
+def test_the_fitted_curve_downloads_as_a_vector_curve_over_its_points(page, app_url, tmp_path):
+    frame = _open(page, app_url, "?ds=sine&seed=2")
+    root = ET.parse(_download(page, frame, "boundary", "svg", tmp_path)).getroot()
+    [curve] = root.findall(f".//{SVG}polyline")
+    xy = np.array([[float(v) for v in pair.split(",")] for pair in curve.get("points").split()])
+    ys = frame.evaluate("() => Array.from(window.__liveView.layers[window.__liveView.layers.length - 1])")
+    assert len(xy) == len(ys) and np.all(np.diff(xy[:, 0]) > 0)  # one vertex per x of the browser's curve
+    # Higher output, higher on the picture: the curve's vertical order is the network's.
+    order = np.argsort(ys)
+    assert np.all(np.diff(xy[order, 1]) <= 0.011)
+    assert len(root.findall(f".//{SVG}circle")) == points_drawn(frame)
+    image = Image.open(_download(page, frame, "boundary", "png", tmp_path))
+    width = frame.evaluate("() => document.querySelector('canvas.heat').clientWidth")
+    assert image.size[0] == round(width * 3)

@@ -7,12 +7,12 @@
 // labels) is escaped. The file is saved through a link with ``download``: Streamlit's component iframe is sandboxed
 // with ``allow-downloads``.
 import { FONT, niceTicks } from "./panels/common.js";
-import { axisFont, pointMarkers } from "./panels/field.js";
+import { axisFont, fitFrame, pointMarkers } from "./panels/field.js";
 import { edgeColour, edgeWidth } from "./panels/network.js";
 
 export const PNG_SCALE = 3;
 const TITLE_BAND = 30;  // px above the picture for the panel's title
-const KINDS = new Set(["field", "network"]);
+const KINDS = new Set(["field", "fit", "network"]);
 const STYLE = `
   .panel-tools { justify-self: end; align-self: start; z-index: 2; display: flex; gap: 4px; padding: 5px 4px 0 0; }
   .panel-tools button { font: 11px ${FONT}; color: #3d4150; background: #fff; border: 1px solid #c4c8d0;
@@ -85,6 +85,42 @@ export function fieldSvg(panel) {
            height: spec.height + TITLE_BAND };
 }
 
+/** The fitted curve (1-D data) as SVG: grid lines, ticks, the points and the network's curve as a polyline. */
+export function fitSvg(panel, view) {
+  const spec = panel.spec, width = panel.canvas.clientWidth || 400;
+  const { font, l, t, w, h, x0, x1, y0, y1, X, Y } = fitFrame(spec, width, spec.height);
+  const tick = `font-size="${font}" fill="#6b6f7b"`;
+  let body = "";
+  for (const v of niceTicks(y0, y1, 5)) {
+    body += `<line x1="${n2(l)}" y1="${n2(Y(v))}" x2="${n2(l + w)}" y2="${n2(Y(v))}" stroke="#e6e8ee"/>\n`;
+    body += text(l - 6, Y(v) + font * 0.35, String(v), `${tick} text-anchor="end"`);
+  }
+  for (const v of niceTicks(x0, x1, 6)) {
+    body += text(X(v), t + h + 4 + font * 0.8, String(v), `${tick} text-anchor="middle"`);
+  }
+  body += text(l + w / 2, t + h + 6 + font * 1.8, "x", `${tick} text-anchor="middle"`);
+  body += `<clipPath id="plot"><rect x="${n2(l)}" y="${n2(t)}" width="${n2(w)}" height="${n2(h)}"/></clipPath>\n`
+    + '<g clip-path="url(#plot)">\n';
+  const train = spec.train_points || [], test = spec.test_points || [];
+  for (let k = 0; k < train.length; k += 2) {
+    body += `<circle class="point train" cx="${n2(X(train[k]))}" cy="${n2(Y(train[k + 1]))}" r="3.2" `
+      + `fill="${escapeXml(spec.point_colour)}" stroke="#ffffff"/>\n`;
+  }
+  for (let k = 0; k < test.length; k += 2) {
+    body += `<circle class="point test" cx="${n2(X(test[k]))}" cy="${n2(Y(test[k + 1]))}" r="3.4" fill="none" `
+      + 'stroke="#333333" stroke-width="1.8"/>\n';
+  }
+  if (view.layers && view.grid) {
+    const xs = view.grid.xs, ys = view.layers[view.layers.length - 1];
+    const points = Array.from(xs, (x, i) => `${n2(X(x))},${n2(Y(ys[i]))}`).join(" ");
+    body += `<polyline class="curve" points="${points}" fill="none" stroke="${escapeXml(spec.curve_colour)}" `
+      + 'stroke-width="3" stroke-linejoin="round"/>\n';
+  }
+  body += "</g>\n";
+  return { svg: svgDocument(width, spec.height + TITLE_BAND, spec.title || "", body), width: width,
+           height: spec.height + TITLE_BAND };
+}
+
 /** The network diagram as SVG: weighted edges as lines, each neuron's picture as an image, input labels. */
 export function networkSvg(panel, view) {
   const spec = panel.spec, g = panel.geometry, net = view.net, width = panel.canvas.clientWidth || 400;
@@ -131,7 +167,8 @@ export function networkSvg(panel, view) {
 
 /** The picture of ``panel`` as SVG text with its size in CSS pixels. */
 export function panelSvg(panel, view) {
-  return panel.kind === "network" ? networkSvg(panel, view) : fieldSvg(panel);
+  if (panel.kind === "network") return networkSvg(panel, view);
+  return panel.kind === "fit" ? fitSvg(panel, view) : fieldSvg(panel);
 }
 
 /** Draw an SVG document onto a canvas ``scale`` times its size; resolves to a PNG blob. */

@@ -135,7 +135,8 @@ export function pointColour(panel, value) {
  */
 export function pointMarkers(panel, X, Y) {
   const spec = panel.spec, classes = spec.task !== "regression", markers = [];
-  const lists = { train: spec.train_points || [], test: spec.test_points || [], synthetic: spec.synthetic_points || [] };
+  const lists = { train: spec.train_points || [], test: spec.test_points || [],
+                  synthetic: spec.synthetic_points || [] };
   for (const [set, list] of Object.entries(lists)) {
     for (let k = 0; k < list.length; k += 3) {
       const cx = X(list[k]), cy = Y(list[k + 1]), value = list[k + 2];
@@ -195,15 +196,20 @@ export function makeFit(div, spec, view) {
   return { kind: "fit", div: div, canvas: canvas, spec: spec };
 }
 
+/** Where the fit's plot goes in a ``width`` × ``height`` picture, and the data → pixel maps (screen and SVG). */
+export function fitFrame(spec, width, height) {
+  const font = axisFont(), grow = 2 * (font - 12);
+  const l = 48 + grow, r = 12, t = 8, b = 36 + grow, w = width - l - r, h = height - t - b;
+  const [x0, x1] = spec.x_range, [y0, y1] = spec.y_range;
+  return { font, l, t, w, h, x0, x1, y0, y1,
+           X: (v) => l + ((v - x0) / (x1 - x0)) * w, Y: (v) => t + (1 - (v - y0) / (y1 - y0)) * h };
+}
+
 export function paintFit(panel, view) {
   const spec = panel.spec;
   const { ctx, width, height } = canvasContext(panel.canvas, spec.height);
-  const font = axisFont(), grow = 2 * (font - 12);
-  const l = 48 + grow, r = 12, t = 8, b = 36 + grow, w = width - l - r, h = height - t - b;
+  const { font, l, t, w, h, x0, x1, y0, y1, X, Y } = fitFrame(spec, width, height);
   const xs = view.grid.xs, ys = view.layers[view.layers.length - 1];
-  const [x0, x1] = spec.x_range;
-  let [y0, y1] = spec.y_range;
-  const X = (v) => l + ((v - x0) / (x1 - x0)) * w, Y = (v) => t + (1 - (v - y0) / (y1 - y0)) * h;
   ctx.strokeStyle = "#e6e8ee"; ctx.lineWidth = 1;
   ctx.font = `${font}px ${FONT}`; ctx.fillStyle = "#6b6f7b";
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
