@@ -92,8 +92,11 @@ def palette_switch() -> Palette:
             st.session_state[KEY] = st.query_params[KEY]
     if st.session_state.get(KEY) not in PALETTES:
         st.session_state[KEY] = STANDARD.name
+    # The names in this run's language, looked up now: a format function is also called outside the script run
+    # (streamlit.testing), where t() cannot see the session's language.
+    names = {code: t(f"palette.names.{code}") for code in PALETTES}
     name = st.sidebar.selectbox(t("palette.label"), tuple(PALETTES), key=KEY, help=t("palette.help"),
-                                format_func=lambda code: t(f"palette.names.{code}"))
+                                format_func=names.__getitem__)
     if name == STANDARD.name:
         if KEY in st.query_params:
             del st.query_params[KEY]
