@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from playground.i18n import t
-from playground.palette import SAFE, STANDARD
+from playground.palette import CLASS_SYMBOLS, SAFE, STANDARD
 from tests.e2e.browser_helpers import choose_option, save_screenshot, wait_for_app
 from tests.e2e.live_view_helpers import live_frame, live_state, points_drawn
 from tests.e2e.test_live_view_js import modules, run_js  # noqa: F401 (the fixture)
@@ -188,3 +188,13 @@ def test_the_fitted_curve_downloads_as_a_vector_curve_over_its_points(page, app_
     image = Image.open(_download(page, frame, "boundary", "png", tmp_path))
     width = frame.evaluate("() => document.querySelector('canvas.heat').clientWidth")
     assert image.size[0] == round(width * 3)
+
+
+def test_canvas_shapes_follow_the_plotly_symbols_class_by_class(modules):  # noqa: F811 (the fixture)
+    """Class c has the same shape in the live view (shapes.js) as in every Plotly figure (CLASS_SYMBOLS)."""
+    shapes = run_js(modules, "const s = await import('/shapes.js'); return s.SHAPES;")
+    plotly_names = {"triangle": "triangle-up"}
+    assert [plotly_names.get(shape, shape) for shape in shapes] == list(CLASS_SYMBOLS)
+    paths = run_js(modules, """const s = await import('/shapes.js');
+        return [0, 1, 2, 3, 4, 5, 6].map((c) => s.shapePath(c, 10, 10, 4));""")
+    assert len(set(paths[:6])) == 6 and paths[6] == paths[0]  # six different shapes, then round again
