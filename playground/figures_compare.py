@@ -23,6 +23,7 @@ from playground.figures import (
     POSITIVE,
     RUN_COLOURS,
     base_layout,
+    binary_scale,
     boundary_heatmap,
     held_out_name,
     points_traces,
@@ -200,7 +201,7 @@ def softmax_figure(z: np.ndarray, probabilities: np.ndarray, jacobian: np.ndarra
                          text=[f"{p:.3f}" for p in probabilities], textposition="outside"), row=1, col=1)
     limit = max(float(np.abs(jacobian).max()), 1e-12)
     fig.add_trace(go.Heatmap(z=jacobian, x=[f"z{j + 1}" for j in range(k)], y=[f"ŷ{i + 1}" for i in range(k)],
-                             zmin=-limit, zmax=limit, colorscale=[[0, NEGATIVE], [0.5, "#f7f7f7"], [1, POSITIVE]],
+                             zmin=-limit, zmax=limit, colorscale=binary_scale(),
                              text=[[f"{v:+.3f}" for v in row] for row in jacobian], texttemplate="%{text}",
                              showscale=False, hovertemplate="∂ŷ%{y}/∂%{x} = %{z:.4f}<extra></extra>"),
                   row=1, col=2)

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.figures import BINARY_SCALE, NEGATIVE, POSITIVE, base_layout
+from playground.figures import NEGATIVE, POSITIVE, base_layout, binary_scale
 from playground.i18n import t
 
 INK_SCALE = [[0.0, "#ffffff"], [1.0, "#1b1b1b"]]
@@ -86,7 +86,7 @@ def image_grid_figure(
         fig.add_trace(
             go.Heatmap(
                 z=image,
-                colorscale=BINARY_SCALE if diverging else INK_SCALE,
+                colorscale=binary_scale() if diverging else INK_SCALE,
                 zmin=-limit if diverging else 0.0,
                 zmax=limit,
                 showscale=False,
