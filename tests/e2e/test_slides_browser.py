@@ -63,23 +63,27 @@ def test_png_and_svg_of_both_panels_arrive_and_hold_what_the_view_shows(page, ap
         const n = document.querySelector('#panel-network canvas');
         return {field: [o.clientWidth, o.clientHeight], network: [n.clientWidth, n.clientHeight]}; }""")
     # ---- the output panel ----
+    svg_path = _download(page, frame, "boundary", "svg", tmp_path)
+    root = ET.parse(svg_path).getroot()  # well-formed XML
+    width, height = sizes["field"]
+    band = float(root.get("height")) - height  # the title's lines above the picture
+    assert float(root.get("width")) == width and 30 <= band <= 66
     png_path = _download(page, frame, "boundary", "png", tmp_path)
     assert png_path.name == f"boundary-epoch-{epoch}.png"
     image = Image.open(io.BytesIO(png_path.read_bytes())).convert("RGB")
-    width, height = sizes["field"]
-    assert image.size == (round(width * 3), round((height + 30) * 3))
+    assert image.size == (round(width * 3), round((height + band) * 3))
     # The heatmap in the file is the one on screen: the plot's centre pixel, 80 % over white as on the page.
     rect = frame.evaluate("""() => { const h = document.querySelector('canvas.heat');
         const c = h.getContext('2d').getImageData(h.width >> 1, h.height >> 1, 1, 1).data;
         return {left: h.offsetLeft, top: h.offsetTop, side: h.clientWidth, rgb: [c[0], c[1], c[2]]}; }""")
-    centre = image.getpixel((round((rect["left"] + rect["side"] / 2) * 3), round((rect["top"] + rect["side"] / 2
-                                                                                 + 30) * 3)))
+    centre = image.getpixel((round((rect["left"] + rect["side"] / 2) * 3),
+                             round((rect["top"] + rect["side"] / 2 + band) * 3)))
     shown = 0.8 * np.array(rect["rgb"]) + 0.2 * 255
     assert np.abs(np.array(centre) - shown).max() <= 12, (centre, shown)
 
-    svg_path = _download(page, frame, "boundary", "svg", tmp_path)
-    root = ET.parse(svg_path).getroot()  # well-formed XML
     assert root.tag == SVG + "svg" and root.find(SVG + "title").text == title
+    shown_title = " ".join(span.text for span in root.iter(SVG + "tspan"))
+    assert shown_title == " ".join(title.split())  # drawn whole, wrapped between words like the page does
     points = root.findall(f".//{SVG}path")
     marked = [p for p in points if "point" in p.get("class", "").split()]
     assert len(marked) == points_drawn(frame) > 50
@@ -94,12 +98,12 @@ def test_png_and_svg_of_both_panels_arrive_and_hold_what_the_view_shows(page, ap
     assert "x₁" in ticks and "x₂" in ticks and "0" in ticks
 
     # ---- the network diagram ----
-    png_path = _download(page, frame, "network", "png", tmp_path)
-    image = Image.open(png_path)
-    width, height = sizes["network"]
-    assert image.size == (round(width * 3), round((height + 30) * 3))
     svg_path = _download(page, frame, "network", "svg", tmp_path)
     root = ET.parse(svg_path).getroot()
+    width, height = sizes["network"]
+    assert float(root.get("width")) == width
+    image = Image.open(_download(page, frame, "network", "png", tmp_path))
+    assert image.size == (round(width * 3), round(float(root.get("height")) * 3))
     layer_sizes = frame.evaluate("() => window.__liveView.net.sizes")
     assert layer_sizes == [2, 4, 2, 1]
     edges = root.findall(f".//{SVG}line")
@@ -121,14 +125,15 @@ def test_svg_escapes_titles_and_labels(modules):  # noqa: F811 (the fixture)
                           box: 20, sizes: [1, 1]};
         const image = document.createElement('canvas'); image.width = 2; image.height = 2;
         const panel = {kind: 'network', spec: {title: arg, labels: [arg], height: 100, name: 'network'},
-                       geometry: geometry, images: [image, image], canvas: {clientWidth: 200}};
+                       geometry: geometry, images: [image, image], canvas: {clientWidth: 900}};
         const view = {net: {weights: [new Float64Array([0.5])]}};
         return dl.networkSvg(panel, view).svg;
     """, hostile)
     root = ET.fromstring(svg.encode("utf-8"))
     assert not root.findall(f".//{SVG}script") and "<script>" not in svg
-    texts = [el.text for el in root.iter(SVG + "text")]
-    assert texts == [hostile.replace("\u0001", "")] * 2  # the title and the input label, exactly as given
+    expected = hostile.replace("\u0001", "")
+    texts = [" ".join(el.itertext()) for el in root.iter(SVG + "text")]
+    assert texts == [expected.strip(), expected]  # the title and the input label, as given
     assert root.find(SVG + "title").text == hostile.replace("\u0001", "")
 
 

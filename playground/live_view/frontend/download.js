@@ -11,7 +11,8 @@ import { axisFont, fitFrame, pointMarkers } from "./panels/field.js";
 import { edgeColour, edgeWidth } from "./panels/network.js";
 
 export const PNG_SCALE = 3;
-const TITLE_BAND = 30;  // px above the picture for the panel's title
+const TITLE_BAND = 30;  // px above the picture for a one-line title
+const TITLE_FONT = 14, TITLE_LINE = 18;
 const KINDS = new Set(["field", "fit", "network"]);
 const STYLE = `
   .panel-tools { justify-self: end; align-self: start; z-index: 2; display: flex; gap: 4px; padding: 5px 4px 0 0; }
@@ -23,24 +24,53 @@ const STYLE = `
   .panel.has-tools .panel-title { padding-right: 100px; }
   body.presenter .panel.has-tools .panel-title { padding-right: 130px; }`;
 
+/** ``text`` without the characters XML 1.0 forbids (control characters, lone surrogates). */
+function xmlCharacters(text) {
+  return String(text).replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "");
+}
+
 /** Text safe inside an XML element or attribute: markup characters escaped, characters XML forbids dropped. */
 export function escapeXml(text) {
-  return String(text)
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+  return xmlCharacters(text)
     .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
 const n2 = (v) => (Math.round(v * 100) / 100).toString();
 
+/**
+ * ``title`` broken into lines no wider than ``width`` px at the title's font (words kept whole where they fit;
+ * text without spaces, such as Chinese, breaks between characters), as the page wraps it on screen.
+ */
+export function titleLines(title, width) {
+  const ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = `${TITLE_FONT}px ${FONT}`;
+  const lines = [];
+  let line = "";
+  for (const token of String(title).match(/\S+\s*|\s+/g) || []) {
+    const pieces = ctx.measureText(token.trim()).width > width ? Array.from(token) : [token];
+    for (const piece of pieces) {
+      if (line && ctx.measureText((line + piece).trimEnd()).width > width) { lines.push(line.trimEnd()); line = ""; }
+      line += line || piece.trim() ? piece : "";
+    }
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}
+
+/** A whole SVG file: white background, the title (wrapped) above the picture ``body`` of ``height`` px. */
 function svgDocument(width, height, title, body) {
-  return '<?xml version="1.0" encoding="UTF-8"?>\n'
-    + `<svg xmlns="http://www.w3.org/2000/svg" width="${n2(width)}" height="${n2(height)}" `
-    + `viewBox="0 0 ${n2(width)} ${n2(height)}" font-family="${escapeXml(FONT)}">\n`
+  const lines = titleLines(xmlCharacters(title), width - 20);
+  const band = Math.max(TITLE_BAND, 12 + TITLE_LINE * lines.length);
+  const heading = lines.map((line, i) => `<tspan x="10" y="${20 + i * TITLE_LINE}">${escapeXml(line)}</tspan>`);
+  const svg = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    + `<svg xmlns="http://www.w3.org/2000/svg" width="${n2(width)}" height="${n2(height + band)}" `
+    + `viewBox="0 0 ${n2(width)} ${n2(height + band)}" font-family="${escapeXml(FONT)}">\n`
     + `<title>${escapeXml(title)}</title>\n`
     + `<rect width="100%" height="100%" fill="#ffffff"/>\n`
-    + `<text x="10" y="20" font-size="14" fill="#262730">${escapeXml(title)}</text>\n`
-    + `<g transform="translate(0 ${TITLE_BAND})">\n${body}</g>\n</svg>\n`;
+    + `<text class="panel-title" font-size="${TITLE_FONT}" fill="#262730">${heading.join("")}</text>\n`
+    + `<g transform="translate(0 ${band})">\n${body}</g>\n</svg>\n`;
+  return { svg: svg, width: width, height: height + band };
 }
 
 function text(x, y, content, attrs) {
@@ -81,8 +111,7 @@ export function fieldSvg(panel) {
     }
   }
   body += "</g>\n";
-  return { svg: svgDocument(width, spec.height + TITLE_BAND, spec.title || "", body), width: width,
-           height: spec.height + TITLE_BAND };
+  return svgDocument(width, spec.height, spec.title || "", body);
 }
 
 /** The fitted curve (1-D data) as SVG: grid lines, ticks, the points and the network's curve as a polyline. */
@@ -117,8 +146,7 @@ export function fitSvg(panel, view) {
       + 'stroke-width="3" stroke-linejoin="round"/>\n';
   }
   body += "</g>\n";
-  return { svg: svgDocument(width, spec.height + TITLE_BAND, spec.title || "", body), width: width,
-           height: spec.height + TITLE_BAND };
+  return svgDocument(width, spec.height, spec.title || "", body);
 }
 
 /** The network diagram as SVG: weighted edges as lines, each neuron's picture as an image, input labels. */
@@ -161,8 +189,7 @@ export function networkSvg(panel, view) {
                    `class="input-label" font-size="${size}" fill="#262730" text-anchor="end"`);
     });
   }
-  return { svg: svgDocument(width, spec.height + TITLE_BAND, spec.title || "", body), width: width,
-           height: spec.height + TITLE_BAND };
+  return svgDocument(width, spec.height, spec.title || "", body);
 }
 
 /** The picture of ``panel`` as SVG text with its size in CSS pixels. */
