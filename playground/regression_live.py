@@ -22,7 +22,7 @@ from core.training import Trainer, r2_score
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
-from playground.live import finite, pack, train_in_frames, view_strings
+from playground.live import SERVER_PICTURES_PER_SECOND, finite, pack, train_in_frames, view_strings
 from playground.training_messages import training_message
 
 __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
@@ -30,9 +30,6 @@ __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_
 
 CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them
 GRID_RESOLUTION = capped_resolution(40)
-SPEEDS = (1, 2, 5, 10, 25, 50)  # epochs per frame
-DEFAULT_SPEED = 5  # at ~15 frames per second the 1-3-1 sine takes about ten seconds, slow enough to follow
-INTERVAL_MS = 66  # the pace the browser plays frames at
 TERMS_EVERY = 3  # 2-D targets: the neurons' terms are redrawn every third frame (Plotly heatmaps are slow)
 PICTURE_HEIGHT = 520
 CURVE_HEIGHT = 280
@@ -51,7 +48,6 @@ class LabRun:
     playing: bool = False
     seq: int = 0  # batch number of the last frames sent
     sent: int = 0  # history rows already in the loss and R² charts
-    status_shown: str = ""  # the status line the live view shows now
     xs: np.ndarray | None = None  # (CURVE_POINTS, 1): where 1-D curves are drawn
     grid: GridInput | None = None  # 2-D targets: the cells of the surface and the neuron terms
     surface_3d: bool = False  # 2-D targets: the scene shows the prediction as a 3-D surface
@@ -69,6 +65,34 @@ class LabRun:
         """Whether the prediction is a sum of hidden terms: a single linear output unit."""
         output = self.trainer.network.layers[-1]
         return output.units == 1 and output.activation == "linear"
+
+    # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
+    # The server draws this lab's pictures (grids and Plotly restyles): fewer snapshots than the screen's rate.
+    snapshots_per_second = SERVER_PICTURES_PER_SECOND
+
+    @property
+    def n_parameters(self) -> int:
+        return self.trainer.network.n_parameters
+
+    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+        return advance(self, epochs_per_frame, max_frames)
+
+    def frame(self) -> dict:
+        """The run as it stands: counters, status and pictures (no curve points: those travel in batches)."""
+        return {**status_frame(self), "panels": _picture_updates(self)}
+
+    def scene(self, *, surface_3d: bool = False) -> dict:
+        return scene(self, surface_3d=surface_3d)
+
+    def scene_version(self, *, surface_3d: bool = False) -> str:
+        return scene_version(self, surface_3d=surface_3d)
+
+    def status(self) -> tuple[str, str]:
+        return status(self)
+
+    def restart(self) -> LabRun:
+        _, model, train, seed = self.setup
+        return new_run(self.data, model, train, seed, self.version + 1)
 
 
 def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int, version: int = 1,
@@ -150,7 +174,6 @@ def status(run: LabRun) -> tuple[str, str]:
 def status_frame(run: LabRun) -> dict:
     """A frame that changes only the counters and the status line (e.g. to say "Paused")."""
     text, kind = status(run)
-    run.status_shown = text
     return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}
 
 
