@@ -12,7 +12,6 @@ carries every run's parameters and new curve points: the browser computes each r
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +23,6 @@ from playground.live import finite, view_strings
 
 __all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
-BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
 PANEL_HEIGHT = {2: 380, 3: 320, 4: 280}  # boundary panels: as large as the row of 2, 3 or 4 allows
 CURVE_PANEL_HEIGHT = 230
 
@@ -73,10 +71,10 @@ class CompareSession:
         return scene(self, log_y=log_y)
 
     def scene_version(self, *, log_y: bool = False) -> str:
-        """Also rebuilds the view once a playing comparison stops: paused or finished, the view drops snapshots
-        still queued (it jumps to the newest), and a batch cut short by a click never reaches it; a fresh scene
-        redraws every curve from the full history."""
-        if self.was_playing and not self.playing:
+        """Also rebuilds the view once a playing comparison is paused: the view drops snapshots still queued (it
+        jumps to the newest), and a batch cut short by the click never reaches it; a fresh scene redraws every
+        curve from the full history."""
+        if self.was_playing and not self.playing and not self.finished:  # a finished run sent every frame
             self.scene_serial += 1
         self.was_playing = self.playing
         return scene_version(self, log_y)
@@ -101,17 +99,14 @@ def new_session(runs: tuple[CompareRun, ...], version: int, prepare) -> CompareS
 
 
 def advance(session: CompareSession, epochs_per_frame: int, max_frames: int) -> list[dict]:
-    """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget."""
-    budget_s = max(BATCH_BUDGET_S, 0.033 * max_frames)
-    frames, start = [], time.perf_counter()
+    """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget.
+
+    The Playground's short budget: four networks train several times slower than one, and a long batch would
+    keep a click (Pause, Step) waiting behind it and starve the view, which shows every snapshot it gets.
+    """
     comparison = session.comparison
-    while len(frames) < max_frames and not comparison.done:
-        for _ in range(epochs_per_frame):
-            if not comparison.step():
-                break
-        frames.append(frame(session))
-        if time.perf_counter() - start > budget_s:
-            break
+    frames = live.train_in_frames(comparison.step, lambda: comparison.done, lambda _: frame(session),
+                                  epochs_per_frame, max_frames, live.PLAYGROUND_BUDGET_S)
     if comparison.done:
         session.playing = False
     return frames

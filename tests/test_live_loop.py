@@ -86,12 +86,11 @@ def _calls(path: Path) -> set[str]:
 
 
 def test_the_three_live_pages_share_one_loop_and_no_page_keeps_a_copy_of_the_handshake():
-    handshake = {"unanswered_request", "live_view", "toggle_play", "train_in_frames"}
+    handshake = {"unanswered_request", "live_view", "toggle_play"}
     modules = sorted((ROOT / "playground").glob("*.py")) + sorted((ROOT / "app_pages").glob("*.py"))
     callers = {path.name: _calls(path) & handshake for path in modules}
     assert callers["live_loop.py"] == {"unanswered_request", "live_view", "toggle_play"}
-    others = {name: calls for name, calls in callers.items()
-              if calls and name not in ("live_loop.py", "live.py", "regression_live.py")}
+    others = {name: calls for name, calls in callers.items() if calls and name != "live_loop.py"}
     assert others == {}, f"a page keeps its own copy of the live loop: {others}"
     for page in ("playground_page.py", "compare_page.py", "regression_page.py"):
         assert {"transport_bar", "serve"} <= _calls(ROOT / "playground" / page), page
