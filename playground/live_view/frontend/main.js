@@ -69,6 +69,12 @@ window.__livePanelForward = (name, xs, ys) => {
   const own = panels[name] && panels[name].view;
   return own && own.net ? Array.from(predict(own.net, xs, ys)) : null;
 };
+window.__livePanelNet = (name) => {
+  const own = panels[name] && panels[name].view;
+  if (!own || !own.net) return null;
+  return { weights: own.net.weights.map((w) => Array.from(w)), biases: own.net.biases.map((b) => Array.from(b)),
+           sizes: own.net.sizes, grid: [own.grid.nx, own.grid.ny] };
+};
 window.__livePoints = () => (panels.boundary && panels.boundary.spec.train_points) || [];
 window.__livePointCount = () => {  // every data point the output panel draws: training, test and synthetic
   const spec = panels.boundary && panels.boundary.spec;
