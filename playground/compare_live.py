@@ -23,7 +23,7 @@ from playground.live import finite, view_strings
 
 __all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
-PANEL_HEIGHT = {2: 380, 3: 320, 4: 280}  # boundary panels: as large as the row of 2, 3 or 4 allows
+PANEL_HEIGHT = {2: 380, 3: 320, 4: 240}  # run pictures: as large as the row of 2, 3 or 4 allows (a square)
 CURVE_PANEL_HEIGHT = 230
 
 
