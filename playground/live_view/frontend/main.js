@@ -16,6 +16,7 @@ import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
 import { installKeys } from "./keys.js";
 import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
+import { computedRestyle } from "./panels/terms.js";
 
 const root = document.getElementById("root");
 const countersEl = document.getElementById("counters");
@@ -87,9 +88,9 @@ window.__livePointCount = () => {  // every data point the output panel draws: t
 // ---- the Playground's network: a grid computed once per scene, every picture once per frame --------------------
 function setupGrid(spec) {
   if (spec.features.length === 1 && spec.features[0] === "x") {
-    const [lo, hi] = spec.x_range, xs = new Float64Array(CURVE_POINTS);
-    for (let i = 0; i < CURVE_POINTS; i++) xs[i] = lo + ((hi - lo) * i) / (CURVE_POINTS - 1);
-    return { nx: CURVE_POINTS, ny: 1, rows: CURVE_POINTS, stride: 1, thumbStride: 1, xs: xs,
+    const [lo, hi] = spec.x_range, n = spec.points || CURVE_POINTS, xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = lo + ((hi - lo) * i) / (n - 1);
+    return { nx: n, ny: 1, rows: n, stride: 1, thumbStride: 1, xs: xs,
              inputs: featureMatrix(spec.features, xs, null) };
   }
   const n = spec.resolution || FIELD_RESOLUTION, [d0, d1] = spec.domain, h = (d1 - d0) / n;
@@ -107,6 +108,11 @@ function showParams(params) {
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
   view.redrawNetwork();
+  for (const p of Object.values(panels)) {  // Plotly panels whose lines come from the network (Regression, 1-D)
+    if (p.computed && plotly) {
+      plotly.applyPlotly(p, computedRestyle(p.computed, view.layers, view.net, view.grid.rows, p.computedTraces));
+    }
+  }
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
 }
@@ -174,6 +180,7 @@ function buildScene(scene) {
       : kind === "layer" ? makeLayer(div, spec)
       : kind === "boundary" ? plotly.makeBoundary(div, spec) : plotly.makePlotly(div, spec);
     if (spec.net) panels[spec.name].view = own;
+    if (spec.computed) Object.assign(panels[spec.name], { computed: spec.computed, computedTraces: spec.computed_traces });
   }
   sceneVersion = scene.version;
   queue = [];
