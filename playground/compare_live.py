@@ -101,12 +101,13 @@ def new_session(runs: tuple[CompareRun, ...], version: int, prepare) -> CompareS
 def advance(session: CompareSession, epochs_per_frame: int, max_frames: int) -> list[dict]:
     """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget.
 
-    The Playground's short budget: four networks train several times slower than one, and a long batch would
-    keep a click (Pause, Step) waiting behind it and starve the view, which shows every snapshot it gets.
+    A fixed budget (not one growing with the batch): four networks train several times slower than one, and a
+    batch of many seconds would keep a click (Pause, Step) waiting behind it and starve the view; much shorter
+    batches would spend the server's time on the page's reruns instead of training.
     """
     comparison = session.comparison
     frames = live.train_in_frames(comparison.step, lambda: comparison.done, lambda _: frame(session),
-                                  epochs_per_frame, max_frames, live.PLAYGROUND_BUDGET_S)
+                                  epochs_per_frame, max_frames, live.BATCH_BUDGET_S)
     if comparison.done:
         session.playing = False
     return frames
