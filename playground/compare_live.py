@@ -1,31 +1,29 @@
 """Live training for the Compare page: several runs in one live view, advanced together, drawn as frames.
 
-A :class:`CompareSession` lives in ``st.session_state``. ``advance`` trains every run in lock-step up to a time
-budget and returns snapshots; ``scene`` builds the panels the live view (``playground.live_view``) mounts once:
-one boundary per run (a Plotly frame whose heatmap the browser paints on a canvas), then the loss and metric
-curves of every run (canvas line charts). A frame carries only what changed: packed grids and new curve points.
+A :class:`CompareSession` lives in ``st.session_state`` and is a live loop session
+(:class:`playground.live_loop.LiveSession`). ``advance`` trains every run in lock-step up to a time budget and
+returns snapshots; ``scene`` builds the panels the live view (``playground.live_view``) mounts once: one picture
+per run, the same canvas panel as the Playground's (a ``field`` over the plane for 2-D data, a ``fit`` curve for
+1-D data) with that run's own net spec, then the loss and metric curves of every run (canvas line charts). A frame
+carries every run's parameters and new curve points: the browser computes each run's picture itself
+(frontend/forward.js), at the screen's rate, so no grid is evaluated here per frame.
 """
 
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from core.boundary import BoundaryGrid
 from core.compare import CompareRun, Comparison
 from core.experiment import PreparedData
-from playground import figures, figures_compare
+from playground import figures, figures_compare, live
 from playground.i18n import t
-from playground.live import finite, pack, view_strings
+from playground.live import finite, view_strings
 
 __all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
-BATCH_BUDGET_S = 0.35  # stop training a batch early if it takes longer than this
-CURVE_POINTS = 120
-PANEL_HEIGHT = {2: 380, 3: 320, 4: 280}  # boundary panels: as large as the row of 2, 3 or 4 allows
+PANEL_HEIGHT = {2: 380, 3: 320, 4: 240}  # run pictures: as large as the row of 2, 3 or 4 allows (a square)
 CURVE_PANEL_HEIGHT = 230
 
 
@@ -36,12 +34,11 @@ class CompareSession:
     runs: tuple[CompareRun, ...]
     comparison: Comparison
     version: int
+    prepare: Callable[[object], PreparedData] | None = None  # config -> its (cached) data, for a restart
     seq: int = 0
     sent: list[int] = field(default_factory=list)  # history entries already in the curve charts, per run
     playing: bool = False
-    curve_x: np.ndarray | None = None  # 1-D data: where each run's fitted curve is drawn
-    status_shown: str = ""  # the status line the live view shows now
-    was_playing: bool = False  # as of the last run of the page
+    was_playing: bool = False  # as of the last scene version asked for
     scene_serial: int = 0  # bumped to make the view rebuild its panels from the full history
 
     @property
@@ -51,62 +48,88 @@ class CompareSession:
     @property
     def has_plane(self) -> bool:
         """Whether each run gets a picture: a boundary (2-D data) or a fitted curve (1-D data)."""
-        return self.curve_x is not None or self.comparison.data[0].dataset.input_dim == 2
+        return self.comparison.data[0].dataset.input_dim in (1, 2)
+
+    # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
+    snapshots_per_second = live.SCREEN_FPS  # the browser computes every picture from the parameters
+
+    @property
+    def finished(self) -> bool:
+        return self.comparison.done
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(trainer.network.n_parameters for trainer in self.comparison.trainers)
+
+    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+        return advance(self, epochs_per_frame, max_frames)
+
+    def frame(self) -> dict:
+        return now(self)
+
+    def scene(self, *, log_y: bool = False) -> dict:
+        return scene(self, log_y=log_y)
+
+    def scene_version(self, *, log_y: bool = False) -> str:
+        """Also rebuilds the view once a playing comparison is paused: the view drops snapshots still queued (it
+        jumps to the newest), and a batch cut short by the click never reaches it; a fresh scene redraws every
+        curve from the full history."""
+        if self.was_playing and not self.playing and not self.finished:  # a finished run sent every frame
+            self.scene_serial += 1
+        self.was_playing = self.playing
+        return scene_version(self, log_y)
+
+    def status(self) -> tuple[str, str]:
+        return status(self)
+
+    def restart(self) -> CompareSession:
+        return new_session(self.runs, self.version + 1, self.prepare or _prepared(self))
+
+
+def _prepared(session: CompareSession) -> Callable[[object], PreparedData]:
+    """The data the runs already hold, by configuration (a restart prepares nothing again)."""
+    by_config = {run.config: data for run, data in zip(session.runs, session.comparison.data, strict=True)}
+    return by_config.__getitem__
 
 
 def new_session(runs: tuple[CompareRun, ...], version: int, prepare) -> CompareSession:
     """A fresh comparison of ``runs``; ``prepare`` maps a config to its (cached) data."""
     comparison = Comparison(runs, prepare=prepare)
-    session = CompareSession(runs, comparison, version, sent=[0] * len(runs))
-    dataset = comparison.data[0].dataset
-    if dataset.input_dim == 1:
-        session.curve_x = np.linspace(float(dataset.X.min()), float(dataset.X.max()), CURVE_POINTS).reshape(-1, 1)
-    return session
+    return CompareSession(runs, comparison, version, prepare, sent=[0] * len(runs))
 
 
 def advance(session: CompareSession, epochs_per_frame: int, max_frames: int) -> list[dict]:
-    """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget."""
-    budget_s = max(BATCH_BUDGET_S, 0.033 * max_frames)
-    frames, start = [], time.perf_counter()
+    """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget.
+
+    A fixed budget (not one growing with the batch): four networks train several times slower than one, and a
+    batch of many seconds would keep a click (Pause, Step) waiting behind it and starve the view; much shorter
+    batches would spend the server's time on the page's reruns instead of training.
+    """
     comparison = session.comparison
-    while len(frames) < max_frames and not comparison.done:
-        for _ in range(epochs_per_frame):
-            if not comparison.step():
-                break
-        frames.append(frame(session))
-        if time.perf_counter() - start > budget_s:
-            break
+    frames = live.train_in_frames(comparison.step, lambda: comparison.done, lambda _: frame(session),
+                                  epochs_per_frame, max_frames, live.BATCH_BUDGET_S)
     if comparison.done:
         session.playing = False
     return frames
 
 
 # ---- what the panels show -----------------------------------------------------------------------------------
-def _surface(session: CompareSession, grid: BoundaryGrid) -> tuple[np.ndarray, float, float]:
-    """The heatmap values of a run and their colour range (the same encoding as the Playground's)."""
-    if session.task == "multiclass":
-        return figures.multiclass_surface(grid.values), 0.0, float(grid.values.shape[-1])
-    if session.task == "binary":
-        return grid.values, 0.0, 1.0
-    valid = grid.values[np.isfinite(grid.values)]
-    return grid.values, float(valid.min()) if valid.size else 0.0, float(valid.max()) if valid.size else 1.0
+def _pictures(session: CompareSession) -> dict:
+    """Every run's parameters, in its picture panel's update: the browser draws each run's picture from them."""
+    if not session.has_plane:
+        return {}
+    return {f"run{i}": {"params": live.network_params(trainer.network)}
+            for i, trainer in enumerate(session.comparison.trainers)}
 
 
-def _picture_update(session: CompareSession, index: int) -> dict:
-    comparison = session.comparison
-    if session.curve_x is not None:
-        y = comparison.trainers[index].network.predict(session.curve_x)[:, 0]
-        return {"restyle": {"y": [np.round(y, 5).tolist()]}, "traces": [0]}
-    return {"grid": pack(*_surface(session, comparison.current_grid(index)))}
-
+def now(session: CompareSession) -> dict:
+    """The comparison as it stands: counters, status and every run's parameters (shown whenever not playing)."""
+    return {**status_frame(session), "panels": _pictures(session)}
 
 
 def frame(session: CompareSession) -> dict:
-    """One snapshot: every run's boundary (or curve), new loss and metric points, and the counters."""
-    panels: dict = {}
-    if session.has_plane:
-        for i in range(len(session.runs)):
-            panels[f"run{i}"] = _picture_update(session, i)
+    """One snapshot: every run's parameters, new loss and metric points, and the counters."""
+    panels: dict = _pictures(session)
     for name in ("loss", "metric"):
         xs, ys = [], []
         for i, trainer in enumerate(session.comparison.trainers):
@@ -158,7 +181,6 @@ def status(session: CompareSession) -> tuple[str, str]:
 def status_frame(session: CompareSession) -> dict:
     """A frame that changes only the counters and the status line (e.g. to say "Paused")."""
     text, kind = status(session)
-    session.status_shown = text
     return {"epoch": session.comparison.epoch, "counters": counters(session), "status": text, "status_kind": kind}
 
 
@@ -168,45 +190,23 @@ def scene_version(session: CompareSession, log_y: bool) -> str:
     return f"{session.version}.{session.scene_serial}-{int(log_y)}-{figures.active_palette().name}"
 
 
+def _as_live_run(session: CompareSession, index: int) -> live.LiveRun:
+    """Run ``index`` seen as a Playground run: its picture panel and net spec are built by the same code."""
+    run, comparison = session.runs[index], session.comparison
+    return live.LiveRun(run.config, comparison.data[index], comparison.trainers[index], session.version)
+
+
 def _run_panel(session: CompareSession, index: int, height: int) -> dict:
-    comparison = session.comparison
-    data: PreparedData = comparison.data[index]
-    raw = data.raw
-    name = f"run{index}"
-    if session.curve_x is not None:
-        figure = figures.curve_fit_figure(
-            session.curve_x[:, 0],
-            comparison.trainers[index].network.predict(session.curve_x)[:, 0],
-            (raw.X_train, raw.y_train),
-            (raw.X_test, raw.y_test),
-            height=height,
-            title=figures_compare.run_title(session.runs[index].label, index),
-        )
-        return {"name": name, "kind": "plotly", "figure": figure.to_plotly_json(), "area": name}
-    grid = comparison.current_grid(index)
-    figure = figures.decision_boundary_figure(
-        grid,
-        session.task,
-        n_classes=max(data.dataset.n_classes, 2),
-        train=(raw.X_train, raw.y_train),
-        test=(raw.X_test, raw.y_test),
-        synthetic=data.synthetic if data.synthetic.any() else None,
-        height=height,
-        title=figures_compare.run_title(session.runs[index].label, index),
-    )
-    heat = figure.data[0]
-    auto = session.task == "regression"
-    return {
-        "name": name,
-        "kind": "boundary",
-        "area": name,
-        # The heatmap travels without its values: the browser paints them from the packed grid.
-        "figure": figure.update_traces(z=None, selector=0).to_plotly_json(),
-        "colorscale": figures.colourscale_stops(heat.colorscale, reverse=bool(heat.reversescale)),
-        "zmin": None if auto else heat.zmin,
-        "zmax": None if auto else heat.zmax,
-        "grid": pack(*_surface(session, grid)),
-    }
+    """Run ``index``'s picture: the Playground's output panel (``field`` for 2-D data, ``fit`` for 1-D) with the
+    run's own net spec, titled with its label after a square in its curve colour."""
+    as_run = _as_live_run(session, index)
+    colour = figures.RUN_COLOURS[index % len(figures.RUN_COLOURS)]
+    panel = live._boundary_panel(as_run, height + 30)  # noqa: SLF001 - the Playground's panel, shared on purpose
+    panel |= {"name": f"run{index}", "area": f"run{index}", "title": session.runs[index].label,
+              "title_colour": colour, "net": live.net_spec(as_run)}
+    if panel["kind"] == "fit":
+        panel["curve_colour"] = colour
+    return panel
 
 
 def _curves_panel(session: CompareSession, name: str, log_y: bool) -> dict:
@@ -258,7 +258,7 @@ def scene(session: CompareSession, *, log_y: bool = False) -> dict:
         "columns": "repeat(12, minmax(0, 1fr))",  # 12 divides into 2, 3 and 4 equal pictures
         "presenter": False,
         "strings": view_strings(),
-        "first_frame": status_frame(session),
+        "first_frame": now(session),
     }
 
 

@@ -33,10 +33,9 @@ from core.compare import (
 )
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 from core.settings import LIMITS
-from playground import compare_live, figures_compare, live, state, urlstate, widgets
+from playground import compare_live, figures_compare, live_loop, state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
-from playground.live_view import live_view
 from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem, training_message
 
@@ -54,7 +53,6 @@ MODES = ("vary", "custom")
 # What a run may change in custom mode: the comparisons the notes motivate.
 CUSTOM_FIELDS = ("activation", "init", "optimizer", "learning_rate", "depth", "l2", "sampler")
 QUERY_KEYS = ("mode", "vary", "values", "run", "target")
-SPEEDS = (1, 2, 5, 10)  # epochs per frame
 DEFAULT_N_VALUES = 3  # a sweep's first values when none are chosen (fewer if the host caps runs lower)
 
 
@@ -416,107 +414,13 @@ def current_session(runs: tuple[CompareRun, ...]) -> compare_live.CompareSession
     return session
 
 
-def _reset(session: compare_live.CompareSession) -> compare_live.CompareSession:
-    fresh = compare_live.new_session(session.runs, session.version + 1, state.prepared_data)
-    st.session_state[f"{KEY}.session"] = fresh
-    return fresh
-
-
-def _toggle_play() -> None:
-    live.toggle_play(st.session_state[f"{KEY}.session"], finished=lambda s: s.comparison.done, restart=_reset)
-
-
-def _request_step() -> None:
-    st.session_state[f"{KEY}.session"].playing = False
-    st.session_state[f"{KEY}.step_requested"] = True
-
-
-def _request_reset() -> None:
-    _reset(st.session_state[f"{KEY}.session"])
-
-
 @st.fragment
 def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
-    """Transport, the live grid of boundaries and curves, the summary table and the replay; reruns on its own."""
-    st.html(live.NO_STALE_FADE)
+    """Transport, the live grid of run pictures and curves, the summary table and the replay; reruns on its own."""
     session = current_session(runs)
-    step = st.session_state.pop(f"{KEY}.step_requested", False)
-    play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
-    step_col.button(
-        t("compare.step"),
-        key=f"{KEY}.step",
-        use_container_width=True,
-        help=t("compare.step_help"),
-        on_click=_request_step,
-    )
-    reset_col.button(
-        t("compare.reset"),
-        key=f"{KEY}.reset",
-        use_container_width=True,
-        help=t("compare.reset_help"),
-        on_click=_request_reset,
-    )
-    speed = speed_col.select_slider(
-        t("compare.speed"),
-        options=SPEEDS,
-        key=f"{KEY}.speed",
-        help=t("compare.speed_help"),
-        format_func=lambda s: t("compare.speed_value", epochs=s),
-    )
-    log_y = log_col.toggle(t("compare.log_scale"), key=f"{KEY}.log", help=t("compare.log_scale_help"))
-
-    reported = st.session_state.get(f"{KEY}.live") or {}
-    frames: list[dict] = []
-    answered = False
-    if step:
-        frames = compare_live.advance(session, epochs_per_frame=1, max_frames=1)
-    elif session.playing and isinstance(reported, dict):
-        asked = live.unanswered_request(st.session_state, f"{KEY}.served", session.version, reported)
-        if asked is not None:
-            frames = compare_live.advance(session, epochs_per_frame=int(speed), max_frames=asked)
-            answered = True
-    if session.was_playing and not session.playing:
-        # Paused or finished: the view drops snapshots still queued (it jumps to the newest), and with them
-        # curve points; a fresh scene redraws every curve from the full history.
-        session.scene_serial += 1
-    session.was_playing = session.playing
-    # Drawn after this batch trained: a comparison that just finished shows Play, not a Pause that would restart
-    # it. Callbacks run before this script, so a click's new state is in the label too.
-    play_col.button(
-        t("compare.pause") if session.playing else t("compare.play"),
-        key=f"{KEY}.play",
-        type="primary",
-        use_container_width=True,
-        help=t("compare.play_help"),
-        on_click=_toggle_play,
-    )
-    version = compare_live.scene_version(session, log_y)
-    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
-    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
-    has_scene = (isinstance(reported, dict) and reported.get("scene") == version) or st.session_state.get(
-        f"{KEY}.scene_sent"
-    ) == (version, repr(reported))
-    view = None
-    if not has_scene:  # building figures costs far more than a batch: only when the browser lacks them
-        view = compare_live.scene(session, log_y=log_y)  # drawn from the full history: it holds the frames too
-        st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
-        frames = []
-    elif not frames and compare_live.status(session)[0] != session.status_shown:
-        frames = [compare_live.status_frame(session)]  # e.g. "Paused": the view would keep saying "Training…"
-    if frames or answered:  # a new batch number also tells the view its request was answered
-        session.seq += 1
-    live_view(
-        scene=view,
-        frames=frames,
-        seq=session.seq,
-        playing=session.playing,
-        interval_ms=66,
-        speed=live.clock_speed(speed),  # the Playground's player: the epoch clock on every painted frame
-        epochs_per_frame=int(speed),
-        key=f"{KEY}.live",
-        height=compare_live.view_height(session),
-        options={"transport": live.transport(KEY)},
-    )
+    bar = live_loop.transport_bar(KEY, "compare", f"{KEY}.session")
+    log_y = bar.extra.toggle(t("compare.log_scale"), key=f"{KEY}.log", help=t("compare.log_scale_help"))
+    session = live_loop.serve(bar, session, scene_options={"log_y": log_y}, height=compare_live.view_height(session))
     for run, trainer in zip(session.runs, session.comparison.trainers, strict=True):
         if trainer.history.diverged:
             st.warning(f"**{run.label}**: {training_message(trainer.history)}")

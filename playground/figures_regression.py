@@ -159,18 +159,29 @@ def decomposition_update(parts: Decomposition, *, with_train: bool = True, digit
     below what a screen shows but close enough that the terms still add up to ŷ (to ~1e-10 for 100 neurons).
     """
     n_units = parts.contributions.shape[1]
-    ys, names, traces = [], [], []
+    ys = []
     for j in range(n_units):
-        label = t("regression.fig.neuron", number=j + 1, weight=parts.weights[j])
         ys += [np.round(parts.activations[:, j], digits).tolist(), np.round(parts.contributions[:, j], digits).tolist()]
-        names += [label, label]
-        traces += [2 * j, 2 * j + 1]
-    bias_index = 2 * n_units + (1 if with_train else 0)
     bias = round(parts.bias, digits)
     ys += [[bias, bias], np.round(parts.total, digits).tolist()]
-    names += [t("regression.fig.bias", bias=parts.bias), t("regression.fig.sum")]
-    traces += [bias_index, bias_index + 1]
-    return {"restyle": {"y": ys, "name": names}, "traces": traces}
+    return {"restyle": {"y": ys, "name": decomposition_names(parts.weights, parts.bias)},
+            "traces": decomposition_traces(n_units, with_train=with_train)}
+
+
+def decomposition_traces(n_units: int, *, with_train: bool = True) -> list[int]:
+    """The traces of :func:`decomposition_figure` that learning changes: a_j and w_j·a_j per neuron, the bias
+    line and the sum (the training points, when drawn, sit between the neurons and the bias)."""
+    bias_index = 2 * n_units + (1 if with_train else 0)
+    return [k for j in range(n_units) for k in (2 * j, 2 * j + 1)] + [bias_index, bias_index + 1]
+
+
+def decomposition_names(weights: np.ndarray, bias: float) -> list[str]:
+    """The legend labels of :func:`decomposition_traces`, in their order, with the weights they carry."""
+    names = []
+    for j, weight in enumerate(weights):
+        label = t("regression.fig.neuron", number=j + 1, weight=weight)
+        names += [label, label]
+    return names + [t("regression.fig.bias", bias=bias), t("regression.fig.sum")]
 
 
 def decomposition_grid_panels(parts: Decomposition, ny: int, nx: int) -> tuple[list[np.ndarray], list[str], float]:

@@ -35,8 +35,8 @@ PLAYGROUND_BUDGET_S = 0.2  # the Playground's batches: short, so a click never w
 SPEEDS = (1, 2, 5, 10, 25, 50, 75, 100, 150, 250, 500, 1000)  # epochs per second
 DEFAULT_SPEED = 75  # about 3× TensorFlow Playground's one epoch per painted frame
 SCREEN_FPS = 60  # frames a screen paints per second: a snapshot per painted frame at most
-# Compare and Regression compute their pictures on the server (grids per snapshot): they play by the same epoch
-# clock at this many snapshots per second, their speed setting being epochs per snapshot.
+# A view whose pictures the server computes (the Regression lab: grids and curves per snapshot) plays by the same
+# epoch clock with at most this many snapshots per second (playground.live_loop.epochs_per_snapshot).
 SERVER_PICTURES_PER_SECOND = 30
 # The most rows a live run's history keeps: a session left playing thins its history (see core.training.
 # thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
@@ -88,6 +88,31 @@ class LiveRun:
     def finished(self) -> bool:
         return self.trainer.done or self.trainer.epoch >= self.config.train.epochs
 
+    # The live loop's session protocol (playground.live_loop.LiveSession): the module's functions below.
+    snapshots_per_second = SCREEN_FPS  # the browser draws every picture: a snapshot per painted frame at most
+
+    @property
+    def n_parameters(self) -> int:
+        return self.trainer.network.n_parameters
+
+    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+        return advance(self, epochs_per_frame, max_frames)
+
+    def frame(self) -> dict:
+        return now(self)
+
+    def scene(self, **options) -> dict:
+        return scene(self, **options)
+
+    def scene_version(self, **options) -> str:
+        return scene_version(self, **options)
+
+    def status(self) -> tuple[str, str]:
+        return status(self)
+
+    def restart(self) -> LiveRun:
+        return new_run(self.config, self.data, self.version + 1)
+
 
 def with_new_data(run: LiveRun, config: ExperimentConfig, data: PreparedData) -> LiveRun:
     """The same network, optimizer state and history, now training on ``data`` (drawn points changed).
@@ -124,11 +149,6 @@ def epochs_per_snapshot(speed) -> int:
     """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then
     one per painted frame (the same rule as the browser's player.js)."""
     return max(1, int(speed) // SCREEN_FPS)
-
-
-def clock_speed(epochs_per_picture: int) -> int:
-    """The epoch clock's speed (epochs per second) for a view whose speed setting is epochs per picture."""
-    return max(1, int(epochs_per_picture)) * SERVER_PICTURES_PER_SECOND
 
 
 def checked_speed(value) -> int:
@@ -205,7 +225,6 @@ def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BA
             budget_s: float | None = PLAYGROUND_BUDGET_S) -> list[dict]:
     """Train the Playground's run for one batch of frames (see :func:`train_in_frames`)."""
     start = time.perf_counter()
-    max_frames = frames_within_payload(run.trainer.network.n_parameters, max_frames)
     frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
                              epochs_per_frame, max_frames, budget_s)
     run.seconds_training += time.perf_counter() - start

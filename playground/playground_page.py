@@ -16,10 +16,9 @@ from core.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_
 from core.csvdata import load_csv
 from core.io import load_model, model_to_bytes
 from core.presets import PRESETS
-from playground import live, state, urlstate, widgets
+from playground import live, live_loop, state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
-from playground.live_view import live_view
 from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem, training_message
 
@@ -174,63 +173,21 @@ def only_points_changed(old: ExperimentConfig, new: ExperimentConfig) -> bool:
     return replace(old, data=replace(old.data, points=())) == replace(new, data=replace(new.data, points=()))
 
 
-def reset_run(run: live.LiveRun) -> live.LiveRun:
-    fresh = live.new_run(run.config, run.data, run.version + 1)
-    st.session_state[f"{KEY}.run"] = fresh
-    return fresh
-
-
 def _session_run() -> live.LiveRun | None:
     return st.session_state.get(f"{KEY}.run")
-
-
-def _toggle_play() -> None:
-    run = _session_run()
-    if run is not None:
-        live.toggle_play(run, finished=lambda r: r.finished, restart=reset_run)
-
-
-def _step() -> None:
-    run = _session_run()
-    if run is not None:
-        run.playing = False
-        st.session_state[f"{KEY}.step_frames"] = live.advance(run, epochs_per_frame=1, max_frames=1)
-
-
-def _reset() -> None:
-    run = _session_run()
-    if run is not None:
-        reset_run(run)
 
 
 @st.fragment
 def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
-    st.html(live.NO_STALE_FADE)
     # A fragment rerun gets the arguments of the last full run; points drawn since then live in the stored
     # configuration, so start from that one or the next Step would train on the data without them.
     config = state.config_from_state(KEY, config)
     run = current_run(config)
-    play_col, step_col, reset_col, speed_col, log_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
-    step_col.button(t("playground.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
-                    help=t("playground.step_help"), on_click=_step)
-    reset_col.button(t("playground.reset"), key=f"{KEY}.reset", use_container_width=True,
-                     icon=":material/restart_alt:", help=t("playground.reset_help"), on_click=_reset)
-    frames = st.session_state.pop(f"{KEY}.step_frames", [])
-    # Epochs per second; a value that is not offered (unset, or an epochs-per-frame value of an older session)
-    # becomes the default.
-    st.session_state[f"{KEY}.speed"] = live.checked_speed(st.session_state.get(f"{KEY}.speed"))
-    speed = live.checked_speed(speed_col.select_slider(
-        t("playground.speed"),
-        options=live.SPEEDS,
-        key=f"{KEY}.speed",
-        help=t("playground.speed_help"),
-        format_func=lambda s: t("playground.speed_value", epochs=s),
-    ))
-    log_y = log_col.toggle(t("playground.log_scale"), key=f"{KEY}.log", help=t("playground.log_scale_help"))
+    bar = live_loop.transport_bar(KEY, "playground", f"{KEY}.run")
+    log_y = bar.extra.toggle(t("playground.log_scale"), key=f"{KEY}.log", help=t("playground.log_scale_help"))
 
-    reported = st.session_state.get(f"{KEY}.live") or {}
-    reported = reported if isinstance(reported, dict) else {}  # from the browser: every field is checked on use
+    reported = live_loop.reported(KEY)  # from the browser: every field is checked on use
     before = config
     config, run = handle_events(reported.get("events"), config, run)
     if config != before:
@@ -239,46 +196,18 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     if draw.changed:
         config = draw.config
         run = current_run(config)
-        frames = []
         sync_url(config, presenter)
     # Before the scene is built: switching the layer view on while paused shows it at once.
     run.layer_view = layer_view_control(run)
-    if run.playing and not frames:
-        asked = live.unanswered_request(st.session_state, f"{KEY}.served", run.version, reported)
-        if asked is not None:
-            frames = live.advance(run, epochs_per_frame=live.epochs_per_snapshot(speed), max_frames=asked)
-    if frames:
-        run.seq += 1
-    # Drawn after training this batch: a run that just finished (or stopped early) shows Play, not Pause.
-    # Callbacks run before this script, so a click's new state is already in the label too.
-    play_label = t("playground.pause") if run.playing else t("playground.play")
-    play_icon = ":material/pause:" if run.playing else ":material/play_arrow:"
-    play_col.button(play_label, key=f"{KEY}.play", type="primary", use_container_width=True, icon=play_icon,
-                    help=t("playground.play_help"), on_click=_toggle_play)
-    # The full figures are only built and sent when the browser does not hold this scene yet.
-    version = live.scene_version(run, log_y=log_y, presenter=presenter)
-    has_scene = reported.get("scene") == version
-    scene = None if has_scene else live.scene(run, log_y=log_y, presenter=presenter)
-    weight_editor(run)  # an edit shows at once: a paused view draws ``now``, a playing one the next frames
     options = {
         "draw": draw.on,
         "selected": st.session_state.get(f"{KEY}.selected"),
         "handled": st.session_state.get(f"{KEY}.handled", 0),
-        "transport": live.transport(KEY),
     }
-    live_view(
-        scene=scene,
-        frames=frames,
-        seq=run.seq,
-        playing=run.playing,
-        interval_ms=66,
-        speed=speed,
-        epochs_per_frame=live.epochs_per_snapshot(speed),
-        now=None if run.playing else live.now(run),
-        key=f"{KEY}.live",
-        height=(1000 if presenter else 800),
-        options=options,
-    )
+    # weight_editor before the view: an edit shows at once (a paused view draws ``now``, a playing one the next
+    # frames).
+    run = live_loop.serve(bar, run, height=(1000 if presenter else 800), options=options,
+                          scene_options={"log_y": log_y, "presenter": presenter}, before_view=weight_editor)
     if run.trainer.history.diverged:
         st.error(training_message(run.trainer.history))
     downloads(run)

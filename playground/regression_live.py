@@ -3,8 +3,10 @@
 The live view (``playground.live_view``) mounts the lab's figures once per run (:func:`scene`) and then only
 restyles what training changes (:func:`frame`): the fitted curve, every a_j(x) and w_j·a_j(x) with the bias and
 their sum (or, for 2-D targets, the predicted surface and each neuron's term), new points of the loss and R²
-curves, and the counters. :func:`advance` trains up to a time budget and returns the snapshots to play.
-A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's).
+curves, and the counters. For 1-D targets a frame carries the network's parameters and the browser computes the
+curve and every term from them (frontend/forward.js, frontend/panels/terms.js), at the screen's rate; 2-D
+targets still get their pictures from here. :func:`advance` trains up to a time budget and returns the snapshots
+to play. A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's).
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from core.training import Trainer, r2_score
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
-from playground.live import finite, pack, train_in_frames, view_strings
+from playground.live import (
+    SCREEN_FPS,
+    SERVER_PICTURES_PER_SECOND,
+    finite,
+    network_params,
+    pack,
+    train_in_frames,
+    view_strings,
+)
 from playground.training_messages import training_message
 
 __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
@@ -30,9 +40,6 @@ __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_
 
 CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them
 GRID_RESOLUTION = capped_resolution(40)
-SPEEDS = (1, 2, 5, 10, 25, 50)  # epochs per frame
-DEFAULT_SPEED = 5  # at ~15 frames per second the 1-3-1 sine takes about ten seconds, slow enough to follow
-INTERVAL_MS = 66  # the pace the browser plays frames at
 TERMS_EVERY = 3  # 2-D targets: the neurons' terms are redrawn every third frame (Plotly heatmaps are slow)
 PICTURE_HEIGHT = 520
 CURVE_HEIGHT = 280
@@ -51,7 +58,6 @@ class LabRun:
     playing: bool = False
     seq: int = 0  # batch number of the last frames sent
     sent: int = 0  # history rows already in the loss and R² charts
-    status_shown: str = ""  # the status line the live view shows now
     xs: np.ndarray | None = None  # (CURVE_POINTS, 1): where 1-D curves are drawn
     grid: GridInput | None = None  # 2-D targets: the cells of the surface and the neuron terms
     surface_3d: bool = False  # 2-D targets: the scene shows the prediction as a 3-D surface
@@ -69,6 +75,37 @@ class LabRun:
         """Whether the prediction is a sum of hidden terms: a single linear output unit."""
         output = self.trainer.network.layers[-1]
         return output.units == 1 and output.activation == "linear"
+
+    # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
+    @property
+    def snapshots_per_second(self) -> int:
+        """1-D targets: the browser computes the pictures, a snapshot per painted frame at most; 2-D targets: the
+        server draws them (grids), fewer per second."""
+        return SERVER_PICTURES_PER_SECOND if self.two_d else SCREEN_FPS
+
+    @property
+    def n_parameters(self) -> int:
+        return self.trainer.network.n_parameters
+
+    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+        return advance(self, epochs_per_frame, max_frames)
+
+    def frame(self) -> dict:
+        """The run as it stands: counters, status and pictures (no curve points: those travel in batches)."""
+        return {**status_frame(self), **_parameters(self), "panels": _picture_updates(self)}
+
+    def scene(self, *, surface_3d: bool = False) -> dict:
+        return scene(self, surface_3d=surface_3d)
+
+    def scene_version(self, *, surface_3d: bool = False) -> str:
+        return scene_version(self, surface_3d=surface_3d)
+
+    def status(self) -> tuple[str, str]:
+        return status(self)
+
+    def restart(self) -> LabRun:
+        _, model, train, seed = self.setup
+        return new_run(self.data, model, train, seed, self.version + 1)
 
 
 def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int, version: int = 1,
@@ -150,7 +187,6 @@ def status(run: LabRun) -> tuple[str, str]:
 def status_frame(run: LabRun) -> dict:
     """A frame that changes only the counters and the status line (e.g. to say "Paused")."""
     text, kind = status(run)
-    run.status_shown = text
     return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}
 
 
@@ -159,8 +195,16 @@ def _prediction_grid(run: LabRun) -> BoundaryGrid:
     return BoundaryGrid(grid.xs, grid.ys, run.trainer.network.predict(grid.inputs)[:, 0].reshape(grid.shape))
 
 
+def _parameters(run: LabRun) -> dict:
+    """1-D targets: the network's parameters, from which the browser computes the curve and every term."""
+    return {} if run.two_d else {"params": network_params(run.trainer.network)}
+
+
 def _picture_updates(run: LabRun, *, with_terms: bool = True) -> dict:
     """Restyles of the fit (or surface) and of the decomposition for the network as it is now.
+
+    1-D targets: only the legend labels, which carry the weights; the browser computes every curve from the
+    frame's parameters.
 
     ``with_terms``: include the 2-D decomposition, up to nine Plotly heatmaps that take longer to redraw than
     a frame lasts; :func:`advance` sends them every TERMS_EVERY frames and always in a batch's last frame.
@@ -182,12 +226,9 @@ def _picture_updates(run: LabRun, *, with_terms: bool = True) -> dict:
             }
         return panels
     if run.decomposable:
-        parts = decompose(net, run.xs)
-        panels["decomposition"] = fig.decomposition_update(parts)
-        prediction = parts.total  # the same numbers as the sum trace: ŷ(x) = Σ_j w_j·a_j(x) + b
-    else:
-        prediction = net.predict(run.xs)[:, 0]
-    panels["fit"] = {"restyle": {"y": [np.round(prediction, 12).tolist()]}, "traces": [0]}
+        weights = net.weights[-1][0]
+        panels["decomposition"] = {"restyle": {"name": fig.decomposition_names(weights, float(net.biases[-1][0, 0]))},
+                                   "traces": fig.decomposition_traces(len(weights))}
     return panels
 
 
@@ -213,7 +254,7 @@ def _curve_updates(run: LabRun) -> dict:
 def frame(run: LabRun, *, with_terms: bool = True) -> dict:
     """One snapshot: the pictures restyled, new curve points, counters and status."""
     panels = _picture_updates(run, with_terms=with_terms) | _curve_updates(run)
-    return {**status_frame(run), "panels": panels}
+    return {**status_frame(run), **_parameters(run), "panels": panels}
 
 
 # ---- the scene ----------------------------------------------------------------------------------------------
@@ -262,16 +303,29 @@ def _picture_panels(run: LabRun, surface_3d: bool) -> list[dict]:
                 run.grid.xs, run.grid.ys, decompose(net, run.grid.inputs), title=t("regression.decomposition_title"))))
         return panels
     xs = run.xs[:, 0]
+    # "computed": the browser computes these lines from each frame's parameters (frontend/panels/terms.js).
     panels.append(_panel("fit", fig.fit_figure(
         xs, {t("figures.prediction"): net.predict(run.xs)[:, 0]}, train, test,
         true_curve=target_curve(data.target)(xs), outliers=data.outliers, title=t("regression.fit_title"),
-        height=PICTURE_HEIGHT), canvas_lines=[0]))
+        height=PICTURE_HEIGHT), canvas_lines=[0]) | {"computed": "fit"})
     if run.decomposable:
         parts = decompose(net, run.xs)
         figure = fig.decomposition_figure(xs, parts, train, title=t("regression.decomposition_title"),
                                           height=PICTURE_HEIGHT)
-        panels.append(_panel("decomposition", figure, canvas_lines=fig.decomposition_update(parts)["traces"]))
+        traces = fig.decomposition_traces(parts.contributions.shape[1])
+        panels.append(_panel("decomposition", figure, canvas_lines=traces)
+                      | {"computed": "decomposition", "computed_traces": traces})
     return panels
+
+
+def net_spec(run: LabRun) -> dict | None:
+    """1-D targets: what the browser's forward pass needs besides the parameters, on the x where the curves are
+    drawn (``points`` evenly spaced over ``x_range``: the figures' x); None for 2-D targets."""
+    if run.two_d:
+        return None
+    net, xs = run.trainer.network, run.xs[:, 0]
+    return {"sizes": net.layer_sizes, "activations": [spec.activation for spec in net.layers], "features": ["x"],
+            "task": "regression", "domain": None, "x_range": [float(xs[0]), float(xs[-1])], "points": len(xs)}
 
 
 def _curves_panel(run: LabRun, name: str) -> dict:
@@ -310,8 +364,9 @@ def scene(run: LabRun, *, surface_3d: bool = False) -> dict:
         "grid": f'"{top}" "loss metric"',
         "columns": "minmax(0, 1fr) minmax(0, 1fr)",
         "presenter": False,
+        "net": net_spec(run),
         "strings": view_strings(),
-        "first_frame": status_frame(run),
+        "first_frame": {**status_frame(run), **_parameters(run)},
     }
 
 

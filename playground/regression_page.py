@@ -36,9 +36,8 @@ from core.regression import (
     target_curve,
 )
 from playground import figures_regression as fig
-from playground import live, regression_live, widgets
+from playground import live_loop, regression_live, widgets
 from playground.i18n import t
-from playground.live_view import live_view
 from playground.markdown_text import escape_markdown
 from playground.regression_live import LabRun, number
 from playground.training_messages import core_problem, formula_problem, training_message
@@ -135,86 +134,25 @@ def current_run(data: RegressionData, model: ModelConfig, train: TrainConfig, se
     return run
 
 
-def _restart(run: LabRun) -> LabRun:
-    _, model, train, seed = run.setup
-    fresh = regression_live.new_run(run.data, model, train, seed, run.version + 1)
-    st.session_state[f"{KEY}.run"] = fresh
-    return fresh
-
-
-# Button callbacks run before the fragment draws the buttons, so "Play"/"Pause" is never one click late.
-def _toggle_play() -> None:
-    live.toggle_play(st.session_state[f"{KEY}.run"], finished=lambda r: r.finished, restart=_restart)
-
-
-def _request_step() -> None:
-    st.session_state[f"{KEY}.run"].playing = False
-    st.session_state[f"{KEY}.step_requested"] = True
-
-
-def _request_reset() -> None:
-    _restart(st.session_state[f"{KEY}.run"])
-
-
 def live_section() -> None:
     """Transport, the live view of the network being trained and, while it stands still, the metrics table."""
-    _seed_widget(f"{KEY}.speed", regression_live.DEFAULT_SPEED)
     _live_panel()
+
+
+def _decomposition_note(run: LabRun) -> None:
+    if not run.decomposable:
+        st.info(t("regression.no_decomposition", reason=escape_markdown(t("regression.needs_linear_output"))))
 
 
 @st.fragment
 def _live_panel() -> None:
     """Reruns on its own: on a click, and whenever the live view asks for the next batch of frames."""
-    st.html(live.NO_STALE_FADE)
     run: LabRun = st.session_state[f"{KEY}.run"]
-    step = st.session_state.pop(f"{KEY}.step_requested", False)
-    play_col, step_col, reset_col, speed_col, view_col = st.columns([1, 1, 1, 2.2, 1.2], vertical_alignment="bottom")
-    speed = speed_col.select_slider(t("regression.speed"), options=regression_live.SPEEDS, key=f"{KEY}.speed",
-                                    help=t("regression.speed_help"),
-                                    format_func=lambda s: t("regression.speed_value", epochs=s))
-    step_col.button(t("regression.step"), key=f"{KEY}.step", use_container_width=True, icon=":material/skip_next:",
-                    help=t("regression.step_help", epochs=speed), on_click=_request_step)
-    reset_col.button(t("regression.reset"), key=f"{KEY}.reset", use_container_width=True,
-                     icon=":material/restart_alt:", help=t("regression.reset_help"), on_click=_request_reset)
-    surface_3d = run.two_d and view_col.toggle(t("regression.surface_3d"), key=f"{KEY}.surface_3d",
-                                               help=t("regression.surface_3d_help"))
-
-    reported = st.session_state.get(f"{KEY}.live") or {}
-    reported = reported if isinstance(reported, dict) else {}
-    version = regression_live.scene_version(run, surface_3d=surface_3d)
-    # The browser reports the scene it holds only when it asks for frames; until it reports anything new,
-    # the scene sent last is still there (a rebuilt iframe reports at once, without a scene).
-    has_scene = reported.get("scene") == version or st.session_state.get(f"{KEY}.scene_sent") == (
-        version, repr(reported))
-    frames: list[dict] = []
-    answered = False
-    if step:
-        # Step promises one redraw's worth of epochs: no time budget cuts it short on a busy server.
-        frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=1, budget_s=float("inf"))
-    elif run.playing and has_scene:  # a view still mounting the scene asks again once it holds it
-        asked = live.unanswered_request(st.session_state, f"{KEY}.served", run.version, reported)
-        if asked is not None:
-            frames = regression_live.advance(run, epochs_per_frame=int(speed), max_frames=asked)
-            answered = True
-    scene = None
-    if not has_scene:  # building figures costs far more than a batch: only when the browser lacks them
-        scene = regression_live.scene(run, surface_3d=surface_3d)  # drawn from the full history and network now
-        st.session_state[f"{KEY}.scene_sent"] = (version, repr(reported))
-        frames = []
-        answered = True  # a new batch number lets a playing view ask for frames at once
-    elif not frames and regression_live.status(run)[0] != run.status_shown:
-        frames = [regression_live.status_frame(run)]  # e.g. "Paused": the view would keep saying "Training…"
-    if frames or answered:  # a new batch number also tells the view its request was answered
-        run.seq += 1
-    # Drawn after this batch trained: a run that just finished shows Play, not a Pause that would restart it.
-    play_col.button(t("regression.pause") if run.playing else t("regression.play"), key=f"{KEY}.play",
-                    type="primary", use_container_width=True, help=t("regression.play_help"),
-                    icon=":material/pause:" if run.playing else ":material/play_arrow:", on_click=_toggle_play)
-    if not run.decomposable:
-        st.info(t("regression.no_decomposition", reason=escape_markdown(t("regression.needs_linear_output"))))
-    live_view(scene=scene, frames=frames, seq=run.seq, playing=run.playing, interval_ms=regression_live.INTERVAL_MS,
-              speed=live.clock_speed(speed), epochs_per_frame=int(speed), key=f"{KEY}.live",
-              height=regression_live.view_height(), options={"transport": live.transport(KEY)})
+    bar = live_loop.transport_bar(KEY, "regression", f"{KEY}.run")
+    surface_3d = run.two_d and bar.extra.toggle(t("regression.surface_3d"), key=f"{KEY}.surface_3d",
+                                                help=t("regression.surface_3d_help"))
+    run = live_loop.serve(bar, run, height=regression_live.view_height(), scene_options={"surface_3d": surface_3d},
+                          before_view=_decomposition_note)
     if run.trainer.history.diverged:
         st.error(escape_markdown(training_message(run.trainer.history)))
     if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress

@@ -9,7 +9,7 @@ import pytest
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.experiment import build_trainer, prepare_data
-from playground import live
+from playground import live, live_loop
 
 
 def unpack(packed):
@@ -220,7 +220,7 @@ def test_now_describes_the_run_as_it_stands():
 
 def test_a_heavy_network_sends_few_snapshots_per_batch_and_a_small_one_is_not_limited():
     heavy = make_run(hidden=tuple(LayerConfig(64, "tanh") for _ in range(8)))
-    frames = live.advance(heavy, epochs_per_frame=1, max_frames=live.MAX_FRAMES_PER_BATCH, budget_s=float("inf"))
+    frames = live_loop.batch(heavy, epochs_per_frame=1, asked=live.MAX_FRAMES_PER_BATCH)  # the shared batch path
     numbers = sum(len(p) for f in frames for p in f["params"]["weights"]) if frames else 0
     assert 1 <= len(frames) < 10 and numbers <= live.PARAMETERS_PER_BATCH
     small = make_run()

@@ -4,10 +4,11 @@ Why: ``st.plotly_chart`` re-creates its chart on every update and paints only 2â
 server trains in chunks and sends several snapshots per message; the browser plays them back on
 ``requestAnimationFrame`` and asks for the next batch when its queue runs low (so the server never runs ahead
 of what the eye sees). For the Playground a snapshot is the network's parameters: the browser computes every
-picture from them (``frontend/forward.js``).
+picture from them (``frontend/forward.js``); for Compare, every run's parameters, one network per picture.
+Every live page drives the view through one loop, ``playground.live_loop``.
 
-The frontend is plain ES modules (``frontend/*.js``, no build step). plotly.js, which Compare and Regression
-still use, comes from the installed ``plotly`` package (no CDN: the app works offline) and is loaded by the page
+The frontend is plain ES modules (``frontend/*.js``, no build step). plotly.js, which the Regression lab still
+uses, comes from the installed ``plotly`` package (no CDN: the app works offline) and is loaded by the page
 only when a scene needs it. Streamlit serves a component's files from one folder and refuses links that point
 outside it, so the folder is assembled once per version in the user's cache directory: our frontend plus a copy
 of ``plotly.min.js``.

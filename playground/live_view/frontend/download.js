@@ -269,7 +269,7 @@ export function addDownloadButtons(panelsEl, panels, view, strings) {
       button.setAttribute("aria-label", label);
       button.title = label;
       button.addEventListener("click", () => {
-        downloadPanel(panel, view, format).catch((err) => console.error("live view: download failed", err));
+        downloadPanel(panel, panel.view || view, format).catch((err) => console.error("live view: download failed", err));
       });
       tools.appendChild(button);
     }

@@ -1,9 +1,10 @@
 // The live view: mounts a scene's panels once, then plays training snapshots in place.
 //
 // Playground scenes carry a net spec: each frame brings the network's parameters and the browser computes every
-// picture itself (forward.js): the output over a ≥100×100 grid, every neuron's thumbnail, hover values. Frames are
-// shown on requestAnimationFrame by an epoch clock running at ``speed`` epochs per second (player.js); views
-// without a speed (Compare, Regression) show one snapshot per ``interval_ms``. While playing, one request for the
+// picture itself (forward.js): the output over a ≥100×100 grid, every neuron's thumbnail, hover values. A picture
+// panel may carry its own net spec instead (Compare: one network per run), and frames then bring its parameters
+// in that panel's update. Frames are shown on requestAnimationFrame by an epoch clock running at ``speed`` epochs
+// per second (player.js); views without a speed show one snapshot per ``interval_ms``. While playing, one request for the
 // next batch is kept outstanding whenever less than ~1.5 round trips of play are queued, so the server never
 // trains far ahead of the picture. See messages.js for the message format.
 import { setHeight, setValue, listen } from "./messaging.js";
@@ -16,6 +17,7 @@ import { installKeys } from "./keys.js";
 import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
 import { addDownloadButtons } from "./download.js";
+import { computedRestyle } from "./panels/terms.js";
 
 const root = document.getElementById("root");
 const countersEl = document.getElementById("counters");
@@ -64,6 +66,17 @@ function recordCost(name, value) { record(stats.cost[name] = stats.cost[name] ||
 window.__liveNeurons = () => neuronPositions(panels.network);
 window.__liveForward = (xs, ys) => (view.net ? Array.from(predict(view.net, xs, ys)) : null);
 window.__liveView = view;
+// Compare: a run panel's network, and the browser's forward pass through it (for tests: pixels vs predictions).
+window.__livePanelForward = (name, xs, ys) => {
+  const own = panels[name] && panels[name].view;
+  return own && own.net ? Array.from(predict(own.net, xs, ys)) : null;
+};
+window.__livePanelNet = (name) => {
+  const own = panels[name] && panels[name].view;
+  if (!own || !own.net) return null;
+  return { weights: own.net.weights.map((w) => Array.from(w)), biases: own.net.biases.map((b) => Array.from(b)),
+           sizes: own.net.sizes, grid: [own.grid.nx, own.grid.ny] };
+};
 window.__livePoints = () => (panels.boundary && panels.boundary.spec.train_points) || [];
 window.__livePointCount = () => {  // every data point the output panel draws: training, test and synthetic
   const spec = panels.boundary && panels.boundary.spec;
@@ -76,9 +89,9 @@ window.__livePointCount = () => {  // every data point the output panel draws: t
 // ---- the Playground's network: a grid computed once per scene, every picture once per frame --------------------
 function setupGrid(spec) {
   if (spec.features.length === 1 && spec.features[0] === "x") {
-    const [lo, hi] = spec.x_range, xs = new Float64Array(CURVE_POINTS);
-    for (let i = 0; i < CURVE_POINTS; i++) xs[i] = lo + ((hi - lo) * i) / (CURVE_POINTS - 1);
-    return { nx: CURVE_POINTS, ny: 1, rows: CURVE_POINTS, stride: 1, thumbStride: 1, xs: xs,
+    const [lo, hi] = spec.x_range, n = spec.points || CURVE_POINTS, xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = lo + ((hi - lo) * i) / (n - 1);
+    return { nx: n, ny: 1, rows: n, stride: 1, thumbStride: 1, xs: xs,
              inputs: featureMatrix(spec.features, xs, null) };
   }
   const n = spec.resolution || FIELD_RESOLUTION, [d0, d1] = spec.domain, h = (d1 - d0) / n;
@@ -96,6 +109,44 @@ function showParams(params) {
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
   view.redrawNetwork();
+  for (const p of Object.values(panels)) {  // Plotly panels whose lines come from the network (Regression, 1-D)
+    if (p.computed && plotly) {
+      plotly.applyPlotly(p, computedRestyle(p.computed, view.layers, view.net, view.grid.rows, p.computedTraces));
+    }
+  }
+  recordCost("forward", t1 - t0);
+  recordCost("paint", performance.now() - t1);
+}
+
+// ---- picture panels with a network of their own (Compare: one per run) ------------------------------------------
+let grids = new Map();  // one grid per distinct (features, domain) in a scene: runs that share it share its inputs
+function gridFor(spec) {
+  const key = JSON.stringify([spec.features, spec.domain, spec.x_range, spec.resolution]);
+  if (!grids.has(key)) grids.set(key, setupGrid(spec));
+  return grids.get(key);
+}
+
+/** What a panel with its own net spec draws from: the same fields as ``view``, for this panel's network only. */
+function pictureView(spec) {
+  return {
+    spec: spec, net: null, grid: gridFor(spec), layers: null, hover: null,
+    get options() { return view.options; },
+    userEvent: userEvent,
+    redrawNetwork: () => {},  // no network diagram belongs to it
+  };
+}
+
+function paintPicture(panel) {
+  if (panel.kind === "field") paintFieldPanel(panel, panel.view);
+  else if (panel.kind === "fit") paintFit(panel, panel.view);
+}
+
+function showPanelParams(panel, params) {
+  const own = panel.view, t0 = performance.now();
+  own.net = makeNet(own.spec, params);
+  own.layers = forwardLayers(own.net, own.grid.inputs, own.grid.rows);
+  const t1 = performance.now();
+  paintPicture(panel);
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
 }
@@ -112,7 +163,8 @@ function buildScene(scene) {
   document.body.classList.toggle("presenter", !!scene.presenter);
   view.spec = scene.net || null;
   view.hover = null;
-  view.grid = view.spec ? setupGrid(view.spec) : null;
+  grids = new Map();
+  view.grid = view.spec ? gridFor(view.spec) : null;
   for (const spec of scene.panels) {
     const div = document.createElement("div");
     div.className = "panel";
@@ -121,18 +173,24 @@ function buildScene(scene) {
     div.dataset.title = spec.title || "";
     panelsEl.appendChild(div);
     const kind = spec.kind || "plotly";
-    panels[spec.name] = kind === "field" ? makeField(div, spec, view)
-      : kind === "fit" ? makeFit(div, spec, view)
+    const own = spec.net ? pictureView(spec.net) : view;
+    panels[spec.name] = kind === "field" ? makeField(div, spec, own)
+      : kind === "fit" ? makeFit(div, spec, own)
       : kind === "network" ? makeNetwork(div, spec, view)
       : kind === "curves" ? makeCurves(div, spec)
       : kind === "layer" ? makeLayer(div, spec)
       : kind === "boundary" ? plotly.makeBoundary(div, spec) : plotly.makePlotly(div, spec);
+    if (spec.net) panels[spec.name].view = own;
+    if (spec.computed) Object.assign(panels[spec.name], { computed: spec.computed, computedTraces: spec.computed_traces });
   }
   sceneVersion = scene.version;
   queue = [];
   if (scene.first_frame) {
     showCounters(scene.first_frame);
     showParams(scene.first_frame.params);
+    for (const [name, update] of Object.entries(scene.first_frame.panels || {})) {
+      if (panels[name] && panels[name].view && update.params) showPanelParams(panels[name], update.params);
+    }
     shownEpoch = clock = scene.first_frame.epoch || 0;
   }
   addDownloadButtons(panelsEl, panels, view, scene.strings || {});  // PNG / SVG pictures for slides
@@ -203,6 +261,7 @@ function applyFrame(frame, now) {
     const panel = panels[name], update = frame.panels[name];
     if (!panel) continue;
     const t0 = performance.now();
+    if (panel.view && update.params) { showPanelParams(panel, update.params); continue; }
     if (panel.kind === "curves") { extendCurves(panel, update); drawCurves(panel); }
     else if (panel.kind === "layer") updateLayer(panel, update);
     else if (LEGACY.has(panel.kind)) plotly.applyPlotly(panel, update);
@@ -383,8 +442,8 @@ window.addEventListener("resize", () => {
     if (p.kind === "network") view.redrawNetwork();
     else if (p.kind === "curves") drawCurves(p);
     else if (p.kind === "layer") drawLayer(p);
-    else if (p.kind === "field") { layoutField(p); if (view.layers) paintFieldPanel(p, view); }
-    else if (p.kind === "fit") { if (view.layers) paintFit(p, view); }
+    else if (p.kind === "field") { layoutField(p); if ((p.view || view).layers) paintFieldPanel(p, p.view || view); }
+    else if (p.kind === "fit") { if ((p.view || view).layers) paintFit(p, p.view || view); }
     else if (plotly) plotly.resizePlotly(p);
   }
 });

@@ -2,7 +2,8 @@
 // Nothing here runs; the other modules import these types for their documentation and editors.
 
 /**
- * A network's parameters, sent with every frame of the Playground (a few hundred numbers, not pictures).
+ * A network's parameters, sent with every frame of the Playground, and per run in each Compare run panel's update
+ * (a few hundred numbers, not pictures).
  * @typedef {Object} Params
  * @property {number[][]} weights per layer, W[j, i] flattened row-major (units_l × units_{l-1})
  * @property {number[][]} biases per layer (units_l)
@@ -21,7 +22,7 @@
  */
 
 /**
- * A packed grid (Compare and Regression boundaries): one byte per cell plus the range it spans.
+ * A packed grid (the Regression lab's surface): one byte per cell plus the range it spans.
  * @typedef {Object} Packed
  * @property {string} b64
  * @property {number[]} shape [ny, nx], row 0 = lowest y
@@ -38,7 +39,8 @@
  * @property {string} [status_kind] "info" | "warn"
  * @property {Params} [params] the network (Playground): every picture is drawn from it in the browser
  * @property {Object<string, Object>} [panels] per-panel updates: {extend} curve points, {lines, points} layer
- *   view, {grid} packed boundary, {restyle, relayout, traces} Plotly
+ *   view, {params} a picture panel's own network (Compare), {grid} packed surface, {restyle, relayout, traces}
+ *   Plotly
  */
 
 /**
@@ -50,8 +52,9 @@
  * @property {Frame[]} frames a batch of snapshots, queued once per seq
  * @property {number} seq
  * @property {boolean} playing
- * @property {number} interval_ms pace for views that play one snapshot per interval (Compare, Regression)
- * @property {number} [speed] epochs per second: the Playground plays by the epoch clock at the screen's rate
+ * @property {number} interval_ms pace for views that play one snapshot per interval (none since every page plays
+ *   by the epoch clock, see playground/live_loop.py)
+ * @property {number} [speed] epochs per second: every live page plays by the epoch clock at the screen's rate
  * @property {Frame} [now] the run as it is now (counters, status, params): shown at once whenever not playing
  * @property {Object} [options] {draw, selected, handled, transport: {play, step, reset}: button key classes}
  */

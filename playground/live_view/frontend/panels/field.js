@@ -18,6 +18,12 @@ function stage(div, spec) {
   const title = document.createElement("div");
   title.className = "panel-title";
   title.textContent = spec.title || "";
+  if (spec.title_colour) {  // Compare: a square in the run's curve colour ties its picture to its lines
+    const mark = document.createElement("span");
+    mark.textContent = "■ ";
+    mark.style.color = spec.title_colour;
+    title.prepend(mark);
+  }
   div.appendChild(title);
   const box = document.createElement("div");
   Object.assign(box.style, { position: "relative", height: spec.height + "px", width: "100%" });

@@ -1,0 +1,214 @@
+"""One live loop for every live page: the session protocol, the transport bar and the request/answer handshake.
+
+The Playground (:class:`playground.live.LiveRun`), Compare (:class:`playground.compare_live.CompareSession`) and
+the Regression lab (:class:`playground.regression_live.LabRun`) each keep a training session in
+``st.session_state``; all three satisfy :class:`LiveSession`, and each page draws its live panel with the same two
+calls::
+
+    bar = live_loop.transport_bar(KEY, "compare", session_key)   # Step, Reset, speed (+ a column of the page's own)
+    ...                                                          # the page's own controls, in bar.extra
+    live_loop.serve(bar, session, scene_options={"log_y": log_y}, height=...)   # train, Play/Pause, the view
+
+``serve`` answers the live view's requests: the view numbers them (``reported["want"]``) and repeats the last one
+until it gets frames; :func:`playground.live.unanswered_request` makes each count once. While playing, every answer
+is a batch of snapshots trained on the spot, within a time budget and within the payload bound
+(:func:`playground.live.frames_within_payload`), so the server never trains far ahead of the picture. The browser
+plays them by an epoch clock at ``speed`` epochs per second on every painted frame (frontend/player.js).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import streamlit as st
+
+from playground import live
+from playground.i18n import t
+from playground.live_view import live_view
+
+
+@runtime_checkable
+class LiveSession(Protocol):
+    """A training session a live view plays: one network (Playground, Regression) or several (Compare)."""
+
+    version: int  # bumped for every new session (a reset, a changed setting): the view rebuilds its panels
+    seq: int  # the number of the last batch sent: a batch the browser has already seen is not replayed
+    playing: bool
+
+    @property
+    def finished(self) -> bool:
+        """No epochs left: Play starts the session over."""
+
+    @property
+    def n_parameters(self) -> int:
+        """How many numbers one snapshot carries (its networks' parameters), for the payload bound."""
+
+    @property
+    def snapshots_per_second(self) -> int:
+        """How many snapshots the view can show per second: the screen's rate when the browser computes the
+        pictures from the parameters, fewer when the server draws them (each one costs a grid)."""
+
+    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+        """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or a time budget;
+        stops playing when the session finishes."""
+
+    def frame(self) -> dict:
+        """The session as it stands (epoch, counters, status, parameters or pictures): shown whenever the view is
+        not playing, so a paused view shows exactly what the server holds."""
+
+    def scene(self, **options: Any) -> dict:
+        """Every panel as it is now, drawn from the full history; the view mounts it once per scene version."""
+
+    def scene_version(self, **options: Any) -> str:
+        """Names what :meth:`scene` would draw: the view keeps its panels while this stays the same."""
+
+    def status(self) -> tuple[str, str]:
+        """The status line and its kind ("info" or "warn")."""
+
+    def restart(self) -> LiveSession:
+        """A fresh, paused session of the same settings, with the next version."""
+
+
+@dataclass(frozen=True)
+class TransportBar:
+    """The transport bar drawn by :func:`transport_bar`: where Play goes once training is done, the speed, and a
+    column for a toggle of the page's own (log scale, 3-D surface)."""
+
+    key: str
+    strings: str  # the i18n table the labels come from: "playground", "compare" or "regression"
+    session_key: str
+    speed: int  # epochs per second
+    play: Any  # the column Play/Pause is drawn into, after the batch trained (its label is then up to date)
+    extra: Any
+
+
+def _session(session_key: str) -> LiveSession | None:
+    return st.session_state.get(session_key)
+
+
+def _restart(session_key: str, session: LiveSession) -> LiveSession:
+    fresh = session.restart()
+    st.session_state[session_key] = fresh
+    return fresh
+
+
+# Button callbacks run before the fragment reruns, so the buttons drawn afterwards already show the new state.
+def _toggle_play(session_key: str) -> None:
+    session = _session(session_key)
+    if session is not None:
+        live.toggle_play(session, finished=lambda s: s.finished, restart=lambda s: _restart(session_key, s))
+
+
+def _step(key: str, session_key: str) -> None:
+    session = _session(session_key)
+    if session is not None:
+        session.playing = False
+        st.session_state[f"{key}.step_requested"] = True
+
+
+def _reset(session_key: str) -> None:
+    session = _session(session_key)
+    if session is not None:
+        _restart(session_key, session)
+
+
+def transport_bar(key: str, strings: str, session_key: str) -> TransportBar:
+    """Step, Reset and the speed (epochs per second) of a live panel; Play/Pause is drawn by :func:`serve`.
+
+    ``key`` prefixes the widget keys (``{key}.play``, ``{key}.step``, ``{key}.reset``, ``{key}.speed``: the live
+    view listens for presses on them, see :func:`playground.live.transport`); the session is
+    ``st.session_state[session_key]``. Also puts the live panels' style (no stale fade) on the page.
+    """
+    st.html(live.NO_STALE_FADE)
+    play_col, step_col, reset_col, speed_col, extra_col = st.columns([1, 1, 1, 2.2, 1.3],
+                                                                     vertical_alignment="bottom")
+    step_col.button(t(f"{strings}.step"), key=f"{key}.step", use_container_width=True, icon=":material/skip_next:",
+                    help=t(f"{strings}.step_help"), on_click=_step, args=(key, session_key))
+    reset_col.button(t(f"{strings}.reset"), key=f"{key}.reset", use_container_width=True,
+                     icon=":material/restart_alt:", help=t(f"{strings}.reset_help"), on_click=_reset,
+                     args=(session_key,))
+    # Epochs per second; a value that is not offered (unset, or an epochs-per-frame value of an older session)
+    # becomes the default.
+    st.session_state[f"{key}.speed"] = live.checked_speed(st.session_state.get(f"{key}.speed"))
+    speed = live.checked_speed(speed_col.select_slider(
+        t(f"{strings}.speed"), options=live.SPEEDS, key=f"{key}.speed", help=t(f"{strings}.speed_help"),
+        format_func=lambda s: t(f"{strings}.speed_value", epochs=s),
+    ))
+    return TransportBar(key, strings, session_key, speed, play_col, extra_col)
+
+
+def reported(key: str) -> dict:
+    """What the live view last reported (its component value); anything but a dict is no report at all."""
+    value = st.session_state.get(f"{key}.live") or {}
+    return value if isinstance(value, dict) else {}
+
+
+def epochs_per_snapshot(speed: int, snapshots_per_second: int) -> int:
+    """Epochs between two snapshots at ``speed`` epochs per second, for a view that shows at most
+    ``snapshots_per_second`` of them: one per epoch while that suffices, else as many as a shown snapshot covers."""
+    return max(1, int(speed) // max(1, int(snapshots_per_second)))
+
+
+def batch(session: LiveSession, epochs_per_frame: int, asked: int) -> list[dict]:
+    """One batch for a playing view: at most ``asked`` snapshots, fewer when each carries many parameters."""
+    return session.advance(epochs_per_frame, live.frames_within_payload(session.n_parameters, asked))
+
+
+def serve(bar: TransportBar, session: LiveSession, *, height: int, scene_options: dict | None = None,
+          options: dict | None = None, before_view: Callable[[LiveSession], None] | None = None) -> LiveSession:
+    """Train what the view asked for (or the Step pressed), draw Play/Pause, and mount or update the live view.
+
+    ``scene_options`` go to the session's ``scene`` and ``scene_version``; ``options`` to the view (draw mode,
+    selection, ...; the transport's button classes are added). ``before_view(session)`` runs after training and
+    before the view is drawn (an editor whose change the view must show). Returns the session (a new one when a
+    click restarted it).
+    """
+    key, scene_options = bar.key, scene_options or {}
+    report = reported(key)
+    version = session.scene_version(**scene_options)
+    # The browser reports the scene it holds only when it asks for frames; until it reports anything new, the scene
+    # sent last is still there (a rebuilt iframe reports at once, without a scene, and is sent it again).
+    has_scene = report.get("scene") == version or st.session_state.get(f"{key}.scene_sent") == (version,
+                                                                                                 repr(report))
+    epochs_per_frame = epochs_per_snapshot(bar.speed, session.snapshots_per_second)
+    frames: list[dict] = []
+    answered = False
+    if st.session_state.pop(f"{key}.step_requested", False):
+        frames = session.advance(1, 1)  # exactly one epoch, whatever the speed
+    elif session.playing and has_scene:  # a view still mounting the scene asks again once it holds it
+        asked = live.unanswered_request(st.session_state, f"{key}.served", session.version, report)
+        if asked is not None:
+            frames = batch(session, epochs_per_frame, asked)
+            answered = True
+    version = session.scene_version(**scene_options)  # training may have ended the run (a new scene then)
+    scene = None
+    if report.get("scene") != version and st.session_state.get(f"{key}.scene_sent") != (version, repr(report)):
+        scene = session.scene(**scene_options)  # drawn from the full history: it holds the frames' points too
+        st.session_state[f"{key}.scene_sent"] = (version, repr(report))
+        frames = []
+        answered = True  # a new batch number lets a playing view ask for frames at once
+    if frames or answered:  # a new batch number also tells the view its request was answered
+        session.seq += 1
+    # Drawn after this batch trained: a run that just finished shows Play, not a Pause that would restart it.
+    bar.play.button(t(f"{bar.strings}.pause") if session.playing else t(f"{bar.strings}.play"), key=f"{key}.play",
+                    type="primary", use_container_width=True, help=t(f"{bar.strings}.play_help"),
+                    icon=":material/pause:" if session.playing else ":material/play_arrow:",
+                    on_click=_toggle_play, args=(bar.session_key,))
+    if before_view is not None:
+        before_view(session)
+    live_view(
+        scene=scene,
+        frames=frames,
+        seq=session.seq,
+        playing=session.playing,
+        interval_ms=66,
+        speed=bar.speed,
+        epochs_per_frame=epochs_per_frame,
+        now=None if session.playing else session.frame(),
+        key=f"{key}.live",
+        height=height,
+        options={**(options or {}), "transport": live.transport(key)},
+    )
+    return session
