@@ -124,7 +124,8 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             names,
             key=k("data.name"),
             help=t("widgets.dataset_help"),
-            format_func=lambda n: t(f"widgets.datasets.{n}"),
+            format_func=lambda n: t("widgets.datasets.uploaded_multilabel")
+            if n == "uploaded" and len(rows[0]) >= 4 else t(f"widgets.datasets.{n}"),
         )
     if shown(key, "noise") and name not in ("drawn", "uploaded"):
         noise = st.slider(t("widgets.noise"), 0.0, 2.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
@@ -154,7 +155,7 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
                                "test_fraction": float(test_fraction), "validation_fraction": float(validation_fraction),
                                "rows": rows if name == "uploaded" else ()}
     if name == "uploaded" and shown(key, "dataset"):
-        layout = "x, y" if len(rows[0]) == 2 else "x1, x2, y"
+        layout = {2: "x, y", 3: "x1, x2, y"}.get(len(rows[0]), f"x1, x2, label1 … label{len(rows[0]) - 2}")
         too_many = not travels_in_link("rows", rows)
         st.caption(t("widgets.uploaded_rows", count=len(rows), layout=layout)
                    + (" " + t("widgets.rows_not_in_link", limit=MAX_LINK_POINTS) if too_many else ""))
@@ -279,11 +280,11 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
 
 
 def _natural_output(task: str) -> str:
-    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[task]
+    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear", "multilabel": "sigmoid"}[task]
 
 
 def _natural_loss(task: str) -> str:
-    return {"binary": "bce", "multiclass": "softmax_ce", "regression": "mse"}[task]
+    return {"binary": "bce", "multiclass": "softmax_ce", "regression": "mse", "multilabel": "bce"}[task]
 
 
 # ---- training ------------------------------------------------------------------------------------------
@@ -345,7 +346,7 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
             help=t("widgets.patience_help")))
         if changes["early_stopping_patience"] and not validation_fraction:
             st.caption(t("widgets.patience_needs_validation"))
-    if task != "regression" and shown(key, "class_weight"):
+    if task in ("binary", "multiclass") and shown(key, "class_weight"):
         changes["class_weight"] = st.selectbox(
             t("widgets.class_weight"),
             ("none", "balanced"),
@@ -353,6 +354,8 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
             help=t("widgets.class_weight_help"),
             format_func=lambda v: t(f"widgets.class_weights.{v}"),
         )
+    elif task == "multilabel":  # no one label per point to weigh by
+        changes["class_weight"] = "none"
     return replace(train, optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
                    epochs=int(epochs), schedule=schedule, l1=float(l1), l2=float(l2), clip_value=float(clip_value),
                    clip_norm=float(clip_norm), **changes)
