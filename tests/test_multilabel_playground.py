@@ -1,0 +1,138 @@
+"""Multi-label data in the Playground: the configuration, a link, an upload and the live view's scene and counters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, f1_score, hamming_loss
+
+from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.csvdata import load_csv
+from core.experiment import prepare_data, run
+from playground import live, urlstate, widgets
+from playground.playground_page import config_with_upload, points_csv
+
+
+def multilabel_config(name="three_discs", epochs=40, **data):
+    return ExperimentConfig(DataConfig(name, n_samples=300, noise=0.05, **data),
+                            ModelConfig(hidden=(LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))),
+                            TrainConfig(epochs=epochs))
+
+
+@pytest.mark.parametrize(("name", "labels"), [("circle_diagonal", 2), ("three_discs", 3)])
+def test_a_multilabel_dataset_trains_one_sigmoid_per_label_with_bce(name, labels):
+    config = multilabel_config(name)
+    assert config.task == "multilabel" and name in widgets.PLAYGROUND_DATASETS
+    assert config.resolved_output() == ("sigmoid", "bce")
+    assert config.layer_dicts()[-1] == {"units": labels, "activation": "sigmoid"}
+    result = run(config)
+    assert result.data.split.y_train.shape[1] == labels
+    assert result.history.train_loss[-1] < result.history.train_loss[0]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"model": {"output_activation": "softmax"}}, "needs 3 sigmoid outputs"),
+    ({"model": {"loss": "mse"}}, "needs 3 sigmoid outputs"),
+    ({"data": {"name": "three_discs", "sampler": "smote"}}, "data.sampler='smote'"),
+    ({"data": {"name": "three_discs", "points": [[0, 0, 1]]}}, "one label each"),
+    ({"train": {"class_weight": "balanced"}}, "train.class_weight='balanced'"),
+])
+def test_settings_that_assume_one_label_per_point_are_named(change, message):
+    raw = {"data": {"name": "three_discs"}, **change}
+    with pytest.raises(ValueError, match=message):
+        ExperimentConfig.from_dict(raw)
+
+
+def test_a_link_opens_a_multilabel_set():
+    config, warnings = urlstate.config_from_query({"ds": "circle_diagonal"}, urlstate.default_config())
+    assert warnings == [] and config.task == "multilabel" and config.output_units() == 2
+    assert urlstate.query_from_config(config)["ds"] == "circle_diagonal"
+
+
+CSV = b"x1,x2,cat,dog,bird\n" + b"".join(
+    f"{a:.2f},{b:.2f},{int(a > 0)},{int(b > 0)},{int(a + b > 0.5)}\n".encode()
+    for a, b in np.random.default_rng(0).uniform(-2, 2, size=(40, 2)))
+
+
+def test_an_uploaded_csv_with_several_label_columns_trains_as_multilabel_and_travels_in_a_link():
+    config, message = config_with_upload(urlstate.default_config(), CSV)
+    assert config.task == "multilabel" and config.output_units() == 3 and config.resolved_output()[1] == "bce"
+    assert "cat, dog, bird" in message
+    data = prepare_data(config)
+    assert data.dataset.y.shape == (40, 3)
+    expected = load_csv(CSV, task="multilabel").dataset.y
+    np.testing.assert_array_equal(data.dataset.y, expected)
+    again, warnings = urlstate.config_from_query(urlstate.query_from_config(config), urlstate.default_config())
+    assert warnings == [] and again == config
+
+
+def test_bad_uploaded_label_rows_are_named():
+    with pytest.raises(ValueError, match=r"data.rows\[0\]\[3\]=2 is not valid; a label is 0 or 1"):
+        ExperimentConfig.from_dict({"data": {"name": "uploaded", "rows": [[0, 0, 1, 2]] * 5}})
+
+
+def make_run(config=None, epochs=0):
+    config = config or multilabel_config()
+    live_run = live.new_run(config, prepare_data(config), version=1)
+    for _ in range(epochs):
+        live_run.trainer.train_epoch()
+    return live_run
+
+
+def test_the_scene_has_one_picture_per_label_with_the_points_coloured_by_that_label():
+    live_run = make_run()
+    scene = live.scene(live_run)
+    names = [panel["name"] for panel in scene["panels"]]
+    assert names[:3] == ["label_0", "label_1", "label_2"] and "boundary" not in names
+    raw = live_run.data.raw
+    for j in range(3):
+        panel = scene["panels"][j]
+        assert panel["kind"] == "field" and panel["label"] == j and panel["area"] == f"label{j}"
+        train = np.asarray(panel["train_points"]).reshape(-1, 3)
+        np.testing.assert_array_equal(train[:, 2], raw.y_train[:, j])
+        test = np.asarray(panel["test_points"]).reshape(-1, 3)
+        np.testing.assert_array_equal(test[:, 2], raw.y_test[:, j])
+    assert scene["net"]["sizes"][-1] == 3 and scene["net"]["task"] == "multilabel"
+    network = next(panel for panel in scene["panels"] if panel["name"] == "network")
+    assert network["output_labels"] == live.label_names(live_run)
+    rows = [row.split() for row in scene["grid"].strip('"').split('" "')]
+    width = int(scene["columns"].split("(")[1].split(",")[0])
+    assert all(len(row) == width for row in rows), "every row of the grid must fill every column"
+    assert {area for row in rows for area in row} == {panel["area"] for panel in scene["panels"]}
+    assert "Subset accuracy" in next(p for p in scene["panels"] if p["name"] == "metric")["title"]
+
+
+def test_the_layer_view_joins_a_multilabel_scene_as_a_full_row():
+    live_run = make_run()
+    live_run.layer_view = 0
+    scene = live.scene(live_run)
+    rows = [row.split() for row in scene["grid"].strip('"').split('" "')]
+    assert set(rows[-1]) == {"layer"} and len({len(row) for row in rows}) == 1
+
+
+def test_counters_give_hamming_loss_and_per_label_accuracy_and_f1_as_scikit_learn_computes_them():
+    live_run = make_run(epochs=30)
+    shown = {c["name"]: c["value"] for c in live.counters(live_run)}
+    split = live_run.data.split
+    predicted = (live_run.trainer.network.predict(split.X_test) >= 0.5).astype(int)
+    truth = split.y_test
+    assert shown["hamming"] == f"{hamming_loss(truth, predicted):.3f}"
+    assert shown["test_metric"] == f"{accuracy_score(truth, predicted):.1%}"  # subset accuracy
+    f1 = f1_score(truth, predicted, average=None)
+    for j in range(3):
+        assert shown[f"label_{j}"] == f"{np.mean(predicted[:, j] == truth[:, j]):.1%} · F1 {f1[j]:.2f}"
+    before = shown["hamming"]
+    for _ in range(60):
+        live_run.trainer.train_epoch()
+    assert {c["name"]: c["value"] for c in live.counters(live_run)}["hamming"] != before
+
+
+def test_frames_carry_the_multilabel_counters_and_the_downloaded_points_read_back():
+    live_run = make_run()
+    live_run.playing = True
+    frames = live.advance(live_run, epochs_per_frame=1, max_frames=3, budget_s=None)
+    assert [c["name"] for c in frames[-1]["counters"]][-4:] == ["hamming", "label_0", "label_1", "label_2"]
+    text = points_csv(live_run)
+    back = load_csv(text.encode(), task="multilabel").dataset
+    np.testing.assert_array_equal(back.y, live_run.data.dataset.y)
+    assert back.label_names == live_run.data.dataset.label_names
