@@ -78,6 +78,9 @@ class DataConfig:
     # (x1, x2, label1, ..., labelN) with 0/1 labels. With name "uploaded" they are the whole dataset (split like
     # any other); every other dataset leaves them empty.
     rows: tuple[tuple[float, ...], ...] = ()
+    # Multi-label sets only: one label per point instead (class 0 = no label, class j = label j; a point with
+    # several labels keeps one of them), so softmax can be trained on the same points (core.datasets.single_labels).
+    single_label: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,9 @@ def within_limits(config: ExperimentConfig) -> ExperimentConfig:
 
 
 def dataset_task(data: DataConfig) -> str:
-    if data.name in MULTILABEL_NAMES or (data.name == "uploaded" and _multilabel_rows(data.rows)):
+    if data.name in MULTILABEL_NAMES:
+        return "multiclass" if data.single_label else "multilabel"
+    if data.name == "uploaded" and _multilabel_rows(data.rows):
         return "multilabel"
     if data.name in ("sine", "plane", "multi_gaussian", "uploaded"):
         return "regression"
@@ -259,6 +264,8 @@ def _multilabel_rows(rows) -> bool:
 
 def output_units(data: DataConfig) -> int:
     task = dataset_task(data)
+    if data.name in MULTILABEL_UNITS and data.single_label:
+        return MULTILABEL_UNITS[data.name] + 1  # "no label" and one class per label
     if task == "multilabel":
         return MULTILABEL_UNITS[data.name] if data.name in MULTILABEL_UNITS else len(data.rows[0]) - 2
     if task == "binary" or task == "regression":
@@ -365,6 +372,11 @@ def _validate(cfg: ExperimentConfig) -> None:
     _validate_points(d)
     _validate_rows(d)
     _validate_multilabel(cfg)
+    if not isinstance(d.single_label, bool):
+        raise ValueError(f"data.single_label={shown(d.single_label)} is not valid; expected true or false")
+    if d.single_label and d.name not in MULTILABEL_NAMES:
+        raise ValueError(f"data.single_label=true needs a multi-label dataset ({', '.join(MULTILABEL_NAMES)}); "
+                         f"data.name={shown(d.name)}")
     if not isinstance(m.hidden, tuple):
         raise ValueError("model.hidden must be a list of layers")
     if len(m.hidden) > LIMITS.max_hidden_layers:

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.config import ExperimentConfig, dataset_task, input_dim
-from core.datasets import MULTILABEL_DATASETS, Dataset, Split, make_dataset, make_multilabel_dataset, split_dataset
+from core.datasets import (
+    MULTILABEL_DATASETS,
+    Dataset,
+    Split,
+    make_dataset,
+    make_multilabel_dataset,
+    single_labels,
+    split_dataset,
+)
 from core.features import transform_features
 from core.network import Network
 from core.sampling import Resampled, class_weights, resample
@@ -84,6 +92,11 @@ def prepare_data(cfg: ExperimentConfig) -> PreparedData:
     raw = split_dataset(
         dataset, test_fraction=d.test_fraction, validation_fraction=d.validation_fraction, seed=cfg.seed
     )
+    if d.single_label:  # the multi-label split's very points, each keeping one label: softmax's classes
+        raw = Split(raw.X_train, single_labels(raw.X_train, raw.y_train), raw.X_val,
+                    single_labels(raw.X_val, raw.y_val), raw.X_test, single_labels(raw.X_test, raw.y_test))
+        dataset = Dataset(dataset.name, dataset.X, single_labels(dataset.X, dataset.y), "multiclass",
+                          dataset.n_classes + 1, dataset.feature_names, ("none", *dataset.label_names))
     if d.points and d.name != "drawn":  # drawn on top of a generated set: extra training points
         extra = drawn_dataset(d.points, n_classes=dataset.n_classes)
         raw = Split(np.vstack([raw.X_train, extra.X]), np.concatenate([raw.y_train, extra.y]),

@@ -519,9 +519,13 @@ def label_names(run: LiveRun) -> list[str]:
     """Each label's name in the app's language (a built-in set's) or as the data names it (uploaded columns)."""
     dataset = run.data.dataset
     names = dataset.label_names or tuple(f"label{i}" for i in range(1, dataset.n_classes + 1))
-    known = keys("en")
-    return [t(f"playground.multilabel.labels.{name}") if f"playground.multilabel.labels.{name}" in known else name
-            for name in names]
+    return [label_display_name(name) for name in names]
+
+
+def label_display_name(name: str) -> str:
+    """A label's name as shown: translated for the built-in sets' labels, as given otherwise (CSV columns)."""
+    key = f"playground.multilabel.labels.{name}"
+    return t(key) if key in keys("en") else name
 
 
 def _scores(run: LiveRun) -> dict:
