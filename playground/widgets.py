@@ -20,6 +20,7 @@ from core.config import (
     HIDDEN_ACTIVATIONS,
     IMBALANCED_SHAPES,
     LOSS_CHOICES,
+    MULTILABEL_NAMES,
     DataConfig,
     ExperimentConfig,
     LayerConfig,
@@ -153,7 +154,9 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
                                         key=k("data.validation_fraction"), help=t("widgets.validation_fraction_help"))
     changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
                                "test_fraction": float(test_fraction), "validation_fraction": float(validation_fraction),
-                               "rows": rows if name == "uploaded" else ()}
+                               "rows": rows if name == "uploaded" else (),
+                               # one label per point (a lesson's softmax run) belongs to the multi-label sets
+                               "single_label": data.single_label and name in MULTILABEL_NAMES}
     if name == "uploaded" and shown(key, "dataset"):
         layout = {2: "x, y", 3: "x1, x2, y"}.get(len(rows[0]), f"x1, x2, label1 … label{len(rows[0]) - 2}")
         too_many = not travels_in_link("rows", rows)

@@ -136,3 +136,46 @@ def test_frames_carry_the_multilabel_counters_and_the_downloaded_points_read_bac
     back = load_csv(text.encode(), task="multilabel").dataset
     np.testing.assert_array_equal(back.y, live_run.data.dataset.y)
     assert back.label_names == live_run.data.dataset.label_names
+
+
+def test_single_labels_keep_one_of_each_points_labels_and_the_same_one_for_the_same_point():
+    from core.datasets import single_labels
+
+    X = np.random.default_rng(1).uniform(-2, 2, size=(400, 2))
+    Y = np.random.default_rng(2).integers(0, 2, size=(400, 3))
+    labels = single_labels(X, Y)
+    assert np.all(labels[Y.sum(axis=1) == 0] == 0)
+    kept = labels[labels > 0] - 1
+    assert np.all(Y[labels > 0, kept] == 1), "a point kept a label it does not carry"
+    several = Y.sum(axis=1) >= 2
+    assert len(set(labels[several])) == 3, "the overlap should keep each of its labels sometimes"
+    np.testing.assert_array_equal(single_labels(X[::-1], Y[::-1]), labels[::-1])
+
+
+def test_the_softmax_variant_trains_on_the_very_points_of_the_multilabel_split():
+    from dataclasses import replace
+
+    multi = multilabel_config("circle_diagonal")
+    single = replace(multi, data=replace(multi.data, single_label=True))
+    assert single.task == "multiclass" and single.output_units() == 3 and single.resolved_output()[0] == "softmax"
+    a, b = prepare_data(multi), prepare_data(single)
+    np.testing.assert_array_equal(a.raw.X_train, b.raw.X_train)
+    np.testing.assert_array_equal(a.raw.X_test, b.raw.X_test)
+    assert b.raw.y_test.ndim == 1 and set(np.unique(b.raw.y_train)) == {0, 1, 2}
+    again, warnings = urlstate.config_from_query(urlstate.query_from_config(single), urlstate.default_config())
+    assert warnings == [] and again == single
+    with pytest.raises(ValueError, match="data.single_label=true needs a multi-label dataset"):
+        ExperimentConfig.from_dict({"data": {"name": "xor", "single_label": True}})
+
+
+def test_softmax_never_says_both_and_the_lesson_measures_read_the_runs():
+    from core.lessons import MULTICLASS_SOFTMAX, MULTILABEL_SIGMOIDS, both_yes_rate, overlap_label_sum
+
+    softmax, sigmoids = run(MULTICLASS_SOFTMAX), run(MULTILABEL_SIGMOIDS)
+    assert both_yes_rate(softmax) == 0.0 and overlap_label_sum(softmax) <= 1.0 + 1e-12
+    truth = sigmoids.data.raw.y_test
+    overlap = truth.sum(axis=1) == 2
+    scores = sigmoids.network.predict(sigmoids.split.X_test)[overlap]
+    assert both_yes_rate(sigmoids) == pytest.approx(np.mean((scores > 0.5).all(axis=1)))
+    assert overlap_label_sum(sigmoids) == pytest.approx(scores.sum(axis=1).mean())
+    assert np.isnan(both_yes_rate(run(ExperimentConfig(DataConfig("xor", n_samples=40), train=TrainConfig(epochs=2)))))
