@@ -179,3 +179,23 @@ def test_softmax_never_says_both_and_the_lesson_measures_read_the_runs():
     assert both_yes_rate(sigmoids) == pytest.approx(np.mean((scores > 0.5).all(axis=1)))
     assert overlap_label_sum(sigmoids) == pytest.approx(scores.sum(axis=1).mean())
     assert np.isnan(both_yes_rate(run(ExperimentConfig(DataConfig("xor", n_samples=40), train=TrainConfig(epochs=2)))))
+
+
+def test_the_live_counters_numpy_scores_equal_scikit_learns_on_every_kind_of_label_matrix():
+    from core.metrics import multilabel_counts, multilabel_metrics
+
+    rng = np.random.default_rng(3)
+    for trial in range(200):
+        n, labels = int(rng.integers(1, 30)), int(rng.integers(2, 6))  # N ≥ 2: one column is not multi-label
+        truth = rng.integers(0, 2, size=(n, labels))
+        score = rng.uniform(size=(n, labels))
+        if trial % 4 == 0:
+            truth[:, 0] = 0  # a label nobody carries ...
+            score[:, 0] = 0.1  # ... and nobody predicts: F1 0 by scikit-learn's zero_division=0
+        if trial % 7 == 0:
+            score[rng.integers(0, n), :] = 0.5  # exactly at the threshold counts as yes
+        fast, reference = multilabel_counts(truth, score), multilabel_metrics(truth, score)
+        for name in ("hamming_loss", "subset_accuracy", "label_accuracy", "label_f1"):
+            np.testing.assert_allclose(fast[name], reference[name], rtol=0, atol=1e-12, err_msg=name)
+    diverged = multilabel_counts(np.ones((3, 2)), np.full((3, 2), np.nan))
+    assert diverged["diverged"] and np.isnan(diverged["hamming_loss"])
