@@ -199,3 +199,30 @@ def test_the_live_counters_numpy_scores_equal_scikit_learns_on_every_kind_of_lab
             np.testing.assert_allclose(fast[name], reference[name], rtol=0, atol=1e-12, err_msg=name)
     diverged = multilabel_counts(np.ones((3, 2)), np.full((3, 2), np.nan))
     assert diverged["diverged"] and np.isnan(diverged["hamming_loss"])
+
+
+def test_the_playground_page_steps_a_multilabel_run_and_switching_from_drawn_points_drops_them():
+    from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
+
+    at = render_page("app_pages/playground.py", query={"ds": "drawn", "cw": "balanced"})
+    assert_no_exception(at)
+    at.selectbox(key="pg.data.name").set_value("three_discs").run()
+    assert_no_exception(at)
+    live_run = at.session_state["pg.run"]
+    assert live_run.task == "multilabel" and live_run.config.data.points == ()
+    assert live_run.config.train.class_weight == "none" and not at.error
+    at.button(key="pg.step").click().run()
+    assert_no_exception(at)
+    assert at.session_state["pg.run"].trainer.epoch == 1 and missing_keys(at) == []
+
+
+def test_a_multilabel_upload_link_opens_in_the_playground():
+    from tests.apptest_helpers import assert_no_exception, render_page
+
+    config, _ = config_with_upload(urlstate.default_config(), CSV)
+    at = render_page("app_pages/playground.py", query=urlstate.query_from_config(config))
+    assert_no_exception(at)
+    assert not at.warning
+    live_run = at.session_state["pg.run"]
+    assert live_run.task == "multilabel" and live_run.trainer.network.layer_sizes[-1] == 3
+    assert at.selectbox(key="pg.data.name").value == "uploaded"
