@@ -626,7 +626,8 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
         data_box, network_box, training_box = st.container(), st.container(), st.container()
     heads = [box.empty() for box in (data_box, network_box, training_box)]
     with data_box:
-        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed, validation=True,
+        data, seed = widgets.dataset_controls(config.data, KEY, widgets.PLAYGROUND_DATASETS, seed=config.seed,
+                                              validation=True,
                                               rows=tuple(st.session_state.get(f"{KEY}.rows", ())))
     with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))

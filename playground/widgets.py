@@ -38,6 +38,8 @@ from playground.urlstate import MAX_LINK_POINTS, travels_in_link
 
 # "uploaded" joins the list only where a page has uploaded rows to offer (see dataset_controls' ``rows``).
 PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digits", "uploaded"))
+# Pages other than the Playground draw one label per point (Compare, Experiments, Under the hood): no multi-label.
+SINGLE_LABEL_DATASETS = tuple(name for name in PLAYGROUND_DATASETS if name not in MULTILABEL_NAMES)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
 LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # the notes use 0.1
@@ -99,7 +101,7 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
 
 
 # ---- data ----------------------------------------------------------------------------------------------
-def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROUND_DATASETS,
+def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_LABEL_DATASETS,
                      seed: int = 0, rows: tuple[tuple[float, ...], ...] = (),
                      validation: bool = False) -> tuple[DataConfig, int]:
     """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed.

@@ -10,6 +10,7 @@ from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, 
 from core.csvdata import load_csv
 from core.experiment import prepare_data, run
 from playground import live, urlstate, widgets
+from playground.i18n import t
 from playground.playground_page import config_with_upload, points_csv
 
 
@@ -226,3 +227,15 @@ def test_a_multilabel_upload_link_opens_in_the_playground():
     live_run = at.session_state["pg.run"]
     assert live_run.task == "multilabel" and live_run.trainer.network.layer_sizes[-1] == 3
     assert at.selectbox(key="pg.data.name").value == "uploaded"
+
+
+@pytest.mark.parametrize("page", ["app_pages/compare.py", "app_pages/experiments.py", "app_pages/under_the_hood.py"])
+def test_pages_that_draw_one_label_per_point_do_not_offer_the_multilabel_sets(page):
+    from tests.apptest_helpers import assert_no_exception, render_page
+
+    at = render_page(page, query={"ds": "three_discs"})
+    assert_no_exception(at)
+    for box in at.selectbox:
+        if box.key and box.key.endswith("data.name"):
+            assert "three_discs" not in box.options and t("widgets.datasets.three_discs") not in box.options
+            assert box.value != "three_discs"
