@@ -7,6 +7,7 @@ import numpy as np
 
 from core.network import Network
 from playground import figures
+from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 from tests.e2e.live_view_helpers import (
     LIVE_VIEW_SELECTOR,
@@ -119,3 +120,28 @@ def test_three_discs_train_three_sigmoids_each_label_picture_shows_its_own_outpu
     assert live_state(frame)["epoch"] == paused["epoch"]
     page.evaluate(f"document.querySelector('{LIVE_VIEW_SELECTOR}').scrollIntoView({{block: 'start'}})")
     save_screenshot(page, "multilabel-three-discs")
+
+
+def test_a_csv_with_three_label_columns_becomes_three_label_pictures_that_train(page, app_url, tmp_path):
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-2, 2, size=(120, 2))
+    rows = [f"{a:.3f},{b:.3f},{int(a > 0)},{int(b > 0)},{int(a * a + b * b < 1.5)}" for a, b in points]
+    csv = tmp_path / "labels.csv"
+    csv.write_text("x1,x2,east,north,centre\n" + "\n".join(rows) + "\n")
+    page.goto(app_url)
+    wait_for_app(page, timeout=60)
+    live_frame(page)
+    page.get_by_text(t("playground.files_header")).click()
+    page.locator('[data-testid="stFileUploader"]').nth(1).locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_text("Loaded 120 rows with 3 yes/no labels").wait_for(timeout=60000)
+    dataset = page.get_by_role("combobox", name=t("widgets.dataset"), exact=True)
+    assert dataset.input_value() == t("widgets.datasets.uploaded_multilabel")
+    frame = live_frame(page)
+    frame.wait_for_selector("#panel-label_2 canvas.heat", timeout=30000)
+    assert len(frame.evaluate("() => window.__liveNeurons()")[-1]) == 3
+    before = counter(frame, "hamming")
+    page.get_by_role("button", name="Play", exact=True).click()
+    state = wait_for_epoch(frame, 40, timeout=60)
+    assert state["epoch"] >= 40, "the uploaded labels did not train"
+    assert counter(frame, "hamming") != before
+    save_screenshot(page, "multilabel-uploaded-csv")
