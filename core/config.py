@@ -81,6 +81,8 @@ class DataConfig:
     # Multi-label sets only: one label per point instead (class 0 = no label, class j = label j; a point with
     # several labels keeps one of them), so softmax can be trained on the same points (core.datasets.single_labels).
     single_label: bool = False
+    # Uploaded multi-label rows only: the label columns' names from the file's header (else label1, label2, ...).
+    label_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class ExperimentConfig:
         out["data"]["features"] = list(self.data.features)
         out["data"]["points"] = [list(p) for p in self.data.points]
         out["data"]["rows"] = [list(r) for r in self.data.rows]
+        out["data"]["label_names"] = list(self.data.label_names)
         out["model"]["hidden"] = [asdict(layer) for layer in self.model.hidden]
         return out
 
@@ -151,6 +154,11 @@ class ExperimentConfig:
             if isinstance(feats, str) or not isinstance(feats, (list, tuple)):
                 raise ValueError(f"data.features={shown(feats)} is not valid; expected a list of feature names")
             data = replace(data, features=tuple(feats))
+        if "label_names" in raw.get("data", {}):
+            names = raw["data"]["label_names"]
+            if isinstance(names, str) or not isinstance(names, (list, tuple)):
+                raise ValueError(f"data.label_names={shown(names)} is not valid; expected a list of label names")
+            data = replace(data, label_names=tuple(names))
         model_raw = raw.get("model", {})
         model = _section(ModelConfig, model_raw, "model")
         if isinstance(model_raw, dict) and "hidden" in model_raw:
@@ -298,7 +306,7 @@ def _section(cls, raw, prefix: str):
         raise ValueError(f"{prefix}={shown(raw)} is not valid; expected an object")
     names = [f.name for f in fields(cls)]
     _reject_unknown(prefix, raw, names)
-    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points", "rows")}
+    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points", "rows", "label_names")}
     return cls(**simple)
 
 
@@ -372,6 +380,7 @@ def _validate(cfg: ExperimentConfig) -> None:
     _validate_points(d)
     _validate_rows(d)
     _validate_multilabel(cfg)
+    _validate_label_names(d)
     if not isinstance(d.single_label, bool):
         raise ValueError(f"data.single_label={shown(d.single_label)} is not valid; expected true or false")
     if d.single_label and d.name not in MULTILABEL_NAMES:
@@ -455,6 +464,23 @@ def _validate_rows(d: DataConfig) -> None:
                     raise ValueError(f"data.rows[{i}][{j}]={shown(value)} is not valid; a label is 0 or 1")
             else:
                 _number(f"data.rows[{i}][{j}]", value, -10.0, 10.0)
+
+
+def _validate_label_names(d: DataConfig) -> None:
+    """Names of uploaded label columns: one per label, 1 to 40 characters, no comma (a link joins them by commas)."""
+    if not isinstance(d.label_names, tuple):
+        raise ValueError("data.label_names must be a list of label names")
+    if not d.label_names:
+        return
+    if d.name != "uploaded" or dataset_task(d) != "multilabel":
+        raise ValueError("data.label_names name the label columns of uploaded multi-label rows; "
+                         f"data.name={shown(d.name)} has none")
+    if len(d.label_names) != output_units(d):
+        raise ValueError(f"data.label_names has {len(d.label_names)} names for {output_units(d)} labels")
+    for i, name in enumerate(d.label_names):
+        if not isinstance(name, str) or not 1 <= len(name) <= 40 or "," in name:
+            raise ValueError(f"data.label_names[{i}]={shown(name)} is not valid; expected 1 to 40 characters "
+                             "without a comma")
 
 
 def _validate_multilabel(cfg: ExperimentConfig) -> None:

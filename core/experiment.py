@@ -49,7 +49,7 @@ def drawn_dataset(points, n_classes: int = 2) -> Dataset:
                    if n_classes == 2 else "multiclass", n_classes=n_classes, feature_names=("x1", "x2"))
 
 
-def uploaded_dataset(rows) -> Dataset:
+def uploaded_dataset(rows, label_names: tuple[str, ...] = ()) -> Dataset:
     """A regression dataset from ``(x, y)`` or ``(x1, x2, y)`` rows: the last value is the target; a multi-label
     one from ``(x1, x2, label1, ..., labelN)`` rows (N ≥ 2 yes/no labels)."""
     array = np.asarray(rows, dtype=np.float64)
@@ -57,7 +57,7 @@ def uploaded_dataset(rows) -> Dataset:
         labels = array[:, 2:].astype(np.int64)
         return Dataset(name="uploaded", X=array[:, :2].copy(), y=labels, task="multilabel",
                        n_classes=labels.shape[1], feature_names=("x1", "x2"),
-                       label_names=tuple(f"label{i}" for i in range(1, labels.shape[1] + 1)))
+                       label_names=label_names or tuple(f"label{i}" for i in range(1, labels.shape[1] + 1)))
     inputs = array.shape[1] - 1
     return Dataset(name="uploaded", X=array[:, :-1].copy(), y=array[:, -1].copy(), task="regression", n_classes=0,
                    feature_names=("x1", "x2") if inputs == 2 else ("x",))
@@ -84,7 +84,7 @@ def prepare_data(cfg: ExperimentConfig) -> PreparedData:
     if d.name == "drawn":
         dataset = drawn_dataset(d.points)
     elif d.name == "uploaded":
-        dataset = uploaded_dataset(d.rows)
+        dataset = uploaded_dataset(d.rows, d.label_names)
     elif d.name in MULTILABEL_DATASETS:
         dataset = make_multilabel_dataset(d.name, n_samples=d.n_samples, noise=d.noise, seed=cfg.seed)
     else:

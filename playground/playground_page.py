@@ -570,7 +570,9 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
     if dataset.task == "multilabel":  # x1, x2 and one 0/1 column per label: N sigmoid outputs
         rows = tuple((round(float(x[0]), 4), round(float(x[1]), 4), *(int(v) for v in labels))
                      for x, labels in zip(dataset.X, dataset.y, strict=True))
-        data = replace(current.data, name="uploaded", rows=rows, points=())
+        names = tuple(name.replace(",", " ").strip()[:40] or f"label{i}"
+                      for i, name in enumerate(dataset.label_names, start=1))
+        data = replace(current.data, name="uploaded", rows=rows, points=(), label_names=names)
         done = t("playground.multilabel.upload_done", count=len(rows), labels=dataset.n_classes,
                  names=escape_markdown(", ".join(dataset.label_names)))
     elif dataset.task == "regression":

@@ -133,6 +133,7 @@ FIELDS: Mapping[str, Field] = {
     "sampler": Field("data", "sampler", str),
     "pts": Field("data", "points", _points, _points_text),
     "rows": Field("data", "rows", _rows, _rows_text),
+    "labels": Field("data", "label_names", lambda text: tuple(text.split(",")) if text else (), ",".join),
     "single": Field("data", "single_label", lambda text: _yes_no(text), lambda on: "1" if on else "0"),
     "hidden": Field("model", "hidden", _hidden, _hidden_text),
     "out": Field("model", "output_activation", str),

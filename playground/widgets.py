@@ -157,6 +157,7 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_L
     changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
                                "test_fraction": float(test_fraction), "validation_fraction": float(validation_fraction),
                                "rows": rows if name == "uploaded" else (),
+                               "label_names": data.label_names if name == "uploaded" and rows == data.rows else (),
                                # one label per point (a lesson's softmax run) belongs to the multi-label sets
                                "single_label": data.single_label and name in MULTILABEL_NAMES}
     if name == "uploaded" and shown(key, "dataset"):

@@ -59,6 +59,8 @@ def test_an_uploaded_csv_with_several_label_columns_trains_as_multilabel_and_tra
     config, message = config_with_upload(urlstate.default_config(), CSV)
     assert config.task == "multilabel" and config.output_units() == 3 and config.resolved_output()[1] == "bce"
     assert "cat, dog, bird" in message
+    assert config.data.label_names == ("cat", "dog", "bird")  # the header's names, kept in the link too
+    assert live.label_names(live.new_run(config, prepare_data(config), 1)) == ["cat", "dog", "bird"]
     data = prepare_data(config)
     assert data.dataset.y.shape == (40, 3)
     expected = load_csv(CSV, task="multilabel").dataset.y
@@ -70,6 +72,13 @@ def test_an_uploaded_csv_with_several_label_columns_trains_as_multilabel_and_tra
 def test_bad_uploaded_label_rows_are_named():
     with pytest.raises(ValueError, match=r"data.rows\[0\]\[3\]=2 is not valid; a label is 0 or 1"):
         ExperimentConfig.from_dict({"data": {"name": "uploaded", "rows": [[0, 0, 1, 2]] * 5}})
+    rows = [[0, 0, 1, 0]] * 5
+    with pytest.raises(ValueError, match="data.label_names has 1 names for 2 labels"):
+        ExperimentConfig.from_dict({"data": {"name": "uploaded", "rows": rows, "label_names": ["a"]}})
+    with pytest.raises(ValueError, match=r"data.label_names\[1\]='b,c' is not valid"):
+        ExperimentConfig.from_dict({"data": {"name": "uploaded", "rows": rows, "label_names": ["a", "b,c"]}})
+    with pytest.raises(ValueError, match="data.name='xor' has none"):
+        ExperimentConfig.from_dict({"data": {"name": "xor", "label_names": ["a"]}})
 
 
 def make_run(config=None, epochs=0):

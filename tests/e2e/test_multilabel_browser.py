@@ -139,6 +139,8 @@ def test_a_csv_with_three_label_columns_becomes_three_label_pictures_that_train(
     frame = live_frame(page)
     frame.wait_for_selector("#panel-label_2 canvas.heat", timeout=30000)
     assert len(frame.evaluate("() => window.__liveNeurons()")[-1]) == 3
+    titles = frame.evaluate("() => [0, 1, 2].map((j) => document.querySelector(`#panel-label_${j}`).dataset.title)")
+    assert [title.split("”")[0].strip("“") for title in titles] == ["east", "north", "centre"], titles
     before = counter(frame, "hamming")
     page.get_by_role("button", name="Play", exact=True).click()
     state = wait_for_epoch(frame, 40, timeout=60)
