@@ -147,3 +147,18 @@ def test_a_csv_with_three_label_columns_becomes_three_label_pictures_that_train(
     assert state["epoch"] >= 40, "the uploaded labels did not train"
     assert counter(frame, "hamming") != before
     save_screenshot(page, "multilabel-uploaded-csv")
+
+
+def test_the_multiclass_vs_multilabel_lesson_opens_its_two_sigmoids_in_the_playground(page, app_url):
+    page.goto(app_url.rstrip("/") + "/lessons?lesson=activations&step=output_multilabel")
+    wait_for_app(page, timeout=90)
+    link = page.get_by_role("link", name=t("lessons.open_playground"))
+    link.wait_for(timeout=90000)
+    assert page.get_by_text(t("lessons.claims_all_hold")).count() == 1, "a claim of the step failed on its own run"
+    save_screenshot(page, "multilabel-lesson")
+    page.goto(app_url.rstrip("/") + "/" + link.get_attribute("href").removeprefix("./"))
+    wait_for_app(page, timeout=60)
+    frame = live_frame(page)
+    frame.wait_for_selector("#panel-label_1 canvas.heat", timeout=30000)
+    assert frame.locator("#panel-label_2").count() == 0
+    assert len(frame.evaluate("() => window.__liveNeurons()")[-1]) == 2
