@@ -248,3 +248,15 @@ def test_pages_that_draw_one_label_per_point_do_not_offer_the_multilabel_sets(pa
         if box.key and box.key.endswith("data.name"):
             assert "three_discs" not in box.options and t("widgets.datasets.three_discs") not in box.options
             assert box.value != "three_discs"
+
+
+@pytest.mark.parametrize("k", [2, 3, 6])
+def test_the_multiclass_colourscale_runs_from_0_to_1_so_plotly_js_uses_it(k):
+    """plotly.js drops a colourscale whose stops do not start at 0 and end at 1 and paints its default instead:
+    the softmax picture of the lesson step showed red and lavender regions under orange, blue and green points."""
+    from playground import figures
+
+    scale = figures.multiclass_colourscale(k)
+    stops = [stop for stop, _ in scale]
+    assert stops[0] == 0 and stops[-1] == 1 and stops == sorted(stops)
+    assert scale[-1][1] == figures.CLASS_COLOURS[(k - 1) % len(figures.CLASS_COLOURS)]
