@@ -460,6 +460,8 @@ def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, 
     h = run.trainer.history
     if name == "loss":
         train, test, title = h.train_loss, h.val_loss, t("figures.loss_title")
+        if run.task == "multilabel":
+            title = t("playground.multilabel.loss_title")
     else:
         train, test, title = h.train_metric, h.val_metric, t(f"figures.{h.metric_name}_title")
         if run.task == "multilabel":

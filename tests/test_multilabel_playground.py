@@ -110,6 +110,7 @@ def test_the_scene_has_one_picture_per_label_with_the_points_coloured_by_that_la
     assert all(len(row) == width for row in rows), "every row of the grid must fill every column"
     assert {area for row in rows for area in row} == {panel["area"] for panel in scene["panels"]}
     assert "Subset accuracy" in next(p for p in scene["panels"] if p["name"] == "metric")["title"]
+    assert "binary cross-entropy" in next(p for p in scene["panels"] if p["name"] == "loss")["title"]
 
 
 def test_the_layer_view_joins_a_multilabel_scene_as_a_full_row():
