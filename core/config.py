@@ -39,7 +39,13 @@ DATASET_NAMES = (
     "digits",
     "drawn",
     "uploaded",
+    "circle_diagonal",
+    "three_discs",
 )
+# Multi-label sets (core.datasets.MULTILABEL_DATASETS): several yes/no labels per point, N sigmoid outputs.
+MULTILABEL_NAMES = ("circle_diagonal", "three_discs")
+MULTILABEL_UNITS = {"circle_diagonal": 2, "three_discs": 3}
+MAX_UPLOADED_LABELS = 8  # label columns of an uploaded multi-label table (core.csvdata.MAX_LABELS)
 MAX_DRAWN_POINTS = LIMITS.max_samples  # drawn or uploaded points; links carry only small sets
 # The names below are owned by the modules that implement them; config only validates against them.
 FEATURE_NAMES = FEATURES
@@ -68,9 +74,15 @@ class DataConfig:
     # Points placed by hand, (x1, x2, label) in plot coordinates. With name "drawn" they are the whole
     # dataset (split like any other); with a generated dataset they are extra training points.
     points: tuple[tuple[float, float, int], ...] = ()
-    # Rows of an uploaded regression table, (x, y) or (x1, x2, y) in plot coordinates. With name "uploaded"
-    # they are the whole dataset (split like any other); every other dataset leaves them empty.
+    # Rows of an uploaded regression table, (x, y) or (x1, x2, y) in plot coordinates, or of a multi-label table,
+    # (x1, x2, label1, ..., labelN) with 0/1 labels. With name "uploaded" they are the whole dataset (split like
+    # any other); every other dataset leaves them empty.
     rows: tuple[tuple[float, ...], ...] = ()
+    # Multi-label sets only: one label per point instead (class 0 = no label, class j = label j; a point with
+    # several labels keeps one of them), so softmax can be trained on the same points (core.datasets.single_labels).
+    single_label: bool = False
+    # Uploaded multi-label rows only: the label columns' names from the file's header (else label1, label2, ...).
+    label_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,7 @@ class ExperimentConfig:
         out["data"]["features"] = list(self.data.features)
         out["data"]["points"] = [list(p) for p in self.data.points]
         out["data"]["rows"] = [list(r) for r in self.data.rows]
+        out["data"]["label_names"] = list(self.data.label_names)
         out["model"]["hidden"] = [asdict(layer) for layer in self.model.hidden]
         return out
 
@@ -141,6 +154,11 @@ class ExperimentConfig:
             if isinstance(feats, str) or not isinstance(feats, (list, tuple)):
                 raise ValueError(f"data.features={shown(feats)} is not valid; expected a list of feature names")
             data = replace(data, features=tuple(feats))
+        if "label_names" in raw.get("data", {}):
+            names = raw["data"]["label_names"]
+            if isinstance(names, str) or not isinstance(names, (list, tuple)):
+                raise ValueError(f"data.label_names={shown(names)} is not valid; expected a list of label names")
+            data = replace(data, label_names=tuple(names))
         model_raw = raw.get("model", {})
         model = _section(ModelConfig, model_raw, "model")
         if isinstance(model_raw, dict) and "hidden" in model_raw:
@@ -178,13 +196,14 @@ class ExperimentConfig:
 
     def resolved_output(self) -> tuple[str, str]:
         """(output activation, loss) with "auto" replaced by the natural choice for the task."""
-        natural = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
+        natural = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear",
+                   "multilabel": "sigmoid"}[self.task]
         activation = natural if self.model.output_activation == "auto" else self.model.output_activation
         loss = self.model.loss
         if loss == "auto":
             if activation == "softmax":
                 loss = "softmax_ce"
-            elif activation == "sigmoid" and self.task == "binary":
+            elif activation == "sigmoid" and self.task in ("binary", "multilabel"):
                 loss = "bce"
             else:
                 loss = "mse"
@@ -235,6 +254,10 @@ def within_limits(config: ExperimentConfig) -> ExperimentConfig:
 
 
 def dataset_task(data: DataConfig) -> str:
+    if data.name in MULTILABEL_NAMES:
+        return "multiclass" if data.single_label else "multilabel"
+    if data.name == "uploaded" and _multilabel_rows(data.rows):
+        return "multilabel"
     if data.name in ("sine", "plane", "multi_gaussian", "uploaded"):
         return "regression"
     if data.name in ("multiclass", "digits") or (data.name == "spirals" and data.arms > 2):
@@ -242,8 +265,17 @@ def dataset_task(data: DataConfig) -> str:
     return "binary"
 
 
+def _multilabel_rows(rows) -> bool:
+    """Uploaded rows of 4 or more values are x1, x2 and one 0/1 value per label."""
+    return bool(rows) and isinstance(rows[0], tuple) and len(rows[0]) >= 4
+
+
 def output_units(data: DataConfig) -> int:
     task = dataset_task(data)
+    if data.name in MULTILABEL_UNITS and data.single_label:
+        return MULTILABEL_UNITS[data.name] + 1  # "no label" and one class per label
+    if task == "multilabel":
+        return MULTILABEL_UNITS[data.name] if data.name in MULTILABEL_UNITS else len(data.rows[0]) - 2
     if task == "binary" or task == "regression":
         return 1
     if data.name == "digits":
@@ -274,7 +306,7 @@ def _section(cls, raw, prefix: str):
         raise ValueError(f"{prefix}={shown(raw)} is not valid; expected an object")
     names = [f.name for f in fields(cls)]
     _reject_unknown(prefix, raw, names)
-    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points", "rows")}
+    simple = {k: v for k, v in raw.items() if k not in ("features", "hidden", "points", "rows", "label_names")}
     return cls(**simple)
 
 
@@ -291,11 +323,13 @@ def _points(raw) -> tuple[tuple[float, float, int], ...]:
 
 def _rows(raw) -> tuple[tuple[float, ...], ...]:
     if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
-        raise ValueError("data.rows must be a list of [x, y] or [x1, x2, y] rows")
+        raise ValueError("data.rows must be a list of [x, y], [x1, x2, y] or [x1, x2, label1, ...] rows")
     rows = []
     for i, item in enumerate(raw):
-        if isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
-            raise ValueError(f"data.rows[{i}]={shown(item)} is not valid; expected [x, y] or [x1, x2, y]")
+        if (isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple))
+                or not 2 <= len(item) <= 2 + MAX_UPLOADED_LABELS):
+            raise ValueError(f"data.rows[{i}]={shown(item)} is not valid; expected [x, y], [x1, x2, y] or "
+                             f"[x1, x2, label1, ..., labelN] (N ≤ {MAX_UPLOADED_LABELS})")
         rows.append(tuple(item))
     return tuple(rows)
 
@@ -345,6 +379,13 @@ def _validate(cfg: ExperimentConfig) -> None:
         )
     _validate_points(d)
     _validate_rows(d)
+    _validate_multilabel(cfg)
+    _validate_label_names(d)
+    if not isinstance(d.single_label, bool):
+        raise ValueError(f"data.single_label={shown(d.single_label)} is not valid; expected true or false")
+    if d.single_label and d.name not in MULTILABEL_NAMES:
+        raise ValueError(f"data.single_label=true needs a multi-label dataset ({', '.join(MULTILABEL_NAMES)}); "
+                         f"data.name={shown(d.name)}")
     if not isinstance(m.hidden, tuple):
         raise ValueError("model.hidden must be a list of layers")
     if len(m.hidden) > LIMITS.max_hidden_layers:
@@ -413,11 +454,48 @@ def _validate_rows(d: DataConfig) -> None:
         raise ValueError(f"data.rows has {len(d.rows)} rows; at most {MAX_DRAWN_POINTS} are allowed")
     width = len(d.rows[0]) if isinstance(d.rows[0], tuple) else 0
     for i, row in enumerate(d.rows):
-        if not isinstance(row, tuple) or len(row) != width or width not in (2, 3):
-            expected = "(x, y) or (x1, x2, y)" if i == 0 else f"{width} values like data.rows[0]"
+        if not isinstance(row, tuple) or len(row) != width or not 2 <= width <= 2 + MAX_UPLOADED_LABELS:
+            expected = ("(x, y), (x1, x2, y) or (x1, x2, label1, ..., labelN) with up to "
+                        f"{MAX_UPLOADED_LABELS} 0/1 labels" if i == 0 else f"{width} values like data.rows[0]")
             raise ValueError(f"data.rows[{i}]={shown(row)} is not valid; expected {expected}")
         for j, value in enumerate(row):
-            _number(f"data.rows[{i}][{j}]", value, -10.0, 10.0)
+            if width >= 4 and j >= 2:  # a multi-label row: yes/no labels after x1, x2
+                if isinstance(value, bool) or value not in (0, 1):
+                    raise ValueError(f"data.rows[{i}][{j}]={shown(value)} is not valid; a label is 0 or 1")
+            else:
+                _number(f"data.rows[{i}][{j}]", value, -10.0, 10.0)
+
+
+def _validate_label_names(d: DataConfig) -> None:
+    """Names of uploaded label columns: one per label, 1 to 40 characters, no comma (a link joins them by commas)."""
+    if not isinstance(d.label_names, tuple):
+        raise ValueError("data.label_names must be a list of label names")
+    if not d.label_names:
+        return
+    if d.name != "uploaded" or dataset_task(d) != "multilabel":
+        raise ValueError("data.label_names name the label columns of uploaded multi-label rows; "
+                         f"data.name={shown(d.name)} has none")
+    if len(d.label_names) != output_units(d):
+        raise ValueError(f"data.label_names has {len(d.label_names)} names for {output_units(d)} labels")
+    for i, name in enumerate(d.label_names):
+        if not isinstance(name, str) or not 1 <= len(name) <= 40 or "," in name:
+            raise ValueError(f"data.label_names[{i}]={shown(name)} is not valid; expected 1 to 40 characters "
+                             "without a comma")
+
+
+def _validate_multilabel(cfg: ExperimentConfig) -> None:
+    """Settings that assume one label per point, named when they meet a multi-label dataset."""
+    d = cfg.data
+    if dataset_task(d) != "multilabel":
+        return
+    if d.points:
+        raise ValueError(f"data.points carry one label each; data.name={shown(d.name)} is a multi-label dataset")
+    if d.sampler != "none":
+        raise ValueError(f"data.sampler={shown(d.sampler)} is not valid for a multi-label dataset; use 'none'")
+    if cfg.train.class_weight != "none":
+        raise ValueError(
+            f"train.class_weight={shown(cfg.train.class_weight)} is not valid for a multi-label dataset; use 'none'"
+        )
 
 
 def _check_output_pairing(cfg: ExperimentConfig) -> None:
@@ -429,7 +507,12 @@ def _check_output_pairing(cfg: ExperimentConfig) -> None:
         raise ValueError(
             f"model.loss={shown(loss)} is for classification; a regression dataset needs mse, mae or huber"
         )
-    if loss == "bce" and (activation != "sigmoid" or units != 1):
+    if task == "multilabel" and (activation != "sigmoid" or loss != "bce"):
+        raise ValueError(
+            f"a multi-label dataset needs {units} sigmoid outputs with model.loss='bce' (one yes/no per label); "
+            f"got output activation {shown(activation)} and loss {shown(loss)}"
+        )
+    if loss == "bce" and (activation != "sigmoid" or (units != 1 and task != "multilabel")):
         raise ValueError(
             "model.loss='bce' needs a single sigmoid output (binary data); "
             f"this dataset has {units} output(s) and the output activation is {shown(activation)}"

@@ -208,6 +208,21 @@ def make_multilabel_dataset(name: str, n_samples: int = 400, noise: float = 0.05
     return Dataset(name, _read_only(X), _read_only(y.astype(np.int64)), "multilabel", len(labels), _XY, labels)
 
 
+def single_labels(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """One class per point from a multi-label matrix, for training softmax on multi-label points.
+
+    X : (n, 2) points; Y : (n, N) 0/1. Returns (n,) int64: 0 where a point has no label, else 1 + one of its
+    labels. A point with several labels keeps one picked by its coordinates, so the same point keeps the same
+    label whichever part of a split it is in, and the overlap holds each of its labels about equally often.
+    """
+    Y = np.asarray(Y).astype(bool)
+    count = Y.sum(axis=1)
+    pick = np.floor(np.abs(np.asarray(X, dtype=np.float64)).sum(axis=1) * 997).astype(np.int64) % np.maximum(count, 1)
+    ranks = np.cumsum(Y, axis=1) - 1  # the k-th yes-label of a row has rank k
+    chosen = np.argmax(Y & (ranks == pick[:, None]), axis=1)
+    return np.where(count > 0, chosen + 1, 0).astype(np.int64)
+
+
 def dataset_options(name: str) -> dict[str, object]:
     """The options ``make_dataset`` accepts for ``name``, with their defaults."""
     _check_name(name)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.config import ExperimentConfig, dataset_task, input_dim
-from core.datasets import Dataset, Split, make_dataset, split_dataset
+from core.datasets import (
+    MULTILABEL_DATASETS,
+    Dataset,
+    Split,
+    make_dataset,
+    make_multilabel_dataset,
+    single_labels,
+    split_dataset,
+)
 from core.features import transform_features
 from core.network import Network
 from core.sampling import Resampled, class_weights, resample
@@ -41,9 +49,15 @@ def drawn_dataset(points, n_classes: int = 2) -> Dataset:
                    if n_classes == 2 else "multiclass", n_classes=n_classes, feature_names=("x1", "x2"))
 
 
-def uploaded_dataset(rows) -> Dataset:
-    """A regression dataset from ``(x, y)`` or ``(x1, x2, y)`` rows: the last value is the target."""
+def uploaded_dataset(rows, label_names: tuple[str, ...] = ()) -> Dataset:
+    """A regression dataset from ``(x, y)`` or ``(x1, x2, y)`` rows: the last value is the target; a multi-label
+    one from ``(x1, x2, label1, ..., labelN)`` rows (N ≥ 2 yes/no labels)."""
     array = np.asarray(rows, dtype=np.float64)
+    if array.shape[1] >= 4:
+        labels = array[:, 2:].astype(np.int64)
+        return Dataset(name="uploaded", X=array[:, :2].copy(), y=labels, task="multilabel",
+                       n_classes=labels.shape[1], feature_names=("x1", "x2"),
+                       label_names=label_names or tuple(f"label{i}" for i in range(1, labels.shape[1] + 1)))
     inputs = array.shape[1] - 1
     return Dataset(name="uploaded", X=array[:, :-1].copy(), y=array[:, -1].copy(), task="regression", n_classes=0,
                    feature_names=("x1", "x2") if inputs == 2 else ("x",))
@@ -70,18 +84,25 @@ def prepare_data(cfg: ExperimentConfig) -> PreparedData:
     if d.name == "drawn":
         dataset = drawn_dataset(d.points)
     elif d.name == "uploaded":
-        dataset = uploaded_dataset(d.rows)
+        dataset = uploaded_dataset(d.rows, d.label_names)
+    elif d.name in MULTILABEL_DATASETS:
+        dataset = make_multilabel_dataset(d.name, n_samples=d.n_samples, noise=d.noise, seed=cfg.seed)
     else:
         dataset = make_dataset(d.name, n_samples=d.n_samples, noise=d.noise, seed=cfg.seed, **_dataset_options(cfg))
     raw = split_dataset(
         dataset, test_fraction=d.test_fraction, validation_fraction=d.validation_fraction, seed=cfg.seed
     )
+    if d.single_label:  # the multi-label split's very points, each keeping one label: softmax's classes
+        raw = Split(raw.X_train, single_labels(raw.X_train, raw.y_train), raw.X_val,
+                    single_labels(raw.X_val, raw.y_val), raw.X_test, single_labels(raw.X_test, raw.y_test))
+        dataset = Dataset(dataset.name, dataset.X, single_labels(dataset.X, dataset.y), "multiclass",
+                          dataset.n_classes + 1, dataset.feature_names, ("none", *dataset.label_names))
     if d.points and d.name != "drawn":  # drawn on top of a generated set: extra training points
         extra = drawn_dataset(d.points, n_classes=dataset.n_classes)
         raw = Split(np.vstack([raw.X_train, extra.X]), np.concatenate([raw.y_train, extra.y]),
                     raw.X_val, raw.y_val, raw.X_test, raw.y_test)
     synthetic = np.zeros(len(raw.y_train), dtype=bool)
-    if d.sampler != "none" and dataset.task != "regression":
+    if d.sampler != "none" and dataset.task in ("binary", "multiclass"):
         resampled: Resampled = resample(raw.X_train, raw.y_train, d.sampler, seed=cfg.seed, ratio=d.sampling_ratio)
         raw = Split(resampled.X, resampled.y, raw.X_val, raw.y_val, raw.X_test, raw.y_test)
         synthetic = resampled.synthetic
@@ -104,7 +125,7 @@ def build_network(cfg: ExperimentConfig, y_train: np.ndarray | None = None) -> N
     if (
         cfg.train.class_weight == "balanced"
         and y_train is not None
-        and dataset_task(cfg.data) != "regression"
+        and dataset_task(cfg.data) in ("binary", "multiclass")
     ):
         weights = class_weights(np.asarray(y_train), "balanced")
     return Network.from_spec(
@@ -147,7 +168,7 @@ def build_trainer(
         clip_value=t.clip_value,
         clip_norm=t.clip_norm,
         early_stopping_patience=t.early_stopping_patience if len(data.split.y_val) else 0,
-        task="regression" if data.task == "regression" else "classification",
+        task="regression" if data.task == "regression" else "classification",  # multi-label: see Trainer.multilabel
         record_stats=record_stats,
         seed=cfg.seed,
     )

@@ -290,6 +290,36 @@ def neighbour_weight_correlation(result: RunResult) -> float:
     return float(np.mean(np.sum(left * right, axis=1) / np.where(denominator > 0, denominator, 1.0)))
 
 
+def _overlap_scores(result: RunResult) -> np.ndarray:
+    """Each label's probability on the test points that truly carry two or more labels: (n_overlap, N).
+
+    A multi-label run gives its N sigmoids; a run of the same points with one label per point
+    (``data.single_label``) gives its softmax probabilities of the N label classes (class 0, "no label", left
+    out). The truth comes from the multi-label set itself, whose split is the same in both runs."""
+    d = result.config.data
+    if result.data.task == "multilabel":
+        truth, scores = result.data.raw.y_test, result.network.predict(result.split.X_test)
+    elif d.single_label:
+        truth = prepare_data(replace(result.config, data=replace(d, single_label=False))).raw.y_test
+        scores = result.network.predict(result.split.X_test)[:, 1:]
+    else:
+        return np.empty((0, 0))
+    return scores[truth.sum(axis=1) >= 2]
+
+
+def both_yes_rate(result: RunResult) -> float:
+    """On the test points with two or more labels: the share where the model says yes (> 0.5) to two or more."""
+    scores = _overlap_scores(result)
+    return float(np.mean((scores > 0.5).sum(axis=1) >= 2)) if len(scores) else float("nan")
+
+
+def overlap_label_sum(result: RunResult) -> float:
+    """On the test points with two or more labels: the mean over points of the sum of the label probabilities
+    (softmax's sum to at most 1, whatever it learned; N sigmoids can reach N)."""
+    scores = _overlap_scores(result)
+    return float(np.mean(scores.sum(axis=1))) if len(scores) else float("nan")
+
+
 MEASURES: Mapping[str, Callable[[RunResult], float]] = MappingProxyType(
     {
         "train_accuracy": train_accuracy,
@@ -316,12 +346,14 @@ MEASURES: Mapping[str, Callable[[RunResult], float]] = MappingProxyType(
         "gradient_check_error": gradient_check_error,
         "softmax_delta_error": softmax_delta_error,
         "neighbour_weight_correlation": neighbour_weight_correlation,
+        "both_yes_rate": both_yes_rate,
+        "overlap_label_sum": overlap_label_sum,
     }
 )
 # Measurements shown as percentages on the page (the rest as plain numbers).
 PERCENT_MEASURES = frozenset(
     {"train_accuracy", "test_accuracy", "accuracy_gap", "dead_fraction", "minority_recall", "majority_baseline",
-     "zero_weight_fraction", "cv_mean", "cv_std", "cv_test_gap"}
+     "zero_weight_fraction", "cv_mean", "cv_std", "cv_test_gap", "both_yes_rate"}
 )
 # Measurements that cross-validate the configuration (K more trainings), so the page can show the fold scores.
 CV_MEASURES = frozenset({"cv_mean", "cv_std", "cv_test_gap"})
@@ -415,6 +447,15 @@ SATURATED_MSE = ExperimentConfig(
     seed=5,
 )
 SATURATED_BCE = _model(SATURATED_MSE, loss="bce")
+
+# Two yes/no labels that overlap ("inside the circle", "above the diagonal"): two sigmoids with bce, and softmax
+# trained on the same points with one label each (none / inside / above; overlap points keep one of theirs).
+MULTILABEL_SIGMOIDS = ExperimentConfig(
+    DataConfig("circle_diagonal", n_samples=500, noise=0.05),
+    ModelConfig(hidden=(LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))),
+    TrainConfig(optimizer="adam", learning_rate=0.03, batch_size=10, epochs=200),
+)
+MULTICLASS_SOFTMAX = _data(MULTILABEL_SIGMOIDS, single_label=True)
 
 VANISHING = demo("vanishing").runs["sigmoid_8_layers"]
 EXPLODING = demo("exploding").runs["normal_init"]
@@ -553,6 +594,21 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
             claims=(Claim("test_accuracy", ">=", 0.9),),
             formulas=(r"\hat y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}", r"\sum_{i=1}^{K} \hat y_i = 1"),
             knobs=("units", "activation", "epochs"),
+        ),
+        Step(
+            "output_multilabel", MULTILABEL_SIGMOIDS,
+            claims=(Claim("both_yes_rate", ">=", 0.8), versus("both_yes_rate", ">"),
+                    versus("overlap_label_sum", ">", 1.5)),
+            compare=MULTICLASS_SOFTMAX,
+            formulas=(
+                r"\text{softmax: } \sum_{i=1}^{K} \hat y_i = 1"
+                r" \;\Rightarrow\; \text{at most one } \hat y_i > \tfrac12",
+                r"\text{multi-label: } \hat y_j = \sigma(z_j),\; j = 1, \dots, N",
+                # Two lines: the lesson's text column is narrow (one line was clipped at "ln(1").
+                r"\begin{aligned} L = -\frac{1}{nN} \sum_{i=1}^{n} \sum_{j=1}^{N} \big(& y_{ij} \ln \hat y_{ij} \\"
+                r" &+ (1 - y_{ij}) \ln (1 - \hat y_{ij})\big) \end{aligned}",
+            ),
+            knobs=("units", "epochs", "noise"),
         ),
         Step(
             "output_regression", SINE_1_3_1_SHORT,

@@ -232,6 +232,38 @@ def multilabel_metrics(y_true: np.ndarray, y_score: np.ndarray, threshold: float
     }
 
 
+def multilabel_counts(y_true: np.ndarray, y_score: np.ndarray, threshold: float = 0.5) -> dict:
+    """The numbers of :func:`multilabel_metrics` in plain NumPy, for a live view that shows them every frame.
+
+    scikit-learn validates its inputs on every call (~2 ms for ``hamming_loss``, ~10 ms for ``f1_score`` on a
+    loaded machine), more than an epoch of training; here the arrays are trusted (y_true (n, N) of 0/1, y_score
+    (n, N)) and the same definitions are computed directly. Equal to scikit-learn's, checked in the tests:
+    Hamming loss = mean over samples and labels of [ŷ ≠ y]; subset accuracy = mean over samples of [ŷ = y for
+    every label]; per label, accuracy and F1 = 2·TP / (2·TP + FP + FN), 0 when the label is never predicted nor
+    present (scikit-learn's ``zero_division=0``).
+    """
+    truth = np.asarray(y_true) == 1
+    score = np.asarray(y_score, dtype=np.float64)
+    n_labels = truth.shape[1]
+    if not np.all(np.isfinite(score)):
+        nan = float("nan")
+        return {"hamming_loss": nan, "subset_accuracy": nan, "label_accuracy": [nan] * n_labels,
+                "label_f1": [nan] * n_labels, "diverged": True}
+    predicted = score >= threshold
+    right = predicted == truth
+    tp = np.sum(predicted & truth, axis=0)
+    wrong = np.sum(~right, axis=0)  # false positives + false negatives
+    denominator = 2 * tp + wrong
+    f1 = np.divide(2 * tp, denominator, out=np.zeros(n_labels), where=denominator > 0)
+    return {
+        "hamming_loss": float(np.mean(~right)),
+        "subset_accuracy": float(np.mean(np.all(right, axis=1))),
+        "label_accuracy": np.mean(right, axis=0).tolist(),
+        "label_f1": f1.tolist(),
+        "diverged": False,
+    }
+
+
 def majority_baseline_accuracy(y: np.ndarray) -> float:
     """Accuracy of always predicting the most frequent class: what 'accuracy' means on imbalanced data."""
     y = _as_labels(y)

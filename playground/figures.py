@@ -94,6 +94,7 @@ def multiclass_colourscale(k: int) -> list:
         colour = colours[c % len(colours)]
         scale.append([c / k, "#f7f7f7"])
         scale.append([(c + 0.999) / k, colour])
+    scale.append([1.0, scale[-1][1]])  # plotly.js ignores a colourscale that does not end at 1 (uses its default)
     return scale
 
 

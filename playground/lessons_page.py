@@ -37,6 +37,7 @@ from core.training import History
 from playground import figures, figures_digits, widgets
 from playground.i18n import t
 from playground.language import with_language
+from playground.live import label_display_name
 from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
@@ -268,6 +269,7 @@ class RunView:
     first_layer: np.ndarray | None  # digits: (units, 8, 8)
     fold_scores: np.ndarray | None  # steps that cross-validate: (K,) score of each fold
     measured: dict[str, float]
+    label_names: tuple[str, ...] = ()  # multi-label runs: one name per label (grid values has one layer each)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -291,6 +293,7 @@ def run_view(config: ExperimentConfig, measures: tuple[str, ...]) -> RunView:
         grid=grid, curve=curve, confusion=confusion, first_layer=first_layer,
         fold_scores=cross_validation(config).fold_scores if uses_cross_validation(measures) else None,
         measured=measure(result, measures),
+        label_names=data.dataset.label_names if data.task == "multilabel" else (),
     )
 
 
@@ -304,6 +307,29 @@ def _run_figure(view: RunView, label: str, key: str) -> None:
     else:
         fig = figures_digits.confusion_figure(view.confusion, height=FIGURE_HEIGHT + 60)
     st.plotly_chart(fig, key=key, width="stretch")
+
+
+def _multilabel_figures(view: RunView, label: str, compare: RunView | None, prefix: str,
+                        chart_key: str) -> dict[str, History]:
+    """A multi-label run's pictures side by side, one per label (that label's sigmoid, points coloured by that
+    label), and the compare run's picture next to them; returns the histories for the loss curves."""
+    # Two to a row, as a compare step shows its two runs: three pictures in one row are too small to read.
+    cells = len(view.label_names) + (compare is not None)
+    columns = [column for _ in range(0, cells, 2) for column in st.columns(2)]
+    for j, (column, name) in enumerate(zip(columns, view.label_names, strict=False)):
+        title = t(f"{prefix}.label", label=label_display_name(name))
+        grid = BoundaryGrid(view.grid.xs, view.grid.ys, view.grid.values[:, :, j])
+        fig = figures.decision_boundary_figure(
+            grid, "binary", train=(view.train[0], view.train[1][:, j]), test=(view.test[0], view.test[1][:, j]),
+            title=title, height=FIGURE_HEIGHT)
+        column.plotly_chart(fig, key=f"{chart_key}.label_{j}", width="stretch")
+    histories = {label: view.history}
+    if compare is not None:
+        compare_label = t(f"{prefix}.compare")
+        with columns[len(view.label_names)]:
+            _run_figure(compare, compare_label, f"{chart_key}.compare_figure")
+        histories[compare_label] = compare.history
+    return histories
 
 
 def step_run(lesson: Lesson, step: Step) -> None:
@@ -325,7 +351,9 @@ def _step_run_body(lesson_id: str, step_id: str) -> None:
     if view.history.diverged:
         st.error(t("lessons.diverged", epoch=len(view.history.epoch)))
     chart_key = f"{KEY}.chart.{lesson.id}.{step.id}"
-    if compare is None:
+    if view.task == "multilabel":  # one picture per label, then the compare run's
+        histories = _multilabel_figures(view, label, compare, prefix, chart_key)
+    elif compare is None:
         _run_figure(view, label, f"{chart_key}.figure")
         histories = {label: view.history}
     else:

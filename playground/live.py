@@ -25,7 +25,7 @@ from core.layerview import layer_map
 from core.network import Network
 from core.training import Trainer
 from playground import figures
-from playground.i18n import t
+from playground.i18n import keys, t
 
 FIELD_RESOLUTION = 100  # cells per side of the output picture the browser computes (TensorFlow Playground: 100)
 FRAMES_PER_BATCH = 8
@@ -75,6 +75,7 @@ class LiveRun:
     seconds_training: float = 0.0
     layer_view: int | None = None  # hidden layer shown in the layer view (0-based), None when off
     layer_basis: np.ndarray | None = None  # the layer view's last principal directions, so frames do not mirror
+    multilabel_scores: tuple | None = None  # ((version, epoch), scores): a multi-label run's counters, per epoch
 
     @property
     def task(self) -> str:
@@ -265,6 +266,7 @@ def counters(run: LiveRun) -> list[dict]:
     h = run.trainer.history
     metric = h.metric_name
     watched = "val" if _has_validation(run) else "test"
+    named = "subset_accuracy" if run.task == "multilabel" else metric  # the trainer's accuracy is the subset's
 
     def fmt_loss(values):
         return f"{values[-1]:.4f}" if values and np.isfinite(values[-1]) else "–"
@@ -288,11 +290,12 @@ def counters(run: LiveRun) -> list[dict]:
          "value": fmt_loss([h.current("train_loss")])},
         {"name": "test_loss", "label": t(f"playground.counter.{watched}_loss"),
          "value": fmt_loss([h.current("val_loss")])},
-        {"name": "train_metric", "label": t(f"playground.counter.train_{metric}"),
+        {"name": "train_metric", "label": t(f"playground.counter.train_{named}"),
          "value": fmt_metric([h.current("train_metric")])},
-        {"name": "test_metric", "label": t(f"playground.counter.{watched}_{metric}"),
+        {"name": "test_metric", "label": t(f"playground.counter.{watched}_{named}"),
          "value": fmt_metric([h.current("val_metric")])},
         *learned_slopes,
+        *(multilabel_counters(run) if run.task == "multilabel" else []),
     ]
 
 
@@ -408,7 +411,8 @@ def _layer_view_data(run: LiveRun) -> dict:
     run.layer_basis = view.basis
     to_2d = OBLIQUE if dims == 3 else np.eye(2)
     lines = [np.round(line @ to_2d, 4).ravel().tolist() for line in view.lines]
-    points = np.column_stack([np.round(view.points @ to_2d, 4), raw.y_train.astype(int)]).ravel().tolist()
+    colour = raw.y_train if raw.y_train.ndim == 1 else raw.y_train[:, 0]  # multi-label: coloured by the first label
+    points = np.column_stack([np.round(view.points @ to_2d, 4), colour.astype(int)]).ravel().tolist()
     return {"lines": lines, "points": points, "projected": view.projected}
 
 
@@ -479,8 +483,12 @@ def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, 
     h = run.trainer.history
     if name == "loss":
         train, test, title = h.train_loss, h.val_loss, t("figures.loss_title")
+        if run.task == "multilabel":
+            title = t("playground.multilabel.loss_title")
     else:
         train, test, title = h.train_metric, h.val_metric, t(f"figures.{h.metric_name}_title")
+        if run.task == "multilabel":
+            title = t("playground.multilabel.metric_title")
     percent = name == "metric" and h.metric_name == "accuracy"
     return {
         "name": name, "kind": "curves", "area": name, "title": title, "height": height, "log_y": log_y,
@@ -507,6 +515,7 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
         _curves_panel(run, "metric", curve_height, presenter=presenter),
     ]
     grid = '"network boundary" "loss metric"'
+    columns = "minmax(0, 1.35fr) minmax(0, 1fr)"
     if run.layer_view is not None:
         layer = _layer_view_data(run)
         title_key = "playground.panel.layer_pca" if layer["projected"] else "playground.panel.layer"
@@ -516,13 +525,101 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
             "colours": list(figures.class_colours()),
         })
         grid += ' "layer layer"'
+    if run.task == "multilabel":
+        panels, grid, columns = multilabel_layout(run, panels, presenter)
     return {
         "version": scene_version(run, log_y=log_y, presenter=presenter),
         "panels": panels,
         "grid": grid,
-        "columns": "minmax(0, 1.35fr) minmax(0, 1fr)",
+        "columns": columns,
         "presenter": presenter,
         "net": net_spec(run),
         "strings": view_strings(),
         "first_frame": now(run),
     }
+
+
+# ---- multi-label: one output picture per label ----------------------------------------------------------------
+def label_names(run: LiveRun) -> list[str]:
+    """Each label's name in the app's language (a built-in set's) or as the data names it (uploaded columns)."""
+    dataset = run.data.dataset
+    names = dataset.label_names or tuple(f"label{i}" for i in range(1, dataset.n_classes + 1))
+    return [label_display_name(name) for name in names]
+
+
+def label_display_name(name: str) -> str:
+    """A label's name as shown: translated for the built-in sets' labels, as given otherwise (CSV columns)."""
+    key = f"playground.multilabel.labels.{name}"
+    return t(key) if key in keys("en") else name
+
+
+def _scores(run: LiveRun) -> dict:
+    """Hamming loss, subset accuracy and per-label accuracy and F1 on the watched part (validation, else test):
+    core.metrics.multilabel_counts, scikit-learn's definitions without its per-call input checks, which cost more
+    than an epoch of training at every frame; computed once per epoch, however often it is asked."""
+    epoch = run.trainer.epoch
+    cached = run.multilabel_scores
+    if cached is not None and cached[0] == (run.version, epoch):
+        return cached[1]
+    split = run.data.split
+    X, y = (split.X_val, split.y_val) if len(split.y_val) else (split.X_test, split.y_test)
+    if not len(y):
+        X, y = split.X_train, split.y_train
+    from core.metrics import multilabel_counts  # with scikit-learn: loaded when a multi-label run first asks
+
+    scores = multilabel_counts(y, run.trainer.network.predict(X))
+    run.multilabel_scores = ((run.version, epoch), scores)
+    return scores
+
+
+def multilabel_counters(run: LiveRun) -> list[dict]:
+    """Hamming loss on the watched part, then each label's accuracy and F1 there."""
+    scores = _scores(run)
+    watched = "val" if _has_validation(run) else "test"
+
+    def shown_value(value: float, fmt: str) -> str:
+        return format(value, fmt) if np.isfinite(value) else "–"
+
+    out = [{"name": "hamming", "label": t(f"playground.multilabel.{watched}_hamming"),
+            "value": shown_value(scores["hamming_loss"], ".3f")}]
+    for j, name in enumerate(label_names(run)):
+        out.append({"name": f"label_{j}", "label": t(f"playground.multilabel.{watched}_label", label=name),
+                    "value": t("playground.multilabel.label_value",
+                               accuracy=shown_value(scores["label_accuracy"][j], ".1%"),
+                               f1=shown_value(scores["label_f1"][j], ".2f"))})
+    return out
+
+
+def _label_panel(run: LiveRun, j: int, name: str, height: int) -> dict:
+    """Label ``j``'s sigmoid over the plane (the browser paints output unit j), points coloured by that label."""
+    raw = run.data.raw
+    return {
+        "name": f"label_{j}", "kind": "field", "area": f"label{j}", "height": height,
+        "title": t("playground.multilabel.panel", label=name), "task": "multilabel", "label": j,
+        "label_name": name, "domain": list(DOMAIN), "colorscale": figures.BINARY_SCALE,
+        "class_colours": list(figures.CLASS_COLOURS),
+        "train_points": _points(raw.X_train, raw.y_train[:, j].astype(int)),
+        "synthetic_points": [],
+        "test_points": _points(raw.X_test, raw.y_test[:, j].astype(int)),
+        "value_range": None,
+    }
+
+
+def multilabel_layout(run: LiveRun, panels: list[dict], presenter: bool) -> tuple[list[dict], str, str]:
+    """A multi-label scene: a row of N label pictures, then the network and the two curves beneath.
+
+    The grid has 10·N columns: a label spans 10; beneath, the network spans 4·N and each curve 3·N."""
+    names = label_names(run)
+    n = len(names)
+    side = (380 if presenter else 320) if n <= 2 else (340 if presenter else 280) if n == 3 else 220
+    labels = [_label_panel(run, j, name, side) for j, name in enumerate(names)]
+    network = next(p for p in panels if p["name"] == "network")
+    network["height"] = 300 if presenter else 240
+    network["output_labels"] = names
+    rest = [p for p in panels if p["name"] not in ("boundary", "network")]
+    rows = [" ".join(" ".join([f"label{j}"] * 10) for j in range(n)),
+            " ".join([*(["network"] * 4 * n), *(["loss"] * 3 * n), *(["metric"] * 3 * n)])]
+    if any(p["name"] == "layer" for p in rest):
+        rows.append(" ".join(["layer"] * 10 * n))
+    grid = " ".join(f'"{row}"' for row in rows)
+    return [*labels, network, *rest], grid, f"repeat({10 * n}, minmax(0, 1fr))"

@@ -272,7 +272,8 @@ def _selection(event: dict, run: live.LiveRun) -> dict | None:
 
 def draw_controls(config: ExperimentConfig) -> DrawState:
     """Draw mode: click the plane to add points of the chosen class; undo and clear."""
-    if not widgets.shown(KEY, "draw") or dataset_task(config.data) == "regression" or config.data.name == "sine":
+    if (not widgets.shown(KEY, "draw") or dataset_task(config.data) in ("regression", "multilabel")
+            or config.data.name == "sine"):  # a drawn point has one label
         return DrawState(False, False, config)
     left, middle, undo_col, clear_col = st.columns([1.2, 2.2, 1, 1], vertical_alignment="center")
     on = left.toggle(t("playground.draw"), key=f"{KEY}.draw", help=t("playground.draw_help"))
@@ -437,6 +438,12 @@ def points_csv(run: live.LiveRun) -> str:
     if drawn and run.config.data.name != "drawn":
         extra = np.asarray(drawn, dtype=np.float64).reshape(-1, 3)
         X, y = np.vstack([X, extra[:, :2]]), np.concatenate([y, extra[:, 2].astype(y.dtype)])
+    if run.task == "multilabel":  # x1, x2, then one 0/1 column per label: read back as multi-label
+        names = dataset.label_names or tuple(f"label{i}" for i in range(1, y.shape[1] + 1))
+        lines = [",".join(["x1", "x2", *names])]
+        lines += [",".join([f"{a:.4f}", f"{b:.4f}", *(str(int(v)) for v in labels)])
+                  for (a, b), labels in zip(X, y, strict=True)]
+        return "\n".join(lines) + "\n"
     regression = run.task == "regression"
     inputs = ["x"] if X.shape[1] == 1 else ["x1", "x2"]
     lines = [",".join([*inputs, "y" if regression else "label"])]
@@ -488,9 +495,17 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
     becomes the "uploaded" dataset. An output or loss chosen for the old task is reset to auto when it no
     longer fits the new one.
     """
-    parsed = load_csv(csv_bytes)
+    parsed = load_csv(csv_bytes, task="multilabel" if _columns(csv_bytes) >= 4 else "auto")
     dataset = parsed.dataset
-    if dataset.task == "regression":
+    if dataset.task == "multilabel":  # x1, x2 and one 0/1 column per label: N sigmoid outputs
+        rows = tuple((round(float(x[0]), 4), round(float(x[1]), 4), *(int(v) for v in labels))
+                     for x, labels in zip(dataset.X, dataset.y, strict=True))
+        names = tuple(name.replace(",", " ").strip()[:40] or f"label{i}"
+                      for i, name in enumerate(dataset.label_names, start=1))
+        data = replace(current.data, name="uploaded", rows=rows, points=(), label_names=names)
+        done = t("playground.multilabel.upload_done", count=len(rows), labels=dataset.n_classes,
+                 names=escape_markdown(", ".join(dataset.label_names)))
+    elif dataset.task == "regression":
         rows = tuple((*(round(float(v), 4) for v in x), round(float(y), 4))
                      for x, y in zip(dataset.X, dataset.y, strict=True))
         data = replace(current.data, name="uploaded", rows=rows, points=())
@@ -506,6 +521,16 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
     config = replace(current, data=data, model=_model_for(current, data))
     config.validate()
     return config, " ".join([done, *map(escape_markdown, parsed.notes)])
+
+
+def _columns(csv_bytes: bytes) -> int:
+    """How many columns the first non-blank line of an upload has (a multi-label file has 4 or more); 0 if none.
+
+    Only chooses how core.csvdata reads the file, which checks every line itself."""
+    text = csv_bytes[:4096].decode("utf-8", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = next((d for d in (";", "\t") if d in first), ",")
+    return len(first.split(delimiter)) if first else 0
 
 
 def _model_for(config: ExperimentConfig, data: DataConfig):
@@ -533,7 +558,8 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
         data_box, network_box, training_box = st.container(), st.container(), st.container()
     heads = [box.empty() for box in (data_box, network_box, training_box)]
     with data_box:
-        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed, validation=True,
+        data, seed = widgets.dataset_controls(config.data, KEY, widgets.PLAYGROUND_DATASETS, seed=config.seed,
+                                              validation=True,
                                               rows=tuple(st.session_state.get(f"{KEY}.rows", ())))
     with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
@@ -553,7 +579,7 @@ def with_drawn_points(data: DataConfig) -> DataConfig:
     points = st.session_state.setdefault(f"{KEY}.points", [])
     if data.name == "drawn" and not points:
         points.extend(XOR_CORNERS)
-    if dataset_task(data) == "regression":  # class points have no place on a regression target
+    if dataset_task(data) in ("regression", "multilabel"):  # one-label points fit neither target
         return replace(data, points=())
     return replace(data, points=tuple(points))
 

@@ -85,6 +85,16 @@ def _rows_text(rows: tuple[tuple[float, ...], ...]) -> str:
     return ";".join(":".join(_exact_text(value) for value in row) for row in rows)
 
 
+def _yes_no(text: str) -> bool:
+    """``1``/``true``/``yes`` or ``0``/``false``/``no``."""
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes"):
+        return True
+    if lowered in ("0", "false", "no"):
+        return False
+    raise ValueError(text)
+
+
 def _hidden(text: str) -> tuple[LayerConfig, ...]:
     """``8:tanh,8:relu:0.2`` → two layers (units:activation[:dropout]); ``-`` → no hidden layer."""
     if text in ("", "-", "none"):
@@ -123,6 +133,8 @@ FIELDS: Mapping[str, Field] = {
     "sampler": Field("data", "sampler", str),
     "pts": Field("data", "points", _points, _points_text),
     "rows": Field("data", "rows", _rows, _rows_text),
+    "labels": Field("data", "label_names", lambda text: tuple(text.split(",")) if text else (), ",".join),
+    "single": Field("data", "single_label", lambda text: _yes_no(text), lambda on: "1" if on else "0"),
     "hidden": Field("model", "hidden", _hidden, _hidden_text),
     "out": Field("model", "output_activation", str),
     "loss": Field("model", "loss", str),

@@ -20,6 +20,7 @@ from core.config import (
     HIDDEN_ACTIVATIONS,
     IMBALANCED_SHAPES,
     LOSS_CHOICES,
+    MULTILABEL_NAMES,
     DataConfig,
     ExperimentConfig,
     LayerConfig,
@@ -37,6 +38,8 @@ from playground.urlstate import MAX_LINK_POINTS, travels_in_link
 
 # "uploaded" joins the list only where a page has uploaded rows to offer (see dataset_controls' ``rows``).
 PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digits", "uploaded"))
+# Pages other than the Playground draw one label per point (Compare, Experiments, Under the hood): no multi-label.
+SINGLE_LABEL_DATASETS = tuple(name for name in PLAYGROUND_DATASETS if name not in MULTILABEL_NAMES)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
 LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # the notes use 0.1
@@ -98,7 +101,7 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
 
 
 # ---- data ----------------------------------------------------------------------------------------------
-def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROUND_DATASETS,
+def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_LABEL_DATASETS,
                      seed: int = 0, rows: tuple[tuple[float, ...], ...] = (),
                      validation: bool = False) -> tuple[DataConfig, int]:
     """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed.
@@ -124,7 +127,8 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
             names,
             key=k("data.name"),
             help=t("widgets.dataset_help"),
-            format_func=lambda n: t(f"widgets.datasets.{n}"),
+            format_func=lambda n: t("widgets.datasets.uploaded_multilabel")
+            if n == "uploaded" and len(rows[0]) >= 4 else t(f"widgets.datasets.{n}"),
         )
     if shown(key, "noise") and name not in ("drawn", "uploaded"):
         noise = st.slider(t("widgets.noise"), 0.0, 2.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
@@ -152,9 +156,12 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
                                         key=k("data.validation_fraction"), help=t("widgets.validation_fraction_help"))
     changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
                                "test_fraction": float(test_fraction), "validation_fraction": float(validation_fraction),
-                               "rows": rows if name == "uploaded" else ()}
+                               "rows": rows if name == "uploaded" else (),
+                               "label_names": data.label_names if name == "uploaded" and rows == data.rows else (),
+                               # one label per point (a lesson's softmax run) belongs to the multi-label sets
+                               "single_label": data.single_label and name in MULTILABEL_NAMES}
     if name == "uploaded" and shown(key, "dataset"):
-        layout = "x, y" if len(rows[0]) == 2 else "x1, x2, y"
+        layout = {2: "x, y", 3: "x1, x2, y"}.get(len(rows[0]), f"x1, x2, label1 … label{len(rows[0]) - 2}")
         too_many = not travels_in_link("rows", rows)
         st.caption(t("widgets.uploaded_rows", count=len(rows), layout=layout)
                    + (" " + t("widgets.rows_not_in_link", limit=MAX_LINK_POINTS) if too_many else ""))
@@ -279,11 +286,11 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
 
 
 def _natural_output(task: str) -> str:
-    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[task]
+    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear", "multilabel": "sigmoid"}[task]
 
 
 def _natural_loss(task: str) -> str:
-    return {"binary": "bce", "multiclass": "softmax_ce", "regression": "mse"}[task]
+    return {"binary": "bce", "multiclass": "softmax_ce", "regression": "mse", "multilabel": "bce"}[task]
 
 
 # ---- training ------------------------------------------------------------------------------------------
@@ -345,7 +352,7 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
             help=t("widgets.patience_help")))
         if changes["early_stopping_patience"] and not validation_fraction:
             st.caption(t("widgets.patience_needs_validation"))
-    if task != "regression" and shown(key, "class_weight"):
+    if task in ("binary", "multiclass") and shown(key, "class_weight"):
         changes["class_weight"] = st.selectbox(
             t("widgets.class_weight"),
             ("none", "balanced"),
@@ -353,6 +360,8 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
             help=t("widgets.class_weight_help"),
             format_func=lambda v: t(f"widgets.class_weights.{v}"),
         )
+    elif task == "multilabel":  # no one label per point to weigh by
+        changes["class_weight"] = "none"
     return replace(train, optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
                    epochs=int(epochs), schedule=schedule, l1=float(l1), l2=float(l2), clip_value=float(clip_value),
                    clip_norm=float(clip_norm), **changes)

@@ -100,6 +100,8 @@ PLAUSIBLE = {
     "clipv": _number_text(0, 1e6),
     "clipn": _number_text(0, 1e6),
     "cw": _choice_text(("none", "balanced")),
+    "labels": _choice_text(("a,b", "cat,dog,bird", "", ",,", "x" * 50)),
+    "single": _choice_text(("0", "1", "true", "no")),
     "seed": _int_text(0, 2**31 - 1),
 }
 assert set(urlstate.FIELDS) <= set(PLAUSIBLE), "a new URL field needs a value strategy here"

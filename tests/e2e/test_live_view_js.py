@@ -56,7 +56,7 @@ def run_js(page, body: str, arg=None):
 
 HIDDEN = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
 OUTPUTS = {"binary": ("sigmoid", "bce", 1), "multiclass": ("softmax", "softmax_ce", 3),
-           "regression": ("linear", "mse", 1)}
+           "regression": ("linear", "mse", 1), "multilabel": ("sigmoid", "bce", 3)}
 
 
 def network(hidden: str, output: str, features, seed: int) -> Network:
@@ -88,6 +88,24 @@ def test_the_browser_forward_pass_equals_core_for_every_activation_and_output(mo
     got = browser_predictions(modules, net, features, points)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-6, rtol=0)
+
+
+def test_each_label_of_a_trained_multilabel_network_matches_core(modules):
+    """Three discs, trained a little: each of the three sigmoids (one per label) as core computes it, and the
+    three do not sum to 1 (they are not a softmax), so the check tells the output units apart."""
+    from core.config import ExperimentConfig
+    from core.experiment import run
+
+    result = run(ExperimentConfig.from_dict({"data": {"name": "three_discs", "noise": 0.05},
+                                             "model": {"hidden": [{"units": 6}, {"units": 6}]},
+                                             "train": {"epochs": 30}}))
+    points = np.random.default_rng(5).uniform(-2.5, 2.5, size=(300, 2))
+    expected = result.network.predict(transform_features(points, result.data.features))
+    got = browser_predictions(modules, result.network, result.data.features, points)
+    assert got.shape == (300, 3)
+    np.testing.assert_allclose(got, expected, atol=1e-6, rtol=0)
+    assert np.abs(expected.sum(axis=1) - 1).max() > 0.3
+    assert (expected > 0.5).sum(axis=1).max() >= 2, "no point carries two labels: the overlap is not tested"
 
 
 @pytest.mark.parametrize("feature", FEATURES)

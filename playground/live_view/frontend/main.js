@@ -107,6 +107,7 @@ function showParams(params) {
   view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows);
   const t1 = performance.now();
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
+  for (const p of labelPanels()) paintFieldPanel(p, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
   view.redrawNetwork();
   for (const p of Object.values(panels)) {  // Plotly panels whose lines come from the network (Regression, 1-D)
@@ -149,6 +150,11 @@ function showPanelParams(panel, params) {
   paintPicture(panel);
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
+}
+
+/** A multi-label scene's pictures, one per label (label_0, label_1, ...): output unit j over the plane. */
+function labelPanels() {
+  return Object.values(panels).filter((p) => p.kind === "field" && p.spec.label !== undefined);
 }
 
 // ---- scene ------------------------------------------------------------------------------------------------

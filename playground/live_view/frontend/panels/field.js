@@ -77,7 +77,9 @@ export function makeField(div, spec, view) {
 
 function showTip(panel, view, evt) {
   const h = view.hover, out = h.layers[h.layers.length - 1];
-  const text = out.length === 1 ? out[0].toFixed(3) : out.map((v, c) => `${c}: ${v.toFixed(2)}`).join("  ");
+  const label = panel.spec.label;
+  const text = label !== undefined ? `${panel.spec.label_name}: ${out[label].toFixed(3)}`  // a multi-label picture
+    : out.length === 1 ? out[0].toFixed(3) : out.map((v, c) => `${c}: ${v.toFixed(2)}`).join("  ");
   panel.tip.textContent = `x₁ ${h.x1.toFixed(2)}, x₂ ${h.x2.toFixed(2)} → ${text}`;
   panel.tip.style.display = "block";
   if (evt) {
@@ -172,14 +174,17 @@ function drawPoints(ctx, panel, X, Y) {
   ctx.restore();
 }
 
-/** Paint the network's output over the grid (view.layers, computed once per frame) onto canvas.heat. */
+/** Paint the network's output over the grid (view.layers, computed once per frame) onto canvas.heat.
+ * A multi-label picture (spec.label = j) paints output unit j's sigmoid alone, as a binary output is painted. */
 export function paintFieldPanel(panel, view) {
-  const g = view.grid, out = view.layers[view.layers.length - 1], k = view.net.sizes[view.net.sizes.length - 1];
+  const g = view.grid, k = view.net.sizes[view.net.sizes.length - 1];
+  const label = panel.spec.label, all = view.layers[view.layers.length - 1];
+  const out = label !== undefined ? all.subarray(label) : all;  // unit j of cell p sits at p·k + j
   if (panel.small.width !== g.nx || panel.small.height !== g.ny) {
     panel.small.width = g.nx; panel.small.height = g.ny;
     panel.image = panel.small.getContext("2d").createImageData(g.nx, g.ny);
   }
-  panel.range = paintField(panel.image.data, out, g.nx, k, panel.spec.task,
+  panel.range = paintField(panel.image.data, out, g.nx, k, label !== undefined ? "binary" : panel.spec.task,
                            { lut: panel.lut, classColours: panel.classColours });
   panel.small.getContext("2d").putImageData(panel.image, 0, 0);
   const ctx = panel.heat.getContext("2d");

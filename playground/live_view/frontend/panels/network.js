@@ -71,7 +71,7 @@ function unitImage(panel, view, index, layer, j) {
   const values = view.layers[layer], units = view.net.sizes[layer], g = view.grid;
   const isOutput = layer === view.net.sizes.length - 1;
   let lo, hi;
-  if (isOutput && (view.spec.task === "binary" || view.spec.task === "multiclass")) {
+  if (isOutput && ["binary", "multiclass", "multilabel"].includes(view.spec.task)) {
     lo = 0; hi = 1;
   } else {
     let bound = 1e-9;
@@ -97,7 +97,7 @@ export function drawNetwork(panel, view) {
   const sizes = net.sizes, positions = nodePositions(sizes);
   const tallest = Math.max(...sizes);
   const half = (tallest * 0.5) / 2 + spec.node;
-  const left = 70, right = 16, top = 10, bottom = 14;
+  const left = 70, right = spec.output_labels ? 96 : 16, top = 10, bottom = 14;  // room for the labels' names
   const unitX = (width - left - right) / Math.max(sizes.length - 1 + spec.node, 1);
   const unitY = (height - top - bottom) / (2 * half);
   const unit = Math.min(unitX, unitY * 1.6);
@@ -161,6 +161,7 @@ export function drawNetwork(panel, view) {
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   positions[0].forEach(([x, y], i) => ctx.fillText(spec.labels[i] || "", px(x) - box / 2 - 6, py(y)));
+  if (spec.output_labels) drawOutputLabels(ctx, spec.output_labels, positions[sizes.length - 1], px, py, box);
 }
 
 /** Where each neuron is drawn, in the iframe's coordinates (tests and debugging). */
@@ -169,4 +170,13 @@ export function neuronPositions(panel) {
   if (!g) return [];
   const rect = panel.canvas.getBoundingClientRect();
   return g.positions.map((layer) => layer.map(([x, y]) => [rect.left + g.px(x), rect.top + g.py(y)]));
+}
+
+/** A multi-label network's output units are its labels: each one's name to the right of its picture. */
+function drawOutputLabels(ctx, names, outputs, px, py, box) {
+  ctx.font = `12px ${FONT}`;
+  ctx.fillStyle = "#262730";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  outputs.forEach(([x, y], j) => ctx.fillText(names[j] || "", px(x) + box / 2 + 5, py(y), 90));
 }
