@@ -34,7 +34,7 @@ from core.activations import (
     OUTPUT_ONLY,
     get_activation,
 )
-from core.initializers import INITIALIZERS, init_scale, initialize_weights
+from core.initializers import init_scale, initialize_weights
 from core.layers import (
     PADDINGS,
     avgpool_backward,
@@ -48,28 +48,29 @@ from core.layers import (
     pad_images,
     pool_output_size,
 )
-from core.losses import LOSSES, loss_and_output_grad
+from core.losses import loss_and_output_grad
 from core.network import (
-    DTYPES,
+    LAYER_CONSTRAINTS,
+    SPEC_CONSTRAINTS,
+    WHOLE_POSITIVE,
     ForwardPass,
     LayerCache,
     LayerSpec,
     Network,
     _check_class_weight,
-    _check_number,
     _Slot,
     check_loss_matches_output,
     parse_dense_layer,
 )
 from core.numbers import shown
-from core.settings import LIMITS
+from core.validation import Interval, Options, check, validate
 
 LAYER_TYPES = ("dense", "conv2d", "maxpool", "avgpool", "flatten")
 STRIDES = (1, 2)
 _CONV_KEYS = ("type", "filters", "kernel", "stride", "padding", "activation", "dropout", "slope")
 _POOL_KEYS = ("type", "size", "stride")
-# The largest feature map one sample may produce (values per layer): a 64-filter layer on a 32×32 image.
-MAX_FEATURE_VALUES = LIMITS.max_units * LIMITS.max_input_dim
+KERNEL_SIZE = Interval(1, 99, integer=True)  # also a pooling window
+CONV_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in OUTPUT_ONLY)
 EVALUATION_CHUNK = 256  # rows per forward pass when only the output is needed (keeps feature maps in cache)
 
 
@@ -162,16 +163,13 @@ def parse_image_layers(
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:
         raise ValueError("layers must be a non-empty list of layer dicts such as {'type': 'conv2d', 'filters': 8, ...}")
-    if len(layers) - 1 > LIMITS.max_hidden_layers:
-        raise ValueError(f"layers has {len(layers) - 1} hidden layers; at most {LIMITS.max_hidden_layers} are allowed")
     shape: tuple[int, ...] = input_shape if input_shape is not None else (input_dim,)
     specs, shapes = [], []
     for i, layer in enumerate(layers):
         where = f"layers[{i}]"
         is_output = i == len(layers) - 1
         kind = layer.get("type", "dense") if isinstance(layer, Mapping) else "dense"
-        if kind not in LAYER_TYPES:
-            raise ValueError(f"{where}.type={shown(kind)} is not valid; choose one of: {', '.join(LAYER_TYPES)}")
+        check(f"{where}.type", kind, Options(LAYER_TYPES))
         if is_output and kind != "dense":
             raise ValueError(
                 f"{where} is a {kind} layer; the last layer must be a dense output layer such as "
@@ -216,37 +214,24 @@ def _parse_conv(layer: Mapping, where: str, shape: tuple[int, ...]) -> tuple[Con
         if required not in layer:
             raise ValueError(f"{where} (conv2d) needs {required!r}")
     _, height, width = shape
-    filters = _check_number(f"{where}.filters", layer["filters"], 1, LIMITS.max_units, integer=True)
-    kernel = _check_number(f"{where}.kernel", layer["kernel"], 1, 99, integer=True)
-    stride = layer.get("stride", 1)
-    if stride not in STRIDES or isinstance(stride, bool):
-        raise ValueError(f"{where}.stride={shown(stride)} is not valid; choose one of: 1, 2")
-    padding = layer.get("padding", "valid")
-    if padding not in PADDINGS:
-        raise ValueError(f"{where}.padding={shown(padding)} is not valid; choose one of: {', '.join(PADDINGS)}")
+    filters = check(f"{where}.filters", layer["filters"], WHOLE_POSITIVE)
+    kernel = check(f"{where}.kernel", layer["kernel"], KERNEL_SIZE)
+    stride = check(f"{where}.stride", layer.get("stride", 1), Options(STRIDES))
+    padding = check(f"{where}.padding", layer.get("padding", "valid"), Options(PADDINGS))
     if kernel > min(height, width):
         raise ValueError(
             f"{where}.kernel={kernel} is larger than its input ({height}×{width}); "
             f"choose a kernel from 1 to {min(height, width)}"
         )
-    activation = layer.get("activation", "relu")
-    if activation not in ACTIVATIONS or activation in OUTPUT_ONLY:
-        valid = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
-        raise ValueError(f"{where}.activation={shown(activation)} is not valid; choose one of: {', '.join(valid)}")
-    dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
-    slope = layer.get("slope")
-    if slope is not None:
-        slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
+    activation = check(f"{where}.activation", layer.get("activation", "relu"), Options(CONV_ACTIVATIONS))
+    rest = validate({"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS,
+                    prefix=f"{where}.")
+    dropout, slope = rest["dropout"], rest["slope"]
     out = (
         filters,
         conv_output_size(height, kernel, stride, padding),
         conv_output_size(width, kernel, stride, padding),
     )
-    if math.prod(out) > MAX_FEATURE_VALUES:
-        raise ValueError(
-            f"{where} makes feature maps of {_shape_text(out)} = {math.prod(out)} values per image; "
-            f"at most {MAX_FEATURE_VALUES} are allowed (use fewer filters or stride 2)"
-        )
     return ConvSpec(filters, kernel, int(stride), padding, activation, dropout, slope), out
 
 
@@ -255,13 +240,13 @@ def _parse_pool(layer: Mapping, kind: str, where: str, shape: tuple[int, ...]) -
     if unknown:
         raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_POOL_KEYS)}")
     channels, height, width = shape
-    size = _check_number(f"{where}.size", layer.get("size", 2), 1, 99, integer=True)
+    size = check(f"{where}.size", layer.get("size", 2), KERNEL_SIZE)
     if size > min(height, width):
         raise ValueError(
             f"{where}.size={size} is larger than its input ({height}×{width}); "
             f"choose a size from 1 to {min(height, width)}"
         )
-    stride = _check_number(f"{where}.stride", layer.get("stride", size), 1, size, integer=True)
+    stride = check(f"{where}.stride", layer.get("stride", size), Interval(1, size, integer=True))
     out = (channels, pool_output_size(height, size, stride), pool_output_size(width, size, stride))
     return PoolSpec(kind, size, stride), out
 
@@ -374,25 +359,15 @@ class ConvNetwork(Network):
         input_shape=None,
     ) -> ConvNetwork:
         """Validate a plain description (see the module docstring) and build the network."""
-        input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
+        input_dim = check("input_dim", input_dim, SPEC_CONSTRAINTS["input_dim"])
         shape = None if input_shape is None else check_input_shape(input_shape, input_dim)
         specs, shapes = parse_image_layers(layers, shape, input_dim)
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss={loss!r} is not valid; choose one of: {', '.join(LOSSES)}")
+        loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
         check_loss_matches_output(loss, specs[-1])
-        if init not in INITIALIZERS:
-            raise ValueError(f"init={init!r} is not valid; choose one of: {', '.join(INITIALIZERS)}")
-        l1 = _check_number("l1", l1, 0.0, 1e3)
-        l2 = _check_number("l2", l2, 0.0, 1e3)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-            raise ValueError(f"seed={seed!r} is not valid; expected a whole number in [0, 2**32)")
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype={dtype!r} is not valid; choose one of: {', '.join(DTYPES)}")
+        rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
         class_weight = _check_class_weight(class_weight)
-        n_params = count_parameters(specs, [shape or (input_dim,)] + shapes[:-1])
-        if n_params > LIMITS.max_parameters:
-            raise ValueError(f"the network has {n_params} parameters; at most {LIMITS.max_parameters} are allowed")
-        return cls(input_dim, shape, specs, shapes, loss, init, l1, l2, int(seed), class_weight, dtype)
+        return cls(input_dim, shape, specs, shapes, loss, rest["init"], rest["l1"], rest["l2"], rest["seed"],
+                   class_weight, rest["dtype"])
 
     def spec(self) -> dict:
         out = super().spec()

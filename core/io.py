@@ -35,7 +35,7 @@ from numpy.lib import format as npy_format
 from core.config import ExperimentConfig, input_dim
 from core.network import Network
 from core.numbers import json_int, shown
-from core.settings import LIMITS
+from core.settings import LIMITS, check_network_caps
 
 FORMAT = "nn-playground-model"
 FORMAT_VERSION = 1
@@ -271,6 +271,7 @@ def _network_from_document(document: dict) -> Network:
     if arguments.get("init") is None:
         arguments.pop("init", None)
     try:
+        check_network_caps(arguments)  # the host's caps first, so an oversized file never allocates its arrays
         return Network.from_spec(**arguments)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{MODEL_JSON}: network {exc}") from exc

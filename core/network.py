@@ -33,8 +33,8 @@ from core.activations import (
 )
 from core.initializers import INITIALIZERS, initialize_weights
 from core.losses import LOSSES, check_loss, encode_targets, loss_and_output_grad
-from core.numbers import is_finite, shown
-from core.settings import LIMITS
+from core.numbers import shown
+from core.validation import Interval, Nullable, Options, check, validate
 
 _LAYER_KEYS = ("units", "activation", "dropout", "slope", "alpha")
 DTYPES = ("float64", "float32")
@@ -87,19 +87,27 @@ class ForwardPass:
         return self.caches[-1].a
 
 
-def _check_number(
-    name: str, value, low: float, high: float, *, integer: bool = False, high_open: bool = False
-):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={shown(value)} is not valid; expected a number")
-    # Range first, in Python arithmetic: int(inf) or np.isfinite(10**30) would raise the wrong exception, and
-    # is_finite, not math.isfinite: a 400-digit integer is finite but too large for a float.
-    if not is_finite(value) or value < low or (value >= high if high_open else value > high):
-        bracket = ")" if high_open else "]"
-        raise ValueError(f"{name}={shown(value)} is not valid; allowed range is [{low}, {high}{bracket}")
-    if integer and int(value) != value:
-        raise ValueError(f"{name}={shown(value)} is not valid; expected a whole number")
-    return int(value) if integer else float(value)
+# What ``from_spec`` accepts, declared once (checked by core.validation). Sizes have no upper bound here: how
+# large a network a server will train is the host's business, checked where the app reads a network from outside
+# (core.settings.check_network_caps), so a script or notebook may build a 128-unit layer.
+WHOLE_POSITIVE = Interval(1, None, integer=True)
+SPEC_CONSTRAINTS = {
+    "input_dim": WHOLE_POSITIVE,
+    "loss": Options(LOSSES),
+    "init": Options(INITIALIZERS),
+    "l1": Interval(0.0, 1e3),
+    "l2": Interval(0.0, 1e3),
+    "seed": Interval(0, 2**32, closed="left", integer=True, high_text="2**32"),
+    "dtype": Options(DTYPES),
+}
+LAYER_CONSTRAINTS = {
+    "units": WHOLE_POSITIVE,
+    "activation": Options(ACTIVATIONS),
+    "dropout": Interval(0.0, 1.0, closed="left"),  # inverted dropout divides by 1 − p
+    "slope": Nullable(Interval(-10.0, 10.0)),
+    "alpha": Nullable(Interval(0.0, 10.0)),
+}
+CLASS_WEIGHT = Interval(0.0, 1e6)
 
 
 def _check_class_weight(class_weight) -> dict[int, float] | None:
@@ -113,7 +121,7 @@ def _check_class_weight(class_weight) -> dict[int, float] | None:
     for label, weight in class_weight.items():
         if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or label < 0:
             raise ValueError(f"class_weight has label {shown(label)}; labels must be whole numbers ≥ 0")
-        checked[int(label)] = _check_number(f"class_weight[{label}]", weight, 0.0, 1e6)
+        checked[int(label)] = check(f"class_weight[{label}]", weight, CLASS_WEIGHT)
     return checked
 
 
@@ -122,10 +130,6 @@ def parse_layers(layers: Sequence[Mapping | LayerSpec]) -> tuple[LayerSpec, ...]
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:
         raise ValueError(
             "layers must be a non-empty list of layer dicts such as {'units': 4, 'activation': 'tanh'}"
-        )
-    if len(layers) - 1 > LIMITS.max_hidden_layers:
-        raise ValueError(
-            f"layers has {len(layers) - 1} hidden layers; at most {LIMITS.max_hidden_layers} are allowed"
         )
     specs = []
     for i, layer in enumerate(layers):
@@ -144,27 +148,21 @@ def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -
         raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_LAYER_KEYS)}")
     if "units" not in layer:
         raise ValueError(f"{where} needs 'units'")
-    cap = LIMITS.max_outputs if is_output else LIMITS.max_units
-    units = _check_number(f"{where}.units", layer["units"], 1, cap, integer=True)
-    activation = layer.get("activation", "linear" if is_output else "tanh")
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"{where}.activation={shown(activation)} is not valid; choose one of: {', '.join(ACTIVATIONS)}"
-        )
+    given = {"units": layer["units"], "activation": layer.get("activation", "linear" if is_output else "tanh")}
+    values = validate(given, LAYER_CONSTRAINTS, prefix=f"{where}.")
+    activation = values["activation"]
     if activation in OUTPUT_ONLY and not is_output:
         raise ValueError(f"{where}.activation='softmax' is only valid on the output layer")
-    dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
-    if dropout and is_output:
-        raise ValueError(f"{where}.dropout={shown(dropout)} is not valid; the output layer cannot use dropout")
-    slope = layer.get("slope")
-    if slope is not None:
-        slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
+    values |= validate({"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS,
+                       prefix=f"{where}.")
+    if values["dropout"] and is_output:
+        dropout = shown(values["dropout"])
+        raise ValueError(f"{where}.dropout={dropout} is not valid; the output layer cannot use dropout")
     alpha = layer.get("alpha")
-    if alpha is not None:
-        if activation != "elu":
-            raise ValueError(f"{where}.alpha={shown(alpha)} is ELU's α; this layer's activation is {shown(activation)}")
-        alpha = _check_number(f"{where}.alpha", alpha, 0.0, 10.0)
-    return LayerSpec(units, activation, dropout, slope, alpha)
+    if alpha is not None and activation != "elu":
+        raise ValueError(f"{where}.alpha={shown(alpha)} is ELU's α; this layer's activation is {shown(activation)}")
+    values |= validate({"alpha": alpha}, LAYER_CONSTRAINTS, prefix=f"{where}.")
+    return LayerSpec(**values)
 
 
 def _has_typed_layers(layers) -> bool:
@@ -381,27 +379,13 @@ class Network:
             )
         if not isinstance(layers, (str, bytes)) and isinstance(layers, Sequence):
             layers = [_without_dense_type(layer) for layer in layers]
-        input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
+        input_dim = check("input_dim", input_dim, SPEC_CONSTRAINTS["input_dim"])
         specs = parse_layers(layers)
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss={shown(loss)} is not valid; choose one of: {', '.join(LOSSES)}")
+        loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
         check_loss_matches_output(loss, specs[-1])
-        if init not in INITIALIZERS:
-            raise ValueError(f"init={shown(init)} is not valid; choose one of: {', '.join(INITIALIZERS)}")
-        l1 = _check_number("l1", l1, 0.0, 1e3)
-        l2 = _check_number("l2", l2, 0.0, 1e3)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-            raise ValueError(f"seed={shown(seed)} is not valid; expected a whole number in [0, 2**32)")
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype={shown(dtype)} is not valid; choose one of: {', '.join(DTYPES)}")
+        rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
         class_weight = _check_class_weight(class_weight)
-        sizes = [input_dim] + [s.units for s in specs]
-        n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-        if n_params > LIMITS.max_parameters:
-            raise ValueError(
-                f"the network has {n_params} parameters; at most {LIMITS.max_parameters} are allowed"
-            )
-        return cls(input_dim, specs, loss, init, l1, l2, int(seed), class_weight, dtype)
+        return cls(input_dim, specs, loss, class_weight=class_weight, **rest)
 
     def spec(self) -> dict:
         """The plain description that :meth:`from_spec` accepts (parameters not included)."""
