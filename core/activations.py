@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.validation import Options, check
+
 ACTIVATIONS = (
     "linear",
     "sigmoid",
@@ -210,4 +212,5 @@ def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float =
         return Activation(
             name, softmax, lambda z, a: a * (1.0 - a), r"\frac{e^{z_i}}{\sum_j e^{z_j}}", (0.0, 1.0)
         )
-    raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}")
+    check("activation", name, Options(ACTIVATIONS))
+    raise AssertionError(f"activation {name!r} is listed in ACTIVATIONS but has no definition")

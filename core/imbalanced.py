@@ -38,6 +38,7 @@ from core.features import transform_features
 from core.metrics import classification_metrics, confusion_counts, roc_pr_curves
 from core.sampling import SAMPLERS, resample
 from core.training import History
+from core.validation import Options, check
 
 CLASS_WEIGHT = "class_weight"
 ENSEMBLE = "balanced_bagging"
@@ -51,8 +52,7 @@ MIN_FOLDS, MAX_FOLDS = 2, 10
 
 
 def check_strategy(strategy: str) -> str:
-    if not isinstance(strategy, str) or strategy not in STRATEGIES:
-        raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(STRATEGIES)}")
+    check("strategy", strategy, Options(STRATEGIES))
     return strategy
 
 
@@ -319,10 +319,7 @@ class ThresholdSweep:
 
     def best_threshold(self, score: str = "f1") -> float:
         """The threshold with the highest ``score`` (the lowest such threshold on ties)."""
-        if score not in ("precision", "recall", "f1", "balanced_accuracy", "accuracy"):
-            raise ValueError(
-                f"score={score!r} is not valid; choose one of: precision, recall, f1, balanced_accuracy, accuracy"
-            )
+        check("score", score, Options(("precision", "recall", "f1", "balanced_accuracy", "accuracy")))
         values = getattr(self, score)
         return float(self.thresholds[int(np.nanargmax(values))])
 
@@ -393,8 +390,7 @@ class CVComparison:
 
     def mean(self, which: str) -> dict[str, float]:
         """Mean over the folds of ``which`` ("right" or "leaky")."""
-        if which not in ("right", "leaky"):
-            raise ValueError(f"which={which!r} is not valid; choose one of: right, leaky")
+        check("which", which, Options(("right", "leaky")))
         return {name: float(np.mean(values)) for name, values in getattr(self, which).items()}
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import Activation
+from core.validation import Options, check
 
 LOSSES = ("mse", "mae", "huber", "bce", "softmax_ce")
 CLASSIFICATION_LOSSES = ("bce", "softmax_ce")
@@ -34,8 +35,7 @@ LATEX = {
 
 
 def check_loss(name: str) -> str:
-    if name not in LOSSES:
-        raise ValueError(f"loss={name!r} is not valid; choose one of: {', '.join(LOSSES)}")
+    check("loss", name, Options(LOSSES))
     return name
 
 

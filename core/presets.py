@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
+from core.validation import Options, check
 
 _AS_WRITTEN: dict[str, ExperimentConfig] = (
     {
@@ -88,6 +89,5 @@ PRESETS: Mapping[str, ExperimentConfig] = MappingProxyType(
 
 
 def preset_config(name: str) -> ExperimentConfig:
-    if name not in PRESETS:
-        raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(PRESETS)}")
+    check("preset", name, Options(PRESETS))
     return PRESETS[name]

@@ -18,7 +18,6 @@ against the hidden layer, which learns its features.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -33,6 +32,7 @@ from core.metrics import regression_metrics
 from core.network import Network
 from core.settings import LIMITS
 from core.training import History, Trainer
+from core.validation import Interval, Options, validate
 
 X_RANGE = (-math.pi, math.pi)
 TARGETS_1D = ("sine", "abs", "step", "polynomial", "outliers", "formula")
@@ -48,6 +48,10 @@ OUTLIER_FRACTION = 0.1
 OUTLIER_SHIFT = (1.5, 3.0)
 MAX_POLYNOMIAL_DEGREE = 12
 MAX_POLYNOMIAL_PENALTY = 1e4
+POLYNOMIAL_CONSTRAINTS = {
+    "degree": Interval(1, MAX_POLYNOMIAL_DEGREE, integer=True),
+    "penalty": Interval(0.0, MAX_POLYNOMIAL_PENALTY),
+}
 PENALISED_FROM = 3  # the notes penalise w₃ and w₄ and leave the quadratic's terms free
 DEFAULT_SWEEP_UNITS = (1, 2, 4, 8, 16, 32)
 DEFAULT_SWEEP_L2 = (0.0, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
@@ -88,11 +92,13 @@ class TargetConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the bad field and the allowed values."""
-        if self.name not in TARGETS:
-            raise ValueError(f"target={self.name!r} is not valid; choose one of: {', '.join(TARGETS)}")
-        _check_number("n_samples", self.n_samples, MIN_SAMPLES, LIMITS.max_samples, integer=True)
-        _check_number("noise", self.noise, 0.0, MAX_NOISE)
-        _check_number("test_fraction", self.test_fraction, 0.05, 0.9)
+        validate({"target": self.name, "n_samples": self.n_samples, "noise": self.noise,
+                  "test_fraction": self.test_fraction}, {
+            "target": Options(TARGETS),
+            "n_samples": Interval(MIN_SAMPLES, LIMITS.max_samples, integer=True),  # the host's cap on points
+            "noise": Interval(0.0, MAX_NOISE),
+            "test_fraction": Interval(0.05, 0.9),
+        })
 
 
 @dataclass(frozen=True, eq=False)
@@ -359,8 +365,7 @@ def fit_polynomial(data: RegressionData, degree: int, penalty: float = 0.0) -> P
     never penalised), with √(2mC) rows appended for the penalised coefficients, which is that objective's
     normal equations. Raises ValueError for a 2-D target, a degree or a penalty out of range.
     """
-    _check_number("degree", degree, 1, MAX_POLYNOMIAL_DEGREE, integer=True)
-    _check_number("penalty", penalty, 0.0, MAX_POLYNOMIAL_PENALTY)
+    validate({"degree": degree, "penalty": penalty}, POLYNOMIAL_CONSTRAINTS)
     if data.target.input_dim != 1:
         raise ValueError(f"target={data.target.name!r} has 2 inputs; polynomial regression here fits curves of x")
     split = data.split
@@ -471,14 +476,6 @@ def _train_unrecorded(trainer: Trainer, epochs: int) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _check_number(name: str, value: object, low: float, high: float, *, integer: bool = False) -> None:
-    kind = "an integer" if integer else "a number"
-    is_number = isinstance(value, numbers.Integral if integer else numbers.Real) and not isinstance(value, bool)
-    # NaN fails the range comparison, so it is rejected too.
-    if not is_number or not low <= value <= high:
-        raise ValueError(f"{name}={value!r} is not valid; choose {kind} in [{low}, {high}]")
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

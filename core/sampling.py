@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.validation import Options, check
+
 # imbalanced-learn and scikit-learn are imported by the functions that resample: importing them costs ~2 s and
 # pulls in SciPy and pandas, and core.config needs this module's names (SAMPLERS...) for every page's first run.
 
@@ -93,8 +95,7 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: 
     out of range (or below 1 for more than two classes), or a minority class too small for the chosen method
     (SMOTE-type methods need two points per class).
     """
-    if not isinstance(strategy, str) or strategy not in SAMPLERS:
-        raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(SAMPLERS)}")
+    check("strategy", strategy, Options(SAMPLERS))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed={seed!r} is not valid; choose a non-negative integer")
     ratio = _check_ratio(ratio)
@@ -229,8 +230,7 @@ def class_weights(y: np.ndarray, mode: str = "balanced") -> dict[int, float]:
     "balanced": n_samples / (n_classes * count_of_class), so every class carries the same total weight;
     "none": 1.0 for every class.
     """
-    if not isinstance(mode, str) or mode not in CLASS_WEIGHT_MODES:
-        raise ValueError(f"mode={mode!r} is not valid; choose one of: {', '.join(CLASS_WEIGHT_MODES)}")
+    check("mode", mode, Options(CLASS_WEIGHT_MODES))
     y = _check_labels(y)
     if y.size == 0:
         raise ValueError("y is empty; class weights need at least one sample")

@@ -23,17 +23,28 @@ import numpy as np
 from core.losses import CLASSIFICATION_LOSSES, encode_targets
 from core.network import Network
 from core.optimizers import (
+    OPTIMIZERS,
     SCHEDULES,
     Optimizer,
-    check_optimizer,
     clip_by_norm,
     clip_by_value,
     scheduled_learning_rate,
 )
+from core.validation import Interval, Options, check, validate
 
 DIVERGENCE_FACTOR = 1e4  # a loss this many times the starting loss counts as an explosion
 SATURATING = ("sigmoid", "tanh")
 RECTIFIERS = ("relu",)
+# What Trainer accepts (0 turns clipping off). Epoch counts and batch sizes have no upper bound here: the
+# app's caps are checked by ExperimentConfig.validate.
+TRAINER_CONSTRAINTS = {
+    "optimizer": Options(OPTIMIZERS),
+    "schedule": Options(SCHEDULES),
+    "learning_rate": Interval(0.0, None, closed="neither"),
+    "batch_size": Interval(1, None, integer=True),
+    "clip_value": Interval(0.0, None),
+    "clip_norm": Interval(0.0, None),
+}
 
 
 @dataclass
@@ -98,8 +109,7 @@ class History:
         That is the newest row, except after early stopping, when the weights of ``best_epoch`` were restored
         and the newest row describes weights that were thrown away. NaN when there is no row yet.
         """
-        if column not in self.SCALAR_COLUMNS:
-            raise ValueError(f"column={column!r} is not valid; choose one of: {', '.join(self.SCALAR_COLUMNS)}")
+        check("column", column, Options(self.SCALAR_COLUMNS))
         if self.stopped_early and self.best_row is not None:
             return self.best_row[column]
         values = getattr(self, column)
@@ -221,18 +231,8 @@ class Trainer:
         seed: int = 0,
         history_limit: int | None = None,
     ):
-        check_optimizer(optimizer)
-        if schedule not in SCHEDULES:
-            raise ValueError(f"schedule={schedule!r} is not valid; choose one of: {', '.join(SCHEDULES)}")
-        if not (
-            isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0
-        ):
-            raise ValueError(f"learning_rate={learning_rate!r} is not valid; it must be a positive number")
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size={batch_size!r} is not valid; it must be a whole number ≥ 1")
-        for name, value in (("clip_value", clip_value), ("clip_norm", clip_norm)):
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name}={value!r} is not valid; use 0 for off or a positive number")
+        validate({"optimizer": optimizer, "schedule": schedule, "learning_rate": learning_rate,
+                  "batch_size": batch_size, "clip_value": clip_value, "clip_norm": clip_norm}, TRAINER_CONSTRAINTS)
         self.network = network
         self.X = network._check_X(X)
         self.y = np.asarray(y)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from core.numbers import is_finite, shown
 
-__all__ = ["Interval", "Nullable", "Options", "check", "validate"]
+__all__ = ["Constraint", "Interval", "Nullable", "Options", "check", "validate"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Options:
     def check(self, name: str, value):
         try:
             known = value in self.choices
-        except TypeError:  # an unhashable value asked about a set or dict
+        except (TypeError, ValueError):  # unhashable (a set or dict asked), or an array (no single truth value)
             known = False
         # True == 1: a stride of True is not a stride of 1.
         if not known or (isinstance(value, bool) and not any(c is value for c in self.choices)):
