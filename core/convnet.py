@@ -59,6 +59,7 @@ from core.network import (
     Network,
     _check_class_weight,
     _Slot,
+    check_allocatable,
     check_loss_matches_output,
     parse_dense_layer,
 )
@@ -366,6 +367,7 @@ class ConvNetwork(Network):
         check_loss_matches_output(loss, specs[-1])
         rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
         class_weight = _check_class_weight(class_weight)
+        check_allocatable(count_parameters(specs, [shape or (input_dim,)] + shapes[:-1]), input_dim, rest["dtype"])
         return cls(input_dim, shape, specs, shapes, loss, rest["init"], rest["l1"], rest["l2"], rest["seed"],
                    class_weight, rest["dtype"])
 

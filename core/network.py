@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -108,6 +109,14 @@ LAYER_CONSTRAINTS = {
     "alpha": Nullable(Interval(0.0, 10.0)),
 }
 CLASS_WEIGHT = Interval(0.0, 1e6)
+
+
+def check_allocatable(n_params: int, input_dim: int, dtype: str) -> None:
+    """Not a cap (the host's caps live in core.settings), only what one NumPy array can hold at all: a network
+    of 10**400 inputs fails with a short, named ValueError instead of NumPy's "maximum dimension exceeded"."""
+    if n_params * np.dtype(dtype).itemsize >= sys.maxsize:
+        raise ValueError(f"input_dim={shown(input_dim)} and these layers make {shown(n_params)} parameters; "
+                         "more than one array can hold")
 
 
 def _check_class_weight(class_weight) -> dict[int, float] | None:
@@ -385,6 +394,8 @@ class Network:
         check_loss_matches_output(loss, specs[-1])
         rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
         class_weight = _check_class_weight(class_weight)
+        sizes = [input_dim] + [s.units for s in specs]
+        check_allocatable(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True)), input_dim, rest["dtype"])
         return cls(input_dim, specs, loss, class_weight=class_weight, **rest)
 
     def spec(self) -> dict:
