@@ -319,10 +319,10 @@ class ConvNetwork(Network):
             slope = slice(bias.stop, bias.stop + 1) if spec.activation == "prelu" else None
             self._slots.append(_Slot(weights, shape, bias, slope))
             offset = slope.stop if slope else bias.stop
-        self._flat = np.zeros(offset, dtype=self.dtype)
-        self.weights = [self._flat[s.weights].reshape(s.shape) for s in self._slots]
-        self.biases = [self._flat[s.bias].reshape(-1, 1) for s in self._slots]
-        self.slopes = [None if s.slope is None else self._flat[s.slope] for s in self._slots]
+        self.parameter_buffer = np.zeros(offset, dtype=self.dtype)
+        self.weights = [self.parameter_buffer[s.weights].reshape(s.shape) for s in self._slots]
+        self.biases = [self.parameter_buffer[s.bias].reshape(-1, 1) for s in self._slots]
+        self.slopes = [None if s.slope is None else self.parameter_buffer[s.slope] for s in self._slots]
         for i, W, slope in zip(self._param_layers, self.weights, self.slopes, strict=True):
             spec = layers[i]
             if isinstance(spec, ConvSpec):
@@ -331,8 +331,8 @@ class ConvNetwork(Network):
                 W[...] = initialize_weights(init, W.shape[1], W.shape[0], rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
-        self._grad_flat = np.zeros_like(self._flat)
-        self._grad_layers, self._grads = self._gradient_views(self._grad_flat)
+        self.gradient_buffer = np.zeros_like(self.parameter_buffer)
+        self.layer_gradients, self._grads = self._gradient_views(self.gradient_buffer)
         self._activations = [
             get_activation(
                 s.activation,
@@ -343,7 +343,7 @@ class ConvNetwork(Network):
         ]
         last = len(layers) - 1
         self._dropout = [spec.dropout if i != last else 0.0 for i, spec in enumerate(layers)]
-        self._refresh_prelu()
+        self.parameters_changed()
 
     @classmethod
     def build(
@@ -398,7 +398,7 @@ class ConvNetwork(Network):
         """Values per sample: the input, then each layer's output (a feature map counts C·H·W)."""
         return [self.input_dim] + [math.prod(s) for s in self.shapes]
 
-    def _refresh_prelu(self) -> None:
+    def parameters_changed(self) -> None:
         for i, s in zip(self._param_layers, self.slopes, strict=True):
             if s is not None:
                 self._activations[i] = get_activation(self.layers[i].activation, float(s[0]))
@@ -442,17 +442,17 @@ class ConvNetwork(Network):
 
     def forward(self, X, training: bool = False, rng: np.random.Generator | None = None) -> ForwardPass:
         """Every layer's input, Z and A (image layers as (n, C, H, W)); dropout only when ``training``."""
-        ws = self._run_forward(self._check_X(X), training, rng)
+        ws = self._run_forward(self.check_X(X), training, rng)
         return ForwardPass(
             [LayerCache(A, z, a, mask) for A, z, a, mask in zip(ws.inputs, ws.z, ws.a, ws.masks, strict=True)]
         )
 
     def predict(self, X) -> np.ndarray:
         """Output after the output activation: ``(n_samples, n_outputs)``. Dropout is off."""
-        return self._evaluate(self._check_X(X), every_layer=False).a[-1]
+        return self.evaluate(self.check_X(X), every_layer=False).a[-1]
 
     # ---- backward -----------------------------------------------------------------------------------------
-    def _backward_layers(self, ws, targets, sample_weight, grads, need_loss) -> float:
+    def backward_layers(self, ws, targets, sample_weight, grads, need_loss) -> float:
         """Write every gradient into ``grads`` (per parametrised layer ``(dW, db, dα)``) and every δ into
         ``ws.delta``; returns the loss with penalty."""
         last = len(self.layers) - 1
@@ -517,16 +517,16 @@ class ConvNetwork(Network):
         ws.z = [c.z for c in fwd.caches]
         ws.a = [c.a for c in fwd.caches]
         ws.masks = [c.mask for c in fwd.caches]
-        per_layer, grads = self._gradient_views(np.empty_like(self._flat))
-        loss = self._backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
+        per_layer, grads = self._gradient_views(np.empty_like(self.parameter_buffer))
+        loss = self.backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
         return loss, grads, ws.delta
 
     # ---- the trainer's hot path ---------------------------------------------------------------------------
-    def _train_gradients(self, X, targets, sample_weight, training, need_loss) -> float:
+    def train_gradients(self, X, targets, sample_weight, training, need_loss) -> float:
         ws = self._run_forward(X, training, None)
-        return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
+        return self.backward_layers(ws, targets, sample_weight, self.layer_gradients, need_loss)
 
-    def _evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _ImageWorkspace:
+    def evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _ImageWorkspace:
         """Forward pass over ``X`` (dropout off). With ``every_layer=False`` only the output layer's ``z``/``a``
         are filled, computed in chunks of :data:`EVALUATION_CHUNK` rows: a whole training set's feature maps at
         once would not fit in the CPU cache and take several times longer. ``backward`` is accepted for the

@@ -112,10 +112,10 @@ def gradient_check(
     """
     eps, max_entries = validate({"eps": eps, "max_entries": max_entries}, CONSTRAINTS).values()
     net = _float64_copy(network)
-    X = net._check_X(X)
+    X = net.check_X(X)
     _, grads = net.loss_and_grads(X, y)
     rng = np.random.default_rng(seed)
-    live = net._live_parameters()  # perturbed in place: this is our private copy
+    live = net.parameter_views()  # perturbed in place: this is our private copy
     checks = []
     for name, param, grad in zip(net.parameter_names(), live, grads, strict=True):
         flat = param.reshape(-1)
@@ -127,14 +127,14 @@ def gradient_check(
         for k, i in enumerate(indices):
             saved = flat[i]
             flat[i] = saved + eps
-            net._refresh_prelu()
+            net.parameters_changed()
             plus = net.loss_value(X, y)
             flat[i] = saved - eps
-            net._refresh_prelu()
+            net.parameters_changed()
             minus = net.loss_value(X, y)
             flat[i] = saved
             numerical[k] = (plus - minus) / (2.0 * eps)
-        net._refresh_prelu()
+        net.parameters_changed()
         analytic = grad.reshape(-1)[indices]
         checks.append(
             TensorCheck(

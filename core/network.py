@@ -302,6 +302,17 @@ class Network:
     ``parameters()`` order, and training gradients are views into a second one, so an optimizer updates the
     whole network with a handful of vectorised operations however deep it is. Change parameters in place
     (``W[...] = ...``) or with :meth:`set_parameters`; rebinding a list entry would detach it from the buffer.
+
+    What a training loop (``core.training.Trainer``, ``core.gradcheck``) uses, and nothing else:
+
+    - ``parameter_buffer`` / ``gradient_buffer``: the two flat float arrays, ``(n_parameters,)``; an optimizer
+      steps the first with the second. After writing parameters directly, call :meth:`parameters_changed`.
+    - :meth:`parameter_views` (the live arrays, ``parameters()`` order), :meth:`weight_views` (each W_l inside
+      any array laid out like the buffer), ``layer_gradients`` (per layer ``(dW, db, dα or None)``, views into
+      ``gradient_buffer``).
+    - :meth:`check_X`; :meth:`train_gradients` (one batch forward and backward, gradients into
+      ``gradient_buffer``: the hot path); :meth:`evaluate` (a forward pass whose ``.a``/``.z`` lists hold each
+      layer's A_l and Z_l), then :meth:`loss_of`, :meth:`data_loss_of` or :meth:`backward_layers` on it.
     """
 
     def __init__(
@@ -329,18 +340,19 @@ class Network:
         self._dropout_rng = np.random.default_rng([seed, 1])
         self._slots = _layout(input_dim, layers)
         size = self._slots[-1].slope.stop if self._slots[-1].slope else self._slots[-1].bias.stop
-        self._flat = np.zeros(size, dtype=self.dtype)
-        self.weights: list[np.ndarray] = [self._flat[s.weights].reshape(s.shape) for s in self._slots]
-        self.biases: list[np.ndarray] = [self._flat[s.bias].reshape(-1, 1) for s in self._slots]
-        self.slopes: list[np.ndarray | None] = [None if s.slope is None else self._flat[s.slope] for s in self._slots]
+        self.parameter_buffer = np.zeros(size, dtype=self.dtype)
+        flat = self.parameter_buffer
+        self.weights: list[np.ndarray] = [flat[s.weights].reshape(s.shape) for s in self._slots]
+        self.biases: list[np.ndarray] = [flat[s.bias].reshape(-1, 1) for s in self._slots]
+        self.slopes: list[np.ndarray | None] = [None if s.slope is None else flat[s.slope] for s in self._slots]
         fan_in = input_dim
         for spec, W, slope in zip(layers, self.weights, self.slopes, strict=True):
             W[...] = initialize_weights(init, fan_in, spec.units, rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
             fan_in = spec.units
-        self._grad_flat = np.zeros_like(self._flat)
-        self._grad_layers, self._grads = self._gradient_views(self._grad_flat)
+        self.gradient_buffer = np.zeros_like(self.parameter_buffer)
+        self.layer_gradients, self._grads = self._gradient_views(self.gradient_buffer)
         self._wT = [W.T for W in self.weights]  # Z = A·Wᵀ + bᵀ, one row per sample
         self._bT = [b.T for b in self.biases]
         self._activations = [
@@ -358,7 +370,7 @@ class Network:
         last = len(layers) - 1
         self._dropout = [spec.dropout if i != last else 0.0 for i, spec in enumerate(layers)]
         self._workspaces: dict[int, _Workspace] = {}
-        self._refresh_prelu()
+        self.parameters_changed()
 
     # ---- construction -------------------------------------------------------------------------------------
     @classmethod
@@ -442,8 +454,8 @@ class Network:
     def layer_sizes(self) -> list[int]:
         return [self.input_dim] + [s.units for s in self.layers]
 
-    def _live_parameters(self) -> list[np.ndarray]:
-        """The network's own arrays in ``parameters()`` order (views into the flat buffer)."""
+    def parameter_views(self) -> list[np.ndarray]:
+        """The network's own arrays in ``parameters()`` order (views into ``parameter_buffer``, not copies)."""
         out: list[np.ndarray] = []
         for w, b, s in zip(self.weights, self.biases, self.slopes, strict=True):
             out.append(w)
@@ -463,6 +475,11 @@ class Network:
             aligned += [dW, db.reshape(-1, 1)] + ([] if d_alpha is None else [d_alpha])
         return per_layer, aligned
 
+    def weight_views(self, buffer: np.ndarray) -> list[np.ndarray]:
+        """Each layer's W_l, shape (units_l, units_{l-1}), as a view into ``buffer`` (laid out like
+        ``parameter_buffer``): a trainer keeps a copy of the buffer and reads the weights before a step from it."""
+        return [buffer[slot.weights].reshape(slot.shape) for slot in self._slots]
+
     def parameter_names(self) -> list[str]:
         names = []
         for i, s in enumerate(self.slopes, start=1):
@@ -471,15 +488,15 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """Copies of ``[W1, b1, W2, b2, ...]`` (prelu slopes after their layer's bias)."""
-        return [p.copy() for p in self._live_parameters()]
+        return [p.copy() for p in self.parameter_views()]
 
     @property
     def n_parameters(self) -> int:
-        return int(self._flat.size)
+        return int(self.parameter_buffer.size)
 
     def set_parameters(self, params: Sequence[np.ndarray]) -> None:
         """Copy values in; the list must match ``parameters()`` in length, order and shapes."""
-        live = self._live_parameters()
+        live = self.parameter_views()
         names = self.parameter_names()
         if isinstance(params, np.ndarray) or len(params) != len(live):
             got = "an array" if isinstance(params, np.ndarray) else f"{len(params)} arrays"
@@ -494,15 +511,18 @@ class Network:
             checked.append(value)
         for target, value in zip(live, checked, strict=True):
             target[...] = value
-        self._refresh_prelu()
+        self.parameters_changed()
 
-    def _refresh_prelu(self) -> None:
+    def parameters_changed(self) -> None:
+        """Call after writing ``parameter_buffer`` directly: activations that cache a parameter (prelu's slope)
+        read it again."""
         for i, (spec, s) in enumerate(zip(self.layers, self.slopes, strict=True)):
             if s is not None:
                 self._activations[i] = get_activation(spec.activation, float(s[0]))
 
     # ---- forward ------------------------------------------------------------------------------------------
-    def _check_X(self, X) -> np.ndarray:
+    def check_X(self, X) -> np.ndarray:
+        """``X`` as an array of the network's dtype, shape (n_samples, input_dim); a ValueError naming the shape."""
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1 and self.input_dim == 1:
             X = X.reshape(-1, 1)
@@ -555,7 +575,7 @@ class Network:
 
     def forward(self, X, training: bool = False, rng: np.random.Generator | None = None) -> ForwardPass:
         """Run every layer and keep what backward needs. Dropout only when ``training``."""
-        X = self._check_X(X)
+        X = self.check_X(X)
         units = [s.units for s in self.layers]
         ws = _Workspace(X.shape[0], units, self.dtype, [bool(r) for r in self._dropout], backward=False)
         self._forward_layers(X, ws, training, rng)
@@ -565,7 +585,7 @@ class Network:
 
     def predict(self, X) -> np.ndarray:
         """Output after the output activation: ``(n_samples, n_outputs)``. Dropout is off."""
-        A = self._check_X(X)
+        A = self.check_X(X)
         for wT, bT, activate in zip(self._wT, self._bT, self._forward_into, strict=True):
             Z = A @ wT
             Z += bT
@@ -596,16 +616,16 @@ class Network:
             total += 0.5 * self.l2 * sum(float((W * W).sum()) for W in self.weights)
         return total
 
-    def _output_loss(self, ws: _Workspace, targets: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    def loss_of(self, ws: _Workspace, targets: np.ndarray, sample_weight: np.ndarray | None) -> float:
         """Loss (with penalty) of the forward pass held in ``ws``."""
         result = loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], sample_weight)
         return result.value + self.penalty()
 
-    def _data_loss(self, ws: _Workspace, targets: np.ndarray) -> float:
+    def data_loss_of(self, ws: _Workspace, targets: np.ndarray) -> float:
         """Plain loss of the forward pass held in ``ws``: no penalty, no class weights (see :meth:`data_loss`)."""
         return loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], None).value
 
-    def _backward_layers(
+    def backward_layers(
         self,
         ws: _Workspace,
         targets: np.ndarray,
@@ -687,8 +707,8 @@ class Network:
     ) -> tuple[float, list, list]:
         """:meth:`backward` for targets already encoded by ``core.losses.encode_targets``; fresh arrays out."""
         ws = _Workspace.from_caches(fwd.caches, self.dtype)
-        per_layer, grads = self._gradient_views(np.empty_like(self._flat))
-        loss = self._backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
+        per_layer, grads = self._gradient_views(np.empty_like(self.parameter_buffer))
+        loss = self.backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
         return loss, grads, ws.delta
 
     def loss_and_grads(self, X, y, training: bool = False) -> tuple[float, list[np.ndarray]]:
@@ -717,7 +737,7 @@ class Network:
         return result.value + self.penalty()
 
     # ---- the trainer's hot path ---------------------------------------------------------------------------
-    def _train_gradients(
+    def train_gradients(
         self,
         X: np.ndarray,
         targets: np.ndarray,
@@ -725,16 +745,16 @@ class Network:
         training: bool,
         need_loss: bool,
     ) -> float:
-        """Forward and backward for one batch in reused buffers; the gradients land in ``_grad_flat``.
+        """Forward and backward for one batch in reused buffers; the gradients land in ``gradient_buffer``.
 
         X : (n, input_dim) of the network's dtype; targets : encoded, (n, n_outputs). Returns the loss when
         ``need_loss`` (NaN otherwise, which saves computing it).
         """
         ws = self._workspace(X.shape[0])
         self._forward_layers(X, ws, training, None)
-        return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
+        return self.backward_layers(ws, targets, sample_weight, self.layer_gradients, need_loss)
 
-    def _evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _Workspace:
+    def evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _Workspace:
         """Forward pass over ``X`` (dropout off); read ``ws.a[-1]`` for the output.
 
         ``every_layer=False`` promises that only the output layer's ``z``/``a`` will be read (image networks
