@@ -49,8 +49,7 @@ def encode_targets(loss: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
     if y.ndim == 2:
         if y.shape[1] != n_outputs:
             raise ValueError(f"y has {y.shape[1]} columns but the network has {n_outputs} outputs")
-        if loss == "softmax_ce":
-            return y.astype(np.float64, copy=False)  # already one-hot / soft targets
+        # softmax_ce: already one-hot or soft targets; regression: one column per output
         if loss == "bce" and n_outputs > 1 and not np.all((y == 0) | (y == 1)):
             raise ValueError(
                 f"loss='bce' with {n_outputs} outputs needs y of 0s and 1s (one column per label, a multi-label "

@@ -387,7 +387,7 @@ class Network:
         dtype: str = "float64",
         input_shape: Sequence[int] | None = None,
     ) -> Network:
-        """Validate a plain description and build the network (see DESIGN.md for the contract).
+        """Validate a plain description and build the network (the contract: README, "Using the engine directly").
 
         With ``input_shape`` (channels, height, width) or any layer dict with a ``"type"`` (conv2d, maxpool,
         avgpool, flatten, dense) the result is a :class:`core.convnet.ConvNetwork`, which has the same API.

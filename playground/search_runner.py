@@ -58,11 +58,6 @@ def _stop(key: str) -> None:
         slot.job.cancel()
 
 
-def current_job(key: str) -> Job | None:
-    slot: JobSlot | None = st.session_state.get(key)
-    return slot.job if slot is not None else None
-
-
 def job_panel(
     key: str,
     signature: Hashable,

@@ -1,4 +1,5 @@
-"""The public ``Network`` contract from DESIGN.md: shapes, copies, validation, initialization, stability, dropout."""
+"""The public ``Network`` contract (README, "Using the engine directly"): shapes, copies, validation, initialization,
+stability, dropout."""
 
 from __future__ import annotations
 
