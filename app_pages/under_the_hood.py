@@ -17,7 +17,7 @@ from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 
 KEY = "uth"
-DEFAULT = PRESETS["xor_2_2_1"]  # the notes' 2-2-1 network: small enough to read every matrix
+DEFAULT = PRESETS["xor_2_2_1"]  # the lecture notes' 2-2-1 XOR network: small enough to read every matrix
 PLAYGROUND_KEY = "pg"  # the Playground page keeps its configuration under this key
 STEP_BATCH_MAX = 8
 CHECK_BATCH = 32

@@ -535,7 +535,8 @@ _FLAT = 1e-3  # a slope this small at |z| = _FAR counts as saturated
 
 @dataclass(frozen=True)
 class ActivationProfile:
-    """What the notes say about an activation, measured: range, centring, where it goes flat, steepest slope.
+    """The properties the lecture notes' activation chapter compares, measured: range, centring, where it goes
+    flat, steepest slope.
 
     ``zero_centred``: "yes" for odd functions (f(−z) = −f(z)), "roughly" when f(0) = 0 and outputs take both
     signs, "no" otherwise (sigmoid: f(0) = 0.5, always positive). ``saturates_left/right``: the slope tends to

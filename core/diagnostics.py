@@ -3,7 +3,8 @@
 - :func:`activations_at_init`: push a batch of random inputs through a fresh deep network and keep every
   layer's activations, the classic picture of why the initialization scale matters (too small: activations
   shrink to 0 layer by layer; too large: tanh/sigmoid saturate, ReLU blows up; Xavier/He: they keep their spread).
-- :data:`DEMOS`: ready-made experiments for the notes' failure modes, each a few small ``ExperimentConfig`` runs
+- :data:`DEMOS`: ready-made experiments for the training failures the lecture notes' chapter on vanishing and
+  exploding gradients describes, each a few small ``ExperimentConfig`` runs
   to compare (vanishing gradients, exploding gradients, zero-init symmetry, He vs Xavier, clipping).
 - :func:`layer_gradient_norms`, :func:`unit_spread`, :func:`trace_steps`: per-layer gradient norms, how alike the
   units of a layer are, and per-mini-batch gradient norms before and after clipping.

@@ -4,7 +4,7 @@ For every parameter θ the numerical gradient is the central difference
 
     g_num = (L(θ + ε) − L(θ − ε)) / 2ε
 
-and each tensor (W1, b1, W2, ...) gets the relative error the notes use,
+and each tensor (W1, b1, W2, ...) gets the usual relative error of a gradient check,
 
     ‖g_num − g‖ / (‖g_num‖ + ‖g‖)        (0 when both are zero)
 

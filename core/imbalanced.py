@@ -3,7 +3,8 @@
 The notes' remedies for a skewed class ratio are compared on equal terms: the same data, the same split, the
 same network and seed, trained once per *strategy*, where a strategy is one of the samplers in
 ``core.sampling.SAMPLERS`` (applied to the training split only), ``"class_weight"`` (no resampling; the loss
-weighs every class by n / (k · n_class) instead) or ``"balanced_bagging"`` (the notes' ensemble: several copies
+weighs every class by n / (k · n_class) instead) or ``"balanced_bagging"`` (an ensemble, as the
+imbalanced-data chapter suggests: several copies
 of the network, each trained on all minority points and an equal random share of the majority, their
 P(minority) averaged). Every score is measured on the untouched test split, with class 1 (the minority) as the
 positive class.

@@ -27,7 +27,7 @@ INITIALIZERS = (
     "lecun_uniform",
 )
 LARGE_RANDOM_SCALE = 10.0  # big enough to saturate tanh/sigmoid and blow up ReLU nets within a few layers
-SMALL_RANDOM_SCALE = 0.01  # the notes' np.random.randn(...) * 0.01
+SMALL_RANDOM_SCALE = 0.01  # the classic np.random.randn(...) * 0.01: small, so tanh/sigmoid start unsaturated
 
 
 def init_scale(name: str, fan_in: int, fan_out: int) -> tuple[str, float]:

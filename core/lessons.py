@@ -31,7 +31,6 @@ from core.gradcheck import gradient_check
 from core.presets import preset_config
 from core.search import CVScores, cross_validate_config
 from core.training import History
-from core.validation import Options, check
 
 # ---- claims -----------------------------------------------------------------------------------------------
 OPERATORS: Mapping[str, Callable[[float, float], bool]] = MappingProxyType(
@@ -55,8 +54,10 @@ class Claim:
     factor: float = 1.0
 
     def __post_init__(self) -> None:
-        check("measure", self.measure, Options(MEASURES))
-        check("op", self.op, Options(OPERATORS))
+        if self.measure not in MEASURES:
+            raise ValueError(f"measure={self.measure!r} is not valid; choose one of: {', '.join(MEASURES)}")
+        if self.op not in OPERATORS:
+            raise ValueError(f"op={self.op!r} is not valid; choose one of: {', '.join(OPERATORS)}")
 
 
 @dataclass(frozen=True)
@@ -835,5 +836,6 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson i
 
 
 def lesson(lesson_id: str) -> Lesson:
-    check("lesson", lesson_id, Options(LESSONS))
+    if lesson_id not in LESSONS:
+        raise ValueError(f"lesson={lesson_id!r} is not valid; choose one of: {', '.join(LESSONS)}")
     return LESSONS[lesson_id]

@@ -4,7 +4,8 @@ Conventions: ``z`` and ``a`` are the output layer's pre-activation and activatio
 ``t`` is the encoded target, shape ``(n, k)``; ``w`` is a per-sample weight, shape ``(n, 1)`` (ones unless
 class weights are used). Every loss returns ``Σ_i w_i·ℓ_i / n``.
 
-Two pairs are fused because that is both exact and stable, as the notes derive:
+Two pairs are fused because that is both exact and stable (the derivative of the loss through the output
+activation simplifies to ŷ − y):
 - sigmoid + bce, computed from the logit: ℓ = softplus(z) − t·z, and ∂L/∂z = σ(z) − t; with k sigmoid outputs
   (multi-label, one yes/no label per unit) ℓ is the mean over the k labels, so ∂L/∂z = (σ(z) − t)/k;
 - softmax + softmax_ce: ℓ = logsumexp(z) − z_y, and ∂L/∂z = ŷ − y.

@@ -1,6 +1,6 @@
-"""A dense feed-forward network in the notes' notation, forward and backward in matrix form.
+"""A dense feed-forward network in the lecture notes' matrix notation, forward and backward in matrix form.
 
-Notation (the notes write one column per sample; we store one *row* per sample, which is the transpose and
+Notation (written with one column per sample; we store one *row* per sample, which is the transpose and
 the same arithmetic):
 
     Z_l = W_l · A_{l-1} + b_l        W_l: (units_l, units_{l-1}),  b_l: (units_l, 1)
@@ -608,7 +608,7 @@ class Network:
         return weights.reshape(-1, 1)
 
     def penalty(self) -> float:
-        """L1/L2 penalty on the weights only (not biases), as in the notes: λ₁Σ|W| + (λ₂/2)ΣW²."""
+        """L1/L2 penalty on the weights only (not biases), the usual convention: λ₁Σ|W| + (λ₂/2)ΣW²."""
         total = 0.0
         if self.l1:
             total += self.l1 * sum(float(np.abs(W).sum()) for W in self.weights)

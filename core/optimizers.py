@@ -40,7 +40,10 @@ def global_norm(grads: list[np.ndarray]) -> float:
 
 
 def clip_by_value(grads: list[np.ndarray], limit: float) -> None:
-    """Clip every gradient component into [-limit, limit], in place (the notes' method one)."""
+    """Clip every gradient component into [-limit, limit], in place (clipping by value).
+
+    :func:`clip_by_norm` is the other method, which keeps the gradient's direction.
+    """
     for g in grads:
         np.clip(g, -limit, limit, out=g)
 

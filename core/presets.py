@@ -1,7 +1,7 @@
-"""Named experiments: the notes' worked examples and the classic playground demonstrations.
+"""Named experiments: the lecture notes' worked examples and the classic playground demonstrations.
 
-The notes' own examples (XOR 2-2-1, the single neuron, the 1-3-1 sine fit, 2-3-3, the digits networks) train with
-the notes' plain mini-batch SGD, W ← W − η·∂L/∂W, not Adam.
+The lecture notes' own examples (XOR 2-2-1, the single neuron, the 1-3-1 sine fit, 2-3-3, the digits networks)
+train with the plain mini-batch SGD those examples use, W ← W − η·∂L/∂W, not Adam.
 
 Each preset is a complete :class:`ExperimentConfig`; the UI looks its title and explanation up by name in the
 string table (``presets.<name>.title``). Seeds are fixed so that each preset shows what it claims every time.

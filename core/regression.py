@@ -10,7 +10,8 @@ terms of the last hidden layer). The 1-D targets live on x ∈ [-π, π], the in
 "sine"; the 2-D targets ("plane", "multi_gaussian") and "sine" itself come from ``core.datasets`` unchanged, so
 the lab's sine is the same data as the ``sine_1_3_1`` preset.
 
-``fit_polynomial`` is the notes' point of comparison (their table 9-14): single-feature polynomial regression,
+``fit_polynomial`` is the lecture notes' point of comparison for the 1-3-1 sine fit (their table 9-14):
+single-feature polynomial regression,
 where the features x, x², x³, ... are chosen by hand and only their weights are learned (by least squares),
 against the hidden layer, which learns its features.
 """
@@ -52,7 +53,7 @@ POLYNOMIAL_CONSTRAINTS = {
     "degree": Interval(1, MAX_POLYNOMIAL_DEGREE, integer=True),
     "penalty": Interval(0.0, MAX_POLYNOMIAL_PENALTY),
 }
-PENALISED_FROM = 3  # the notes penalise w₃ and w₄ and leave the quadratic's terms free
+PENALISED_FROM = 3  # the lecture notes' fit penalises w₃ and w₄ and leaves the quadratic's terms free
 DEFAULT_SWEEP_UNITS = (1, 2, 4, 8, 16, 32)
 DEFAULT_SWEEP_L2 = (0.0, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
 
@@ -320,7 +321,7 @@ def decompose(network: Network, X: np.ndarray) -> Decomposition:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Polynomial regression, the notes' point of comparison
+# Polynomial regression, the comparison the lecture notes make with the 1-3-1 network's curve fit
 
 
 @dataclass(frozen=True, eq=False)
@@ -328,7 +329,7 @@ class PolynomialFit:
     """ŷ(x) = Σ_k c_k·x^k + c_0 for k = 1..degree, fitted by least squares to the training points.
 
     coefficients : (degree,), c_k of x^k;  intercept : c_0
-    penalty : the notes' C in  (1/2m)·Σ(y − ŷ)² + C·Σ_{k ≥ PENALISED_FROM} c_k²  (0: plain least squares)
+    penalty : C in  (1/2m)·Σ(y − ŷ)² + C·Σ_{k ≥ PENALISED_FROM} c_k²  (0: plain least squares)
     train_scores, test_scores : ``core.metrics.regression_metrics`` on the training and test points
     """
 
@@ -359,11 +360,11 @@ def fit_polynomial(data: RegressionData, degree: int, penalty: float = 0.0) -> P
     """Polynomial of ``degree`` (1..MAX_POLYNOMIAL_DEGREE) fitted to the training points of a 1-D target, scored
     on its training and test points.
 
-    Minimises the notes' objective  (1/2m)·Σ_i (y_i − ŷ_i)² + C·Σ_{k ≥ 3} c_k²  with C = ``penalty`` (0 to
-    MAX_POLYNOMIAL_PENALTY): the notes keep a quadratic's terms free and make the higher ones (their w₃, w₄, with
-    C = 1000) expensive. The minimum is exact: ordinary least squares on centred powers of x (the intercept is
-    never penalised), with √(2mC) rows appended for the penalised coefficients, which is that objective's
-    normal equations. Raises ValueError for a 2-D target, a degree or a penalty out of range.
+    Minimises the objective  (1/2m)·Σ_i (y_i − ŷ_i)² + C·Σ_{k ≥ 3} c_k²  with C = ``penalty`` (0 to
+    MAX_POLYNOMIAL_PENALTY): as in the lecture notes' comparison, a quadratic's terms stay free and the higher ones
+    (their w₃, w₄, with C = 1000) are made expensive. The minimum is exact: ordinary least squares on centred powers
+    of x (the intercept is never penalised), with √(2mC) rows appended for the penalised coefficients, which is that
+    objective's normal equations. Raises ValueError for a 2-D target, a degree or a penalty out of range.
     """
     validate({"degree": degree, "penalty": penalty}, POLYNOMIAL_CONSTRAINTS)
     if data.target.input_dim != 1:

@@ -1,12 +1,13 @@
 """Resampling for imbalanced classification, applied to the training split only.
 
-Strategies (the notes' remedies for a skewed class ratio):
+Strategies (the remedies for a skewed class ratio that the lecture notes' chapter on imbalanced samples lists):
 
 - "none": the data unchanged.
 - "random_over": copy random minority rows until every class matches the largest one.
 - "random_under": drop random rows of the larger classes until every class matches the smallest one.
 - "attribute_wise": new minority rows whose every feature value is drawn, independently and with
-  replacement, from the values that feature takes in that class (the notes' 属性值随机采样, a naive-Bayes
+  replacement, from the values that feature takes in that class (the lecture notes' "random sampling of attribute
+  values", 属性值随机采样, a naive-Bayes
   style assumption: feature correlations within the class are lost).
 - "smote": new points on segments between a minority point and one of its minority neighbours.
 - "borderline_smote": SMOTE seeded only from minority points near the class border; when no point is
@@ -14,15 +15,15 @@ Strategies (the notes' remedies for a skewed class ratio):
 - "adasyn": SMOTE that makes more points where the minority is surrounded by other classes; the
   result is balanced only approximately (rounding per point).
 - "smote_tomek": SMOTE, then remove Tomek links (pairs of nearest neighbours of different classes).
-- "cluster_centroids": the notes' "cluster the majority into N clusters and train on their centres with all
-  of the minority" (N = the minority's size): imbalanced-learn's ClusterCentroids with k-means; the centres
-  are new points, so they are marked synthetic.
-- "over_under": the notes' "use over- and under-sampling together": copy random minority rows part of the
+- "cluster_centroids": the imbalanced-data chapter's "cluster the majority into N clusters and train on their
+  centres with all of the minority" (N = the minority's size): imbalanced-learn's ClusterCentroids with
+  k-means; the centres are new points, so they are marked synthetic.
+- "over_under": that chapter's "use over- and under-sampling together": copy random minority rows part of the
   way, then drop random majority rows the rest of the way (each step changes the class ratio by the same
   factor), so fewer copies are made than by "random_over" and fewer rows are lost than by "random_under".
 
-``ratio`` is the minority : majority count ratio to reach (binary data), 1.0 for equal classes; the notes
-advise trying ratios other than 1 : 1, which can be closer to reality. Below 1, a sampler whose data is
+``ratio`` is the minority : majority count ratio to reach (binary data), 1.0 for equal classes; the imbalanced-data
+chapter advises trying ratios other than 1 : 1, which can be closer to reality. Below 1, a sampler whose data is
 already at least that balanced returns it unchanged. With ratio 1.0, oversampling treats every class that is
 smaller than the largest one, so multiclass data works too.
 ``Resampled.synthetic`` marks the returned rows that were not input rows as they stood: interpolated or

@@ -679,7 +679,8 @@ def run_sweep(
 
 
 def learning_rate_sweep(cfg: ExperimentConfig, rates: Sequence[float], **kwargs) -> dict[float, History]:
-    """One history per learning rate: the notes' "too small / just right / too large" picture."""
+    """One history per learning rate: the classic "too small / just right / too large" picture
+    (too small crawls, too large oscillates or diverges)."""
     return run_sweep(cfg, "learning_rate", rates, **kwargs)
 
 

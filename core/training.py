@@ -192,7 +192,7 @@ def subset_accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
 
 
 def r2_score(outputs: np.ndarray, targets: np.ndarray) -> float:
-    """R² = 1 − SS_res/SS_tot over all outputs (the notes' 1 − MSE/Var(y))."""
+    """R² = 1 − SS_res/SS_tot over all outputs (equivalently 1 − MSE/Var(y))."""
     if targets.shape[0] < 2:
         return float("nan")
     residual = float(((outputs - targets) ** 2).sum())

@@ -39,7 +39,7 @@ from playground.urlstate import MAX_LINK_POINTS, travels_in_link
 PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digits", "uploaded"))
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
-LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # the notes use 0.1
+LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # 0.1 is the lecture notes' value
 PENALTIES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
