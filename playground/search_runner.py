@@ -100,7 +100,7 @@ def job_panel(
         disabled=running,
         on_click=_start,
         args=(key, signature, make_job),
-        use_container_width=True,
+        width="stretch",
     )
     stop_col.button(
         t("experiments.runner.stop"),
@@ -110,7 +110,7 @@ def job_panel(
         disabled=not running,
         on_click=_stop,
         args=(key,),
-        use_container_width=True,
+        width="stretch",
     )
     if slot is not None and slot.error:
         st.warning(t("experiments.runner.cannot_start", error=slot.error))

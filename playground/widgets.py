@@ -190,7 +190,7 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = PLAYGROU
         seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
         if name not in ("drawn", "uploaded"):
             st.button(t("widgets.regenerate"), key=k("regenerate"), on_click=_next_seed, args=(k("seed"),),
-                      icon=":material/casino:", use_container_width=True, help=t("widgets.regenerate_help"))
+                      icon=":material/casino:", width="stretch", help=t("widgets.regenerate_help"))
     return replace(data, **changes), int(seed)
 
 
