@@ -291,22 +291,12 @@ class ConvNetwork(Network):
         class_weight: Mapping[int, float] | None = None,
         dtype: str = "float64",
     ):
-        self.input_dim = input_dim
+        rng = self._describe(input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype)
         self.input_shape = input_shape
-        self.layers = layers
         self.shapes = shapes
-        self.loss = loss
-        self.init = init
-        self.l1 = l1
-        self.l2 = l2
-        self.seed = seed
-        self.class_weight = dict(class_weight) if class_weight else None
-        self.dtype = np.dtype(dtype)
-        rng = np.random.default_rng(seed)
-        self._dropout_rng = np.random.default_rng([seed, 1])
         self._in_shapes = [input_shape or (input_dim,)] + shapes[:-1]
         self._param_layers = [i for i, s in enumerate(layers) if isinstance(s, (ConvSpec, LayerSpec))]
-        self._slots = []
+        slots = []
         offset = 0
         for i in self._param_layers:
             spec, fan_in_shape = layers[i], self._in_shapes[i]
@@ -317,12 +307,9 @@ class ConvNetwork(Network):
             weights = slice(offset, offset + math.prod(shape))
             bias = slice(weights.stop, weights.stop + shape[0])
             slope = slice(bias.stop, bias.stop + 1) if spec.activation == "prelu" else None
-            self._slots.append(_Slot(weights, shape, bias, slope))
+            slots.append(_Slot(weights, shape, bias, slope))
             offset = slope.stop if slope else bias.stop
-        self.parameter_buffer = np.zeros(offset, dtype=self.dtype)
-        self.weights = [self.parameter_buffer[s.weights].reshape(s.shape) for s in self._slots]
-        self.biases = [self.parameter_buffer[s.bias].reshape(-1, 1) for s in self._slots]
-        self.slopes = [None if s.slope is None else self.parameter_buffer[s.slope] for s in self._slots]
+        self._allocate(slots)
         for i, W, slope in zip(self._param_layers, self.weights, self.slopes, strict=True):
             spec = layers[i]
             if isinstance(spec, ConvSpec):
@@ -331,8 +318,6 @@ class ConvNetwork(Network):
                 W[...] = initialize_weights(init, W.shape[1], W.shape[0], rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
-        self.gradient_buffer = np.zeros_like(self.parameter_buffer)
-        self.layer_gradients, self._grads = self._gradient_views(self.gradient_buffer)
         self._activations = [
             get_activation(
                 s.activation,

@@ -327,32 +327,14 @@ class Network:
         class_weight: Mapping[int, float] | None = None,
         dtype: str = "float64",
     ):
-        self.input_dim = input_dim
-        self.layers = layers
-        self.loss = loss
-        self.init = init
-        self.l1 = l1
-        self.l2 = l2
-        self.seed = seed
-        self.class_weight = dict(class_weight) if class_weight else None
-        self.dtype = np.dtype(dtype)
-        rng = np.random.default_rng(seed)
-        self._dropout_rng = np.random.default_rng([seed, 1])
-        self._slots = _layout(input_dim, layers)
-        size = self._slots[-1].slope.stop if self._slots[-1].slope else self._slots[-1].bias.stop
-        self.parameter_buffer = np.zeros(size, dtype=self.dtype)
-        flat = self.parameter_buffer
-        self.weights: list[np.ndarray] = [flat[s.weights].reshape(s.shape) for s in self._slots]
-        self.biases: list[np.ndarray] = [flat[s.bias].reshape(-1, 1) for s in self._slots]
-        self.slopes: list[np.ndarray | None] = [None if s.slope is None else flat[s.slope] for s in self._slots]
+        rng = self._describe(input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype)
+        self._allocate(_layout(input_dim, layers))
         fan_in = input_dim
         for spec, W, slope in zip(layers, self.weights, self.slopes, strict=True):
             W[...] = initialize_weights(init, fan_in, spec.units, rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
             fan_in = spec.units
-        self.gradient_buffer = np.zeros_like(self.parameter_buffer)
-        self.layer_gradients, self._grads = self._gradient_views(self.gradient_buffer)
         self._wT = [W.T for W in self.weights]  # Z = A·Wᵀ + bᵀ, one row per sample
         self._bT = [b.T for b in self.biases]
         self._activations = [
@@ -373,6 +355,31 @@ class Network:
         self.parameters_changed()
 
     # ---- construction -------------------------------------------------------------------------------------
+    def _describe(self, input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype) -> np.random.Generator:
+        """The description every network keeps (what :meth:`spec` returns); the Generator that initialises it."""
+        self.input_dim = input_dim
+        self.layers = layers
+        self.loss = loss
+        self.init = init
+        self.l1 = l1
+        self.l2 = l2
+        self.seed = seed
+        self.class_weight = dict(class_weight) if class_weight else None
+        self.dtype = np.dtype(dtype)
+        self._dropout_rng = np.random.default_rng([seed, 1])
+        return np.random.default_rng(seed)
+
+    def _allocate(self, slots: list[_Slot]) -> None:
+        """The parameter and gradient buffers laid out by ``slots``, and every layer's views into them."""
+        self._slots = slots
+        size = slots[-1].slope.stop if slots[-1].slope else slots[-1].bias.stop
+        flat = self.parameter_buffer = np.zeros(size, dtype=self.dtype)
+        self.weights: list[np.ndarray] = [flat[s.weights].reshape(s.shape) for s in slots]
+        self.biases: list[np.ndarray] = [flat[s.bias].reshape(-1, 1) for s in slots]
+        self.slopes: list[np.ndarray | None] = [None if s.slope is None else flat[s.slope] for s in slots]
+        self.gradient_buffer = np.zeros_like(flat)
+        self.layer_gradients, self._grads = self._gradient_views(self.gradient_buffer)
+
     @classmethod
     def from_spec(
         cls,

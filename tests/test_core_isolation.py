@@ -13,8 +13,8 @@ def test_core_and_every_core_module_import_without_streamlit_or_plotly():
     # A fresh interpreter: in this process pytest has long since imported Streamlit for other tests.
     check = (
         "import sys, core, pkgutil, importlib\n"
-        "for module in pkgutil.iter_modules(core.__path__):\n"
-        "    importlib.import_module(f'core.{module.name}')\n"
+        "for module in pkgutil.walk_packages(core.__path__, 'core.'):\n"  # every module in every subpackage
+        "    importlib.import_module(module.name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')))\n"
     )
     result = subprocess.run(
