@@ -57,10 +57,8 @@ from core.network import (
     LayerCache,
     LayerSpec,
     Network,
-    _check_class_weight,
     _Slot,
-    check_allocatable,
-    check_loss_matches_output,
+    check_training_spec,
     parse_dense_layer,
 )
 from core.numbers import shown
@@ -283,15 +281,10 @@ class ConvNetwork(Network):
         input_shape: tuple[int, int, int] | None,
         layers: tuple,
         shapes: list[tuple[int, ...]],
-        loss: str,
-        init: str,
-        l1: float,
-        l2: float,
-        seed: int,
-        class_weight: Mapping[int, float] | None = None,
-        dtype: str = "float64",
+        **description,
     ):
-        rng = self._describe(input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype)
+        """``description``: loss, init, l1, l2, seed, class_weight and dtype, as :class:`Network` takes them."""
+        rng = self._describe(input_dim, layers, **description)
         self.input_shape = input_shape
         self.shapes = shapes
         self._in_shapes = [input_shape or (input_dim,)] + shapes[:-1]
@@ -313,9 +306,9 @@ class ConvNetwork(Network):
         for i, W, slope in zip(self._param_layers, self.weights, self.slopes, strict=True):
             spec = layers[i]
             if isinstance(spec, ConvSpec):
-                W[...] = _conv_init(init, W.shape, rng)
+                W[...] = _conv_init(self.init, W.shape, rng)
             else:
-                W[...] = initialize_weights(init, W.shape[1], W.shape[0], rng)
+                W[...] = initialize_weights(self.init, W.shape[1], W.shape[0], rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
         self._activations = [
@@ -348,35 +341,17 @@ class ConvNetwork(Network):
         input_dim = check("input_dim", input_dim, SPEC_CONSTRAINTS["input_dim"])
         shape = None if input_shape is None else check_input_shape(input_shape, input_dim)
         specs, shapes = parse_image_layers(layers, shape, input_dim)
-        loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
-        check_loss_matches_output(loss, specs[-1])
-        rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
-        class_weight = _check_class_weight(class_weight)
-        check_allocatable(count_parameters(specs, [shape or (input_dim,)] + shapes[:-1]), input_dim, rest["dtype"])
-        return cls(input_dim, shape, specs, shapes, loss, rest["init"], rest["l1"], rest["l2"], rest["seed"],
-                   class_weight, rest["dtype"])
+        n_params = count_parameters(specs, [shape or (input_dim,)] + shapes[:-1])
+        rest = check_training_spec(specs[-1], input_dim, n_params, loss, init, l1, l2, seed, dtype, class_weight)
+        return cls(input_dim, shape, specs, shapes, **rest)
 
     def spec(self) -> dict:
         out = super().spec()
         out["input_shape"] = None if self.input_shape is None else list(self.input_shape)
         return out
 
-    def copy(self) -> ConvNetwork:
-        clone = ConvNetwork(
-            self.input_dim,
-            self.input_shape,
-            self.layers,
-            self.shapes,
-            self.loss,
-            self.init,
-            self.l1,
-            self.l2,
-            self.seed,
-            self.class_weight,
-            self.dtype.name,
-        )
-        clone.set_parameters(self.parameters())
-        return clone
+    def _constructor_arguments(self) -> dict:
+        return super()._constructor_arguments() | {"input_shape": self.input_shape, "shapes": self.shapes}
 
     @property
     def layer_sizes(self) -> list[int]:

@@ -119,6 +119,17 @@ def check_allocatable(n_params: int, input_dim: int, dtype: str) -> None:
                          "more than one array can hold")
 
 
+def check_training_spec(output: LayerSpec, input_dim: int, n_params: int, loss, init, l1, l2, seed, dtype,
+                        class_weight) -> dict:
+    """The arguments every network takes besides its layers, checked; keyword arguments for ``__init__``."""
+    loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
+    check_loss_matches_output(loss, output)
+    rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
+    rest["class_weight"] = _check_class_weight(class_weight)
+    check_allocatable(n_params, input_dim, rest["dtype"])
+    return {"loss": loss, **rest}
+
+
 def _check_class_weight(class_weight) -> dict[int, float] | None:
     if class_weight is None:
         return None
@@ -409,13 +420,10 @@ class Network:
             layers = [_without_dense_type(layer) for layer in layers]
         input_dim = check("input_dim", input_dim, SPEC_CONSTRAINTS["input_dim"])
         specs = parse_layers(layers)
-        loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
-        check_loss_matches_output(loss, specs[-1])
-        rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
-        class_weight = _check_class_weight(class_weight)
         sizes = [input_dim] + [s.units for s in specs]
-        check_allocatable(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True)), input_dim, rest["dtype"])
-        return cls(input_dim, specs, loss, class_weight=class_weight, **rest)
+        n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        rest = check_training_spec(specs[-1], input_dim, n_params, loss, init, l1, l2, seed, dtype, class_weight)
+        return cls(input_dim, specs, **rest)
 
     def spec(self) -> dict:
         """The plain description that :meth:`from_spec` accepts (parameters not included)."""
@@ -431,18 +439,15 @@ class Network:
             "dtype": self.dtype.name,
         }
 
+    def _constructor_arguments(self) -> dict:
+        """What ``__init__`` needs to build this network again (its description, checked already)."""
+        return {"input_dim": self.input_dim, "layers": self.layers, "loss": self.loss, "init": self.init,
+                "l1": self.l1, "l2": self.l2, "seed": self.seed, "class_weight": self.class_weight,
+                "dtype": self.dtype.name}
+
     def copy(self) -> Network:
-        clone = Network(
-            self.input_dim,
-            self.layers,
-            self.loss,
-            self.init,
-            self.l1,
-            self.l2,
-            self.seed,
-            self.class_weight,
-            self.dtype.name,
-        )
+        """An independent network with the same description and parameters (its own buffers)."""
+        clone = type(self)(**self._constructor_arguments())
         clone.set_parameters(self.parameters())
         return clone
 
