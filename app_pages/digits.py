@@ -1,5 +1,5 @@
-"""Digits: the notes' handwritten-digit network (or a small CNN) on scikit-learn's 8×8 digits, trained live and
-taken apart; then a toy where locality matters."""
+"""Digits: the lecture notes' handwritten-digit network (784-64-16-10 there, 64-16-10 on 8×8 images here) or a
+small CNN on scikit-learn's 8×8 digits, trained live and taken apart; then a toy where locality matters."""
 
 from dataclasses import replace
 

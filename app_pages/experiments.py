@@ -36,7 +36,8 @@ from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
 KEY = "exp"
-# Circles with plain SGD: a learning rate of 0.003 crawls, 0.3 learns, 3 thrashes — the notes' three curves.
+# Circles with plain SGD: a learning rate of 0.003 crawls, 0.3 learns, 3 thrashes — the classic
+# "too small, just right, too large" learning-rate curves.
 DEFAULT = within_limits(ExperimentConfig(
     data=DataConfig(name="circles", n_samples=200, noise=0.15),
     model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),

@@ -1,4 +1,5 @@
-"""Lessons: the notes as short guided walk-throughs, each step next to a run the learner can change."""
+"""Lessons: the lecture notes' chapters as short guided walk-throughs, each step next to a run the learner can
+change."""
 
 import streamlit as st
 

@@ -17,7 +17,7 @@ from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem
 
 KEY = "uth"
-DEFAULT = PRESETS["xor_2_2_1"]  # the notes' 2-2-1 network: small enough to read every matrix
+DEFAULT = PRESETS["xor_2_2_1"]  # the lecture notes' 2-2-1 XOR network: small enough to read every matrix
 PLAYGROUND_KEY = "pg"  # the Playground page keeps its configuration under this key
 STEP_BATCH_MAX = 8
 CHECK_BATCH = 32
@@ -182,10 +182,10 @@ def step_through_view(network, prepared, seed: int) -> None:
     prev_col, next_col, where_col = st.columns([1.4, 1.4, 3])
     prev_col.button(t("under_the_hood.step.previous"), key=f"{KEY}.previous", on_click=move_step, args=(-1, count),
                     disabled=st.session_state[f"{KEY}.step"] == 0, icon=":material/arrow_back:",
-                    help=t("under_the_hood.step.previous_help"), use_container_width=True)
+                    help=t("under_the_hood.step.previous_help"), width="stretch")
     next_col.button(t("under_the_hood.step.next"), key=f"{KEY}.next", on_click=move_step, args=(1, count),
                     disabled=st.session_state[f"{KEY}.step"] == count - 1, icon=":material/arrow_forward:",
-                    help=t("under_the_hood.step.next_help"), use_container_width=True, type="primary")
+                    help=t("under_the_hood.step.next_help"), width="stretch", type="primary")
     step = walk[st.session_state[f"{KEY}.step"]]
     where_col.progress((step.index + 1) / count, text=t(
         "under_the_hood.step.position", number=step.index + 1, count=count,

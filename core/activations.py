@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.validation import Options, check
+
 ACTIVATIONS = (
     "linear",
     "sigmoid",
@@ -26,7 +28,7 @@ ACTIVATIONS = (
     "softmax",
 )
 OUTPUT_ONLY = ("softmax",)
-DEFAULT_LEAKY_SLOPE = 0.1  # the notes' k for leaky ReLU
+DEFAULT_LEAKY_SLOPE = 0.1  # leaky ReLU is max(kz, z); k = 0.1, the lecture notes' value
 DEFAULT_PRELU_SLOPE = 0.25  # He et al. 2015 start value for the learned slope
 ELU_ALPHA = 1.0
 
@@ -37,7 +39,7 @@ class Activation:
 
     ``derivative`` receives the already computed ``a`` so that sigmoid and tanh reuse it
     (σ' = a(1 − a), tanh' = 1 − a²) instead of evaluating the exponential twice.
-    For ``softmax`` the derivative is the diagonal ŷ(1 − ŷ) the notes use; backprop through softmax is only
+    For ``softmax`` the derivative is the Jacobian's diagonal ŷ(1 − ŷ); backprop through softmax is only
     done fused with cross-entropy (gradient ŷ − y), which is exact.
     """
 
@@ -75,7 +77,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
-    """∂ŷ_i/∂z_j of softmax for one score vector z (k,): the notes' two cases in one (k, k) matrix.
+    """∂ŷ_i/∂z_j of softmax for one score vector z (k,): its two cases (i = j and i ≠ j) in one (k, k) matrix.
 
     ŷ_i(1 − ŷ_i) on the diagonal (i = j) and −ŷ_i·ŷ_j off it, i.e. diag(ŷ) − ŷŷᵀ.
     """
@@ -210,4 +212,5 @@ def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float =
         return Activation(
             name, softmax, lambda z, a: a * (1.0 - a), r"\frac{e^{z_i}}{\sum_j e^{z_j}}", (0.0, 1.0)
         )
-    raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(ACTIVATIONS)}")
+    check("activation", name, Options(ACTIVATIONS))
+    raise AssertionError(f"activation {name!r} is listed in ACTIVATIONS but has no definition")

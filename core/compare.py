@@ -48,6 +48,7 @@ from core.losses import encode_targets
 from core.optimizers import OPTIMIZERS
 from core.settings import LIMITS
 from core.training import History, Trainer, accuracy, r2_score
+from core.validation import Options, check
 
 MIN_RUNS = 2
 LAYOUT_MAX_RUNS = 4  # the page lays out at most four boundaries side by side, however high the host's cap
@@ -534,7 +535,8 @@ _FLAT = 1e-3  # a slope this small at |z| = _FAR counts as saturated
 
 @dataclass(frozen=True)
 class ActivationProfile:
-    """What the notes say about an activation, measured: range, centring, where it goes flat, steepest slope.
+    """The properties the lecture notes' activation chapter compares, measured: range, centring, where it goes
+    flat, steepest slope.
 
     ``zero_centred``: "yes" for odd functions (f(−z) = −f(z)), "roughly" when f(0) = 0 and outputs take both
     signs, "no" otherwise (sigmoid: f(0) = 0.5, always positive). ``saturates_left/right``: the slope tends to
@@ -566,8 +568,7 @@ def activation_curves(
 
 def activation_profile(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float = ELU_ALPHA) -> ActivationProfile:
     """Measure the properties of activation ``name`` on z ∈ [−8, 8]; raises ValueError for unknown names."""
-    if name not in GALLERY_ACTIVATIONS:
-        raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(GALLERY_ACTIVATIONS)}")
+    check("activation", name, Options(GALLERY_ACTIVATIONS))
     activation = get_activation(name, slope, alpha)
     a, da = activation_curves(name, _PROBE, slope, alpha)
     mirrored, _ = activation_curves(name, -_PROBE, slope, alpha)

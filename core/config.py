@@ -18,11 +18,12 @@ from core.datasets import IMBALANCED_SHAPES as DATASET_IMBALANCED_SHAPES
 from core.features import FEATURES
 from core.initializers import INITIALIZERS
 from core.losses import LOSSES
-from core.numbers import is_finite, json_int, shown
+from core.numbers import json_int, shown
 from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.sampling import CLASS_WEIGHT_MODES, SAMPLERS
 from core.sampling import MIN_RATIO as MIN_SAMPLING_RATIO
-from core.settings import LIMITS
+from core.settings import LIMITS, Limits
+from core.validation import Constraint, Interval, Options, check, validate
 
 DATASET_NAMES = (
     "xor",
@@ -334,51 +335,75 @@ def _rows(raw) -> tuple[tuple[float, ...], ...]:
     return tuple(rows)
 
 
-def _number(name: str, value, low: float, high: float, *, integer: bool = False, low_open: bool = False):
-    kind = "a whole number" if integer else "a number"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}={shown(value)} is not valid; expected {kind}")
-    if integer and (not is_finite(value) or int(value) != value):
-        raise ValueError(f"{name}={shown(value)} is not valid; expected {kind}")
-    # is_finite, not math.isfinite: a 400-digit integer is finite but too large for a float.
-    if not is_finite(value) or value > high or value < low or (low_open and value == low):
-        left = "(" if low_open else "["
-        raise ValueError(f"{name}={shown(value)} is not valid; allowed range is {left}{low}, {high}]")
+def field_constraints(limits: Limits | None = None) -> dict[str, Constraint]:
+    """What every scalar setting may be, by dotted path; sizes and counts follow the host's caps (``limits``).
+
+    Built per call because the caps may be a test's own (``core.config.LIMITS`` patched) or a host's.
+    """
+    caps = LIMITS if limits is None else limits
+    return {
+        "data.name": Options(DATASET_NAMES),
+        "data.n_samples": Interval(4, caps.max_samples, integer=True),
+        "data.noise": Interval(0.0, 2.0),
+        "data.test_fraction": Interval(0.0, 0.9),
+        "data.validation_fraction": Interval(0.0, 0.5),
+        "data.features": Options(FEATURE_NAMES),  # each listed feature
+        "data.minority_ratio": Interval(0.01, 0.5),
+        "data.shape": Options(IMBALANCED_SHAPES),
+        "data.arms": Interval(2, 5, integer=True),
+        "data.n_classes": Interval(2, 6, integer=True),
+        "data.sampler": Options(SAMPLER_NAMES),
+        "data.sampling_ratio": Interval(MIN_SAMPLING_RATIO, 1.0),
+        "data.points.x": Interval(-10.0, 10.0),  # a drawn point's coordinates, an uploaded row's values
+        "model.hidden.units": Interval(1, caps.max_units, integer=True),
+        "model.hidden.activation": Options(HIDDEN_ACTIVATIONS),
+        "model.hidden.dropout": Interval(0.0, 0.9),
+        "model.output_activation": Options(OUTPUT_ACTIVATIONS),
+        "model.loss": Options(LOSS_CHOICES),
+        "model.init": Options(INITIALIZERS),
+        "model.leaky_slope": Interval(0.0, 1.0),
+        "train.optimizer": Options(OPTIMIZERS),
+        "train.learning_rate": Interval(0.0, 10.0, closed="right"),
+        "train.batch_size": Interval(1, caps.max_samples, integer=True),
+        "train.epochs": Interval(1, caps.max_epochs, integer=True),
+        "train.momentum": Interval(0.0, 0.999),
+        "train.schedule": Options(SCHEDULES),
+        "train.l1": Interval(0.0, 10.0),
+        "train.l2": Interval(0.0, 10.0),
+        "train.clip_value": Interval(0.0, 1e6),
+        "train.clip_norm": Interval(0.0, 1e6),
+        "train.early_stopping_patience": Interval(0, caps.max_epochs, integer=True),
+        "train.class_weight": Options(CLASS_WEIGHT_MODES),
+        "train.dtype": Options(DTYPE_CHOICES),
+        "seed": Interval(0, 2**31 - 1, integer=True),
+    }
 
 
-def _choice(name: str, value, allowed) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name}={shown(value)} is not valid; choose one of: {', '.join(allowed)}")
+def _fields(section, prefix: str, names: str) -> dict:
+    """``{"data.noise": cfg.data.noise, ...}`` for the space-separated ``names`` of one section."""
+    return {f"{prefix}{name}": getattr(section, name) for name in names.split()}
 
 
 def _validate(cfg: ExperimentConfig) -> None:
     d, m, t = cfg.data, cfg.model, cfg.train
-    _choice("data.name", d.name, DATASET_NAMES)
-    _number("data.n_samples", d.n_samples, 4, LIMITS.max_samples, integer=True)
-    _number("data.noise", d.noise, 0.0, 2.0)
-    _number("data.test_fraction", d.test_fraction, 0.0, 0.9)
-    _number("data.validation_fraction", d.validation_fraction, 0.0, 0.5)
+    allowed = field_constraints()
+    validate(_fields(d, "data.", "name n_samples noise test_fraction validation_fraction"), allowed)
     if d.test_fraction + d.validation_fraction > 0.9:
         raise ValueError("data.test_fraction + data.validation_fraction must leave at least 10% for training")
     if not isinstance(d.features, tuple) or not d.features:
         raise ValueError("data.features must list at least one of: " + ", ".join(FEATURE_NAMES))
     for feature in d.features:
-        _choice("data.features", feature, FEATURE_NAMES)
+        check("data.features", feature, allowed["data.features"])
     if len(set(d.features)) != len(d.features):
         raise ValueError(f"data.features={shown(list(d.features))} is not valid; a feature is listed twice")
-    _number("data.minority_ratio", d.minority_ratio, 0.01, 0.5)
-    _choice("data.shape", d.shape, IMBALANCED_SHAPES)
-    _number("data.arms", d.arms, 2, 5, integer=True)
-    _number("data.n_classes", d.n_classes, 2, 6, integer=True)
-    _choice("data.sampler", d.sampler, SAMPLER_NAMES)
-    _number("data.sampling_ratio", d.sampling_ratio, MIN_SAMPLING_RATIO, 1.0)
+    validate(_fields(d, "data.", "minority_ratio shape arms n_classes sampler sampling_ratio"), allowed)
     if d.sampling_ratio < 1.0 and d.sampler != "none" and dataset_task(d) == "multiclass":
         raise ValueError(
             f"data.sampling_ratio={shown(d.sampling_ratio)} is not valid for a multiclass dataset; "
             "a ratio below 1 needs two classes"
         )
-    _validate_points(d)
-    _validate_rows(d)
+    _validate_points(d, allowed)
+    _validate_rows(d, allowed)
     _validate_multilabel(cfg)
     _validate_label_names(d)
     if not isinstance(d.single_label, bool):
@@ -395,33 +420,19 @@ def _validate(cfg: ExperimentConfig) -> None:
     for i, layer in enumerate(m.hidden):
         if not isinstance(layer, LayerConfig):
             raise ValueError(f"model.hidden[{i}] must be a layer with units, activation and dropout")
-        _number(f"model.hidden[{i}].units", layer.units, 1, LIMITS.max_units, integer=True)
+        check(f"model.hidden[{i}].units", layer.units, allowed["model.hidden.units"])
         if layer.activation == "softmax":
             raise ValueError(f"model.hidden[{i}].activation='softmax' is only valid on the output layer")
-        _choice(f"model.hidden[{i}].activation", layer.activation, HIDDEN_ACTIVATIONS)
-        _number(f"model.hidden[{i}].dropout", layer.dropout, 0.0, 0.9)
-    _choice("model.output_activation", m.output_activation, OUTPUT_ACTIVATIONS)
-    _choice("model.loss", m.loss, LOSS_CHOICES)
-    _choice("model.init", m.init, INITIALIZERS)
-    _number("model.leaky_slope", m.leaky_slope, 0.0, 1.0)
-    _choice("train.optimizer", t.optimizer, OPTIMIZERS)
-    _number("train.learning_rate", t.learning_rate, 0.0, 10.0, low_open=True)
-    _number("train.batch_size", t.batch_size, 1, LIMITS.max_samples, integer=True)
-    _number("train.epochs", t.epochs, 1, LIMITS.max_epochs, integer=True)
-    _number("train.momentum", t.momentum, 0.0, 0.999)
-    _choice("train.schedule", t.schedule, SCHEDULES)
-    _number("train.l1", t.l1, 0.0, 10.0)
-    _number("train.l2", t.l2, 0.0, 10.0)
-    _number("train.clip_value", t.clip_value, 0.0, 1e6)
-    _number("train.clip_norm", t.clip_norm, 0.0, 1e6)
-    _number("train.early_stopping_patience", t.early_stopping_patience, 0, LIMITS.max_epochs, integer=True)
-    _choice("train.class_weight", t.class_weight, CLASS_WEIGHT_MODES)
-    _choice("train.dtype", t.dtype, DTYPE_CHOICES)
-    _number("seed", cfg.seed, 0, 2**31 - 1, integer=True)
+        check(f"model.hidden[{i}].activation", layer.activation, allowed["model.hidden.activation"])
+        check(f"model.hidden[{i}].dropout", layer.dropout, allowed["model.hidden.dropout"])
+    validate(_fields(m, "model.", "output_activation loss init leaky_slope"), allowed)
+    validate(_fields(t, "train.", "optimizer learning_rate batch_size epochs momentum schedule l1 l2 clip_value "
+                                  "clip_norm early_stopping_patience class_weight dtype"), allowed)
+    check("seed", cfg.seed, allowed["seed"])
     _check_output_pairing(cfg)
 
 
-def _validate_points(d: DataConfig) -> None:
+def _validate_points(d: DataConfig, allowed: dict[str, Constraint]) -> None:
     if not isinstance(d.points, tuple):
         raise ValueError("data.points must be a list of [x1, x2, label] triples")
     if len(d.points) > MAX_DRAWN_POINTS:
@@ -430,9 +441,9 @@ def _validate_points(d: DataConfig) -> None:
     for i, point in enumerate(d.points):
         if not isinstance(point, tuple) or len(point) != 3:
             raise ValueError(f"data.points[{i}]={shown(point)} is not valid; expected (x1, x2, label)")
-        _number(f"data.points[{i}].x1", point[0], -10.0, 10.0)
-        _number(f"data.points[{i}].x2", point[1], -10.0, 10.0)
-        _number(f"data.points[{i}].label", point[2], 0, max(classes - 1, 1), integer=True)
+        check(f"data.points[{i}].x1", point[0], allowed["data.points.x"])
+        check(f"data.points[{i}].x2", point[1], allowed["data.points.x"])
+        check(f"data.points[{i}].label", point[2], Interval(0, max(classes - 1, 1), integer=True))
     if d.name == "drawn" and len(d.points) < 4:
         raise ValueError(f"data.name='drawn' needs at least 4 drawn points; there are {len(d.points)}")
     if d.points and d.name in ("sine", "digits"):
@@ -441,7 +452,7 @@ def _validate_points(d: DataConfig) -> None:
         raise ValueError(f"data.points are class labels; data.name={shown(d.name)} is a regression dataset")
 
 
-def _validate_rows(d: DataConfig) -> None:
+def _validate_rows(d: DataConfig, allowed: dict[str, Constraint]) -> None:
     if not isinstance(d.rows, tuple):
         raise ValueError("data.rows must be a list of [x, y] or [x1, x2, y] rows")
     if d.name != "uploaded":
@@ -463,7 +474,7 @@ def _validate_rows(d: DataConfig) -> None:
                 if isinstance(value, bool) or value not in (0, 1):
                     raise ValueError(f"data.rows[{i}][{j}]={shown(value)} is not valid; a label is 0 or 1")
             else:
-                _number(f"data.rows[{i}][{j}]", value, -10.0, 10.0)
+                check(f"data.rows[{i}][{j}]", value, allowed["data.points.x"])
 
 
 def _validate_label_names(d: DataConfig) -> None:

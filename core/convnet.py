@@ -34,7 +34,7 @@ from core.activations import (
     OUTPUT_ONLY,
     get_activation,
 )
-from core.initializers import INITIALIZERS, init_scale, initialize_weights
+from core.initializers import init_scale, initialize_weights
 from core.layers import (
     PADDINGS,
     avgpool_backward,
@@ -48,28 +48,28 @@ from core.layers import (
     pad_images,
     pool_output_size,
 )
-from core.losses import LOSSES, loss_and_output_grad
+from core.losses import loss_and_output_grad
 from core.network import (
-    DTYPES,
+    LAYER_CONSTRAINTS,
+    SPEC_CONSTRAINTS,
+    WHOLE_POSITIVE,
     ForwardPass,
     LayerCache,
     LayerSpec,
     Network,
-    _check_class_weight,
-    _check_number,
     _Slot,
-    check_loss_matches_output,
+    check_training_spec,
     parse_dense_layer,
 )
 from core.numbers import shown
-from core.settings import LIMITS
+from core.validation import Interval, Options, check, validate
 
 LAYER_TYPES = ("dense", "conv2d", "maxpool", "avgpool", "flatten")
 STRIDES = (1, 2)
 _CONV_KEYS = ("type", "filters", "kernel", "stride", "padding", "activation", "dropout", "slope")
 _POOL_KEYS = ("type", "size", "stride")
-# The largest feature map one sample may produce (values per layer): a 64-filter layer on a 32×32 image.
-MAX_FEATURE_VALUES = LIMITS.max_units * LIMITS.max_input_dim
+KERNEL_SIZE = Interval(1, 99, integer=True)  # also a pooling window
+CONV_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in OUTPUT_ONLY)
 EVALUATION_CHUNK = 256  # rows per forward pass when only the output is needed (keeps feature maps in cache)
 
 
@@ -162,16 +162,13 @@ def parse_image_layers(
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:
         raise ValueError("layers must be a non-empty list of layer dicts such as {'type': 'conv2d', 'filters': 8, ...}")
-    if len(layers) - 1 > LIMITS.max_hidden_layers:
-        raise ValueError(f"layers has {len(layers) - 1} hidden layers; at most {LIMITS.max_hidden_layers} are allowed")
     shape: tuple[int, ...] = input_shape if input_shape is not None else (input_dim,)
     specs, shapes = [], []
     for i, layer in enumerate(layers):
         where = f"layers[{i}]"
         is_output = i == len(layers) - 1
         kind = layer.get("type", "dense") if isinstance(layer, Mapping) else "dense"
-        if kind not in LAYER_TYPES:
-            raise ValueError(f"{where}.type={shown(kind)} is not valid; choose one of: {', '.join(LAYER_TYPES)}")
+        check(f"{where}.type", kind, Options(LAYER_TYPES))
         if is_output and kind != "dense":
             raise ValueError(
                 f"{where} is a {kind} layer; the last layer must be a dense output layer such as "
@@ -216,37 +213,24 @@ def _parse_conv(layer: Mapping, where: str, shape: tuple[int, ...]) -> tuple[Con
         if required not in layer:
             raise ValueError(f"{where} (conv2d) needs {required!r}")
     _, height, width = shape
-    filters = _check_number(f"{where}.filters", layer["filters"], 1, LIMITS.max_units, integer=True)
-    kernel = _check_number(f"{where}.kernel", layer["kernel"], 1, 99, integer=True)
-    stride = layer.get("stride", 1)
-    if stride not in STRIDES or isinstance(stride, bool):
-        raise ValueError(f"{where}.stride={shown(stride)} is not valid; choose one of: 1, 2")
-    padding = layer.get("padding", "valid")
-    if padding not in PADDINGS:
-        raise ValueError(f"{where}.padding={shown(padding)} is not valid; choose one of: {', '.join(PADDINGS)}")
+    filters = check(f"{where}.filters", layer["filters"], WHOLE_POSITIVE)
+    kernel = check(f"{where}.kernel", layer["kernel"], KERNEL_SIZE)
+    stride = check(f"{where}.stride", layer.get("stride", 1), Options(STRIDES))
+    padding = check(f"{where}.padding", layer.get("padding", "valid"), Options(PADDINGS))
     if kernel > min(height, width):
         raise ValueError(
             f"{where}.kernel={kernel} is larger than its input ({height}×{width}); "
             f"choose a kernel from 1 to {min(height, width)}"
         )
-    activation = layer.get("activation", "relu")
-    if activation not in ACTIVATIONS or activation in OUTPUT_ONLY:
-        valid = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
-        raise ValueError(f"{where}.activation={shown(activation)} is not valid; choose one of: {', '.join(valid)}")
-    dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
-    slope = layer.get("slope")
-    if slope is not None:
-        slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
+    activation = check(f"{where}.activation", layer.get("activation", "relu"), Options(CONV_ACTIVATIONS))
+    rest = validate({"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS,
+                    prefix=f"{where}.")
+    dropout, slope = rest["dropout"], rest["slope"]
     out = (
         filters,
         conv_output_size(height, kernel, stride, padding),
         conv_output_size(width, kernel, stride, padding),
     )
-    if math.prod(out) > MAX_FEATURE_VALUES:
-        raise ValueError(
-            f"{where} makes feature maps of {_shape_text(out)} = {math.prod(out)} values per image; "
-            f"at most {MAX_FEATURE_VALUES} are allowed (use fewer filters or stride 2)"
-        )
     return ConvSpec(filters, kernel, int(stride), padding, activation, dropout, slope), out
 
 
@@ -255,13 +239,13 @@ def _parse_pool(layer: Mapping, kind: str, where: str, shape: tuple[int, ...]) -
     if unknown:
         raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_POOL_KEYS)}")
     channels, height, width = shape
-    size = _check_number(f"{where}.size", layer.get("size", 2), 1, 99, integer=True)
+    size = check(f"{where}.size", layer.get("size", 2), KERNEL_SIZE)
     if size > min(height, width):
         raise ValueError(
             f"{where}.size={size} is larger than its input ({height}×{width}); "
             f"choose a size from 1 to {min(height, width)}"
         )
-    stride = _check_number(f"{where}.stride", layer.get("stride", size), 1, size, integer=True)
+    stride = check(f"{where}.stride", layer.get("stride", size), Interval(1, size, integer=True))
     out = (channels, pool_output_size(height, size, stride), pool_output_size(width, size, stride))
     return PoolSpec(kind, size, stride), out
 
@@ -297,30 +281,15 @@ class ConvNetwork(Network):
         input_shape: tuple[int, int, int] | None,
         layers: tuple,
         shapes: list[tuple[int, ...]],
-        loss: str,
-        init: str,
-        l1: float,
-        l2: float,
-        seed: int,
-        class_weight: Mapping[int, float] | None = None,
-        dtype: str = "float64",
+        **description,
     ):
-        self.input_dim = input_dim
+        """``description``: loss, init, l1, l2, seed, class_weight and dtype, as :class:`Network` takes them."""
+        rng = self._describe(input_dim, layers, **description)
         self.input_shape = input_shape
-        self.layers = layers
         self.shapes = shapes
-        self.loss = loss
-        self.init = init
-        self.l1 = l1
-        self.l2 = l2
-        self.seed = seed
-        self.class_weight = dict(class_weight) if class_weight else None
-        self.dtype = np.dtype(dtype)
-        rng = np.random.default_rng(seed)
-        self._dropout_rng = np.random.default_rng([seed, 1])
         self._in_shapes = [input_shape or (input_dim,)] + shapes[:-1]
         self._param_layers = [i for i, s in enumerate(layers) if isinstance(s, (ConvSpec, LayerSpec))]
-        self._slots = []
+        slots = []
         offset = 0
         for i in self._param_layers:
             spec, fan_in_shape = layers[i], self._in_shapes[i]
@@ -331,22 +300,17 @@ class ConvNetwork(Network):
             weights = slice(offset, offset + math.prod(shape))
             bias = slice(weights.stop, weights.stop + shape[0])
             slope = slice(bias.stop, bias.stop + 1) if spec.activation == "prelu" else None
-            self._slots.append(_Slot(weights, shape, bias, slope))
+            slots.append(_Slot(weights, shape, bias, slope))
             offset = slope.stop if slope else bias.stop
-        self._flat = np.zeros(offset, dtype=self.dtype)
-        self.weights = [self._flat[s.weights].reshape(s.shape) for s in self._slots]
-        self.biases = [self._flat[s.bias].reshape(-1, 1) for s in self._slots]
-        self.slopes = [None if s.slope is None else self._flat[s.slope] for s in self._slots]
+        self._allocate(slots)
         for i, W, slope in zip(self._param_layers, self.weights, self.slopes, strict=True):
             spec = layers[i]
             if isinstance(spec, ConvSpec):
-                W[...] = _conv_init(init, W.shape, rng)
+                W[...] = _conv_init(self.init, W.shape, rng)
             else:
-                W[...] = initialize_weights(init, W.shape[1], W.shape[0], rng)
+                W[...] = initialize_weights(self.init, W.shape[1], W.shape[0], rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
-        self._grad_flat = np.zeros_like(self._flat)
-        self._grad_layers, self._grads = self._gradient_views(self._grad_flat)
         self._activations = [
             get_activation(
                 s.activation,
@@ -357,7 +321,7 @@ class ConvNetwork(Network):
         ]
         last = len(layers) - 1
         self._dropout = [spec.dropout if i != last else 0.0 for i, spec in enumerate(layers)]
-        self._refresh_prelu()
+        self.parameters_changed()
 
     @classmethod
     def build(
@@ -374,54 +338,27 @@ class ConvNetwork(Network):
         input_shape=None,
     ) -> ConvNetwork:
         """Validate a plain description (see the module docstring) and build the network."""
-        input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
+        input_dim = check("input_dim", input_dim, SPEC_CONSTRAINTS["input_dim"])
         shape = None if input_shape is None else check_input_shape(input_shape, input_dim)
         specs, shapes = parse_image_layers(layers, shape, input_dim)
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss={loss!r} is not valid; choose one of: {', '.join(LOSSES)}")
-        check_loss_matches_output(loss, specs[-1])
-        if init not in INITIALIZERS:
-            raise ValueError(f"init={init!r} is not valid; choose one of: {', '.join(INITIALIZERS)}")
-        l1 = _check_number("l1", l1, 0.0, 1e3)
-        l2 = _check_number("l2", l2, 0.0, 1e3)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-            raise ValueError(f"seed={seed!r} is not valid; expected a whole number in [0, 2**32)")
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype={dtype!r} is not valid; choose one of: {', '.join(DTYPES)}")
-        class_weight = _check_class_weight(class_weight)
         n_params = count_parameters(specs, [shape or (input_dim,)] + shapes[:-1])
-        if n_params > LIMITS.max_parameters:
-            raise ValueError(f"the network has {n_params} parameters; at most {LIMITS.max_parameters} are allowed")
-        return cls(input_dim, shape, specs, shapes, loss, init, l1, l2, int(seed), class_weight, dtype)
+        rest = check_training_spec(specs[-1], input_dim, n_params, loss, init, l1, l2, seed, dtype, class_weight)
+        return cls(input_dim, shape, specs, shapes, **rest)
 
     def spec(self) -> dict:
         out = super().spec()
         out["input_shape"] = None if self.input_shape is None else list(self.input_shape)
         return out
 
-    def copy(self) -> ConvNetwork:
-        clone = ConvNetwork(
-            self.input_dim,
-            self.input_shape,
-            self.layers,
-            self.shapes,
-            self.loss,
-            self.init,
-            self.l1,
-            self.l2,
-            self.seed,
-            self.class_weight,
-            self.dtype.name,
-        )
-        clone.set_parameters(self.parameters())
-        return clone
+    def _constructor_arguments(self) -> dict:
+        return super()._constructor_arguments() | {"input_shape": self.input_shape, "shapes": self.shapes}
 
     @property
     def layer_sizes(self) -> list[int]:
         """Values per sample: the input, then each layer's output (a feature map counts C·H·W)."""
         return [self.input_dim] + [math.prod(s) for s in self.shapes]
 
-    def _refresh_prelu(self) -> None:
+    def parameters_changed(self) -> None:
         for i, s in zip(self._param_layers, self.slopes, strict=True):
             if s is not None:
                 self._activations[i] = get_activation(self.layers[i].activation, float(s[0]))
@@ -465,17 +402,17 @@ class ConvNetwork(Network):
 
     def forward(self, X, training: bool = False, rng: np.random.Generator | None = None) -> ForwardPass:
         """Every layer's input, Z and A (image layers as (n, C, H, W)); dropout only when ``training``."""
-        ws = self._run_forward(self._check_X(X), training, rng)
+        ws = self._run_forward(self.check_X(X), training, rng)
         return ForwardPass(
             [LayerCache(A, z, a, mask) for A, z, a, mask in zip(ws.inputs, ws.z, ws.a, ws.masks, strict=True)]
         )
 
     def predict(self, X) -> np.ndarray:
         """Output after the output activation: ``(n_samples, n_outputs)``. Dropout is off."""
-        return self._evaluate(self._check_X(X), every_layer=False).a[-1]
+        return self.evaluate(self.check_X(X), every_layer=False).a[-1]
 
     # ---- backward -----------------------------------------------------------------------------------------
-    def _backward_layers(self, ws, targets, sample_weight, grads, need_loss) -> float:
+    def backward_layers(self, ws, targets, sample_weight, grads, need_loss) -> float:
         """Write every gradient into ``grads`` (per parametrised layer ``(dW, db, dα)``) and every δ into
         ``ws.delta``; returns the loss with penalty."""
         last = len(self.layers) - 1
@@ -540,16 +477,16 @@ class ConvNetwork(Network):
         ws.z = [c.z for c in fwd.caches]
         ws.a = [c.a for c in fwd.caches]
         ws.masks = [c.mask for c in fwd.caches]
-        per_layer, grads = self._gradient_views(np.empty_like(self._flat))
-        loss = self._backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
+        per_layer, grads = self._gradient_views(np.empty_like(self.parameter_buffer))
+        loss = self.backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
         return loss, grads, ws.delta
 
     # ---- the trainer's hot path ---------------------------------------------------------------------------
-    def _train_gradients(self, X, targets, sample_weight, training, need_loss) -> float:
+    def train_gradients(self, X, targets, sample_weight, training, need_loss) -> float:
         ws = self._run_forward(X, training, None)
-        return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
+        return self.backward_layers(ws, targets, sample_weight, self.layer_gradients, need_loss)
 
-    def _evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _ImageWorkspace:
+    def evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _ImageWorkspace:
         """Forward pass over ``X`` (dropout off). With ``every_layer=False`` only the output layer's ``z``/``a``
         are filled, computed in chunks of :data:`EVALUATION_CHUNK` rows: a whole training set's feature maps at
         once would not fit in the CPU cache and take several times longer. ``backward`` is accepted for the

@@ -38,6 +38,7 @@ import numpy as np
 from core.datasets import DOMAIN, MIN_SAMPLES, Dataset
 from core.io import read_upload
 from core.settings import LIMITS
+from core.validation import Options, check
 
 DATASET_NAME = "uploaded"
 TASK_CHOICES = ("auto", "classification", "regression", "multilabel")
@@ -88,8 +89,7 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
         caller that handles one label per point never receives a label matrix).
     Raises ValueError with a message that names the problem and, for bad values, the line and column.
     """
-    if task not in TASK_CHOICES:
-        raise ValueError(f"task={task!r} is not valid; choose one of: {', '.join(TASK_CHOICES)}")
+    check("task", task, Options(TASK_CHOICES))
     raw = read_upload(source, MAX_CSV_BYTES, "the CSV file")
     text, encoding = _decode(raw)
     notes: list[str] = []

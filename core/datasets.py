@@ -20,6 +20,8 @@ from types import MappingProxyType
 import numpy as np
 
 from core.settings import LIMITS
+from core.validation import Options
+from core.validation import check as check_value
 
 # scikit-learn is imported inside the functions that need it (circles, moons, digits): importing it costs
 # about 1.5 s and pulls in SciPy and pandas, which the Playground's first picture of XOR, spirals... never uses.
@@ -117,9 +119,7 @@ def _real_in(low: float, high: float) -> Callable[[str, object], float]:
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[str, object], str]:
     def check(name: str, value: object) -> str:
-        if not isinstance(value, str) or value not in choices:
-            raise ValueError(f"{name}={value!r} is not valid; choose one of: {', '.join(choices)}")
-        return value
+        return check_value(name, value, Options(choices))
 
     return check
 
@@ -192,8 +192,7 @@ def make_multilabel_dataset(name: str, n_samples: int = 400, noise: float = 0.05
     three ``DISC_CENTRES``; the discs overlap, so a point can carry 0, 1, 2 or 3 labels.
     Points are uniform in the plot square (a little inside it); ``noise`` jitters them after labelling.
     """
-    if not isinstance(name, str) or name not in MULTILABEL_DATASETS:
-        raise ValueError(f"name={name!r} is not valid; choose one of: {', '.join(MULTILABEL_DATASETS)}")
+    check_value("name", name, Options(MULTILABEL_DATASETS))
     n_samples = _check_n_samples(n_samples)
     noise = _check_noise(noise)
     rng = np.random.default_rng(_check_seed(seed))
@@ -362,8 +361,7 @@ def _can_stratify(y: np.ndarray, n_part: int) -> bool:
 
 
 def _check_name(name: object) -> None:
-    if not isinstance(name, str) or name not in DATASETS:
-        raise ValueError(f"name={name!r} is not valid; choose one of: {', '.join(DATASETS)}")
+    check_value("name", name, Options(DATASETS))
 
 
 def _check_n_samples(n_samples: object) -> int:

@@ -3,7 +3,8 @@
 - :func:`activations_at_init`: push a batch of random inputs through a fresh deep network and keep every
   layer's activations, the classic picture of why the initialization scale matters (too small: activations
   shrink to 0 layer by layer; too large: tanh/sigmoid saturate, ReLU blows up; Xavier/He: they keep their spread).
-- :data:`DEMOS`: ready-made experiments for the notes' failure modes, each a few small ``ExperimentConfig`` runs
+- :data:`DEMOS`: ready-made experiments for the training failures the lecture notes' chapter on vanishing and
+  exploding gradients describes, each a few small ``ExperimentConfig`` runs
   to compare (vanishing gradients, exploding gradients, zero-init symmetry, He vs Xavier, clipping).
 - :func:`layer_gradient_norms`, :func:`unit_spread`, :func:`trace_steps`: per-layer gradient norms, how alike the
   units of a layer are, and per-mini-batch gradient norms before and after clipping.
@@ -26,6 +27,7 @@ from core.network import Network
 from core.optimizers import clip_by_norm, clip_by_value, global_norm
 from core.settings import LIMITS
 from core.training import History, Trainer
+from core.validation import Interval, Options, check, validate
 
 HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name not in OUTPUT_ONLY)
 EXPLORER_MAX_UNITS = LIMITS.max_units
@@ -53,12 +55,6 @@ class InitActivations:
         return [float(a.std()) for a in self.activations]
 
 
-def _whole(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{name}={value!r} is not valid; expected a whole number in [{low}, {high}]")
-    return int(value)
-
-
 def activations_at_init(
     init: str,
     depth: int,
@@ -73,13 +69,16 @@ def activations_at_init(
     The input is ``n_samples`` standard-normal points with ``units`` features, so every layer has the same
     fan-in and only the scheme decides whether the spread of the activations grows, shrinks or stays.
     """
-    if init not in INITIALIZERS:
-        raise ValueError(f"init={init!r} is not valid; choose one of: {', '.join(INITIALIZERS)}")
-    if activation not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"activation={activation!r} is not valid; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
-    depth = _whole("depth", depth, 1, LIMITS.max_hidden_layers)
-    units = _whole("units", units, 1, EXPLORER_MAX_UNITS)
-    n_samples = _whole("n_samples", n_samples, 1, EXPLORER_MAX_SAMPLES)
+    init, activation, depth, units, n_samples = validate(
+        {"init": init, "activation": activation, "depth": depth, "units": units, "n_samples": n_samples},
+        {
+            "init": Options(INITIALIZERS),
+            "activation": Options(HIDDEN_ACTIVATIONS),
+            "depth": Interval(1, LIMITS.max_hidden_layers, integer=True),
+            "units": Interval(1, EXPLORER_MAX_UNITS, integer=True),
+            "n_samples": Interval(1, EXPLORER_MAX_SAMPLES, integer=True),
+        },
+    ).values()
     layers = [{"units": units, "activation": activation}] * depth + [{"units": 1, "activation": "linear"}]
     network = Network.from_spec(input_dim=units, layers=layers, loss="mse", init=init, seed=seed)
     X = np.random.default_rng([seed, 3]).standard_normal((n_samples, units))
@@ -146,7 +145,7 @@ def trace_trainer(trainer: Trainer, max_steps: int = 60) -> StepTrace:
     are the same; the recorded gradients are taken with dropout off. Stops at the first step whose loss or
     gradient is not finite. Per-epoch history is not recorded.
     """
-    max_steps = _whole("max_steps", max_steps, 1, 100_000)
+    max_steps = check("max_steps", max_steps, Interval(1, 100_000, integer=True))
     network, trace = trainer.network, StepTrace()
     names = network.parameter_names()
     n, batch = trainer.X.shape[0], trainer.batch_size
@@ -215,7 +214,7 @@ def flow_report(
 ) -> FlowReport:
     """Train ``config`` for at most ``max_epochs`` epochs and collect what the gradient-flow view draws."""
     config.validate()
-    epochs = min(config.train.epochs, _whole("max_epochs", max_epochs, 1, LIMITS.max_epochs))
+    epochs = min(config.train.epochs, check("max_epochs", max_epochs, Interval(1, LIMITS.max_epochs, integer=True)))
     config = replace(config, train=replace(config.train, epochs=epochs))
     data = prepare_data(config)
     sample = data.split.X_train[:FLOW_MAX_SAMPLES]
@@ -308,6 +307,5 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
 
 
 def demo(name: str) -> Demo:
-    if name not in DEMOS:
-        raise ValueError(f"demo={name!r} is not valid; choose one of: {', '.join(DEMOS)}")
+    check("demo", name, Options(DEMOS))
     return DEMOS[name]

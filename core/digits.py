@@ -21,6 +21,7 @@ from core.metrics import confusion_counts
 from core.network import LayerSpec, Network
 from core.search import TrainingRun
 from core.training import Trainer
+from core.validation import Options, check
 
 IMAGE_SIDE = 8
 N_CLASSES = 10
@@ -107,8 +108,7 @@ def cnn_network(config: ExperimentConfig, layers=CNN_LAYERS) -> Network:
 def digits_run(model: str, config: ExperimentConfig) -> TrainingRun:
     """A training run of ``model`` (one of :data:`DIGITS_MODELS`) with ``config``'s data and training settings;
     the dense presets take their layers from ``config``, the CNN uses :data:`CNN_LAYERS`."""
-    if model not in DIGITS_MODELS:
-        raise ValueError(f"model={model!r} is not valid; choose one of: {', '.join(DIGITS_MODELS)}")
+    check("model", model, Options(DIGITS_MODELS))
     return TrainingRun(config, network=cnn_network(config) if model == CNN_MODEL else None)
 
 

@@ -12,7 +12,6 @@ same messages as everywhere else. Training is deterministic given ``random_state
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from collections.abc import Mapping, Sequence
@@ -28,16 +27,24 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from core.config import HIDDEN_ACTIVATIONS, ExperimentConfig
 from core.network import Network
 from core.training import History, Trainer
+from core.validation import Interval, Options, check, validate
 
 REGRESSION_LOSSES = ("mse", "mae", "huber")
+# The estimators' own hyper-parameters; everything about the network itself is checked by Network.from_spec.
+CONSTRAINTS = {
+    "random_state": Interval(0, 2**32, closed="left", integer=True, high_text="2**32"),
+    "activation": Options(HIDDEN_ACTIVATIONS),
+    "dropout": Interval(0.0, 0.9),
+    "epochs": Interval(1, None, integer=True),
+    "validation_fraction": Interval(0.0, 0.5),
+    "early_stopping_patience": Interval(0, None, integer=True),  # 0: off
+}
 
 
 def _seed(random_state) -> int:
     """An int seed for our Generators: an int is used as it is, None/RandomState draw one (sklearn's rule)."""
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if not 0 <= random_state < 2**32:
-            raise ValueError(f"random_state={random_state!r} is not valid; expected a whole number in [0, 2**32)")
-        return int(random_state)
+        return check("random_state", random_state, CONSTRAINTS["random_state"])
     return int(check_random_state(random_state).randint(0, 2**31 - 1))
 
 
@@ -110,8 +117,7 @@ class _PlaygroundBase(BaseEstimator):
                 f"({len(sizes)})"
             )
         for name in activations:
-            if name not in HIDDEN_ACTIVATIONS:
-                raise ValueError(f"activation={name!r} is not valid; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
+            check("activation", name, CONSTRAINTS["activation"])
         dropouts = self.dropout
         if isinstance(dropouts, numbers.Real):
             dropouts = [dropouts] * len(sizes)
@@ -120,7 +126,7 @@ class _PlaygroundBase(BaseEstimator):
                 f"dropout={self.dropout!r} is not valid; give one rate, or one rate per hidden layer ({len(sizes)})"
             )
         for rate in dropouts:
-            _check_range("dropout", rate, 0.0, 0.9)
+            check("dropout", rate, CONSTRAINTS["dropout"])
         layers = []
         for units, name, rate in zip(sizes, activations, dropouts, strict=True):
             layer: dict = {"units": int(units), "activation": name}
@@ -132,13 +138,9 @@ class _PlaygroundBase(BaseEstimator):
         return layers
 
     def _check_training_params(self) -> None:
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, numbers.Integral) or self.epochs < 1:
-            raise ValueError(f"epochs={self.epochs!r} is not valid; it must be a whole number ≥ 1")
-        _check_range("validation_fraction", self.validation_fraction, 0.0, 0.5)
-        patience = self.early_stopping_patience
-        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) or patience < 0:
-            raise ValueError(f"early_stopping_patience={patience!r} is not valid; use 0 for off or a whole number ≥ 1")
-        if patience and not self.validation_fraction:
+        validate({"epochs": self.epochs, "validation_fraction": self.validation_fraction,
+                  "early_stopping_patience": self.early_stopping_patience}, CONSTRAINTS)
+        if self.early_stopping_patience and not self.validation_fraction:
             raise ValueError("early_stopping_patience needs validation data; set validation_fraction > 0 as well")
 
     # ---- training ---------------------------------------------------------------------------------------
@@ -431,8 +433,7 @@ class PlaygroundRegressor(RegressorMixin, _PlaygroundBase):
     def fit(self, X, y):
         """X : array-like of shape (n_samples, n_features); y : (n_samples,) or (n_samples, n_targets)."""
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
-        if self.loss not in REGRESSION_LOSSES:
-            raise ValueError(f"loss={self.loss!r} is not valid; choose one of: {', '.join(REGRESSION_LOSSES)}")
+        check("loss", self.loss, Options(REGRESSION_LOSSES))
         self._single_target = y.ndim == 1
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         layers = self._hidden_layers() + [{"units": targets.shape[1], "activation": "linear"}]
@@ -485,8 +486,3 @@ def _one_or_each(values: list, default):
     return values[0] if len(set(values)) == 1 else tuple(values)
 
 
-def _check_range(name: str, value, low: float, high: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name}={value!r} is not valid; expected a number in [{low}, {high}]")
-    if not low <= value <= high:
-        raise ValueError(f"{name}={value!r} is not valid; allowed range is [{low}, {high}]")

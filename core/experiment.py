@@ -24,6 +24,7 @@ from core.datasets import (
 from core.features import transform_features
 from core.network import Network
 from core.sampling import Resampled, class_weights, resample
+from core.settings import check_network_caps
 from core.training import History, Trainer
 
 
@@ -128,9 +129,10 @@ def build_network(cfg: ExperimentConfig, y_train: np.ndarray | None = None) -> N
         and dataset_task(cfg.data) in ("binary", "multiclass")
     ):
         weights = class_weights(np.asarray(y_train), "balanced")
+    spec = {"input_dim": input_dim(cfg.data), "layers": cfg.layer_dicts()}
+    check_network_caps(spec)  # the app builds every network here: the host's caps apply
     return Network.from_spec(
-        input_dim=input_dim(cfg.data),
-        layers=cfg.layer_dicts(),
+        **spec,
         loss=loss,
         init=cfg.model.init,
         l1=cfg.train.l1,

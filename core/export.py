@@ -41,6 +41,7 @@ from core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, ELU_ALPHA, OUTPUT
 from core.config import input_dim
 from core.features import check_feature_names
 from core.layers import PADDINGS, conv_output_size, pool_output_size, same_padding
+from core.validation import Options, check
 
 OPSET = 17  # ai.onnx opset: Softmax over one axis (13+), every op used here exists since then
 IR_VERSION = 8  # the IR version of opset 17; onnxruntime 1.14 and later load it
@@ -713,4 +714,5 @@ def export_bytes(net, fmt: str, features: Sequence[str] | None = None) -> bytes:
         return onnx_bytes(net, features)
     if fmt == "pytorch":
         return to_pytorch_source(net, features).encode("utf-8")
-    raise ValueError(f"format={fmt!r} is not valid; choose one of: {', '.join(EXPORT_FORMATS)}")
+    check("format", fmt, Options(EXPORT_FORMATS))
+    raise AssertionError(f"format {fmt!r} is listed in EXPORT_FORMATS but has no writer")

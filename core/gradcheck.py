@@ -4,7 +4,7 @@ For every parameter θ the numerical gradient is the central difference
 
     g_num = (L(θ + ε) − L(θ − ε)) / 2ε
 
-and each tensor (W1, b1, W2, ...) gets the relative error the notes use,
+and each tensor (W1, b1, W2, ...) gets the usual relative error of a gradient check,
 
     ‖g_num − g‖ / (‖g_num‖ + ‖g‖)        (0 when both are zero)
 
@@ -21,11 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.network import Network
+from core.validation import Interval, Nullable, validate
 
 DEFAULT_EPS = 1e-6
 PASS_BELOW = 1e-6  # float64 central differences of a correct gradient land far below this
 FAIL_ABOVE = 1e-3  # a wrong backward rule gives errors of order 1; in between usually means a kink (ReLU at 0)
 DEFAULT_MAX_ENTRIES = 200  # entries checked per tensor; each costs two forward passes
+CONSTRAINTS = {"eps": Interval(0.0, 1.0, closed="right"), "max_entries": Nullable(Interval(1, None, integer=True))}
 STATUSES = ("pass", "warning", "fail")
 
 
@@ -93,14 +95,6 @@ def _float64_copy(network: Network) -> Network:
     return clone
 
 
-def _check_number(name: str, value, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={value!r} is not valid; expected a number")
-    if not (np.isfinite(value) and low < value <= high):
-        raise ValueError(f"{name}={value!r} is not valid; allowed range is ({low}, {high}]")
-    return float(value)
-
-
 def gradient_check(
     network: Network,
     X,
@@ -116,16 +110,12 @@ def gradient_check(
     ``eps`` is the finite-difference step; ``max_entries`` caps the entries checked per tensor (None = all),
     chosen with ``numpy.random.default_rng(seed)``. The loss includes the L1/L2 penalty, as the gradients do.
     """
-    eps = _check_number("eps", eps, 0.0, 1.0)
-    if max_entries is not None and (
-        isinstance(max_entries, bool) or not isinstance(max_entries, (int, np.integer)) or max_entries < 1
-    ):
-        raise ValueError(f"max_entries={max_entries!r} is not valid; use None or a whole number ≥ 1")
+    eps, max_entries = validate({"eps": eps, "max_entries": max_entries}, CONSTRAINTS).values()
     net = _float64_copy(network)
-    X = net._check_X(X)
+    X = net.check_X(X)
     _, grads = net.loss_and_grads(X, y)
     rng = np.random.default_rng(seed)
-    live = net._live_parameters()  # perturbed in place: this is our private copy
+    live = net.parameter_views()  # perturbed in place: this is our private copy
     checks = []
     for name, param, grad in zip(net.parameter_names(), live, grads, strict=True):
         flat = param.reshape(-1)
@@ -137,14 +127,14 @@ def gradient_check(
         for k, i in enumerate(indices):
             saved = flat[i]
             flat[i] = saved + eps
-            net._refresh_prelu()
+            net.parameters_changed()
             plus = net.loss_value(X, y)
             flat[i] = saved - eps
-            net._refresh_prelu()
+            net.parameters_changed()
             minus = net.loss_value(X, y)
             flat[i] = saved
             numerical[k] = (plus - minus) / (2.0 * eps)
-        net._refresh_prelu()
+        net.parameters_changed()
         analytic = grad.reshape(-1)[indices]
         checks.append(
             TensorCheck(

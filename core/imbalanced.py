@@ -3,7 +3,8 @@
 The notes' remedies for a skewed class ratio are compared on equal terms: the same data, the same split, the
 same network and seed, trained once per *strategy*, where a strategy is one of the samplers in
 ``core.sampling.SAMPLERS`` (applied to the training split only), ``"class_weight"`` (no resampling; the loss
-weighs every class by n / (k · n_class) instead) or ``"balanced_bagging"`` (the notes' ensemble: several copies
+weighs every class by n / (k · n_class) instead) or ``"balanced_bagging"`` (an ensemble, as the
+imbalanced-data chapter suggests: several copies
 of the network, each trained on all minority points and an equal random share of the majority, their
 P(minority) averaged). Every score is measured on the untouched test split, with class 1 (the minority) as the
 positive class.
@@ -38,6 +39,7 @@ from core.features import transform_features
 from core.metrics import classification_metrics, confusion_counts, roc_pr_curves
 from core.sampling import SAMPLERS, resample
 from core.training import History
+from core.validation import Options, check
 
 CLASS_WEIGHT = "class_weight"
 ENSEMBLE = "balanced_bagging"
@@ -51,8 +53,7 @@ MIN_FOLDS, MAX_FOLDS = 2, 10
 
 
 def check_strategy(strategy: str) -> str:
-    if not isinstance(strategy, str) or strategy not in STRATEGIES:
-        raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(STRATEGIES)}")
+    check("strategy", strategy, Options(STRATEGIES))
     return strategy
 
 
@@ -319,10 +320,7 @@ class ThresholdSweep:
 
     def best_threshold(self, score: str = "f1") -> float:
         """The threshold with the highest ``score`` (the lowest such threshold on ties)."""
-        if score not in ("precision", "recall", "f1", "balanced_accuracy", "accuracy"):
-            raise ValueError(
-                f"score={score!r} is not valid; choose one of: precision, recall, f1, balanced_accuracy, accuracy"
-            )
+        check("score", score, Options(("precision", "recall", "f1", "balanced_accuracy", "accuracy")))
         values = getattr(self, score)
         return float(self.thresholds[int(np.nanargmax(values))])
 
@@ -393,8 +391,7 @@ class CVComparison:
 
     def mean(self, which: str) -> dict[str, float]:
         """Mean over the folds of ``which`` ("right" or "leaky")."""
-        if which not in ("right", "leaky"):
-            raise ValueError(f"which={which!r} is not valid; choose one of: right, leaky")
+        check("which", which, Options(("right", "leaky")))
         return {name: float(np.mean(values)) for name, values in getattr(self, which).items()}
 
 

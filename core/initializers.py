@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.validation import Options, check
+
 INITIALIZERS = (
     "zeros",
     "small_random",
@@ -25,7 +27,7 @@ INITIALIZERS = (
     "lecun_uniform",
 )
 LARGE_RANDOM_SCALE = 10.0  # big enough to saturate tanh/sigmoid and blow up ReLU nets within a few layers
-SMALL_RANDOM_SCALE = 0.01  # the notes' np.random.randn(...) * 0.01
+SMALL_RANDOM_SCALE = 0.01  # the classic np.random.randn(...) * 0.01: small, so tanh/sigmoid start unsaturated
 
 
 def init_scale(name: str, fan_in: int, fan_out: int) -> tuple[str, float]:
@@ -50,7 +52,8 @@ def init_scale(name: str, fan_in: int, fan_out: int) -> tuple[str, float]:
         return "normal", float(np.sqrt(1.0 / fan_in))
     if name == "lecun_uniform":
         return "uniform", float(np.sqrt(3.0 / fan_in))
-    raise ValueError(f"init={name!r} is not valid; choose one of: {', '.join(INITIALIZERS)}")
+    check("init", name, Options(INITIALIZERS))
+    raise AssertionError(f"init {name!r} is listed in INITIALIZERS but has no scale")
 
 
 def initialize_weights(name: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:

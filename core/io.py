@@ -35,7 +35,7 @@ from numpy.lib import format as npy_format
 from core.config import ExperimentConfig, input_dim
 from core.network import Network
 from core.numbers import json_int, shown
-from core.settings import LIMITS
+from core.settings import LIMITS, check_network_caps
 
 FORMAT = "nn-playground-model"
 FORMAT_VERSION = 1
@@ -237,10 +237,7 @@ def _parse_json(json_bytes: bytes) -> dict:
         raise ValueError(f"{MODEL_JSON} is nested too deeply to be a model description") from exc
     if not isinstance(document, dict):
         raise ValueError(f"{MODEL_JSON} must hold a JSON object; got {type(document).__name__}")
-    unknown = sorted(set(document) - set(_TOP_KEYS))
-    if unknown:
-        raise ValueError(f"{MODEL_JSON} has unknown field(s) {', '.join(map(repr, unknown[:5]))}; "
-                         f"allowed: {', '.join(_TOP_KEYS)}")
+    _reject_unknown(document, _TOP_KEYS, f"{MODEL_JSON} has unknown field(s)")
     if document.get("format") != FORMAT:
         raise ValueError(f"{MODEL_JSON}: format={_short(document.get('format'))} is not valid; expected {FORMAT!r}")
     version = document.get("format_version")
@@ -251,6 +248,13 @@ def _parse_json(json_bytes: bytes) -> dict:
     return document
 
 
+def _reject_unknown(fields: dict, allowed: tuple[str, ...], problem: str) -> None:
+    """A ValueError naming up to five fields of ``fields`` that are not ``allowed``, and the allowed ones."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValueError(f"{problem} {', '.join(map(repr, unknown[:5]))}; allowed: {', '.join(allowed)}")
+
+
 def _short(value: Any, limit: int = 60) -> str:
     return shown(value, limit)
 
@@ -259,10 +263,7 @@ def _network_from_document(document: dict) -> Network:
     spec = document.get("network")
     if not isinstance(spec, dict):
         raise ValueError(f"{MODEL_JSON}: network={_short(spec)} is not valid; expected an object")
-    unknown = sorted(set(spec) - set(_NETWORK_KEYS))
-    if unknown:
-        raise ValueError(f"{MODEL_JSON}: unknown network field(s) {', '.join(map(repr, unknown[:5]))}; "
-                         f"allowed: {', '.join(_NETWORK_KEYS)}")
+    _reject_unknown(spec, _NETWORK_KEYS, f"{MODEL_JSON}: unknown network field(s)")
     for required in ("input_dim", "layers", "loss"):
         if required not in spec:
             raise ValueError(f"{MODEL_JSON}: network.{required} is missing")
@@ -271,6 +272,7 @@ def _network_from_document(document: dict) -> Network:
     if arguments.get("init") is None:
         arguments.pop("init", None)
     try:
+        check_network_caps(arguments)  # the host's caps first, so an oversized file never allocates its arrays
         return Network.from_spec(**arguments)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{MODEL_JSON}: network {exc}") from exc

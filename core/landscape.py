@@ -32,6 +32,7 @@ from core.experiment import build_network, build_trainer, prepare_data
 from core.losses import encode_targets, loss_and_output_grad
 from core.network import Network
 from core.optimizers import OPTIMIZERS, Optimizer
+from core.validation import Interval, Options, check, validate
 
 PLANE_KINDS = ("parameters", "directions")
 PATH_OPTIMIZERS = ("sgd", "momentum", "adam")  # the three the page compares by default
@@ -40,6 +41,11 @@ MIN_RESOLUTION, MAX_RESOLUTION = 5, 101
 MAX_SPAN = 100.0
 MAX_STEPS = 2000
 MAX_LEARNING_RATE = 100.0
+PATH_CONSTRAINTS = {
+    "optimizer": Options(OPTIMIZERS),
+    "learning_rate": Interval(0.0, MAX_LEARNING_RATE, closed="right"),
+    "steps": Interval(1, MAX_STEPS, integer=True),
+}
 # Multiply-adds allowed for one grid (about a second of NumPy on one core); bigger networks or datasets get a
 # coarser grid instead of a slower page. Each grid point also costs a fixed overhead, counted as PER_POINT_WORK.
 MAX_GRID_WORK = 1.5e8
@@ -81,21 +87,6 @@ def _unflatten(network: Network, flat: np.ndarray) -> list[np.ndarray]:
 
 
 # ---- validation -------------------------------------------------------------------------------------------
-def _number(name: str, value, low: float, high: float, *, low_open: bool = False) -> float:
-    allowed = f"{'(' if low_open else '['}{low}, {high}]"
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={value!r} is not valid; expected a number in {allowed}")
-    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
-        raise ValueError(f"{name}={value!r} is not valid; allowed range is {allowed}")
-    return float(value)
-
-
-def _whole(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{name}={value!r} is not valid; expected a whole number in [{low}, {high}]")
-    return int(value)
-
-
 def _check_data(network: Network, X, y) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != network.input_dim or X.shape[0] == 0:
@@ -132,9 +123,7 @@ class Plane:
 def parameter_plane(network: Network, first: str = DEFAULT_AXES[0], second: str = DEFAULT_AXES[1]) -> Plane:
     """The plane in which only the two named scalar parameters change (see :func:`scalar_parameter_names`)."""
     names = scalar_parameter_names(network)
-    for label, name in (("first", first), ("second", second)):
-        if name not in names:
-            raise ValueError(f"{label}={name!r} is not valid; choose one of: {', '.join(names)}")
+    validate({"first": first, "second": second}, dict.fromkeys(("first", "second"), Options(names)))
     if first == second:
         raise ValueError(f"first={first!r} and second={second!r} are the same parameter; choose two different ones")
     centre = flat_parameters(network)
@@ -165,8 +154,7 @@ def filter_normalized_direction(network: Network, rng: np.random.Generator) -> n
 
 def random_plane(network: Network, seed: int = 0) -> Plane:
     """Two filter-normalized random directions around the network's weights, drawn with ``default_rng(seed)``."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed={seed!r} is not valid; expected a whole number ≥ 0")
+    seed = check("seed", seed, Interval(0, None, integer=True))
     rng = np.random.default_rng(seed)
     u = filter_normalized_direction(network, rng)
     v = filter_normalized_direction(network, rng)
@@ -276,8 +264,8 @@ def loss_grid(network: Network, X, y, plane: Plane, *, span: float = 1.0, resolu
     X : (n_samples, n_features); y : labels (n_samples,) or targets (n_samples, n_outputs). The resolution is
     lowered to :func:`affordable_resolution` when the network and data are large.
     """
-    span = _number("span", span, 0.0, MAX_SPAN, low_open=True)
-    requested = _whole("resolution", resolution, MIN_RESOLUTION, MAX_RESOLUTION)
+    span = check("span", span, Interval(0.0, MAX_SPAN, closed="right"))
+    requested = check("resolution", resolution, Interval(MIN_RESOLUTION, MAX_RESOLUTION, integer=True))
     X, y = _check_data(network, X, y)
     if plane.centre.shape != (network.n_parameters,):
         raise ValueError(f"plane has {plane.centre.size} parameters but the network has {network.n_parameters}")
@@ -325,14 +313,12 @@ def optimizer_path(
     Only a and b move; every other parameter stays at ``plane.centre`` (see the module docstring). The update
     is the core's :class:`~core.optimizers.Optimizer` with its default momentum and Adam constants.
     """
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer={optimizer!r} is not valid; choose one of: {', '.join(OPTIMIZERS)}")
-    learning_rate = _number("learning_rate", learning_rate, 0.0, MAX_LEARNING_RATE, low_open=True)
-    steps = _whole("steps", steps, 1, MAX_STEPS)
+    optimizer, learning_rate, steps = validate(
+        {"optimizer": optimizer, "learning_rate": learning_rate, "steps": steps}, PATH_CONSTRAINTS
+    ).values()
     if isinstance(start, (str, bytes)) or len(start) != 2:
         raise ValueError(f"start={start!r} is not valid; expected two coordinates (a, b)")
-    a0 = _number("start[0]", start[0], -1e6, 1e6)
-    b0 = _number("start[1]", start[1], -1e6, 1e6)
+    a0, b0 = (check(f"start[{i}]", start[i], Interval(-1e6, 1e6)) for i in (0, 1))
     X, y = _check_data(network, X, y)
     probe = network.copy()
     update = Optimizer(optimizer)
@@ -397,9 +383,8 @@ class Centre:
 
 def centre_network(config: ExperimentConfig, moment: str = "trained", max_epochs: int = CENTRE_MAX_EPOCHS) -> Centre:
     """``config``'s network at initialization, or after training it for at most ``max_epochs`` epochs."""
-    if moment not in CENTRE_MOMENTS:
-        raise ValueError(f"moment={moment!r} is not valid; choose one of: {', '.join(CENTRE_MOMENTS)}")
-    max_epochs = _whole("max_epochs", max_epochs, 1, 100_000)
+    moment = check("moment", moment, Options(CENTRE_MOMENTS))
+    max_epochs = check("max_epochs", max_epochs, Interval(1, 100_000, integer=True))
     config.validate()
     data = prepare_data(config)
     X, y = data.split.X_train, data.split.y_train

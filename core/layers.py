@@ -1,16 +1,16 @@
 """Convolution, pooling and flatten in NumPy: forward and backward for a batch of images.
 
-Shapes: images are ``(n, C, H, W)`` (channels first, as in the notes' pictures of feature maps and in
-PyTorch). A conv2d layer has ``W`` of shape ``(F, C, k, k)`` and ``b`` of shape ``(F, 1)`` and computes the
+Shapes: images are ``(n, C, H, W)`` (channels first, as in PyTorch and in the lecture notes' pictures of
+feature maps). A conv2d layer has ``W`` of shape ``(F, C, k, k)`` and ``b`` of shape ``(F, 1)`` and computes the
 cross-correlation every framework calls convolution:
 
     Z[n, f, i, j] = Σ_c Σ_u Σ_v W[f, c, u, v] · X[n, c, i·s + u, j·s + v] + b[f]
 
-Each output neuron only looks at a k×k patch of the previous layer (the notes' "local connections") and every
-position shares the same W ("weight sharing"). The sum is done as one matrix product over *patches*
-(im2col): the patches are copied once into a (C·k·k, n·H_out·W_out) matrix with k² strided slices, and
-W reshaped to (F, C·k·k) multiplies it. Backward is the same product transposed, and the patch
-gradients are added back onto the image (col2im) with k² strided additions.
+Each output neuron only looks at a k×k patch of the previous layer (the "local connections" of the lecture notes'
+convolutional-layer section) and every position shares the same W ("weight sharing"). The sum is done as one matrix
+product over *patches* (im2col): the patches are copied once into a (C·k·k, n·H_out·W_out) matrix with k² strided
+slices, and W reshaped to (F, C·k·k) multiplies it. Backward is the same product transposed, and the patch gradients
+are added back onto the image (col2im) with k² strided additions.
 """
 
 from __future__ import annotations

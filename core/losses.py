@@ -4,7 +4,8 @@ Conventions: ``z`` and ``a`` are the output layer's pre-activation and activatio
 ``t`` is the encoded target, shape ``(n, k)``; ``w`` is a per-sample weight, shape ``(n, 1)`` (ones unless
 class weights are used). Every loss returns ``Σ_i w_i·ℓ_i / n``.
 
-Two pairs are fused because that is both exact and stable, as the notes derive:
+Two pairs are fused because that is both exact and stable (the derivative of the loss through the output
+activation simplifies to ŷ − y):
 - sigmoid + bce, computed from the logit: ℓ = softplus(z) − t·z, and ∂L/∂z = σ(z) − t; with k sigmoid outputs
   (multi-label, one yes/no label per unit) ℓ is the mean over the k labels, so ∂L/∂z = (σ(z) − t)/k;
 - softmax + softmax_ce: ℓ = logsumexp(z) − z_y, and ∂L/∂z = ŷ − y.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import Activation
+from core.validation import Options, check
 
 LOSSES = ("mse", "mae", "huber", "bce", "softmax_ce")
 CLASSIFICATION_LOSSES = ("bce", "softmax_ce")
@@ -34,8 +36,7 @@ LATEX = {
 
 
 def check_loss(name: str) -> str:
-    if name not in LOSSES:
-        raise ValueError(f"loss={name!r} is not valid; choose one of: {', '.join(LOSSES)}")
+    check("loss", name, Options(LOSSES))
     return name
 
 
@@ -49,8 +50,7 @@ def encode_targets(loss: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
     if y.ndim == 2:
         if y.shape[1] != n_outputs:
             raise ValueError(f"y has {y.shape[1]} columns but the network has {n_outputs} outputs")
-        if loss == "softmax_ce":
-            return y.astype(np.float64, copy=False)  # already one-hot / soft targets
+        # softmax_ce: already one-hot or soft targets; regression: one column per output
         if loss == "bce" and n_outputs > 1 and not np.all((y == 0) | (y == 1)):
             raise ValueError(
                 f"loss='bce' with {n_outputs} outputs needs y of 0s and 1s (one column per label, a multi-label "

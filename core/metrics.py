@@ -1,4 +1,5 @@
-"""Scores for regression and classification, as the notes define them.
+"""Scores for regression and classification, defined as in the lecture notes' chapter on evaluating regression
+models (MAE, MSE, RMSE, R², ...) and the usual classification scores.
 
 Regression (a = prediction, y = target, m samples):
     MAE  = (1/m) Σ |a - y|                  MAPE = (100/m′) Σ_{y≠0} |(a - y) / y|   (a percentage;

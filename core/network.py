@@ -1,6 +1,6 @@
-"""A dense feed-forward network in the notes' notation, forward and backward in matrix form.
+"""A dense feed-forward network in the lecture notes' matrix notation, forward and backward in matrix form.
 
-Notation (the notes write one column per sample; we store one *row* per sample, which is the transpose and
+Notation (written with one column per sample; we store one *row* per sample, which is the transpose and
 the same arithmetic):
 
     Z_l = W_l · A_{l-1} + b_l        W_l: (units_l, units_{l-1}),  b_l: (units_l, 1)
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,8 +34,8 @@ from core.activations import (
 )
 from core.initializers import INITIALIZERS, initialize_weights
 from core.losses import LOSSES, check_loss, encode_targets, loss_and_output_grad
-from core.numbers import is_finite, shown
-from core.settings import LIMITS
+from core.numbers import shown
+from core.validation import Interval, Nullable, Options, check, validate
 
 _LAYER_KEYS = ("units", "activation", "dropout", "slope", "alpha")
 DTYPES = ("float64", "float32")
@@ -87,19 +88,46 @@ class ForwardPass:
         return self.caches[-1].a
 
 
-def _check_number(
-    name: str, value, low: float, high: float, *, integer: bool = False, high_open: bool = False
-):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name}={shown(value)} is not valid; expected a number")
-    # Range first, in Python arithmetic: int(inf) or np.isfinite(10**30) would raise the wrong exception, and
-    # is_finite, not math.isfinite: a 400-digit integer is finite but too large for a float.
-    if not is_finite(value) or value < low or (value >= high if high_open else value > high):
-        bracket = ")" if high_open else "]"
-        raise ValueError(f"{name}={shown(value)} is not valid; allowed range is [{low}, {high}{bracket}")
-    if integer and int(value) != value:
-        raise ValueError(f"{name}={shown(value)} is not valid; expected a whole number")
-    return int(value) if integer else float(value)
+# What ``from_spec`` accepts, declared once (checked by core.validation). Sizes have no upper bound here: how
+# large a network a server will train is the host's business, checked where the app reads a network from outside
+# (core.settings.check_network_caps), so a script or notebook may build a 128-unit layer.
+WHOLE_POSITIVE = Interval(1, None, integer=True)
+SPEC_CONSTRAINTS = {
+    "input_dim": WHOLE_POSITIVE,
+    "loss": Options(LOSSES),
+    "init": Options(INITIALIZERS),
+    "l1": Interval(0.0, 1e3),
+    "l2": Interval(0.0, 1e3),
+    "seed": Interval(0, 2**32, closed="left", integer=True, high_text="2**32"),
+    "dtype": Options(DTYPES),
+}
+LAYER_CONSTRAINTS = {
+    "units": WHOLE_POSITIVE,
+    "activation": Options(ACTIVATIONS),
+    "dropout": Interval(0.0, 1.0, closed="left"),  # inverted dropout divides by 1 − p
+    "slope": Nullable(Interval(-10.0, 10.0)),
+    "alpha": Nullable(Interval(0.0, 10.0)),
+}
+CLASS_WEIGHT = Interval(0.0, 1e6)
+
+
+def check_allocatable(n_params: int, input_dim: int, dtype: str) -> None:
+    """Not a cap (the host's caps live in core.settings), only what one NumPy array can hold at all: a network
+    of 10**400 inputs fails with a short, named ValueError instead of NumPy's "maximum dimension exceeded"."""
+    if n_params * np.dtype(dtype).itemsize >= sys.maxsize:
+        raise ValueError(f"input_dim={shown(input_dim)} and these layers make {shown(n_params)} parameters; "
+                         "more than one array can hold")
+
+
+def check_training_spec(output: LayerSpec, input_dim: int, n_params: int, loss, init, l1, l2, seed, dtype,
+                        class_weight) -> dict:
+    """The arguments every network takes besides its layers, checked; keyword arguments for ``__init__``."""
+    loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
+    check_loss_matches_output(loss, output)
+    rest = validate({"init": init, "l1": l1, "l2": l2, "seed": seed, "dtype": dtype}, SPEC_CONSTRAINTS)
+    rest["class_weight"] = _check_class_weight(class_weight)
+    check_allocatable(n_params, input_dim, rest["dtype"])
+    return {"loss": loss, **rest}
 
 
 def _check_class_weight(class_weight) -> dict[int, float] | None:
@@ -113,7 +141,7 @@ def _check_class_weight(class_weight) -> dict[int, float] | None:
     for label, weight in class_weight.items():
         if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or label < 0:
             raise ValueError(f"class_weight has label {shown(label)}; labels must be whole numbers ≥ 0")
-        checked[int(label)] = _check_number(f"class_weight[{label}]", weight, 0.0, 1e6)
+        checked[int(label)] = check(f"class_weight[{label}]", weight, CLASS_WEIGHT)
     return checked
 
 
@@ -122,10 +150,6 @@ def parse_layers(layers: Sequence[Mapping | LayerSpec]) -> tuple[LayerSpec, ...]
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:
         raise ValueError(
             "layers must be a non-empty list of layer dicts such as {'units': 4, 'activation': 'tanh'}"
-        )
-    if len(layers) - 1 > LIMITS.max_hidden_layers:
-        raise ValueError(
-            f"layers has {len(layers) - 1} hidden layers; at most {LIMITS.max_hidden_layers} are allowed"
         )
     specs = []
     for i, layer in enumerate(layers):
@@ -144,27 +168,21 @@ def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -
         raise ValueError(f"{where} has unknown key(s) {unknown}; allowed keys: {', '.join(_LAYER_KEYS)}")
     if "units" not in layer:
         raise ValueError(f"{where} needs 'units'")
-    cap = LIMITS.max_outputs if is_output else LIMITS.max_units
-    units = _check_number(f"{where}.units", layer["units"], 1, cap, integer=True)
-    activation = layer.get("activation", "linear" if is_output else "tanh")
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"{where}.activation={shown(activation)} is not valid; choose one of: {', '.join(ACTIVATIONS)}"
-        )
+    given = {"units": layer["units"], "activation": layer.get("activation", "linear" if is_output else "tanh")}
+    values = validate(given, LAYER_CONSTRAINTS, prefix=f"{where}.")
+    activation = values["activation"]
     if activation in OUTPUT_ONLY and not is_output:
         raise ValueError(f"{where}.activation='softmax' is only valid on the output layer")
-    dropout = _check_number(f"{where}.dropout", layer.get("dropout", 0.0), 0.0, 1.0, high_open=True)
-    if dropout and is_output:
-        raise ValueError(f"{where}.dropout={shown(dropout)} is not valid; the output layer cannot use dropout")
-    slope = layer.get("slope")
-    if slope is not None:
-        slope = _check_number(f"{where}.slope", slope, -10.0, 10.0)
+    values |= validate({"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS,
+                       prefix=f"{where}.")
+    if values["dropout"] and is_output:
+        dropout = shown(values["dropout"])
+        raise ValueError(f"{where}.dropout={dropout} is not valid; the output layer cannot use dropout")
     alpha = layer.get("alpha")
-    if alpha is not None:
-        if activation != "elu":
-            raise ValueError(f"{where}.alpha={shown(alpha)} is ELU's α; this layer's activation is {shown(activation)}")
-        alpha = _check_number(f"{where}.alpha", alpha, 0.0, 10.0)
-    return LayerSpec(units, activation, dropout, slope, alpha)
+    if alpha is not None and activation != "elu":
+        raise ValueError(f"{where}.alpha={shown(alpha)} is ELU's α; this layer's activation is {shown(activation)}")
+    values |= validate({"alpha": alpha}, LAYER_CONSTRAINTS, prefix=f"{where}.")
+    return LayerSpec(**values)
 
 
 def _has_typed_layers(layers) -> bool:
@@ -295,6 +313,17 @@ class Network:
     ``parameters()`` order, and training gradients are views into a second one, so an optimizer updates the
     whole network with a handful of vectorised operations however deep it is. Change parameters in place
     (``W[...] = ...``) or with :meth:`set_parameters`; rebinding a list entry would detach it from the buffer.
+
+    What a training loop (``core.training.Trainer``, ``core.gradcheck``) uses, and nothing else:
+
+    - ``parameter_buffer`` / ``gradient_buffer``: the two flat float arrays, ``(n_parameters,)``; an optimizer
+      steps the first with the second. After writing parameters directly, call :meth:`parameters_changed`.
+    - :meth:`parameter_views` (the live arrays, ``parameters()`` order), :meth:`weight_views` (each W_l inside
+      any array laid out like the buffer), ``layer_gradients`` (per layer ``(dW, db, dα or None)``, views into
+      ``gradient_buffer``).
+    - :meth:`check_X`; :meth:`train_gradients` (one batch forward and backward, gradients into
+      ``gradient_buffer``: the hot path); :meth:`evaluate` (a forward pass whose ``.a``/``.z`` lists hold each
+      layer's A_l and Z_l), then :meth:`loss_of`, :meth:`data_loss_of` or :meth:`backward_layers` on it.
     """
 
     def __init__(
@@ -309,31 +338,14 @@ class Network:
         class_weight: Mapping[int, float] | None = None,
         dtype: str = "float64",
     ):
-        self.input_dim = input_dim
-        self.layers = layers
-        self.loss = loss
-        self.init = init
-        self.l1 = l1
-        self.l2 = l2
-        self.seed = seed
-        self.class_weight = dict(class_weight) if class_weight else None
-        self.dtype = np.dtype(dtype)
-        rng = np.random.default_rng(seed)
-        self._dropout_rng = np.random.default_rng([seed, 1])
-        self._slots = _layout(input_dim, layers)
-        size = self._slots[-1].slope.stop if self._slots[-1].slope else self._slots[-1].bias.stop
-        self._flat = np.zeros(size, dtype=self.dtype)
-        self.weights: list[np.ndarray] = [self._flat[s.weights].reshape(s.shape) for s in self._slots]
-        self.biases: list[np.ndarray] = [self._flat[s.bias].reshape(-1, 1) for s in self._slots]
-        self.slopes: list[np.ndarray | None] = [None if s.slope is None else self._flat[s.slope] for s in self._slots]
+        rng = self._describe(input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype)
+        self._allocate(_layout(input_dim, layers))
         fan_in = input_dim
         for spec, W, slope in zip(layers, self.weights, self.slopes, strict=True):
             W[...] = initialize_weights(init, fan_in, spec.units, rng)
             if slope is not None:
                 slope[0] = DEFAULT_PRELU_SLOPE if spec.slope is None else spec.slope
             fan_in = spec.units
-        self._grad_flat = np.zeros_like(self._flat)
-        self._grad_layers, self._grads = self._gradient_views(self._grad_flat)
         self._wT = [W.T for W in self.weights]  # Z = A·Wᵀ + bᵀ, one row per sample
         self._bT = [b.T for b in self.biases]
         self._activations = [
@@ -351,9 +363,34 @@ class Network:
         last = len(layers) - 1
         self._dropout = [spec.dropout if i != last else 0.0 for i, spec in enumerate(layers)]
         self._workspaces: dict[int, _Workspace] = {}
-        self._refresh_prelu()
+        self.parameters_changed()
 
     # ---- construction -------------------------------------------------------------------------------------
+    def _describe(self, input_dim, layers, loss, init, l1, l2, seed, class_weight, dtype) -> np.random.Generator:
+        """The description every network keeps (what :meth:`spec` returns); the Generator that initialises it."""
+        self.input_dim = input_dim
+        self.layers = layers
+        self.loss = loss
+        self.init = init
+        self.l1 = l1
+        self.l2 = l2
+        self.seed = seed
+        self.class_weight = dict(class_weight) if class_weight else None
+        self.dtype = np.dtype(dtype)
+        self._dropout_rng = np.random.default_rng([seed, 1])
+        return np.random.default_rng(seed)
+
+    def _allocate(self, slots: list[_Slot]) -> None:
+        """The parameter and gradient buffers laid out by ``slots``, and every layer's views into them."""
+        self._slots = slots
+        size = slots[-1].slope.stop if slots[-1].slope else slots[-1].bias.stop
+        flat = self.parameter_buffer = np.zeros(size, dtype=self.dtype)
+        self.weights: list[np.ndarray] = [flat[s.weights].reshape(s.shape) for s in slots]
+        self.biases: list[np.ndarray] = [flat[s.bias].reshape(-1, 1) for s in slots]
+        self.slopes: list[np.ndarray | None] = [None if s.slope is None else flat[s.slope] for s in slots]
+        self.gradient_buffer = np.zeros_like(flat)
+        self.layer_gradients, self._grads = self._gradient_views(self.gradient_buffer)
+
     @classmethod
     def from_spec(
         cls,
@@ -368,7 +405,7 @@ class Network:
         dtype: str = "float64",
         input_shape: Sequence[int] | None = None,
     ) -> Network:
-        """Validate a plain description and build the network (see DESIGN.md for the contract).
+        """Validate a plain description and build the network (the contract: README, "Using the engine directly").
 
         With ``input_shape`` (channels, height, width) or any layer dict with a ``"type"`` (conv2d, maxpool,
         avgpool, flatten, dense) the result is a :class:`core.convnet.ConvNetwork`, which has the same API.
@@ -381,27 +418,12 @@ class Network:
             )
         if not isinstance(layers, (str, bytes)) and isinstance(layers, Sequence):
             layers = [_without_dense_type(layer) for layer in layers]
-        input_dim = _check_number("input_dim", input_dim, 1, LIMITS.max_input_dim, integer=True)
+        input_dim = check("input_dim", input_dim, SPEC_CONSTRAINTS["input_dim"])
         specs = parse_layers(layers)
-        if not isinstance(loss, str) or loss not in LOSSES:
-            raise ValueError(f"loss={shown(loss)} is not valid; choose one of: {', '.join(LOSSES)}")
-        check_loss_matches_output(loss, specs[-1])
-        if init not in INITIALIZERS:
-            raise ValueError(f"init={shown(init)} is not valid; choose one of: {', '.join(INITIALIZERS)}")
-        l1 = _check_number("l1", l1, 0.0, 1e3)
-        l2 = _check_number("l2", l2, 0.0, 1e3)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-            raise ValueError(f"seed={shown(seed)} is not valid; expected a whole number in [0, 2**32)")
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype={shown(dtype)} is not valid; choose one of: {', '.join(DTYPES)}")
-        class_weight = _check_class_weight(class_weight)
         sizes = [input_dim] + [s.units for s in specs]
         n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-        if n_params > LIMITS.max_parameters:
-            raise ValueError(
-                f"the network has {n_params} parameters; at most {LIMITS.max_parameters} are allowed"
-            )
-        return cls(input_dim, specs, loss, init, l1, l2, int(seed), class_weight, dtype)
+        rest = check_training_spec(specs[-1], input_dim, n_params, loss, init, l1, l2, seed, dtype, class_weight)
+        return cls(input_dim, specs, **rest)
 
     def spec(self) -> dict:
         """The plain description that :meth:`from_spec` accepts (parameters not included)."""
@@ -417,18 +439,15 @@ class Network:
             "dtype": self.dtype.name,
         }
 
+    def _constructor_arguments(self) -> dict:
+        """What ``__init__`` needs to build this network again (its description, checked already)."""
+        return {"input_dim": self.input_dim, "layers": self.layers, "loss": self.loss, "init": self.init,
+                "l1": self.l1, "l2": self.l2, "seed": self.seed, "class_weight": self.class_weight,
+                "dtype": self.dtype.name}
+
     def copy(self) -> Network:
-        clone = Network(
-            self.input_dim,
-            self.layers,
-            self.loss,
-            self.init,
-            self.l1,
-            self.l2,
-            self.seed,
-            self.class_weight,
-            self.dtype.name,
-        )
+        """An independent network with the same description and parameters (its own buffers)."""
+        clone = type(self)(**self._constructor_arguments())
         clone.set_parameters(self.parameters())
         return clone
 
@@ -447,8 +466,8 @@ class Network:
     def layer_sizes(self) -> list[int]:
         return [self.input_dim] + [s.units for s in self.layers]
 
-    def _live_parameters(self) -> list[np.ndarray]:
-        """The network's own arrays in ``parameters()`` order (views into the flat buffer)."""
+    def parameter_views(self) -> list[np.ndarray]:
+        """The network's own arrays in ``parameters()`` order (views into ``parameter_buffer``, not copies)."""
         out: list[np.ndarray] = []
         for w, b, s in zip(self.weights, self.biases, self.slopes, strict=True):
             out.append(w)
@@ -468,6 +487,11 @@ class Network:
             aligned += [dW, db.reshape(-1, 1)] + ([] if d_alpha is None else [d_alpha])
         return per_layer, aligned
 
+    def weight_views(self, buffer: np.ndarray) -> list[np.ndarray]:
+        """Each layer's W_l, shape (units_l, units_{l-1}), as a view into ``buffer`` (laid out like
+        ``parameter_buffer``): a trainer keeps a copy of the buffer and reads the weights before a step from it."""
+        return [buffer[slot.weights].reshape(slot.shape) for slot in self._slots]
+
     def parameter_names(self) -> list[str]:
         names = []
         for i, s in enumerate(self.slopes, start=1):
@@ -476,15 +500,15 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """Copies of ``[W1, b1, W2, b2, ...]`` (prelu slopes after their layer's bias)."""
-        return [p.copy() for p in self._live_parameters()]
+        return [p.copy() for p in self.parameter_views()]
 
     @property
     def n_parameters(self) -> int:
-        return int(self._flat.size)
+        return int(self.parameter_buffer.size)
 
     def set_parameters(self, params: Sequence[np.ndarray]) -> None:
         """Copy values in; the list must match ``parameters()`` in length, order and shapes."""
-        live = self._live_parameters()
+        live = self.parameter_views()
         names = self.parameter_names()
         if isinstance(params, np.ndarray) or len(params) != len(live):
             got = "an array" if isinstance(params, np.ndarray) else f"{len(params)} arrays"
@@ -499,15 +523,18 @@ class Network:
             checked.append(value)
         for target, value in zip(live, checked, strict=True):
             target[...] = value
-        self._refresh_prelu()
+        self.parameters_changed()
 
-    def _refresh_prelu(self) -> None:
+    def parameters_changed(self) -> None:
+        """Call after writing ``parameter_buffer`` directly: activations that cache a parameter (prelu's slope)
+        read it again."""
         for i, (spec, s) in enumerate(zip(self.layers, self.slopes, strict=True)):
             if s is not None:
                 self._activations[i] = get_activation(spec.activation, float(s[0]))
 
     # ---- forward ------------------------------------------------------------------------------------------
-    def _check_X(self, X) -> np.ndarray:
+    def check_X(self, X) -> np.ndarray:
+        """``X`` as an array of the network's dtype, shape (n_samples, input_dim); a ValueError naming the shape."""
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1 and self.input_dim == 1:
             X = X.reshape(-1, 1)
@@ -560,7 +587,7 @@ class Network:
 
     def forward(self, X, training: bool = False, rng: np.random.Generator | None = None) -> ForwardPass:
         """Run every layer and keep what backward needs. Dropout only when ``training``."""
-        X = self._check_X(X)
+        X = self.check_X(X)
         units = [s.units for s in self.layers]
         ws = _Workspace(X.shape[0], units, self.dtype, [bool(r) for r in self._dropout], backward=False)
         self._forward_layers(X, ws, training, rng)
@@ -570,7 +597,7 @@ class Network:
 
     def predict(self, X) -> np.ndarray:
         """Output after the output activation: ``(n_samples, n_outputs)``. Dropout is off."""
-        A = self._check_X(X)
+        A = self.check_X(X)
         for wT, bT, activate in zip(self._wT, self._bT, self._forward_into, strict=True):
             Z = A @ wT
             Z += bT
@@ -593,7 +620,7 @@ class Network:
         return weights.reshape(-1, 1)
 
     def penalty(self) -> float:
-        """L1/L2 penalty on the weights only (not biases), as in the notes: λ₁Σ|W| + (λ₂/2)ΣW²."""
+        """L1/L2 penalty on the weights only (not biases), the usual convention: λ₁Σ|W| + (λ₂/2)ΣW²."""
         total = 0.0
         if self.l1:
             total += self.l1 * sum(float(np.abs(W).sum()) for W in self.weights)
@@ -601,16 +628,16 @@ class Network:
             total += 0.5 * self.l2 * sum(float((W * W).sum()) for W in self.weights)
         return total
 
-    def _output_loss(self, ws: _Workspace, targets: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    def loss_of(self, ws: _Workspace, targets: np.ndarray, sample_weight: np.ndarray | None) -> float:
         """Loss (with penalty) of the forward pass held in ``ws``."""
         result = loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], sample_weight)
         return result.value + self.penalty()
 
-    def _data_loss(self, ws: _Workspace, targets: np.ndarray) -> float:
+    def data_loss_of(self, ws: _Workspace, targets: np.ndarray) -> float:
         """Plain loss of the forward pass held in ``ws``: no penalty, no class weights (see :meth:`data_loss`)."""
         return loss_and_output_grad(self.loss, ws.z[-1], ws.a[-1], targets, self._activations[-1], None).value
 
-    def _backward_layers(
+    def backward_layers(
         self,
         ws: _Workspace,
         targets: np.ndarray,
@@ -692,8 +719,8 @@ class Network:
     ) -> tuple[float, list, list]:
         """:meth:`backward` for targets already encoded by ``core.losses.encode_targets``; fresh arrays out."""
         ws = _Workspace.from_caches(fwd.caches, self.dtype)
-        per_layer, grads = self._gradient_views(np.empty_like(self._flat))
-        loss = self._backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
+        per_layer, grads = self._gradient_views(np.empty_like(self.parameter_buffer))
+        loss = self.backward_layers(ws, targets, sample_weight, per_layer, need_loss=True)
         return loss, grads, ws.delta
 
     def loss_and_grads(self, X, y, training: bool = False) -> tuple[float, list[np.ndarray]]:
@@ -722,7 +749,7 @@ class Network:
         return result.value + self.penalty()
 
     # ---- the trainer's hot path ---------------------------------------------------------------------------
-    def _train_gradients(
+    def train_gradients(
         self,
         X: np.ndarray,
         targets: np.ndarray,
@@ -730,16 +757,16 @@ class Network:
         training: bool,
         need_loss: bool,
     ) -> float:
-        """Forward and backward for one batch in reused buffers; the gradients land in ``_grad_flat``.
+        """Forward and backward for one batch in reused buffers; the gradients land in ``gradient_buffer``.
 
         X : (n, input_dim) of the network's dtype; targets : encoded, (n, n_outputs). Returns the loss when
         ``need_loss`` (NaN otherwise, which saves computing it).
         """
         ws = self._workspace(X.shape[0])
         self._forward_layers(X, ws, training, None)
-        return self._backward_layers(ws, targets, sample_weight, self._grad_layers, need_loss)
+        return self.backward_layers(ws, targets, sample_weight, self.layer_gradients, need_loss)
 
-    def _evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _Workspace:
+    def evaluate(self, X: np.ndarray, every_layer: bool = True, backward: bool = False) -> _Workspace:
         """Forward pass over ``X`` (dropout off); read ``ws.a[-1]`` for the output.
 
         ``every_layer=False`` promises that only the output layer's ``z``/``a`` will be read (image networks

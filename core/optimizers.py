@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.validation import Options, check
+
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
 STEP_EVERY = 100  # epochs between halvings of the "step" schedule
@@ -15,8 +17,7 @@ EXPONENTIAL_DECAY = 0.99  # per epoch
 
 
 def check_optimizer(name: str) -> str:
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer={name!r} is not valid; choose one of: {', '.join(OPTIMIZERS)}")
+    check("optimizer", name, Options(OPTIMIZERS))
     return name
 
 
@@ -30,7 +31,8 @@ def scheduled_learning_rate(schedule: str, base: float, epoch: int, total_epochs
         return base * EXPONENTIAL_DECAY**epoch
     if schedule == "cosine":
         return 0.5 * base * (1.0 + math.cos(math.pi * min(epoch, total_epochs) / max(total_epochs, 1)))
-    raise ValueError(f"schedule={schedule!r} is not valid; choose one of: {', '.join(SCHEDULES)}")
+    check("schedule", schedule, Options(SCHEDULES))
+    raise AssertionError(f"schedule {schedule!r} is listed in SCHEDULES but has no rule")
 
 
 def global_norm(grads: list[np.ndarray]) -> float:
@@ -38,7 +40,10 @@ def global_norm(grads: list[np.ndarray]) -> float:
 
 
 def clip_by_value(grads: list[np.ndarray], limit: float) -> None:
-    """Clip every gradient component into [-limit, limit], in place (the notes' method one)."""
+    """Clip every gradient component into [-limit, limit], in place (clipping by value).
+
+    :func:`clip_by_norm` is the other method, which keeps the gradient's direction.
+    """
     for g in grads:
         np.clip(g, -limit, limit, out=g)
 

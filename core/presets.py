@@ -1,7 +1,7 @@
-"""Named experiments: the notes' worked examples and the classic playground demonstrations.
+"""Named experiments: the lecture notes' worked examples and the classic playground demonstrations.
 
-The notes' own examples (XOR 2-2-1, the single neuron, the 1-3-1 sine fit, 2-3-3, the digits networks) train with
-the notes' plain mini-batch SGD, W ← W − η·∂L/∂W, not Adam.
+The lecture notes' own examples (XOR 2-2-1, the single neuron, the 1-3-1 sine fit, 2-3-3, the digits networks)
+train with the plain mini-batch SGD those examples use, W ← W − η·∂L/∂W, not Adam.
 
 Each preset is a complete :class:`ExperimentConfig`; the UI looks its title and explanation up by name in the
 string table (``presets.<name>.title``). Seeds are fixed so that each preset shows what it claims every time.
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
+from core.validation import Options, check
 
 _AS_WRITTEN: dict[str, ExperimentConfig] = (
     {
@@ -88,6 +89,5 @@ PRESETS: Mapping[str, ExperimentConfig] = MappingProxyType(
 
 
 def preset_config(name: str) -> ExperimentConfig:
-    if name not in PRESETS:
-        raise ValueError(f"preset={name!r} is not valid; choose one of: {', '.join(PRESETS)}")
+    check("preset", name, Options(PRESETS))
     return PRESETS[name]

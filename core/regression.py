@@ -10,7 +10,8 @@ terms of the last hidden layer). The 1-D targets live on x ∈ [-π, π], the in
 "sine"; the 2-D targets ("plane", "multi_gaussian") and "sine" itself come from ``core.datasets`` unchanged, so
 the lab's sine is the same data as the ``sine_1_3_1`` preset.
 
-``fit_polynomial`` is the notes' point of comparison (their table 9-14): single-feature polynomial regression,
+``fit_polynomial`` is the lecture notes' point of comparison for the 1-3-1 sine fit (their table 9-14):
+single-feature polynomial regression,
 where the features x, x², x³, ... are chosen by hand and only their weights are learned (by least squares),
 against the hidden layer, which learns its features.
 """
@@ -18,7 +19,6 @@ against the hidden layer, which learns its features.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -33,6 +33,7 @@ from core.metrics import regression_metrics
 from core.network import Network
 from core.settings import LIMITS
 from core.training import History, Trainer
+from core.validation import Interval, Options, validate
 
 X_RANGE = (-math.pi, math.pi)
 TARGETS_1D = ("sine", "abs", "step", "polynomial", "outliers", "formula")
@@ -48,7 +49,11 @@ OUTLIER_FRACTION = 0.1
 OUTLIER_SHIFT = (1.5, 3.0)
 MAX_POLYNOMIAL_DEGREE = 12
 MAX_POLYNOMIAL_PENALTY = 1e4
-PENALISED_FROM = 3  # the notes penalise w₃ and w₄ and leave the quadratic's terms free
+POLYNOMIAL_CONSTRAINTS = {
+    "degree": Interval(1, MAX_POLYNOMIAL_DEGREE, integer=True),
+    "penalty": Interval(0.0, MAX_POLYNOMIAL_PENALTY),
+}
+PENALISED_FROM = 3  # the lecture notes' fit penalises w₃ and w₄ and leaves the quadratic's terms free
 DEFAULT_SWEEP_UNITS = (1, 2, 4, 8, 16, 32)
 DEFAULT_SWEEP_L2 = (0.0, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
 
@@ -88,11 +93,13 @@ class TargetConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the bad field and the allowed values."""
-        if self.name not in TARGETS:
-            raise ValueError(f"target={self.name!r} is not valid; choose one of: {', '.join(TARGETS)}")
-        _check_number("n_samples", self.n_samples, MIN_SAMPLES, LIMITS.max_samples, integer=True)
-        _check_number("noise", self.noise, 0.0, MAX_NOISE)
-        _check_number("test_fraction", self.test_fraction, 0.05, 0.9)
+        validate({"target": self.name, "n_samples": self.n_samples, "noise": self.noise,
+                  "test_fraction": self.test_fraction}, {
+            "target": Options(TARGETS),
+            "n_samples": Interval(MIN_SAMPLES, LIMITS.max_samples, integer=True),  # the host's cap on points
+            "noise": Interval(0.0, MAX_NOISE),
+            "test_fraction": Interval(0.05, 0.9),
+        })
 
 
 @dataclass(frozen=True, eq=False)
@@ -314,7 +321,7 @@ def decompose(network: Network, X: np.ndarray) -> Decomposition:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Polynomial regression, the notes' point of comparison
+# Polynomial regression, the comparison the lecture notes make with the 1-3-1 network's curve fit
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,7 +329,7 @@ class PolynomialFit:
     """ŷ(x) = Σ_k c_k·x^k + c_0 for k = 1..degree, fitted by least squares to the training points.
 
     coefficients : (degree,), c_k of x^k;  intercept : c_0
-    penalty : the notes' C in  (1/2m)·Σ(y − ŷ)² + C·Σ_{k ≥ PENALISED_FROM} c_k²  (0: plain least squares)
+    penalty : C in  (1/2m)·Σ(y − ŷ)² + C·Σ_{k ≥ PENALISED_FROM} c_k²  (0: plain least squares)
     train_scores, test_scores : ``core.metrics.regression_metrics`` on the training and test points
     """
 
@@ -353,14 +360,13 @@ def fit_polynomial(data: RegressionData, degree: int, penalty: float = 0.0) -> P
     """Polynomial of ``degree`` (1..MAX_POLYNOMIAL_DEGREE) fitted to the training points of a 1-D target, scored
     on its training and test points.
 
-    Minimises the notes' objective  (1/2m)·Σ_i (y_i − ŷ_i)² + C·Σ_{k ≥ 3} c_k²  with C = ``penalty`` (0 to
-    MAX_POLYNOMIAL_PENALTY): the notes keep a quadratic's terms free and make the higher ones (their w₃, w₄, with
-    C = 1000) expensive. The minimum is exact: ordinary least squares on centred powers of x (the intercept is
-    never penalised), with √(2mC) rows appended for the penalised coefficients, which is that objective's
-    normal equations. Raises ValueError for a 2-D target, a degree or a penalty out of range.
+    Minimises the objective  (1/2m)·Σ_i (y_i − ŷ_i)² + C·Σ_{k ≥ 3} c_k²  with C = ``penalty`` (0 to
+    MAX_POLYNOMIAL_PENALTY): as in the lecture notes' comparison, a quadratic's terms stay free and the higher ones
+    (their w₃, w₄, with C = 1000) are made expensive. The minimum is exact: ordinary least squares on centred powers
+    of x (the intercept is never penalised), with √(2mC) rows appended for the penalised coefficients, which is that
+    objective's normal equations. Raises ValueError for a 2-D target, a degree or a penalty out of range.
     """
-    _check_number("degree", degree, 1, MAX_POLYNOMIAL_DEGREE, integer=True)
-    _check_number("penalty", penalty, 0.0, MAX_POLYNOMIAL_PENALTY)
+    validate({"degree": degree, "penalty": penalty}, POLYNOMIAL_CONSTRAINTS)
     if data.target.input_dim != 1:
         raise ValueError(f"target={data.target.name!r} has 2 inputs; polynomial regression here fits curves of x")
     split = data.split
@@ -471,14 +477,6 @@ def _train_unrecorded(trainer: Trainer, epochs: int) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _check_number(name: str, value: object, low: float, high: float, *, integer: bool = False) -> None:
-    kind = "an integer" if integer else "a number"
-    is_number = isinstance(value, numbers.Integral if integer else numbers.Real) and not isinstance(value, bool)
-    # NaN fails the range comparison, so it is rejected too.
-    if not is_number or not low <= value <= high:
-        raise ValueError(f"{name}={value!r} is not valid; choose {kind} in [{low}, {high}]")
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

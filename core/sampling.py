@@ -1,12 +1,13 @@
 """Resampling for imbalanced classification, applied to the training split only.
 
-Strategies (the notes' remedies for a skewed class ratio):
+Strategies (the remedies for a skewed class ratio that the lecture notes' chapter on imbalanced samples lists):
 
 - "none": the data unchanged.
 - "random_over": copy random minority rows until every class matches the largest one.
 - "random_under": drop random rows of the larger classes until every class matches the smallest one.
 - "attribute_wise": new minority rows whose every feature value is drawn, independently and with
-  replacement, from the values that feature takes in that class (the notes' 属性值随机采样, a naive-Bayes
+  replacement, from the values that feature takes in that class (the lecture notes' "random sampling of attribute
+  values", 属性值随机采样, a naive-Bayes
   style assumption: feature correlations within the class are lost).
 - "smote": new points on segments between a minority point and one of its minority neighbours.
 - "borderline_smote": SMOTE seeded only from minority points near the class border; when no point is
@@ -14,15 +15,15 @@ Strategies (the notes' remedies for a skewed class ratio):
 - "adasyn": SMOTE that makes more points where the minority is surrounded by other classes; the
   result is balanced only approximately (rounding per point).
 - "smote_tomek": SMOTE, then remove Tomek links (pairs of nearest neighbours of different classes).
-- "cluster_centroids": the notes' "cluster the majority into N clusters and train on their centres with all
-  of the minority" (N = the minority's size): imbalanced-learn's ClusterCentroids with k-means; the centres
-  are new points, so they are marked synthetic.
-- "over_under": the notes' "use over- and under-sampling together": copy random minority rows part of the
+- "cluster_centroids": the imbalanced-data chapter's "cluster the majority into N clusters and train on their
+  centres with all of the minority" (N = the minority's size): imbalanced-learn's ClusterCentroids with
+  k-means; the centres are new points, so they are marked synthetic.
+- "over_under": that chapter's "use over- and under-sampling together": copy random minority rows part of the
   way, then drop random majority rows the rest of the way (each step changes the class ratio by the same
   factor), so fewer copies are made than by "random_over" and fewer rows are lost than by "random_under".
 
-``ratio`` is the minority : majority count ratio to reach (binary data), 1.0 for equal classes; the notes
-advise trying ratios other than 1 : 1, which can be closer to reality. Below 1, a sampler whose data is
+``ratio`` is the minority : majority count ratio to reach (binary data), 1.0 for equal classes; the imbalanced-data
+chapter advises trying ratios other than 1 : 1, which can be closer to reality. Below 1, a sampler whose data is
 already at least that balanced returns it unchanged. With ratio 1.0, oversampling treats every class that is
 smaller than the largest one, so multiclass data works too.
 ``Resampled.synthetic`` marks the returned rows that were not input rows as they stood: interpolated or
@@ -36,6 +37,8 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from core.validation import Options, check
 
 # imbalanced-learn and scikit-learn are imported by the functions that resample: importing them costs ~2 s and
 # pulls in SciPy and pandas, and core.config needs this module's names (SAMPLERS...) for every page's first run.
@@ -93,8 +96,7 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: 
     out of range (or below 1 for more than two classes), or a minority class too small for the chosen method
     (SMOTE-type methods need two points per class).
     """
-    if not isinstance(strategy, str) or strategy not in SAMPLERS:
-        raise ValueError(f"strategy={strategy!r} is not valid; choose one of: {', '.join(SAMPLERS)}")
+    check("strategy", strategy, Options(SAMPLERS))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"seed={seed!r} is not valid; choose a non-negative integer")
     ratio = _check_ratio(ratio)
@@ -229,8 +231,7 @@ def class_weights(y: np.ndarray, mode: str = "balanced") -> dict[int, float]:
     "balanced": n_samples / (n_classes * count_of_class), so every class carries the same total weight;
     "none": 1.0 for every class.
     """
-    if not isinstance(mode, str) or mode not in CLASS_WEIGHT_MODES:
-        raise ValueError(f"mode={mode!r} is not valid; choose one of: {', '.join(CLASS_WEIGHT_MODES)}")
+    check("mode", mode, Options(CLASS_WEIGHT_MODES))
     y = _check_labels(y)
     if y.size == 0:
         raise ValueError("y is empty; class weights need at least one sample")

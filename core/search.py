@@ -48,6 +48,7 @@ from core.network import Network
 from core.sampling import resample
 from core.settings import LIMITS
 from core.training import History
+from core.validation import Options, check
 
 CV_METHODS = ("kfold", "stratified", "loo")
 MAX_LOO_SAMPLES = 300  # leave-one-out trains one network per sample: only for small sets
@@ -385,8 +386,7 @@ def search_setup(cfg: ExperimentConfig, scoring: str | None = None) -> SearchSet
 
 def cv_splitter(method: str, n_splits: int, n_samples: int, seed: int):
     """K-fold (shuffled), stratified K-fold (class ratios kept in every fold) or leave-one-out."""
-    if method not in CV_METHODS:
-        raise ValueError(f"method={method!r} is not valid; choose one of: {', '.join(CV_METHODS)}")
+    check("method", method, Options(CV_METHODS))
     if method == "loo":
         if n_samples > MAX_LOO_SAMPLES:
             raise ValueError(
@@ -487,7 +487,8 @@ def search_candidates(space: Mapping[str, Any], kind: str = "grid", n_iter: int 
         return [dict(c) for c in ParameterGrid(space)]
     if kind == "random":
         return [{k: _plain(v) for k, v in c.items()} for c in ParameterSampler(space, n_iter, random_state=seed)]
-    raise ValueError(f"kind={kind!r} is not valid; choose one of: grid, random")
+    check("kind", kind, Options(("grid", "random")))
+    raise AssertionError(f"kind {kind!r} has no candidates")
 
 
 def _network_params(cfg: ExperimentConfig, candidate: Mapping[str, Any]) -> dict[str, Any]:
@@ -567,8 +568,7 @@ class Sweep:
     """
 
     def __init__(self, config: ExperimentConfig, parameter: str, values: Sequence):
-        if parameter not in SWEEP_FIELDS:
-            raise ValueError(f"parameter={parameter!r} is not valid; choose one of: {', '.join(SWEEP_FIELDS)}")
+        check("parameter", parameter, Options(SWEEP_FIELDS))
         values = tuple(dict.fromkeys(values))  # drop repeats, keep order
         if not values:
             raise ValueError("a sweep needs at least one value")
@@ -679,7 +679,8 @@ def run_sweep(
 
 
 def learning_rate_sweep(cfg: ExperimentConfig, rates: Sequence[float], **kwargs) -> dict[float, History]:
-    """One history per learning rate: the notes' "too small / just right / too large" picture."""
+    """One history per learning rate: the classic "too small / just right / too large" picture
+    (too small crawls, too large oscillates or diverges)."""
     return run_sweep(cfg, "learning_rate", rates, **kwargs)
 
 

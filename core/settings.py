@@ -1,6 +1,9 @@
 """Resource caps a host may tune: environment variables, then Streamlit's config files, then built-in defaults.
 
-Every cap is enforced in ``core`` (so a script or a crafted URL cannot exceed it) and mirrored by the UI.
+The caps are the host's, not the engine's: ``core.network`` builds a network of any size from a script or a
+notebook. They are enforced where the app takes input from outside (``ExperimentConfig.validate`` for links,
+saved runs and page controls; :func:`check_network_caps` for uploaded models and every network the app builds),
+so a crafted URL or file cannot exceed them, and the UI's controls mirror them.
 A host sets a cap in a ``[playground]`` section of the config files Streamlit itself reads::
 
     [playground]
@@ -26,10 +29,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import math
 import os
 import tomllib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -165,6 +169,52 @@ def _caps_in_file(path: Path, values: Mapping[str, int], origins: Mapping[str, s
                   values[cap.field], origins[cap.field])
             continue
         yield cap, raw
+
+
+def check_network_caps(spec: Mapping, limits: Limits | None = None) -> None:
+    """Refuse a network description larger than the host allows (``limits``, default :data:`LIMITS`).
+
+    ``spec`` holds ``Network.from_spec``'s keywords (``input_dim``, ``layers``, optionally ``input_shape``). Only
+    sizes are checked here: the hidden layers, units (or conv filters) per layer, output units, inputs, feature-map
+    values and parameters. Everything else is left to ``from_spec``, which names any other problem. It runs
+    before the network is built, so an oversized description never allocates its arrays.
+    """
+    from core.convnet import check_input_shape, count_parameters, parse_image_layers
+    from core.network import LayerSpec, _has_typed_layers, parse_layers
+    from core.validation import Interval, check
+
+    limits = LIMITS if limits is None else limits
+    input_dim = check("input_dim", spec.get("input_dim"), Interval(1, limits.max_input_dim, integer=True))
+    layers = spec.get("layers")
+    hidden = len(layers) - 1 if isinstance(layers, Sequence) and not isinstance(layers, (str, bytes)) else 0
+    if hidden > limits.max_hidden_layers:
+        raise ValueError(f"layers has {hidden} hidden layers; at most {limits.max_hidden_layers} are allowed")
+    input_shape = spec.get("input_shape")
+    if input_shape is not None or _has_typed_layers(layers):
+        shape = None if input_shape is None else check_input_shape(input_shape, input_dim)
+        specs, shapes = parse_image_layers(layers, shape, input_dim)
+        in_shapes = [shape or (input_dim,)] + shapes[:-1]
+    else:
+        specs = parse_layers(layers)
+        shapes = [(s.units,) for s in specs]
+        in_shapes = [(input_dim,)] + shapes[:-1]
+    # The largest feature map one sample may produce (values per layer): a 64-filter layer on a 32×32 image.
+    max_feature_values = limits.max_units * limits.max_input_dim
+    for i, (layer, out) in enumerate(zip(specs, shapes, strict=True)):
+        where, is_output = f"layers[{i}]", i == len(specs) - 1
+        if isinstance(layer, LayerSpec):
+            cap = limits.max_outputs if is_output else limits.max_units
+            check(f"{where}.units", layer.units, Interval(1, cap, integer=True))
+        elif hasattr(layer, "filters"):
+            check(f"{where}.filters", layer.filters, Interval(1, limits.max_units, integer=True))
+            if math.prod(out) > max_feature_values:
+                raise ValueError(
+                    f"{where} makes feature maps of {'×'.join(map(str, out))} = {math.prod(out)} values per image; "
+                    f"at most {max_feature_values} are allowed (use fewer filters or stride 2)"
+                )
+    n_params = count_parameters(specs, in_shapes)
+    if n_params > limits.max_parameters:
+        raise ValueError(f"the network has {n_params} parameters; at most {limits.max_parameters} are allowed")
 
 
 def _positive_int(text: str) -> int | None:

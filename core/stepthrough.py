@@ -1,6 +1,7 @@
-"""Forward and backward propagation for one mini-batch, as an ordered list of steps in the notes' notation.
+"""Forward and backward propagation for one mini-batch, as an ordered list of steps in column notation
+(one column per sample, as the lecture notes' forward/backward chapter writes it).
 
-The notes write one column per sample: ``X`` is ``(p, n)``, ``Z_l`` and ``A_l`` are ``(units_l, n)``. The core
+That notation writes one column per sample: ``X`` is ``(p, n)``, ``Z_l`` and ``A_l`` are ``(units_l, n)``. The core
 stores one row per sample, so every per-sample matrix here is the transpose of the core's array; ``W_l``, ``b_l``,
 ``dW_l`` and ``db_l`` have the same shape in both. ``dM`` means ∂L/∂M. Every value is taken from
 ``Network.forward`` / ``Network.backward`` (``dA_{l-1} = W_lᵀ dZ_l`` is the same product the core forms), so
@@ -59,7 +60,8 @@ _LOSS_GRADIENT_LATEX = {
 
 @dataclass(frozen=True)
 class Step:
-    """One step: ``symbol`` (LaTeX, e.g. ``Z_{1}``) has ``value`` in the notes' layout, computed by ``formula``.
+    """One step: ``symbol`` (LaTeX, e.g. ``Z_{1}``) has ``value`` in column layout (one column per sample),
+    computed by ``formula``.
 
     ``name`` is one of MATRIX_NAMES, ``layer`` the l in the symbol (0 for the input), ``phase`` forward/backward.
     """

@@ -23,17 +23,28 @@ import numpy as np
 from core.losses import CLASSIFICATION_LOSSES, encode_targets
 from core.network import Network
 from core.optimizers import (
+    OPTIMIZERS,
     SCHEDULES,
     Optimizer,
-    check_optimizer,
     clip_by_norm,
     clip_by_value,
     scheduled_learning_rate,
 )
+from core.validation import Interval, Options, check, validate
 
 DIVERGENCE_FACTOR = 1e4  # a loss this many times the starting loss counts as an explosion
 SATURATING = ("sigmoid", "tanh")
 RECTIFIERS = ("relu",)
+# What Trainer accepts (0 turns clipping off). Epoch counts and batch sizes have no upper bound here: the
+# app's caps are checked by ExperimentConfig.validate.
+TRAINER_CONSTRAINTS = {
+    "optimizer": Options(OPTIMIZERS),
+    "schedule": Options(SCHEDULES),
+    "learning_rate": Interval(0.0, None, closed="neither"),
+    "batch_size": Interval(1, None, integer=True),
+    "clip_value": Interval(0.0, None),
+    "clip_norm": Interval(0.0, None),
+}
 
 
 @dataclass
@@ -98,8 +109,7 @@ class History:
         That is the newest row, except after early stopping, when the weights of ``best_epoch`` were restored
         and the newest row describes weights that were thrown away. NaN when there is no row yet.
         """
-        if column not in self.SCALAR_COLUMNS:
-            raise ValueError(f"column={column!r} is not valid; choose one of: {', '.join(self.SCALAR_COLUMNS)}")
+        check("column", column, Options(self.SCALAR_COLUMNS))
         if self.stopped_early and self.best_row is not None:
             return self.best_row[column]
         values = getattr(self, column)
@@ -182,7 +192,7 @@ def subset_accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
 
 
 def r2_score(outputs: np.ndarray, targets: np.ndarray) -> float:
-    """R² = 1 − SS_res/SS_tot over all outputs (the notes' 1 − MSE/Var(y))."""
+    """R² = 1 − SS_res/SS_tot over all outputs (equivalently 1 − MSE/Var(y))."""
     if targets.shape[0] < 2:
         return float("nan")
     residual = float(((outputs - targets) ** 2).sum())
@@ -221,20 +231,10 @@ class Trainer:
         seed: int = 0,
         history_limit: int | None = None,
     ):
-        check_optimizer(optimizer)
-        if schedule not in SCHEDULES:
-            raise ValueError(f"schedule={schedule!r} is not valid; choose one of: {', '.join(SCHEDULES)}")
-        if not (
-            isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0
-        ):
-            raise ValueError(f"learning_rate={learning_rate!r} is not valid; it must be a positive number")
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size={batch_size!r} is not valid; it must be a whole number ≥ 1")
-        for name, value in (("clip_value", clip_value), ("clip_norm", clip_norm)):
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name}={value!r} is not valid; use 0 for off or a positive number")
+        validate({"optimizer": optimizer, "schedule": schedule, "learning_rate": learning_rate,
+                  "batch_size": batch_size, "clip_value": clip_value, "clip_norm": clip_norm}, TRAINER_CONSTRAINTS)
         self.network = network
-        self.X = network._check_X(X)
+        self.X = network.check_X(X)
         self.y = np.asarray(y)
         if self.X.shape[0] == 0:
             raise ValueError("the training set is empty")
@@ -245,7 +245,7 @@ class Trainer:
             raise ValueError(f"X has {self.X.shape[0]} rows but y has {self.targets.shape[0]}")
         self.weights = network.sample_weights(self.y)
         has_val = X_val is not None and y_val is not None and len(X_val) > 0
-        self.X_val = network._check_X(X_val) if has_val else None
+        self.X_val = network.check_X(X_val) if has_val else None
         self.y_val = np.asarray(y_val) if has_val else None
         # Encoded once: every epoch scores the validation data with these.
         self._val_targets = (
@@ -273,14 +273,14 @@ class Trainer:
         )
         # N sigmoid outputs with bce: N yes/no labels per sample; "accuracy" is then the subset accuracy.
         self.multilabel = network.loss == "bce" and network.n_outputs > 1
-        self._params = network._live_parameters()
+        self._params = network.parameter_views()
         # The optimizer sees the network as one flat array (its parameter buffer and gradient buffer).
-        self._flat_params, self._flat_grads = [network._flat], [network._grad_flat]
+        self._flat_params, self._flat_grads = [network.parameter_buffer], [network.gradient_buffer]
         self._has_prelu = any(s is not None for s in network.slopes)
         self._uses_dropout = any(spec.dropout for spec in network.layers)
-        self._last_good = network._flat.copy()
-        self._before = np.empty_like(network._flat)  # parameters at the start of the epoch (update ratios)
-        self._weights_before = [self._before[slot.weights].reshape(slot.shape) for slot in network._slots]
+        self._last_good = network.parameter_buffer.copy()
+        self._before = np.empty_like(network.parameter_buffer)  # parameters at the start of the epoch (update ratios)
+        self._weights_before = network.weight_views(self._before)
         self._shuffled: tuple[np.ndarray, ...] | None = None
         self._start_loss: float | None = None
         self._best_val = math.inf
@@ -320,14 +320,14 @@ class Trainer:
         self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, learning_rate: float, need_loss: bool
     ) -> float:
         net = self.network
-        loss = net._train_gradients(X, targets, weights, self._uses_dropout, need_loss)
+        loss = net.train_gradients(X, targets, weights, self._uses_dropout, need_loss)
         if self.clip_value:
             clip_by_value(self._flat_grads, self.clip_value)
         if self.clip_norm:
             clip_by_norm(self._flat_grads, self.clip_norm)
         self.optimizer.step(self._flat_params, self._flat_grads, learning_rate)
         if self._has_prelu:
-            net._refresh_prelu()
+            net.parameters_changed()
         return loss
 
     def _shuffle(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -353,7 +353,7 @@ class Trainer:
         if self._start_loss is None:
             self._start_loss = self.network.loss_value(self.X, self.y)
         if self.record_stats:
-            np.copyto(self._before, self.network._flat)
+            np.copyto(self._before, self.network.parameter_buffer)
         lr = self.learning_rate
         n, bs = self.X.shape[0], self.batch_size
         X, targets, weights = self._shuffle() if bs < n else (self.X, self.targets, self.weights)
@@ -383,16 +383,16 @@ class Trainer:
 
     def _record(self, lr: float) -> None:
         net, h = self.network, self.history
-        ws = net._evaluate(self.X, every_layer=self.record_stats, backward=self.record_stats)
+        ws = net.evaluate(self.X, every_layer=self.record_stats, backward=self.record_stats)
         if self.record_stats:  # the gradient norms need a backward pass over the whole training set
-            loss = net._backward_layers(ws, self.targets, self.weights, net._grad_layers, need_loss=True)
+            loss = net.backward_layers(ws, self.targets, self.weights, net.layer_gradients, need_loss=True)
         else:
-            loss = net._output_loss(ws, self.targets, self.weights)
-        finite = math.isfinite(loss) and bool(np.isfinite(net._flat).all())
+            loss = net.loss_of(ws, self.targets, self.weights)
+        finite = math.isfinite(loss) and bool(np.isfinite(net.parameter_buffer).all())
         exploded = finite and loss > DIVERGENCE_FACTOR * max(self._start_loss or 1.0, 1.0)
         if not finite or exploded:
-            net._flat[...] = self._last_good
-            net._refresh_prelu()
+            net.parameter_buffer[...] = self._last_good
+            net.parameters_changed()
             h.diverged = True
             h.message_args = {"epoch": self.epoch, "loss": float(loss) if finite else None}
             h.message = (
@@ -401,7 +401,7 @@ class Trainer:
                 "restored. Try a smaller learning rate or gradient clipping."
             )
             return
-        np.copyto(self._last_good, net._flat)
+        np.copyto(self._last_good, net.parameter_buffer)
         h.epoch.append(self.epoch)
         h.train_loss.append(loss)
         h.learning_rate.append(lr)
@@ -409,8 +409,8 @@ class Trainer:
         if self.record_stats:
             self._record_layer_stats(ws)
         if self.X_val is not None:
-            val = net._evaluate(self.X_val, every_layer=False)
-            h.val_loss.append(net._data_loss(val, self._val_targets))
+            val = net.evaluate(self.X_val, every_layer=False)
+            h.val_loss.append(net.data_loss_of(val, self._val_targets))
             h.val_metric.append(self._metric(val.a[-1], self.y_val, self._val_targets))
         else:
             h.val_loss.append(float("nan"))
@@ -423,7 +423,7 @@ class Trainer:
     def _record_layer_stats(self, ws) -> None:
         """Per-layer statistics of the forward/backward pass over the training set held in ``ws``."""
         net, h = self.network, self.history
-        h.grad_norms.append([float(np.linalg.norm(dW)) for dW, _, _ in net._grad_layers])
+        h.grad_norms.append([float(np.linalg.norm(dW)) for dW, _, _ in net.layer_gradients])
         h.weight_norms.append([float(np.linalg.norm(W)) for W in net.weights])
         h.update_ratios.append(
             [

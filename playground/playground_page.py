@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
 from core.csvdata import load_csv
-from core.io import load_model, model_to_bytes
+from core.io import BUNDLE_MIME, load_model, model_to_bytes
 from core.presets import PRESETS
 from playground import live, live_loop, state, urlstate, widgets
 from playground.export_buttons import export_buttons
@@ -411,7 +411,7 @@ def save_and_load() -> None:
         if run is not None:
             left.download_button(
                 t("playground.download_model"), lambda: model_to_bytes(run.trainer.network, run.config),
-                file_name="model.zip", mime="application/zip", key=f"{KEY}.dl_model", icon=":material/download:",
+                file_name="model.zip", mime=BUNDLE_MIME, key=f"{KEY}.dl_model", icon=":material/download:",
                 help=t("playground.download_model_help"))
             export_buttons(run.trainer.network, run.config, KEY, left)
             if run.data.dataset.input_dim <= 2:

@@ -58,11 +58,6 @@ def _stop(key: str) -> None:
         slot.job.cancel()
 
 
-def current_job(key: str) -> Job | None:
-    slot: JobSlot | None = st.session_state.get(key)
-    return slot.job if slot is not None else None
-
-
 def job_panel(
     key: str,
     signature: Hashable,
@@ -105,7 +100,7 @@ def job_panel(
         disabled=running,
         on_click=_start,
         args=(key, signature, make_job),
-        use_container_width=True,
+        width="stretch",
     )
     stop_col.button(
         t("experiments.runner.stop"),
@@ -115,7 +110,7 @@ def job_panel(
         disabled=not running,
         on_click=_stop,
         args=(key,),
-        use_container_width=True,
+        width="stretch",
     )
     if slot is not None and slot.error:
         st.warning(t("experiments.runner.cannot_start", error=slot.error))

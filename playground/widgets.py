@@ -42,7 +42,7 @@ PLAYGROUND_DATASETS = tuple(name for name in DATASET_NAMES if name not in ("digi
 SINGLE_LABEL_DATASETS = tuple(name for name in PLAYGROUND_DATASETS if name not in MULTILABEL_NAMES)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (1, 2, 5, 10, 16, 32, 64, 128, 256, 512)
-LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # the notes use 0.1
+LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # 0.1 is the lecture notes' value
 PENALTIES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
@@ -197,7 +197,7 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_L
         seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
         if name not in ("drawn", "uploaded"):
             st.button(t("widgets.regenerate"), key=k("regenerate"), on_click=_next_seed, args=(k("seed"),),
-                      icon=":material/casino:", use_container_width=True, help=t("widgets.regenerate_help"))
+                      icon=":material/casino:", width="stretch", help=t("widgets.regenerate_help"))
     return replace(data, **changes), int(seed)
 
 

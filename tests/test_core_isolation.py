@@ -13,8 +13,8 @@ def test_core_and_every_core_module_import_without_streamlit_or_plotly():
     # A fresh interpreter: in this process pytest has long since imported Streamlit for other tests.
     check = (
         "import sys, core, pkgutil, importlib\n"
-        "for module in pkgutil.iter_modules(core.__path__):\n"
-        "    importlib.import_module(f'core.{module.name}')\n"
+        "for module in pkgutil.walk_packages(core.__path__, 'core.'):\n"  # every module in every subpackage
+        "    importlib.import_module(module.name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')))\n"
     )
     result = subprocess.run(
@@ -70,3 +70,27 @@ def test_the_playgrounds_first_run_imports_no_scikit_learn_imblearn_scipy_or_pan
         "assert at.title and at.title[0].value, 'the Playground did not render'\n"
     )
     assert _heavy_imports_after(code) == "[]"
+
+
+# ---- the engine knows nothing of the host ----------------------------------------------------------------------
+ENGINE_MODULES = (
+    "core.activations", "core.initializers", "core.losses", "core.network", "core.convnet", "core.layers",
+    "core.optimizers", "core.training", "core.gradcheck", "core.validation",
+)
+
+
+def test_the_engine_imports_no_host_settings_no_config_files_and_no_streamlit():
+    """Caps are read from the environment and ~/.streamlit/config.toml; the engine must not read them at import."""
+    check = (
+        "import builtins, sys\n"
+        "opened = []\n"
+        "real_open = builtins.open\n"
+        "builtins.open = lambda file, *a, **k: opened.append(str(file)) or real_open(file, *a, **k)\n"
+        f"import {', '.join(ENGINE_MODULES)}\n"
+        "loaded = sorted(m for m in sys.modules if m in ('core.settings', 'tomllib', 'streamlit', 'plotly'))\n"
+        "print(loaded, [f for f in opened if f.endswith('.toml')])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] []"

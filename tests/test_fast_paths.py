@@ -45,21 +45,21 @@ def _labels(loss: str, units: int) -> np.ndarray:
 
 def test_parameters_are_views_into_one_flat_buffer_in_parameters_order():
     net = _network(("prelu", "tanh"), "sigmoid", "bce", 1)
-    live = net._live_parameters()
-    assert all(np.shares_memory(p, net._flat) for p in live)
-    np.testing.assert_array_equal(np.concatenate([p.ravel() for p in net.parameters()]), net._flat)
-    assert net.n_parameters == net._flat.size
+    live = net.parameter_views()
+    assert all(np.shares_memory(p, net.parameter_buffer) for p in live)
+    np.testing.assert_array_equal(np.concatenate([p.ravel() for p in net.parameters()]), net.parameter_buffer)
+    assert net.n_parameters == net.parameter_buffer.size
 
 
 def test_set_parameters_and_in_place_writes_keep_the_views_in_sync():
     net = _network(("prelu", "tanh"), "sigmoid", "bce", 1)
     new = [np.full(p.shape, 0.1 * (i + 1)) for i, p in enumerate(net.parameters())]
     net.set_parameters(new)
-    np.testing.assert_array_equal(net._flat, np.concatenate([p.ravel() for p in new]))
-    net._flat[:] = 0.5  # what an optimizer does
+    np.testing.assert_array_equal(net.parameter_buffer, np.concatenate([p.ravel() for p in new]))
+    net.parameter_buffer[:] = 0.5  # what an optimizer does
     assert all(np.all(p == 0.5) for p in (net.weights + net.biases + [s for s in net.slopes if s is not None]))
     # prelu's activation follows its slope after a write through the buffer
-    net._refresh_prelu()
+    net.parameters_changed()
     z = np.array([[-2.0]])
     np.testing.assert_allclose(net._activations[0].forward(z), [[-1.0]])
 
@@ -69,7 +69,7 @@ def test_parameters_returns_copies_not_views():
     params = net.parameters()
     params[0][...] = 99.0
     assert not np.any(net.weights[0] == 99.0)
-    assert not any(np.shares_memory(p, net._flat) for p in params)
+    assert not any(np.shares_memory(p, net.parameter_buffer) for p in params)
 
 
 @pytest.mark.parametrize(("hidden", "output", "loss", "units"), CASES)
@@ -83,9 +83,10 @@ def test_training_gradients_equal_the_public_loss_and_grads(hidden, output, loss
     loss_value, grads = net.loss_and_grads(X, y)
     targets = encode_targets(loss, y, units)
     for need_loss in (False, True):
-        net._grad_flat[:] = np.nan
-        fast_loss = net._train_gradients(X, targets, net.sample_weights(y), False, need_loss)
-        np.testing.assert_allclose(net._grad_flat, np.concatenate([g.ravel() for g in grads]), rtol=1e-12, atol=1e-15)
+        net.gradient_buffer[:] = np.nan
+        fast_loss = net.train_gradients(X, targets, net.sample_weights(y), False, need_loss)
+        expected = np.concatenate([g.ravel() for g in grads])
+        np.testing.assert_allclose(net.gradient_buffer, expected, rtol=1e-12, atol=1e-15)
         if need_loss:
             assert fast_loss == pytest.approx(loss_value, rel=1e-12)
 
@@ -97,8 +98,8 @@ def test_training_gradients_with_dropout_match_the_public_path_for_the_same_draw
     net._dropout_rng = np.random.default_rng(11)
     _, grads = net.loss_and_grads(X, y, training=True)
     net._dropout_rng = np.random.default_rng(11)
-    net._train_gradients(X, encode_targets("bce", y, 1), None, True, False)
-    np.testing.assert_allclose(net._grad_flat, np.concatenate([g.ravel() for g in grads]), rtol=1e-12)
+    net.train_gradients(X, encode_targets("bce", y, 1), None, True, False)
+    np.testing.assert_allclose(net.gradient_buffer, np.concatenate([g.ravel() for g in grads]), rtol=1e-12)
 
 
 def test_reused_work_buffers_never_change_a_forward_pass_already_handed_out():
@@ -112,7 +113,7 @@ def test_reused_work_buffers_never_change_a_forward_pass_already_handed_out():
         np.testing.assert_array_equal(cache.z, z)
         np.testing.assert_array_equal(cache.a, a)
     _, grads = net.loss_and_grads(X, LABELS % 2)
-    assert not any(np.shares_memory(g, net._grad_flat) for g in grads)
+    assert not any(np.shares_memory(g, net.gradient_buffer) for g in grads)
 
 
 def test_train_epoch_takes_the_same_steps_as_train_step_on_the_same_batches():
@@ -126,7 +127,7 @@ def test_train_epoch_takes_the_same_steps_as_train_step_on_the_same_batches():
         for start in range(0, len(y), 5):
             rows = order[start : start + 5]
             by_step.train_step(by_step.X[rows], by_step.targets[rows], None, by_step.learning_rate)
-    np.testing.assert_array_equal(nets[0]._flat, nets[1]._flat)
+    np.testing.assert_array_equal(nets[0].parameter_buffer, nets[1].parameter_buffer)
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
@@ -147,7 +148,7 @@ def test_float32_network_trains_in_float32():
     trainer = Trainer(net, X, LABELS, batch_size=4, learning_rate=0.05, optimizer="adam")
     for _ in range(30):
         trainer.train_epoch()
-    assert net._flat.dtype == np.float32 and net._grad_flat.dtype == np.float32
+    assert net.parameter_buffer.dtype == np.float32 and net.gradient_buffer.dtype == np.float32
     assert all(p.dtype == np.float32 for p in net.parameters())
     assert all(s.dtype == np.float32 for state in trainer.optimizer._state for s in state)
     assert net.predict(X).dtype == np.float32
@@ -169,21 +170,21 @@ def test_float32_and_float64_networks_learn_the_same_thing():
 def test_deepcopy_gives_an_independent_network_with_its_own_buffer():
     net = _network(("prelu", "tanh"), "sigmoid", "bce", 1)
     clone = copy.deepcopy(net)
-    assert all(np.shares_memory(p, clone._flat) for p in clone._live_parameters())
-    assert not np.shares_memory(clone._flat, net._flat)
+    assert all(np.shares_memory(p, clone.parameter_buffer) for p in clone.parameter_views())
+    assert not np.shares_memory(clone.parameter_buffer, net.parameter_buffer)
     np.testing.assert_array_equal(clone.predict(X), net.predict(X))
-    clone._flat[:] = 0.0
-    assert np.any(net._flat != 0.0)
+    clone.parameter_buffer[:] = 0.0
+    assert np.any(net.parameter_buffer != 0.0)
 
 
 def test_divergence_restores_the_last_good_parameters_from_the_flat_copy():
     net = _network(("relu", "relu"), "linear", "mse", 1)
     y = X[:, :1] * 1e3
     trainer = Trainer(net, X, y, batch_size=12, learning_rate=1e3, optimizer="sgd", record_stats=False)
-    good = net._flat.copy()
+    good = net.parameter_buffer.copy()
     while trainer.train_epoch():
-        good = net._flat.copy()
+        good = net.parameter_buffer.copy()
         assert trainer.epoch < 200
     assert trainer.history.diverged
-    np.testing.assert_array_equal(net._flat, good)
-    assert np.all(np.isfinite(net._flat))
+    np.testing.assert_array_equal(net.parameter_buffer, good)
+    assert np.all(np.isfinite(net.parameter_buffer))

@@ -126,7 +126,7 @@ def test_a_huge_learning_rate_is_reported_as_diverged_not_raised():
          "learning_rate=-1 is not valid"),
         (lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0,)), r"start=\(0,\) is not valid"),
         (lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0, 0), steps=0),
-         r"steps=0 is not valid; expected a whole number in \[1, 2000\]"),
+         r"steps=0 is not valid; allowed range is \[1, 2000\]"),
         (lambda n, X, y: optimizer_paths(n, X, y, parameter_plane(n), "sgd", start=(0, 0)), "optimizers='sgd'"),
         (lambda n, X, y: centre_network(PRESETS["xor_2_2_1"], "halfway"),
          "moment='halfway' is not valid; choose one of: init, trained"),

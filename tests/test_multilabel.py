@@ -86,7 +86,7 @@ def test_the_trainer_fast_path_computes_the_same_gradient_as_loss_and_grads():
     X, y = _data(rng, n=16)
     _, expected = net.loss_and_grads(X, y)
     trainer = Trainer(net, X, y, batch_size=16)
-    net._train_gradients(trainer.X, trainer.targets, None, False, need_loss=False)
+    net.train_gradients(trainer.X, trainer.targets, None, False, need_loss=False)
     for got, want in zip(net._grads, expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 

@@ -1,4 +1,5 @@
-"""The public ``Network`` contract from DESIGN.md: shapes, copies, validation, initialization, stability, dropout."""
+"""The public ``Network`` contract (README, "Using the engine directly"): shapes, copies, validation, initialization,
+stability, dropout."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import ACTIVATIONS, INITIALIZERS, LOSSES, Network, get_activation
-from core.settings import LIMITS
+from core.settings import LIMITS, check_network_caps
+from core.training import Trainer
 
 DESIGN_ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "gelu",
                       "swish", "softmax"]
@@ -245,29 +247,49 @@ def test_negative_penalty_is_rejected_naming_the_field(field):
         _net(**{field: -0.1})
 
 
-def test_too_many_hidden_layers_is_rejected():
+def _app_net(**overrides) -> Network:
+    """A network built the way the app builds one from outside input: the host's caps, then ``from_spec``."""
+    spec = {"input_dim": 2, "layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+            "loss": "bce", "seed": 0} | overrides
+    check_network_caps(spec)
+    return Network.from_spec(**spec)
+
+
+def test_too_many_hidden_layers_is_rejected_by_the_app():
     layers = [{"units": 2, "activation": "tanh"}] * (LIMITS.max_hidden_layers + 1)
-    with pytest.raises(ValueError, match="layers"):
-        _net(layers=layers + [{"units": 1, "activation": "sigmoid"}])
+    with pytest.raises(ValueError, match=f"at most {LIMITS.max_hidden_layers} are allowed"):
+        _app_net(layers=layers + [{"units": 1, "activation": "sigmoid"}])
 
 
 def test_the_maximum_number_of_hidden_layers_is_accepted():
     layers = [{"units": 2, "activation": "tanh"}] * LIMITS.max_hidden_layers
-    net = _net(layers=layers + [{"units": 1, "activation": "sigmoid"}])
+    net = _app_net(layers=layers + [{"units": 1, "activation": "sigmoid"}])
     assert len(net.parameters()) == 2 * (LIMITS.max_hidden_layers + 1)
 
 
-def test_too_many_units_is_rejected_naming_units():
-    with pytest.raises(ValueError, match="units"):
-        _net(layers=[{"units": LIMITS.max_units + 1, "activation": "tanh"},
-                     {"units": 1, "activation": "sigmoid"}])
-    assert _net(layers=[{"units": LIMITS.max_units, "activation": "tanh"},
-                        {"units": 1, "activation": "sigmoid"}]).parameters()[0].shape == (LIMITS.max_units, 2)
+def test_too_many_units_is_rejected_by_the_app_naming_units():
+    with pytest.raises(ValueError, match=r"layers\[0\]\.units=65 is not valid; allowed range is \[1, 64\]"):
+        _app_net(layers=[{"units": 65, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}])
+    assert _app_net(layers=[{"units": LIMITS.max_units, "activation": "tanh"},
+                            {"units": 1, "activation": "sigmoid"}]).parameters()[0].shape == (LIMITS.max_units, 2)
 
 
-def test_too_many_inputs_is_rejected_naming_input_dim():
+def test_too_many_inputs_is_rejected_by_the_app_naming_input_dim():
     with pytest.raises(ValueError, match="input_dim"):
-        _net(input_dim=LIMITS.max_input_dim + 1)
+        _app_net(input_dim=LIMITS.max_input_dim + 1)
+
+
+def test_the_engine_has_no_host_caps_a_128_unit_network_trains_from_plain_python():
+    """The host's caps (64 units, 8 hidden layers by default) are the app's; a script may go beyond them."""
+    X = np.random.default_rng(0).normal(size=(120, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    layers = [{"units": 128, "activation": "tanh"}] * (LIMITS.max_hidden_layers + 1)
+    net = Network.from_spec(input_dim=2, layers=layers + [{"units": 1, "activation": "sigmoid"}], loss="bce", seed=0)
+    trainer = Trainer(net, X, y, learning_rate=0.01, total_epochs=30)
+    for _ in range(30):
+        trainer.train_epoch()
+    assert net.parameters()[0].shape == (128, 2)
+    assert trainer.history.train_loss[-1] < 0.5 * trainer.history.train_loss[0]
 
 
 def test_empty_layer_list_is_rejected():
@@ -537,7 +559,7 @@ mutations = st.one_of(
 ])
 def test_non_finite_huge_or_wrongly_typed_values_raise_value_error_naming_the_field(field, spec):
     with pytest.raises(ValueError, match=field):
-        Network.from_spec(**spec)
+        _app_net(**spec)
 
 
 def test_the_valid_base_spec_is_valid():
@@ -549,7 +571,7 @@ def test_the_valid_base_spec_is_valid():
 def test_invalid_specs_raise_value_error_naming_the_field(case):
     field, spec = case
     with pytest.raises(ValueError) as info:
-        Network.from_spec(**spec)
+        _app_net(**spec)  # the host's caps, then from_spec: the path a spec from outside takes in the app
     assert field in str(info.value)
 
 

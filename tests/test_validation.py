@@ -1,0 +1,52 @@
+"""core.validation: one declarative way to check a parameter, with messages that name the value and the allowed ones."""
+
+import numpy as np
+import pytest
+
+from core.validation import Interval, Nullable, Options, check, validate
+from playground.training_messages import core_problem
+
+
+@pytest.mark.parametrize(("constraint", "value", "message"), [
+    (Interval(1, 64, integer=True), 65, "units=65 is not valid; allowed range is [1, 64]"),
+    (Interval(1, 64, integer=True), 0, "units=0 is not valid; allowed range is [1, 64]"),
+    (Interval(1, 64, integer=True), 2.5, "units=2.5 is not valid; expected a whole number in [1, 64]"),
+    (Interval(1, 64, integer=True), "8", "units='8' is not valid; expected a whole number in [1, 64]"),
+    (Interval(1, 64, integer=True), True, "units=True is not valid; expected a whole number in [1, 64]"),
+    (Interval(0.0, 1.0, closed="left"), 1.0, "units=1.0 is not valid; allowed range is [0.0, 1.0)"),
+    (Interval(0.0, 10.0, closed="right"), 0.0, "units=0.0 is not valid; allowed range is (0.0, 10.0]"),
+    (Interval(0.0, None, closed="neither"), float("nan"), "units=nan is not valid; expected a number in (0.0, ∞)"),
+    (Interval(1, None, integer=True), 10**400, None),  # huge but finite and whole: no upper bound, accepted
+    (Options(("tanh", "relu")), "relux", "units='relux' is not valid; choose one of: tanh, relu"),
+    (Options(("tanh", "relu")), ["tanh"], "units=['tanh'] is not valid; choose one of: tanh, relu"),
+    (Options((1, 2)), True, "units=True is not valid; choose one of: 1, 2"),
+])
+def test_a_refusal_names_the_value_and_the_allowed_ones(constraint, value, message):
+    if message is None:
+        assert check("units", value, constraint) == value
+        return
+    with pytest.raises(ValueError) as info:
+        check("units", value, constraint)
+    assert str(info.value) == message
+
+
+def test_values_come_back_normalised():
+    assert check("n", np.int64(3), Interval(1, 5, integer=True)) == 3
+    assert type(check("n", 3.0, Interval(1, 5, integer=True))) is int
+    assert type(check("x", np.float32(0.5), Interval(0, 1))) is float
+    assert check("x", None, Nullable(Interval(0, 1))) is None
+    assert validate({"a": 2, "b": "relu"}, {"a": Interval(0, 3), "b": Options(("relu",))}) == {"a": 2.0, "b": "relu"}
+
+
+def test_validate_names_the_parameter_with_its_prefix_and_a_huge_value_stays_short():
+    with pytest.raises(ValueError, match=r"^model\.units=999999…\(400 digits\)|^model\.units=.{0,80} is not valid"):
+        validate({"units": 10**399 * 9}, {"units": Interval(1, 64, integer=True)}, prefix="model.")
+
+
+@pytest.mark.parametrize(("constraint", "value"), [
+    (Interval(1, 64, integer=True), 65), (Interval(0.0, 2.0), float("inf")), (Options(("a", "b")), "c"),
+])
+def test_every_message_shape_is_one_the_app_translates(constraint, value):
+    with pytest.raises(ValueError) as info:
+        check("data.noise", value, constraint)
+    assert core_problem(info.value, lang="zh") != str(info.value)
