@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from core.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, sigmoid, softmax, softmax_jacobian
-from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
-from core.config import DataConfig, ExperimentConfig
+from core.engine.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, sigmoid, softmax, softmax_jacobian
+from core.experiment.config import DataConfig, ExperimentConfig
+from core.labs.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from playground import figures_compare
 from playground.i18n import t
 
@@ -97,7 +97,7 @@ st.write(t(f"activations.notes.{chosen}"))
 
 st.header(t("activations.output_header"))
 st.write(t("activations.output_intro"))
-# The "auto" choice of core.config for one dataset of each task, so this table and training never disagree.
+# The "auto" choice of core.experiment.config for one dataset of each task, so this table and training never disagree.
 natural_outputs = {
     task: ExperimentConfig(DataConfig(dataset)).resolved_output()
     for task, dataset in (("binary", "moons"), ("multiclass", "multiclass"), ("regression", "sine"))

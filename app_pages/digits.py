@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.convnet import ConvNetwork
-from core.digits import (
+from core.engine.convnet import ConvNetwork
+from core.experiment.presets import preset_config
+from core.labs.digits import (
     CNN_MODEL,
     DIGITS_MODELS,
     as_image,
@@ -23,8 +24,7 @@ from core.digits import (
     layer_label,
     make_bars,
 )
-from core.presets import preset_config
-from core.search import TrainingRun
+from core.labs.search import TrainingRun
 from playground import figures, search_runner, widgets
 from playground import figures_digits as fig
 from playground.export_buttons import export_buttons

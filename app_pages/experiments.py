@@ -5,7 +5,8 @@ from dataclasses import replace
 import streamlit as st
 from scipy.stats import loguniform
 
-from core.config import (
+from core.engine.optimizers import OPTIMIZERS
+from core.experiment.config import (
     HIDDEN_ACTIVATIONS,
     DataConfig,
     ExperimentConfig,
@@ -14,8 +15,8 @@ from core.config import (
     TrainConfig,
     within_limits,
 )
-from core.optimizers import OPTIMIZERS
-from core.search import (
+from core.experiment.settings import LIMITS
+from core.labs.search import (
     CV_METHODS,
     CVScores,
     Sweep,
@@ -26,7 +27,6 @@ from core.search import (
     search_candidates,
     sweep_verdicts,
 )
-from core.settings import LIMITS
 from playground import figures_experiments as fig
 from playground import search_runner, state, widgets
 from playground.i18n import t

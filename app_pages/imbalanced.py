@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
-from core.imbalanced import (
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
+from core.experiment.metrics import majority_baseline_accuracy
+from core.labs.imbalanced import (
     CLASS_WEIGHT,
     ENSEMBLE,
     ENSEMBLE_MEMBERS,
@@ -20,7 +21,6 @@ from core.imbalanced import (
     threshold_sweep,
     train_strategy,
 )
-from core.metrics import majority_baseline_accuracy
 from playground import figures, widgets
 from playground import figures_imbalanced as fig
 from playground.i18n import t

@@ -3,13 +3,14 @@ loss landscape. ``?tab=<flow|step|check|init|landscape>`` in the URL opens that 
 
 import streamlit as st
 
-from core import diagnostics, gradcheck, landscape, stepthrough
-from core.config import ExperimentConfig
-from core.experiment import build_network
-from core.initializers import INITIALIZERS
-from core.optimizers import OPTIMIZERS
-from core.presets import PRESETS
-from core.settings import LIMITS
+from core.engine import gradcheck
+from core.engine.initializers import INITIALIZERS
+from core.engine.optimizers import OPTIMIZERS
+from core.experiment.config import ExperimentConfig
+from core.experiment.presets import PRESETS
+from core.experiment.run import build_network
+from core.experiment.settings import LIMITS
+from core.labs import diagnostics, landscape, stepthrough
 from playground import figures_internals as fig
 from playground import state, widgets
 from playground.i18n import t

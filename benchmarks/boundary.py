@@ -1,6 +1,6 @@
 """Decision-boundary evaluation: our predictions over a grid against a bare NumPy matmul chain (the floor).
 
-Ours is ``core.boundary.boundary_values`` (input checks, the network's forward pass, the reshape to the grid);
+Ours is ``core.experiment.boundary.boundary_values`` (input checks, the network's forward pass, the reshape to the grid);
 the floor is the same arithmetic written as plainly as NumPy allows, ``expit(tanh(tanh(X·W1ᵀ + b1)·W2ᵀ + b2)·W3ᵀ
 + b3)``, with the weights already at hand. The ratio is floor time / our time (1.0 = no overhead at all).
 """
@@ -11,8 +11,8 @@ import numpy as np
 from scipy.special import expit
 
 from benchmarks.measure import Row, interleaved, median
-from core.boundary import boundary_values, grid_input
-from core.network import Network
+from core.engine.network import Network
+from core.experiment.boundary import boundary_values, grid_input
 
 AREA = "boundary"
 TARGET = "within 1.5× of the floor"

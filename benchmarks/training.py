@@ -3,7 +3,7 @@
 Every contestant trains the same architecture (tanh hidden layers, sigmoid/softmax output with cross-entropy)
 with Adam at the same learning rate and batch size, on the same data and dtype (float64, and float32 for the
 rows that say so), one epoch per call:
-- ours: ``core.training.Trainer.train_epoch`` (shuffle, mini-batches, then the epoch's training loss and
+- ours: ``core.engine.training.Trainer.train_epoch`` (shuffle, mini-batches, then the epoch's training loss and
   accuracy; per-layer statistics off, no validation set);
 - scikit-learn: ``MLPClassifier(max_iter=1, warm_start=True).fit`` — its own fit loop for one epoch, with
   its per-call validation, not ``partial_fit`` per batch (which would flatter us);
@@ -22,9 +22,9 @@ from functools import cache
 import numpy as np
 
 from benchmarks.measure import Row, interleaved, median, number, skipped, times
-from core.datasets import make_dataset, split_dataset
-from core.network import Network
-from core.training import Trainer
+from core.data.datasets import make_dataset, split_dataset
+from core.engine.network import Network
+from core.engine.training import Trainer
 
 AREA = "training"
 LEARNING_RATE = 0.01

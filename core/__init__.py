@@ -8,9 +8,9 @@ plotly, so it works from a notebook or a script::
                                                  {"units": 1, "activation": "sigmoid"}], loss="bce", seed=0)
 """
 
-from core.activations import ACTIVATIONS, get_activation
-from core.initializers import INITIALIZERS
-from core.losses import LOSSES
-from core.network import LayerSpec, Network
+from core.engine.activations import ACTIVATIONS, get_activation
+from core.engine.initializers import INITIALIZERS
+from core.engine.losses import LOSSES
+from core.engine.network import LayerSpec, Network
 
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "LOSSES", "LayerSpec", "Network", "get_activation"]

@@ -22,13 +22,13 @@ from typing import Any
 
 from scipy.stats import loguniform, uniform
 
-from core.config import ExperimentConfig
-from core.experiment import run
+from core.engine.numbers import LongInteger, json_int, shown
+from core.experiment.config import ExperimentConfig
+from core.experiment.io import BUNDLE_FILE_NAME, load_model, save_model
+from core.experiment.presets import PRESETS
+from core.experiment.run import run
 from core.export import EXPORT_FORMATS, export_bytes, features_of
-from core.io import BUNDLE_FILE_NAME, load_model, save_model
-from core.numbers import LongInteger, json_int, shown
-from core.presets import PRESETS
-from core.search import (
+from core.labs.search import (
     CV_METHODS,
     SEARCH_PARAMETERS,
     SearchResult,

@@ -16,7 +16,7 @@ Both compute exactly what ``net.predict(transform_features(X, features))`` compu
   function, the trained weights written inline, and a ``predict`` function; run as ``python model.py`` it prints
   the predictions for a few example inputs.
 
-Image networks (:class:`core.convnet.ConvNetwork`: conv2d, maxpool, avgpool, flatten, then dense) take the same
+Image networks (:class:`core.engine.convnet.ConvNetwork`: conv2d, maxpool, avgpool, flatten, then dense) take the same
 rows as ``net.predict``: each a C·H·W image flattened in C order, reshaped to (n, C, H, W) inside the model.
 A "same" convolution gets exactly the app's zeros (the odd one after, so stride 2 gives ceil(size/2) outputs);
 pooling windows start at the top-left corner and a remainder that a window does not fit is dropped, as in the app.
@@ -37,11 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, ELU_ALPHA, OUTPUT_ONLY
-from core.config import input_dim
-from core.features import check_feature_names
-from core.layers import PADDINGS, conv_output_size, pool_output_size, same_padding
-from core.validation import Options, check
+from core.data.features import check_feature_names
+from core.engine.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, ELU_ALPHA, OUTPUT_ONLY
+from core.engine.layers import PADDINGS, conv_output_size, pool_output_size, same_padding
+from core.engine.validation import Options, check
+from core.experiment.config import input_dim
 
 OPSET = 17  # ai.onnx opset: Softmax over one axis (13+), every op used here exists since then
 IR_VERSION = 8  # the IR version of opset 17; onnxruntime 1.14 and later load it
@@ -90,7 +90,7 @@ class ConvLayer:
     weights: np.ndarray  # (filters, channels, k, k)
     bias: np.ndarray  # (filters,)
     stride: int
-    pads: tuple[int, int, int, int]  # zeros (top, bottom, left, right), as core.layers.pad_images adds them
+    pads: tuple[int, int, int, int]  # zeros (top, bottom, left, right), as core.engine.layers.pad_images adds them
     out_shape: tuple[int, int, int]  # (filters, H_out, W_out)
     activation: str
     slope: float | None = None
@@ -164,7 +164,7 @@ def _check_layer(layer: dict, position: int, shape: tuple[int, ...]) -> str:
 
 
 def _read_conv(layer: dict, position: int, number: int, chunk: list, shape: tuple[int, ...]) -> ConvLayer:
-    """A conv2d layer on images of ``shape`` (C, H, W): its pads and output shape as core.layers computes them."""
+    """A conv2d layer on images of ``shape`` (C, H, W): its pads and output shape as core.engine.layers computes them."""
     activation, slope, alpha = _activation_of(layer, position, chunk[2] if len(chunk) == 3 else None)
     if activation in OUTPUT_ONLY:
         raise _refuse(position, f"is a conv2d layer with activation {activation!r}, which works on rows")
@@ -246,7 +246,7 @@ def features_of(config) -> tuple[str, ...] | None:
     """The features to compute from raw points for a network trained with ``config`` (an ExperimentConfig).
 
     None when there is no configuration or the data are not 2-D points (1-D curves and digit images are fed
-    to the network as they are, as ``core.experiment.prepare_data`` does).
+    to the network as they are, as ``core.experiment.run.prepare_data`` does).
     """
     if config is None or config.data.name == "digits" or input_dim(config.data) == 1:
         return None
@@ -325,7 +325,7 @@ def _onnx_erf(g: _GraphBuilder, x: str) -> str:
 
 
 def _onnx_activation(g: _GraphBuilder, z: str, layer: DenseLayer | ConvLayer, out: str) -> str:
-    """α(Z) for one layer, written with the same case splits as core.activations (element-wise: any shape)."""
+    """α(Z) for one layer, written with the same case splits as core.engine.activations (element-wise: any shape)."""
     name = layer.activation
 
     def positive() -> str:
@@ -368,7 +368,7 @@ def _int64(g: _GraphBuilder, values) -> str:
 
 def _onnx_windows(g: _GraphBuilder, x: str, size: int, stride: int, out_hw: tuple[int, int]) -> list[str]:
     """X[:, :, i·s + u, j·s + v] for all (i, j) of the output, one strided slice per window offset (u, v) in row
-    order: size² tensors (n, C, H_out, W_out), as core.layers' ``_window``."""
+    order: size² tensors (n, C, H_out, W_out), as core.engine.layers' ``_window``."""
     ho, wo = out_hw
     axes, steps = _int64(g, [2, 3]), _int64(g, [stride, stride])
     return [
@@ -415,7 +415,7 @@ def _onnx_conv(g: _GraphBuilder, x: str, layer: ConvLayer) -> str:
 def _onnx_pool(g: _GraphBuilder, x: str, layer: PoolLayer) -> str:
     """Max or mean over each window. No padding: windows start at 0, a remainder that does not fit is dropped
     (ONNX's floor mode, as the app). onnxruntime has a float64 MaxPool but no float64 AveragePool, whose mean is
-    then the sum of the size² window slices over size², as in core.layers.avgpool_forward."""
+    then the sum of the size² window slices over size², as in core.engine.layers.avgpool_forward."""
     out, window, strides = f"pool{layer.position}", [layer.size, layer.size], [layer.stride, layer.stride]
     if layer.kind == "maxpool":
         return g.op("MaxPool", x, kernel_shape=window, strides=strides, name=out)
@@ -429,7 +429,7 @@ def _onnx_pool(g: _GraphBuilder, x: str, layer: PoolLayer) -> str:
 def to_onnx(net, features: Sequence[str] | None = None):
     """The network as an ``onnx.ModelProto`` (opset ``OPSET``), checked by ``onnx.checker``.
 
-    net : a ``core.Network`` (dense) or ``core.convnet.ConvNetwork`` (conv2d, pooling, flatten, dense)
+    net : a ``core.Network`` (dense) or ``core.engine.convnet.ConvNetwork`` (conv2d, pooling, flatten, dense)
     features : the input features the network was trained on, e.g. ``("x1", "x2", "x1_sq")``; the model then
         takes raw points of shape (n_samples, 2) and computes them. None: the model takes (n_samples, input_dim),
         for an image network each row a C·H·W image flattened in C order (as ``net.predict`` takes them).
@@ -524,7 +524,7 @@ _TORCH_FEATURES = {
 
 
 def _torch_module(layer: DenseLayer | ConvLayer) -> str | None:
-    """The nn module after a layer's nn.Linear or nn.Conv2d (None for linear); each matches core.activations."""
+    """The nn module after a layer's nn.Linear or nn.Conv2d (None for linear); each matches core.engine.activations."""
     name = layer.activation
     modules = {
         "linear": None,

@@ -15,8 +15,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.compare import CompareRun, Comparison
-from core.experiment import PreparedData
+from core.experiment.run import PreparedData
+from core.labs.compare import CompareRun, Comparison
 from playground import figures, figures_compare, live
 from playground.i18n import t
 from playground.live import finite, view_strings

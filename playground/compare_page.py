@@ -5,7 +5,7 @@ The page file reads top to bottom; the bookkeeping lives here. The comparison it
     /compare?ds=moons&vary=activation&values=sigmoid,tanh,relu&target=0.2
     /compare?mode=custom&run=init:zeros&run=init:he,learning_rate:0.1
 
-``vary``/``values`` sweep one parameter (names from ``core.compare.VARY_OPTIONS``), ``run`` (repeated, custom mode)
+``vary``/``values`` sweep one parameter (names from ``core.labs.compare.VARY_OPTIONS``), ``run`` (repeated, custom mode)
 lists each run's changes as ``name:value`` pairs, ``target`` is the loss the summary counts epochs to; the base
 experiment uses the Playground's keys (``playground.urlstate``). Bad values become warnings naming them, and the
 defaults are used instead.
@@ -19,7 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from core.compare import (
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
+from core.experiment.settings import LIMITS
+from core.labs.compare import (
     MAX_RUNS,
     MIN_RUNS,
     VARY_OPTIONS,
@@ -31,8 +33,6 @@ from core.compare import (
     value_at,
     with_value,
 )
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
-from core.settings import LIMITS
 from playground import compare_live, figures_compare, live_loop, state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
@@ -84,7 +84,7 @@ def _all(raw) -> list[str]:
 def _checked(name: str, text: str) -> Any:
     """``text`` as a value of ``name`` that a run can take (type, choices and range); ValueError otherwise."""
     value = parse_value(name, text)
-    with_value(DEFAULT_BASE, name, value)  # the range checks of core.config
+    with_value(DEFAULT_BASE, name, value)  # the range checks of core.experiment.config
     return value
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import ExperimentConfig
+from core.engine.network import Network
+from core.experiment.config import ExperimentConfig
 from core.export import EXPORT_FORMATS, EXPORT_MIME, export_bytes, export_layers, features_of
-from core.network import Network
 from playground.i18n import t
 
 

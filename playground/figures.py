@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from core.boundary import BoundaryGrid
-from core.datasets import DOMAIN
-from core.training import History
+from core.data.datasets import DOMAIN
+from core.engine.training import History
+from core.experiment.boundary import BoundaryGrid
 from playground.i18n import t
 from playground.palette import CLASS_SYMBOLS, STANDARD, active_palette
 
@@ -167,7 +167,7 @@ def decision_boundary_figure(
 ) -> go.Figure:
     """Heatmap of the network's output over the plane with the training (and test) points on top.
 
-    grid : BoundaryGrid from ``core.boundary``; train/test : (X (n, 2), y (n,)) in raw input coordinates.
+    grid : BoundaryGrid from ``core.experiment.boundary``; train/test : (X (n, 2), y (n,)) in raw input coordinates.
     Trace order is fixed (heatmap first) so that live updates can restyle trace 0.
     """
     fig = go.Figure(boundary_heatmap(grid, task, n_classes))

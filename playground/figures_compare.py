@@ -15,9 +15,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.compare import ActivationProfile, Replay, SummaryRow
-from core.datasets import DOMAIN
-from core.training import History
+from core.data.datasets import DOMAIN
+from core.engine.training import History
+from core.labs.compare import ActivationProfile, Replay, SummaryRow
 from playground.figures import (
     NEGATIVE,
     POSITIVE,
@@ -189,7 +189,7 @@ def activation_overlay_figure(
 def softmax_figure(z: np.ndarray, probabilities: np.ndarray, jacobian: np.ndarray, *, height: int = 300) -> go.Figure:
     """Left: the scores z and the probabilities softmax(z) per class. Right: the Jacobian ∂ŷ_i/∂z_j as a heatmap.
 
-    z, probabilities : (k,);  jacobian : (k, k) from ``core.activations.softmax_jacobian``
+    z, probabilities : (k,);  jacobian : (k, k) from ``core.engine.activations.softmax_jacobian``
     """
     k = len(z)
     names = [t("activations.softmax.class_name", number=i + 1) for i in range(k)]

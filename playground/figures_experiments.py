@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from core.search import CVScores, RangeTest, SearchResult
-from core.training import History
+from core.engine.training import History
+from core.labs.search import CVScores, RangeTest, SearchResult
 from playground.figures import NEGATIVE, POSITIVE, RUN_COLOURS, base_layout, loss_curves_figure
 from playground.i18n import t
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from core.boundary import BoundaryGrid
-from core.datasets import DOMAIN
-from core.imbalanced import CVComparison, OperatingPoint, ThresholdSweep
+from core.data.datasets import DOMAIN
+from core.experiment.boundary import BoundaryGrid
+from core.labs.imbalanced import CVComparison, OperatingPoint, ThresholdSweep
 from playground.figures import NEGATIVE, POSITIVE, RUN_COLOURS, base_layout, points_traces
 from playground.i18n import t
 
@@ -117,7 +117,7 @@ def roc_figure(
 ) -> go.Figure:
     """ROC curves (TPR against FPR) with their AUC in the legend, a marker at each operating point.
 
-    curves : label -> ``core.metrics.roc_pr_curves`` output;  points : label -> operating point to mark
+    curves : label -> ``core.experiment.metrics.roc_pr_curves`` output;  points : label -> operating point to mark
     """
     fig = go.Figure(
         go.Scatter(
@@ -246,7 +246,7 @@ def strategy_scores_figure(
 ) -> go.Figure:
     """Grouped bars: each score (x) for each strategy (one colour per strategy, in the order given).
 
-    metrics : label -> scores with the keys ``SCORE_NAMES`` (e.g. ``core.metrics.classification_metrics``)
+    metrics : label -> scores with the keys ``SCORE_NAMES`` (e.g. ``core.experiment.metrics.classification_metrics``)
     """
     names = [t(f"imbalanced.scores.{name}") for name in SCORE_NAMES]
     fig = go.Figure()

@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from core.diagnostics import FlowReport, StepTrace
-from core.gradcheck import FAIL_ABOVE, PASS_BELOW, GradientCheck
-from core.landscape import LossGrid, OptimizerPath
-from core.stepthrough import Step
+from core.engine.gradcheck import FAIL_ABOVE, PASS_BELOW, GradientCheck
+from core.labs.diagnostics import FlowReport, StepTrace
+from core.labs.landscape import LossGrid, OptimizerPath
+from core.labs.stepthrough import Step
 from playground.figures import MARGIN, RUN_COLOURS, base_layout
 from playground.i18n import t
 

@@ -12,8 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.boundary import BoundaryGrid
-from core.regression import Decomposition, Sweep
+from core.experiment.boundary import BoundaryGrid
+from core.labs.regression import Decomposition, Sweep
 from playground import figures
 from playground.i18n import t
 
@@ -232,7 +232,7 @@ def surface_figure(
 ) -> go.Figure:
     """A 2-D target: the network's prediction as a heatmap, points coloured by their target on the same scale.
 
-    grid : ``core.boundary.boundary_grid`` of the network; train/test : (X (n, 2), y (n,)).
+    grid : ``core.experiment.boundary.boundary_grid`` of the network; train/test : (X (n, 2), y (n,)).
     """
     fig = figures.decision_boundary_figure(grid, "regression", train=train, test=test, title=title, height=height)
     targets = [train[1]] + ([test[1]] if test is not None and len(test[1]) else [])

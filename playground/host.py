@@ -17,7 +17,7 @@ from collections.abc import Callable, MutableSet
 
 import streamlit as st
 
-from core.settings import LIMITS
+from core.experiment.settings import LIMITS
 from playground.i18n import t
 
 _ADMITTED = "host.admitted"  # session_state: this session has a place

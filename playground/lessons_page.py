@@ -1,7 +1,7 @@
 """Wiring for the Lessons page: which lesson and step are open (and the URL that says so), the step's text,
 and its run: the settings the learner may change, the cached training, the figures and the checked claims.
 
-Lessons themselves are data in ``core.lessons``; their words are in ``playground/i18n/<lang>/lessons.toml``.
+Lessons themselves are data in ``core.labs.lessons``; their words are in ``playground/i18n/<lang>/lessons.toml``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,15 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from core.boundary import BoundaryGrid, boundary_grid, capped_resolution
-from core.config import HIDDEN_ACTIVATIONS, LOSS_CHOICES, SAMPLER_NAMES, ExperimentConfig
-from core.digits import evaluate, first_layer_images
-from core.experiment import run
-from core.initializers import INITIALIZERS
-from core.lessons import (
+from core.engine.initializers import INITIALIZERS
+from core.engine.optimizers import OPTIMIZERS
+from core.engine.training import History
+from core.experiment.boundary import BoundaryGrid, boundary_grid, capped_resolution
+from core.experiment.config import HIDDEN_ACTIVATIONS, LOSS_CHOICES, SAMPLER_NAMES, ExperimentConfig
+from core.experiment.run import run
+from core.experiment.settings import LIMITS
+from core.labs.digits import evaluate, first_layer_images
+from core.labs.lessons import (
     LESSONS,
     OPERATORS,
     PERCENT_MEASURES,
@@ -30,10 +33,7 @@ from core.lessons import (
     measured_names,
     uses_cross_validation,
 )
-from core.optimizers import OPTIMIZERS
-from core.regression import curve_grid
-from core.settings import LIMITS
-from core.training import History
+from core.labs.regression import curve_grid
 from playground import figures, figures_digits, widgets
 from playground.i18n import t
 from playground.language import with_language

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.activations import DEFAULT_LEAKY_SLOPE
-from core.config import ExperimentConfig
-from core.datasets import DOMAIN
-from core.experiment import PreparedData, build_trainer
-from core.features import FEATURE_LABELS
-from core.layerview import layer_map
-from core.network import Network
-from core.training import Trainer
+from core.data.datasets import DOMAIN
+from core.data.features import FEATURE_LABELS
+from core.engine.activations import DEFAULT_LEAKY_SLOPE
+from core.engine.network import Network
+from core.engine.training import Trainer
+from core.experiment.config import ExperimentConfig
+from core.experiment.run import PreparedData, build_trainer
+from core.labs.layerview import layer_map
 from playground import figures
 from playground.i18n import keys, t
 
@@ -38,7 +38,7 @@ SCREEN_FPS = 60  # frames a screen paints per second: a snapshot per painted fra
 # A view whose pictures the server computes (the Regression lab: grids and curves per snapshot) plays by the same
 # epoch clock with at most this many snapshots per second (playground.live_loop.epochs_per_snapshot).
 SERVER_PICTURES_PER_SECOND = 30
-# The most rows a live run's history keeps: a session left playing thins its history (see core.training.
+# The most rows a live run's history keeps: a session left playing thins its history (see core.engine.training.
 # thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
 HISTORY_ROWS = 2000
 # Every snapshot carries all parameters at full precision (~13 bytes each as JSON): a batch holds at most this many
@@ -555,7 +555,7 @@ def label_display_name(name: str) -> str:
 
 def _scores(run: LiveRun) -> dict:
     """Hamming loss, subset accuracy and per-label accuracy and F1 on the watched part (validation, else test):
-    core.metrics.multilabel_counts, scikit-learn's definitions without its per-call input checks, which cost more
+    core.experiment.metrics.multilabel_counts, scikit-learn's definitions without its per-call input checks, which cost more
     than an epoch of training at every frame; computed once per epoch, however often it is asked."""
     epoch = run.trainer.epoch
     cached = run.multilabel_scores
@@ -565,7 +565,7 @@ def _scores(run: LiveRun) -> dict:
     X, y = (split.X_val, split.y_val) if len(split.y_val) else (split.X_test, split.y_test)
     if not len(y):
         X, y = split.X_train, split.y_train
-    from core.metrics import multilabel_counts  # with scikit-learn: loaded when a multi-label run first asks
+    from core.experiment.metrics import multilabel_counts  # with scikit-learn: loaded when a multi-label run first asks
 
     scores = multilabel_counts(y, run.trainer.network.predict(X))
     run.multilabel_scores = ((run.version, epoch), scores)

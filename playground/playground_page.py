@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from core.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
-from core.csvdata import load_csv
-from core.io import BUNDLE_MIME, load_model, model_to_bytes
-from core.presets import PRESETS
+from core.data.csvdata import load_csv
+from core.experiment.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
+from core.experiment.io import BUNDLE_MIME, load_model, model_to_bytes
+from core.experiment.presets import PRESETS
 from playground import live, live_loop, state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
@@ -526,7 +526,7 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
 def _columns(csv_bytes: bytes) -> int:
     """How many columns the first non-blank line of an upload has (a multi-label file has 4 or more); 0 if none.
 
-    Only chooses how core.csvdata reads the file, which checks every line itself."""
+    Only chooses how core.data.csvdata reads the file, which checks every line itself."""
     text = csv_bytes[:4096].decode("utf-8", errors="replace")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = next((d for d in (";", "\t") if d in first), ",")

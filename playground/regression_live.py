@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.boundary import BoundaryGrid, GridInput, capped_resolution, grid_input
-from core.config import ModelConfig, TrainConfig
-from core.metrics import regression_metrics
-from core.regression import RegressionData, curve_grid, decompose, regression_trainer, target_curve
-from core.training import Trainer, r2_score
+from core.engine.training import Trainer, r2_score
+from core.experiment.boundary import BoundaryGrid, GridInput, capped_resolution, grid_input
+from core.experiment.config import ModelConfig, TrainConfig
+from core.experiment.metrics import regression_metrics
+from core.labs.regression import RegressionData, curve_grid, decompose, regression_trainer, target_curve
 from playground import figures
 from playground import figures_regression as fig
 from playground.i18n import t
@@ -138,7 +138,7 @@ def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float
 
 # ---- what the panels show -----------------------------------------------------------------------------------
 def scores(run: LabRun) -> tuple[dict, dict]:
-    """``core.metrics.regression_metrics`` of the network now, on the training and on the test points."""
+    """``core.experiment.metrics.regression_metrics`` of the network now, on the training and on the test points."""
     split, net = run.data.split, run.trainer.network
     return (regression_metrics(split.y_train, net.predict(split.X_train)),
             regression_metrics(split.y_test, net.predict(split.X_test)))

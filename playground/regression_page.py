@@ -11,11 +11,11 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from core.config import LayerConfig, ModelConfig, TrainConfig
-from core.formula import FUNCTIONS, FormulaError
-from core.metrics import MAPE_ALL_TARGETS_ZERO, MAPE_SOME_TARGETS_ZERO, regression_metrics
-from core.presets import preset_config
-from core.regression import (
+from core.data.formula import FUNCTIONS, FormulaError
+from core.experiment.config import LayerConfig, ModelConfig, TrainConfig
+from core.experiment.metrics import MAPE_ALL_TARGETS_ZERO, MAPE_SOME_TARGETS_ZERO, regression_metrics
+from core.experiment.presets import preset_config
+from core.labs.regression import (
     DEFAULT_SWEEP_UNITS,
     MAX_POLYNOMIAL_DEGREE,
     REGRESSION_LOSSES,

@@ -1,6 +1,6 @@
 """Long jobs (searches, cross-validation, sweeps, training) that a page can watch and stop.
 
-A *job* is any object from ``core.search`` with ``step()``, ``finished``, ``progress`` (0..1) and ``cancel()``.
+A *job* is any object from ``core.labs.search`` with ``step()``, ``finished``, ``progress`` (0..1) and ``cancel()``.
 :func:`job_panel` draws Start/Stop buttons, a progress bar and the job's view; call it inside an
 ``st.fragment`` so that its reruns stay inside that part of the page.
 

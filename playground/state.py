@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import ExperimentConfig
-from core.experiment import PreparedData, prepare_data
+from core.experiment.config import ExperimentConfig
+from core.experiment.run import PreparedData, prepare_data
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

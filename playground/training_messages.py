@@ -1,7 +1,7 @@
 """Messages that come from ``core`` (in English, for scripts and logs), worded in the user's language.
 
-``core.training.History`` keeps the facts behind its ``message`` in its flags (``diverged``, ``stopped_early``)
-and ``message_args``; ``core.formula.FormulaError`` in its ``code`` and ``details``. Pages show
+``core.engine.training.History`` keeps the facts behind its ``message`` in its flags (``diverged``, ``stopped_early``)
+and ``message_args``; ``core.data.formula.FormulaError`` in its ``code`` and ``details``. Pages show
 :func:`training_message` and :func:`formula_problem` instead of the English text. Setting validation errors
 (``ValueError`` from ``ExperimentConfig.validate`` and friends) follow a few fixed shapes, "name=value is not
 valid; allowed range is [a, b]" and the like; :func:`core_problem` words those shapes in the user's language
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from core.formula import FormulaError
-from core.training import History
+from core.data.formula import FormulaError
+from core.engine.training import History
 from playground.i18n import DEFAULT_LANGUAGE, keys, t
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from core.config import (
+from core.experiment.config import (
     DataConfig,
     ExperimentConfig,
     LayerConfig,

@@ -13,8 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from core.activations import ACTIVATIONS
-from core.config import (
+from core.data.features import FEATURE_LABELS
+from core.engine.activations import ACTIVATIONS
+from core.engine.initializers import INITIALIZERS
+from core.engine.losses import LATEX as LOSS_LATEX
+from core.engine.optimizers import OPTIMIZERS, SCHEDULES
+from core.experiment.config import (
     DATASET_NAMES,
     FEATURE_NAMES,
     HIDDEN_ACTIVATIONS,
@@ -28,11 +32,7 @@ from core.config import (
     TrainConfig,
     dataset_task,
 )
-from core.features import FEATURE_LABELS
-from core.initializers import INITIALIZERS
-from core.losses import LATEX as LOSS_LATEX
-from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.settings import LIMITS
+from core.experiment.settings import LIMITS
 from playground.i18n import t
 from playground.urlstate import MAX_LINK_POINTS, travels_in_link
 

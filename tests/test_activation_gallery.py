@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from core.activations import get_activation, sigmoid, softmax, softmax_jacobian
-from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
+from core.engine.activations import get_activation, sigmoid, softmax, softmax_jacobian
+from core.labs.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from playground import figures_compare
 from playground.i18n import keys, t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
@@ -160,7 +160,7 @@ def test_numpy_expit_is_scipys_within_two_ulp_without_warnings_and_keeps_dtype()
 
     from scipy.special import expit as scipy_expit
 
-    from core.activations import expit
+    from core.engine.activations import expit
 
     z = np.concatenate([np.linspace(-1000, 1000, 20001), [0.0, -745.2, 709.8, np.inf, -np.inf]])
     with warnings.catch_warnings():

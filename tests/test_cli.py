@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from core.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, parse_value
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.io import load_model
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.io import load_model
 from tests.apptest_helpers import REPO_ROOT
 
 

@@ -1,11 +1,13 @@
-"""core.compare: runs built from one base config, trained in lock-step on shared data, with capped snapshots."""
+"""core.labs.compare: runs built from one base config, trained in lock-step on shared data, with capped snapshots."""
 
 import math
 
 import numpy as np
 import pytest
 
-from core.compare import (
+from core.engine.training import History
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.labs.compare import (
     MAX_RUNS,
     VARY_OPTIONS,
     Comparison,
@@ -17,8 +19,6 @@ from core.compare import (
     value_at,
     with_value,
 )
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.training import History
 
 MOONS = ExperimentConfig(
     DataConfig("moons", n_samples=80, noise=0.2),

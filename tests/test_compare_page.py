@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from core.compare import Comparison, sweep
-from core.config import DataConfig, ExperimentConfig, TrainConfig
+from core.experiment.config import DataConfig, ExperimentConfig, TrainConfig
+from core.labs.compare import Comparison, sweep
 from playground import compare_page, figures_compare
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page

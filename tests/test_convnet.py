@@ -1,7 +1,7 @@
 """Image layers (conv2d, maxpool, avgpool, flatten): plain-loop references, finite differences, the API contract.
 
 The references below are written from the definitions with explicit loops over samples, filters, channels and
-positions, independently of ``core.layers`` (which uses im2col and stride tricks).
+positions, independently of ``core.engine.layers`` (which uses im2col and stride tricks).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.convnet import LAYER_TYPES, ConvNetwork
-from core.training import Trainer
+from core.engine.convnet import LAYER_TYPES, ConvNetwork
+from core.engine.training import Trainer
 from tests.reference_impl import numerical_gradient, relative_error
 
 TOLERANCE = 1e-6
@@ -130,7 +130,7 @@ CONV_CASES = [  # (input_shape, conv layer)
 
 @pytest.mark.parametrize(("input_shape", "conv"), CONV_CASES)
 def test_conv_forward_and_backward_equal_the_loop_reference(input_shape, conv):
-    from core.layers import conv2d_backward, conv2d_forward
+    from core.engine.layers import conv2d_backward, conv2d_forward
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(3, *input_shape))
@@ -155,7 +155,7 @@ def test_conv_forward_and_backward_equal_the_loop_reference(input_shape, conv):
     ("size", "stride", "shape"), [(2, 2, (2, 2, 6, 6)), (2, 2, (1, 3, 5, 7)), (3, 1, (2, 1, 5, 5))]
 )
 def test_pool_forward_and_backward_equal_the_loop_reference(kind, size, stride, shape):
-    from core.layers import avgpool_backward, avgpool_forward, maxpool_backward, maxpool_forward
+    from core.engine.layers import avgpool_backward, avgpool_forward, maxpool_backward, maxpool_forward
 
     rng = np.random.default_rng(2)
     X = rng.normal(size=shape)
@@ -413,7 +413,7 @@ def test_float32_cnn_trains():
 
 
 def test_a_cnn_saves_and_loads_as_a_model_bundle():
-    from core.io import load_model, model_to_bytes
+    from core.experiment.io import load_model, model_to_bytes
 
     net = _cnn((1, 6, 6), {"filters": 2, "kernel": 3, "padding": "same"}, {"type": "avgpool", "size": 2})
     _randomize(net, np.random.default_rng(10))
@@ -424,7 +424,7 @@ def test_a_cnn_saves_and_loads_as_a_model_bundle():
 
 
 def test_every_initializer_builds_a_cnn():
-    from core.initializers import INITIALIZERS
+    from core.engine.initializers import INITIALIZERS
 
     for init in INITIALIZERS:
         net = _cnn((2, 5, 5), {"filters": 3, "kernel": 3}, init=init)

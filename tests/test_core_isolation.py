@@ -46,8 +46,8 @@ def test_core_network_trains_and_predicts_without_scipy_or_scikit_learn():
     code = (
         "import numpy as np\n"
         "from core import Network\n"
-        "from core.datasets import make_dataset, split_dataset\n"
-        "from core.training import Trainer\n"
+        "from core.data.datasets import make_dataset, split_dataset\n"
+        "from core.engine.training import Trainer\n"
         "ds = make_dataset('xor', n_samples=100, noise=0.2, seed=0)\n"
         "split = split_dataset(ds, test_fraction=0.3, seed=0)\n"
         "net = Network.from_spec(input_dim=2, layers=[{'units': 4, 'activation': 'tanh'},\n"
@@ -74,8 +74,8 @@ def test_the_playgrounds_first_run_imports_no_scikit_learn_imblearn_scipy_or_pan
 
 # ---- the engine knows nothing of the host ----------------------------------------------------------------------
 ENGINE_MODULES = (
-    "core.activations", "core.initializers", "core.losses", "core.network", "core.convnet", "core.layers",
-    "core.optimizers", "core.training", "core.gradcheck", "core.validation",
+    "core.engine.activations", "core.engine.initializers", "core.engine.losses", "core.engine.network", "core.engine.convnet", "core.engine.layers",
+    "core.engine.optimizers", "core.engine.training", "core.engine.gradcheck", "core.engine.validation",
 )
 
 
@@ -87,7 +87,7 @@ def test_the_engine_imports_no_host_settings_no_config_files_and_no_streamlit():
         "real_open = builtins.open\n"
         "builtins.open = lambda file, *a, **k: opened.append(str(file)) or real_open(file, *a, **k)\n"
         f"import {', '.join(ENGINE_MODULES)}\n"
-        "loaded = sorted(m for m in sys.modules if m in ('core.settings', 'tomllib', 'streamlit', 'plotly'))\n"
+        "loaded = sorted(m for m in sys.modules if m in ('core.experiment.settings', 'tomllib', 'streamlit', 'plotly'))\n"
         "print(loaded, [f for f in opened if f.endswith('.toml')])\n"
     )
     result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True,

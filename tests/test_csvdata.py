@@ -8,10 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.csvdata import DATASET_NAME, MAX_CLASSES, TARGET_RANGE, load_csv
-from core.datasets import DOMAIN, split_dataset
-from core.network import Network
-from core.training import Trainer
+from core.data.csvdata import DATASET_NAME, MAX_CLASSES, TARGET_RANGE, load_csv
+from core.data.datasets import DOMAIN, split_dataset
+from core.engine.network import Network
+from core.engine.training import Trainer
 
 
 def _csv(rows, header: str | None = None, delimiter: str = ",") -> bytes:

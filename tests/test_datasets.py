@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.datasets import (
+from core.data.datasets import (
     DATASETS,
     DOMAIN,
     MAX_SAMPLES,
@@ -322,7 +322,7 @@ def _labels(counts):
 def test_shuffle_split_draws_exactly_what_train_test_split_draws(counts, n_part, stratify):
     from sklearn.model_selection import train_test_split
 
-    from core.datasets import shuffle_split_indices
+    from core.data.datasets import shuffle_split_indices
 
     y = np.random.default_rng(sum(counts)).permutation(_labels(counts))
     if n_part >= y.size:

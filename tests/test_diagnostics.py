@@ -7,7 +7,8 @@ import functools
 import numpy as np
 import pytest
 
-from core.diagnostics import (
+from core.experiment.run import build_trainer, prepare_data, run
+from core.labs.diagnostics import (
     DEMOS,
     activations_at_init,
     demo,
@@ -16,7 +17,6 @@ from core.diagnostics import (
     trace_trainer,
     unit_spread,
 )
-from core.experiment import build_trainer, prepare_data, run
 
 
 @functools.cache

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.digits import as_image, evaluate, first_layer_images, forward_trace
-from core.experiment import run
-from core.presets import preset_config
+from core.experiment.presets import preset_config
+from core.experiment.run import run
+from core.labs.digits import as_image, evaluate, first_layer_images, forward_trace
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
@@ -124,7 +124,7 @@ def test_a_drawn_digit_goes_through_the_network():
 
 
 def test_drawn_cells_become_pixels_in_0_1():
-    from core.digits import as_pixels
+    from core.labs.digits import as_pixels
 
     grid = np.zeros((8, 8))
     grid[0, 0], grid[1, 1], grid[2, 2] = 16, 8, np.nan
@@ -136,7 +136,7 @@ def test_drawn_cells_become_pixels_in_0_1():
 
 
 def test_bars_a_cnn_with_fewer_weights_beats_the_dense_network_on_new_positions():
-    from core.digits import bars_comparison, make_bars
+    from core.labs.digits import bars_comparison, make_bars
 
     X, y = make_bars(50, seed=0, noise=0.0)
     images = X.reshape(50, 8, 8)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core import Network, get_activation
-from core.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
+from core.labs.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from tests.reference_impl import numerical_gradient, relative_error
 
 

@@ -14,7 +14,7 @@ from sklearn.metrics import recall_score
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_val_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from core.estimator import PlaygroundClassifier, PlaygroundRegressor
+from core.experiment.estimator import PlaygroundClassifier, PlaygroundRegressor
 
 
 # Every check scikit-learn ships passes (array-API input is skipped by sklearn itself without SCIPY_ARRAY_API).

@@ -16,11 +16,11 @@ import onnxruntime as ort
 import pytest
 
 from core import Network
-from core.activations import ACTIVATIONS, OUTPUT_ONLY
 from core.cli import EXIT_OK, EXIT_USAGE, main
+from core.data.features import FEATURES, transform_features
+from core.engine.activations import ACTIVATIONS, OUTPUT_ONLY
+from core.experiment.presets import PRESETS
 from core.export import OPSET, export_bytes, export_layers, features_of, to_onnx, to_pytorch_source
-from core.features import FEATURES, transform_features
-from core.presets import PRESETS
 
 HIDDEN = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
 OUTPUTS = {  # output kind → (activation, loss, units)
@@ -240,7 +240,7 @@ def xor_bundle(tmp_path_factory) -> Path:
 
 
 def test_cli_export_onnx_matches_the_saved_model(xor_bundle, tmp_path, capsys):
-    from core.io import load_model
+    from core.experiment.io import load_model
 
     target = tmp_path / "xor.onnx"
     assert main(["export", str(xor_bundle), "--format", "onnx", "-o", str(target)]) == EXIT_OK
@@ -320,7 +320,7 @@ def test_pytorch_script_prints_the_predictions_when_run(xor_bundle, tmp_path):
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True)
     printed = [[float(v) for v in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", line.split("->")[1])]
                for line in run.stdout.splitlines()]
-    from core.io import load_model
+    from core.experiment.io import load_model
 
     net, config = load_model(xor_bundle)
     examples = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0], [0.0, 0.0]])

@@ -8,8 +8,8 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from core.convnet import ConvNetwork
-from core.digits import CNN_MODEL
+from core.engine.convnet import ConvNetwork
+from core.labs.digits import CNN_MODEL
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, render_page
 

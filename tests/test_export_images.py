@@ -9,12 +9,12 @@ import onnx
 import pytest
 
 from core import Network
-from core.activations import ACTIVATIONS, OUTPUT_ONLY
 from core.cli import EXIT_OK, main
-from core.digits import CNN_LAYERS, CNN_MODEL, digits_run
+from core.engine.activations import ACTIVATIONS, OUTPUT_ONLY
+from core.engine.layers import same_padding
+from core.experiment.presets import preset_config
 from core.export import ConvLayer, export_layers, to_onnx, to_pytorch_source
-from core.layers import same_padding
-from core.presets import preset_config
+from core.labs.digits import CNN_LAYERS, CNN_MODEL, digits_run
 from tests.test_export import onnx_predict, runpy_predict
 
 TOLERANCE = 1e-6
@@ -175,7 +175,7 @@ def test_the_digits_pages_cnn(digits_cnn):
 
 
 def test_cli_exports_a_saved_cnn(digits_cnn, tmp_path):
-    from core.io import save_model
+    from core.experiment.io import save_model
 
     net, X = digits_cnn
     bundle, target = tmp_path / "cnn.zip", tmp_path / "cnn.onnx"

@@ -1,6 +1,6 @@
 """The core's hot path: one flat parameter buffer, reused work buffers, in-place optimizers, float32.
 
-These guard the speed-ups in core/network.py, core/optimizers.py and core/training.py: each fast path must
+These guard the speed-ups in core/engine/network.py, core/engine/optimizers.py and core/engine/training.py: each fast path must
 compute what the plain public path computes, and the views into the flat buffers must never drift apart.
 """
 
@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.losses import encode_targets
-from core.optimizers import OPTIMIZERS, Optimizer
-from core.training import Trainer
+from core.engine.losses import encode_targets
+from core.engine.optimizers import OPTIMIZERS, Optimizer
+from core.engine.training import Trainer
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(12, 3))

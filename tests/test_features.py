@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from core.features import FEATURE_LABELS, FEATURES, check_feature_names, transform_features
+from core.data.features import FEATURE_LABELS, FEATURES, check_feature_names, transform_features
 
 X = np.array([[0.5, -2.0], [1.5, 3.0], [0.0, 0.0]])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.training import History
+from core.engine.training import History
 from playground.figures import loss_curves_figure
 
 
@@ -49,7 +49,7 @@ def test_log_axes_label_only_powers_of_ten_when_they_span_decades():
 def test_the_3d_landscape_has_few_short_z_labels():
     import numpy as np
 
-    from core.landscape import LossGrid
+    from core.labs.landscape import LossGrid
     from playground.figures_internals import landscape_figure
 
     a = b = np.linspace(-1, 1, 5)

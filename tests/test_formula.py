@@ -4,8 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import formula as formula_module
-from core.formula import FUNCTIONS, MAX_LENGTH, FormulaError, compile_formula
+from core.data import formula as formula_module
+from core.data.formula import FUNCTIONS, MAX_LENGTH, FormulaError, compile_formula
 
 X = np.linspace(-2.0, 2.0, 9)
 

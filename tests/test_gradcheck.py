@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.gradcheck import FAIL_ABOVE, PASS_BELOW, gradient_check, relative_error
+from core.engine.gradcheck import FAIL_ABOVE, PASS_BELOW, gradient_check, relative_error
 
 
 def _data(n: int = 9, dim: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

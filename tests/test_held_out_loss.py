@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss
 
-from core.compare import Comparison, build_runs
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.experiment import run
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.run import run
+from core.labs.compare import Comparison, build_runs
 
 MOONS = ExperimentConfig(
     DataConfig("moons", n_samples=200, noise=0.3),
@@ -98,7 +98,7 @@ def test_current_rejects_an_unknown_column_and_names_the_allowed_ones():
 
 # ---- what the pages show -----------------------------------------------------------------------------------
 def test_playground_counters_after_early_stopping_show_the_restored_epoch():
-    from core.experiment import prepare_data
+    from core.experiment.run import prepare_data
     from playground import live
 
     run_ = live.new_run(EARLY, prepare_data(EARLY), version=1)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.training import History, Trainer, thin_history
+from core.engine.training import History, Trainer, thin_history
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])

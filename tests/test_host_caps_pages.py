@@ -1,6 +1,6 @@
 """Every page still works when a host lowers the resource caps far below the defaults.
 
-Presets, lessons and page defaults are written for the default caps; ``core.config.within_limits`` scales them
+Presets, lessons and page defaults are written for the default caps; ``core.experiment.config.within_limits`` scales them
 down, and sliders whose end is a cap adapt. The caps are read once at import, so the pages are rendered in a
 fresh interpreter with the caps in its environment.
 """
@@ -45,7 +45,7 @@ def test_every_page_renders_without_an_exception_under_lowered_caps(caps):
 
 def test_within_limits_scales_a_configuration_down_and_keeps_what_fits():
     code = """
-from core.config import ExperimentConfig, DataConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
+from core.experiment.config import ExperimentConfig, DataConfig, LayerConfig, ModelConfig, TrainConfig, within_limits
 big = ExperimentConfig(DataConfig("moons", n_samples=400), ModelConfig(hidden=(LayerConfig(8), LayerConfig(6),
       LayerConfig(2))), TrainConfig(epochs=500, batch_size=128, early_stopping_patience=300))
 small = within_limits(big)

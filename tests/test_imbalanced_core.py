@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_curve
 
-import core.experiment
-import core.imbalanced
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.experiment import prepare_data
-from core.imbalanced import (
+import core.experiment.run
+import core.labs.imbalanced
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.run import prepare_data
+from core.labs.imbalanced import (
     CV_SCORES,
     ENSEMBLE,
     ENSEMBLE_MEMBERS,
@@ -80,13 +80,13 @@ def test_every_strategy_is_scored_on_the_untouched_test_split(every_strategy, st
 @pytest.mark.parametrize("strategy", [s for s in STRATEGIES if s not in ("none", "class_weight", ENSEMBLE)])
 def test_samplers_are_handed_the_training_split_and_never_a_test_point(monkeypatch, strategy):
     seen = []
-    real_resample = core.experiment.resample
+    real_resample = core.experiment.run.resample
 
     def spy(X, y, sampler, seed=0, ratio=1.0):
         seen.append(np.array(X))
         return real_resample(X, y, sampler, seed=seed, ratio=ratio)
 
-    monkeypatch.setattr(core.experiment, "resample", spy)
+    monkeypatch.setattr(core.experiment.run, "resample", spy)
     cfg = lab_config(ratio=0.1, epochs=1)
     run = train_strategy(cfg, strategy)
     untouched = prepare_data(strategy_config(cfg, "none")).raw
@@ -135,14 +135,14 @@ def test_class_weights_and_smote_raise_minority_recall_at_one_to_twenty():
 # ---- the ensemble -------------------------------------------------------------------------------------------
 def test_the_ensemble_averages_its_members_each_trained_on_balanced_training_points(monkeypatch):
     seen = []
-    real = core.imbalanced.RandomUnderSampler.fit_resample
+    real = core.labs.imbalanced.RandomUnderSampler.fit_resample
 
     def spy(self, X, y):
         X_out, y_out = real(self, X, y)
         seen.append((np.array(X), np.array(X_out), np.array(y_out)))
         return X_out, y_out
 
-    monkeypatch.setattr(core.imbalanced.RandomUnderSampler, "fit_resample", spy)
+    monkeypatch.setattr(core.labs.imbalanced.RandomUnderSampler, "fit_resample", spy)
     cfg = lab_config(ratio=0.1, epochs=5)
     run = train_strategy(cfg, ENSEMBLE)
     untouched = prepare_data(strategy_config(cfg, "none")).raw
@@ -253,13 +253,13 @@ def test_operating_point_rejects_mismatched_or_non_binary_input():
 # ---- cross-validation ----------------------------------------------------------------------------------------
 def test_cv_resamples_inside_each_fold_and_never_sees_a_test_point(monkeypatch):
     seen = []
-    real_resample = core.imbalanced.resample
+    real_resample = core.labs.imbalanced.resample
 
     def spy(X, y, sampler, seed=0, ratio=1.0):
         seen.append(np.array(X))
         return real_resample(X, y, sampler, seed=seed, ratio=ratio)
 
-    monkeypatch.setattr(core.imbalanced, "resample", spy)
+    monkeypatch.setattr(core.labs.imbalanced, "resample", spy)
     cfg = lab_config(ratio=0.2, n_samples=240, epochs=2)
     result = cross_validate_strategy(cfg, "smote", n_splits=3)
     split = prepare_data(cfg).raw
@@ -321,8 +321,8 @@ def test_a_ratio_below_one_is_refused_for_multiclass_data_with_the_reason():
 def test_scores_at_a_threshold_are_classification_metrics_without_the_sklearn_calls(threshold):
     from types import SimpleNamespace
 
-    from core.imbalanced import scores_at
-    from core.metrics import classification_metrics, roc_pr_curves
+    from core.experiment.metrics import classification_metrics, roc_pr_curves
+    from core.labs.imbalanced import scores_at
 
     y = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 0])
     scores = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.6, 0.4, 0.7, 0.9, 0.8])

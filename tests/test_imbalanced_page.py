@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from core.boundary import BoundaryGrid
-from core.imbalanced import ENSEMBLE_MEMBERS, STRATEGIES, CVComparison, operating_point, threshold_sweep
-from core.metrics import roc_pr_curves
+from core.experiment.boundary import BoundaryGrid
+from core.experiment.metrics import roc_pr_curves
+from core.labs.imbalanced import ENSEMBLE_MEMBERS, STRATEGIES, CVComparison, operating_point, threshold_sweep
 from playground import figures_imbalanced as fig
 from playground.figures import decision_boundary_figure
 from playground.i18n import t
@@ -321,9 +321,9 @@ def test_a_threshold_step_trains_resamples_and_draws_no_boundary_and_shows_sklea
         roc_auc_score,
     )
 
-    import core.experiment
-    import core.imbalanced
-    import core.sampling
+    import core.data.sampling
+    import core.experiment.run
+    import core.labs.imbalanced
     import playground.figures as figures_module
 
     at = render_page(PAGE, timeout=300)
@@ -335,18 +335,18 @@ def test_a_threshold_step_trains_resamples_and_draws_no_boundary_and_shows_sklea
         monkeypatch.setattr(module, name, lambda *a, **k: calls.append(name) or original(*a, **k))
 
     for module, name in (
-        (core.imbalanced, "train_strategy"),
-        (core.imbalanced, "cross_validate_strategy"),
-        (core.imbalanced, "resample"),
-        (core.imbalanced, "run"),
-        (core.sampling, "resample"),
-        (core.experiment, "run"),
+        (core.labs.imbalanced, "train_strategy"),
+        (core.labs.imbalanced, "cross_validate_strategy"),
+        (core.labs.imbalanced, "resample"),
+        (core.labs.imbalanced, "run"),
+        (core.data.sampling, "resample"),
+        (core.experiment.run, "run"),
         (figures_module, "decision_boundary_figure"),
     ):
         counted(module, name)
     scored = []  # (run, threshold) of every scores_at call: the runs whose numbers the page shows
-    original_scores_at = core.imbalanced.scores_at
-    monkeypatch.setattr(core.imbalanced, "scores_at", lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
+    original_scores_at = core.labs.imbalanced.scores_at
+    monkeypatch.setattr(core.labs.imbalanced, "scores_at", lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
     threshold = 0.27
     at.slider(key="imb.threshold").set_value(threshold).run()
     assert_no_exception(at)

@@ -14,9 +14,8 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.config import ExperimentConfig
-from core.experiment import run
-from core.io import (
+from core.experiment.config import ExperimentConfig
+from core.experiment.io import (
     MAX_BUNDLE_BYTES,
     MODEL_JSON,
     WEIGHTS_NPZ,
@@ -27,7 +26,8 @@ from core.io import (
     save_model,
     weights_to_npz,
 )
-from core.presets import preset_config
+from core.experiment.presets import preset_config
+from core.experiment.run import run
 
 X_PROBE = np.random.default_rng(3).uniform(-2.5, 2.5, (50, 2))
 

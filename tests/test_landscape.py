@@ -1,4 +1,4 @@
-"""core.landscape: the loss over a 2-D slice equals the network's loss there, and optimizer paths walk on it."""
+"""core.labs.landscape: the loss over a 2-D slice equals the network's loss there, and optimizer paths walk on it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.landscape import (
+from core.experiment.presets import PRESETS
+from core.labs.landscape import (
     centre_network,
     flat_parameters,
     loss_grid,
@@ -16,7 +17,6 @@ from core.landscape import (
     random_plane,
     scalar_parameter_names,
 )
-from core.presets import PRESETS
 
 
 @pytest.fixture(scope="module")

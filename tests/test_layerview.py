@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.layerview import grid_lines, layer_activations, layer_map
+from core.labs.layerview import grid_lines, layer_activations, layer_map
 
 FEATURES = ("x1", "x2")
 
@@ -59,8 +59,8 @@ def test_asking_for_an_output_layer_is_refused():
 def test_a_wide_layers_view_does_not_mirror_between_consecutive_epochs():
     """SVD's sign is arbitrary; the view follows the previous frame's directions, as the live view passes them.
     Without that, 59 of 119 frame pairs of this run flipped an axis."""
-    from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-    from core.experiment import build_trainer, prepare_data
+    from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+    from core.experiment.run import build_trainer, prepare_data
 
     config = ExperimentConfig(DataConfig("circles", n_samples=200), ModelConfig(hidden=(LayerConfig(6, "tanh"),)),
                               TrainConfig(learning_rate=0.03, epochs=120))

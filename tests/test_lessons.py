@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 import pytest
 
-from core.config import ExperimentConfig
-from core.experiment import run
-from core.lessons import (
+from core.experiment.config import ExperimentConfig
+from core.experiment.run import run
+from core.labs.lessons import (
     CV_FOLDS,
     KNOBS,
     LESSONS,
@@ -35,7 +35,7 @@ from core.lessons import (
     versus,
     zero_weight_fraction,
 )
-from core.lessons import test_accuracy as measured_test_accuracy  # not named test_*: no test
+from core.labs.lessons import test_accuracy as measured_test_accuracy  # not named test_*: no test
 from playground.i18n import keys, t
 from playground.lessons_page import (
     CHANGED,

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.compare import sweep
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.experiment import prepare_data
-from core.regression import TargetConfig, make_regression_data
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.run import prepare_data
+from core.labs.compare import sweep
+from core.labs.regression import TargetConfig, make_regression_data
 from playground import compare_live, figures, live, live_loop, regression_live
 from playground.live_loop import LiveSession
 

@@ -16,7 +16,7 @@ import zipfile
 import pytest
 from markdown_it import MarkdownIt
 
-from core.lessons import LESSONS
+from core.labs.lessons import LESSONS
 from playground import urlstate
 from playground.compare_page import QUERY_KEYS as COMPARE_KEYS
 from playground.markdown_text import escape_markdown
@@ -183,9 +183,9 @@ def test_a_hostile_csv_upload_shows_as_text(data):
 
 
 def _model_zip(changes: dict[tuple[str, ...], object]) -> bytes:
-    from core.config import ExperimentConfig
-    from core.experiment import build_network
-    from core.io import model_to_bytes
+    from core.experiment.config import ExperimentConfig
+    from core.experiment.io import model_to_bytes
+    from core.experiment.run import build_network
 
     config = ExperimentConfig()
     network = build_network(config)

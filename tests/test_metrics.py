@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from core.metrics import (
+from core.experiment.metrics import (
     MAPE_ALL_TARGETS_ZERO,
     MAPE_SOME_TARGETS_ZERO,
     classification_metrics,

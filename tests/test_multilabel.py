@@ -8,9 +8,9 @@ from sklearn.metrics import accuracy_score, f1_score, hamming_loss
 from sklearn.neural_network import MLPClassifier
 
 from core import Network
-from core.estimator import PlaygroundClassifier
-from core.metrics import multilabel_metrics
-from core.training import Trainer
+from core.engine.training import Trainer
+from core.experiment.estimator import PlaygroundClassifier
+from core.experiment.metrics import multilabel_metrics
 from tests.reference_impl import numerical_gradient, relative_error
 
 N_LABELS = 3
@@ -168,7 +168,13 @@ def test_estimator_rejects_class_weight_and_non_indicator_2d_y():
 # ---- data ---------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["circle_diagonal", "three_discs"])
 def test_multilabel_datasets_have_overlapping_labels_decided_by_their_geometry(name):
-    from core.datasets import CIRCLE_RADIUS, DISC_CENTRES, DISC_RADIUS, MULTILABEL_DATASETS, make_multilabel_dataset
+    from core.data.datasets import (
+        CIRCLE_RADIUS,
+        DISC_CENTRES,
+        DISC_RADIUS,
+        MULTILABEL_DATASETS,
+        make_multilabel_dataset,
+    )
 
     ds = make_multilabel_dataset(name, 600, noise=0.0, seed=4)
     info = MULTILABEL_DATASETS[name]
@@ -188,7 +194,7 @@ def test_multilabel_datasets_have_overlapping_labels_decided_by_their_geometry(n
 
 
 def test_multilabel_dataset_splits_keep_the_label_matrix():
-    from core.datasets import make_multilabel_dataset, split_dataset
+    from core.data.datasets import make_multilabel_dataset, split_dataset
 
     split = split_dataset(make_multilabel_dataset("three_discs", 100, seed=1), test_fraction=0.3, seed=0)
     assert split.y_train.shape == (70, 3) and split.y_test.shape == (30, 3)
@@ -197,7 +203,7 @@ def test_multilabel_dataset_splits_keep_the_label_matrix():
 
 
 def test_csv_with_several_label_columns_is_a_multilabel_dataset():
-    from core.csvdata import load_csv
+    from core.data.csvdata import load_csv
 
     text = "x1,x2,inside,above\n0.1,0.2,1,1\n2,1,0,0\n-1,1,0,1\n0.3,-0.2,1,0\n1,1.5,0,1\n"
     with pytest.raises(ValueError, match="line 1 has 4 column.*task='multilabel'"):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, hamming_loss
 
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.csvdata import load_csv
-from core.experiment import prepare_data, run
+from core.data.csvdata import load_csv
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.run import prepare_data, run
 from playground import live, urlstate, widgets
 from playground.i18n import t
 from playground.playground_page import config_with_upload, points_csv
@@ -150,7 +150,7 @@ def test_frames_carry_the_multilabel_counters_and_the_downloaded_points_read_bac
 
 
 def test_single_labels_keep_one_of_each_points_labels_and_the_same_one_for_the_same_point():
-    from core.datasets import single_labels
+    from core.data.datasets import single_labels
 
     X = np.random.default_rng(1).uniform(-2, 2, size=(400, 2))
     Y = np.random.default_rng(2).integers(0, 2, size=(400, 3))
@@ -180,7 +180,7 @@ def test_the_softmax_variant_trains_on_the_very_points_of_the_multilabel_split()
 
 
 def test_softmax_never_says_both_and_the_lesson_measures_read_the_runs():
-    from core.lessons import MULTICLASS_SOFTMAX, MULTILABEL_SIGMOIDS, both_yes_rate, overlap_label_sum
+    from core.labs.lessons import MULTICLASS_SOFTMAX, MULTILABEL_SIGMOIDS, both_yes_rate, overlap_label_sum
 
     softmax, sigmoids = run(MULTICLASS_SOFTMAX), run(MULTILABEL_SIGMOIDS)
     assert both_yes_rate(softmax) == 0.0 and overlap_label_sum(softmax) <= 1.0 + 1e-12
@@ -193,7 +193,7 @@ def test_softmax_never_says_both_and_the_lesson_measures_read_the_runs():
 
 
 def test_the_live_counters_numpy_scores_equal_scikit_learns_on_every_kind_of_label_matrix():
-    from core.metrics import multilabel_counts, multilabel_metrics
+    from core.experiment.metrics import multilabel_counts, multilabel_metrics
 
     rng = np.random.default_rng(3)
     for trial in range(200):

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import ACTIVATIONS, INITIALIZERS, LOSSES, Network, get_activation
-from core.settings import LIMITS, check_network_caps
-from core.training import Trainer
+from core.engine.training import Trainer
+from core.experiment.settings import LIMITS, check_network_caps
 
 DESIGN_ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "gelu",
                       "swish", "softmax"]

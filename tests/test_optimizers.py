@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from core.optimizers import (
+from core.engine.optimizers import (
     EXPONENTIAL_DECAY,
     STEP_EVERY,
     STEP_FACTOR,

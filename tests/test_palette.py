@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.boundary import BoundaryGrid
+from core.experiment.boundary import BoundaryGrid
 from playground import figures, figures_imbalanced
 from playground.i18n import t
 from playground.live_view import payload_of

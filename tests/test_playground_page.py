@@ -5,8 +5,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS
-from core.config import DATASET_NAMES
+from core.engine.activations import ACTIVATIONS
+from core.experiment.config import DATASET_NAMES
 from playground.i18n import t
 from playground.playground_page import config_with_upload
 from playground.urlstate import default_config

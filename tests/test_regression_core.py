@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import LayerConfig, ModelConfig, TrainConfig
-from core.experiment import prepare_data
-from core.formula import FormulaError
-from core.metrics import MAPE_SOME_TARGETS_ZERO, regression_metrics
-from core.network import Network
-from core.presets import preset_config
-from core.regression import (
+from core.data.formula import FormulaError
+from core.engine.network import Network
+from core.experiment.config import LayerConfig, ModelConfig, TrainConfig
+from core.experiment.metrics import MAPE_SOME_TARGETS_ZERO, regression_metrics
+from core.experiment.presets import preset_config
+from core.experiment.run import prepare_data
+from core.labs.regression import (
     MAX_TARGET_MAGNITUDE,
     TARGETS,
     TARGETS_1D,

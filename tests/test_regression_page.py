@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from core.boundary import BoundaryGrid
-from core.network import Network
-from core.regression import TARGETS, Sweep, curve_grid, decompose
+from core.engine.network import Network
+from core.experiment.boundary import BoundaryGrid
+from core.labs.regression import TARGETS, Sweep, curve_grid, decompose
 from playground import figures_regression as fig
 from playground.i18n import t
 from playground.live_view import payload_of
@@ -329,7 +329,7 @@ def test_zero_targets_are_reported_under_the_metrics_table():
 
 
 def test_the_mape_formula_shown_is_the_one_computed_when_zero_targets_are_left_out():
-    from core.metrics import regression_metrics
+    from core.experiment.metrics import regression_metrics
     from playground.regression_page import metrics_table
 
     y, a = np.array([0.0, 0.0, 1.0, 2.0]), np.array([0.5, -0.5, 1.5, 1.0])

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from core.datasets import make_dataset, split_dataset
-from core.sampling import SAMPLERS, class_weights, resample
+from core.data.datasets import make_dataset, split_dataset
+from core.data.sampling import SAMPLERS, class_weights, resample
 
 BALANCING = ("random_over", "random_under", "attribute_wise", "smote", "smote_tomek")
 ADDING = ("random_over", "attribute_wise", "smote", "borderline_smote", "adasyn", "smote_tomek")

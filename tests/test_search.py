@@ -1,4 +1,4 @@
-"""Sweeps, the LR range test, cross-validation and searches (core.search)."""
+"""Sweeps, the LR range test, cross-validation and searches (core.labs.search)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from scipy.stats import loguniform
 from sklearn.datasets import make_moons
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 
-from core import search
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.estimator import PlaygroundClassifier
-from core.settings import LIMITS
-from core.training import History
+from core.engine.training import History
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.estimator import PlaygroundClassifier
+from core.experiment.settings import LIMITS
+from core.labs import search
 
 
 def small_config(**train) -> ExperimentConfig:

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import pytest
 
-from core.experiment import build_trainer, prepare_data
-from core.settings import LIMITS, read_limits
+from core.experiment.run import build_trainer, prepare_data
+from core.experiment.settings import LIMITS, read_limits
 from playground import host, urlstate
 from tests.apptest_helpers import assert_no_exception, render_app
 

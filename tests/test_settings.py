@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import core.compare
-import core.config
-from core.compare import build_runs, sweep
-from core.config import ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.settings import CAPS, Limits, LimitsWarning, default_config_paths, read_limits
+import core.experiment.config
+import core.labs.compare
+from core.experiment.config import ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.settings import CAPS, Limits, LimitsWarning, default_config_paths, read_limits
+from core.labs.compare import build_runs, sweep
 from playground import compare_page
 from playground.i18n import t
 from tests.apptest_helpers import REPO_ROOT, assert_no_exception, missing_keys, render_page
@@ -202,13 +202,13 @@ def test_the_readme_documents_every_cap_with_its_default_variable_and_key():
 
 
 def test_limits_are_read_from_the_environment_and_config_files_when_the_app_starts(tmp_path):
-    """A fresh interpreter, as `streamlit run` starts one: the caps reach core.compare and core.config."""
+    """A fresh interpreter, as `streamlit run` starts one: the caps reach core.labs.compare and core.experiment.config."""
     _config(tmp_path / "home" / ".streamlit" / "config.toml", "[playground]\nmax_epochs = 70\nmax_units = 5\n")
     _config(tmp_path / ".streamlit" / "config.toml", "[playground]\nmax_units = 6\nmax_concurrent_runs = 3\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLAYGROUND_MAX_")}
     env |= {"HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO_ROOT), "PLAYGROUND_MAX_LAYERS": "2"}
     script = (
-        "from core.settings import LIMITS; import core.compare as c; "
+        "from core.experiment.settings import LIMITS; import core.labs.compare as c; "
         "print(LIMITS.max_hidden_layers, LIMITS.max_units, LIMITS.max_epochs, LIMITS.max_concurrent_runs, c.MAX_RUNS)"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
@@ -218,7 +218,7 @@ def test_limits_are_read_from_the_environment_and_config_files_when_the_app_star
     env["PLAYGROUND_MAX_RUNS"] = "9"  # above what the Compare page lays out
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=120, check=True)
-    assert done.stdout.split()[-2:] == ["9", str(core.compare.LAYOUT_MAX_RUNS)]
+    assert done.stdout.split()[-2:] == ["9", str(core.labs.compare.LAYOUT_MAX_RUNS)]
 
 
 # ---- the caps are enforced -----------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def _experiment(units: int = 4, epochs: int = 10) -> ExperimentConfig:
 
 def test_a_host_cap_from_a_config_file_is_enforced_by_experiment_validation(project_file, monkeypatch):
     _config(project_file, "[playground]\nmax_units = 4\nmax_epochs = 50\n")
-    monkeypatch.setattr(core.config, "LIMITS", _read_quietly({}, [project_file]))
+    monkeypatch.setattr(core.experiment.config, "LIMITS", _read_quietly({}, [project_file]))
     _experiment(units=4, epochs=50).validate()
     with pytest.raises(ValueError, match=r"model\.hidden\[0\]\.units"):
         _experiment(units=5).validate()
@@ -237,7 +237,7 @@ def test_a_host_cap_from_a_config_file_is_enforced_by_experiment_validation(proj
 
 
 def test_a_comparison_larger_than_the_cap_is_rejected(monkeypatch):
-    monkeypatch.setattr(core.compare, "MAX_RUNS", 2)
+    monkeypatch.setattr(core.labs.compare, "MAX_RUNS", 2)
     base = _experiment()
     assert len(sweep(base, "activation", ["tanh", "relu"])) == 2
     with pytest.raises(ValueError, match="2 to 2 runs; got 3"):
@@ -245,14 +245,14 @@ def test_a_comparison_larger_than_the_cap_is_rejected(monkeypatch):
 
 
 def test_a_cap_of_one_run_turns_comparisons_off_with_a_reason(monkeypatch):
-    monkeypatch.setattr(core.compare, "MAX_RUNS", 1)
+    monkeypatch.setattr(core.labs.compare, "MAX_RUNS", 1)
     with pytest.raises(ValueError, match="comparisons are turned off.*max_concurrent_runs"):
         build_runs(_experiment(), [{}, {"activation": "relu"}])
 
 
 # ---- the Compare page under a cap ----------------------------------------------------------------------------
 def _cap_compare(monkeypatch, runs: int) -> None:
-    monkeypatch.setattr(core.compare, "MAX_RUNS", runs)
+    monkeypatch.setattr(core.labs.compare, "MAX_RUNS", runs)
     monkeypatch.setattr(compare_page, "MAX_RUNS", runs)
 
 

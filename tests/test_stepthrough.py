@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.stepthrough import MATRIX_NAMES, first_minibatch, step_through
+from core.labs.stepthrough import MATRIX_NAMES, first_minibatch, step_through
 
 ATOL = 1e-12
 

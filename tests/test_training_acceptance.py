@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import Network
-from core.config import DATASET_NAMES, DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.experiment import run
-from core.initializers import INITIALIZERS
-from core.optimizers import OPTIMIZERS, clip_by_norm, clip_by_value, global_norm
-from core.presets import PRESETS, preset_config
-from core.settings import LIMITS
-from core.training import Trainer
+from core.engine.initializers import INITIALIZERS
+from core.engine.optimizers import OPTIMIZERS, clip_by_norm, clip_by_value, global_norm
+from core.engine.training import Trainer
+from core.experiment.config import DATASET_NAMES, DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.presets import PRESETS, preset_config
+from core.experiment.run import run
+from core.experiment.settings import LIMITS
 
 HISTORY_LISTS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate", "grad_norms",
                  "weight_norms", "update_ratios", "activation_mean", "activation_std", "saturated_fraction",

@@ -201,8 +201,8 @@ if __name__ == "__main__":
 def test_how_a_run_ended_is_worded_in_the_users_language(lang):
     import numpy as np
 
-    from core.experiment import build_trainer, prepare_data
-    from core.training import History
+    from core.engine.training import History
+    from core.experiment.run import build_trainer, prepare_data
     from playground.training_messages import training_message
     from playground.urlstate import config_from_query, default_config
 
@@ -233,8 +233,8 @@ BAD_FORMULAS = ["", "x" * 500, "sin(", "'a'", "1j", "sin", "foo", "x ^ 2", "x % 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_refused_formula_is_worded_in_the_users_language(lang):
-    from core.formula import FormulaError
-    from core.regression import compile_target_formula
+    from core.data.formula import FormulaError
+    from core.labs.regression import compile_target_formula
     from playground.training_messages import formula_problem
 
     codes = set()

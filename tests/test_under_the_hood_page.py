@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from core import Network
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig
-from core.diagnostics import DEMOS
-from core.gradcheck import gradient_check
-from core.presets import PRESETS
-from core.stepthrough import step_through
+from core.engine.gradcheck import gradient_check
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig
+from core.experiment.presets import PRESETS
+from core.labs.diagnostics import DEMOS
+from core.labs.stepthrough import step_through
 from playground import figures_internals as fig
 from playground.i18n import t
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
@@ -203,7 +203,7 @@ def test_gradcheck_figure_colours_each_tensor_by_its_status():
 
 
 def test_landscape_figure_draws_the_grid_and_marks_each_path_start_and_end():
-    from core.landscape import centre_network, loss_grid, optimizer_paths, parameter_plane
+    from core.labs.landscape import centre_network, loss_grid, optimizer_paths, parameter_plane
 
     centre = centre_network(PRESETS["xor_2_2_1"], "init")
     plane = parameter_plane(centre.network)
@@ -222,7 +222,7 @@ def test_landscape_figure_draws_the_grid_and_marks_each_path_start_and_end():
 
 
 def test_a_trained_playground_network_brings_its_weights_until_a_setting_changes():
-    from core.experiment import prepare_data
+    from core.experiment.run import prepare_data
     from playground import live
 
     config = ExperimentConfig(DataConfig("moons"), ModelConfig(hidden=(LayerConfig(3, "tanh"),)))

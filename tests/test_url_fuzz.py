@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from core.activations import ACTIVATIONS
-from core.config import (
+from core.engine.activations import ACTIVATIONS
+from core.engine.initializers import INITIALIZERS
+from core.engine.optimizers import OPTIMIZERS, SCHEDULES
+from core.experiment.config import (
     DATASET_NAMES,
     FEATURE_NAMES,
     HIDDEN_ACTIVATIONS,
@@ -24,10 +26,8 @@ from core.config import (
     ExperimentConfig,
     LayerConfig,
 )
-from core.initializers import INITIALIZERS
-from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.presets import PRESETS
-from core.settings import LIMITS
+from core.experiment.presets import PRESETS
+from core.experiment.settings import LIMITS
 from playground import urlstate
 from playground.markdown_text import escape_markdown
 from tests.apptest_helpers import assert_no_exception, render_page

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from core.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
-from core.presets import PRESETS
+from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
+from core.experiment.presets import PRESETS
 from playground import urlstate
 from playground.urlstate import config_from_query, playground_url, query_from_config
 from tests.apptest_helpers import shown_text

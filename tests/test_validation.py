@@ -1,9 +1,9 @@
-"""core.validation: one declarative way to check a parameter, with messages that name the value and the allowed ones."""
+"""core.engine.validation: one declarative way to check a parameter, with messages that name the value and the allowed ones."""
 
 import numpy as np
 import pytest
 
-from core.validation import Interval, Nullable, Options, check, validate
+from core.engine.validation import Interval, Nullable, Options, check, validate
 from playground.training_messages import core_problem
 
 

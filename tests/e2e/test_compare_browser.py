@@ -189,10 +189,10 @@ def binary_colour(p: float) -> np.ndarray:
 def test_four_networks_each_paint_their_own_predictions_on_a_100_by_100_heatmap(page, app_url):
     from urllib.parse import parse_qsl
 
-    from core.compare import sweep
-    from core.datasets import DOMAIN
-    from core.experiment import build_trainer, prepare_data
-    from core.features import transform_features
+    from core.data.datasets import DOMAIN
+    from core.data.features import transform_features
+    from core.experiment.run import build_trainer, prepare_data
+    from core.labs.compare import sweep
     from playground import compare_page, urlstate
 
     frame = open_compare(page, app_url, FOUR_NETWORKS)

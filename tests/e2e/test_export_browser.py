@@ -8,9 +8,9 @@ import runpy
 import numpy as np
 import onnxruntime as ort
 
+from core.data.features import transform_features
+from core.experiment.io import load_model
 from core.export import features_of
-from core.features import transform_features
-from core.io import load_model
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 from tests.e2e.live_view_helpers import live_frame, live_state

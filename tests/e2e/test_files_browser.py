@@ -4,9 +4,9 @@ import time
 
 import numpy as np
 
-from core.experiment import run
-from core.io import model_to_bytes
-from core.presets import PRESETS
+from core.experiment.io import model_to_bytes
+from core.experiment.presets import PRESETS
+from core.experiment.run import run
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 from tests.e2e.live_view_helpers import live_frame, live_state

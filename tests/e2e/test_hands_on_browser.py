@@ -84,7 +84,7 @@ def test_hovering_the_plane_shows_the_network_output_and_each_neuron(page, app_u
 
     import numpy as np
 
-    from core.experiment import build_network, prepare_data
+    from core.experiment.run import build_network, prepare_data
     from playground.urlstate import config_from_query, default_config
 
     query = {"ds": "circles", "hidden": "3:tanh,2:sigmoid", "seed": "5"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from core.lessons import lesson
+from core.labs.lessons import lesson
 from playground.i18n import t
 from tests.e2e.browser_helpers import choose_option, save_screenshot, wait_for_app
 

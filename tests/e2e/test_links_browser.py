@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.lessons import LESSONS
+from core.labs.lessons import LESSONS
 from playground.i18n import t
 from tests.e2e.browser_helpers import wait_for_app
 

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy.special import erf
 
-from core.activations import ACTIVATIONS, OUTPUT_ONLY
-from core.features import FEATURES, transform_features
-from core.network import Network
+from core.data.features import FEATURES, transform_features
+from core.engine.activations import ACTIVATIONS, OUTPUT_ONLY
+from core.engine.network import Network
 from playground import figures, live
 
 FRONTEND = Path(live.__file__).parent / "live_view" / "frontend"
@@ -93,8 +93,8 @@ def test_the_browser_forward_pass_equals_core_for_every_activation_and_output(mo
 def test_each_label_of_a_trained_multilabel_network_matches_core(modules):
     """Three discs, trained a little: each of the three sigmoids (one per label) as core computes it, and the
     three do not sum to 1 (they are not a softmax), so the check tells the output units apart."""
-    from core.config import ExperimentConfig
-    from core.experiment import run
+    from core.experiment.config import ExperimentConfig
+    from core.experiment.run import run
 
     result = run(ExperimentConfig.from_dict({"data": {"name": "three_discs", "noise": 0.05},
                                              "model": {"hidden": [{"units": 6}, {"units": 6}]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.network import Network
+from core.engine.network import Network
 from playground import figures
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.config import LayerConfig, ModelConfig, TrainConfig
-from core.regression import TargetConfig, decompose, make_regression_data
+from core.experiment.config import LayerConfig, ModelConfig, TrainConfig
+from core.labs.regression import TargetConfig, decompose, make_regression_data
 from playground import figures_regression, live, regression_live
 from tests.e2e.test_live_view_js import modules  # noqa: F401 - the fixture serving the component's modules
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from core.experiment import build_network, prepare_data
-from core.presets import PRESETS
-from core.stepthrough import first_minibatch, step_through
+from core.experiment.presets import PRESETS
+from core.experiment.run import build_network, prepare_data
+from core.labs.stepthrough import first_minibatch, step_through
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 

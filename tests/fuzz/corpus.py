@@ -1,7 +1,7 @@
 """The fuzz corpus, generated in code: bad CSV files and bad model bundles, each with the message it must get.
 
 Each case is ``Case(name, data, message)`` where ``message`` is a regular expression the ValueError must match;
-``test_corpus.py`` feeds every case to ``core.csvdata.load_csv`` or ``core.io.load_model`` (from a file on disk,
+``test_corpus.py`` feeds every case to ``core.data.csvdata.load_csv`` or ``core.experiment.io.load_model`` (from a file on disk,
 as an upload would arrive) and checks the message. ``write_corpus(folder)`` writes them out for a look by hand.
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from core import Network
-from core.config import ExperimentConfig, LayerConfig, ModelConfig
-from core.csvdata import MAX_CLASSES, MAX_CSV_BYTES
-from core.io import MAX_BUNDLE_BYTES, MAX_JSON_BYTES, MODEL_JSON, WEIGHTS_NPZ, model_to_json, weights_to_npz
-from core.settings import LIMITS
+from core.data.csvdata import MAX_CLASSES, MAX_CSV_BYTES
+from core.experiment.config import ExperimentConfig, LayerConfig, ModelConfig
+from core.experiment.io import MAX_BUNDLE_BYTES, MAX_JSON_BYTES, MODEL_JSON, WEIGHTS_NPZ, model_to_json, weights_to_npz
+from core.experiment.settings import LIMITS
 
 UNPICKLED_MARKER = "unpickled.marker"
 

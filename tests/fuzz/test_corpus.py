@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.csvdata import load_csv
-from core.io import WEIGHTS_NPZ, load_model, model_from_parts, model_to_bytes, model_to_json, weights_to_npz
+from core.data.csvdata import load_csv
+from core.experiment.io import WEIGHTS_NPZ, load_model, model_from_parts, model_to_bytes, model_to_json, weights_to_npz
 from tests.fuzz.corpus import (
     UNPICKLED_MARKER,
     Case,

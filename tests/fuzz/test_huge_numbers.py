@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.cli import UsageError, load_config
-from core.config import ExperimentConfig
-from core.csvdata import load_csv
-from core.io import MODEL_JSON, WEIGHTS_NPZ, load_model, model_to_json, weights_to_npz
+from core.data.csvdata import load_csv
+from core.experiment.config import ExperimentConfig
+from core.experiment.io import MODEL_JSON, WEIGHTS_NPZ, load_model, model_to_json, weights_to_npz
 from tests.fuzz.corpus import small_config, small_network
 
 PLACEHOLDER = 7777777  # a number found nowhere else in the documents below, replaced by the hostile text
@@ -142,7 +142,7 @@ def test_the_cli_names_the_field_of_a_huge_integer(tmp_path, path, name):
 
 
 def test_python_level_huge_integers_are_refused_by_name_too():
-    from core.network import Network
+    from core.engine.network import Network
 
     with pytest.raises(ValueError) as caught:
         Network.from_spec(input_dim=10**400, layers=[{"units": 1, "activation": "sigmoid"}], loss="bce")

@@ -1,10 +1,10 @@
-// The network's forward pass in the browser: the same arithmetic as core/network.py and core/activations.py,
+// The network's forward pass in the browser: the same arithmetic as core/engine/network.py and core/engine/activations.py,
 // so every picture (heatmap, neuron thumbnails, hover values) is computed here from the weights the server
 // sends. Pure functions only; tested against core's predictions at 1e-6 (tests/e2e/test_live_view_js.py).
 
 /** @typedef {import("./messages.js").NetSpec} NetSpec */
 
-/** Input features of a 2-D point, as core/features.py computes them. */
+/** Input features of a 2-D point, as core/data/features.py computes them. */
 export const FEATURES = {
   x1: (a, b) => a,
   x2: (a, b) => b,
@@ -120,7 +120,7 @@ export function featureMatrix(features, xs, ys) {
 
 /**
  * Every layer's activations for ``rows`` samples: [inputs, A₁, …, A_L], each (rows × units) row-major.
- * Z_l = A_{l−1}·W_lᵀ + b_lᵀ, A_l = α_l(Z_l), as in core/network.py.
+ * Z_l = A_{l−1}·W_lᵀ + b_lᵀ, A_l = α_l(Z_l), as in core/engine/network.py.
  * @param {NetSpec} net
  * @param {Float64Array} inputs (rows × sizes[0])
  * @param {number} rows
@@ -173,7 +173,7 @@ export function forwardPoint(net, x1, x2) {
 }
 
 /**
- * The points of an n × n grid over [lo, hi]², row 0 at the lowest x₂ (as core/boundary.py builds it).
+ * The points of an n × n grid over [lo, hi]², row 0 at the lowest x₂ (as core/experiment/boundary.py builds it).
  * @param {number} n
  * @param {number} lo
  * @param {number} hi

@@ -15,7 +15,7 @@
  * @typedef {Object} NetSpec
  * @property {number[]} sizes units per layer, inputs first
  * @property {string[]} activations per layer after the inputs
- * @property {string[]} features input feature names (core/features.py), ["x"] for 1-D data
+ * @property {string[]} features input feature names (core/data/features.py), ["x"] for 1-D data
  * @property {Float64Array[]} weights
  * @property {Float64Array[]} biases
  * @property {number[]} slopes

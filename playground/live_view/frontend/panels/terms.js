@@ -1,6 +1,6 @@
 // The Regression lab's 1-D pictures, computed in the browser from the network's parameters: the fitted curve
 // ŷ(x) and its decomposition into the last hidden layer's terms, ŷ(x) = Σ_j w_j·a_j(x) + b (the same numbers
-// as core/regression.py's decompose). The result is a Plotly restyle of the panel's canvas-painted lines.
+// as core/labs/regression.py's decompose). The result is a Plotly restyle of the panel's canvas-painted lines.
 
 /**
  * The restyle of a "computed" panel: ``kind`` "fit" (trace 0 is ŷ) or "decomposition" (``traces``: a_j and
