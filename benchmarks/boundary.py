@@ -1,7 +1,7 @@
 """Decision-boundary evaluation: our predictions over a grid against a bare NumPy matmul chain (the floor).
 
-Ours is ``core.experiment.boundary.boundary_values`` (input checks, the network's forward pass, the reshape to the grid);
-the floor is the same arithmetic written as plainly as NumPy allows, ``expit(tanh(tanh(X·W1ᵀ + b1)·W2ᵀ + b2)·W3ᵀ
+Ours is ``core.experiment.boundary.boundary_values`` (input checks, the network's forward pass, the reshape to the
+grid); the floor is the same arithmetic written as plainly as NumPy allows, ``expit(tanh(tanh(X·W1ᵀ + b1)·W2ᵀ + b2)·W3ᵀ
 + b3)``, with the weights already at hand. The ratio is floor time / our time (1.0 = no overhead at all).
 """
 

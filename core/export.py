@@ -164,7 +164,8 @@ def _check_layer(layer: dict, position: int, shape: tuple[int, ...]) -> str:
 
 
 def _read_conv(layer: dict, position: int, number: int, chunk: list, shape: tuple[int, ...]) -> ConvLayer:
-    """A conv2d layer on images of ``shape`` (C, H, W): its pads and output shape as core.engine.layers computes them."""
+    """A conv2d layer on images of ``shape`` (C, H, W): its pads and output shape as core.engine.layers computes
+    them."""
     activation, slope, alpha = _activation_of(layer, position, chunk[2] if len(chunk) == 3 else None)
     if activation in OUTPUT_ONLY:
         raise _refuse(position, f"is a conv2d layer with activation {activation!r}, which works on rows")

@@ -1,7 +1,7 @@
 """The core's hot path: one flat parameter buffer, reused work buffers, in-place optimizers, float32.
 
-These guard the speed-ups in core/engine/network.py, core/engine/optimizers.py and core/engine/training.py: each fast path must
-compute what the plain public path computes, and the views into the flat buffers must never drift apart.
+These guard the speed-ups in core/engine/network.py, core/engine/optimizers.py and core/engine/training.py: each fast
+path must compute what the plain public path computes, and the views into the flat buffers must never drift apart.
 """
 
 from __future__ import annotations

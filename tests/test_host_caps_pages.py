@@ -1,7 +1,7 @@
 """Every page still works when a host lowers the resource caps far below the defaults.
 
-Presets, lessons and page defaults are written for the default caps; ``core.experiment.config.within_limits`` scales them
-down, and sliders whose end is a cap adapt. The caps are read once at import, so the pages are rendered in a
+Presets, lessons and page defaults are written for the default caps; ``core.experiment.config.within_limits`` scales
+them down, and sliders whose end is a cap adapt. The caps are read once at import, so the pages are rendered in a
 fresh interpreter with the caps in its environment.
 """
 

@@ -346,7 +346,8 @@ def test_a_threshold_step_trains_resamples_and_draws_no_boundary_and_shows_sklea
         counted(module, name)
     scored = []  # (run, threshold) of every scores_at call: the runs whose numbers the page shows
     original_scores_at = core.labs.imbalanced.scores_at
-    monkeypatch.setattr(core.labs.imbalanced, "scores_at", lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
+    monkeypatch.setattr(core.labs.imbalanced, "scores_at",
+                        lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
     threshold = 0.27
     at.slider(key="imb.threshold").set_value(threshold).run()
     assert_no_exception(at)

@@ -202,7 +202,8 @@ def test_the_readme_documents_every_cap_with_its_default_variable_and_key():
 
 
 def test_limits_are_read_from_the_environment_and_config_files_when_the_app_starts(tmp_path):
-    """A fresh interpreter, as `streamlit run` starts one: the caps reach core.labs.compare and core.experiment.config."""
+    """A fresh interpreter, as `streamlit run` starts one: the caps reach core.labs.compare and
+    core.experiment.config."""
     _config(tmp_path / "home" / ".streamlit" / "config.toml", "[playground]\nmax_epochs = 70\nmax_units = 5\n")
     _config(tmp_path / ".streamlit" / "config.toml", "[playground]\nmax_units = 6\nmax_concurrent_runs = 3\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLAYGROUND_MAX_")}

@@ -1,4 +1,5 @@
-"""core.engine.validation: one declarative way to check a parameter, with messages that name the value and the allowed ones."""
+"""core.engine.validation: one declarative way to check a parameter, with messages that name the value and the
+allowed ones."""
 
 import numpy as np
 import pytest

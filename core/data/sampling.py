@@ -40,8 +40,8 @@ import numpy as np
 
 from core.engine.validation import Options, check
 
-# imbalanced-learn and scikit-learn are imported by the functions that resample: importing them costs ~2 s and
-# pulls in SciPy and pandas, and core.experiment.config needs this module's names (SAMPLERS...) for every page's first run.
+# imbalanced-learn and scikit-learn are imported by the functions that resample: importing them costs ~2 s and pulls in
+# SciPy and pandas, and core.experiment.config needs this module's names (SAMPLERS...) for every page's first run.
 
 SAMPLERS = (
     "none",

@@ -112,8 +112,8 @@ CLASS_WEIGHT = Interval(0.0, 1e6)
 
 
 def check_allocatable(n_params: int, input_dim: int, dtype: str) -> None:
-    """Not a cap (the host's caps live in core.experiment.settings), only what one NumPy array can hold at all: a network
-    of 10**400 inputs fails with a short, named ValueError instead of NumPy's "maximum dimension exceeded"."""
+    """Not a cap (the host's caps live in core.experiment.settings), only what one NumPy array can hold at all: a
+    network of 10**400 inputs fails with a short, named ValueError instead of NumPy's "maximum dimension exceeded"."""
     if n_params * np.dtype(dtype).itemsize >= sys.maxsize:
         raise ValueError(f"input_dim={shown(input_dim)} and these layers make {shown(n_params)} parameters; "
                          "more than one array can hold")

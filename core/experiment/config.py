@@ -230,7 +230,8 @@ class ExperimentConfig:
 
 
 def within_limits(config: ExperimentConfig) -> ExperimentConfig:
-    """``config`` scaled down to the host's caps (``core.experiment.settings.LIMITS``), for the app's built-in experiments.
+    """``config`` scaled down to the host's caps (``core.experiment.settings.LIMITS``), for the app's built-in
+    experiments.
 
     Presets, lessons and page defaults are written for the default caps; a host who lowers a cap still gets
     working pages: fewer points, epochs, layers or units, never a configuration that fails to validate.

@@ -5,8 +5,8 @@
     search = GridSearchCV(PlaygroundClassifier(epochs=100), {"learning_rate": [0.01, 0.1]}, cv=5, n_jobs=2)
     search.fit(X, y)
 
-Hyperparameters are plain constructor arguments stored unchanged; they are validated in ``fit`` (scikit-learn's
-rule), where :meth:`core.engine.network.Network.from_spec` and :class:`core.engine.training.Trainer` check the rest with the
+Hyperparameters are plain constructor arguments stored unchanged; they are validated in ``fit`` (scikit-learn's rule),
+where :meth:`core.engine.network.Network.from_spec` and :class:`core.engine.training.Trainer` check the rest with the
 same messages as everywhere else. Training is deterministic given ``random_state``.
 """
 

@@ -1,7 +1,7 @@
 """Two to four runs of one experiment side by side: the same data, the same seed, a chosen difference.
 
-A comparison starts from one base :class:`~core.experiment.config.ExperimentConfig` and changes one or more fields per run,
-either by hand (``build_runs``) or by sweeping one parameter over a list of values (``sweep``)::
+A comparison starts from one base :class:`~core.experiment.config.ExperimentConfig` and changes one or more fields per
+run, either by hand (``build_runs``) or by sweeping one parameter over a list of values (``sweep``)::
 
     runs = sweep(base, "activation", ["sigmoid", "tanh", "relu"])
     comparison = Comparison(runs, max_snapshots=60)

@@ -1,8 +1,8 @@
 """Experiments over many runs: learning-rate and batch-size sweeps, the LR range test, cross-validation and
 hyperparameter search, as plain functions and small step-by-step objects a UI can draw between.
 
-Cross-validation and searches go through scikit-learn with our estimator (:mod:`core.experiment.estimator`), so a script can
-hand them ``n_jobs`` and a joblib backend (Dask, Ray) scales them out unchanged::
+Cross-validation and searches go through scikit-learn with our estimator (:mod:`core.experiment.estimator`), so a script
+can hand them ``n_jobs`` and a joblib backend (Dask, Ray) scales them out unchanged::
 
     from core.labs.search import grid_search
     result = grid_search(PlaygroundClassifier(epochs=100), {"learning_rate": [0.01, 0.1]}, X, y, n_jobs=-1)

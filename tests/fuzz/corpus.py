@@ -1,8 +1,8 @@
 """The fuzz corpus, generated in code: bad CSV files and bad model bundles, each with the message it must get.
 
 Each case is ``Case(name, data, message)`` where ``message`` is a regular expression the ValueError must match;
-``test_corpus.py`` feeds every case to ``core.data.csvdata.load_csv`` or ``core.experiment.io.load_model`` (from a file on disk,
-as an upload would arrive) and checks the message. ``write_corpus(folder)`` writes them out for a look by hand.
+``test_corpus.py`` feeds every case to ``core.data.csvdata.load_csv`` or ``core.experiment.io.load_model`` (from a file
+on disk, as an upload would arrive) and checks the message. ``write_corpus(folder)`` writes them out for a look by hand.
 """
 
 from __future__ import annotations
