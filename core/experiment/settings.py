@@ -39,7 +39,7 @@ from pathlib import Path
 
 SECTION = "playground"
 ENV_PREFIX = "PLAYGROUND_MAX_"
-APP_ROOT = Path(__file__).resolve().parent.parent  # where streamlit_app.py lives
+APP_ROOT = Path(__file__).resolve().parents[2]  # core/experiment/settings.py -> where streamlit_app.py lives
 
 
 class LimitsWarning(UserWarning):
