@@ -555,8 +555,8 @@ def label_display_name(name: str) -> str:
 
 def _scores(run: LiveRun) -> dict:
     """Hamming loss, subset accuracy and per-label accuracy and F1 on the watched part (validation, else test):
-    core.experiment.metrics.multilabel_counts, scikit-learn's definitions without its per-call input checks, which cost more
-    than an epoch of training at every frame; computed once per epoch, however often it is asked."""
+    core.experiment.metrics.multilabel_counts, scikit-learn's definitions without its per-call input checks, which
+    cost more than an epoch of training at every frame; computed once per epoch, however often it is asked."""
     epoch = run.trainer.epoch
     cached = run.multilabel_scores
     if cached is not None and cached[0] == (run.version, epoch):

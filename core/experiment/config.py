@@ -80,7 +80,8 @@ class DataConfig:
     # any other); every other dataset leaves them empty.
     rows: tuple[tuple[float, ...], ...] = ()
     # Multi-label sets only: one label per point instead (class 0 = no label, class j = label j; a point with
-    # several labels keeps one of them), so softmax can be trained on the same points (core.data.datasets.single_labels).
+    # several labels keeps one of them), so softmax can be trained on the same points
+    # (core.data.datasets.single_labels).
     single_label: bool = False
     # Uploaded multi-label rows only: the label columns' names from the file's header (else label1, label2, ...).
     label_names: tuple[str, ...] = ()
