@@ -90,7 +90,7 @@ function showParams(params) {
   if (!view.spec || !params) return;
   const t0 = performance.now();
   view.net = makeNet(view.spec, params);
-  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows);
+  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows, view.layers);  // buffers reused
   const t1 = performance.now();
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
