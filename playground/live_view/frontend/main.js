@@ -21,6 +21,10 @@ const countersEl = document.getElementById("counters");
 const panelsEl = document.getElementById("panels");
 const FIELD_RESOLUTION = 100;
 const CURVE_POINTS = 160;
+// While playing, the network diagram (16+ neuron thumbnails and every edge) is redrawn at most every NETWORK_MS,
+// every other frame at 60 frames/s, while the heatmap keeps the screen's rate; paused or stepped, at once.
+const NETWORK_MS = 30;
+let networkDrawnAt = -Infinity, networkStale = false;
 
 let sceneVersion = null;
 let panels = {};             // name -> panel object {kind, div, ...}
@@ -50,7 +54,7 @@ const view = {
   redrawNetwork: () => { if (panels.network && view.net) drawNetwork(panels.network, view); },
 };
 
-const stats = { requests: [], arrivals: [], applied: [], cost: {} };
+const stats = { requests: [], arrivals: [], applied: [], network: [], cost: {} };
 window.__liveStats = stats;
 const STATS_KEEP = 2000;  // only the latest samples: a tab left playing for hours does not grow
 function record(list, value) {
@@ -86,6 +90,13 @@ function setupGrid(spec) {
            inputs: featureMatrix(spec.features, xs, ys) };
 }
 
+function drawNetworkAt(now) {
+  view.redrawNetwork();
+  networkDrawnAt = now;
+  networkStale = false;
+  record(stats.network, now);
+}
+
 function showParams(params) {
   if (!view.spec || !params) return;
   const t0 = performance.now();
@@ -94,7 +105,11 @@ function showParams(params) {
   const t1 = performance.now();
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
-  view.redrawNetwork();
+  if (!(playing && !localPause) || t1 - networkDrawnAt >= NETWORK_MS) {
+    drawNetworkAt(t1);
+  } else {
+    networkStale = true;  // drawn with the next frame, or at once if the view stops first (tick)
+  }
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
 }
@@ -289,6 +304,7 @@ function tick(now) {
   } else if (queue.length && !localPause) {
     showNewest(now, null);
   }
+  if (networkStale && (!running || now - networkDrawnAt >= NETWORK_MS)) drawNetworkAt(now);
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
   tickA11y(now, running, countersEl, panelsEl);
 }
