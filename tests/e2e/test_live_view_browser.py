@@ -117,10 +117,22 @@ def test_the_layer_view_switched_on_while_paused_draws_at_once(page, app_url):
 
 
 def test_while_playing_the_diagram_is_redrawn_at_half_the_rate_and_shows_the_last_frame_once_paused(page, app_url):
-    # The neuron thumbnails cost the browser as much as the heatmap: while playing they are redrawn at most every
-    # 30 ms (main.js NETWORK_MS), and whenever the view stops they show exactly the frame the heatmap shows.
+    # Per-frame costs of the browser: the neuron thumbnails are redrawn at most every 30 ms while playing (main.js
+    # NETWORK_MS) and show exactly the heatmap's frame whenever the view stops; unchanged counter text is not
+    # rewritten.
     frame = open_playground(page, app_url, XOR)
     page.get_by_role("button", name="Play").click()
+    wait_for_epoch(frame, 10)
+    # Per frame only the counters' values change: their labels are not rewritten (no restyle for nothing).
+    changed = frame.evaluate("""() => new Promise((done) => {
+        const seen = {label: 0, value: 0};
+        const observer = new MutationObserver((records) => { for (const r of records) {
+            const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+            const kind = el.classList.contains('label') ? 'label' : el.classList.contains('value') ? 'value' : null;
+            if (kind) seen[kind]++; } });
+        observer.observe(document.getElementById('counters'), {subtree: true, childList: true, characterData: true});
+        setTimeout(() => { observer.disconnect(); done(seen); }, 1000); })""")
+    assert changed["value"] > 0 and changed["label"] == 0, changed
     wait_for_epoch(frame, 40)
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=15000)

@@ -186,13 +186,16 @@ function showCounters(frame) {
       countersEl.dataset.names = names;
     }
     const els = countersEl.querySelectorAll(".counter");
+    // Only text that changed is written: an equal string still replaces the text node and restyles the row.
+    const put = (el, text) => { if (el.textContent !== text) el.textContent = text; };
     frame.counters.forEach((c, i) => {
-      els[i].querySelector(".label").textContent = c.label;
-      els[i].querySelector(".value").textContent = c.value;
+      put(els[i].querySelector(".label"), c.label);
+      put(els[i].querySelector(".value"), c.value);
     });
     const status = document.getElementById("status");
-    status.textContent = frame.status || "";
-    status.className = frame.status_kind === "warn" ? "warn" : "";
+    put(status, frame.status || "");
+    const kind = frame.status_kind === "warn" ? "warn" : "";
+    if (status.className !== kind) status.className = kind;
   }
   if (frame.epoch !== undefined) {
     root.dataset.epoch = String(frame.epoch);
