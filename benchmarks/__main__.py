@@ -8,7 +8,8 @@ is reported and makes the exit status 1, so CI notices when one rots.
 BLAS runs on one thread for every contestant (``--blas-threads`` to change it): these networks are far too
 small to gain from threads, and on a busy machine OpenBLAS's threads can make a small product 100× slower.
 
-Areas: ``training`` and ``boundary`` (the NumPy core), ``page`` (the Playground in Chromium), ``live`` (the live
+Areas: ``training`` and ``boundary`` (the NumPy core), ``snapshot`` (a live snapshot's server cost against an epoch),
+``page`` (the Playground in Chromium), ``live`` (the live
 view side by side with TensorFlow Playground; ``--app-dir`` serves another checkout of the app, e.g. the commit
 before a change, with this benchmark code).
 """
@@ -28,8 +29,9 @@ from pathlib import Path
 from benchmarks.measure import Row
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-AREAS = ("training", "boundary", "page", "live", "serving")
-QUICK_AREAS = ("training", "boundary", "page", "live")  # serving needs several browser tabs: too slow for --quick
+AREAS = ("training", "boundary", "snapshot", "page", "live", "serving")
+# serving needs several browser tabs: too slow for --quick
+QUICK_AREAS = ("training", "boundary", "snapshot", "page", "live")
 BROWSER_AREAS = ("page", "live")
 QUICK_SECONDS = 150  # --quick must end within three minutes, start-up and server/browser shutdown included
 
@@ -43,6 +45,10 @@ def _module(area: str):
         from benchmarks import boundary
 
         return boundary
+    if area == "snapshot":
+        from benchmarks import snapshot
+
+        return snapshot
     if area == "serving":
         from benchmarks import serving
 

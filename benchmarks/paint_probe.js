@@ -83,20 +83,30 @@
   }
 
   let canvases = [], epochEl = null, lastHash = null, lastEpoch = null, nextSearch = 0;
-  // Driven by requestAnimationFrame. Chromium may throttle it in an iframe it deems off-screen (a Streamlit
-  // component's, headless, here), so a 16 ms timer steps in whenever no animation frame came for 50 ms.
-  let lastAnimationFrame = 0;
-  function tick() {
-    requestAnimationFrame(tick); // first: an error below must not end the loop
-    lastAnimationFrame = performance.now();
-    probe.rafTicks++;
-    run();
+  // Driven by requestAnimationFrame, with a 16 ms timer stepping in whenever no animation frame came for 50 ms
+  // (a hidden frame gets none). The timer also restarts the animation-frame loop: in an iframe that navigates
+  // from its initial about:blank document (a Streamlit component's), the window and this script survive the
+  // navigation but the callback queued in the old document is dropped, so the loop would otherwise stay dead and
+  // the page would be sampled at the timer's slower, jittery pace (undercounting its painted frames).
+  let lastAnimationFrame = 0, loop = 0, handle = 0;
+  function startLoop() {
+    const id = ++loop;
+    cancelAnimationFrame(handle);
+    const tick = () => {
+      if (id !== loop) return;
+      handle = requestAnimationFrame(tick); // first: an error below must not end the loop
+      lastAnimationFrame = performance.now();
+      probe.rafTicks++;
+      run();
+    };
+    handle = requestAnimationFrame(tick);
   }
   function watchdog() {
     setTimeout(watchdog, 16);
     if (performance.now() - lastAnimationFrame > 50) {
       probe.timerTicks++;
       run();
+      startLoop();
     }
   }
   function run() {
@@ -135,6 +145,6 @@
       }
     }
   }
-  requestAnimationFrame(tick);
+  startLoop();
   setTimeout(watchdog, 16);
 })();

@@ -33,7 +33,7 @@ def test_quick_run_prints_every_row_and_writes_json(tiny, capsys):
     result = json.loads((tiny / "out.json").read_text())
     assert list((tiny / "results").glob("*-quick.json"))
     rows = result["rows"]
-    assert {r["area"] for r in rows} == {"training", "boundary", "page", "memory", "live"}
+    assert {r["area"] for r in rows} == {"training", "boundary", "snapshot", "page", "memory", "live"}
     for row in rows:
         assert row["case"] in printed
     measured = [r for r in rows if r["area"] in ("training", "boundary") and not r["note"].startswith("skipped")]
@@ -203,3 +203,11 @@ def test_play_to_first_moving_frame_is_the_first_repaint_after_the_click():
     assert first_after(repaints, 200.0) == 250.0
     assert first_after(repaints, 250.0) == 400.0  # a repaint at the click's own instant is not caused by it
     assert first_after(repaints, 400.0) is None
+
+
+def test_a_live_snapshot_costs_the_server_a_small_share_of_the_epoch_it_shows():
+    from benchmarks import snapshot
+
+    (row,) = snapshot.rows(quick=True)
+    # A snapshot is a few hundred numbers: far cheaper than the 25 mini-batch steps and scoring behind it.
+    assert 0 < row.ratio < 0.5, row.ratio_text

@@ -114,3 +114,36 @@ def test_the_layer_view_switched_on_while_paused_draws_at_once(page, app_url):
     assert painted > 500, "the layer view's canvas is empty"
     assert live_state(frame)["epoch"] == 0  # still paused: nothing was trained to make it appear
     save_screenshot(page, "live-view-layer-paused")
+
+
+def test_while_playing_the_diagram_is_redrawn_at_half_the_rate_and_shows_the_last_frame_once_paused(page, app_url):
+    # Per-frame costs of the browser: the neuron thumbnails are redrawn at most every 30 ms while playing (main.js
+    # NETWORK_MS) and show exactly the heatmap's frame whenever the view stops; unchanged counter text is not
+    # rewritten.
+    frame = open_playground(page, app_url, XOR)
+    page.get_by_role("button", name="Play").click()
+    wait_for_epoch(frame, 10)
+    # Per frame only the counters' values change: their labels are not rewritten (no restyle for nothing).
+    changed = frame.evaluate("""() => new Promise((done) => {
+        const seen = {label: 0, value: 0};
+        const observer = new MutationObserver((records) => { for (const r of records) {
+            const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+            const kind = el.classList.contains('label') ? 'label' : el.classList.contains('value') ? 'value' : null;
+            if (kind) seen[kind]++; } });
+        observer.observe(document.getElementById('counters'), {subtree: true, childList: true, characterData: true});
+        setTimeout(() => { observer.disconnect(); done(seen); }, 1000); })""")
+    assert changed["value"] > 0 and changed["label"] == 0, changed
+    wait_for_epoch(frame, 40)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=15000)
+    wait_until_settled(frame)
+    drawn = frame.evaluate("() => window.__liveStats.network")
+    gaps = np.diff(drawn)
+    assert len(drawn) >= 5 and (gaps >= 29).mean() >= 0.9, f"network redrawn every {np.median(gaps):.1f} ms"
+    stale = frame.evaluate("""() => {
+        const c = document.querySelector('#panel-network canvas'), ctx = c.getContext('2d');
+        const before = Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+        window.__liveView.redrawNetwork();
+        const after = ctx.getImageData(0, 0, c.width, c.height).data;
+        return before.reduce((n, v, i) => n + (v !== after[i]), 0); }""")
+    assert stale == 0, f"{stale} pixel values of the paused diagram are from an older frame"

@@ -129,6 +129,30 @@ def test_erf_is_exact_to_double_precision(modules):
     np.testing.assert_allclose(got, erf(xs), atol=2e-15, rtol=0)
 
 
+def test_tanh_through_one_exponential_is_exact_to_double_precision(modules):
+    xs = np.concatenate([np.linspace(-25, 25, 2001), np.geomspace(1e-12, 30, 400), -np.geomspace(1e-12, 30, 400),
+                         [0.0, 19.99, 20.0, 1e300, -1e300]])
+    got = np.asarray(run_js(modules, "return arg.map(f.tanh);", xs.tolist()))
+    np.testing.assert_allclose(got, np.tanh(xs), atol=5e-16, rtol=0)
+    edge = run_js(modules, "return [f.tanh(NaN), f.tanh(Infinity), f.tanh(-Infinity), Object.is(f.tanh(-0), -0)];")
+    assert np.isnan(edge[0]) and edge[1:] == [1, -1, True]  # NaN stays NaN, −0 stays −0 (as Math.tanh)
+
+
+def test_the_forward_pass_over_reused_buffers_equals_a_fresh_one(modules):
+    # The live view passes last frame's layers back so the grid's arrays are overwritten, not reallocated.
+    same = run_js(modules, """
+        const spec = {sizes: [2, 3, 1], activations: ["tanh", "sigmoid"], features: ["x1", "x2"]};
+        const params = (s) => ({weights: [[s, -0.3, 0.2, 0.7, -1.1, 0.4], [0.9, -0.6, 0.25]], biases: [[0.1, -0.2, s],
+                                [0.05]], slopes: [null, null]});
+        const inputs = f.featureMatrix(spec.features, [0, 0.5, -1.5, 2], [1, -2, 0.25, 3]);
+        const first = f.forwardLayers(f.makeNet(spec, params(0.5)), inputs, 4);
+        const again = f.forwardLayers(f.makeNet(spec, params(-0.8)), inputs, 4, first);
+        const fresh = f.forwardLayers(f.makeNet(spec, params(-0.8)), inputs, 4);
+        return [again[1] === first[1], again.map((a, l) => Array.from(a).every((v, i) => v === fresh[l][i]))];
+    """)
+    assert same == [True, [True, True, True]]
+
+
 def test_a_multiclass_region_is_its_class_colour_where_certain_and_pale_where_unsure(modules):
     colours = list(figures.CLASS_COLOURS)
     result = run_js(modules, """

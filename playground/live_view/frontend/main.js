@@ -24,6 +24,10 @@ const countersEl = document.getElementById("counters");
 const panelsEl = document.getElementById("panels");
 const FIELD_RESOLUTION = 100;
 const CURVE_POINTS = 160;
+// While playing, the network diagram (16+ neuron thumbnails and every edge) is redrawn at most every NETWORK_MS,
+// every other frame at 60 frames/s, while the heatmap keeps the screen's rate; paused or stepped, at once.
+const NETWORK_MS = 30;
+let networkDrawnAt = -Infinity, networkStale = false;
 
 let sceneVersion = null;
 let panels = {};             // name -> panel object {kind, div, ...}
@@ -53,7 +57,7 @@ const view = {
   redrawNetwork: () => { if (panels.network && view.net) drawNetwork(panels.network, view); },
 };
 
-const stats = { requests: [], arrivals: [], applied: [], cost: {} };
+const stats = { requests: [], arrivals: [], applied: [], network: [], cost: {} };
 window.__liveStats = stats;
 const STATS_KEEP = 2000;  // only the latest samples: a tab left playing for hours does not grow
 function record(list, value) {
@@ -100,16 +104,27 @@ function setupGrid(spec) {
            inputs: featureMatrix(spec.features, xs, ys) };
 }
 
+function drawNetworkAt(now) {
+  view.redrawNetwork();
+  networkDrawnAt = now;
+  networkStale = false;
+  record(stats.network, now);
+}
+
 function showParams(params) {
   if (!view.spec || !params) return;
   const t0 = performance.now();
   view.net = makeNet(view.spec, params);
-  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows);
+  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows, view.layers);  // buffers reused
   const t1 = performance.now();
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   for (const p of labelPanels()) paintFieldPanel(p, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
-  view.redrawNetwork();
+  if (!(playing && !localPause) || t1 - networkDrawnAt >= NETWORK_MS) {
+    drawNetworkAt(t1);
+  } else {
+    networkStale = true;  // drawn with the next frame, or at once if the view stops first (tick)
+  }
   for (const p of Object.values(panels)) {  // Plotly panels whose lines come from the network (Regression, 1-D)
     if (p.computed && plotly) {
       plotly.applyPlotly(p, computedRestyle(p.computed, view.layers, view.net, view.grid.rows, p.computedTraces));
@@ -237,13 +252,16 @@ function showCounters(frame) {
       countersEl.dataset.names = names;
     }
     const els = countersEl.querySelectorAll(".counter");
+    // Only text that changed is written: an equal string still replaces the text node and restyles the row.
+    const put = (el, text) => { if (el.textContent !== text) el.textContent = text; };
     frame.counters.forEach((c, i) => {
-      els[i].querySelector(".label").textContent = c.label;
-      els[i].querySelector(".value").textContent = c.value;
+      put(els[i].querySelector(".label"), c.label);
+      put(els[i].querySelector(".value"), c.value);
     });
     const status = document.getElementById("status");
-    status.textContent = frame.status || "";
-    status.className = frame.status_kind === "warn" ? "warn" : "";
+    put(status, frame.status || "");
+    const kind = frame.status_kind === "warn" ? "warn" : "";
+    if (status.className !== kind) status.className = kind;
   }
   if (frame.epoch !== undefined) {
     root.dataset.epoch = String(frame.epoch);
@@ -356,6 +374,7 @@ function tick(now) {
   } else if (queue.length && !localPause) {
     showNewest(now, null);
   }
+  if (networkStale && (!running || now - networkDrawnAt >= NETWORK_MS)) drawNetworkAt(now);
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
   tickA11y(now, running, countersEl, panelsEl);
 }
