@@ -104,7 +104,7 @@ function showParams(params) {
   if (!view.spec || !params) return;
   const t0 = performance.now();
   view.net = makeNet(view.spec, params);
-  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows);
+  view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows, view.layers);  // no allocation per frame
   const t1 = performance.now();
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   for (const p of labelPanels()) paintFieldPanel(p, view);
@@ -142,14 +142,44 @@ function paintPicture(panel) {
   else if (panel.kind === "fit") paintFit(panel, panel.view);
 }
 
+/** Whether ``net`` already holds exactly these parameters (a paused view's repeated state, a finished run). */
+function sameParams(net, params) {
+  if (!net) return false;
+  const same = (typed, list) => typed.length === list.length && typed.every((v, i) => v === list[i]);
+  return params.weights.length === net.weights.length && params.weights.every((w, l) => same(net.weights[l], w))
+    && params.biases.every((b, l) => same(net.biases[l], b))
+    && params.slopes.every((v, l) => (v === null || v === undefined ? 0.1 : v) === net.slopes[l]);
+}
+
 function showPanelParams(panel, params) {
   const own = panel.view, t0 = performance.now();
+  panel.pendingParams = null;
+  if (sameParams(own.net, params) && own.layers) return;  // the picture on screen is this network's already
   own.net = makeNet(own.spec, params);
-  own.layers = forwardLayers(own.net, own.grid.inputs, own.grid.rows);
+  own.layers = forwardLayers(own.net, own.grid.inputs, own.grid.rows, own.layers);  // no allocation per frame
   const t1 = performance.now();
   paintPicture(panel);
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
+}
+
+// While playing, a snapshot's pictures are queued per panel (the newest replaces an older one not yet drawn) and
+// drawn oldest-waiting first within a per-frame budget: four 100×100 forward passes can take longer than a
+// screen frame on a slow machine, and a frame that overruns delays every later one. At least half the waiting
+// panels are drawn every frame, so each picture still changes at least every other frame.
+const PICTURE_BUDGET_MS = 8;
+let pictureTurn = 0;  // which panel goes first next time: turns rotate, so no panel waits behind the others
+
+function drawPendingPictures(all) {
+  const waiting = Object.values(panels).filter((p) => p.pendingParams);
+  if (!waiting.length) return;
+  const start = performance.now(), least = all ? waiting.length : Math.ceil(waiting.length / 2);
+  pictureTurn = (pictureTurn + 1) % waiting.length;
+  for (let k = 0; k < waiting.length; k++) {
+    if (k >= least && performance.now() - start > PICTURE_BUDGET_MS) break;
+    const panel = waiting[(pictureTurn + k) % waiting.length];
+    showPanelParams(panel, panel.pendingParams);
+  }
 }
 
 /** A multi-label scene's pictures, one per label (label_0, label_1, ...): output unit j over the plane. */
@@ -267,7 +297,7 @@ function applyFrame(frame, now) {
     const panel = panels[name], update = frame.panels[name];
     if (!panel) continue;
     const t0 = performance.now();
-    if (panel.view && update.params) { showPanelParams(panel, update.params); continue; }
+    if (panel.view && update.params) { panel.pendingParams = update.params; continue; }  // drawn by the tick
     if (panel.kind === "curves") { extendCurves(panel, update); drawCurves(panel); }
     else if (panel.kind === "layer") updateLayer(panel, update);
     else if (LEGACY.has(panel.kind)) plotly.applyPlotly(panel, update);
@@ -285,6 +315,7 @@ function showNewest(now, current) {
   if (current) {
     for (const frame of pending) keepCurvePoints(frame);
     applyFrame(current, now);
+    drawPendingPictures(true);  // paused: exactly the state the server holds, at once
     for (const p of Object.values(panels)) if (p.kind === "curves" && p.dirty) drawCurves(p);
     return;
   }
@@ -292,6 +323,7 @@ function showNewest(now, current) {
   const picture = pictures.length ? pictures[pictures.length - 1] : null;
   for (const frame of pending) if (frame !== picture) keepCurvePoints(frame);
   if (picture) applyFrame(picture, now);
+  drawPendingPictures(true);
   const newest = pending[pending.length - 1];
   if (newest && newest !== picture) showCounters(newest);
   for (const p of Object.values(panels)) if (p.kind === "curves" && p.dirty) drawCurves(p);
@@ -356,6 +388,7 @@ function tick(now) {
   } else if (queue.length && !localPause) {
     showNewest(now, null);
   }
+  drawPendingPictures(!running);
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
   tickA11y(now, running, countersEl, panelsEl);
 }
