@@ -9,7 +9,7 @@
 // trains far ahead of the picture. See messages.js for the message format.
 import { setHeight, setValue, listen } from "./messaging.js";
 import { featureMatrix, forwardLayers, gridPoints, makeNet, predict } from "./forward.js";
-import { advanceClock, dueIndex, playSpeed, snapshotsFor, supplyRate } from "./player.js";
+import { advanceClock, dueIndex, pictureTurns, playSpeed, snapshotsFor, supplyRate } from "./player.js";
 import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
@@ -168,16 +168,20 @@ function showPanelParams(panel, params) {
 // screen frame on a slow machine, and a frame that overruns delays every later one. At least half the waiting
 // panels are drawn every frame, so each picture still changes at least every other frame.
 const PICTURE_BUDGET_MS = 8;
-let pictureTurn = 0;  // which panel goes first next time: turns rotate, so no panel waits behind the others
+let pictureStamp = 0;  // counts pictures as they start waiting: the smallest stamp has waited longest
+
+function queuePicture(panel, params) {
+  if (!panel.pendingParams) panel.waitingFrom = ++pictureStamp;  // a newer snapshot keeps its place in line
+  panel.pendingParams = params;
+}
 
 function drawPendingPictures(all) {
   const waiting = Object.values(panels).filter((p) => p.pendingParams);
   if (!waiting.length) return;
-  const start = performance.now(), least = all ? waiting.length : Math.ceil(waiting.length / 2);
-  pictureTurn = (pictureTurn + 1) % waiting.length;
-  for (let k = 0; k < waiting.length; k++) {
+  const start = performance.now(), { order, least } = pictureTurns(waiting.map((p) => p.waitingFrom), all);
+  for (let k = 0; k < order.length; k++) {
     if (k >= least && performance.now() - start > PICTURE_BUDGET_MS) break;
-    const panel = waiting[(pictureTurn + k) % waiting.length];
+    const panel = waiting[order[k]];
     showPanelParams(panel, panel.pendingParams);
   }
 }
@@ -297,7 +301,7 @@ function applyFrame(frame, now) {
     const panel = panels[name], update = frame.panels[name];
     if (!panel) continue;
     const t0 = performance.now();
-    if (panel.view && update.params) { panel.pendingParams = update.params; continue; }  // drawn by the tick
+    if (panel.view && update.params) { queuePicture(panel, update.params); continue; }  // drawn by the tick
     if (panel.kind === "curves") { extendCurves(panel, update); drawCurves(panel); }
     else if (panel.kind === "layer") updateLayer(panel, update);
     else if (LEGACY.has(panel.kind)) plotly.applyPlotly(panel, update);
