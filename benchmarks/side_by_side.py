@@ -586,9 +586,12 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
         skip("compare", error_of("compare"), tfp_fps)
     else:
         c = ours.compare
+        # Against the Playground of the same run too: four networks' pictures per frame, one network's.
+        playground = f"; {c.fps / mine.fps:.2f}× the Playground's {mine.fps:.1f} frames/s" if mine and mine.fps else ""
         out.append(Row(AREA, cases["compare"][0], f"{c.fps:.1f} frames/s ({c.epochs_per_s:.1f} epochs/s)", tfp_fps,
                        *ratio_text(c.fps, theirs.fps if theirs else 0), cases["compare"][1],
-                       c.fps >= COMPARE_FPS_TARGET, note=f"server {c.server_ms_per_frame:.1f} ms per frame",
+                       c.fps >= COMPARE_FPS_TARGET,
+                       note=f"CPU per painted frame {_cpu_text(c) if c.frames else '–'}{playground}",
                        values=_values(c)))
     return out
 

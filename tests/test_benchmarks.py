@@ -161,6 +161,9 @@ def test_rows_judge_every_target_against_the_same_run():
     assert by_key["first_visit"].met is True and by_key["later_visit"].met is False  # 2.0 s > 1.5 s
     assert by_key["later_visit"].ratio_text == "4.0× TFP's time"
     assert by_key["fastest"].met is True and by_key["compare"].met is False  # 20 < 30 frames/s
+    # Compare's CPU split (4 s browser, 1 s server over 200 frames) and its ratio to the Playground's 50 frames/s
+    assert "25 ms (20 browser + 5.0 server)" in by_key["compare"].note
+    assert "0.40× the Playground's 50.0 frames/s" in by_key["compare"].note
 
 
 def test_a_stage_that_failed_is_a_skipped_row_naming_why():

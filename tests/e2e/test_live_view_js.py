@@ -202,6 +202,25 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
     assert result["slow"] == pytest.approx(115.0) and result["keeping_up"] == 75
 
 
+
+def test_run_pictures_take_turns_so_each_changes_at_least_every_other_frame(modules):
+    # Four Compare pictures, a new snapshot every frame, and a budget that only ever allows the least number.
+    result = run_js(modules, """
+        const since = [0, 0, 0, 0], drawnAt = [[], [], [], []];
+        let stamp = 0, waiting = [false, false, false, false];
+        for (let frame = 0; frame < 12; frame++) {
+            for (let i = 0; i < 4; i++) if (!waiting[i]) { waiting[i] = true; since[i] = ++stamp; }
+            const ids = [0, 1, 2, 3].filter((i) => waiting[i]);
+            const { order, least } = p.pictureTurns(ids.map((i) => since[i]), false);
+            for (const k of order.slice(0, least)) { waiting[ids[k]] = false; drawnAt[ids[k]].push(frame); }
+        }
+        return { drawnAt, paused: p.pictureTurns([7, 3, 5], true), playing: p.pictureTurns([7, 3, 5], false) };
+    """)
+    for frames in result["drawnAt"]:
+        assert frames[0] <= 1 and all(b - a <= 2 for a, b in zip(frames, frames[1:], strict=False))
+    assert result["paused"] == {"order": [1, 2, 0], "least": 3}  # paused: every picture at once
+    assert result["playing"] == {"order": [1, 2, 0], "least": 2}  # longest-waiting first, half rounded up
+
 def test_the_message_format_module_loads(modules):
     exported = run_js(modules, "const m = await import('/messages.js'); return Object.keys(m);")
     assert json.loads(json.dumps(exported)) == []  # types only

@@ -135,22 +135,23 @@ export function featureMatrix(features, xs, ys) {
 /**
  * Every layer's activations for ``rows`` samples: [inputs, A₁, …, A_L], each (rows × units) row-major.
  * Z_l = A_{l−1}·W_lᵀ + b_lᵀ, A_l = α_l(Z_l), as in core/engine/network.py.
- * ``reuse``: the layers a previous call returned; an array of the right size is overwritten instead of allocated
- * (the live view computes the grid once per painted frame: ~1.4 MB less garbage a frame for a 2-8-8-1 network).
+ * ``reuse``, the layers an earlier call returned, lends its arrays where their sizes fit: a view that repaints
+ * every frame (four Compare pictures of 100×100 cells) then allocates nothing, and the garbage collector does not
+ * interrupt the animation. Its arrays are overwritten; pass it only when nothing else still needs those values.
  * @param {NetSpec} net
  * @param {Float64Array} inputs (rows × sizes[0])
  * @param {number} rows
- * @param {Float64Array[]} [reuse]
+ * @param {Float64Array[] | null} [reuse]
  * @returns {Float64Array[]}
  */
-export function forwardLayers(net, inputs, rows, reuse) {
+export function forwardLayers(net, inputs, rows, reuse = null) {
   const layers = [inputs];
   let a = inputs;
   for (let l = 0; l < net.sizes.length - 1; l++) {
     const nin = net.sizes[l], nout = net.sizes[l + 1];
     const W = net.weights[l], b = net.biases[l];
-    const old = reuse && reuse[l + 1];
-    const z = old && old.length === rows * nout ? old : new Float64Array(rows * nout);
+    const spare = reuse && reuse[l + 1];
+    const z = spare && spare.length === rows * nout && spare !== inputs ? spare : new Float64Array(rows * nout);
     for (let r = 0; r < rows; r++) {
       const ai = r * nin, zo = r * nout;
       for (let j = 0; j < nout; j++) {

@@ -9,7 +9,7 @@
 // trains far ahead of the picture. See messages.js for the message format.
 import { setHeight, setValue, listen } from "./messaging.js";
 import { featureMatrix, forwardLayers, gridPoints, makeNet, predict } from "./forward.js";
-import { advanceClock, dueIndex, playSpeed, snapshotsFor, supplyRate } from "./player.js";
+import { advanceClock, dueIndex, pictureTurns, playSpeed, snapshotsFor, supplyRate } from "./player.js";
 import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
@@ -157,14 +157,48 @@ function paintPicture(panel) {
   else if (panel.kind === "fit") paintFit(panel, panel.view);
 }
 
+/** Whether ``net`` already holds exactly these parameters (a paused view's repeated state, a finished run). */
+function sameParams(net, params) {
+  if (!net) return false;
+  const same = (typed, list) => typed.length === list.length && typed.every((v, i) => v === list[i]);
+  return params.weights.length === net.weights.length && params.weights.every((w, l) => same(net.weights[l], w))
+    && params.biases.every((b, l) => same(net.biases[l], b))
+    && params.slopes.every((v, l) => (v === null || v === undefined ? 0.1 : v) === net.slopes[l]);
+}
+
 function showPanelParams(panel, params) {
   const own = panel.view, t0 = performance.now();
+  panel.pendingParams = null;
+  if (sameParams(own.net, params) && own.layers) return;  // the picture on screen is this network's already
   own.net = makeNet(own.spec, params);
-  own.layers = forwardLayers(own.net, own.grid.inputs, own.grid.rows);
+  own.layers = forwardLayers(own.net, own.grid.inputs, own.grid.rows, own.layers);  // no allocation per frame
   const t1 = performance.now();
   paintPicture(panel);
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
+}
+
+// While playing, a snapshot's pictures are queued per panel (the newest replaces an older one not yet drawn) and
+// drawn oldest-waiting first within a per-frame budget: four 100×100 forward passes can take longer than a
+// screen frame on a slow machine, and a frame that overruns delays every later one. At least half the waiting
+// panels are drawn every frame, so each picture still changes at least every other frame.
+const PICTURE_BUDGET_MS = 8;
+let pictureStamp = 0;  // counts pictures as they start waiting: the smallest stamp has waited longest
+
+function queuePicture(panel, params) {
+  if (!panel.pendingParams) panel.waitingFrom = ++pictureStamp;  // a newer snapshot keeps its place in line
+  panel.pendingParams = params;
+}
+
+function drawPendingPictures(all) {
+  const waiting = Object.values(panels).filter((p) => p.pendingParams);
+  if (!waiting.length) return;
+  const start = performance.now(), { order, least } = pictureTurns(waiting.map((p) => p.waitingFrom), all);
+  for (let k = 0; k < order.length; k++) {
+    if (k >= least && performance.now() - start > PICTURE_BUDGET_MS) break;
+    const panel = waiting[order[k]];
+    showPanelParams(panel, panel.pendingParams);
+  }
 }
 
 /** A multi-label scene's pictures, one per label (label_0, label_1, ...): output unit j over the plane. */
@@ -285,7 +319,7 @@ function applyFrame(frame, now) {
     const panel = panels[name], update = frame.panels[name];
     if (!panel) continue;
     const t0 = performance.now();
-    if (panel.view && update.params) { showPanelParams(panel, update.params); continue; }
+    if (panel.view && update.params) { queuePicture(panel, update.params); continue; }  // drawn by the tick
     if (panel.kind === "curves") { extendCurves(panel, update); drawCurves(panel); }
     else if (panel.kind === "layer") updateLayer(panel, update);
     else if (LEGACY.has(panel.kind)) plotly.applyPlotly(panel, update);
@@ -303,6 +337,7 @@ function showNewest(now, current) {
   if (current) {
     for (const frame of pending) keepCurvePoints(frame);
     applyFrame(current, now);
+    drawPendingPictures(true);  // paused: exactly the state the server holds, at once
     for (const p of Object.values(panels)) if (p.kind === "curves" && p.dirty) drawCurves(p);
     return;
   }
@@ -310,6 +345,7 @@ function showNewest(now, current) {
   const picture = pictures.length ? pictures[pictures.length - 1] : null;
   for (const frame of pending) if (frame !== picture) keepCurvePoints(frame);
   if (picture) applyFrame(picture, now);
+  drawPendingPictures(true);
   const newest = pending[pending.length - 1];
   if (newest && newest !== picture) showCounters(newest);
   for (const p of Object.values(panels)) if (p.kind === "curves" && p.dirty) drawCurves(p);
@@ -375,6 +411,7 @@ function tick(now) {
     showNewest(now, null);
   }
   if (networkStale && (!running || now - networkDrawnAt >= NETWORK_MS)) drawNetworkAt(now);
+  drawPendingPictures(!running);
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
   tickA11y(now, running, countersEl, panelsEl);
 }

@@ -62,3 +62,16 @@ export function supplyRate(previous, epochs, ms) {
 export function playSpeed(speed, supply) {
   return supply ? Math.min(speed, Math.max(1, 1.15 * supply)) : speed;
 }
+
+/**
+ * Which waiting run pictures (Compare) to draw in this painted frame: longest-waiting first (smallest ``since``),
+ * and how many at least whatever the frame's time budget: all when ``all`` (not playing), else half, rounded up,
+ * so that with a new snapshot every frame each picture still changes at least every other frame.
+ * @param {number[]} since when each waiting picture started waiting (a counter)
+ * @param {boolean} all
+ * @returns {{order: number[], least: number}}
+ */
+export function pictureTurns(since, all) {
+  const order = since.map((_, i) => i).sort((i, j) => since[i] - since[j]);
+  return { order: order, least: all ? since.length : Math.ceil(since.length / 2) };
+}
