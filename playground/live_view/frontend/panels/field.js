@@ -185,7 +185,7 @@ export function paintFieldPanel(panel, view) {
     panel.image = panel.small.getContext("2d").createImageData(g.nx, g.ny);
   }
   panel.range = paintField(panel.image.data, out, g.nx, k, label !== undefined ? "binary" : panel.spec.task,
-                           { lut: panel.lut, classColours: panel.classColours });
+                           { lut: panel.lut, classColours: panel.classColours, range: panel.spec.z_range });
   panel.small.getContext("2d").putImageData(panel.image, 0, 0);
   const ctx = panel.heat.getContext("2d");
   ctx.imageSmoothingEnabled = true;
