@@ -67,8 +67,30 @@ export function makeTerms(div, spec) {
     grid.appendChild(cell);
     return { caption: caption, canvas: canvas };
   });
+  const lut = lookupTable(spec.colorscale);
   return { kind: "terms", div: div, spec: spec, cells: cells, small: document.createElement("canvas"),
-           lut: lookupTable(spec.colorscale), limit: null };
+           lut: lut, limit: null, key: colourKey(div, lut) };
+}
+
+/** The shared colour range under the pictures: −limit, a strip of the scale, +limit (labels set per frame). */
+function colourKey(div, lut) {
+  const row = document.createElement("div");
+  row.className = "terms-key";
+  Object.assign(row.style, { display: "flex", alignItems: "center", gap: "6px", marginTop: "8px",
+                             font: "11px Inter, Helvetica, Arial, sans-serif", color: "#6b6f7b" });
+  const low = document.createElement("span"), high = document.createElement("span");
+  const strip = document.createElement("canvas");
+  strip.width = 256; strip.height = 1;
+  Object.assign(strip.style, { width: "40%", height: "10px", border: "1px solid #d0d3da" });
+  const image = strip.getContext("2d").createImageData(256, 1);
+  for (let i = 0; i < 256; i++) {
+    for (let ch = 0; ch < 3; ch++) image.data[4 * i + ch] = lut[3 * i + ch];
+    image.data[4 * i + 3] = 255;
+  }
+  strip.getContext("2d").putImageData(image, 0, 0);
+  row.append(low, strip, high);
+  div.appendChild(row);
+  return { low: low, high: high };
 }
 
 /** Paint every term of the panel's network (view.layers, computed once per frame) and fill in the titles. */
@@ -76,6 +98,8 @@ export function paintTerms(panel, view) {
   const g = view.grid, spec = panel.spec;
   const { pictures, limit, weights, bias } = termGrids(view.layers, view.net, g.rows, spec.shown);
   panel.limit = limit;
+  panel.key.low.textContent = "−" + limit.toPrecision(3);
+  panel.key.high.textContent = "+" + limit.toPrecision(3);
   const titles = termTitles(spec.titles, weights, bias);
   const small = panel.small;
   if (small.width !== g.nx || small.height !== g.ny) { small.width = g.nx; small.height = g.ny; panel.image = null; }
