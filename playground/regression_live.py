@@ -7,7 +7,7 @@ curves, and the counters. For 1-D targets a frame carries the network's paramete
 curve and every term from them (frontend/forward.js, frontend/panels/terms.js), at the screen's rate. For 2-D
 targets too: the predicted surface is the Playground's canvas ``field`` panel and the decomposition a grid of
 small canvases (frontend/panels/termgrid.js), each with its own net spec, computed in the browser from the
-parameters in their panel updates; only the optional 3-D surface is still computed here (a packed grid).
+parameters in their panel updates (the optional 3-D surface too, restyled by Plotly from the browser's grid).
 :func:`advance` trains up to a time budget and returns the snapshots to play.
 A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's).
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.boundary import BoundaryGrid, GridInput, capped_resolution, grid_input
+from core.boundary import BoundaryGrid, GridInput, capped_resolution
 from core.config import ModelConfig, TrainConfig
 from core.datasets import DOMAIN
 from core.metrics import regression_metrics
@@ -31,10 +31,8 @@ from playground.i18n import t
 from playground.live import (
     FIELD_RESOLUTION,
     SCREEN_FPS,
-    SERVER_PICTURES_PER_SECOND,
     finite,
     network_params,
-    pack,
     train_in_frames,
     view_strings,
 )
@@ -44,7 +42,7 @@ __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_
            "status", "status_frame"]
 
 CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them
-GRID_RESOLUTION = capped_resolution(40)
+GRID_RESOLUTION = capped_resolution(40)  # 2-D targets: cells per side of the 3-D surface
 TERMS_RESOLUTION = 50  # 2-D targets: cells per side of each neuron's term, computed in the browser
 PICTURE_HEIGHT = 520
 CURVE_HEIGHT = 280
@@ -64,7 +62,7 @@ class LabRun:
     seq: int = 0  # batch number of the last frames sent
     sent: int = 0  # history rows already in the loss and R² charts
     xs: np.ndarray | None = None  # (CURVE_POINTS, 1): where 1-D curves are drawn
-    grid: GridInput | None = None  # 2-D targets: the cells of the surface and the neuron terms
+    grid: GridInput | None = None  # 2-D targets: the cell centres of the 3-D surface (the browser's grid)
     surface_3d: bool = False  # 2-D targets: the scene shows the prediction as a 3-D surface
 
     @property
@@ -82,11 +80,7 @@ class LabRun:
         return output.units == 1 and output.activation == "linear"
 
     # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
-    @property
-    def snapshots_per_second(self) -> int:
-        """The browser computes the pictures, a snapshot per painted frame at most; the 3-D surface is still
-        computed here (a grid per snapshot), fewer per second."""
-        return SERVER_PICTURES_PER_SECOND if self.surface_3d else SCREEN_FPS
+    snapshots_per_second = SCREEN_FPS  # the browser computes every picture: a snapshot per painted frame at most
 
     @property
     def n_parameters(self) -> int:
@@ -119,7 +113,7 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
     trainer = regression_trainer(data, model, train, seed)
     run = LabRun((data.target, model, train, seed), data, trainer, train.epochs, version, playing)
     if run.two_d:
-        run.grid = grid_input(("x1", "x2"), GRID_RESOLUTION)
+        run.grid = cell_centres(GRID_RESOLUTION)
     else:
         run.xs = curve_grid(CURVE_POINTS)
     return run
@@ -192,6 +186,16 @@ def status_frame(run: LabRun) -> dict:
     return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}
 
 
+def cell_centres(resolution: int) -> GridInput:
+    """The centres of a ``resolution``² grid of cells over the plane, row-major from the lowest x₂: the points
+    the browser's forward pass runs on (frontend/main.js ``setupGrid``), so a Plotly surface built on them is
+    restyled with the browser's values. The lab's 2-D networks take x₁, x₂ as they are."""
+    lo, hi = DOMAIN
+    centres = lo + (hi - lo) * (np.arange(resolution) + 0.5) / resolution
+    gx, gy = np.meshgrid(centres, centres)
+    return GridInput(centres, centres.copy(), np.column_stack([gx.ravel(), gy.ravel()]))
+
+
 def _prediction_grid(run: LabRun) -> BoundaryGrid:
     grid = run.grid
     return BoundaryGrid(grid.xs, grid.ys, run.trainer.network.predict(grid.inputs)[:, 0].reshape(grid.shape))
@@ -207,14 +211,13 @@ def _picture_updates(run: LabRun) -> dict:
 
     1-D targets: only the legend labels, which carry the weights; the browser computes every curve from the
     frame's parameters. 2-D targets: the parameters, in the update of each panel that computes its picture from
-    them (the surface and the terms); the 3-D surface, drawn by Plotly, gets its grid packed one byte per cell.
+    them (the surface, flat or 3-D, and the terms).
     """
     net = run.trainer.network
     panels: dict = {}
     if run.two_d:
         params = network_params(net)
-        panels["surface"] = ({"restyle": {"z": [pack(_prediction_grid(run).values)]}, "traces": [0]}
-                             if run.surface_3d else {"params": params})
+        panels["surface"] = {"params": params}
         if run.decomposable:
             panels["decomposition"] = {"params": params}
         return panels
@@ -331,7 +334,8 @@ def _picture_panels(run: LabRun, surface_3d: bool) -> list[dict]:
         if surface_3d:
             figure = fig.surface_3d_figure(prediction, train, title=t("regression.surface_title"),
                                            height=PICTURE_HEIGHT)
-            panels.append(_panel("surface", figure))
+            # Plotly draws it; the browser computes its z from the parameters on the same cell centres.
+            panels.append(_panel("surface", figure) | {"net": _plane_spec(run, GRID_RESOLUTION)})
         else:
             panels.append(_surface_panel(run))
         if run.decomposable:

@@ -333,16 +333,33 @@ def test_a_2d_target_sends_parameters_the_browser_draws_the_surface_and_every_te
     assert terms["net"]["resolution"] == regression_live.TERMS_RESOLUTION
 
 
-def test_the_3d_surface_is_still_computed_on_the_server_and_its_terms_in_the_browser():
+def test_the_3d_surface_is_drawn_by_plotly_with_its_z_computed_in_the_browser_on_the_same_cells():
+    from playground import regression_live
+
     at = render_page(PAGE, state={"reg.target": "multi_gaussian", "reg.surface_3d": True})
     assert_no_exception(at)
     panels = _panels(_live(at))
-    assert panels["surface"]["kind"] == "plotly" and panels["decomposition"]["kind"] == "terms"
+    surface = panels["surface"]
+    assert surface["kind"] == "plotly" and panels["decomposition"]["kind"] == "terms"
+    # The figure's x and y are the cell centres the browser's forward pass runs on (frontend/main.js setupGrid).
+    n, (d0, d1) = surface["net"]["resolution"], surface["net"]["domain"]
+    centres = d0 + (d1 - d0) * (np.arange(n) + 0.5) / n
+    trace = surface["figure"]["data"][0]
+    np.testing.assert_allclose(_values(trace["x"]), centres, atol=1e-12)
+    np.testing.assert_allclose(_values(trace["y"]), centres, atol=1e-12)
+    run = at.session_state["reg.run"]
+    np.testing.assert_allclose(regression_live.cell_centres(n).inputs[:, 0].reshape(n, n)[0], centres)
     at.button(key="reg.step").click().run()
     [frame] = _live(at)["frames"]
-    run = at.session_state["reg.run"]
-    assert frame["panels"]["surface"]["restyle"]["z"][0]["shape"] == list(run.grid.shape)
-    assert "params" in frame["panels"]["decomposition"]
+    params = live_params(at.session_state["reg.run"])
+    assert frame["panels"]["surface"] == {"params": params} == frame["panels"]["decomposition"]
+    assert run.snapshots_per_second == regression_live.SCREEN_FPS
+
+
+def live_params(run) -> dict:
+    from playground import live
+
+    return live.network_params(run.trainer.network)
 
 
 def test_a_classification_loss_is_explained_and_replaced_by_the_preset():

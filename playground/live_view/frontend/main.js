@@ -18,7 +18,7 @@ import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
 import { addDownloadButtons } from "./download.js";
 import { computedRestyle } from "./panels/terms.js";
-import { makeTerms, paintTerms } from "./panels/termgrid.js";
+import { makeTerms, paintTerms, surfaceRestyle } from "./panels/termgrid.js";
 
 const root = document.getElementById("root");
 const countersEl = document.getElementById("counters");
@@ -142,6 +142,7 @@ function paintPicture(panel) {
   if (panel.kind === "field") paintFieldPanel(panel, panel.view);
   else if (panel.kind === "fit") paintFit(panel, panel.view);
   else if (panel.kind === "terms") paintTerms(panel, panel.view);  // Regression, 2-D: every neuron's term
+  else if (panel.kind === "plotly" && plotly) plotly.applyPlotly(panel, surfaceRestyle(panel.view));  // 3-D surface
 }
 
 function showPanelParams(panel, params) {

@@ -119,3 +119,15 @@ export function paintTerms(panel, view) {
     ctx.drawImage(small, 0, 0, side, side);
   });
 }
+
+/**
+ * The 3-D surface's Plotly restyle: the network's output over the panel's grid as rows of z (row 0 the lowest
+ * x₂), on the same cell centres the server built the figure's x and y on.
+ * @param {{grid: {nx: number, ny: number}, layers: Float64Array[]}} view
+ * @returns {{restyle: {z: number[][][]}, traces: number[]}}
+ */
+export function surfaceRestyle(view) {
+  const { nx, ny } = view.grid, out = view.layers[view.layers.length - 1], rows = [];
+  for (let r = 0; r < ny; r++) rows.push(Array.from(out.subarray(r * nx, (r + 1) * nx)));
+  return { restyle: { z: [rows] }, traces: [0] };
+}
