@@ -173,3 +173,31 @@ def test_a_2d_target_paints_cores_predictions_from_the_parameters_and_its_terms_
     weights = net.weights[-1][0]
     assert captions[:3] == [t("regression.fig.neuron_short", number=j + 1, weight=w) for j, w in enumerate(weights)]
     assert captions[3] == t("regression.fig.sum_2d", bias=float(net.biases[-1][0, 0]))
+
+
+@pytest.mark.timeout(4 * TRAINING_TIMEOUT_S)
+def test_the_3d_surface_is_restyled_with_cores_predictions_computed_in_the_browser(page, app_url):
+    from dataclasses import replace
+
+    from core.regression import make_regression_data
+    from playground import regression_live
+    from playground.regression_page import DEFAULT_TARGET, PRESET
+
+    frame = open_2d_target(page, app_url)
+    page.get_by_text(t("regression.surface_3d")).click()
+    wait_for_app(page, timeout=90)
+    surface_z = "() => { const d = document.getElementById('panel-surface'); return d && d.data ? d.data[0].z : null; }"
+    _wait_until(lambda: frame.evaluate("() => !!document.querySelector('#panel-surface .js-plotly-plot, "
+                                       "#panel-surface.js-plotly-plot')"), 90, "the 3-D surface did not appear")
+    page.get_by_role("button", name=t("regression.step"), exact=True).click()
+    _wait_until(lambda: live_state(frame)["epoch"] == 1, 60, "Step did not show epoch 1")
+    time.sleep(1.5)
+    save_screenshot(page, "regression-3d-stepped")
+
+    data = make_regression_data(replace(DEFAULT_TARGET, name="multi_gaussian"), PRESET.seed)
+    run = regression_live.new_run(data, PRESET.model, PRESET.train, PRESET.seed)
+    run.advance(1, 1)
+    z = np.array(frame.evaluate(surface_z), dtype=float)
+    n = regression_live.GRID_RESOLUTION
+    expected = run.trainer.network.predict(regression_live.cell_centres(n).inputs)[:, 0].reshape(n, n)
+    np.testing.assert_allclose(z, expected, atol=1e-6)  # the browser's grid, on the figure's own x and y
