@@ -4,9 +4,12 @@ The live view (``playground.live_view``) mounts the lab's figures once per run (
 restyles what training changes (:func:`frame`): the fitted curve, every a_j(x) and w_j·a_j(x) with the bias and
 their sum (or, for 2-D targets, the predicted surface and each neuron's term), new points of the loss and R²
 curves, and the counters. For 1-D targets a frame carries the network's parameters and the browser computes the
-curve and every term from them (frontend/forward.js, frontend/panels/terms.js), at the screen's rate; 2-D
-targets still get their pictures from here. :func:`advance` trains up to a time budget and returns the snapshots
-to play. A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's).
+curve and every term from them (frontend/forward.js, frontend/panels/terms.js), at the screen's rate. For 2-D
+targets too: the predicted surface is the Playground's canvas ``field`` panel and the decomposition a grid of
+small canvases (frontend/panels/termgrid.js), each with its own net spec, computed in the browser from the
+parameters in their panel updates (the optional 3-D surface too, restyled by Plotly from the browser's grid).
+:func:`advance` trains up to a time budget and returns the snapshots to play.
+A :class:`LabRun` lives in ``st.session_state`` (never in module globals, so sessions never see each other's).
 """
 
 from __future__ import annotations
@@ -16,20 +19,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.data.datasets import DOMAIN
 from core.engine.training import Trainer, r2_score
-from core.experiment.boundary import BoundaryGrid, GridInput, capped_resolution, grid_input
+from core.experiment.boundary import BoundaryGrid, GridInput, capped_resolution
 from core.experiment.config import ModelConfig, TrainConfig
 from core.experiment.metrics import regression_metrics
 from core.labs.regression import RegressionData, curve_grid, decompose, regression_trainer, target_curve
-from playground import figures
+from playground import figures, live
 from playground import figures_regression as fig
 from playground.i18n import t
 from playground.live import (
+    FIELD_RESOLUTION,
     SCREEN_FPS,
-    SERVER_PICTURES_PER_SECOND,
     finite,
     network_params,
-    pack,
     train_in_frames,
     view_strings,
 )
@@ -39,8 +42,8 @@ __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_
            "status", "status_frame"]
 
 CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them
-GRID_RESOLUTION = capped_resolution(40)
-TERMS_EVERY = 3  # 2-D targets: the neurons' terms are redrawn every third frame (Plotly heatmaps are slow)
+GRID_RESOLUTION = capped_resolution(40)  # 2-D targets: cells per side of the 3-D surface
+TERMS_RESOLUTION = 50  # 2-D targets: cells per side of each neuron's term, computed in the browser
 PICTURE_HEIGHT = 520
 CURVE_HEIGHT = 280
 COUNTERS_HEIGHT = 90
@@ -59,7 +62,7 @@ class LabRun:
     seq: int = 0  # batch number of the last frames sent
     sent: int = 0  # history rows already in the loss and R² charts
     xs: np.ndarray | None = None  # (CURVE_POINTS, 1): where 1-D curves are drawn
-    grid: GridInput | None = None  # 2-D targets: the cells of the surface and the neuron terms
+    grid: GridInput | None = None  # 2-D targets: the cell centres of the 3-D surface (the browser's grid)
     surface_3d: bool = False  # 2-D targets: the scene shows the prediction as a 3-D surface
 
     @property
@@ -77,11 +80,7 @@ class LabRun:
         return output.units == 1 and output.activation == "linear"
 
     # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
-    @property
-    def snapshots_per_second(self) -> int:
-        """1-D targets: the browser computes the pictures, a snapshot per painted frame at most; 2-D targets: the
-        server draws them (grids), fewer per second."""
-        return SERVER_PICTURES_PER_SECOND if self.two_d else SCREEN_FPS
+    snapshots_per_second = SCREEN_FPS  # the browser computes every picture: a snapshot per painted frame at most
 
     @property
     def n_parameters(self) -> int:
@@ -114,7 +113,7 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
     trainer = regression_trainer(data, model, train, seed)
     run = LabRun((data.target, model, train, seed), data, trainer, train.epochs, version, playing)
     if run.two_d:
-        run.grid = grid_input(("x1", "x2"), GRID_RESOLUTION)
+        run.grid = cell_centres(GRID_RESOLUTION)
     else:
         run.xs = curve_grid(CURVE_POINTS)
     return run
@@ -122,13 +121,10 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
 
 # ---- training -----------------------------------------------------------------------------------------------
 def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
-    """Train the lab's run for one batch of frames (``playground.live.train_in_frames``); a 2-D batch ends on a
-    complete frame and a finished run's last frame says so."""
-    frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished,
-                             lambda index: frame(run, with_terms=index % TERMS_EVERY == 0),
+    """Train the lab's run for one batch of frames (``playground.live.train_in_frames``); a finished run's last
+    frame says so."""
+    frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
                              epochs_per_frame, max_frames, budget_s)
-    if frames and run.two_d and "decomposition" not in frames[-1]["panels"]:
-        frames[-1] = frame(run)  # a paused view shows the last frame of a batch: it must be complete
     if run.finished:
         run.playing = False
         if frames:  # the last picture says "finished", not "training"
@@ -190,6 +186,16 @@ def status_frame(run: LabRun) -> dict:
     return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind}
 
 
+def cell_centres(resolution: int) -> GridInput:
+    """The centres of a ``resolution``² grid of cells over the plane, row-major from the lowest x₂: the points
+    the browser's forward pass runs on (frontend/main.js ``setupGrid``), so a Plotly surface built on them is
+    restyled with the browser's values. The lab's 2-D networks take x₁, x₂ as they are."""
+    lo, hi = DOMAIN
+    centres = lo + (hi - lo) * (np.arange(resolution) + 0.5) / resolution
+    gx, gy = np.meshgrid(centres, centres)
+    return GridInput(centres, centres.copy(), np.column_stack([gx.ravel(), gy.ravel()]))
+
+
 def _prediction_grid(run: LabRun) -> BoundaryGrid:
     grid = run.grid
     return BoundaryGrid(grid.xs, grid.ys, run.trainer.network.predict(grid.inputs)[:, 0].reshape(grid.shape))
@@ -200,30 +206,20 @@ def _parameters(run: LabRun) -> dict:
     return {} if run.two_d else {"params": network_params(run.trainer.network)}
 
 
-def _picture_updates(run: LabRun, *, with_terms: bool = True) -> dict:
-    """Restyles of the fit (or surface) and of the decomposition for the network as it is now.
+def _picture_updates(run: LabRun) -> dict:
+    """What the fit (or surface) and the decomposition need for the network as it is now.
 
     1-D targets: only the legend labels, which carry the weights; the browser computes every curve from the
-    frame's parameters.
-
-    ``with_terms``: include the 2-D decomposition, up to nine Plotly heatmaps that take longer to redraw than
-    a frame lasts; :func:`advance` sends them every TERMS_EVERY frames and always in a batch's last frame.
+    frame's parameters. 2-D targets: the parameters, in the update of each panel that computes its picture from
+    them (the surface, flat or 3-D, and the terms).
     """
     net = run.trainer.network
     panels: dict = {}
     if run.two_d:
-        ny, nx = run.grid.shape
-        # Grids travel packed, one byte per cell: painted on a canvas under the points, or unpacked into the
-        # rows of the 3-D surface.
-        packed = pack(_prediction_grid(run).values)
-        panels["surface"] = {"restyle": {"z": [packed]}, "traces": [0]} if run.surface_3d else {"grid": packed}
-        if run.decomposable and with_terms:
-            terms, titles, limit = fig.decomposition_grid_panels(decompose(net, run.grid.inputs), ny, nx)
-            panels["decomposition"] = {
-                "restyle": {"z": [pack(term) for term in terms], "zmin": -limit, "zmax": limit},
-                "traces": list(range(len(terms))),
-                "relayout": {f"annotations[{i}].text": title for i, title in enumerate(titles)},
-            }
+        params = network_params(net)
+        panels["surface"] = {"params": params}
+        if run.decomposable:
+            panels["decomposition"] = {"params": params}
         return panels
     if run.decomposable:
         weights = net.weights[-1][0]
@@ -251,9 +247,9 @@ def _curve_updates(run: LabRun) -> dict:
     }
 
 
-def frame(run: LabRun, *, with_terms: bool = True) -> dict:
-    """One snapshot: the pictures restyled, new curve points, counters and status."""
-    panels = _picture_updates(run, with_terms=with_terms) | _curve_updates(run)
+def frame(run: LabRun) -> dict:
+    """One snapshot: the pictures' parameters (or restyles), new curve points, counters and status."""
+    panels = _picture_updates(run) | _curve_updates(run)
     return {**status_frame(run), **_parameters(run), "panels": panels}
 
 
@@ -269,19 +265,62 @@ def _panel(name: str, figure, canvas_lines: list[int] | None = None) -> dict:
             "canvas_lines": canvas_lines or []}
 
 
-def _surface_panel(prediction: BoundaryGrid, train, test) -> dict:
-    """The 2-D prediction: Plotly draws axes and points, the view paints the heatmap on a canvas beneath them
-    (a Plotly heatmap redraw, with every point, costs tens of milliseconds a frame). The heatmap's colour range
-    is fixed when the scene is built, so a colour means the same value all run long, and the colour bar moves
-    onto the training points, which share the scale."""
-    figure = fig.surface_figure(prediction, train, test, title=t("regression.surface_title"), height=PICTURE_HEIGHT)
-    heat = figure.data[0]
-    figure.update_traces(marker_showscale=True, marker_colorbar=heat.colorbar.to_plotly_json(), selector=1)
+def _plane_spec(run: LabRun, resolution: int) -> dict:
+    """2-D targets: what the browser's forward pass needs besides the parameters, on a ``resolution``² grid of
+    cell centres over the plane (frontend/main.js ``setupGrid``)."""
+    net = run.trainer.network
+    return {"sizes": net.layer_sizes, "activations": [spec.activation for spec in net.layers],
+            "features": ["x1", "x2"], "task": "regression", "domain": list(DOMAIN), "x_range": None,
+            "resolution": resolution}
+
+
+def surface_range(run: LabRun) -> list[float]:
+    """The surface's colour range, fixed when the scene is built so that a colour means the same value all run
+    long: the untrained prediction's and every target's lowest and highest (as ``fig.surface_figure``'s)."""
+    split = run.data.split
+    values = np.concatenate([_prediction_grid(run).values.ravel(), split.y_train, split.y_test])
+    values = values[np.isfinite(values)]
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+    return [low, high if high > low else low + 1.0]
+
+
+def _surface_panel(run: LabRun) -> dict:
+    """The 2-D prediction: the Playground's canvas ``field`` panel with the lab's own net spec, the points
+    coloured by their target on the surface's fixed colour scale."""
+    split, z_range = run.data.split, surface_range(run)
     return {
-        "name": "surface", "kind": "boundary", "area": "surface",
-        "figure": figure.update_traces(z=None, selector=0).to_plotly_json(),
-        "colorscale": figures.colourscale_stops(heat.colorscale, reverse=bool(heat.reversescale)),
-        "zmin": heat.zmin, "zmax": heat.zmax, "grid": pack(prediction.values),
+        "name": "surface", "kind": "field", "area": "surface", "height": PICTURE_HEIGHT - 40,
+        "title": t("regression.surface_title"), "task": "regression", "domain": list(DOMAIN),
+        "colorscale": figures.colourscale_stops(figures.regression_scale(), reverse=True),
+        "class_colours": list(figures.class_colours()),
+        "train_points": live._points(split.X_train, split.y_train),  # noqa: SLF001 - the Playground's, shared
+        "synthetic_points": [], "test_points": live._points(split.X_test, split.y_test),  # noqa: SLF001
+        "value_range": z_range, "z_range": z_range, "net": _plane_spec(run, FIELD_RESOLUTION),
+    }
+
+
+class _Slot:
+    """Formats as "{name}" whatever the format spec asks: a title template the browser fills in."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __format__(self, spec: str) -> str:
+        return "{" + self.name + "}"
+
+
+def _terms_panel(run: LabRun) -> dict:
+    """2-D targets: each hidden neuron's term w_j·a_j(x₁, x₂) (the first MAX_NEURON_PANELS), then their sum plus
+    the bias, as small canvases the browser computes from the parameters (frontend/panels/termgrid.js); the
+    titles are templates whose weight (or bias) the browser writes in."""
+    shown = min(run.trainer.network.layer_sizes[-2], fig.MAX_NEURON_PANELS)  # the units the output adds up
+    titles = [t("regression.fig.neuron_short", number=j + 1, weight=_Slot("weight")) for j in range(shown)]
+    titles.append(t("regression.fig.sum_2d", bias=_Slot("bias")))
+    return {
+        "name": "decomposition", "kind": "terms", "area": "decomposition", "title": t("regression.decomposition_title"),
+        "titles": titles, "shown": shown,
+        "colorscale": figures.colourscale_stops(figures.regression_scale(), reverse=True),
+        "net": _plane_spec(run, TERMS_RESOLUTION),
     }
 
 
@@ -295,12 +334,12 @@ def _picture_panels(run: LabRun, surface_3d: bool) -> list[dict]:
         if surface_3d:
             figure = fig.surface_3d_figure(prediction, train, title=t("regression.surface_title"),
                                            height=PICTURE_HEIGHT)
-            panels.append(_panel("surface", figure))
+            # Plotly draws it; the browser computes its z from the parameters on the same cell centres.
+            panels.append(_panel("surface", figure) | {"net": _plane_spec(run, GRID_RESOLUTION)})
         else:
-            panels.append(_surface_panel(prediction, train, test))
+            panels.append(_surface_panel(run))
         if run.decomposable:
-            panels.append(_panel("decomposition", fig.decomposition_grid_figure(
-                run.grid.xs, run.grid.ys, decompose(net, run.grid.inputs), title=t("regression.decomposition_title"))))
+            panels.append(_terms_panel(run))
         return panels
     xs = run.xs[:, 0]
     # "computed": the browser computes these lines from each frame's parameters (frontend/panels/terms.js).
@@ -366,7 +405,7 @@ def scene(run: LabRun, *, surface_3d: bool = False) -> dict:
         "presenter": False,
         "net": net_spec(run),
         "strings": view_strings(),
-        "first_frame": {**status_frame(run), **_parameters(run)},
+        "first_frame": {**status_frame(run), **_parameters(run), "panels": _picture_updates(run)},
     }
 
 

@@ -176,8 +176,11 @@ def test_every_target_renders_without_exception_or_missing_string(name):
     assert missing_keys(at) == []
     assert not at.warning
     panels = _panels(_live(at))
-    picture = "surface" if name in ("plane", "multi_gaussian") else "fit"
-    assert panels[picture]["figure"]["data"] and {"decomposition", "loss", "metric"} <= set(panels)
+    if name in ("plane", "multi_gaussian"):  # canvases the browser computes from the parameters
+        assert panels["surface"]["net"] and panels["surface"]["train_points"]
+    else:
+        assert panels["fit"]["figure"]["data"]
+    assert {"decomposition", "loss", "metric"} <= set(panels)
 
 
 @pytest.mark.parametrize(
@@ -302,17 +305,61 @@ def test_reset_starts_again_from_epoch_zero_with_a_new_scene():
     assert _counter(scene["first_frame"], "epoch") == "0 / 800"
 
 
-def test_a_2d_target_restyles_the_surface_and_every_neurons_term():
+def test_a_2d_target_sends_parameters_the_browser_draws_the_surface_and_every_term_from():
+    from playground import live, regression_live
+
     at = render_page(PAGE, state={"reg.target": "multi_gaussian"})
-    panels = _panels(_live(at))
-    assert panels["surface"]["kind"] == "boundary"  # painted on a canvas under the points
+    args = _live(at)
+    panels = _panels(args)
+    run = at.session_state["reg.run"]
+    surface, terms = panels["surface"], panels["decomposition"]
+    assert surface["kind"] == "field" and terms["kind"] == "terms"  # canvases computed in the browser
+    assert surface["net"]["features"] == ["x1", "x2"] and surface["net"]["sizes"] == run.trainer.network.layer_sizes
+    assert surface["net"]["resolution"] >= 100
+    # One colour range all run long, shared by the points: the untrained surface's and the targets' extremes.
+    low, high = surface["z_range"]
+    assert surface["value_range"] == surface["z_range"]
+    assert low <= run.data.split.y_train.min() and high >= run.data.split.y_train.max()
+    assert terms["shown"] == 3 and len(terms["titles"]) == 4 and "{weight}" in terms["titles"][0]
+    assert "{bias}" in terms["titles"][-1]
+    assert run.snapshots_per_second == live.SCREEN_FPS  # played by the epoch clock at the screen's rate
     at.button(key="reg.step").click().run()
     assert_no_exception(at)
     [frame] = _live(at)["frames"]
-    assert frame["panels"]["surface"]["grid"]["shape"] == list(at.session_state["reg.run"].grid.shape)
-    decomposition = frame["panels"]["decomposition"]
-    assert decomposition["traces"] == [0, 1, 2, 3]  # three neurons and their sum
-    assert len(decomposition["restyle"]["z"]) == 4
+    params = live.network_params(at.session_state["reg.run"].trainer.network)
+    assert frame["panels"]["surface"] == {"params": params}  # parameters, no grid
+    assert frame["panels"]["decomposition"] == {"params": params}
+    assert "grid" not in json.dumps(frame["panels"]) and "restyle" not in json.dumps(frame["panels"])
+    assert terms["net"]["resolution"] == regression_live.TERMS_RESOLUTION
+
+
+def test_the_3d_surface_is_drawn_by_plotly_with_its_z_computed_in_the_browser_on_the_same_cells():
+    from playground import regression_live
+
+    at = render_page(PAGE, state={"reg.target": "multi_gaussian", "reg.surface_3d": True})
+    assert_no_exception(at)
+    panels = _panels(_live(at))
+    surface = panels["surface"]
+    assert surface["kind"] == "plotly" and panels["decomposition"]["kind"] == "terms"
+    # The figure's x and y are the cell centres the browser's forward pass runs on (frontend/main.js setupGrid).
+    n, (d0, d1) = surface["net"]["resolution"], surface["net"]["domain"]
+    centres = d0 + (d1 - d0) * (np.arange(n) + 0.5) / n
+    trace = surface["figure"]["data"][0]
+    np.testing.assert_allclose(_values(trace["x"]), centres, atol=1e-12)
+    np.testing.assert_allclose(_values(trace["y"]), centres, atol=1e-12)
+    run = at.session_state["reg.run"]
+    np.testing.assert_allclose(regression_live.cell_centres(n).inputs[:, 0].reshape(n, n)[0], centres)
+    at.button(key="reg.step").click().run()
+    [frame] = _live(at)["frames"]
+    params = live_params(at.session_state["reg.run"])
+    assert frame["panels"]["surface"] == {"params": params} == frame["panels"]["decomposition"]
+    assert run.snapshots_per_second == regression_live.SCREEN_FPS
+
+
+def live_params(run) -> dict:
+    from playground import live
+
+    return live.network_params(run.trainer.network)
 
 
 def test_a_classification_loss_is_explained_and_replaced_by_the_preset():

@@ -2,10 +2,14 @@
 
 import re
 import time
+from itertools import pairwise
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from core.data.datasets import DOMAIN
+from playground import figures
 from playground.i18n import t
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 from tests.e2e.live_view_helpers import counter, live_frame, live_state
@@ -93,3 +97,107 @@ def test_play_animates_the_fit_and_test_r2_rises_then_pause_stops(page, app_url)
     page.get_by_role("heading", name=t("regression.metrics_header")).scroll_into_view_if_needed()
     wait_for_app(page, timeout=90)
     save_screenshot(page, "regression-paused")
+
+
+def open_2d_target(page, app_url):
+    """The lab on the Gaussian bumps (a 2-D target), entered at the root as a visitor does."""
+    page.set_default_timeout(SLOW_PAGE_MS)
+    page.goto(app_url)
+    wait_for_app(page, timeout=90)
+    page.get_by_role("link", name=t("app.nav.regression")).click(no_wait_after=True)
+    wait_for_app(page, timeout=90)
+    page.get_by_role("combobox", name=t("regression.target")).click()
+    page.get_by_role("option", name=t("regression.targets.multi_gaussian")).click()
+    wait_for_app(page, timeout=90)
+    frame = live_frame(page, timeout=90)
+    _wait_until(lambda: frame.evaluate("() => !!document.querySelector('#panel-surface canvas.heat')"), 60,
+                "the 2-D surface's canvas did not appear")
+    return frame
+
+
+def _scale_colour(value: float, lo: float, hi: float) -> np.ndarray:
+    """The surface's colour of ``value`` on [lo, hi]: the reversed regression scale through the view's 256-entry
+    table (frontend/colour.js lookupTable and lutIndex)."""
+    stops = [(at, np.array([float(v) for v in re.findall(r"[\d.]+", colour)[:3]]))
+             for at, colour in figures.colourscale_stops(figures.regression_scale(), reverse=True)]
+    index = min(255, max(0, round((value - lo) / (hi - lo) * 255)))
+    at = index / 255
+    for (a, ca), (b, cb) in pairwise(stops):
+        if at <= b:
+            return ca + (cb - ca) * min(max((at - a) / (b - a), 0), 1)
+    return stops[-1][1]
+
+
+@pytest.mark.timeout(4 * TRAINING_TIMEOUT_S)
+def test_a_2d_target_paints_cores_predictions_from_the_parameters_and_its_terms_on_canvases(page, app_url):
+    from dataclasses import replace
+
+    from core.labs.regression import make_regression_data
+    from playground import regression_live
+    from playground.regression_page import DEFAULT_TARGET, PRESET
+    from tests.e2e.test_compare_browser import heat_samples
+
+    frame = open_2d_target(page, app_url)
+    panels = frame.evaluate("() => Array.from(document.querySelectorAll('#panels .panel')).map(p => p.id)")
+    assert panels == ["panel-surface", "panel-decomposition", "panel-loss", "panel-metric"]
+    assert frame.evaluate("() => document.querySelectorAll('#panel-decomposition canvas.term').length") == 4
+    page.get_by_role("button", name=t("regression.step"), exact=True).click()
+    _wait_until(lambda: live_state(frame)["epoch"] == 1, 60, "Step did not show epoch 1")
+    time.sleep(1.0)
+    save_screenshot(page, "regression-2d-stepped")
+
+    # The same run in core: the network the browser holds is the server's after one epoch.
+    data = make_regression_data(replace(DEFAULT_TARGET, name="multi_gaussian"), PRESET.seed)
+    run = regression_live.new_run(data, PRESET.model, PRESET.train, PRESET.seed)
+    lo, hi = regression_live.surface_range(run)  # fixed when the scene was built, at epoch 0
+    run.advance(1, 1)
+    net = run.trainer.network
+    held = frame.evaluate("(name) => window.__livePanelNet(name)", "surface")
+    assert held["grid"] == [100, 100]
+    for got, want in zip(held["weights"] + held["biases"], net.weights + net.biases, strict=True):
+        np.testing.assert_allclose(got, np.ravel(want), atol=1e-12)
+
+    samples = np.array(heat_samples(frame, "surface", DOMAIN))
+    core_y = net.predict(samples[:, :2])[:, 0]
+    browser_y = frame.evaluate("([n, xs, ys]) => window.__livePanelForward(n, xs, ys)",
+                               ["surface", samples[:, 0].tolist(), samples[:, 1].tolist()])
+    np.testing.assert_allclose(browser_y, core_y, atol=1e-6)
+    expected = np.array([_scale_colour(y, lo, hi) for y in core_y])
+    distance = np.abs(samples[:, 2:] - expected).sum(axis=1)
+    assert np.median(distance) < 12 and np.mean(distance < 60) > 0.9, np.sort(distance)[-10:]
+
+    # Each term's title carries its weight as core writes it; the last picture is the sum plus the bias.
+    captions = frame.evaluate(
+        "() => Array.from(document.querySelectorAll('#panel-decomposition canvas.term')).map("
+        "c => c.previousElementSibling.textContent)")
+    weights = net.weights[-1][0]
+    assert captions[:3] == [t("regression.fig.neuron_short", number=j + 1, weight=w) for j, w in enumerate(weights)]
+    assert captions[3] == t("regression.fig.sum_2d", bias=float(net.biases[-1][0, 0]))
+
+
+@pytest.mark.timeout(4 * TRAINING_TIMEOUT_S)
+def test_the_3d_surface_is_restyled_with_cores_predictions_computed_in_the_browser(page, app_url):
+    from dataclasses import replace
+
+    from core.labs.regression import make_regression_data
+    from playground import regression_live
+    from playground.regression_page import DEFAULT_TARGET, PRESET
+
+    frame = open_2d_target(page, app_url)
+    page.get_by_text(t("regression.surface_3d")).click()
+    wait_for_app(page, timeout=90)
+    surface_z = "() => { const d = document.getElementById('panel-surface'); return d && d.data ? d.data[0].z : null; }"
+    _wait_until(lambda: frame.evaluate("() => !!document.querySelector('#panel-surface .js-plotly-plot, "
+                                       "#panel-surface.js-plotly-plot')"), 90, "the 3-D surface did not appear")
+    page.get_by_role("button", name=t("regression.step"), exact=True).click()
+    _wait_until(lambda: live_state(frame)["epoch"] == 1, 60, "Step did not show epoch 1")
+    time.sleep(1.5)
+    save_screenshot(page, "regression-3d-stepped")
+
+    data = make_regression_data(replace(DEFAULT_TARGET, name="multi_gaussian"), PRESET.seed)
+    run = regression_live.new_run(data, PRESET.model, PRESET.train, PRESET.seed)
+    run.advance(1, 1)
+    z = np.array(frame.evaluate(surface_z), dtype=float)
+    n = regression_live.GRID_RESOLUTION
+    expected = run.trainer.network.predict(regression_live.cell_centres(n).inputs)[:, 0].reshape(n, n)
+    np.testing.assert_allclose(z, expected, atol=1e-6)  # the browser's grid, on the figure's own x and y

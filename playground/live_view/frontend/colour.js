@@ -71,12 +71,15 @@ export function multiclassColour(probs, offset, k, classColours, out) {
  * @param {number} n
  * @param {number} k
  * @param {string} task
- * @param {{lut: Uint8ClampedArray, classColours: number[][]}} colours
+ * @param {{lut: Uint8ClampedArray, classColours: number[][], range?: number[]}} colours ``range``: a
+ *   regression's fixed [lo, hi] (else the range of the values shown)
  * @returns {{lo: number, hi: number}} the value range painted
  */
 export function paintField(pixels, out, n, k, task, colours) {
   let lo = 0, hi = 1;
-  if (task === "regression") {
+  if (task === "regression" && colours.range) {
+    [lo, hi] = colours.range;  // a fixed range: a colour means the same value all run long (Regression lab)
+  } else if (task === "regression") {
     lo = Infinity; hi = -Infinity;
     for (let p = 0; p < n * n; p++) { const v = out[p]; if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
     if (!Number.isFinite(lo)) { lo = 0; hi = 1; }

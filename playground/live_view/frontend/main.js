@@ -18,6 +18,7 @@ import { sceneBuilt, tickA11y } from "./a11y.js";
 import { layoutField, makeField, makeFit, paintFieldPanel, paintFit } from "./panels/field.js";
 import { addDownloadButtons } from "./download.js";
 import { computedRestyle } from "./panels/terms.js";
+import { makeTerms, paintTerms, surfaceRestyle } from "./panels/termgrid.js";
 
 const root = document.getElementById("root");
 const countersEl = document.getElementById("counters");
@@ -155,6 +156,8 @@ function pictureView(spec) {
 function paintPicture(panel) {
   if (panel.kind === "field") paintFieldPanel(panel, panel.view);
   else if (panel.kind === "fit") paintFit(panel, panel.view);
+  else if (panel.kind === "terms") paintTerms(panel, panel.view);  // Regression, 2-D: every neuron's term
+  else if (panel.kind === "plotly" && plotly) plotly.applyPlotly(panel, surfaceRestyle(panel.view));  // 3-D surface
 }
 
 /** Whether ``net`` already holds exactly these parameters (a paused view's repeated state, a finished run). */
@@ -234,6 +237,7 @@ function buildScene(scene) {
       : kind === "network" ? makeNetwork(div, spec, view)
       : kind === "curves" ? makeCurves(div, spec)
       : kind === "layer" ? makeLayer(div, spec)
+      : kind === "terms" ? makeTerms(div, spec)
       : kind === "boundary" ? plotly.makeBoundary(div, spec) : plotly.makePlotly(div, spec);
     if (spec.net) panels[spec.name].view = own;
     if (spec.computed) Object.assign(panels[spec.name], { computed: spec.computed, computedTraces: spec.computed_traces });
@@ -506,6 +510,7 @@ window.addEventListener("resize", () => {
     else if (p.kind === "layer") drawLayer(p);
     else if (p.kind === "field") { layoutField(p); if ((p.view || view).layers) paintFieldPanel(p, p.view || view); }
     else if (p.kind === "fit") { if ((p.view || view).layers) paintFit(p, p.view || view); }
+    else if (p.kind === "terms") { if (p.view && p.view.layers) paintTerms(p, p.view); }
     else if (plotly) plotly.resizePlotly(p);
   }
 });

@@ -5,6 +5,7 @@ import { lookupTable, paintField, parseColour } from "../colour.js";
 import { forwardPoint } from "../forward.js";
 import { canvasContext, FONT, niceTicks } from "./common.js";
 import { diamondPath, shapePath } from "../shapes.js";
+import { COLOUR_BAR_SPACE, drawColourBar } from "./colourbar.js";
 
 const MARGIN = { l: 44, r: 12, t: 6, b: 34 };
 
@@ -101,7 +102,8 @@ export function layoutField(panel) {
   const spec = panel.spec;
   const { ctx, width, height } = canvasContext(panel.overlay, spec.height);
   const font = axisFont(), grow = 2 * (font - 12);
-  const m = { l: MARGIN.l + grow, r: MARGIN.r, t: MARGIN.t, b: MARGIN.b + grow };
+  const bar = spec.z_range ? COLOUR_BAR_SPACE : 0;  // a fixed colour range gets a colour bar (Regression lab)
+  const m = { l: MARGIN.l + grow, r: MARGIN.r + bar, t: MARGIN.t, b: MARGIN.b + grow };
   const side = Math.max(40, Math.min(width - m.l - m.r, height - m.t - m.b));
   const x = m.l + Math.max(0, (width - m.l - m.r - side) / 2), y = m.t;
   panel.rect = { x: x, y: y, side: side };
@@ -124,6 +126,7 @@ export function layoutField(panel) {
   ctx.save(); ctx.translate(font, y + side / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center";
   ctx.fillText("x₂", 0, 0); ctx.restore();
   drawPoints(ctx, panel, X, Y);
+  if (bar) drawColourBar(ctx, panel.lut, spec.z_range[0], spec.z_range[1], x + side, y, side, font);
 }
 
 export function pointColour(panel, value) {
@@ -185,7 +188,7 @@ export function paintFieldPanel(panel, view) {
     panel.image = panel.small.getContext("2d").createImageData(g.nx, g.ny);
   }
   panel.range = paintField(panel.image.data, out, g.nx, k, label !== undefined ? "binary" : panel.spec.task,
-                           { lut: panel.lut, classColours: panel.classColours });
+                           { lut: panel.lut, classColours: panel.classColours, range: panel.spec.z_range });
   panel.small.getContext("2d").putImageData(panel.image, 0, 0);
   const ctx = panel.heat.getContext("2d");
   ctx.imageSmoothingEnabled = true;
