@@ -9,7 +9,6 @@ from them (playground/live_view/frontend/forward.js), so no grid is evaluated he
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -35,9 +34,6 @@ PLAYGROUND_BUDGET_S = 0.2  # the Playground's batches: short, so a click never w
 SPEEDS = (1, 2, 5, 10, 25, 50, 75, 100, 150, 250, 500, 1000)  # epochs per second
 DEFAULT_SPEED = 75  # about 3× TensorFlow Playground's one epoch per painted frame
 SCREEN_FPS = 60  # frames a screen paints per second: a snapshot per painted frame at most
-# A view whose pictures the server computes (the Regression lab: grids and curves per snapshot) plays by the same
-# epoch clock with at most this many snapshots per second (playground.live_loop.epochs_per_snapshot).
-SERVER_PICTURES_PER_SECOND = 30
 # The most rows a live run's history keeps: a session left playing thins its history (see core.engine.training.
 # thin_history) instead of growing ~1.4 kB per epoch for a 3-hidden-layer network. A candidate for a host cap.
 HISTORY_ROWS = 2000
@@ -45,20 +41,6 @@ HISTORY_ROWS = 2000
 # numbers, so a network of eight 64-unit layers (~30,000 parameters, ~430 kB a snapshot) goes out a few snapshots at
 # a time instead of 120 (50 MB held as one component argument, issue 19); a 2-8-8-1 network is never limited.
 PARAMETERS_PER_BATCH = 250_000
-
-
-def pack(values: np.ndarray, lo: float | None = None, hi: float | None = None) -> dict:
-    """A 2-D grid as one byte per cell (base64) plus its range: ~10× fewer bytes than JSON floats."""
-    values = np.asarray(values, dtype=np.float64)
-    finite = np.isfinite(values)
-    lo = float(values[finite].min()) if lo is None and finite.any() else (lo or 0.0)
-    hi = float(values[finite].max()) if hi is None and finite.any() else (hi if hi is not None else 1.0)
-    if hi <= lo:
-        hi = lo + 1e-9
-    scaled = np.where(finite, (values - lo) / (hi - lo), 0.0)
-    quantised = np.clip(np.rint(scaled * 255), 0, 255).astype(np.uint8)
-    return {"b64": base64.b64encode(quantised.tobytes()).decode("ascii"), "shape": list(values.shape),
-            "lo": lo, "hi": hi}
 
 
 @dataclass

@@ -47,8 +47,8 @@ class LiveSession(Protocol):
 
     @property
     def snapshots_per_second(self) -> int:
-        """How many snapshots the view can show per second: the screen's rate when the browser computes the
-        pictures from the parameters, fewer when the server draws them (each one costs a grid)."""
+        """How many snapshots the view can show per second: the screen's rate, since the browser computes every
+        picture from the parameters (a session whose pictures cost the server more would ask for fewer)."""
 
     def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
         """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or a time budget;

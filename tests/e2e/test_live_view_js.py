@@ -173,13 +173,6 @@ def test_the_binary_scale_maps_probabilities_to_its_ends_and_white_in_the_middle
     assert all(abs(v - 247) <= 2 for v in lut[127 * 3:128 * 3])
 
 
-def test_a_packed_grid_decodes_to_its_values(modules):
-    values = np.random.default_rng(0).normal(size=(6, 9))
-    packed = live.pack(values)
-    rows = np.asarray(run_js(modules, "return d.unpackRows(arg);", packed))
-    assert np.max(np.abs(rows - values)) <= (values.max() - values.min()) / 255 / 2 + 1e-12
-
-
 def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
     result = run_js(modules, """
         const q = [1, 2, 3, 5, 8].map((epoch) => ({epoch}));

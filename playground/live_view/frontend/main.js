@@ -210,7 +210,7 @@ function labelPanels() {
 }
 
 // ---- scene ------------------------------------------------------------------------------------------------
-const LEGACY = new Set(["plotly", "boundary"]);
+const LEGACY = new Set(["plotly"]);
 
 function buildScene(scene) {
   for (const p of Object.values(panels)) if (LEGACY.has(p.kind)) plotly.purgePlotly(p);
@@ -238,7 +238,7 @@ function buildScene(scene) {
       : kind === "curves" ? makeCurves(div, spec)
       : kind === "layer" ? makeLayer(div, spec)
       : kind === "terms" ? makeTerms(div, spec)
-      : kind === "boundary" ? plotly.makeBoundary(div, spec) : plotly.makePlotly(div, spec);
+      : plotly.makePlotly(div, spec);
     if (spec.net) panels[spec.name].view = own;
     if (spec.computed) Object.assign(panels[spec.name], { computed: spec.computed, computedTraces: spec.computed_traces });
   }

@@ -22,15 +22,6 @@
  */
 
 /**
- * A packed grid (the Regression lab's surface): one byte per cell plus the range it spans.
- * @typedef {Object} Packed
- * @property {string} b64
- * @property {number[]} shape [ny, nx], row 0 = lowest y
- * @property {number} lo
- * @property {number} hi
- */
-
-/**
  * One snapshot of a run.
  * @typedef {Object} Frame
  * @property {number} epoch
@@ -39,7 +30,7 @@
  * @property {string} [status_kind] "info" | "warn"
  * @property {Params} [params] the network (Playground): every picture is drawn from it in the browser
  * @property {Object<string, Object>} [panels] per-panel updates: {extend} curve points, {lines, points} layer
- *   view, {params} a picture panel's own network (Compare), {grid} packed surface, {restyle, relayout, traces}
+ *   view, {params} a picture panel's own network (Compare), {restyle, relayout, traces}
  *   Plotly
  */
 

@@ -1,40 +1,17 @@
-// Plotly-backed panels (Compare and Regression, which still build Plotly figures on the server): a figure kept
-// mounted and updated in place, line traces painted on a canvas over it (canvas_lines), and the packed-grid
-// boundary painted on a canvas under its axes. Plotly itself (4.8 MB) is loaded only when a scene has such a
-// panel (see main.js): the Playground never loads it.
+// Plotly-backed panels (the Regression lab's 1-D fit and decomposition and its 3-D surface, figures built on the
+// server, their values computed in the browser): a figure kept mounted and updated in place, line traces painted
+// on a canvas over it (canvas_lines). Plotly itself (4.8 MB) is loaded only when a scene has such a panel (see
+// main.js): the Playground and Compare never load it.
 //
 //   "plotly"   update {restyle, traces, relayout} or {extend, extend_traces} (batched redraws)
-//   "boundary" trace 0 (the heatmap) painted from a packed grid on a canvas; update {grid: packed}
-import { lookupTable } from "../colour.js";
-import { decode, plainArray, unpackBytes } from "../decode.js";
+import { plainArray } from "../decode.js";
 
 /* global Plotly */
 const PLOT_CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
 export const CURVE_REDRAW_MS = 250;
 
-// Paint a packed grid into an ImageData through a LUT; zmin/zmax map values onto the table.
-function paint(ctx, packed, lut, zmin, zmax, alpha) {
-  const [ny, nx] = packed.shape;
-  const bytes = unpackBytes(packed);
-  const image = ctx.createImageData(nx, ny);
-  const span = (packed.hi - packed.lo) / 255;
-  const scale = zmax > zmin ? 255 / (zmax - zmin) : 0;
-  const a = Math.round(alpha * 255);
-  for (let r = 0; r < ny; r++) {
-    const target = (ny - 1 - r) * nx;  // row 0 is the lowest y: draw it at the bottom
-    for (let c = 0; c < nx; c++) {
-      const value = packed.lo + bytes[r * nx + c] * span;
-      const idx = Math.min(255, Math.max(0, Math.round((value - zmin) * scale))) * 3;
-      const o = (target + c) * 4;
-      image.data[o] = lut[idx]; image.data[o + 1] = lut[idx + 1]; image.data[o + 2] = lut[idx + 2];
-      image.data[o + 3] = a;
-    }
-  }
-  ctx.putImageData(image, 0, 0);
-}
-
 export function makePlotly(div, spec) {
-  const fig = decode(spec.figure);
+  const fig = spec.figure;
   const layout = Object.assign({}, fig.layout || {}, { autosize: true });
   Plotly.newPlot(div, fig.data || [], layout, PLOT_CONFIG);
   const panel = { kind: "plotly", div: div, pending: null, lastRedraw: 0, lines: null, slow: null, lastSlow: 0 };
@@ -152,53 +129,6 @@ function flushSlow(panel) {
   }
 }
 
-export function makeBoundary(div, spec) {
-  const fig = spec.figure;
-  const heat = fig.data[0];
-  const rest = decode(fig.data.slice(1));
-  const layout = Object.assign({}, decode(fig.layout || {}), {
-    autosize: true, plot_bgcolor: "rgba(0,0,0,0)", paper_bgcolor: "rgba(0,0,0,0)", dragmode: false,
-  });
-  div.style.position = "relative";
-  const canvas = document.createElement("canvas");
-  canvas.className = "heat";
-  canvas.style.position = "absolute";
-  canvas.style.imageRendering = "auto";
-  canvas.style.pointerEvents = "none";
-  div.appendChild(canvas);
-  const plotDiv = document.createElement("div");
-  plotDiv.style.position = "relative";
-  div.appendChild(plotDiv);
-  Plotly.newPlot(plotDiv, rest, layout, PLOT_CONFIG);
-  const panel = {
-    kind: "boundary", div: plotDiv, canvas: canvas, lut: lookupTable(spec.colorscale),
-    zmin: spec.zmin, zmax: spec.zmax, alpha: heat.opacity === undefined ? 0.85 : heat.opacity, grid: spec.grid,
-  };
-  const place = () => placeCanvas(panel);
-  plotDiv.on("plotly_afterplot", place);
-  place();
-  if (spec.grid) paintBoundary(panel, spec.grid);
-  return panel;
-}
-export function placeCanvas(panel) {
-  const full = panel.div._fullLayout;
-  if (!full || !full.xaxis) return;
-  const xa = full.xaxis, ya = full.yaxis;
-  Object.assign(panel.canvas.style, {
-    left: xa._offset + "px", top: ya._offset + "px", width: xa._length + "px", height: ya._length + "px",
-  });
-}
-export function paintBoundary(panel, packed) {
-  const [ny, nx] = packed.shape;
-  if (panel.canvas.width !== nx || panel.canvas.height !== ny) {
-    panel.canvas.width = nx;
-    panel.canvas.height = ny;
-  }
-  const auto = panel.zmin === null || panel.zmin === undefined;
-  paint(panel.canvas.getContext("2d"), packed, panel.lut, auto ? packed.lo : panel.zmin,
-        auto ? packed.hi : panel.zmax, panel.alpha);
-}
-
 export function mergeExtend(pending, update) {
   if (!pending) return { extend: { x: update.extend.x.map((a) => a.slice()), y: update.extend.y.map((a) => a.slice()) },
                          extend_traces: update.extend_traces };
@@ -226,15 +156,10 @@ export function flushCurves(panels, now, force, playing, recordCost) {
 
 /** Apply one frame's update to a Plotly-backed panel. */
 export function applyPlotly(panel, update) {
-  if (panel.kind === "boundary") {
-    if (update.grid) paintBoundary(panel, update.grid);
-    else if (update.restyle) Plotly.update(panel.div, decode(update.restyle), {}, update.traces);
-    return;
-  }
   if (panel.lines && (update.restyle || update.relayout)) {
-    applyToLines(panel, decode(update.restyle || {}), update.traces, decode(update.relayout || {}));
+    applyToLines(panel, update.restyle || {}, update.traces, update.relayout || {});
   } else if (update.restyle || update.relayout) {
-    Plotly.update(panel.div, decode(update.restyle || {}), decode(update.relayout || {}), update.traces);
+    Plotly.update(panel.div, update.restyle || {}, update.relayout || {}, update.traces);
   }
   if (update.extend) panel.pending = mergeExtend(panel.pending, update);
 }
