@@ -6,8 +6,8 @@ import streamlit as st
 from core.engine.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, sigmoid, softmax, softmax_jacobian
 from core.experiment.config import DataConfig, ExperimentConfig
 from core.labs.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
-from playground import figures_compare
 from playground.i18n import t
+from playground.pages.compare import figures as figures_compare
 
 KEY = "act"
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from playground import compare_page as page
 from playground.i18n import t
+from playground.pages.compare import page
 
 st.title(t("compare.title"))
 st.caption(t("compare.intro"))

@@ -26,9 +26,9 @@ from core.labs.digits import (
 )
 from core.labs.search import TrainingRun
 from playground import figures, search_runner, widgets
-from playground import figures_digits as fig
 from playground.export_buttons import export_buttons
 from playground.i18n import t
+from playground.pages.digits import figures as fig
 from playground.training_messages import training_message
 
 KEY = "dig"

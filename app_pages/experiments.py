@@ -27,11 +27,11 @@ from core.labs.search import (
     search_candidates,
     sweep_verdicts,
 )
-from playground import figures_experiments as fig
 from playground import search_runner, state, widgets
 from playground.i18n import t
 from playground.language import with_language
 from playground.markdown_text import escape_markdown
+from playground.pages.experiments import figures as fig
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 

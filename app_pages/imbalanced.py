@@ -22,9 +22,9 @@ from core.labs.imbalanced import (
     train_strategy,
 )
 from playground import figures, widgets
-from playground import figures_imbalanced as fig
 from playground.i18n import t
 from playground.markdown_text import escape_markdown
+from playground.pages.imbalanced import figures as fig
 from playground.training_messages import core_problem
 
 KEY = "imb"

@@ -3,8 +3,8 @@ change."""
 
 import streamlit as st
 
-from playground import lessons_page as page
 from playground.i18n import t
+from playground.pages.lessons import page
 
 st.title(t("lessons.title"))
 st.caption(t("lessons.intro"))

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from playground import playground_page as page
 from playground.i18n import t
+from playground.pages.playground import page
 
 st.title(t("playground.title"))
 st.caption(t("playground.intro"))

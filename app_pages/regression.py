@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from playground import regression_page as lab
 from playground.i18n import t
+from playground.pages.regression import page as lab
 
 st.title(t("regression.title"))
 st.caption(t("regression.intro"))

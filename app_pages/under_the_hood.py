@@ -11,10 +11,10 @@ from core.experiment.presets import PRESETS
 from core.experiment.run import build_network
 from core.experiment.settings import LIMITS
 from core.labs import diagnostics, landscape, stepthrough
-from playground import figures_internals as fig
 from playground import state, widgets
 from playground.i18n import t
 from playground.markdown_text import escape_markdown
+from playground.pages.under_the_hood import figures as fig
 from playground.training_messages import core_problem
 
 KEY = "uth"

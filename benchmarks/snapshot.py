@@ -1,6 +1,6 @@
 """The server's cost of a live Playground snapshot against the training it shows, in one process (issue 17).
 
-At the default speed the server trains 75 epochs a second and sends one snapshot per epoch (``playground.live.
+At the default speed the server trains 75 epochs a second and sends one snapshot per epoch (``playground.live.playground.
 frame``: epoch, counters, new curve points and every parameter), JSON-encoded as the live view's payload is. The
 ratio says how much the snapshots add to the training: the server's CPU per painted frame (target ≤ 5 ms) is
 mostly the epochs behind each frame, so it falls as the browser paints more frames per second.
@@ -19,7 +19,8 @@ CASE_QUERY = "ds=xor&hidden=8:tanh,8:tanh&bs=10&lr=0.03&opt=sgd&n=500&test=0.5&e
 
 def _run():
     from core.experiment.run import prepare_data
-    from playground import live, urlstate
+    from playground import urlstate
+    from playground.live import playground as live
 
     config, _ = urlstate.config_from_query(parse_qs(CASE_QUERY), urlstate.default_config())
     run = live.new_run(config, prepare_data(config), 1)
@@ -28,7 +29,7 @@ def _run():
 
 
 def rows(quick: bool = False) -> list[Row]:
-    from playground import live
+    from playground.live import playground as live
 
     run = _run()
     epochs = 20 if quick else 60

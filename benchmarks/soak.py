@@ -35,7 +35,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from playground.i18n import t
-from playground.live import DEFAULT_SPEED, SPEEDS
+from playground.live.playground import DEFAULT_SPEED, SPEEDS
 from tests.e2e.browser_helpers import CHROMIUM_ARGS, find_chromium, wait_for_app
 from tests.e2e.live_view_helpers import live_frame, live_state
 

@@ -5,8 +5,8 @@ import pytest
 
 from core.engine.activations import get_activation, sigmoid, softmax, softmax_jacobian
 from core.labs.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
-from playground import figures_compare
 from playground.i18n import keys, t
+from playground.pages.compare import figures as figures_compare
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/activations.py"

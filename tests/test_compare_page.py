@@ -7,8 +7,9 @@ import pytest
 
 from core.experiment.config import DataConfig, ExperimentConfig, TrainConfig
 from core.labs.compare import Comparison, sweep
-from playground import compare_page, figures_compare
 from playground.i18n import t
+from playground.pages.compare import figures as figures_compare
+from playground.pages.compare import page as compare_page
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/compare.py"
@@ -34,7 +35,7 @@ def test_page_renders_a_comparison_of_two_and_of_four_runs(values):
 
 
 def test_a_comparison_played_to_its_end_offers_play_not_pause():
-    from playground import compare_live
+    from playground.live import compare as compare_live
 
     at = render_page(PAGE, query={"vary": "learning_rate", "values": "0.01,0.1", "epochs": "3"})
     at.button(key="cmp.play").click().run()

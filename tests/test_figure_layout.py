@@ -26,7 +26,7 @@ def test_one_runs_legend_stays_above_the_plot():
 def test_first_layer_weight_images_are_large_and_titles_clear_the_row_above():
     import numpy as np
 
-    from playground.figures_digits import TITLE_GAP, weights_figure
+    from playground.pages.digits.figures import TITLE_GAP, weights_figure
 
     fig = weights_figure(np.random.default_rng(0).normal(size=(16, 8, 8)))
     rows = 2
@@ -39,7 +39,7 @@ def test_first_layer_weight_images_are_large_and_titles_clear_the_row_above():
 
 
 def test_log_axes_label_only_powers_of_ten_when_they_span_decades():
-    from playground.figures_internals import log_axis
+    from playground.pages.under_the_hood.figures import log_axis
 
     wide = log_axis([1e-6, 3e-4, 0.5])
     assert wide["dtick"] == 1 and wide["minor"]["dtick"] == "D1"  # 2 and 5 become unlabelled minor ticks
@@ -50,7 +50,7 @@ def test_the_3d_landscape_has_few_short_z_labels():
     import numpy as np
 
     from core.labs.landscape import LossGrid
-    from playground.figures_internals import landscape_figure
+    from playground.pages.under_the_hood.figures import landscape_figure
 
     a = b = np.linspace(-1, 1, 5)
     grid = LossGrid(plane=None, a=a, b=b, loss=np.exp(np.add.outer(b, a)), requested=5)

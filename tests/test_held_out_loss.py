@@ -99,7 +99,7 @@ def test_current_rejects_an_unknown_column_and_names_the_allowed_ones():
 # ---- what the pages show -----------------------------------------------------------------------------------
 def test_playground_counters_after_early_stopping_show_the_restored_epoch():
     from core.experiment.run import prepare_data
-    from playground import live
+    from playground.live import playground as live
 
     run_ = live.new_run(EARLY, prepare_data(EARLY), version=1)
     while not run_.trainer.history.stopped_early:
@@ -112,8 +112,8 @@ def test_playground_counters_after_early_stopping_show_the_restored_epoch():
 
 def test_curves_name_the_objective_and_the_held_out_part_they_show():
     from playground.figures import loss_curves_figure
-    from playground.figures_compare import curves_title
     from playground.i18n import t
+    from playground.pages.compare.figures import curves_title
 
     penalised = run(ExperimentConfig(MOONS.data, MOONS.model,
                                      TrainConfig(**{**MOONS.train.__dict__, "l2": 0.01}), seed=1)).history
@@ -127,14 +127,14 @@ def test_curves_name_the_objective_and_the_held_out_part_they_show():
 
 
 def test_the_compare_metric_title_starts_with_a_capital():
-    from playground.figures_compare import curves_title
+    from playground.pages.compare.figures import curves_title
 
     assert curves_title("metric", run(MOONS).history).startswith("Accuracy (")
 
 
 def test_the_compare_table_names_the_training_objective_when_a_penalty_is_in_it():
-    from playground.figures_compare import summary_table
     from playground.i18n import t
+    from playground.pages.compare.figures import summary_table
 
     comparison = Comparison(build_runs(MOONS, [{}, {"train.l2": 0.01}]))
     for _ in comparison.train(5):

@@ -10,9 +10,9 @@ import pytest
 from core.experiment.boundary import BoundaryGrid
 from core.experiment.metrics import roc_pr_curves
 from core.labs.imbalanced import ENSEMBLE_MEMBERS, STRATEGIES, CVComparison, operating_point, threshold_sweep
-from playground import figures_imbalanced as fig
 from playground.figures import decision_boundary_figure
 from playground.i18n import t
+from playground.pages.imbalanced import figures as fig
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/imbalanced.py"

@@ -37,7 +37,7 @@ from core.labs.lessons import (
 )
 from core.labs.lessons import test_accuracy as measured_test_accuracy  # not named test_*: no test
 from playground.i18n import keys, t
-from playground.lessons_page import (
+from playground.pages.lessons.page import (
     CHANGED,
     FAILS,
     HOLDS,

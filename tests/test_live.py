@@ -7,7 +7,8 @@ import pytest
 
 from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.experiment.run import build_trainer, prepare_data
-from playground import live, live_loop
+from playground.live import loop as live_loop
+from playground.live import playground as live
 
 TWO_TANH_LAYERS = (LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))
 
@@ -125,7 +126,7 @@ def test_thinned_curves_reach_the_browser_in_order_without_repeats(monkeypatch):
 def test_toggle_play_pauses_plays_and_restarts_a_finished_run():
     from types import SimpleNamespace
 
-    from playground.live import toggle_play
+    from playground.live.playground import toggle_play
 
     restarted = []
 

@@ -13,8 +13,12 @@ from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, Mo
 from core.experiment.run import prepare_data
 from core.labs.compare import sweep
 from core.labs.regression import TargetConfig, make_regression_data
-from playground import compare_live, figures, live, live_loop, regression_live
-from playground.live_loop import LiveSession
+from playground import figures
+from playground.live import compare as compare_live
+from playground.live import loop as live_loop
+from playground.live import playground as live
+from playground.live import regression as regression_live
+from playground.live.loop import LiveSession
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = (LayerConfig(4, "tanh"),)
@@ -88,12 +92,12 @@ def _calls(path: Path) -> set[str]:
 
 def test_the_three_live_pages_share_one_loop_and_no_page_keeps_a_copy_of_the_handshake():
     handshake = {"unanswered_request", "live_view", "toggle_play"}
-    modules = sorted((ROOT / "playground").glob("*.py")) + sorted((ROOT / "app_pages").glob("*.py"))
-    callers = {path.name: _calls(path) & handshake for path in modules}
-    assert callers["live_loop.py"] == {"unanswered_request", "live_view", "toggle_play"}
-    others = {name: calls for name, calls in callers.items() if calls and name != "live_loop.py"}
+    modules = sorted((ROOT / "playground").rglob("*.py")) + sorted((ROOT / "app_pages").glob("*.py"))
+    callers = {path.relative_to(ROOT).as_posix(): _calls(path) & handshake for path in modules}
+    assert callers["playground/live/loop.py"] == {"unanswered_request", "live_view", "toggle_play"}
+    others = {name: calls for name, calls in callers.items() if calls and name != "playground/live/loop.py"}
     assert others == {}, f"a page keeps its own copy of the live loop: {others}"
-    for page in ("playground_page.py", "compare_page.py", "regression_page.py"):
+    for page in ("pages/playground/page.py", "pages/compare/page.py", "pages/regression/page.py"):
         assert {"transport_bar", "serve"} <= _calls(ROOT / "playground" / page), page
 
 

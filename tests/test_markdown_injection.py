@@ -18,8 +18,8 @@ from markdown_it import MarkdownIt
 
 from core.labs.lessons import LESSONS
 from playground import urlstate
-from playground.compare_page import QUERY_KEYS as COMPARE_KEYS
 from playground.markdown_text import escape_markdown
+from playground.pages.compare.page import QUERY_KEYS as COMPARE_KEYS
 from tests.apptest_helpers import assert_no_exception, registered_pages, render_page
 
 HOST = "127.0.0.1:9"
@@ -138,7 +138,7 @@ def _upload_script(kind: str, data: bytes, name: str) -> None:
     """Run in AppTest: the Playground's upload callback on ``data``, then the Files section that shows its result."""
     import streamlit as st
 
-    from playground import playground_page
+    from playground.pages.playground import page as playground_page
     from tests.test_markdown_injection import _Upload
 
     key = f"{playground_page.KEY}.upload_{kind}"

@@ -9,9 +9,10 @@ from sklearn.metrics import accuracy_score, f1_score, hamming_loss
 from core.data.csvdata import load_csv
 from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.experiment.run import prepare_data, run
-from playground import live, urlstate, widgets
+from playground import urlstate, widgets
 from playground.i18n import t
-from playground.playground_page import config_with_upload, points_csv
+from playground.live import playground as live
+from playground.pages.playground.page import config_with_upload, points_csv
 
 
 def multilabel_config(name="three_discs", epochs=40, **data):

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from core.experiment.boundary import BoundaryGrid
-from playground import figures, figures_imbalanced
+from playground import figures
 from playground.i18n import t
 from playground.live_view import payload_of
+from playground.pages.imbalanced import figures as figures_imbalanced
 from playground.palette import CLASS_SYMBOLS, PALETTES, SAFE, STANDARD, palette_named
 from tests.apptest_helpers import assert_no_exception, render_app, render_page
 

@@ -8,7 +8,7 @@ import pytest
 from core.engine.activations import ACTIVATIONS
 from core.experiment.config import DATASET_NAMES
 from playground.i18n import t
-from playground.playground_page import config_with_upload
+from playground.pages.playground.page import config_with_upload
 from playground.urlstate import default_config
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page, shown_text
 
@@ -205,7 +205,7 @@ def test_uploaded_rows_beyond_what_a_link_carries_are_flagged_under_the_dataset(
 
 
 def test_a_validation_share_and_early_stopping_come_from_the_link_and_label_what_is_watched():
-    from playground import live
+    from playground.live import playground as live
 
     at = rendered({"ds": "moons", "val": "0.2", "patience": "15"})
     run = at.session_state["pg.run"]
@@ -235,7 +235,7 @@ def test_early_stopping_ends_a_run_whose_validation_loss_stops_improving():
 
 
 def test_the_data_download_holds_every_point_and_uploads_back_to_the_same_dataset():
-    from playground.playground_page import points_csv
+    from playground.pages.playground.page import points_csv
 
     points = ";".join(f"{x / 5:g}:{(x % 7) / 5 - 0.6:g}:{x % 2}" for x in range(-10, 10))
     at = rendered({"ds": "drawn", "pts": points, "test": "0.3"})
@@ -247,7 +247,7 @@ def test_the_data_download_holds_every_point_and_uploads_back_to_the_same_datase
 
 
 def test_the_data_download_of_a_curve_is_x_and_y():
-    from playground.playground_page import points_csv
+    from playground.pages.playground.page import points_csv
 
     at = rendered({"ds": "sine", "n": "30"})
     lines = points_csv(at.session_state["pg.run"]).strip().splitlines()
@@ -283,7 +283,7 @@ def test_every_data_control_has_a_tooltip(query):
 
 
 def test_turning_on_the_layer_view_adds_its_panel_and_picks_a_layer():
-    from playground import live
+    from playground.live import playground as live
 
     at = rendered({"ds": "circles", "hidden": "6:tanh,3:tanh"})
     at.toggle(key="pg.layer_view").set_value(True).run()

@@ -9,9 +9,9 @@ import pytest
 from core.engine.network import Network
 from core.experiment.boundary import BoundaryGrid
 from core.labs.regression import TARGETS, Sweep, curve_grid, decompose
-from playground import figures_regression as fig
 from playground.i18n import t
 from playground.live_view import payload_of
+from playground.pages.regression import figures as fig
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/regression.py"
@@ -229,7 +229,8 @@ def test_step_trains_exactly_one_epoch_whatever_the_speed(opened):
 
 
 def test_a_frame_carries_the_parameters_the_browser_draws_the_fit_and_its_terms_from():
-    from playground import figures_regression, live
+    from playground.live import playground as live
+    from playground.pages.regression import figures as figures_regression
 
     at = render_page(PAGE)
     scene = _live(at)["scene"]
@@ -255,7 +256,7 @@ def test_a_frame_carries_the_parameters_the_browser_draws_the_fit_and_its_terms_
 def test_play_sends_batches_of_frames_and_pause_stops_training(monkeypatch):
     # A batch stops early when its time budget runs out; on a loaded CI box that can leave a single frame, so the
     # budget is generous here (the budget itself is the live view's business, not this test's).
-    monkeypatch.setattr("playground.live.BATCH_BUDGET_S", 30.0)
+    monkeypatch.setattr("playground.live.playground.BATCH_BUDGET_S", 30.0)
     at = render_page(PAGE)
     at.button(key="reg.play").click().run()
     assert_no_exception(at)
@@ -274,7 +275,7 @@ def test_play_sends_batches_of_frames_and_pause_stops_training(monkeypatch):
 
 
 def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over(monkeypatch):
-    monkeypatch.setattr("playground.live.BATCH_BUDGET_S", 30.0)  # one batch reaches the end even on a loaded box
+    monkeypatch.setattr("playground.live.playground.BATCH_BUDGET_S", 30.0)  # one batch reaches the end even on a loaded box
     at = render_page(PAGE, state={"reg.train.epochs": 20, "reg.speed": 250})  # 4 epochs a snapshot
     at.button(key="reg.play").click().run()
     args = _live(at)
@@ -306,7 +307,8 @@ def test_reset_starts_again_from_epoch_zero_with_a_new_scene():
 
 
 def test_a_2d_target_sends_parameters_the_browser_draws_the_surface_and_every_term_from():
-    from playground import live, regression_live
+    from playground.live import playground as live
+    from playground.live import regression as regression_live
 
     at = render_page(PAGE, state={"reg.target": "multi_gaussian"})
     args = _live(at)
@@ -334,7 +336,7 @@ def test_a_2d_target_sends_parameters_the_browser_draws_the_surface_and_every_te
 
 
 def test_the_3d_surface_is_drawn_by_plotly_with_its_z_computed_in_the_browser_on_the_same_cells():
-    from playground import regression_live
+    from playground.live import regression as regression_live
 
     at = render_page(PAGE, state={"reg.target": "multi_gaussian", "reg.surface_3d": True})
     assert_no_exception(at)
@@ -357,7 +359,7 @@ def test_the_3d_surface_is_drawn_by_plotly_with_its_z_computed_in_the_browser_on
 
 
 def live_params(run) -> dict:
-    from playground import live
+    from playground.live import playground as live
 
     return live.network_params(run.trainer.network)
 
@@ -377,7 +379,7 @@ def test_zero_targets_are_reported_under_the_metrics_table():
 
 def test_the_mape_formula_shown_is_the_one_computed_when_zero_targets_are_left_out():
     from core.experiment.metrics import regression_metrics
-    from playground.regression_page import metrics_table
+    from playground.pages.regression.page import metrics_table
 
     y, a = np.array([0.0, 0.0, 1.0, 2.0]), np.array([0.5, -0.5, 1.5, 1.0])
     scores = regression_metrics(y, a)

@@ -17,8 +17,8 @@ import core.labs.compare
 from core.experiment.config import ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.experiment.settings import CAPS, Limits, LimitsWarning, default_config_paths, read_limits
 from core.labs.compare import build_runs, sweep
-from playground import compare_page
 from playground.i18n import t
+from playground.pages.compare import page as compare_page
 from tests.apptest_helpers import REPO_ROOT, assert_no_exception, missing_keys, render_page
 
 DEFAULTS = Limits()

@@ -11,8 +11,8 @@ from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, Mo
 from core.experiment.presets import PRESETS
 from core.labs.diagnostics import DEMOS
 from core.labs.stepthrough import step_through
-from playground import figures_internals as fig
 from playground.i18n import t
+from playground.pages.under_the_hood import figures as fig
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page
 
 PAGE = "app_pages/under_the_hood.py"
@@ -223,7 +223,7 @@ def test_landscape_figure_draws_the_grid_and_marks_each_path_start_and_end():
 
 def test_a_trained_playground_network_brings_its_weights_until_a_setting_changes():
     from core.experiment.run import prepare_data
-    from playground import live
+    from playground.live import playground as live
 
     config = ExperimentConfig(DataConfig("moons"), ModelConfig(hidden=(LayerConfig(3, "tanh"),)))
     run = live.new_run(config, prepare_data(config), 1)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import urlstate
-from playground.playground_page import config_with_upload
+from playground.pages.playground.page import config_with_upload
 
 
 def _round_trip(config):

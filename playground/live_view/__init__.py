@@ -5,7 +5,7 @@ server trains in chunks and sends several snapshots per message; the browser pla
 ``requestAnimationFrame`` and asks for the next batch when its queue runs low (so the server never runs ahead
 of what the eye sees). For the Playground a snapshot is the network's parameters: the browser computes every
 picture from them (``frontend/forward.js``); for Compare, every run's parameters, one network per picture.
-Every live page drives the view through one loop, ``playground.live_loop``.
+Every live page drives the view through one loop, ``playground.live.loop``.
 
 The frontend is plain ES modules (``frontend/*.js``, no build step). plotly.js, which the Regression lab still
 uses, comes from the installed ``plotly`` package (no CDN: the app works offline) and is loaded by the page

@@ -193,7 +193,8 @@ def test_four_networks_each_paint_their_own_predictions_on_a_100_by_100_heatmap(
     from core.data.features import transform_features
     from core.experiment.run import build_trainer, prepare_data
     from core.labs.compare import sweep
-    from playground import compare_page, urlstate
+    from playground import urlstate
+    from playground.pages.compare import page as compare_page
 
     frame = open_compare(page, app_url, FOUR_NETWORKS)
     assert frame.evaluate("() => document.querySelectorAll('canvas.heat').length") == 4

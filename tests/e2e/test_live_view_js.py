@@ -17,7 +17,8 @@ from scipy.special import erf
 from core.data.features import FEATURES, transform_features
 from core.engine.activations import ACTIVATIONS, OUTPUT_ONLY
 from core.engine.network import Network
-from playground import figures, live
+from playground import figures
+from playground.live import playground as live
 
 FRONTEND = Path(live.__file__).parent / "live_view" / "frontend"
 ORIGIN = "http://live-view.test"

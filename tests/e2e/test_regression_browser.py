@@ -133,8 +133,8 @@ def test_a_2d_target_paints_cores_predictions_from_the_parameters_and_its_terms_
     from dataclasses import replace
 
     from core.labs.regression import make_regression_data
-    from playground import regression_live
-    from playground.regression_page import DEFAULT_TARGET, PRESET
+    from playground.live import regression as regression_live
+    from playground.pages.regression.page import DEFAULT_TARGET, PRESET
     from tests.e2e.test_compare_browser import heat_samples
 
     frame = open_2d_target(page, app_url)
@@ -180,8 +180,8 @@ def test_the_3d_surface_is_restyled_with_cores_predictions_computed_in_the_brows
     from dataclasses import replace
 
     from core.labs.regression import make_regression_data
-    from playground import regression_live
-    from playground.regression_page import DEFAULT_TARGET, PRESET
+    from playground.live import regression as regression_live
+    from playground.pages.regression.page import DEFAULT_TARGET, PRESET
 
     frame = open_2d_target(page, app_url)
     page.get_by_text(t("regression.surface_3d")).click()

@@ -8,7 +8,9 @@ import pytest
 
 from core.experiment.config import LayerConfig, ModelConfig, TrainConfig
 from core.labs.regression import TargetConfig, decompose, make_regression_data
-from playground import figures_regression, live, regression_live
+from playground.live import playground as live
+from playground.live import regression as regression_live
+from playground.pages.regression import figures as figures_regression
 from tests.e2e.test_live_view_js import modules  # noqa: F401 - the fixture serving the component's modules
 
 

@@ -1,4 +1,4 @@
-// The message format between the server (playground/live.py and friends) and this component, as JSDoc types.
+// The message format between the server (playground/live/playground.py and friends) and this component, as JSDoc types.
 // Nothing here runs; the other modules import these types for their documentation and editors.
 
 /**
@@ -44,7 +44,7 @@
  * @property {number} seq
  * @property {boolean} playing
  * @property {number} interval_ms pace for views that play one snapshot per interval (none since every page plays
- *   by the epoch clock, see playground/live_loop.py)
+ *   by the epoch clock, see playground/live/loop.py)
  * @property {number} [speed] epochs per second: every live page plays by the epoch clock at the screen's rate
  * @property {Frame} [now] the run as it is now (counters, status, params): shown at once whenever not playing
  * @property {Object} [options] {draw, selected, handled, transport: {play, step, reset}: button key classes}

@@ -16,9 +16,11 @@ from core.data.csvdata import load_csv
 from core.experiment.config import MAX_DRAWN_POINTS, DataConfig, ExperimentConfig, dataset_task, output_units
 from core.experiment.io import BUNDLE_MIME, load_model, model_to_bytes
 from core.experiment.presets import PRESETS
-from playground import live, live_loop, state, urlstate, widgets
+from playground import state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
+from playground.live import loop as live_loop
+from playground.live import playground as live
 from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem, training_message
 

@@ -35,11 +35,13 @@ from core.labs.regression import (
     sweep_units,
     target_curve,
 )
-from playground import figures_regression as fig
-from playground import live_loop, regression_live, widgets
+from playground import widgets
 from playground.i18n import t
+from playground.live import loop as live_loop
+from playground.live import regression as regression_live
+from playground.live.regression import LabRun, number
 from playground.markdown_text import escape_markdown
-from playground.regression_live import LabRun, number
+from playground.pages.regression import figures as fig
 from playground.training_messages import core_problem, formula_problem, training_message
 
 KEY = "reg"

@@ -25,10 +25,10 @@ from core.experiment.boundary import BoundaryGrid, GridInput, capped_resolution
 from core.experiment.config import ModelConfig, TrainConfig
 from core.experiment.metrics import regression_metrics
 from core.labs.regression import RegressionData, curve_grid, decompose, regression_trainer, target_curve
-from playground import figures, live
-from playground import figures_regression as fig
+from playground import figures
 from playground.i18n import t
-from playground.live import (
+from playground.live import playground as live
+from playground.live.playground import (
     FIELD_RESOLUTION,
     SCREEN_FPS,
     finite,
@@ -36,6 +36,7 @@ from playground.live import (
     train_in_frames,
     view_strings,
 )
+from playground.pages.regression import figures as fig
 from playground.training_messages import training_message
 
 __all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
@@ -79,7 +80,7 @@ class LabRun:
         output = self.trainer.network.layers[-1]
         return output.units == 1 and output.activation == "linear"
 
-    # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
+    # ---- the live loop's session protocol (playground.live.loop.LiveSession) ----
     snapshots_per_second = SCREEN_FPS  # the browser computes every picture: a snapshot per painted frame at most
 
     @property
@@ -121,7 +122,7 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
 
 # ---- training -----------------------------------------------------------------------------------------------
 def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
-    """Train the lab's run for one batch of frames (``playground.live.train_in_frames``); a finished run's last
+    """Train the lab's run for one batch of frames (``playground.live.playground.train_in_frames``); a finished run's last
     frame says so."""
     frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
                              epochs_per_frame, max_frames, budget_s)

@@ -71,7 +71,7 @@ class LiveRun:
     def finished(self) -> bool:
         return self.trainer.done or self.trainer.epoch >= self.config.train.epochs
 
-    # The live loop's session protocol (playground.live_loop.LiveSession): the module's functions below.
+    # The live loop's session protocol (playground.live.loop.LiveSession): the module's functions below.
     snapshots_per_second = SCREEN_FPS  # the browser draws every picture: a snapshot per painted frame at most
 
     @property

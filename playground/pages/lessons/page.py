@@ -34,11 +34,12 @@ from core.labs.lessons import (
     uses_cross_validation,
 )
 from core.labs.regression import curve_grid
-from playground import figures, figures_digits, widgets
+from playground import figures, widgets
 from playground.i18n import t
 from playground.language import with_language
-from playground.live import label_display_name
+from playground.live.playground import label_display_name
 from playground.markdown_text import escape_markdown
+from playground.pages.digits import figures as figures_digits
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 

@@ -1,7 +1,7 @@
 """One live loop for every live page: the session protocol, the transport bar and the request/answer handshake.
 
-The Playground (:class:`playground.live.LiveRun`), Compare (:class:`playground.compare_live.CompareSession`) and
-the Regression lab (:class:`playground.regression_live.LabRun`) each keep a training session in
+The Playground (:class:`playground.live.playground.LiveRun`), Compare (:class:`playground.live.compare.CompareSession`) and
+the Regression lab (:class:`playground.live.regression.LabRun`) each keep a training session in
 ``st.session_state``; all three satisfy :class:`LiveSession`, and each page draws its live panel with the same two
 calls::
 
@@ -10,9 +10,9 @@ calls::
     live_loop.serve(bar, session, scene_options={"log_y": log_y}, height=...)   # train, Play/Pause, the view
 
 ``serve`` answers the live view's requests: the view numbers them (``reported["want"]``) and repeats the last one
-until it gets frames; :func:`playground.live.unanswered_request` makes each count once. While playing, every answer
+until it gets frames; :func:`playground.live.playground.unanswered_request` makes each count once. While playing, every answer
 is a batch of snapshots trained on the spot, within a time budget and within the payload bound
-(:func:`playground.live.frames_within_payload`), so the server never trains far ahead of the picture. The browser
+(:func:`playground.live.playground.frames_within_payload`), so the server never trains far ahead of the picture. The browser
 plays them by an epoch clock at ``speed`` epochs per second on every painted frame (frontend/player.js).
 """
 
@@ -24,8 +24,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import streamlit as st
 
-from playground import live
 from playground.i18n import t
+from playground.live import playground as live
 from playground.live_view import live_view
 
 
@@ -118,7 +118,7 @@ def transport_bar(key: str, strings: str, session_key: str) -> TransportBar:
     """Step, Reset and the speed (epochs per second) of a live panel; Play/Pause is drawn by :func:`serve`.
 
     ``key`` prefixes the widget keys (``{key}.play``, ``{key}.step``, ``{key}.reset``, ``{key}.speed``: the live
-    view listens for presses on them, see :func:`playground.live.transport`); the session is
+    view listens for presses on them, see :func:`playground.live.playground.transport`); the session is
     ``st.session_state[session_key]``. Also puts the live panels' style (no stale fade) on the page.
     """
     st.html(live.NO_STALE_FADE)

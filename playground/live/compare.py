@@ -1,7 +1,7 @@
 """Live training for the Compare page: several runs in one live view, advanced together, drawn as frames.
 
 A :class:`CompareSession` lives in ``st.session_state`` and is a live loop session
-(:class:`playground.live_loop.LiveSession`). ``advance`` trains every run in lock-step up to a time budget and
+(:class:`playground.live.loop.LiveSession`). ``advance`` trains every run in lock-step up to a time budget and
 returns snapshots; ``scene`` builds the panels the live view (``playground.live_view``) mounts once: one picture
 per run, the same canvas panel as the Playground's (a ``field`` over the plane for 2-D data, a ``fit`` curve for
 1-D data) with that run's own net spec, then the loss and metric curves of every run (canvas line charts). A frame
@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 from core.experiment.run import PreparedData
 from core.labs.compare import CompareRun, Comparison
-from playground import figures, figures_compare, live
+from playground import figures
 from playground.i18n import t
-from playground.live import finite, view_strings
+from playground.live import playground as live
+from playground.live.playground import finite, view_strings
+from playground.pages.compare import figures as figures_compare
 
 __all__ = ["CompareSession", "advance", "new_session", "scene", "scene_version", "status_frame"]
 
@@ -50,7 +52,7 @@ class CompareSession:
         """Whether each run gets a picture: a boundary (2-D data) or a fitted curve (1-D data)."""
         return self.comparison.data[0].dataset.input_dim in (1, 2)
 
-    # ---- the live loop's session protocol (playground.live_loop.LiveSession) ----
+    # ---- the live loop's session protocol (playground.live.loop.LiveSession) ----
     snapshots_per_second = live.SCREEN_FPS  # the browser computes every picture from the parameters
 
     @property

@@ -33,10 +33,13 @@ from core.labs.compare import (
     value_at,
     with_value,
 )
-from playground import compare_live, figures_compare, live_loop, state, urlstate, widgets
+from playground import state, urlstate, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
+from playground.live import compare as compare_live
+from playground.live import loop as live_loop
 from playground.markdown_text import escape_markdown
+from playground.pages.compare import figures as figures_compare
 from playground.training_messages import core_problem, training_message
 
 KEY = "cmp"

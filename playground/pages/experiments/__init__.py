@@ -1,0 +1,2 @@
+"""The Experiments page: hyper-parameter searches, cross-validation and sweeps.
+"""

@@ -1,0 +1,2 @@
+"""The Imbalanced-data lab: what class imbalance does to a classifier, and the remedies.
+"""

@@ -1,0 +1,2 @@
+"""The Lessons page: the lecture notes' chapters as guided walk-throughs.
+"""

@@ -1,0 +1,2 @@
+"""The Playground page: build a network, press Play, watch it learn.
+"""
