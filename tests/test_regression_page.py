@@ -275,7 +275,8 @@ def test_play_sends_batches_of_frames_and_pause_stops_training(monkeypatch):
 
 
 def test_a_run_played_to_its_last_epoch_says_finished_and_play_starts_it_over(monkeypatch):
-    monkeypatch.setattr("playground.live.playground.BATCH_BUDGET_S", 30.0)  # one batch reaches the end even on a loaded box
+    # one batch reaches the end even on a loaded box
+    monkeypatch.setattr("playground.live.playground.BATCH_BUDGET_S", 30.0)
     at = render_page(PAGE, state={"reg.train.epochs": 20, "reg.speed": 250})  # 4 epochs a snapshot
     at.button(key="reg.play").click().run()
     args = _live(at)

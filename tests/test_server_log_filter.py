@@ -62,7 +62,8 @@ def test_other_server_exceptions_are_reported():
 
 def test_a_disconnect_raised_through_our_code_is_reported():
     ours = TEARDOWN_RACE.replace(
-        f'"{SITE}/uvicorn/protocols/websockets/websockets_sansio_impl.py"', f'"{REPO_ROOT}/playground/live/playground.py"'
+        f'"{SITE}/uvicorn/protocols/websockets/websockets_sansio_impl.py"',
+        f'"{REPO_ROOT}/playground/live/playground.py"',
     )
     assert len(server_tracebacks(ours)) == 1
 

@@ -1,19 +1,19 @@
 """One live loop for every live page: the session protocol, the transport bar and the request/answer handshake.
 
-The Playground (:class:`playground.live.playground.LiveRun`), Compare (:class:`playground.live.compare.CompareSession`) and
-the Regression lab (:class:`playground.live.regression.LabRun`) each keep a training session in
-``st.session_state``; all three satisfy :class:`LiveSession`, and each page draws its live panel with the same two
-calls::
+The Playground (:class:`playground.live.playground.LiveRun`), Compare
+(:class:`playground.live.compare.CompareSession`) and the Regression lab (:class:`playground.live.regression.LabRun`)
+each keep a training session in ``st.session_state``; all three satisfy :class:`LiveSession`, and each page draws
+its live panel with the same two calls::
 
     bar = live_loop.transport_bar(KEY, "compare", session_key)   # Step, Reset, speed (+ a column of the page's own)
     ...                                                          # the page's own controls, in bar.extra
     live_loop.serve(bar, session, scene_options={"log_y": log_y}, height=...)   # train, Play/Pause, the view
 
 ``serve`` answers the live view's requests: the view numbers them (``reported["want"]``) and repeats the last one
-until it gets frames; :func:`playground.live.playground.unanswered_request` makes each count once. While playing, every answer
-is a batch of snapshots trained on the spot, within a time budget and within the payload bound
-(:func:`playground.live.playground.frames_within_payload`), so the server never trains far ahead of the picture. The browser
-plays them by an epoch clock at ``speed`` epochs per second on every painted frame (frontend/player.js).
+until it gets frames; :func:`playground.live.playground.unanswered_request` makes each count once. While playing,
+every answer is a batch of snapshots trained on the spot, within a time budget and within the payload bound
+(:func:`playground.live.playground.frames_within_payload`), so the server never trains far ahead of the picture.
+The browser plays them by an epoch clock at ``speed`` epochs per second on every painted frame (frontend/player.js).
 """
 
 from __future__ import annotations

@@ -122,8 +122,8 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
 
 # ---- training -----------------------------------------------------------------------------------------------
 def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
-    """Train the lab's run for one batch of frames (``playground.live.playground.train_in_frames``); a finished run's last
-    frame says so."""
+    """Train the lab's run for one batch of frames (``playground.live.playground.train_in_frames``); a finished
+    run's last frame says so."""
     frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
                              epochs_per_frame, max_frames, budget_s)
     if run.finished:
