@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
@@ -357,12 +356,8 @@ def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_rest
 
 
 def test_links_deeper_open_an_existing_tab_of_the_page_they_point_at():
-    import ast
+    from playground.pages.under_the_hood.page import TAB_IDS as tab_ids  # the values ?tab= accepts
 
-    source = (Path(__file__).resolve().parent.parent / "app_pages" / "under_the_hood.py").read_text()
-    tree = ast.parse(source)
-    tab_ids = next(ast.literal_eval(node.value) for node in tree.body
-                   if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "TAB_IDS")
     tabbed = [(lesson.id, step) for lesson in LESSONS.values() for step in lesson.steps if step.link_tab]
     assert {step.id for _, step in tabbed} >= {"forward", "backward", "vanishing", "exploding"}
     for _, step in tabbed:
