@@ -325,6 +325,7 @@ def test_a_threshold_step_trains_resamples_and_draws_no_boundary_and_shows_sklea
     import core.experiment.run
     import core.labs.imbalanced
     import playground.figures as figures_module
+    import playground.pages.imbalanced.page as lab_page
 
     at = render_page(PAGE, timeout=300)
     assert_no_exception(at)
@@ -342,12 +343,15 @@ def test_a_threshold_step_trains_resamples_and_draws_no_boundary_and_shows_sklea
         (core.data.sampling, "resample"),
         (core.experiment.run, "run"),
         (figures_module, "decision_boundary_figure"),
+        # The page module imported these names once (``from core.labs.imbalanced import ...``): count its copies.
+        (lab_page, "train_strategy"),
+        (lab_page, "cross_validate_strategy"),
     ):
         counted(module, name)
     scored = []  # (run, threshold) of every scores_at call: the runs whose numbers the page shows
     original_scores_at = core.labs.imbalanced.scores_at
-    monkeypatch.setattr(core.labs.imbalanced, "scores_at",
-                        lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
+    for module in (core.labs.imbalanced, lab_page):
+        monkeypatch.setattr(module, "scores_at", lambda r, th: scored.append((r, th)) or original_scores_at(r, th))
     threshold = 0.27
     at.slider(key="imb.threshold").set_value(threshold).run()
     assert_no_exception(at)
