@@ -1,133 +1,27 @@
 """Activation gallery: every activation and its slope, their properties, one up close, and the output choice."""
 
-import numpy as np
 import streamlit as st
 
-from core.engine.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, sigmoid, softmax, softmax_jacobian
-from core.experiment.config import DataConfig, ExperimentConfig
-from core.labs.compare import GALLERY_ACTIVATIONS, activation_curves, activation_profile
 from playground.i18n import t
-from playground.pages.compare import figures as figures_compare
-
-KEY = "act"
+from playground.pages.activations import page
 
 st.title(t("activations.title"))
 st.write(t("activations.intro"))
 
-names = st.multiselect(
-    t("activations.pick"),
-    GALLERY_ACTIVATIONS,
-    default=list(GALLERY_ACTIVATIONS),
-    key=f"{KEY}.names",
-    help=t("activations.pick_help"),
-)
-left, right, third = st.columns(3)
-z_max = left.slider(
-    t("activations.z_range"), 2.0, 10.0, 5.0, step=0.5, key=f"{KEY}.z", help=t("activations.z_range_help")
-)
-slope = right.slider(
-    t("activations.slope"),
-    0.0,
-    0.9,
-    DEFAULT_LEAKY_SLOPE,
-    step=0.05,
-    key=f"{KEY}.slope",
-    help=t("activations.slope_help"),
-)
-elu_alpha = third.slider(
-    t("activations.elu_alpha"),
-    0.1,
-    3.0,
-    ELU_ALPHA,
-    step=0.1,
-    key=f"{KEY}.elu_alpha",
-    help=t("activations.elu_alpha_help"),
-)
-if not names:
-    st.info(t("activations.pick_empty"))
-    st.stop()
-
-z = np.linspace(-z_max, z_max, 401)
-curves = {name: activation_curves(name, z, slope, elu_alpha) for name in names}
-profiles = [activation_profile(name, slope, elu_alpha) for name in names]
-
-side_by_side, one_chart = st.tabs([t("activations.small_multiples"), t("activations.overlay")])
-with side_by_side:
-    st.plotly_chart(
-        figures_compare.activation_gallery_figure(
-            z,
-            curves,
-            max_derivatives={p.name: p.max_derivative for p in profiles},
-            dead_zones=[p.name for p in profiles if p.dead_zone],
-        ),
-        key=f"{KEY}.gallery",
-    )
-with one_chart:
-    values_col, slopes_col = st.columns(2)
-    values_col.plotly_chart(
-        figures_compare.activation_overlay_figure(z, curves, title=t("activations.overlay_values")),
-        key=f"{KEY}.overlay_values",
-    )
-    slopes_col.plotly_chart(
-        figures_compare.activation_overlay_figure(z, curves, derivative=True, title=t("activations.overlay_slopes")),
-        key=f"{KEY}.overlay_slopes",
-    )
+names, z_max, slope, elu_alpha = page.controls()  # with none picked, the page says so and stops
+profiles = page.gallery(names, z_max, slope, elu_alpha)
 
 st.header(t("activations.properties_header"))
 st.caption(t("activations.properties_intro"))
-st.dataframe(figures_compare.activation_table(profiles), hide_index=True, key=f"{KEY}.table")
+page.properties_table(profiles)
 
 st.header(t("activations.detail_header"))
-chosen = st.selectbox(
-    t("activations.detail_pick"),
-    names,
-    index=names.index("sigmoid") if "sigmoid" in names else 0,
-    key=f"{KEY}.detail",
-    help=t("activations.detail_pick_help"),
-)
-profile = profiles[names.index(chosen)]
-formula_col, slope_col = st.columns(2)
-with formula_col:
-    st.caption(t("activations.formula_label"))
-    st.latex(profile.formula)
-with slope_col:
-    st.caption(t("activations.derivative_label"))
-    st.latex(t(f"activations.derivatives.{chosen}"))
-st.write(t(f"activations.notes.{chosen}"))
+page.up_close(names, profiles)
 
 st.header(t("activations.output_header"))
 st.write(t("activations.output_intro"))
-# The "auto" choice of core.experiment.config for one dataset of each task, so this table and training never disagree.
-natural_outputs = {
-    task: ExperimentConfig(DataConfig(dataset)).resolved_output()
-    for task, dataset in (("binary", "moons"), ("multiclass", "multiclass"), ("regression", "sine"))
-}
-st.table(
-    [
-        {
-            t("activations.output_col_task"): t(f"activations.output_{task}"),
-            t("activations.output_col_activation"): activation,
-            t("activations.output_col_loss"): loss,
-            t("activations.output_col_why"): t(f"activations.output_{task}_why"),
-        }
-        for task, (activation, loss) in natural_outputs.items()
-    ]
-)
+page.output_table()
 
 st.header(t("activations.softmax.header"))
 st.write(t("activations.softmax.intro"))
-score_columns = st.columns(3)
-scores = np.array([
-    column.slider(f"z{i + 1}", -5.0, 5.0, value, step=0.1, key=f"{KEY}.softmax.z{i + 1}",
-                  help=t("activations.softmax.score_help"))
-    for i, (column, value) in enumerate(zip(score_columns, (2.0, 1.0, -1.0), strict=True))
-])
-probabilities = softmax(scores)
-st.plotly_chart(figures_compare.softmax_figure(scores, probabilities, softmax_jacobian(scores)),
-                key=f"{KEY}.softmax.chart")
-st.latex(r"\hat y_i = \frac{e^{z_i}}{\sum_{j} e^{z_j}}, \qquad "
-         r"\frac{\partial \hat y_i}{\partial z_j} = \begin{cases} \hat y_i(1-\hat y_i) & i = j \\ "
-         r"-\hat y_i \hat y_j & i \ne j \end{cases}")
-two_class = float(softmax(scores[:2])[0])
-st.markdown(t("activations.softmax.two_classes", z1=scores[0], z2=scores[1], softmax=two_class,
-              sigmoid=float(sigmoid(scores[0] - scores[1]))))
+page.softmax_explorer()
