@@ -33,16 +33,18 @@ def page(name: str, icon: str, *, default: bool = False) -> st.Page:
     return st.Page(f"app_pages/{name}.py", title=t(f"app.nav.{name}"), icon=icon, url_path=name, default=default)
 
 
-navigation = st.navigation([
-    page("playground", ":material/hub:", default=True),
-    page("compare", ":material/compare_arrows:"),
-    page("activations", ":material/show_chart:"),
-    page("under_the_hood", ":material/build:"),
-    page("regression", ":material/timeline:"),
-    page("imbalanced", ":material/balance:"),
-    page("experiments", ":material/science:"),
-    page("digits", ":material/pin:"),
-    page("lessons", ":material/school:"),
-])
+navigation = st.navigation(
+    [
+        page("playground", ":material/hub:", default=True),
+        page("compare", ":material/compare_arrows:"),
+        page("activations", ":material/show_chart:"),
+        page("under_the_hood", ":material/build:"),
+        page("regression", ":material/timeline:"),
+        page("imbalanced", ":material/balance:"),
+        page("experiments", ":material/science:"),
+        page("digits", ":material/pin:"),
+        page("lessons", ":material/school:"),
+    ]
+)
 if admitted_or_busy():  # the host's cap on sessions served at once (PLAYGROUND_MAX_SESSIONS)
     navigation.run()

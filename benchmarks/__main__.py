@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="fewer repeats, shorter windows; the whole run takes under three minutes"
     )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--only", nargs="+", choices=AREAS,
-                        help=f"areas to run (default: all; with --quick: {', '.join(QUICK_AREAS)})")
+    parser.add_argument(
+        "--only", nargs="+", choices=AREAS, help=f"areas to run (default: all; with --quick: {', '.join(QUICK_AREAS)})"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     parser.add_argument("--app-dir", type=Path, help="live area: serve the app from this checkout (default: this one)")
     parser.add_argument("--blas-threads", type=int, default=1, help="BLAS threads (default 1; 0 = library default)")
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if area in BROWSER_AREAS and args.quick:  # the browser areas share what is left of the time
                     left = QUICK_SECONDS - (area_start - started)
-                    sharing = [a for a in areas[areas.index(area):] if a in BROWSER_AREAS]
+                    sharing = [a for a in areas[areas.index(area) :] if a in BROWSER_AREAS]
                     rows += _module(area).rows(quick=True, budget_s=max(30.0, left / len(sharing)))
                 else:
                     rows += _module(area).rows(quick=args.quick)
@@ -146,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     machine["load_average_after"] = os.getloadavg()
     print(table(rows, markdown=args.markdown))
-    print(f"\n{len(rows)} rows in {seconds:.0f} s; load average {machine['load_average'][0]:.1f} at the start, "
-          f"{machine['load_average_after'][0]:.1f} at the end, {machine['cpus']} CPUs; medians of interleaved repeats.")
+    print(
+        f"\n{len(rows)} rows in {seconds:.0f} s; load average {machine['load_average'][0]:.1f} at the start, "
+        f"{machine['load_average_after'][0]:.1f} at the end, {machine['cpus']} CPUs; medians of interleaved repeats."
+    )
     result = {
         "started": datetime.now().isoformat(timespec="seconds"),
         "quick": args.quick,

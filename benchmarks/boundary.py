@@ -54,13 +54,22 @@ def rows(quick: bool = False) -> list[Row]:
         seconds = interleaved({"ours": ours, "floor": bare}, 5 if quick else 7)
         ratio = median([f / o for o, f in zip(seconds["ours"], seconds["floor"], strict=True)])
         ours_ms, floor_ms = 1e3 * median(seconds["ours"]) / calls, 1e3 * median(seconds["floor"]) / calls
-        out.append(Row(
-            AREA, f"2-8-8-1 predictions over a {resolution}×{resolution} grid",
-            ours=f"{ours_ms:.2f} ms per grid",
-            baseline=f"bare NumPy matmul chain: {floor_ms:.2f} ms",
-            ratio=ratio, ratio_text=f"{1 / ratio:.2f}× the floor's time",
-            target=TARGET, met=ratio >= 1 / 1.5,
-            values={"resolution": resolution, "calls": calls, "ours_seconds": seconds["ours"],
-                    "floor_seconds": seconds["floor"]},
-        ))
+        out.append(
+            Row(
+                AREA,
+                f"2-8-8-1 predictions over a {resolution}×{resolution} grid",
+                ours=f"{ours_ms:.2f} ms per grid",
+                baseline=f"bare NumPy matmul chain: {floor_ms:.2f} ms",
+                ratio=ratio,
+                ratio_text=f"{1 / ratio:.2f}× the floor's time",
+                target=TARGET,
+                met=ratio >= 1 / 1.5,
+                values={
+                    "resolution": resolution,
+                    "calls": calls,
+                    "ours_seconds": seconds["ours"],
+                    "floor_seconds": seconds["floor"],
+                },
+            )
+        )
     return out

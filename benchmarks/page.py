@@ -62,15 +62,32 @@ def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
     """``streamlit run streamlit_app.py`` on a free port: yields (base URL, server pid); always stopped."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         server = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+            command,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -210,19 +227,37 @@ def _page_rows(browser, url: str, budget: Budget, quick: bool) -> tuple[list[Row
     costs = first.panel_costs()
     cost_text = ", ".join(f"{name} {ms:.1f} ms" for name, ms in sorted(costs.items()))
     rows = [
-        Row(AREA_PAGE, PAGE_ROWS[0][1], ours=f"{fps:.1f} frames/s",
-            baseline=f"target {FPS_TARGET:g} frames/s", ratio=fps / FPS_TARGET,
-            ratio_text=f"{fps / FPS_TARGET:.2f}× the target", target=PAGE_ROWS[0][2], met=fps >= FPS_TARGET,
+        Row(
+            AREA_PAGE,
+            PAGE_ROWS[0][1],
+            ours=f"{fps:.1f} frames/s",
+            baseline=f"target {FPS_TARGET:g} frames/s",
+            ratio=fps / FPS_TARGET,
+            ratio_text=f"{fps / FPS_TARGET:.2f}× the target",
+            target=PAGE_ROWS[0][2],
+            met=fps >= FPS_TARGET,
             note=f"heatmap repaints counted from its pixels; {epochs_per_s:.0f} epochs/s shown at the default speed"
-                 + (f"; the view's own cost per frame (median): {cost_text}" if cost_text else ""),
-            values={"frames": frames, "seconds": seconds, "epochs_per_s": epochs_per_s, "panel_cost_ms": costs}),
-        Row(AREA_PAGE, PAGE_ROWS[1][1], ours=f"{first_frame_ms:.0f} ms",
-            baseline="target 1,000 ms", ratio=FIRST_FRAME_TARGET_MS / first_frame_ms,
-            ratio_text=f"{first_frame_ms / FIRST_FRAME_TARGET_MS:.2f}× the budget", target=PAGE_ROWS[1][2],
-            met=first_frame_ms < FIRST_FRAME_TARGET_MS, values={"first_frame_ms": first_frame_ms}),
-        Row(AREA_PAGE, PAGE_ROWS[2][1], ours=f"{bytes_per_frame / 1024:.1f} KiB",
+            + (f"; the view's own cost per frame (median): {cost_text}" if cost_text else ""),
+            values={"frames": frames, "seconds": seconds, "epochs_per_s": epochs_per_s, "panel_cost_ms": costs},
+        ),
+        Row(
+            AREA_PAGE,
+            PAGE_ROWS[1][1],
+            ours=f"{first_frame_ms:.0f} ms",
+            baseline="target 1,000 ms",
+            ratio=FIRST_FRAME_TARGET_MS / first_frame_ms,
+            ratio_text=f"{first_frame_ms / FIRST_FRAME_TARGET_MS:.2f}× the budget",
+            target=PAGE_ROWS[1][2],
+            met=first_frame_ms < FIRST_FRAME_TARGET_MS,
+            values={"first_frame_ms": first_frame_ms},
+        ),
+        Row(
+            AREA_PAGE,
+            PAGE_ROWS[2][1],
+            ours=f"{bytes_per_frame / 1024:.1f} KiB",
             note="every WebSocket message from the server while playing, divided by the frames painted",
-            values={"bytes": bytes_end - bytes_start, "frames": frames}),
+            values={"bytes": bytes_end - bytes_start, "frames": frames},
+        ),
     ]
     return rows, first
 
@@ -241,11 +276,15 @@ def _memory_row(browser, url: str, pid: int, first: Session, budget: Budget, qui
             session.close()
     per_session = (rss_all - rss_one) / (SESSIONS - 1)
     return Row(
-        AREA_MEMORY, PAGE_ROWS[3][1], ours=f"{per_session:.1f} MB",
+        AREA_MEMORY,
+        PAGE_ROWS[3][1],
+        ours=f"{per_session:.1f} MB",
         baseline=f"1 session: {rss_one:.0f} MB, {SESSIONS}: {rss_all:.0f} MB",
         ratio=MEMORY_TARGET_MB / per_session if per_session > 0 else None,
-        ratio_text=f"{per_session / MEMORY_TARGET_MB:.2f}× the budget", target=PAGE_ROWS[3][2],
-        met=per_session < MEMORY_TARGET_MB, note=f"{playing} of {SESSIONS} sessions had trained when measured",
+        ratio_text=f"{per_session / MEMORY_TARGET_MB:.2f}× the budget",
+        target=PAGE_ROWS[3][2],
+        met=per_session < MEMORY_TARGET_MB,
+        note=f"{playing} of {SESSIONS} sessions had trained when measured",
         values={"rss_one_mb": rss_one, "rss_all_mb": rss_all, "sessions": SESSIONS},
     )
 

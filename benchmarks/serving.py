@@ -77,8 +77,9 @@ def rows(quick: bool = False, budget_s: float | None = None) -> list[Row]:
     try:
         log = REPO_ROOT / "benchmarks" / "results" / "serving-server.log"
         with streamlit_server(log) as (url, pid), sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True,
-                                                 args=list(CHROMIUM_ARGS))
+            browser = playwright.chromium.launch(
+                executable_path=find_chromium(), headless=True, args=list(CHROMIUM_ARGS)
+            )
             try:
                 tabs = _tabs(browser, url, SESSIONS, budget)
                 time.sleep(1.0)
@@ -98,13 +99,29 @@ def rows(quick: bool = False, budget_s: float | None = None) -> list[Row]:
     moving = sum(1 for b, a in zip(before, after, strict=True) if a > b)
     per_session = max(playing - idle, 1e-9) / SESSIONS
     epochs_per_s = sum(a - b for b, a in zip(before, after, strict=True)) / SESSIONS / seconds
-    values = {"idle_core_share": idle, "playing_core_share": playing, "sessions": SESSIONS,
-              "epochs_per_s_per_session": epochs_per_s, "moving_sessions": moving, "window_s": seconds}
+    values = {
+        "idle_core_share": idle,
+        "playing_core_share": playing,
+        "sessions": SESSIONS,
+        "epochs_per_s_per_session": epochs_per_s,
+        "moving_sessions": moving,
+        "window_s": seconds,
+    }
     note = f"{moving} of {SESSIONS} sessions advanced while measured; {epochs_per_s:.1f} epochs/s each"
     return [
-        Row(AREA, ROWS[0][1], ours=f"{per_session:.1%} of a core",
+        Row(
+            AREA,
+            ROWS[0][1],
+            ours=f"{per_session:.1%} of a core",
             baseline=f"server with the {SESSIONS} tabs paused: {idle:.1%}; playing: {playing:.1%}",
-            note=note, values=values),
-        Row(AREA, ROWS[1][1], ours=f"{1 / per_session:.0f} sessions",
-            note="1 / the CPU share per session; leave headroom for page loads and reruns", values=values),
+            note=note,
+            values=values,
+        ),
+        Row(
+            AREA,
+            ROWS[1][1],
+            ours=f"{1 / per_session:.0f} sessions",
+            note="1 / the CPU share per session; leave headroom for page loads and reruns",
+            values=values,
+        ),
     ]

@@ -203,8 +203,13 @@ def _server(command: list[str], cwd: Path, health: str, what: str, log_path: Pat
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [part.format(port=port) for part in command], cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+            [part.format(port=port) for part in command],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -216,17 +221,37 @@ def _server(command: list[str], cwd: Path, health: str, what: str, log_path: Pat
 
 def streamlit_app(log_path: Path) -> contextlib.AbstractContextManager[tuple[str, int]]:
     return _server(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", "{port}",
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        APP_DIR, "_stcore/health", "streamlit", log_path,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            "{port}",
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        APP_DIR,
+        "_stcore/health",
+        "streamlit",
+        log_path,
     )
 
 
 def static_site(directory: Path, log_path: Path) -> contextlib.AbstractContextManager[tuple[str, int]]:
     return _server(
         [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(directory)],
-        directory, "index.html", "http.server", log_path,
+        directory,
+        "index.html",
+        "http.server",
+        log_path,
     )
 
 
@@ -389,8 +414,12 @@ def play_and_watch(page, play: Callable[[], None], server_pid: int, window_s: fl
     seen = observed(page)
     frames = count_between(seen.changes, t0, t1)
     return Playing(
-        epochs_per_s=per_second(seen.epochs, t0, t1), fps=frames / window_s, frames=frames,
-        browser_cpu_s=browser1 - browser0, server_cpu_s=server1 - server0, last_epoch=value_at(seen.epochs, t1),
+        epochs_per_s=per_second(seen.epochs, t0, t1),
+        fps=frames / window_s,
+        frames=frames,
+        browser_cpu_s=browser1 - browser0,
+        server_cpu_s=server1 - server0,
+        last_epoch=value_at(seen.epochs, t1),
     )
 
 
@@ -475,8 +504,7 @@ def measure_ours(browser, figures: AppFigures, window_s: float, later_visits: in
 
             _stage(figures, "playing", lambda: setattr(figures, "playing", watch("/" + OURS_QUERY)), deadline)
             _stage(figures, "fastest", lambda: setattr(figures, "fastest", watch("/" + OURS_QUERY, True)), deadline)
-            _stage(figures, "compare", lambda: setattr(figures, "compare", watch("/compare" + COMPARE_QUERY)),
-                   deadline)
+            _stage(figures, "compare", lambda: setattr(figures, "compare", watch("/compare" + COMPARE_QUERY)), deadline)
         finally:
             context.close()
 
@@ -486,13 +514,22 @@ ROWS = (  # (key, case, target)
     ("epochs", f"{CASE}: epochs per second, default speed", f"≥ {EPOCHS_TIMES_TFP_TARGET:g}× TFP"),
     ("fps", f"{CASE}: painted boundary frames per second, default speed", f"≥ {FPS_TARGET:g} frames/s"),
     ("cpu", f"{CASE}: CPU per painted frame (browser + server)", f"server ≤ {SERVER_MS_PER_FRAME_TARGET:g} ms"),
-    ("first_visit", "navigation → first painted boundary, first visit after the server starts",
-     f"≤ {FIRST_VISIT_TARGET_S:g} s"),
+    (
+        "first_visit",
+        "navigation → first painted boundary, first visit after the server starts",
+        f"≤ {FIRST_VISIT_TARGET_S:g} s",
+    ),
     ("later_visit", "navigation → first painted boundary, a later visit", f"≤ {LATER_VISIT_TARGET_S:g} s"),
-    ("fastest", f"{CASE}: epochs per second at the fastest speed (picture moving)",
-     f"≥ {FASTEST_EPOCHS_TARGET:g} epochs/s"),
-    ("compare", "Compare, four networks (the XOR case, activations sigmoid/tanh/relu/leaky_relu): painted frames/s",
-     f"≥ {COMPARE_FPS_TARGET:g} frames/s"),
+    (
+        "fastest",
+        f"{CASE}: epochs per second at the fastest speed (picture moving)",
+        f"≥ {FASTEST_EPOCHS_TARGET:g} epochs/s",
+    ),
+    (
+        "compare",
+        "Compare, four networks (the XOR case, activations sigmoid/tanh/relu/leaky_relu): painted frames/s",
+        f"≥ {COMPARE_FPS_TARGET:g} frames/s",
+    ),
 )
 
 
@@ -531,8 +568,11 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
         return "; ".join(f"{s}: {ours.errors[s]}" for s in stages if s in ours.errors) or "not measured"
 
     mine, theirs = ours.playing, tfp.playing
-    tfp_epochs = f"TFP {theirs.epochs_per_s:.1f} epochs/s" if theirs else (
-        "TFP: " + (tfp.errors.get("playing") or tfp.errors.get("visits") or "–"))
+    tfp_epochs = (
+        f"TFP {theirs.epochs_per_s:.1f} epochs/s"
+        if theirs
+        else ("TFP: " + (tfp.errors.get("playing") or tfp.errors.get("visits") or "–"))
+    )
     tfp_fps = f"TFP {theirs.fps:.1f} frames/s" if theirs else "TFP: –"
     window_note = f"{window_s:g} s after Play"
     if mine is None:
@@ -540,25 +580,55 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
             skip(key, error_of("playing"), tfp_epochs if key == "epochs" else tfp_fps)
     else:
         ratio, text = ratio_text(mine.epochs_per_s, theirs.epochs_per_s if theirs else 0)
-        out.append(Row(AREA, cases["epochs"][0], f"{mine.epochs_per_s:.1f} epochs/s", tfp_epochs, ratio, text,
-                       cases["epochs"][1], None if ratio is None else ratio >= EPOCHS_TIMES_TFP_TARGET,
-                       note=f"{window_note}; last epoch shown {mine.last_epoch}",
-                       values={"ours": _values(mine), "tfp": _values(theirs)}))
+        out.append(
+            Row(
+                AREA,
+                cases["epochs"][0],
+                f"{mine.epochs_per_s:.1f} epochs/s",
+                tfp_epochs,
+                ratio,
+                text,
+                cases["epochs"][1],
+                None if ratio is None else ratio >= EPOCHS_TIMES_TFP_TARGET,
+                note=f"{window_note}; last epoch shown {mine.last_epoch}",
+                values={"ours": _values(mine), "tfp": _values(theirs)},
+            )
+        )
         ratio, text = ratio_text(mine.fps, theirs.fps if theirs else 0)
-        out.append(Row(AREA, cases["fps"][0], f"{mine.fps:.1f} frames/s", tfp_fps, ratio, text, cases["fps"][1],
-                       mine.fps >= FPS_TARGET, note=f"{window_note}; a frame counts when the heatmap's pixels change",
-                       values={"ours": mine.frames, "tfp": theirs.frames if theirs else None}))
+        out.append(
+            Row(
+                AREA,
+                cases["fps"][0],
+                f"{mine.fps:.1f} frames/s",
+                tfp_fps,
+                ratio,
+                text,
+                cases["fps"][1],
+                mine.fps >= FPS_TARGET,
+                note=f"{window_note}; a frame counts when the heatmap's pixels change",
+                values={"ours": mine.frames, "tfp": theirs.frames if theirs else None},
+            )
+        )
         tfp_cpu = f"TFP {_cpu_text(theirs)}" if theirs and theirs.frames else "TFP: –"
         mine_ms = mine.browser_ms_per_frame + mine.server_ms_per_frame
         theirs_ms = theirs.browser_ms_per_frame + theirs.server_ms_per_frame if theirs and theirs.frames else 0
         ratio = theirs_ms / mine_ms if theirs_ms and mine.frames else None
-        out.append(Row(AREA, cases["cpu"][0], _cpu_text(mine) if mine.frames else "no frame painted", tfp_cpu,
-                       ratio, f"{1 / ratio:.2f}× TFP's cost" if ratio else "", cases["cpu"][1],
-                       mine.server_ms_per_frame <= SERVER_MS_PER_FRAME_TARGET if mine.frames else False,
-                       note=f"CPU seconds over {window_s:g} s: browser {mine.browser_cpu_s:.2f}, server "
-                            f"{mine.server_cpu_s:.2f} (TFP: browser "
-                            f"{theirs.browser_cpu_s if theirs else float('nan'):.2f}, "
-                            f"server {theirs.server_cpu_s if theirs else float('nan'):.2f})"))
+        out.append(
+            Row(
+                AREA,
+                cases["cpu"][0],
+                _cpu_text(mine) if mine.frames else "no frame painted",
+                tfp_cpu,
+                ratio,
+                f"{1 / ratio:.2f}× TFP's cost" if ratio else "",
+                cases["cpu"][1],
+                mine.server_ms_per_frame <= SERVER_MS_PER_FRAME_TARGET if mine.frames else False,
+                note=f"CPU seconds over {window_s:g} s: browser {mine.browser_cpu_s:.2f}, server "
+                f"{mine.server_cpu_s:.2f} (TFP: browser "
+                f"{theirs.browser_cpu_s if theirs else float('nan'):.2f}, "
+                f"server {theirs.server_cpu_s if theirs else float('nan'):.2f})",
+            )
+        )
     for key, mine_s, theirs_s, target, visit_index in (
         ("first_visit", ours.first_visit_s, tfp.first_visit_s, FIRST_VISIT_TARGET_S, 0),
         ("later_visit", ours.later_visit_s, tfp.later_visit_s, LATER_VISIT_TARGET_S, -1),
@@ -568,31 +638,66 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
             skip(key, error_of("visits"), baseline)
             continue
         ratio = theirs_s / mine_s if theirs_s else None
-        note = " | ".join(f"{who}: {text}" for who, text in (("ours", _visit_breakdown(ours, visit_index)),
-                                                               ("TFP", _visit_breakdown(tfp, visit_index))) if text)
-        out.append(Row(AREA, cases[key][0], f"{mine_s:.2f} s", baseline, ratio,
-                       f"{mine_s / theirs_s:.1f}× TFP's time" if theirs_s else "", cases[key][1], mine_s <= target,
-                       note=note, values={"ours_s": mine_s, "tfp_s": theirs_s}))
+        note = " | ".join(
+            f"{who}: {text}"
+            for who, text in (
+                ("ours", _visit_breakdown(ours, visit_index)),
+                ("TFP", _visit_breakdown(tfp, visit_index)),
+            )
+            if text
+        )
+        out.append(
+            Row(
+                AREA,
+                cases[key][0],
+                f"{mine_s:.2f} s",
+                baseline,
+                ratio,
+                f"{mine_s / theirs_s:.1f}× TFP's time" if theirs_s else "",
+                cases[key][1],
+                mine_s <= target,
+                note=note,
+                values={"ours_s": mine_s, "tfp_s": theirs_s},
+            )
+        )
     if ours.fastest is None:
         skip("fastest", error_of("fastest"), tfp_epochs)
     else:
         f = ours.fastest
         ratio, text = ratio_text(f.epochs_per_s, theirs.epochs_per_s if theirs else 0)
-        out.append(Row(AREA, cases["fastest"][0], f"{f.epochs_per_s:.0f} epochs/s at {f.fps:.1f} frames/s",
-                       tfp_epochs, ratio, text, cases["fastest"][1],
-                       f.epochs_per_s >= FASTEST_EPOCHS_TARGET and f.fps > 0,
-                       note=f"speed control at its end: {ours.fastest_speed}", values=_values(f)))
+        out.append(
+            Row(
+                AREA,
+                cases["fastest"][0],
+                f"{f.epochs_per_s:.0f} epochs/s at {f.fps:.1f} frames/s",
+                tfp_epochs,
+                ratio,
+                text,
+                cases["fastest"][1],
+                f.epochs_per_s >= FASTEST_EPOCHS_TARGET and f.fps > 0,
+                note=f"speed control at its end: {ours.fastest_speed}",
+                values=_values(f),
+            )
+        )
     if ours.compare is None:
         skip("compare", error_of("compare"), tfp_fps)
     else:
         c = ours.compare
         # Against the Playground of the same run too: four networks' pictures per frame, one network's.
         playground = f"; {c.fps / mine.fps:.2f}× the Playground's {mine.fps:.1f} frames/s" if mine and mine.fps else ""
-        out.append(Row(AREA, cases["compare"][0], f"{c.fps:.1f} frames/s ({c.epochs_per_s:.1f} epochs/s)", tfp_fps,
-                       *ratio_text(c.fps, theirs.fps if theirs else 0), cases["compare"][1],
-                       c.fps >= COMPARE_FPS_TARGET,
-                       note=f"CPU per painted frame {_cpu_text(c) if c.frames else '–'}{playground}",
-                       values=_values(c)))
+        out.append(
+            Row(
+                AREA,
+                cases["compare"][0],
+                f"{c.fps:.1f} frames/s ({c.epochs_per_s:.1f} epochs/s)",
+                tfp_fps,
+                *ratio_text(c.fps, theirs.fps if theirs else 0),
+                cases["compare"][1],
+                c.fps >= COMPARE_FPS_TARGET,
+                note=f"CPU per painted frame {_cpu_text(c) if c.frames else '–'}{playground}",
+                values=_values(c),
+            )
+        )
     return out
 
 

@@ -44,10 +44,15 @@ def rows(quick: bool = False) -> list[Row]:
     seconds = interleaved({"train": train, "snapshots": snapshots}, 5 if quick else 9)
     ratio = median([s / t for t, s in zip(seconds["train"], seconds["snapshots"], strict=True)])
     epoch_ms, snap_ms = (1e3 * median(seconds[k]) / epochs for k in ("train", "snapshots"))
-    return [Row(
-        AREA, "XOR, 2-8-8-1 tanh, batch 10, 250 training points: a live snapshot (frame + JSON) per epoch trained",
-        ours=f"{snap_ms:.3f} ms per snapshot", baseline=f"an epoch of training: {epoch_ms:.2f} ms",
-        ratio=ratio, ratio_text=f"{ratio:.1%} of an epoch's time",
-        note="the server's share per painted frame beyond training; a fragment rerun adds ~10-15 ms per request",
-        values={"epochs": epochs, "train_seconds": seconds["train"], "snapshot_seconds": seconds["snapshots"]},
-    )]
+    return [
+        Row(
+            AREA,
+            "XOR, 2-8-8-1 tanh, batch 10, 250 training points: a live snapshot (frame + JSON) per epoch trained",
+            ours=f"{snap_ms:.3f} ms per snapshot",
+            baseline=f"an epoch of training: {epoch_ms:.2f} ms",
+            ratio=ratio,
+            ratio_text=f"{ratio:.1%} of an epoch's time",
+            note="the server's share per painted frame beyond training; a fragment rerun adds ~10-15 ms per request",
+            values={"epochs": epochs, "train_seconds": seconds["train"], "snapshot_seconds": seconds["snapshots"]},
+        )
+    ]

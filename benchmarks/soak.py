@@ -51,8 +51,11 @@ LINKS = (
     "?ds=checkerboard&n=400&hidden=8:relu,8:relu&epochs=5000&seed=7",
 )
 # The largest session the default caps allow (issue 19): eight 64-unit layers, 5,000 points, seven features.
-HEAVY_LINK = ("?ds=spirals&hidden=" + ",".join(["64:tanh"] * 8)
-              + "&n=5000&bs=1&epochs=5000&feat=x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2")
+HEAVY_LINK = (
+    "?ds=spirals&hidden="
+    + ",".join(["64:tanh"] * 8)
+    + "&n=5000&bs=1&epochs=5000&feat=x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2"
+)
 
 
 # ---- the server -------------------------------------------------------------------------------------------
@@ -67,8 +70,10 @@ def _wait_healthy(url: str, server: subprocess.Popen | None, timeout: float = 12
     while time.monotonic() < deadline:
         if server is not None and server.poll() is not None:
             raise SystemExit(f"streamlit exited with code {server.returncode}")
-        with (contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-              urllib.request.urlopen(url + "_stcore/health", timeout=2) as response):
+        with (
+            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+            urllib.request.urlopen(url + "_stcore/health", timeout=2) as response,
+        ):
             if response.status == 200:
                 return
         time.sleep(0.5)
@@ -79,13 +84,33 @@ def _wait_healthy(url: str, server: subprocess.Popen | None, timeout: float = 12
 def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
     """Start the app on a free port in its own process group; yield (base URL, pid); stop that group after."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
-        server = subprocess.Popen(command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_healthy(url, server)
@@ -184,8 +209,16 @@ def open_session(browser, base_url: str, link: str, speed_steps: int) -> Session
 
 
 # ---- the run ----------------------------------------------------------------------------------------------
-def soak(base_url: str, pid: int, sessions: int, minutes: float, interval: float, speed_steps: int,
-         csv_path: Path | None, links: tuple[str, ...] = LINKS) -> None:
+def soak(
+    base_url: str,
+    pid: int,
+    sessions: int,
+    minutes: float,
+    interval: float,
+    speed_steps: int,
+    csv_path: Path | None,
+    links: tuple[str, ...] = LINKS,
+) -> None:
     rows: list[dict] = []
     idle_rss = rss_mb(pid)
     print(f"server pid {pid}: {idle_rss:.0f} MiB before any session", flush=True)
@@ -208,8 +241,11 @@ def soak(base_url: str, pid: int, sessions: int, minutes: float, interval: float
             row = {"seconds": round(elapsed), "rss_mib": round(rss, 1)}
             row |= {name: s.total_epochs() for name, s in zip(names, opened, strict=True)}
             rows.append(row)
-            print(f"{elapsed:6.0f} {rss:8.0f} {rss - first_rss:+7.0f}  "
-                  + " ".join(f"{s.total_epochs():>14,}" for s in opened), flush=True)
+            print(
+                f"{elapsed:6.0f} {rss:8.0f} {rss - first_rss:+7.0f}  "
+                + " ".join(f"{s.total_epochs():>14,}" for s in opened),
+                flush=True,
+            )
             if elapsed >= minutes * 60:
                 break
             time.sleep(max(0.0, min(interval, minutes * 60 - elapsed)))
@@ -240,10 +276,14 @@ def _summary(rows, idle_rss, closed_rss, busy_rate, idle_rate, sessions) -> None
     late = rss[half:] if half else rss
     span_min = max((rows[-1]["seconds"] - rows[half]["seconds"]) / 60, 1e-9) if half else 1e-9
     print()
-    print(f"RSS: {idle_rss:.0f} MiB idle -> {rss[0]:.0f} first sample -> {max(rss):.0f} peak -> {rss[-1]:.0f} last; "
-          f"{closed_rss:.0f} MiB after the tabs closed ({closed_rss - idle_rss:+.0f} MiB over idle)")
-    print(f"RSS per session: {(rss[-1] - idle_rss) / len(sessions):.1f} MiB at the end, "
-          f"{(max(rss) - idle_rss) / len(sessions):.1f} MiB at the peak")
+    print(
+        f"RSS: {idle_rss:.0f} MiB idle -> {rss[0]:.0f} first sample -> {max(rss):.0f} peak -> {rss[-1]:.0f} last; "
+        f"{closed_rss:.0f} MiB after the tabs closed ({closed_rss - idle_rss:+.0f} MiB over idle)"
+    )
+    print(
+        f"RSS per session: {(rss[-1] - idle_rss) / len(sessions):.1f} MiB at the end, "
+        f"{(max(rss) - idle_rss) / len(sessions):.1f} MiB at the peak"
+    )
     if half:
         print(f"growth over the second half of the run: {(late[-1] - late[0]) / span_min:+.1f} MiB/min")
     print(f"server CPU: {busy_rate:.2f} cores while training, {idle_rate:.2f} cores 10 s after the tabs closed")
@@ -262,9 +302,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", help="use a running server at this base URL instead of starting one")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
     faster = SPEEDS[min(SPEEDS.index(DEFAULT_SPEED) + 2, len(SPEEDS) - 1)]
-    parser.add_argument("--speed-steps", type=int, default=2,
-                        help=f"notches to move the speed slider (epochs per second) up from its default "
-                             f"{DEFAULT_SPEED} (default 2: {faster} epochs per second)")
+    parser.add_argument(
+        "--speed-steps",
+        type=int,
+        default=2,
+        help=f"notches to move the speed slider (epochs per second) up from its default "
+        f"{DEFAULT_SPEED} (default 2: {faster} epochs per second)",
+    )
     parser.add_argument("--csv", type=Path, help="also write the samples to this CSV file")
     parser.add_argument("--heavy", action="store_true", help="every session opens the heaviest link (HEAVY_LINK)")
     args = parser.parse_args(argv)

@@ -92,7 +92,13 @@ class Ours:
             dtype=dtype,
         )
         self.trainer = Trainer(
-            net, X, y, optimizer="adam", learning_rate=LEARNING_RATE, batch_size=batch_size, record_stats=False,
+            net,
+            X,
+            y,
+            optimizer="adam",
+            learning_rate=LEARNING_RATE,
+            batch_size=batch_size,
+            record_stats=False,
             seed=seed,
         )
 
@@ -113,9 +119,19 @@ class SklearnMLP:
         self.label = f"scikit-learn {sklearn.__version__}"
         self.X, self.y = X.astype(dtype), y  # MLPClassifier keeps float32 input in float32
         self.model = MLPClassifier(
-            hidden_layer_sizes=hidden, activation="tanh", solver="adam", alpha=0.0, batch_size=batch_size,
-            learning_rate_init=LEARNING_RATE, max_iter=1, warm_start=True, shuffle=True, random_state=seed,
-            tol=0.0, n_iter_no_change=10**9, early_stopping=False,
+            hidden_layer_sizes=hidden,
+            activation="tanh",
+            solver="adam",
+            alpha=0.0,
+            batch_size=batch_size,
+            learning_rate_init=LEARNING_RATE,
+            max_iter=1,
+            warm_start=True,
+            shuffle=True,
+            random_state=seed,
+            tol=0.0,
+            n_iter_no_change=10**9,
+            early_stopping=False,
         )
 
     def epoch(self) -> None:
@@ -187,7 +203,13 @@ class OursCNN(Ours):
             input_dim=64, input_shape=(1, 8, 8), layers=list(CNN_LAYERS), loss="softmax_ce", init="xavier", seed=seed
         )
         self.trainer = Trainer(
-            net, X, y, optimizer="adam", learning_rate=LEARNING_RATE, batch_size=batch_size, record_stats=False,
+            net,
+            X,
+            y,
+            optimizer="adam",
+            learning_rate=LEARNING_RATE,
+            batch_size=batch_size,
+            record_stats=False,
             seed=seed,
         )
 
@@ -204,7 +226,10 @@ class TorchCNN(TorchMLP):
         self.label = f"PyTorch {torch.__version__} (CPU, 1 thread)"
         self.binary = False
         self.model = torch.nn.Sequential(
-            torch.nn.Conv2d(1, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+            torch.nn.Conv2d(1, 8, 3),
+            torch.nn.ReLU(),
+            torch.nn.MaxPool2d(2),
+            torch.nn.Flatten(),
             torch.nn.Linear(72, 10),
         ).double()
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE)
@@ -233,17 +258,30 @@ def cnn_rows(quick: bool, repeats: int) -> list[Row]:
     ratio = median([t / o for o, t in zip(seconds["ours"], seconds["theirs"], strict=True)])
     ours_rate, their_rate = epochs / median(seconds["ours"]), epochs / median(seconds["theirs"])
     n = X.shape[0]
-    return [Row(
-        AREA, CNN_CASE_NAME,
-        ours=f"{number(ours_rate * n, 'samples/s')} ({number(ours_rate, 'epochs/s')})",
-        baseline=f"{theirs.label}: {number(their_rate * n, 'samples/s')} ({number(their_rate, 'epochs/s')})",
-        ratio=ratio, ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
-        target=CNN_TARGET, met=ratio >= 1.0,
-        note=(f"ours includes scoring the training set after each epoch; train accuracy after {1 + repeats * epochs} "
-              f"epochs: ours {ours.accuracy():.3f}, theirs {theirs.accuracy():.3f}"),
-        values={"samples": n, "batch_size": 32, "epochs_per_repeat": epochs, "repeats": repeats,
-                "ours_seconds": seconds["ours"], "baseline_seconds": seconds["theirs"]},
-    )]
+    return [
+        Row(
+            AREA,
+            CNN_CASE_NAME,
+            ours=f"{number(ours_rate * n, 'samples/s')} ({number(ours_rate, 'epochs/s')})",
+            baseline=f"{theirs.label}: {number(their_rate * n, 'samples/s')} ({number(their_rate, 'epochs/s')})",
+            ratio=ratio,
+            ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
+            target=CNN_TARGET,
+            met=ratio >= 1.0,
+            note=(
+                f"ours includes scoring the training set after each epoch; train accuracy after {1 + repeats * epochs} "
+                f"epochs: ours {ours.accuracy():.3f}, theirs {theirs.accuracy():.3f}"
+            ),
+            values={
+                "samples": n,
+                "batch_size": 32,
+                "epochs_per_repeat": epochs,
+                "repeats": repeats,
+                "ours_seconds": seconds["ours"],
+                "baseline_seconds": seconds["theirs"],
+            },
+        )
+    ]
 
 
 BASELINES = (("scikit-learn MLPClassifier", SklearnMLP, SKLEARN_TARGET, 3.0), ("PyTorch", TorchMLP, TORCH_TARGET, 5.0))
@@ -272,17 +310,29 @@ def throughput_rows(case: Case, quick: bool, repeats: int) -> list[Row]:
         ratio = median([t / o for o, t in zip(seconds["ours"], seconds["theirs"], strict=True)])
         ours_rate, their_rate = epochs / median(seconds["ours"]), epochs / median(seconds["theirs"])
         total = 1 + repeats * epochs
-        rows.append(Row(
-            AREA, case.name,
-            ours=f"{number(ours_rate * n, 'samples/s')} ({number(ours_rate, 'epochs/s')})",
-            baseline=f"{theirs.label}: {number(their_rate * n, 'samples/s')} ({number(their_rate, 'epochs/s')})",
-            ratio=ratio, ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
-            target=target, met=ratio >= wanted,
-            note=f"train accuracy after {total} epochs: ours {ours.accuracy():.3f}, theirs {theirs.accuracy():.3f}",
-            values={"samples": n, "batch_size": batch, "epochs_per_repeat": epochs, "repeats": repeats,
-                    "ours_seconds": seconds["ours"], "baseline_seconds": seconds["theirs"],
-                    "ours_epochs_per_s": ours_rate, "baseline_epochs_per_s": their_rate},
-        ))
+        rows.append(
+            Row(
+                AREA,
+                case.name,
+                ours=f"{number(ours_rate * n, 'samples/s')} ({number(ours_rate, 'epochs/s')})",
+                baseline=f"{theirs.label}: {number(their_rate * n, 'samples/s')} ({number(their_rate, 'epochs/s')})",
+                ratio=ratio,
+                ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
+                target=target,
+                met=ratio >= wanted,
+                note=f"train accuracy after {total} epochs: ours {ours.accuracy():.3f}, theirs {theirs.accuracy():.3f}",
+                values={
+                    "samples": n,
+                    "batch_size": batch,
+                    "epochs_per_repeat": epochs,
+                    "repeats": repeats,
+                    "ours_seconds": seconds["ours"],
+                    "baseline_seconds": seconds["theirs"],
+                    "ours_epochs_per_s": ours_rate,
+                    "baseline_epochs_per_s": their_rate,
+                },
+            )
+        )
     return rows
 
 
@@ -317,15 +367,20 @@ def reach_rows(quick: bool) -> list[Row]:
         ours_s, their_s = median([s for s, _ in ours_runs]), median([s for s, _ in their_runs])
         ours_e, their_e = median([e for _, e in ours_runs]), median([e for _, e in their_runs])
         ratio = their_s / ours_s
-        rows.append(Row(
-            AREA, name,
-            ours=f"{ours_s:.2f} s ({ours_e:.0f} epochs)",
-            baseline=f"{label}: {their_s:.2f} s ({their_e:.0f} epochs)",
-            ratio=ratio, ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
-            target=target, met=ratio >= wanted,
-            note=f"median over seeds {', '.join(map(str, seeds))}; each side checks its accuracy every epoch",
-            values={"seeds": list(seeds), "ours": ours_runs, "baseline": their_runs},
-        ))
+        rows.append(
+            Row(
+                AREA,
+                name,
+                ours=f"{ours_s:.2f} s ({ours_e:.0f} epochs)",
+                baseline=f"{label}: {their_s:.2f} s ({their_e:.0f} epochs)",
+                ratio=ratio,
+                ratio_text=f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower",
+                target=target,
+                met=ratio >= wanted,
+                note=f"median over seeds {', '.join(map(str, seeds))}; each side checks its accuracy every epoch",
+                values={"seeds": list(seeds), "ours": ours_runs, "baseline": their_runs},
+            )
+        )
     return rows
 
 

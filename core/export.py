@@ -237,9 +237,7 @@ def _check_features(net, features: Sequence[str] | None) -> tuple[str, ...] | No
         return None
     names = check_feature_names(features, 2)
     if len(names) != net.input_dim:
-        raise ValueError(
-            f"features={list(names)!r} give {len(names)} inputs but the network takes {net.input_dim}"
-        )
+        raise ValueError(f"features={list(names)!r} give {len(names)} inputs but the network takes {net.input_dim}")
     return names
 
 
@@ -647,9 +645,7 @@ def to_pytorch_source(net, features: Sequence[str] | None = None, examples: np.n
             f'    """The network takes its {net.input_dim} inputs as they are."""\n'
             "    return points\n"
         )
-    weight_lines = "".join(
-        f"    # {comment}\n    {key!r}: {_literal(value)},\n" for key, value, comment in weights
-    )
+    weight_lines = "".join(f"    # {comment}\n    {key!r}: {_literal(value)},\n" for key, value, comment in weights)
     module_lines = "".join(f"    {line}\n" for line in modules)
     output_layer = layers[-1]
     output = {"sigmoid": "probability of class 1", "softmax": "class probabilities"}.get(

@@ -60,15 +60,15 @@ def nginx_config(replica_ports: list[int], port: int, host: str, prefix: Path) -
     return f"""# Written by `python -m deploy`; regenerated on every start.
 daemon off;
 worker_processes auto;
-pid {prefix / 'nginx.pid'};
-error_log {prefix / 'error.log'} warn;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
 
 events {{
     worker_connections 4096;  # each playing browser holds one WebSocket
 }}
 
 http {{
-    access_log {prefix / 'access.log'};
+    access_log {prefix / "access.log"};
 {temp}
     # Sticky sessions: the cookie's value if the browser has one, else a new random key (set below).
     map $cookie_{COOKIE} $sticky_key {{
@@ -182,14 +182,34 @@ class Deployment:
         try:
             for i, port in enumerate(self.replica_ports):
                 command = [
-                    sys.executable, "-m", "streamlit", "run", APP_FILE, "--server.port", str(port),
-                    "--server.address", "127.0.0.1", "--server.headless", "true",
-                    "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    APP_FILE,
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.headless",
+                    "true",
+                    "--server.fileWatcherType",
+                    "none",
+                    "--browser.gatherUsageStats",
+                    "false",
                 ]
                 with (logs / f"replica-{i + 1}.log").open("w", encoding="utf-8") as log:
-                    self.processes.append(subprocess.Popen(
-                        command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                        env=env, start_new_session=True))
+                    self.processes.append(
+                        subprocess.Popen(
+                            command,
+                            cwd=REPO_ROOT,
+                            stdin=subprocess.DEVNULL,
+                            stdout=log,
+                            stderr=subprocess.STDOUT,
+                            env=env,
+                            start_new_session=True,
+                        )
+                    )
             for i, process in enumerate(self.processes):
                 _wait_healthy(self.replica_url(i), process, f"replica {i + 1}", START_TIMEOUT)
             conf = self.prefix / "nginx.conf"
@@ -197,7 +217,11 @@ class Deployment:
             with (logs / "nginx.log").open("w", encoding="utf-8") as log:
                 proxy = subprocess.Popen(
                     [nginx, "-p", str(self.prefix), "-c", str(conf), "-e", str(self.prefix / "error.log")],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             self.processes.append(proxy)
             _wait_healthy(self.url, proxy, "nginx", 30.0)
         except BaseException:

@@ -18,8 +18,12 @@ def _interrupt(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__.splitlines()[0].strip("`"))
-    parser.add_argument("--replicas", type=int, default=2,
-                        help=f"Streamlit processes (1–{MAX_REPLICAS}; see the README for how many a core serves)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=2,
+        help=f"Streamlit processes (1–{MAX_REPLICAS}; see the README for how many a core serves)",
+    )
     parser.add_argument("--port", type=int, default=8080, help="port nginx listens on (default 8080)")
     parser.add_argument("--host", default="0.0.0.0", help="address nginx listens on (default all: 0.0.0.0)")
     parser.add_argument("--prefix", type=Path, help="nginx's working directory (default: a new temporary one)")
@@ -31,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         deployment.start()
-        print(f"serving {args.replicas} replicas at {deployment.url} (nginx files in {deployment.prefix}); "
-              "Ctrl-C stops", flush=True)
+        print(
+            f"serving {args.replicas} replicas at {deployment.url} (nginx files in {deployment.prefix}); Ctrl-C stops",
+            flush=True,
+        )
         while all(p.poll() is None for p in deployment.processes):
             time.sleep(1.0)
         print(f"a replica or nginx exited; stopping (logs in {deployment.prefix / 'logs'})", file=sys.stderr)

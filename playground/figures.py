@@ -32,7 +32,11 @@ MARGIN = dict(l=40, r=12, t=36, b=36)
 def base_layout(title: str | None = None, height: int | None = None, **extra) -> dict:
     """Layout shared by every figure: calm white background, small margins, our font."""
     layout = dict(
-        template="plotly_white", font=FONT, margin=MARGIN, showlegend=False, uirevision="keep",
+        template="plotly_white",
+        font=FONT,
+        margin=MARGIN,
+        showlegend=False,
+        uirevision="keep",
         title=dict(text=title, x=0.02, font=dict(size=14)) if title else None,
     )
     if height:
@@ -102,15 +106,21 @@ def boundary_heatmap(grid: BoundaryGrid, task: str, n_classes: int = 2, *, opaci
     """The background heatmap: P(class 1), the class with its confidence, or the predicted value."""
     common = dict(x=grid.xs, y=grid.ys, opacity=opacity, showscale=False, hoverinfo="skip", zsmooth="fast")
     if task == "multiclass":
-        return go.Heatmap(z=multiclass_surface(grid.values), zmin=0, zmax=n_classes,
-                          colorscale=multiclass_colourscale(n_classes), **common)
+        return go.Heatmap(
+            z=multiclass_surface(grid.values),
+            zmin=0,
+            zmax=n_classes,
+            colorscale=multiclass_colourscale(n_classes),
+            **common,
+        )
     if task == "binary":
         return go.Heatmap(z=grid.values, zmin=0, zmax=1, colorscale=binary_scale(), **common)
     return go.Heatmap(z=grid.values, colorscale=regression_scale(), reversescale=True, **common)
 
 
-def points_traces(X: np.ndarray, y: np.ndarray, task: str, *, test: bool = False,
-                  synthetic: np.ndarray | None = None, name: str = "") -> list[go.Scatter]:
+def points_traces(
+    X: np.ndarray, y: np.ndarray, task: str, *, test: bool = False, synthetic: np.ndarray | None = None, name: str = ""
+) -> list[go.Scatter]:
     """Data points coloured by class (or by target value for regression), one trace per class.
 
     Each class has its own marker shape as well as its colour (:func:`class_symbol`: circle, square,
@@ -122,8 +132,13 @@ def points_traces(X: np.ndarray, y: np.ndarray, task: str, *, test: bool = False
         return []
     if task == "regression":
         colour = y
-        marker = dict(color=colour, colorscale=regression_scale(), reversescale=True, size=7,
-                      line=dict(color="#333" if test else "white", width=1.5 if test else 1))
+        marker = dict(
+            color=colour,
+            colorscale=regression_scale(),
+            reversescale=True,
+            size=7,
+            line=dict(color="#333" if test else "white", width=1.5 if test else 1),
+        )
         if test:
             marker["symbol"] = "circle-open"
         return [go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker, name=name, hoverinfo="skip")]
@@ -139,17 +154,33 @@ def points_traces(X: np.ndarray, y: np.ndarray, task: str, *, test: bool = False
         if test:
             marker = dict(color=colour, size=8, symbol=class_symbol(label, hollow=True), line=dict(width=2.5))
         class_name = t("figures.class_label", label=int(label))
-        traces.append(go.Scatter(
-            x=X[members, 0], y=X[members, 1], mode="markers", marker=marker, hoverinfo="skip",
-            name=(f"{name} · {class_name}" if name else class_name) if len(present) > 1 else name or class_name,
-            legendgroup=name or None,
-        ))
+        traces.append(
+            go.Scatter(
+                x=X[members, 0],
+                y=X[members, 1],
+                mode="markers",
+                marker=marker,
+                hoverinfo="skip",
+                name=(f"{name} · {class_name}" if name else class_name) if len(present) > 1 else name or class_name,
+                legendgroup=name or None,
+            )
+        )
     if synthetic is not None and synthetic.any():
-        traces.append(go.Scatter(
-            x=X[synthetic, 0], y=X[synthetic, 1], mode="markers", name=t("figures.synthetic"), hoverinfo="skip",
-            marker=dict(color=[colours[c % len(colours)] for c in labels[synthetic]], size=8, symbol="diamond-open",
-                        line=dict(width=2)),
-        ))
+        traces.append(
+            go.Scatter(
+                x=X[synthetic, 0],
+                y=X[synthetic, 1],
+                mode="markers",
+                name=t("figures.synthetic"),
+                hoverinfo="skip",
+                marker=dict(
+                    color=[colours[c % len(colours)] for c in labels[synthetic]],
+                    size=8,
+                    symbol="diamond-open",
+                    line=dict(width=2),
+                ),
+            )
+        )
     return traces
 
 
@@ -176,25 +207,52 @@ def decision_boundary_figure(
     if test is not None:
         fig.add_traces(points_traces(*test, task, test=True, name=t("figures.test")))
     axis = dict(range=list(domain), showgrid=False, zeroline=False, constrain="domain", ticks="", showticklabels=False)
-    fig.update_layout(**base_layout(title, height), xaxis=dict(axis, title="x₁"),
-                      yaxis=dict(axis, title="x₂", scaleanchor="x", scaleratio=1))
+    fig.update_layout(
+        **base_layout(title, height),
+        xaxis=dict(axis, title="x₁"),
+        yaxis=dict(axis, title="x₂", scaleanchor="x", scaleratio=1),
+    )
     return fig
 
 
-def curve_fit_figure(xs: np.ndarray, prediction: np.ndarray, train: tuple[np.ndarray, np.ndarray],
-                     test: tuple[np.ndarray, np.ndarray] | None = None, *, title: str | None = None,
-                     height: int = 380) -> go.Figure:
+def curve_fit_figure(
+    xs: np.ndarray,
+    prediction: np.ndarray,
+    train: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    title: str | None = None,
+    height: int = 380,
+) -> go.Figure:
     """1-D regression: the network's curve over the data. Trace 0 is the curve (for live updates)."""
     palette = active_palette()
-    fig = go.Figure(go.Scatter(x=xs, y=prediction, mode="lines", line=dict(color=palette.positive, width=3),
-                               name=t("figures.prediction")))
-    fig.add_trace(go.Scatter(x=train[0][:, 0], y=train[1], mode="markers", name=t("figures.train"),
-                             marker=dict(color=palette.negative, size=6, line=dict(color="white", width=1))))
+    fig = go.Figure(
+        go.Scatter(
+            x=xs, y=prediction, mode="lines", line=dict(color=palette.positive, width=3), name=t("figures.prediction")
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=train[0][:, 0],
+            y=train[1],
+            mode="markers",
+            name=t("figures.train"),
+            marker=dict(color=palette.negative, size=6, line=dict(color="white", width=1)),
+        )
+    )
     if test is not None and len(test[0]):
-        fig.add_trace(go.Scatter(x=test[0][:, 0], y=test[1], mode="markers", name=t("figures.test"),
-                                 marker=dict(color="#333", size=7, symbol="circle-open", line=dict(width=2))))
-    fig.update_layout(**base_layout(title, height), xaxis=dict(title="x", zeroline=False),
-                      yaxis=dict(title="y", zeroline=False))
+        fig.add_trace(
+            go.Scatter(
+                x=test[0][:, 0],
+                y=test[1],
+                mode="markers",
+                name=t("figures.test"),
+                marker=dict(color="#333", size=7, symbol="circle-open", line=dict(width=2)),
+            )
+        )
+    fig.update_layout(
+        **base_layout(title, height), xaxis=dict(title="x", zeroline=False), yaxis=dict(title="y", zeroline=False)
+    )
     return fig
 
 
@@ -212,8 +270,9 @@ def held_out_name(history: History) -> str:
     return t(f"figures.{history.held_out}")
 
 
-def loss_curves_figure(histories: Mapping[str, History], *, log_y: bool = False, title: str | None = None,
-                       height: int = 260) -> go.Figure:
+def loss_curves_figure(
+    histories: Mapping[str, History], *, log_y: bool = False, title: str | None = None, height: int = 260
+) -> go.Figure:
     """Train (solid) and held-out (dashed) loss per run. Traces come in pairs per run: train, then held-out.
 
     The solid curve is the training objective (named so when a penalty or class weights add to the loss); the
@@ -224,26 +283,54 @@ def loss_curves_figure(histories: Mapping[str, History], *, log_y: bool = False,
     for i, (name, h) in enumerate(histories.items()):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
         label = "" if single else f"{name} · "
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_loss), mode="lines", name=label + train_loss_name(h),
-                                 line=dict(color=colour if not single else "#333", width=2)))
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_loss), mode="lines", name=label + held_out_name(h),
-                                 line=dict(color=colour if not single else "#999", width=2, dash="dash")))
+        fig.add_trace(
+            go.Scatter(
+                x=list(h.epoch),
+                y=list(h.train_loss),
+                mode="lines",
+                name=label + train_loss_name(h),
+                line=dict(color=colour if not single else "#333", width=2),
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=list(h.epoch),
+                y=list(h.val_loss),
+                mode="lines",
+                name=label + held_out_name(h),
+                line=dict(color=colour if not single else "#999", width=2, dash="dash"),
+            )
+        )
     # Several runs: the legend goes under the plot, where it cannot cover a curve (above it, it wrapped down
     # over the curves); one run's two entries fit above the plot.
-    legend = (dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)) if single else
-              dict(orientation="h", y=-58 / max(height - MARGIN["t"] - MARGIN["b"], 60), yanchor="top", x=0,
-                   xanchor="left", font=dict(size=11)))  # 58 px down: under the epoch title
+    legend = (
+        dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11))
+        if single
+        else dict(
+            orientation="h",
+            y=-58 / max(height - MARGIN["t"] - MARGIN["b"], 60),
+            yanchor="top",
+            x=0,
+            xanchor="left",
+            font=dict(size=11),
+        )
+    )  # 58 px down: under the epoch title
     rows = 0 if single else math.ceil(len(histories) / 2)
-    fig.update_layout(**base_layout(title or t("figures.loss_title"), height + 22 * rows, showlegend=True,
-                                    margin=dict(MARGIN, b=MARGIN["b"] + 22 * rows + 12 * bool(rows))),
-                      legend=legend,
-                      xaxis=dict(title=t("figures.epoch")),
-                      yaxis=dict(title=t("figures.loss"), type="log" if log_y else "linear"))
+    fig.update_layout(
+        **base_layout(
+            title or t("figures.loss_title"),
+            height + 22 * rows,
+            showlegend=True,
+            margin=dict(MARGIN, b=MARGIN["b"] + 22 * rows + 12 * bool(rows)),
+        ),
+        legend=legend,
+        xaxis=dict(title=t("figures.epoch")),
+        yaxis=dict(title=t("figures.loss"), type="log" if log_y else "linear"),
+    )
     return fig
 
 
-def metric_curves_figure(histories: Mapping[str, History], *, title: str | None = None,
-                         height: int = 260) -> go.Figure:
+def metric_curves_figure(histories: Mapping[str, History], *, title: str | None = None, height: int = 260) -> go.Figure:
     """Accuracy or R² per epoch (train solid, test dashed), pairs per run like the loss figure."""
     fig = go.Figure()
     single = len(histories) == 1
@@ -251,15 +338,30 @@ def metric_curves_figure(histories: Mapping[str, History], *, title: str | None 
     for i, (name, h) in enumerate(histories.items()):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
         label = "" if single else f"{name} · "
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.train_metric), mode="lines",
-                                 name=label + t("figures.train"), line=dict(color=colour, width=2)))
-        fig.add_trace(go.Scatter(x=list(h.epoch), y=list(h.val_metric), mode="lines", name=label + held_out_name(h),
-                                 line=dict(color=colour, width=2, dash="dash")))
+        fig.add_trace(
+            go.Scatter(
+                x=list(h.epoch),
+                y=list(h.train_metric),
+                mode="lines",
+                name=label + t("figures.train"),
+                line=dict(color=colour, width=2),
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=list(h.epoch),
+                y=list(h.val_metric),
+                mode="lines",
+                name=label + held_out_name(h),
+                line=dict(color=colour, width=2, dash="dash"),
+            )
+        )
     yaxis = dict(title=t(f"figures.{metric}"))
     if metric == "accuracy":
         yaxis.update(range=[0, 1.02], tickformat=".0%")
-    fig.update_layout(**base_layout(title or t(f"figures.{metric}_title"), height), yaxis=yaxis,
-                      xaxis=dict(title=t("figures.epoch")))
+    fig.update_layout(
+        **base_layout(title or t(f"figures.{metric}_title"), height), yaxis=yaxis, xaxis=dict(title=t("figures.epoch"))
+    )
     return fig
 
 

@@ -95,8 +95,9 @@ def palette_switch() -> Palette:
     # The names in this run's language, looked up now: a format function is also called outside the script run
     # (streamlit.testing), where t() cannot see the session's language.
     names = {code: t(f"palette.names.{code}") for code in PALETTES}
-    name = st.sidebar.selectbox(t("palette.label"), tuple(PALETTES), key=KEY, help=t("palette.help"),
-                                format_func=names.__getitem__)
+    name = st.sidebar.selectbox(
+        t("palette.label"), tuple(PALETTES), key=KEY, help=t("palette.help"), format_func=names.__getitem__
+    )
     if name == STANDARD.name:
         if KEY in st.query_params:
             del st.query_params[KEY]

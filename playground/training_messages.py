@@ -28,8 +28,13 @@ def training_message(history: History, lang: str | None = None) -> str:
         shown = t("training.not_finite", lang=lang) if loss is None else f"{loss:.3g}"
         return t("training.diverged", lang=lang, epoch=args.get("epoch", "?"), loss=shown)
     if history.stopped_early:
-        return t("training.stopped_early", lang=lang, epoch=args.get("epoch", "?"),
-                 patience=args.get("patience", "?"), best_epoch=args.get("best_epoch", history.best_epoch))
+        return t(
+            "training.stopped_early",
+            lang=lang,
+            epoch=args.get("epoch", "?"),
+            patience=args.get("patience", "?"),
+            best_epoch=args.get("best_epoch", history.best_epoch),
+        )
     return ""
 
 

@@ -241,8 +241,9 @@ def config_from_query(
         try:
             parsed[key] = FIELDS[key].parse(text)
         except (ValueError, TypeError, OverflowError):
-            warnings.append(t("urlstate.bad_value", key=escape_markdown(key), value=escape_markdown(text[:60]),
-                              detail=""))
+            warnings.append(
+                t("urlstate.bad_value", key=escape_markdown(key), value=escape_markdown(text[:60]), detail="")
+            )
     config = base
     for key, value in parsed.items():
         config = _set(config, FIELDS[key], value)
@@ -268,8 +269,14 @@ def config_from_query(
     for key in pending:
         raw = query[key]
         text = str(raw[-1] if isinstance(raw, list) and raw else raw)
-        warnings.append(t("urlstate.bad_value", key=escape_markdown(key), value=escape_markdown(text[:60]),
-                          detail=reasons.get(key, "")))
+        warnings.append(
+            t(
+                "urlstate.bad_value",
+                key=escape_markdown(key),
+                value=escape_markdown(text[:60]),
+                detail=reasons.get(key, ""),
+            )
+        )
     return config, warnings
 
 

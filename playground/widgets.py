@@ -80,16 +80,33 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
     """Write ``config`` into the widgets' session-state keys (before they are drawn in this run)."""
     d, m, tr = config.data, config.model, config.train
     values = {
-        "data.name": d.name, "data.n_samples": d.n_samples, "data.noise": d.noise,
-        "data.test_fraction": d.test_fraction, "data.validation_fraction": d.validation_fraction,
+        "data.name": d.name,
+        "data.n_samples": d.n_samples,
+        "data.noise": d.noise,
+        "data.test_fraction": d.test_fraction,
+        "data.validation_fraction": d.validation_fraction,
         "data.features": list(d.features),
-        "data.minority_ratio": d.minority_ratio, "data.shape": d.shape, "data.arms": d.arms,
-        "data.n_classes": d.n_classes, "data.sampler": d.sampler, "seed": config.seed,
-        "model.n_hidden": len(m.hidden), "model.output_activation": m.output_activation, "model.loss": m.loss,
-        "model.init": m.init, "model.leaky_slope": m.leaky_slope,
-        "train.optimizer": tr.optimizer, "train.learning_rate": tr.learning_rate, "train.batch_size": tr.batch_size,
-        "train.epochs": tr.epochs, "train.schedule": tr.schedule, "train.l1": tr.l1, "train.l2": tr.l2,
-        "train.clip_value": tr.clip_value, "train.clip_norm": tr.clip_norm, "train.class_weight": tr.class_weight,
+        "data.minority_ratio": d.minority_ratio,
+        "data.shape": d.shape,
+        "data.arms": d.arms,
+        "data.n_classes": d.n_classes,
+        "data.sampler": d.sampler,
+        "seed": config.seed,
+        "model.n_hidden": len(m.hidden),
+        "model.output_activation": m.output_activation,
+        "model.loss": m.loss,
+        "model.init": m.init,
+        "model.leaky_slope": m.leaky_slope,
+        "train.optimizer": tr.optimizer,
+        "train.learning_rate": tr.learning_rate,
+        "train.batch_size": tr.batch_size,
+        "train.epochs": tr.epochs,
+        "train.schedule": tr.schedule,
+        "train.l1": tr.l1,
+        "train.l2": tr.l2,
+        "train.clip_value": tr.clip_value,
+        "train.clip_norm": tr.clip_norm,
+        "train.class_weight": tr.class_weight,
         "train.early_stopping_patience": tr.early_stopping_patience,
     }
     for i, layer in enumerate(m.hidden):
@@ -101,9 +118,14 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
 
 
 # ---- data ----------------------------------------------------------------------------------------------
-def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_LABEL_DATASETS,
-                     seed: int = 0, rows: tuple[tuple[float, ...], ...] = (),
-                     validation: bool = False) -> tuple[DataConfig, int]:
+def dataset_controls(
+    data: DataConfig,
+    key: str,
+    names: Sequence[str] = SINGLE_LABEL_DATASETS,
+    seed: int = 0,
+    rows: tuple[tuple[float, ...], ...] = (),
+    validation: bool = False,
+) -> tuple[DataConfig, int]:
     """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed.
 
     ``rows``: an uploaded regression table, (x, y) or (x1, x2, y) rows; when given, "Uploaded data" is offered.
@@ -112,11 +134,19 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_L
     k = lambda name: _key(key, name)  # noqa: E731 - a short local alias keeps the widget calls readable
     if rows:
         names = (*names, "uploaded")
-    for name, value in (("data.name", data.name), ("data.n_samples", data.n_samples), ("data.noise", data.noise),
-                        ("data.test_fraction", data.test_fraction), ("data.features", list(data.features)),
-                        ("data.minority_ratio", data.minority_ratio), ("data.shape", data.shape),
-                        ("data.arms", data.arms), ("data.n_classes", data.n_classes), ("seed", seed),
-                        ("data.validation_fraction", data.validation_fraction)):
+    for name, value in (
+        ("data.name", data.name),
+        ("data.n_samples", data.n_samples),
+        ("data.noise", data.noise),
+        ("data.test_fraction", data.test_fraction),
+        ("data.features", list(data.features)),
+        ("data.minority_ratio", data.minority_ratio),
+        ("data.shape", data.shape),
+        ("data.arms", data.arms),
+        ("data.n_classes", data.n_classes),
+        ("seed", seed),
+        ("data.validation_fraction", data.validation_fraction),
+    ):
         _seed_widget(k(name), value)
     if st.session_state[k("data.name")] not in names:
         st.session_state[k("data.name")] = names[0]
@@ -127,8 +157,11 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_L
             names,
             key=k("data.name"),
             help=t("widgets.dataset_help"),
-            format_func=lambda n: t("widgets.datasets.uploaded_multilabel")
-            if n == "uploaded" and len(rows[0]) >= 4 else t(f"widgets.datasets.{n}"),
+            format_func=lambda n: (
+                t("widgets.datasets.uploaded_multilabel")
+                if n == "uploaded" and len(rows[0]) >= 4
+                else t(f"widgets.datasets.{n}")
+            ),
         )
     if shown(key, "noise") and name not in ("drawn", "uploaded"):
         noise = st.slider(t("widgets.noise"), 0.0, 2.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
@@ -152,33 +185,55 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_L
         )
     validation_fraction = data.validation_fraction
     if validation and shown(key, "validation"):
-        validation_fraction = st.slider(t("widgets.validation_fraction"), 0.0, 0.5, step=0.05,
-                                        key=k("data.validation_fraction"), help=t("widgets.validation_fraction_help"))
-    changes: dict[str, Any] = {"name": name, "noise": float(noise), "n_samples": int(n_samples),
-                               "test_fraction": float(test_fraction), "validation_fraction": float(validation_fraction),
-                               "rows": rows if name == "uploaded" else (),
-                               "label_names": data.label_names if name == "uploaded" and rows == data.rows else (),
-                               # one label per point (a lesson's softmax run) belongs to the multi-label sets
-                               "single_label": data.single_label and name in MULTILABEL_NAMES}
+        validation_fraction = st.slider(
+            t("widgets.validation_fraction"),
+            0.0,
+            0.5,
+            step=0.05,
+            key=k("data.validation_fraction"),
+            help=t("widgets.validation_fraction_help"),
+        )
+    changes: dict[str, Any] = {
+        "name": name,
+        "noise": float(noise),
+        "n_samples": int(n_samples),
+        "test_fraction": float(test_fraction),
+        "validation_fraction": float(validation_fraction),
+        "rows": rows if name == "uploaded" else (),
+        "label_names": data.label_names if name == "uploaded" and rows == data.rows else (),
+        # one label per point (a lesson's softmax run) belongs to the multi-label sets
+        "single_label": data.single_label and name in MULTILABEL_NAMES,
+    }
     if name == "uploaded" and shown(key, "dataset"):
         layout = {2: "x, y", 3: "x1, x2, y"}.get(len(rows[0]), f"x1, x2, label1 … label{len(rows[0]) - 2}")
         too_many = not travels_in_link("rows", rows)
-        st.caption(t("widgets.uploaded_rows", count=len(rows), layout=layout)
-                   + (" " + t("widgets.rows_not_in_link", limit=MAX_LINK_POINTS) if too_many else ""))
+        st.caption(
+            t("widgets.uploaded_rows", count=len(rows), layout=layout)
+            + (" " + t("widgets.rows_not_in_link", limit=MAX_LINK_POINTS) if too_many else "")
+        )
     if not shown(key, "dataset"):
         return replace(data, **changes), int(st.session_state.get(k("seed"), seed))
     if name == "imbalanced":
         changes["minority_ratio"] = st.select_slider(
-            t("widgets.minority_ratio"), options=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5), key=k("data.minority_ratio"),
-            format_func=lambda r: f"1 : {round(1 / r)}", help=t("widgets.minority_ratio_help"))
-        changes["shape"] = st.selectbox(t("widgets.shape"), IMBALANCED_SHAPES, key=k("data.shape"),
-                                        help=t("widgets.shape_help"),
-                                        format_func=lambda s: t(f"widgets.shapes.{s}"))
+            t("widgets.minority_ratio"),
+            options=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5),
+            key=k("data.minority_ratio"),
+            format_func=lambda r: f"1 : {round(1 / r)}",
+            help=t("widgets.minority_ratio_help"),
+        )
+        changes["shape"] = st.selectbox(
+            t("widgets.shape"),
+            IMBALANCED_SHAPES,
+            key=k("data.shape"),
+            help=t("widgets.shape_help"),
+            format_func=lambda s: t(f"widgets.shapes.{s}"),
+        )
     if name == "spirals":
         changes["arms"] = st.slider(t("widgets.arms"), 2, 5, key=k("data.arms"), help=t("widgets.arms_help"))
     if name == "multiclass":
-        changes["n_classes"] = st.slider(t("widgets.n_classes"), 2, 6, key=k("data.n_classes"),
-                                         help=t("widgets.n_classes_help"))
+        changes["n_classes"] = st.slider(
+            t("widgets.n_classes"), 2, 6, key=k("data.n_classes"), help=t("widgets.n_classes_help")
+        )
     one_input = name == "sine" or (name == "uploaded" and len(rows[0]) == 2)
     if not one_input and shown(key, "features"):
         features = st.multiselect(
@@ -196,8 +251,15 @@ def dataset_controls(data: DataConfig, key: str, names: Sequence[str] = SINGLE_L
         # One under the other: side by side in the sidebar the button's label was cut to "Ne…".
         seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
         if name not in ("drawn", "uploaded"):
-            st.button(t("widgets.regenerate"), key=k("regenerate"), on_click=_next_seed, args=(k("seed"),),
-                      icon=":material/casino:", width="stretch", help=t("widgets.regenerate_help"))
+            st.button(
+                t("widgets.regenerate"),
+                key=k("regenerate"),
+                on_click=_next_seed,
+                args=(k("seed"),),
+                icon=":material/casino:",
+                width="stretch",
+                help=t("widgets.regenerate_help"),
+            )
     return replace(data, **changes), int(seed)
 
 
@@ -251,8 +313,12 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
                         help=t("widgets.dropout_help"),
                     )
         layers.append(LayerConfig(int(units), activation, float(dropout)))
-    for name, value in (("model.output_activation", model.output_activation), ("model.loss", model.loss),
-                        ("model.init", model.init), ("model.leaky_slope", model.leaky_slope)):
+    for name, value in (
+        ("model.output_activation", model.output_activation),
+        ("model.loss", model.loss),
+        ("model.init", model.init),
+        ("model.leaky_slope", model.leaky_slope),
+    ):
         _seed_widget(k(name), value)
     output_activation, loss, init = model.output_activation, model.loss, model.init
     leaky_slope = float(st.session_state[k("model.leaky_slope")])
@@ -281,8 +347,14 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
         st.caption(f"${LOSS_LATEX[_natural_loss(task) if loss == 'auto' else loss]}$")
     if shown(key, "init"):
         init = st.selectbox(t("widgets.init"), INITIALIZERS, key=k("model.init"), help=t("widgets.init_help"))
-    return replace(model, hidden=tuple(layers), output_activation=output_activation, loss=loss, init=init,
-                   leaky_slope=float(leaky_slope))
+    return replace(
+        model,
+        hidden=tuple(layers),
+        output_activation=output_activation,
+        loss=loss,
+        init=init,
+        leaky_slope=float(leaky_slope),
+    )
 
 
 def _natural_output(task: str) -> str:
@@ -294,19 +366,27 @@ def _natural_loss(task: str) -> str:
 
 
 # ---- training ------------------------------------------------------------------------------------------
-def training_controls(train: TrainConfig, key: str, task: str = "binary",
-                      validation_fraction: float | None = None) -> TrainConfig:
+def training_controls(
+    train: TrainConfig, key: str, task: str = "binary", validation_fraction: float | None = None
+) -> TrainConfig:
     """Optimizer, learning rate, batch size, epochs, penalties, clipping, class weights.
 
     ``validation_fraction``: the data's validation share; given, early stopping (patience) is offered too.
     """
     k = lambda name: _key(key, name)  # noqa: E731
-    for name, value in (("train.optimizer", train.optimizer), ("train.learning_rate", train.learning_rate),
-                        ("train.batch_size", train.batch_size), ("train.epochs", train.epochs),
-                        ("train.schedule", train.schedule), ("train.l1", train.l1), ("train.l2", train.l2),
-                        ("train.clip_value", train.clip_value), ("train.clip_norm", train.clip_norm),
-                        ("train.class_weight", train.class_weight),
-                        ("train.early_stopping_patience", train.early_stopping_patience)):
+    for name, value in (
+        ("train.optimizer", train.optimizer),
+        ("train.learning_rate", train.learning_rate),
+        ("train.batch_size", train.batch_size),
+        ("train.epochs", train.epochs),
+        ("train.schedule", train.schedule),
+        ("train.l1", train.l1),
+        ("train.l2", train.l2),
+        ("train.clip_value", train.clip_value),
+        ("train.clip_norm", train.clip_norm),
+        ("train.class_weight", train.class_weight),
+        ("train.early_stopping_patience", train.early_stopping_patience),
+    ):
         _seed_widget(k(name), value)
     tr = train
     optimizer, learning_rate, batch_size, epochs = tr.optimizer, tr.learning_rate, tr.batch_size, tr.epochs
@@ -347,9 +427,16 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
         )
     changes: dict[str, Any] = {}
     if validation_fraction is not None and shown(key, "early_stopping"):
-        changes["early_stopping_patience"] = int(st.number_input(
-            t("widgets.patience"), 0, LIMITS.max_epochs, step=10, key=k("train.early_stopping_patience"),
-            help=t("widgets.patience_help")))
+        changes["early_stopping_patience"] = int(
+            st.number_input(
+                t("widgets.patience"),
+                0,
+                LIMITS.max_epochs,
+                step=10,
+                key=k("train.early_stopping_patience"),
+                help=t("widgets.patience_help"),
+            )
+        )
         if changes["early_stopping_patience"] and not validation_fraction:
             st.caption(t("widgets.patience_needs_validation"))
     if task in ("binary", "multiclass") and shown(key, "class_weight"):
@@ -362,11 +449,19 @@ def training_controls(train: TrainConfig, key: str, task: str = "binary",
         )
     elif task == "multilabel":  # no one label per point to weigh by
         changes["class_weight"] = "none"
-    return replace(train, optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size),
-                   epochs=int(epochs), schedule=schedule, l1=float(l1), l2=float(l2), clip_value=float(clip_value),
-                   clip_norm=float(clip_norm), **changes)
-
-
+    return replace(
+        train,
+        optimizer=optimizer,
+        learning_rate=float(learning_rate),
+        batch_size=int(batch_size),
+        epochs=int(epochs),
+        schedule=schedule,
+        l1=float(l1),
+        l2=float(l2),
+        clip_value=float(clip_value),
+        clip_norm=float(clip_norm),
+        **changes,
+    )
 
 
 def _next_seed(seed_key: str) -> None:
@@ -377,8 +472,12 @@ def _next_seed(seed_key: str) -> None:
 def _ladder(key: str, field: str, options: Sequence[float]) -> float:
     """A select slider over a ladder of values for ``train.<field>`` (plus its current value, e.g. from a link)."""
     widget_key = _key(key, f"train.{field}")
-    return st.select_slider(t(f"widgets.{field}"), options=_with_value(options, st.session_state[widget_key]),
-                            key=widget_key, help=t(f"widgets.{field}_help"))
+    return st.select_slider(
+        t(f"widgets.{field}"),
+        options=_with_value(options, st.session_state[widget_key]),
+        key=widget_key,
+        help=t(f"widgets.{field}_help"),
+    )
 
 
 def task_of(data: DataConfig) -> str:

@@ -71,9 +71,7 @@ def registered_pages() -> dict[str, str]:
         elif is_page_call:
             path = node.args[0].value
             url_paths = [
-                kw.value.value
-                for kw in node.keywords
-                if kw.arg == "url_path" and isinstance(kw.value, ast.Constant)
+                kw.value.value for kw in node.keywords if kw.arg == "url_path" and isinstance(kw.value, ast.Constant)
             ]
             pages[path] = url_paths[0] if url_paths else Path(path).stem
     if not pages:
@@ -81,9 +79,7 @@ def registered_pages() -> dict[str, str]:
     return pages
 
 
-def _new_app_test(
-    query: Mapping[str, Any] | None, state: Mapping[str, Any] | None, timeout: float
-) -> AppTest:
+def _new_app_test(query: Mapping[str, Any] | None, state: Mapping[str, Any] | None, timeout: float) -> AppTest:
     at = AppTest.from_file(str(APP_FILE), default_timeout=timeout)
     for name, value in (query or {}).items():
         at.query_params[name] = value

@@ -63,8 +63,9 @@ REFERENCE_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def numerical_gradient(loss_of: Callable[[list[np.ndarray]], float], params: Sequence[np.ndarray],
-                       eps: float = 1e-6) -> list[np.ndarray]:
+def numerical_gradient(
+    loss_of: Callable[[list[np.ndarray]], float], params: Sequence[np.ndarray], eps: float = 1e-6
+) -> list[np.ndarray]:
     """Central differences (L(θ + ε) − L(θ − ε)) / 2ε for every entry of every array in ``params``."""
     params = [np.array(p, dtype=np.float64) for p in params]
     grads = []

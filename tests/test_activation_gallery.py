@@ -149,8 +149,13 @@ def test_softmax_section_moves_with_the_scores_and_shows_the_sigmoid_identity():
     at.slider(key="act.softmax.z1").set_value(3.0).run()
     at.slider(key="act.softmax.z2").set_value(-0.5).run()
     assert_no_exception(at)
-    identity = t("activations.softmax.two_classes", z1=3.0, z2=-0.5, softmax=float(softmax(np.array([3.0, -0.5]))[0]),
-                 sigmoid=float(sigmoid(3.5)))
+    identity = t(
+        "activations.softmax.two_classes",
+        z1=3.0,
+        z2=-0.5,
+        softmax=float(softmax(np.array([3.0, -0.5]))[0]),
+        sigmoid=float(sigmoid(3.5)),
+    )
     assert identity in [markdown.value for markdown in at.markdown]
     assert "**0.9707**" in identity  # σ(3.5), the same from both sides
 

@@ -63,8 +63,10 @@ def test_a_crashing_benchmark_fails_the_run_but_the_others_still_report(tiny, mo
 
 
 def test_markdown_table_has_one_line_per_row():
-    rows = [Row("training", "a", "1 samples/s", "b", 2.0, "2.0× faster", "≥ 3×", False),
-            Row("page", "c", "–", note="skipped: no browser")]
+    rows = [
+        Row("training", "a", "1 samples/s", "b", 2.0, "2.0× faster", "≥ 3×", False),
+        Row("page", "c", "–", note="skipped: no browser"),
+    ]
     lines = runner.table(rows, markdown=True).splitlines()
     assert len(lines) == 4 and "2.0× faster (not met)" in lines[2] and "skipped: no browser" in lines[3]
 
@@ -92,13 +94,16 @@ def test_server_cpu_is_read_from_proc_as_the_process_own_clock_sees_it():
 
 
 # ---- the side-by-side live view benchmark's pure helpers ----------------------------------------------------
-@pytest.mark.parametrize(("text", "count"), [
-    ("000,123", 123),  # TensorFlow Playground's #iter-number
-    ("1,234", 1234),
-    ("42", 42),
-    ("", None),
-    ("–", None),
-])
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("000,123", 123),  # TensorFlow Playground's #iter-number
+        ("1,234", 1234),
+        ("42", 42),
+        ("", None),
+        ("–", None),
+    ],
+)
 def test_parse_count(text, count):
     assert side_by_side.parse_count(text) == count
 
@@ -150,8 +155,14 @@ def _playing(epochs_per_s, fps, seconds=10.0, browser=4.0, server=1.0):
 
 def test_rows_judge_every_target_against_the_same_run():
     tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, playing=_playing(23.0, 23.0, browser=16.0, server=0.0))
-    ours = AppFigures(first_visit_s=2.0, later_visit_s=2.0, playing=_playing(70.0, 50.0, server=0.4),
-                      fastest=_playing(320.0, 50.0), fastest_speed="1000 epochs/s", compare=_playing(10.0, 20.0))
+    ours = AppFigures(
+        first_visit_s=2.0,
+        later_visit_s=2.0,
+        playing=_playing(70.0, 50.0, server=0.4),
+        fastest=_playing(320.0, 50.0),
+        fastest_speed="1000 epochs/s",
+        compare=_playing(10.0, 20.0),
+    )
     rows = {r.case: r for r in side_by_side.build_rows(ours, tfp, 10.0)}
     by_key = {key: rows[case] for key, case, _ in side_by_side.ROWS}
     assert by_key["epochs"].ratio == pytest.approx(70 / 23) and by_key["epochs"].met is True
@@ -168,8 +179,12 @@ def test_rows_judge_every_target_against_the_same_run():
 
 def test_a_stage_that_failed_is_a_skipped_row_naming_why():
     tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, playing=_playing(23.0, 23.0))
-    ours = AppFigures(first_visit_s=7.0, later_visit_s=5.0, playing=_playing(13.0, 13.0),
-                      errors={"fastest": "TimeoutError: no slider named 'Speed'", "compare": "out of time"})
+    ours = AppFigures(
+        first_visit_s=7.0,
+        later_visit_s=5.0,
+        playing=_playing(13.0, 13.0),
+        errors={"fastest": "TimeoutError: no slider named 'Speed'", "compare": "out of time"},
+    )
     rows = side_by_side.build_rows(ours, tfp, 10.0)
     assert len(rows) == len(side_by_side.ROWS)
     notes = {r.case: r.note for r in rows}
@@ -191,8 +206,13 @@ def test_probe_script_carries_its_configuration():
 
 
 def test_visit_notes_break_down_the_first_and_the_median_later_visit():
-    ours = AppFigures(first_visit_s=7.0, later_visit_s=5.0, later_visits=[6.0, 5.0, 4.0],
-                      breakdown=["first", "later slow", "later median", "later fast"], playing=_playing(13.0, 13.0))
+    ours = AppFigures(
+        first_visit_s=7.0,
+        later_visit_s=5.0,
+        later_visits=[6.0, 5.0, 4.0],
+        breakdown=["first", "later slow", "later median", "later fast"],
+        playing=_playing(13.0, 13.0),
+    )
     tfp = AppFigures(first_visit_s=0.5, later_visit_s=0.5, later_visits=[0.5], breakdown=["tfp first", "tfp later"])
     rows = {r.case: r for r in side_by_side.build_rows(ours, tfp, 10.0)}
     assert rows[side_by_side.ROWS[3][1]].note == "ours: first | TFP: tfp first"

@@ -17,9 +17,7 @@ def test_core_and_every_core_module_import_without_streamlit_or_plotly():
         "    importlib.import_module(module.name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -35,9 +33,7 @@ HEAVY = ("sklearn", "imblearn", "scipy", "pandas")
 def _heavy_imports_after(code: str) -> str:
     """Run ``code`` in a fresh interpreter; the heavy packages it imported, as a printed sorted list."""
     check = code + f"\nimport sys\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
-    result = subprocess.run(
-        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1]
 
@@ -74,9 +70,17 @@ def test_the_playgrounds_first_run_imports_no_scikit_learn_imblearn_scipy_or_pan
 
 # ---- the engine knows nothing of the host ----------------------------------------------------------------------
 ENGINE_MODULES = (
-    "core.engine", "core.engine.activations", "core.engine.initializers", "core.engine.losses", "core.engine.network",
-    "core.engine.convnet", "core.engine.layers", "core.engine.optimizers", "core.engine.training",
-    "core.engine.gradcheck", "core.engine.validation",
+    "core.engine",
+    "core.engine.activations",
+    "core.engine.initializers",
+    "core.engine.losses",
+    "core.engine.network",
+    "core.engine.convnet",
+    "core.engine.layers",
+    "core.engine.optimizers",
+    "core.engine.training",
+    "core.engine.gradcheck",
+    "core.engine.validation",
 )
 
 
@@ -93,7 +97,6 @@ def test_the_engine_imports_no_host_settings_no_config_files_and_no_streamlit():
         "loaded = sorted(outside + [m for m in sys.modules if m in ('tomllib', 'streamlit', 'plotly')])\n"
         "print(loaded, [f for f in opened if f.endswith('.toml')])\n"
     )
-    result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[] []"

@@ -135,10 +135,20 @@ def test_uploaded_dataset_splits_and_trains_like_a_built_in_one():
     y = (X[:, 0] > X[:, 1]).astype(int)
     ds = load_csv(_csv(np.column_stack([X, y]).tolist(), header="a,b,label")).dataset
     split = split_dataset(replace(ds), test_fraction=0.25, seed=0)
-    net = Network.from_spec(2, [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-                            loss="bce", seed=0)
-    trainer = Trainer(net, split.X_train, split.y_train, X_val=split.X_test, y_val=split.y_test,
-                      learning_rate=0.05, batch_size=16, total_epochs=60, seed=0)
+    net = Network.from_spec(
+        2, [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}], loss="bce", seed=0
+    )
+    trainer = Trainer(
+        net,
+        split.X_train,
+        split.y_train,
+        X_val=split.X_test,
+        y_val=split.y_test,
+        learning_rate=0.05,
+        batch_size=16,
+        total_epochs=60,
+        seed=0,
+    )
     for _ in trainer.run(60):
         pass
     assert trainer.history.val_metric[-1] > 0.85

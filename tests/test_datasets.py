@@ -351,6 +351,10 @@ def test_split_dataset_is_unchanged_by_dropping_scikit_learn():
     X_train, X_val, y_train, y_val = train_test_split(
         X_rest, y_rest, test_size=30, random_state=int(rng.integers(2**31 - 1)), stratify=y_rest
     )
-    for got, expected in ((split.X_test, X_test), (split.y_test, y_test), (split.X_train, X_train),
-                          (split.y_val, y_val)):
+    for got, expected in (
+        (split.X_test, X_test),
+        (split.y_test, y_test),
+        (split.X_train, X_train),
+        (split.y_val, y_val),
+    ):
         np.testing.assert_array_equal(got, expected)

@@ -26,7 +26,9 @@ def test_nginx_accepts_the_config(tmp_path):
     conf.write_text(nginx_config([8501, 8502], 18080, "127.0.0.1", tmp_path), encoding="utf-8")
     result = subprocess.run(
         [find_nginx(), "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr

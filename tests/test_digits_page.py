@@ -76,7 +76,10 @@ def test_page_trains_on_arrival_and_shows_every_section():
     assert accuracy and float(accuracy[-1].rstrip("%")) > 90
     headers = [h.value for h in at.main.header]
     assert headers == [
-        t("digits.results.header"), t("digits.weights.header"), t("digits.try.header"), t("export.header"),
+        t("digits.results.header"),
+        t("digits.weights.header"),
+        t("digits.try.header"),
+        t("export.header"),
         t("digits.bars.header"),
     ]
     # loss, accuracy, confusion, mistakes, weights, forward pass, output, and the bar examples

@@ -318,8 +318,10 @@ def test_pytorch_script_prints_the_predictions_when_run(xor_bundle, tmp_path):
     script = tmp_path / "xor.py"
     assert main(["export", str(xor_bundle), "--format", "pytorch", "-o", str(script)]) == EXIT_OK
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True)
-    printed = [[float(v) for v in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", line.split("->")[1])]
-               for line in run.stdout.splitlines()]
+    printed = [
+        [float(v) for v in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", line.split("->")[1])]
+        for line in run.stdout.splitlines()
+    ]
     from core.experiment.io import load_model
 
     net, config = load_model(xor_bundle)

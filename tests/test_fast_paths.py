@@ -92,8 +92,12 @@ def test_training_gradients_equal_the_public_loss_and_grads(hidden, output, loss
 
 
 def test_training_gradients_with_dropout_match_the_public_path_for_the_same_draws():
-    net = Network.from_spec(input_dim=3, layers=[{"units": 6, "activation": "relu", "dropout": 0.3},
-                                                 {"units": 1, "activation": "sigmoid"}], loss="bce", seed=0)
+    net = Network.from_spec(
+        input_dim=3,
+        layers=[{"units": 6, "activation": "relu", "dropout": 0.3}, {"units": 1, "activation": "sigmoid"}],
+        loss="bce",
+        seed=0,
+    )
     y = LABELS % 2
     net._dropout_rng = np.random.default_rng(11)
     _, grads = net.loss_and_grads(X, y, training=True)

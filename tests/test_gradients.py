@@ -80,8 +80,9 @@ def _check(net: Network, X: np.ndarray, y: np.ndarray) -> tuple[float, list[np.n
 
 
 def _build(layers, loss, l1=0.0, l2=0.0, class_weight=None, seed=0, input_dim=INPUT_DIM):
-    net = Network.from_spec(input_dim=input_dim, layers=layers, loss=loss, init="xavier", l1=l1, l2=l2,
-                            seed=seed, class_weight=class_weight)
+    net = Network.from_spec(
+        input_dim=input_dim, layers=layers, loss=loss, init="xavier", l1=l1, l2=l2, seed=seed, class_weight=class_weight
+    )
     rng = np.random.default_rng(1000 + seed)
     _randomize(net, rng)
     X = rng.standard_normal((N_SAMPLES, input_dim))
@@ -89,15 +90,22 @@ def _build(layers, loss, l1=0.0, l2=0.0, class_weight=None, seed=0, input_dim=IN
 
 
 @pytest.mark.parametrize("penalty", list(PENALTIES))
-@pytest.mark.parametrize(("loss", "output_activation", "n_outputs"), OUTPUTS,
-                         ids=[f"{loss}-{act}" for loss, act, _ in OUTPUTS])
+@pytest.mark.parametrize(
+    ("loss", "output_activation", "n_outputs"), OUTPUTS, ids=[f"{loss}-{act}" for loss, act, _ in OUTPUTS]
+)
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
 def test_backprop_matches_finite_differences(hidden, loss, output_activation, n_outputs, penalty):
     l1, l2 = PENALTIES[penalty]
-    layers = [{"units": 4, "activation": hidden}, {"units": 3, "activation": hidden},
-              {"units": n_outputs, "activation": output_activation}]
-    seed = (HIDDEN_ACTIVATIONS.index(hidden) * 31 + OUTPUTS.index((loss, output_activation, n_outputs)) * 7
-            + list(PENALTIES).index(penalty))
+    layers = [
+        {"units": 4, "activation": hidden},
+        {"units": 3, "activation": hidden},
+        {"units": n_outputs, "activation": output_activation},
+    ]
+    seed = (
+        HIDDEN_ACTIVATIONS.index(hidden) * 31
+        + OUTPUTS.index((loss, output_activation, n_outputs)) * 7
+        + list(PENALTIES).index(penalty)
+    )
     net, X, rng = _build(layers, loss, l1=l1, l2=l2, seed=seed)
     _check(net, X, _targets(loss, n_outputs, rng))
 
@@ -106,8 +114,7 @@ def test_backprop_matches_finite_differences(hidden, loss, output_activation, n_
 @pytest.mark.parametrize("loss", ["bce", "softmax_ce", "mse"])
 def test_prelu_slope_gradient_matches_finite_differences(start_slope, loss):
     output = {"bce": ("sigmoid", 1), "softmax_ce": ("softmax", 3), "mse": ("linear", 2)}[loss]
-    layers = [{"units": 5, "activation": "prelu", "slope": start_slope},
-              {"units": output[1], "activation": output[0]}]
+    layers = [{"units": 5, "activation": "prelu", "slope": start_slope}, {"units": output[1], "activation": output[0]}]
     net, X, rng = _build(layers, loss, l2=0.01, seed=3)
     _, grads = _check(net, X, _targets(loss, output[1], rng))
     slope_grad = grads[net.parameter_names().index("alpha1")]
@@ -121,8 +128,9 @@ def test_prelu_as_output_layer_matches_finite_differences():
     _check(net, X, _targets("huber", 2, rng))
 
 
-@pytest.mark.parametrize(("loss", "output"), [("softmax_ce", ("softmax", 3)), ("huber", ("linear", 2)),
-                                              ("bce", ("sigmoid", 1))])
+@pytest.mark.parametrize(
+    ("loss", "output"), [("softmax_ce", ("softmax", 3)), ("huber", ("linear", 2)), ("bce", ("sigmoid", 1))]
+)
 def test_three_hidden_layers_with_mixed_activations(loss, output):
     layers = [
         {"units": 5, "activation": "relu"},
@@ -148,10 +156,13 @@ def test_other_mixed_stack_elu_swish_gelu_softplus_sigmoid():
     _check(net, X, _targets("mse", 2, rng))
 
 
-@pytest.mark.parametrize(("loss", "output", "class_weight"), [
-    ("bce", ("sigmoid", 1), {0: 1.0, 1: 5.0}),
-    ("softmax_ce", ("softmax", 3), {0: 1.0, 1: 5.0, 2: 0.5}),
-])
+@pytest.mark.parametrize(
+    ("loss", "output", "class_weight"),
+    [
+        ("bce", ("sigmoid", 1), {0: 1.0, 1: 5.0}),
+        ("softmax_ce", ("softmax", 3), {0: 1.0, 1: 5.0, 2: 0.5}),
+    ],
+)
 def test_class_weighted_loss_gradient(loss, output, class_weight):
     layers = [{"units": 4, "activation": "tanh"}, {"units": output[1], "activation": output[0]}]
     net, X, rng = _build(layers, loss, l2=0.01, class_weight=class_weight, seed=7)
@@ -178,6 +189,7 @@ def test_class_weight_of_one_changes_nothing():
 
 # ---- single activations -----------------------------------------------------------------------------------
 
+
 def _points_away_from_kinks(rng: np.random.Generator) -> np.ndarray:
     z = rng.uniform(-6.0, 6.0, size=200)
     return z[np.abs(z) > 1e-3]
@@ -194,8 +206,7 @@ def test_activation_derivative_matches_finite_differences(name):
 @pytest.mark.parametrize("name", sorted(REFERENCE_ACTIVATIONS))
 def test_activation_values_match_the_textbook_formula(name):
     z = np.linspace(-8.0, 8.0, 161)
-    np.testing.assert_allclose(get_activation(name).forward(z), REFERENCE_ACTIVATIONS[name](z), rtol=1e-12,
-                               atol=1e-14)
+    np.testing.assert_allclose(get_activation(name).forward(z), REFERENCE_ACTIVATIONS[name](z), rtol=1e-12, atol=1e-14)
 
 
 def test_leaky_slope_is_configurable():
@@ -214,8 +225,11 @@ def test_derivatives_at_zero_follow_torch_convention():
 
 def test_dropout_backprop_matches_finite_differences_for_a_fixed_mask():
     """The same generator seed draws the same mask, so the training loss is a smooth function of θ."""
-    layers = [{"units": 6, "activation": "tanh", "dropout": 0.4}, {"units": 5, "activation": "relu", "dropout": 0.3},
-              {"units": 1, "activation": "sigmoid"}]
+    layers = [
+        {"units": 6, "activation": "tanh", "dropout": 0.4},
+        {"units": 5, "activation": "relu", "dropout": 0.3},
+        {"units": 1, "activation": "sigmoid"},
+    ]
     net, X, rng = _build(layers, "bce", l2=0.01, seed=9)
     y = _targets("bce", 1, rng)
 

@@ -35,8 +35,12 @@ def _sklearn_log_loss(result) -> float:
             id="l2",
         ),
         pytest.param(
-            ExperimentConfig(DataConfig("imbalanced", n_samples=300), MOONS.model,
-                             TrainConfig(**{**MOONS.train.__dict__, "class_weight": "balanced"}), seed=1),
+            ExperimentConfig(
+                DataConfig("imbalanced", n_samples=300),
+                MOONS.model,
+                TrainConfig(**{**MOONS.train.__dict__, "class_weight": "balanced"}),
+                seed=1,
+            ),
             id="class-weights",
         ),
     ],
@@ -49,9 +53,12 @@ def test_the_test_loss_is_the_plain_loss_without_penalty_or_class_weights(config
     for _ in comparison.train():
         pass
     row = comparison.summary()[0]
-    assert row.final_test_loss == pytest.approx(_sklearn_log_loss(
-        type(result)(config, comparison.data[0], comparison.trainers[0].network, comparison.trainers[0].history)
-    ), rel=1e-4)
+    assert row.final_test_loss == pytest.approx(
+        _sklearn_log_loss(
+            type(result)(config, comparison.data[0], comparison.trainers[0].network, comparison.trainers[0].history)
+        ),
+        rel=1e-4,
+    )
 
 
 def test_without_penalty_or_weights_the_objective_is_the_plain_loss():
@@ -115,13 +122,16 @@ def test_curves_name_the_objective_and_the_held_out_part_they_show():
     from playground.i18n import t
     from playground.pages.compare.figures import curves_title
 
-    penalised = run(ExperimentConfig(MOONS.data, MOONS.model,
-                                     TrainConfig(**{**MOONS.train.__dict__, "l2": 0.01}), seed=1)).history
+    penalised = run(
+        ExperimentConfig(MOONS.data, MOONS.model, TrainConfig(**{**MOONS.train.__dict__, "l2": 0.01}), seed=1)
+    ).history
     names = [trace.name for trace in loss_curves_figure({"a": penalised}).data]
     assert names == [t("figures.train_objective.penalty"), t("figures.test")]
     validated = run(EARLY).history
     assert [trace.name for trace in loss_curves_figure({"a": validated}).data] == [
-        t("figures.train"), t("figures.validation")]
+        t("figures.train"),
+        t("figures.validation"),
+    ]
     assert curves_title("loss", validated) == t("compare.loss_title_validation")
     assert curves_title("loss", penalised) == t("compare.loss_title")
 

@@ -19,8 +19,18 @@ LIMIT = 100
 
 def xor_trainer(history_limit=None, **kwargs) -> Trainer:
     net = Network.from_spec(input_dim=2, layers=LAYERS, loss="bce", init="xavier", seed=3)
-    return Trainer(net, XOR_X, XOR_Y, X_val=XOR_X, y_val=XOR_Y, optimizer="sgd", learning_rate=0.5, batch_size=4,
-                   history_limit=history_limit, **kwargs)
+    return Trainer(
+        net,
+        XOR_X,
+        XOR_Y,
+        X_val=XOR_X,
+        y_val=XOR_Y,
+        optimizer="sgd",
+        learning_rate=0.5,
+        batch_size=4,
+        history_limit=history_limit,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +97,21 @@ def test_early_stopping_and_best_epoch_do_not_depend_on_thinning():
     y, y_val = rng.integers(0, 2, 24), rng.integers(0, 2, 24)  # random labels: the validation loss soon rises
     results = []
     for limit in (None, 4):
-        net = Network.from_spec(input_dim=2, layers=[{"units": 16, "activation": "relu"}, LAYERS[1]], loss="bce",
-                                seed=1)
-        trainer = Trainer(net, X, y, X_val=X_val, y_val=y_val, learning_rate=0.05, batch_size=8,
-                          early_stopping_patience=30, history_limit=limit, record_stats=False)
+        net = Network.from_spec(
+            input_dim=2, layers=[{"units": 16, "activation": "relu"}, LAYERS[1]], loss="bce", seed=1
+        )
+        trainer = Trainer(
+            net,
+            X,
+            y,
+            X_val=X_val,
+            y_val=y_val,
+            learning_rate=0.05,
+            batch_size=8,
+            early_stopping_patience=30,
+            history_limit=limit,
+            record_stats=False,
+        )
         for _ in trainer.run(2000):
             pass
         results.append(trainer)
@@ -100,8 +121,9 @@ def test_early_stopping_and_best_epoch_do_not_depend_on_thinning():
     assert thinned.history.best_epoch == full.history.best_epoch
     assert thinned.epoch == full.epoch and thinned.history.epoch[-1] == full.history.epoch[-1]
     assert thinned.history.message == full.history.message
-    assert all(np.array_equal(a, b) for a, b in zip(thinned.network.parameters(), full.network.parameters(),
-                                                     strict=True))
+    assert all(
+        np.array_equal(a, b) for a, b in zip(thinned.network.parameters(), full.network.parameters(), strict=True)
+    )
 
 
 def test_thinning_doubles_the_stride_only_when_the_rows_outnumber_the_limit():

@@ -27,20 +27,33 @@ for path in registered_pages():
 print("RESULT " + json.dumps(problems))
 """
 
-TIGHT = {"PLAYGROUND_MAX_GRID": "12", "PLAYGROUND_MAX_UNITS": "3", "PLAYGROUND_MAX_LAYERS": "1",
-         "PLAYGROUND_MAX_EPOCHS": "20", "PLAYGROUND_MAX_POINTS": "50", "PLAYGROUND_MAX_RUNS": "2"}
-CLASSROOM = {"PLAYGROUND_MAX_GRID": "30", "PLAYGROUND_MAX_UNITS": "16", "PLAYGROUND_MAX_LAYERS": "3",
-             "PLAYGROUND_MAX_EPOCHS": "100", "PLAYGROUND_MAX_POINTS": "300", "PLAYGROUND_MAX_RUNS": "1"}
+TIGHT = {
+    "PLAYGROUND_MAX_GRID": "12",
+    "PLAYGROUND_MAX_UNITS": "3",
+    "PLAYGROUND_MAX_LAYERS": "1",
+    "PLAYGROUND_MAX_EPOCHS": "20",
+    "PLAYGROUND_MAX_POINTS": "50",
+    "PLAYGROUND_MAX_RUNS": "2",
+}
+CLASSROOM = {
+    "PLAYGROUND_MAX_GRID": "30",
+    "PLAYGROUND_MAX_UNITS": "16",
+    "PLAYGROUND_MAX_LAYERS": "3",
+    "PLAYGROUND_MAX_EPOCHS": "100",
+    "PLAYGROUND_MAX_POINTS": "300",
+    "PLAYGROUND_MAX_RUNS": "1",
+}
 
 
 @pytest.mark.parametrize("caps", [TIGHT, CLASSROOM], ids=["tight", "classroom"])
 def test_every_page_renders_without_an_exception_under_lowered_caps(caps):
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_MAX_")} | caps
-    done = subprocess.run([sys.executable, "-c", RENDER_EVERY_PAGE], cwd=REPO_ROOT, env=env, capture_output=True,
-                          text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_EVERY_PAGE], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
-    assert json.loads(lines[-1][len("RESULT "):]) == []
+    assert json.loads(lines[-1][len("RESULT ") :]) == []
 
 
 def test_within_limits_scales_a_configuration_down_and_keeps_what_fits():
@@ -57,7 +70,8 @@ fits = ExperimentConfig(DataConfig("moons", n_samples=30), ModelConfig(hidden=(L
 print(within_limits(fits) == fits)
 """
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_MAX_")} | TIGHT
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split("\n")[:2] == ["50 [3] 20 50 20", "True"]

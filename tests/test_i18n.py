@@ -11,8 +11,15 @@ from playground.i18n import available_languages, keys, missing_marker, t
 from tests.apptest_helpers import assert_no_exception, render_page
 
 PLANNED_PAGES = (
-    "playground", "compare", "under_the_hood", "imbalanced", "regression",
-    "experiments", "digits", "lessons", "activations",
+    "playground",
+    "compare",
+    "under_the_hood",
+    "imbalanced",
+    "regression",
+    "experiments",
+    "digits",
+    "lessons",
+    "activations",
 )
 
 
@@ -127,6 +134,7 @@ def test_each_language_is_read_from_disk_once(strings_dir):
 
 # The real tables shipped with the app.
 
+
 def test_every_planned_page_has_an_english_nav_label():
     assert {f"app.nav.{page}" for page in PLANNED_PAGES} <= keys("en")
 
@@ -156,7 +164,6 @@ def test_translations_use_the_same_placeholders_as_english(lang):
         if _placeholders(english) and _placeholders(translated) != _placeholders(english):
             mismatched[key] = (translated, english)
     assert mismatched == {}
-
 
 
 def test_an_unknown_language_in_the_link_falls_back_to_english_with_a_note():

@@ -84,9 +84,17 @@ def test_model_without_config_loads_with_config_none():
 def test_prelu_slope_float32_and_class_weights_survive_the_round_trip():
     net = Network.from_spec(
         2,
-        [{"units": 5, "activation": "prelu", "slope": 0.2}, {"units": 3, "activation": "leaky_relu", "slope": 0.05},
-         {"units": 3, "activation": "softmax"}],
-        loss="softmax_ce", init="he", l2=0.01, seed=7, class_weight={0: 1.0, 1: 2.5, 2: 0.5}, dtype="float32",
+        [
+            {"units": 5, "activation": "prelu", "slope": 0.2},
+            {"units": 3, "activation": "leaky_relu", "slope": 0.05},
+            {"units": 3, "activation": "softmax"},
+        ],
+        loss="softmax_ce",
+        init="he",
+        l2=0.01,
+        seed=7,
+        class_weight={0: 1.0, 1: 2.5, 2: 0.5},
+        dtype="float32",
     )
     params = net.parameters()
     params[2] = np.array([0.31], dtype=np.float32)  # a learned prelu slope, not the starting one
@@ -128,11 +136,11 @@ def test_parts_can_be_loaded_separately(trained):
 
 
 def test_big_endian_float_arrays_of_the_right_width_are_accepted():
-    net = Network.from_spec(2, [{"units": 2, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-                            loss="bce", seed=1)
+    net = Network.from_spec(
+        2, [{"units": 2, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}], loss="bce", seed=1
+    )
     buffer = io.BytesIO()
-    np.savez(buffer, **{name: p.astype(">f8") for name, p in zip(net.parameter_names(), net.parameters(),
-                                                                  strict=True)})
+    np.savez(buffer, **{name: p.astype(">f8") for name, p in zip(net.parameter_names(), net.parameters(), strict=True)})
     loaded, _ = model_from_parts(model_to_json(net), buffer.getvalue())
     assert _same_parameters(loaded, net)
 

@@ -61,8 +61,16 @@ def test_grid_values_equal_the_network_loss_at_those_parameters(xor, kind):
 
 def test_batched_grid_matches_one_loss_per_point_for_relu_softmax_with_l2():
     net = Network.from_spec(
-        input_dim=3, layers=[{"units": 5, "activation": "relu"}, {"units": 4, "activation": "tanh"},
-                             {"units": 3, "activation": "softmax"}], loss="softmax_ce", l2=0.01, seed=2)
+        input_dim=3,
+        layers=[
+            {"units": 5, "activation": "relu"},
+            {"units": 4, "activation": "tanh"},
+            {"units": 3, "activation": "softmax"},
+        ],
+        loss="softmax_ce",
+        l2=0.01,
+        seed=2,
+    )
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(30, 3)), rng.integers(0, 3, size=30)
     plane = parameter_plane(net, "W2[3,4]", "b3[2]")
@@ -112,24 +120,36 @@ def test_a_huge_learning_rate_is_reported_as_diverged_not_raised():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda n, X, y: parameter_plane(n, "W9[0,0]", "W1[0,0]"),
-         r"first='W9\[0,0\]' is not valid; choose one of: W1"),
+        (
+            lambda n, X, y: parameter_plane(n, "W9[0,0]", "W1[0,0]"),
+            r"first='W9\[0,0\]' is not valid; choose one of: W1",
+        ),
         (lambda n, X, y: parameter_plane(n, "W1[0,0]", "W1[0,0]"), "the same parameter"),
         (lambda n, X, y: random_plane(n, seed=-1), "seed=-1 is not valid"),
         (lambda n, X, y: loss_grid(n, X, y, parameter_plane(n), span=0.0), r"span=0.0 is not valid; allowed range"),
-        (lambda n, X, y: loss_grid(n, X, y, parameter_plane(n), resolution=3),
-         r"resolution=3 is not valid; .*\[5, 101\]"),
+        (
+            lambda n, X, y: loss_grid(n, X, y, parameter_plane(n), resolution=3),
+            r"resolution=3 is not valid; .*\[5, 101\]",
+        ),
         (lambda n, X, y: loss_grid(n, X[:, :1], y, parameter_plane(n)), r"X must have shape \(n_samples ≥ 1, 2\)"),
-        (lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "adamw", start=(0, 0)),
-         "optimizer='adamw' is not valid; choose one of: sgd, momentum, nesterov, adagrad, rmsprop, adam"),
-        (lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0, 0), learning_rate=-1),
-         "learning_rate=-1 is not valid"),
+        (
+            lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "adamw", start=(0, 0)),
+            "optimizer='adamw' is not valid; choose one of: sgd, momentum, nesterov, adagrad, rmsprop, adam",
+        ),
+        (
+            lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0, 0), learning_rate=-1),
+            "learning_rate=-1 is not valid",
+        ),
         (lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0,)), r"start=\(0,\) is not valid"),
-        (lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0, 0), steps=0),
-         r"steps=0 is not valid; allowed range is \[1, 2000\]"),
+        (
+            lambda n, X, y: optimizer_path(n, X, y, parameter_plane(n), "sgd", start=(0, 0), steps=0),
+            r"steps=0 is not valid; allowed range is \[1, 2000\]",
+        ),
         (lambda n, X, y: optimizer_paths(n, X, y, parameter_plane(n), "sgd", start=(0, 0)), "optimizers='sgd'"),
-        (lambda n, X, y: centre_network(PRESETS["xor_2_2_1"], "halfway"),
-         "moment='halfway' is not valid; choose one of: init, trained"),
+        (
+            lambda n, X, y: centre_network(PRESETS["xor_2_2_1"], "halfway"),
+            "moment='halfway' is not valid; choose one of: init, trained",
+        ),
     ],
 )
 def test_bad_inputs_raise_naming_the_value_and_what_is_allowed(xor, call, message):
@@ -138,8 +158,12 @@ def test_bad_inputs_raise_naming_the_value_and_what_is_allowed(xor, call, messag
 
 
 def test_a_large_network_gets_a_coarser_grid_instead_of_a_slow_one():
-    net = Network.from_spec(input_dim=64, layers=[{"units": 64, "activation": "tanh"}, {"units": 10,
-                            "activation": "softmax"}], loss="softmax_ce", seed=0)
+    net = Network.from_spec(
+        input_dim=64,
+        layers=[{"units": 64, "activation": "tanh"}, {"units": 10, "activation": "softmax"}],
+        loss="softmax_ce",
+        seed=0,
+    )
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(500, 64)), rng.integers(0, 10, size=500)
     grid = loss_grid(net, X, y, random_plane(net), span=1.0, resolution=41)

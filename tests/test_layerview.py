@@ -62,8 +62,11 @@ def test_a_wide_layers_view_does_not_mirror_between_consecutive_epochs():
     from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
     from core.experiment.run import build_trainer, prepare_data
 
-    config = ExperimentConfig(DataConfig("circles", n_samples=200), ModelConfig(hidden=(LayerConfig(6, "tanh"),)),
-                              TrainConfig(learning_rate=0.03, epochs=120))
+    config = ExperimentConfig(
+        DataConfig("circles", n_samples=200),
+        ModelConfig(hidden=(LayerConfig(6, "tanh"),)),
+        TrainConfig(learning_rate=0.03, epochs=120),
+    )
     data = prepare_data(config)
     trainer = build_trainer(config, data, record_stats=False)
     previous, basis, flips = None, None, 0

@@ -53,8 +53,16 @@ PAGE = "app_pages/lessons.py"
 STEPS = [(lesson_id, step.id) for lesson_id, item in LESSONS.items() for step in item.steps]
 # The ten chapters, in its order.
 CHAPTERS = (
-    "nonlinearity", "activations", "forward_backward", "losses", "initialization",
-    "overfitting", "sine", "imbalanced", "learning_rate", "digits",
+    "nonlinearity",
+    "activations",
+    "forward_backward",
+    "losses",
+    "initialization",
+    "overfitting",
+    "sine",
+    "imbalanced",
+    "learning_rate",
+    "digits",
 )
 
 
@@ -113,8 +121,9 @@ def test_a_claim_that_does_not_hold_is_reported_as_failing():
 
 def test_a_claim_versus_the_compare_run_scales_the_compare_measurement():
     step = lesson("losses").step("mse_vs_cross_entropy")
-    checks = check_measured(step, {"loss_ratio": 0.99, "train_accuracy": 0.4},
-                            {"loss_ratio": 0.1, "train_accuracy": 0.9})
+    checks = check_measured(
+        step, {"loss_ratio": 0.99, "train_accuracy": 0.4}, {"loss_ratio": 0.1, "train_accuracy": 0.9}
+    )
     assert [c.target for c in checks] == [0.9, pytest.approx(0.45)]
     assert all(c.holds for c in checks)
     with pytest.raises(ValueError, match="compare run"):
@@ -158,8 +167,11 @@ SEED_ROBUST_STEPS = (
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_the_init_l1_and_kfold_claims_hold_for_other_seeds_too(lesson_id, step_id, seed):
     step = lesson(lesson_id).step(step_id)
-    reseeded = replace(step, config=replace(step.config, seed=seed),
-                       compare=None if step.compare is None else replace(step.compare, seed=seed))
+    reseeded = replace(
+        step,
+        config=replace(step.config, seed=seed),
+        compare=None if step.compare is None else replace(step.compare, seed=seed),
+    )
     checks = check_step(reseeded)
     assert all(check.holds for check in checks), _describe(checks)
 
@@ -193,8 +205,11 @@ def test_signal_ratio_is_measured_on_the_starting_weights_not_the_trained_ones()
 
 
 def _playground_steps():
-    return [(lesson_id, step_id) for lesson_id, step_id in STEPS
-            if lesson(lesson_id).step(step_id).config.data.name != "digits"]  # digits have their own page
+    return [
+        (lesson_id, step_id)
+        for lesson_id, step_id in STEPS
+        if lesson(lesson_id).step(step_id).config.data.name != "digits"
+    ]  # digits have their own page
 
 
 @pytest.mark.parametrize(("lesson_id", "step_id"), _playground_steps())
@@ -352,7 +367,6 @@ def test_changing_a_setting_and_running_again_rechecks_the_claims_and_reset_rest
     at.button(key="FormSubmitter:lessons.losses.mse_vs_cross_entropy.form-" + t("lessons.reset")).click().run()
     assert at.selectbox(key="lessons.losses.mse_vs_cross_entropy.loss").value == "mse"
     assert all(line.startswith(HOLDS) for line in _claim_lines(at))
-
 
 
 def test_links_deeper_open_an_existing_tab_of_the_page_they_point_at():

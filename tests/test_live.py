@@ -14,8 +14,9 @@ TWO_TANH_LAYERS = (LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))
 
 
 def make_run(name="spirals", hidden=TWO_TANH_LAYERS, **model):
-    config = ExperimentConfig(DataConfig(name, n_samples=120), ModelConfig(hidden=hidden, **model),
-                              TrainConfig(epochs=30))
+    config = ExperimentConfig(
+        DataConfig(name, n_samples=120), ModelConfig(hidden=hidden, **model), TrainConfig(epochs=30)
+    )
     return live.new_run(config, prepare_data(config), version=1)
 
 
@@ -74,8 +75,10 @@ def test_training_stops_at_the_configured_epochs_and_pauses():
     assert run.trainer.epoch == 30 and not run.playing
 
 
-@pytest.mark.parametrize("asked, expected", [(None, live.FRAMES_PER_BATCH), ("x", live.FRAMES_PER_BATCH), (0, 1),
-                                             (12, 12), (10**6, live.MAX_FRAMES_PER_BATCH)])
+@pytest.mark.parametrize(
+    "asked, expected",
+    [(None, live.FRAMES_PER_BATCH), ("x", live.FRAMES_PER_BATCH), (0, 1), (12, 12), (10**6, live.MAX_FRAMES_PER_BATCH)],
+)
 def test_batch_size_follows_the_browser_within_bounds(asked, expected):
     assert live.batch_frames(asked) == expected
 
@@ -89,8 +92,9 @@ def test_thinned_curves_reach_the_browser_in_order_without_repeats(monkeypatch):
     """Over many frames of a thinning history, the points sent are each sent once, in epoch order, with the
     values an unthinned run has at those epochs, and far fewer than one per epoch while playing."""
     monkeypatch.setattr(live, "HISTORY_ROWS", 20)
-    config = ExperimentConfig(DataConfig("xor", n_samples=60), ModelConfig(hidden=(LayerConfig(4, "tanh"),)),
-                              TrainConfig(epochs=700))
+    config = ExperimentConfig(
+        DataConfig("xor", n_samples=60), ModelConfig(hidden=(LayerConfig(4, "tanh"),)), TrainConfig(epochs=700)
+    )
     run = live.new_run(config, prepare_data(config), version=1)
     loss_panel = next(p for p in live.scene(run)["panels"] if p["name"] == "loss")
     sent_x, sent_y = list(loss_panel["series"][0]["x"]), list(loss_panel["series"][0]["y"])
@@ -165,10 +169,22 @@ def test_each_request_of_a_live_view_is_answered_once_per_run():
     assert live.unanswered_request(state, "k", 2, {"want": 4, "frames": 10**6}) == live.MAX_FRAMES_PER_BATCH  # new run
 
 
-@pytest.mark.parametrize("reported", [
-    {"want": "abc"}, {"want": None}, {"want": 1.5}, {"want": float("nan")}, {"want": [1]}, {"want": True},
-    {"want": {"x": 1}}, "want", None, 7, ["want", 3],
-])
+@pytest.mark.parametrize(
+    "reported",
+    [
+        {"want": "abc"},
+        {"want": None},
+        {"want": 1.5},
+        {"want": float("nan")},
+        {"want": [1]},
+        {"want": True},
+        {"want": {"x": 1}},
+        "want",
+        None,
+        7,
+        ["want", 3],
+    ],
+)
 def test_a_tampered_request_is_no_request_and_raises_nothing(reported):
     assert live.unanswered_request({}, "k", 1, reported) is None
 
@@ -215,8 +231,18 @@ def test_the_live_view_hands_streamlit_one_json_string_not_lists_or_dicts(monkey
     monkeypatch.setattr(component, "_component", lambda: lambda **kwargs: sent.update(kwargs))
     run = make_run("xor")
     scene, frames = live.scene(run), live.advance(run, epochs_per_frame=1, max_frames=2, budget_s=60)
-    component.live_view(scene=scene, frames=frames, seq=3, playing=True, interval_ms=66, key="k", height=500,
-                        options={"draw": False}, speed=75, now=frames[-1])
+    component.live_view(
+        scene=scene,
+        frames=frames,
+        seq=3,
+        playing=True,
+        interval_ms=66,
+        key="k",
+        height=500,
+        options={"draw": False},
+        speed=75,
+        now=frames[-1],
+    )
     assert not [name for name, value in sent.items() if isinstance(value, (list, dict))]
     assert sent["key"] == "k" and sent["height"] == 500
     args = component.payload_of(json.dumps({"payload": sent["payload"]}))

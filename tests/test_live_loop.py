@@ -25,22 +25,29 @@ SMALL = (LayerConfig(4, "tanh"),)
 
 
 def playground_run(hidden=SMALL, name: str = "xor") -> live.LiveRun:
-    config = ExperimentConfig(DataConfig(name, n_samples=100), ModelConfig(hidden=hidden),
-                              TrainConfig(batch_size=10, epochs=50))
+    config = ExperimentConfig(
+        DataConfig(name, n_samples=100), ModelConfig(hidden=hidden), TrainConfig(batch_size=10, epochs=50)
+    )
     return live.new_run(config, prepare_data(config), 1)
 
 
-def comparison(name: str = "xor", values=("sigmoid", "tanh", "relu", "leaky_relu"),
-               hidden=SMALL) -> compare_live.CompareSession:
-    base = ExperimentConfig(DataConfig(name, n_samples=100), ModelConfig(hidden=hidden),
-                            TrainConfig(batch_size=10, epochs=50))
+def comparison(
+    name: str = "xor", values=("sigmoid", "tanh", "relu", "leaky_relu"), hidden=SMALL
+) -> compare_live.CompareSession:
+    base = ExperimentConfig(
+        DataConfig(name, n_samples=100), ModelConfig(hidden=hidden), TrainConfig(batch_size=10, epochs=50)
+    )
     return compare_live.new_session(sweep(base, "activation", list(values)), 1, prepare_data)
 
 
 def lab_run() -> regression_live.LabRun:
     data = make_regression_data(TargetConfig("sine", n_samples=40), 0)
-    return regression_live.new_run(data, ModelConfig(hidden=(LayerConfig(3, "tanh"),), output_activation="linear"),
-                                   TrainConfig(batch_size=8, epochs=30), 0)
+    return regression_live.new_run(
+        data,
+        ModelConfig(hidden=(LayerConfig(3, "tanh"),), output_activation="linear"),
+        TrainConfig(batch_size=8, epochs=30),
+        0,
+    )
 
 
 SESSIONS = {"playground": playground_run, "compare": comparison, "regression": lab_run}

@@ -13,7 +13,8 @@ def test_the_module_graph_follows_nested_static_imports_and_skips_dynamic_ones(t
     (tmp_path / "panels").mkdir()
     (tmp_path / "main.js").write_text(
         'import { a } from "./a.js";\nimport "./panels/p.js";\nconst lazy = () => import("./lazy.js");\n'
-        "export { b } from './b.js';\n// see ./comment.js\n")
+        "export { b } from './b.js';\n// see ./comment.js\n"
+    )
     (tmp_path / "a.js").write_text('import { c } from "./panels/c.js";\nexport const a = 1;\n')
     (tmp_path / "b.js").write_text("export const b = 2;\n")
     (tmp_path / "panels" / "p.js").write_text('import {\n  a,\n} from "../a.js";\n')

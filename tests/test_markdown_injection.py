@@ -105,16 +105,19 @@ def test_every_query_key_of_every_page_shows_payloads_as_text(page, payload):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS[:2])
-@pytest.mark.parametrize(("page", "query"), [
-    ("app_pages/lessons.py", {"lesson": next(iter(LESSONS)), "step": "{p}"}),
-    ("app_pages/compare.py", {"mode": "custom", "run": ["{p}", "lr:{p}", "{p}:1"]}),
-    ("app_pages/compare.py", {"vary": "lr", "values": "{p},0.1"}),
-    ("app_pages/compare.py", {"vary": "activation", "values": "tanh,{p}", "target": "{p}"}),
-    ("app_pages/playground.py", {"ds": "drawn", "pts": "{p}"}),
-    ("app_pages/playground.py", {"ds": "{p}"}),
-    ("app_pages/playground.py", {"preset": "{p}", "show": "layers,{p}"}),
-    ("app_pages/playground.py", {"hidden": "4:{p}"}),
-])
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("app_pages/lessons.py", {"lesson": next(iter(LESSONS)), "step": "{p}"}),
+        ("app_pages/compare.py", {"mode": "custom", "run": ["{p}", "lr:{p}", "{p}:1"]}),
+        ("app_pages/compare.py", {"vary": "lr", "values": "{p},0.1"}),
+        ("app_pages/compare.py", {"vary": "activation", "values": "tanh,{p}", "target": "{p}"}),
+        ("app_pages/playground.py", {"ds": "drawn", "pts": "{p}"}),
+        ("app_pages/playground.py", {"ds": "{p}"}),
+        ("app_pages/playground.py", {"preset": "{p}", "show": "layers,{p}"}),
+        ("app_pages/playground.py", {"hidden": "4:{p}"}),
+    ],
+)
 def test_keys_read_only_beside_valid_ones_show_payloads_as_text(page, query, payload):
     def fill(value):
         return [fill(v) for v in value] if isinstance(value, list) else value.replace("{p}", payload)
@@ -206,15 +209,19 @@ def _model_zip(changes: dict[tuple[str, ...], object]) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("changes", [
-    {("format",): f"[x](http://{HOST}/fmt)"},
-    {("format",): f"<img src=http://{HOST}/fmt2>"},
-    {("network", "loss"): f"![](http://{HOST}/act)"},
-    {("config", "data", "name"): f"[ds](http://{HOST}/ds)"},
-    {("config", "model", "loss"): f"<a href=http://{HOST}/loss>x</a>"},
-    {(f"[k](http://{HOST}/key)",): 1},
-    {("network", f"![](http://{HOST}/nk)"): 1},
-], ids=lambda changes: ".".join(next(iter(changes))))
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {("format",): f"[x](http://{HOST}/fmt)"},
+        {("format",): f"<img src=http://{HOST}/fmt2>"},
+        {("network", "loss"): f"![](http://{HOST}/act)"},
+        {("config", "data", "name"): f"[ds](http://{HOST}/ds)"},
+        {("config", "model", "loss"): f"<a href=http://{HOST}/loss>x</a>"},
+        {(f"[k](http://{HOST}/key)",): 1},
+        {("network", f"![](http://{HOST}/nk)"): 1},
+    ],
+    ids=lambda changes: ".".join(next(iter(changes))),
+)
 def test_a_hostile_model_upload_shows_as_text(changes):
     at = _run_upload("model", _model_zip(changes), name=f"[f](http://{HOST}/name).zip")
     assert hostile_elements(at) == []

@@ -103,7 +103,7 @@ def _overlapping_labels(n=300, seed=0):
     """Inside the unit circle × above the diagonal: four combinations, including "both"."""
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1.5, 1.5, size=(n, 2))
-    y = np.column_stack([(X ** 2).sum(axis=1) < 1.0, X[:, 1] > X[:, 0]]).astype(int)
+    y = np.column_stack([(X**2).sum(axis=1) < 1.0, X[:, 1] > X[:, 0]]).astype(int)
     return X, y
 
 

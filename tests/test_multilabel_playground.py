@@ -16,9 +16,11 @@ from playground.pages.playground.page import config_with_upload, points_csv
 
 
 def multilabel_config(name="three_discs", epochs=40, **data):
-    return ExperimentConfig(DataConfig(name, n_samples=300, noise=0.05, **data),
-                            ModelConfig(hidden=(LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))),
-                            TrainConfig(epochs=epochs))
+    return ExperimentConfig(
+        DataConfig(name, n_samples=300, noise=0.05, **data),
+        ModelConfig(hidden=(LayerConfig(8, "tanh"), LayerConfig(8, "tanh"))),
+        TrainConfig(epochs=epochs),
+    )
 
 
 @pytest.mark.parametrize(("name", "labels"), [("circle_diagonal", 2), ("three_discs", 3)])
@@ -32,13 +34,16 @@ def test_a_multilabel_dataset_trains_one_sigmoid_per_label_with_bce(name, labels
     assert result.history.train_loss[-1] < result.history.train_loss[0]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"model": {"output_activation": "softmax"}}, "needs 3 sigmoid outputs"),
-    ({"model": {"loss": "mse"}}, "needs 3 sigmoid outputs"),
-    ({"data": {"name": "three_discs", "sampler": "smote"}}, "data.sampler='smote'"),
-    ({"data": {"name": "three_discs", "points": [[0, 0, 1]]}}, "one label each"),
-    ({"train": {"class_weight": "balanced"}}, "train.class_weight='balanced'"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"model": {"output_activation": "softmax"}}, "needs 3 sigmoid outputs"),
+        ({"model": {"loss": "mse"}}, "needs 3 sigmoid outputs"),
+        ({"data": {"name": "three_discs", "sampler": "smote"}}, "data.sampler='smote'"),
+        ({"data": {"name": "three_discs", "points": [[0, 0, 1]]}}, "one label each"),
+        ({"train": {"class_weight": "balanced"}}, "train.class_weight='balanced'"),
+    ],
+)
 def test_settings_that_assume_one_label_per_point_are_named(change, message):
     raw = {"data": {"name": "three_discs"}, **change}
     with pytest.raises(ValueError, match=message):
@@ -53,7 +58,8 @@ def test_a_link_opens_a_multilabel_set():
 
 CSV = b"x1,x2,cat,dog,bird\n" + b"".join(
     f"{a:.2f},{b:.2f},{int(a > 0)},{int(b > 0)},{int(a + b > 0.5)}\n".encode()
-    for a, b in np.random.default_rng(0).uniform(-2, 2, size=(40, 2)))
+    for a, b in np.random.default_rng(0).uniform(-2, 2, size=(40, 2))
+)
 
 
 def test_an_uploaded_csv_with_several_label_columns_trains_as_multilabel_and_travels_in_a_link():

@@ -15,8 +15,19 @@ from core import ACTIVATIONS, INITIALIZERS, LOSSES, Network, get_activation
 from core.engine.training import Trainer
 from core.experiment.settings import LIMITS, check_network_caps
 
-DESIGN_ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "gelu",
-                      "swish", "softmax"]
+DESIGN_ACTIVATIONS = [
+    "linear",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "softplus",
+    "gelu",
+    "swish",
+    "softmax",
+]
 DESIGN_LOSSES = ["mse", "mae", "huber", "bce", "softmax_ce"]
 DESIGN_INITS = ["xavier", "zeros", "small_random", "he", "lecun"]
 
@@ -24,8 +35,7 @@ TANH_SIGMOID = [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "
 
 
 def _net(**overrides) -> Network:
-    spec = {"input_dim": 2, "layers": TANH_SIGMOID, "loss": "bce", "init": "xavier", "l1": 0.0, "l2": 0.0,
-            "seed": 0}
+    spec = {"input_dim": 2, "layers": TANH_SIGMOID, "loss": "bce", "init": "xavier", "l1": 0.0, "l2": 0.0, "seed": 0}
     spec.update(overrides)
     return Network.from_spec(**spec)
 
@@ -35,6 +45,7 @@ def _points(n: int = 9, dim: int = 2, seed: int = 0) -> np.ndarray:
 
 
 # ---- names ------------------------------------------------------------------------------------------------
+
 
 def test_every_documented_name_is_offered():
     assert set(DESIGN_ACTIVATIONS) <= set(ACTIVATIONS)
@@ -46,7 +57,11 @@ def test_design_example_builds_and_runs():
     net = Network.from_spec(
         input_dim=2,
         layers=[{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-        loss="bce", init="xavier", l1=0.0, l2=0.0, seed=0,
+        loss="bce",
+        init="xavier",
+        l1=0.0,
+        l2=0.0,
+        seed=0,
     )
     X = _points()
     loss, grads = net.loss_and_grads(X, (X[:, 0] > 0).astype(int))
@@ -56,18 +71,26 @@ def test_design_example_builds_and_runs():
 
 # ---- shapes -----------------------------------------------------------------------------------------------
 
+
 def test_parameter_shapes_follow_the_notes_notation():
-    net = Network.from_spec(input_dim=3, layers=[{"units": 5, "activation": "relu"},
-                                                 {"units": 4, "activation": "tanh"},
-                                                 {"units": 2, "activation": "linear"}], loss="mse")
+    net = Network.from_spec(
+        input_dim=3,
+        layers=[
+            {"units": 5, "activation": "relu"},
+            {"units": 4, "activation": "tanh"},
+            {"units": 2, "activation": "linear"},
+        ],
+        loss="mse",
+    )
     shapes = [p.shape for p in net.parameters()]
     assert shapes == [(5, 3), (5, 1), (4, 5), (4, 1), (2, 4), (2, 1)]
     assert net.parameter_names() == ["W1", "b1", "W2", "b2", "W3", "b3"]
 
 
 def test_prelu_slope_is_one_scalar_after_its_bias():
-    net = Network.from_spec(input_dim=2, layers=[{"units": 3, "activation": "prelu"},
-                                                 {"units": 1, "activation": "sigmoid"}], loss="bce")
+    net = Network.from_spec(
+        input_dim=2, layers=[{"units": 3, "activation": "prelu"}, {"units": 1, "activation": "sigmoid"}], loss="bce"
+    )
     assert [p.shape for p in net.parameters()] == [(3, 2), (3, 1), (1,), (1, 3), (1, 1)]
     assert net.parameter_names()[2].startswith("alpha")
 
@@ -86,8 +109,11 @@ def test_predict_shape_and_sigmoid_range():
 
 
 def test_softmax_rows_are_probabilities():
-    net = Network.from_spec(input_dim=2, layers=[{"units": 5, "activation": "relu"},
-                                                 {"units": 4, "activation": "softmax"}], loss="softmax_ce")
+    net = Network.from_spec(
+        input_dim=2,
+        layers=[{"units": 5, "activation": "relu"}, {"units": 4, "activation": "softmax"}],
+        loss="softmax_ce",
+    )
     out = net.predict(_points(13))
     assert out.shape == (13, 4)
     assert np.all(out > 0)
@@ -112,6 +138,7 @@ def test_loss_and_grads_rejects_mismatched_y_length():
 
 
 # ---- parameters -------------------------------------------------------------------------------------------
+
 
 def test_parameters_returns_copies():
     net = _net()
@@ -177,9 +204,15 @@ def test_set_parameters_rejects_non_finite_values():
 
 
 def test_spec_round_trips():
-    net = Network.from_spec(input_dim=3, layers=[{"units": 5, "activation": "leaky_relu", "slope": 0.2},
-                                                 {"units": 2, "activation": "linear"}],
-                            loss="huber", init="he", l1=0.01, l2=0.02, seed=7)
+    net = Network.from_spec(
+        input_dim=3,
+        layers=[{"units": 5, "activation": "leaky_relu", "slope": 0.2}, {"units": 2, "activation": "linear"}],
+        loss="huber",
+        init="he",
+        l1=0.01,
+        l2=0.02,
+        seed=7,
+    )
     clone = Network.from_spec(**net.spec())
     for a, b in zip(net.parameters(), clone.parameters(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -187,6 +220,7 @@ def test_spec_round_trips():
 
 
 # ---- validation -------------------------------------------------------------------------------------------
+
 
 def test_unknown_activation_lists_the_valid_names():
     with pytest.raises(ValueError) as info:
@@ -225,8 +259,7 @@ def test_bce_needs_a_sigmoid_output(output):
 
 def test_softmax_ce_needs_a_softmax_output():
     with pytest.raises(ValueError, match="softmax"):
-        _net(layers=[{"units": 4, "activation": "tanh"}, {"units": 3, "activation": "sigmoid"}],
-             loss="softmax_ce")
+        _net(layers=[{"units": 4, "activation": "tanh"}, {"units": 3, "activation": "sigmoid"}], loss="softmax_ce")
 
 
 @pytest.mark.parametrize("loss", ["mse", "mae", "huber"])
@@ -249,8 +282,12 @@ def test_negative_penalty_is_rejected_naming_the_field(field):
 
 def _app_net(**overrides) -> Network:
     """A network built the way the app builds one from outside input: the host's caps, then ``from_spec``."""
-    spec = {"input_dim": 2, "layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-            "loss": "bce", "seed": 0} | overrides
+    spec = {
+        "input_dim": 2,
+        "layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        "loss": "bce",
+        "seed": 0,
+    } | overrides
     check_network_caps(spec)
     return Network.from_spec(**spec)
 
@@ -270,8 +307,9 @@ def test_the_maximum_number_of_hidden_layers_is_accepted():
 def test_too_many_units_is_rejected_by_the_app_naming_units():
     with pytest.raises(ValueError, match=r"layers\[0\]\.units=65 is not valid; allowed range is \[1, 64\]"):
         _app_net(layers=[{"units": 65, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}])
-    assert _app_net(layers=[{"units": LIMITS.max_units, "activation": "tanh"},
-                            {"units": 1, "activation": "sigmoid"}]).parameters()[0].shape == (LIMITS.max_units, 2)
+    assert _app_net(
+        layers=[{"units": LIMITS.max_units, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]
+    ).parameters()[0].shape == (LIMITS.max_units, 2)
 
 
 def test_too_many_inputs_is_rejected_by_the_app_naming_input_dim():
@@ -298,6 +336,7 @@ def test_empty_layer_list_is_rejected():
 
 
 # ---- determinism ------------------------------------------------------------------------------------------
+
 
 def test_same_seed_same_parameters():
     for a, b in zip(_net(seed=3).parameters(), _net(seed=3).parameters(), strict=True):
@@ -340,9 +379,13 @@ LITERATURE_INITS = {
 
 
 def _first_weights(init: str) -> np.ndarray:
-    net = Network.from_spec(input_dim=FAN_IN, layers=[{"units": FAN_OUT, "activation": "tanh"},
-                                                      {"units": 1, "activation": "linear"}],
-                            loss="mse", init=init, seed=0)
+    net = Network.from_spec(
+        input_dim=FAN_IN,
+        layers=[{"units": FAN_OUT, "activation": "tanh"}, {"units": 1, "activation": "linear"}],
+        loss="mse",
+        init=init,
+        seed=0,
+    )
     return net.parameters()[0]
 
 
@@ -410,17 +453,26 @@ def test_softmax_does_not_overflow_at_extreme_inputs():
 
 def _saturating_net(loss: str, output: str, units: int) -> Network:
     """One linear hidden unit copying x, then an output layer with weight ±1: output logits equal ±x."""
-    net = Network.from_spec(input_dim=1, layers=[{"units": 1, "activation": "linear"},
-                                                 {"units": units, "activation": output}], loss=loss)
+    net = Network.from_spec(
+        input_dim=1, layers=[{"units": 1, "activation": "linear"}, {"units": units, "activation": output}], loss=loss
+    )
     sign = np.where(np.arange(units) % 2 == 0, 1.0, -1.0).reshape(units, 1)
     net.set_parameters([np.ones((1, 1)), np.zeros((1, 1)), sign, np.zeros((units, 1))])
     return net
 
 
-@pytest.mark.parametrize(("loss", "output", "units"), [
-    ("bce", "sigmoid", 1), ("softmax_ce", "softmax", 3), ("mse", "tanh", 2), ("mse", "linear", 2),
-    ("mae", "tanh", 2), ("huber", "linear", 2), ("huber", "tanh", 2),
-])
+@pytest.mark.parametrize(
+    ("loss", "output", "units"),
+    [
+        ("bce", "sigmoid", 1),
+        ("softmax_ce", "softmax", 3),
+        ("mse", "tanh", 2),
+        ("mse", "linear", 2),
+        ("mae", "tanh", 2),
+        ("huber", "linear", 2),
+        ("huber", "tanh", 2),
+    ],
+)
 def test_losses_do_not_overflow_at_extreme_logits(loss, output, units):
     net = _saturating_net(loss, output, units)
     X = np.array([[-1000.0], [1000.0], [-1000.0], [1000.0]])
@@ -455,13 +507,17 @@ def test_softmax_ce_is_exact_for_huge_logits():
 
 # ---- dropout ----------------------------------------------------------------------------------------------
 
+
 def _dropout_net(p: float) -> Network:
     """x → 64 linear copies of x (dropout p) → their mean: the output is x exactly when nothing is dropped."""
     units = 64
-    net = Network.from_spec(input_dim=1, layers=[{"units": units, "activation": "linear", "dropout": p},
-                                                 {"units": 1, "activation": "linear"}], loss="mse", seed=0)
-    net.set_parameters([np.ones((units, 1)), np.zeros((units, 1)), np.full((1, units), 1.0 / units),
-                        np.zeros((1, 1))])
+    net = Network.from_spec(
+        input_dim=1,
+        layers=[{"units": units, "activation": "linear", "dropout": p}, {"units": 1, "activation": "linear"}],
+        loss="mse",
+        seed=0,
+    )
+    net.set_parameters([np.ones((units, 1)), np.zeros((units, 1)), np.full((1, units), 1.0 / units), np.zeros((1, 1))])
     return net
 
 
@@ -496,28 +552,49 @@ def test_dropout_makes_training_loss_noisy_but_not_evaluation_loss():
 
 def test_dropout_on_the_output_layer_is_rejected():
     with pytest.raises(ValueError, match="dropout"):
-        _net(layers=[{"units": 4, "activation": "tanh"},
-                     {"units": 1, "activation": "sigmoid", "dropout": 0.5}])
+        _net(layers=[{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid", "dropout": 0.5}])
 
 
 # ---- random invalid specs ---------------------------------------------------------------------------------
 
-VALID = {"input_dim": 2, "layers": [{"units": 3, "activation": "tanh", "dropout": 0.1},
-                                    {"units": 1, "activation": "sigmoid"}],
-         "loss": "bce", "init": "xavier", "l1": 0.0, "l2": 0.0, "seed": 0}
+VALID = {
+    "input_dim": 2,
+    "layers": [{"units": 3, "activation": "tanh", "dropout": 0.1}, {"units": 1, "activation": "sigmoid"}],
+    "loss": "bce",
+    "init": "xavier",
+    "l1": 0.0,
+    "l2": 0.0,
+    "seed": 0,
+}
 
-junk = st.one_of(st.none(), st.booleans(), st.text(max_size=5), st.lists(st.integers(), max_size=2),
-                 st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.just(float("nan")),
-                 st.just(float("inf")), st.just(-float("inf")))
-bad_units = st.one_of(st.integers(max_value=0), st.integers(min_value=LIMITS.max_units + 1),
-                      st.floats(min_value=0.01, max_value=60).filter(lambda v: v != int(v)), junk)
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.just(float("nan")),
+    st.just(float("inf")),
+    st.just(-float("inf")),
+)
+bad_units = st.one_of(
+    st.integers(max_value=0),
+    st.integers(min_value=LIMITS.max_units + 1),
+    st.floats(min_value=0.01, max_value=60).filter(lambda v: v != int(v)),
+    junk,
+)
 bad_name = st.one_of(st.text(max_size=12).filter(lambda s: s not in ACTIVATIONS + LOSSES + INITIALIZERS), junk)
-bad_penalty = st.one_of(st.floats(max_value=-1e-9, allow_nan=False),
-                        st.floats(min_value=1e6, allow_infinity=True), junk)
+bad_penalty = st.one_of(
+    st.floats(max_value=-1e-9, allow_nan=False), st.floats(min_value=1e6, allow_infinity=True), junk
+)
 bad_dropout = st.one_of(st.floats(max_value=-1e-9, allow_nan=False), st.floats(min_value=1.0), junk)
 bad_input_dim = st.one_of(st.integers(max_value=0), st.integers(min_value=LIMITS.max_input_dim + 1), junk)
-bad_seed = st.one_of(st.integers(max_value=-1), st.integers(min_value=2**32),
-                     st.floats(allow_nan=True).filter(lambda v: not float(v).is_integer()), junk)
+bad_seed = st.one_of(
+    st.integers(max_value=-1),
+    st.integers(min_value=2**32),
+    st.floats(allow_nan=True).filter(lambda v: not float(v).is_integer()),
+    junk,
+)
 bad_class_weight = st.one_of(
     st.dictionaries(st.integers(0, 1), st.one_of(st.floats(max_value=-1e-9), junk), min_size=1),
     st.dictionaries(st.text(min_size=1, max_size=3), st.floats(0, 1), min_size=1),
@@ -526,12 +603,18 @@ bad_class_weight = st.one_of(
 
 # (field the message must name, strategy of complete invalid specs)
 mutations = st.one_of(
-    st.tuples(st.just("units"), bad_units.map(
-        lambda v: {**VALID, "layers": [{**VALID["layers"][0], "units": v}, VALID["layers"][1]]})),
-    st.tuples(st.just("activation"), bad_name.map(
-        lambda v: {**VALID, "layers": [{**VALID["layers"][0], "activation": v}, VALID["layers"][1]]})),
-    st.tuples(st.just("dropout"), bad_dropout.map(
-        lambda v: {**VALID, "layers": [{**VALID["layers"][0], "dropout": v}, VALID["layers"][1]]})),
+    st.tuples(
+        st.just("units"),
+        bad_units.map(lambda v: {**VALID, "layers": [{**VALID["layers"][0], "units": v}, VALID["layers"][1]]}),
+    ),
+    st.tuples(
+        st.just("activation"),
+        bad_name.map(lambda v: {**VALID, "layers": [{**VALID["layers"][0], "activation": v}, VALID["layers"][1]]}),
+    ),
+    st.tuples(
+        st.just("dropout"),
+        bad_dropout.map(lambda v: {**VALID, "layers": [{**VALID["layers"][0], "dropout": v}, VALID["layers"][1]]}),
+    ),
     st.tuples(st.just("loss"), bad_name.map(lambda v: {**VALID, "loss": v})),
     st.tuples(st.just("init"), bad_name.map(lambda v: {**VALID, "init": v})),
     st.tuples(st.just("l1"), bad_penalty.map(lambda v: {**VALID, "l1": v})),
@@ -539,24 +622,36 @@ mutations = st.one_of(
     st.tuples(st.just("input_dim"), bad_input_dim.map(lambda v: {**VALID, "input_dim": v})),
     st.tuples(st.just("seed"), bad_seed.map(lambda v: {**VALID, "seed": v})),
     st.tuples(st.just("class_weight"), bad_class_weight.map(lambda v: {**VALID, "class_weight": v})),
-    st.tuples(st.just("layers"), junk.filter(lambda v: not isinstance(v, list) or v == []).map(
-        lambda v: {**VALID, "layers": v})),
+    st.tuples(
+        st.just("layers"),
+        junk.filter(lambda v: not isinstance(v, list) or v == []).map(lambda v: {**VALID, "layers": v}),
+    ),
     st.tuples(st.just("layers"), junk.map(lambda v: {**VALID, "layers": [v, VALID["layers"][1]]})),
 )
 
 
-@pytest.mark.parametrize(("field", "spec"), [
-    pytest.param("units", {**VALID, "layers": [{"units": float("inf"), "activation": "tanh"}, VALID["layers"][1]]},
-                 id="units-inf"),
-    pytest.param("units", {**VALID, "layers": [{"units": float("nan"), "activation": "tanh"}, VALID["layers"][1]]},
-                 id="units-nan"),
-    pytest.param("units", {**VALID, "layers": [{"units": 10**30, "activation": "tanh"}, VALID["layers"][1]]},
-                 id="units-1e30"),
-    pytest.param("input_dim", {**VALID, "input_dim": float("inf")}, id="input_dim-inf"),
-    pytest.param("input_dim", {**VALID, "input_dim": float("nan")}, id="input_dim-nan"),
-    pytest.param("class_weight", {**VALID, "class_weight": [1.0, 5.0]}, id="class_weight-list"),
-    pytest.param("class_weight", {**VALID, "class_weight": {"a": 1.0}}, id="class_weight-text-key"),
-])
+@pytest.mark.parametrize(
+    ("field", "spec"),
+    [
+        pytest.param(
+            "units",
+            {**VALID, "layers": [{"units": float("inf"), "activation": "tanh"}, VALID["layers"][1]]},
+            id="units-inf",
+        ),
+        pytest.param(
+            "units",
+            {**VALID, "layers": [{"units": float("nan"), "activation": "tanh"}, VALID["layers"][1]]},
+            id="units-nan",
+        ),
+        pytest.param(
+            "units", {**VALID, "layers": [{"units": 10**30, "activation": "tanh"}, VALID["layers"][1]]}, id="units-1e30"
+        ),
+        pytest.param("input_dim", {**VALID, "input_dim": float("inf")}, id="input_dim-inf"),
+        pytest.param("input_dim", {**VALID, "input_dim": float("nan")}, id="input_dim-nan"),
+        pytest.param("class_weight", {**VALID, "class_weight": [1.0, 5.0]}, id="class_weight-list"),
+        pytest.param("class_weight", {**VALID, "class_weight": {"a": 1.0}}, id="class_weight-text-key"),
+    ],
+)
 def test_non_finite_huge_or_wrongly_typed_values_raise_value_error_naming_the_field(field, spec):
     with pytest.raises(ValueError, match=field):
         _app_net(**spec)
@@ -577,6 +672,7 @@ def test_invalid_specs_raise_value_error_naming_the_field(case):
 
 # ---- float32 ----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activations_keep_float32(name):
     act = get_activation(name)
@@ -586,13 +682,22 @@ def test_activations_keep_float32(name):
     assert act.derivative(z, a).dtype == np.float32
 
 
-@pytest.mark.parametrize(("loss", "output", "units"), [
-    ("bce", "sigmoid", 1), ("softmax_ce", "softmax", 3), ("mse", "linear", 2), ("huber", "tanh", 2),
-])
+@pytest.mark.parametrize(
+    ("loss", "output", "units"),
+    [
+        ("bce", "sigmoid", 1),
+        ("softmax_ce", "softmax", 3),
+        ("mse", "linear", 2),
+        ("huber", "tanh", 2),
+    ],
+)
 def test_float32_network_computes_in_float32(loss, output, units):
-    net = Network.from_spec(input_dim=2, layers=[{"units": 4, "activation": "gelu"},
-                                                 {"units": units, "activation": output}], loss=loss,
-                            dtype="float32")
+    net = Network.from_spec(
+        input_dim=2,
+        layers=[{"units": 4, "activation": "gelu"}, {"units": units, "activation": output}],
+        loss=loss,
+        dtype="float32",
+    )
     X = _points(6)
     y = np.arange(6) % units if loss in ("bce", "softmax_ce") else np.ones((6, units))
     assert all(p.dtype == np.float32 for p in net.parameters())

@@ -39,8 +39,12 @@ XOR_B2 = np.array([[0.05]])
 
 
 def _xor_net() -> Network:
-    net = Network.from_spec(input_dim=2, layers=[{"units": 2, "activation": "sigmoid"},
-                                                 {"units": 1, "activation": "sigmoid"}], loss="bce", seed=0)
+    net = Network.from_spec(
+        input_dim=2,
+        layers=[{"units": 2, "activation": "sigmoid"}, {"units": 1, "activation": "sigmoid"}],
+        loss="bce",
+        seed=0,
+    )
     net.set_parameters([XOR_W1.T, XOR_B1.T, XOR_W2.T, XOR_B2.T])
     return net
 
@@ -97,9 +101,9 @@ def test_xor_loss_and_gradients_match_the_notes_for_the_batch():
 @pytest.mark.parametrize("sample", range(4))
 def test_xor_single_sample_gradient_is_exactly_the_notes_formula(sample):
     """For one sample m = 1, so dZ2 = A2 − Y with no averaging at all."""
-    X, Y = XOR_X[sample:sample + 1], XOR_Y[sample:sample + 1].reshape(1, 1)
+    X, Y = XOR_X[sample : sample + 1], XOR_Y[sample : sample + 1].reshape(1, 1)
     A1, A2, _, notes_grads = _xor_by_the_notes(X, Y)
-    _, core_grads = _xor_net().loss_and_grads(X, XOR_Y[sample:sample + 1])
+    _, core_grads = _xor_net().loss_and_grads(X, XOR_Y[sample : sample + 1])
     _close(core_grads[3], (A2 - Y).T)  # dB2 = dZ2
     _close(core_grads[2], (A1.T @ (A2 - Y)).T)  # dW2 = A1ᵀ·dZ2
     for core_g, notes_g in zip(core_grads, notes_grads, strict=True):
@@ -107,6 +111,7 @@ def test_xor_single_sample_gradient_is_exactly_the_notes_formula(sample):
 
 
 # ---- the 2-3-3 softmax network (seeds/002, 非线性多分类) ---------------------------------------------------
+
 
 def test_two_three_three_softmax_network_matches_the_notes():
     rng = np.random.default_rng(233)
@@ -126,8 +131,11 @@ def test_two_three_three_softmax_network_matches_the_notes():
     dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1)
     dW1, dB1 = X.T @ dZ1, dZ1.sum(axis=0, keepdims=True)
 
-    net = Network.from_spec(input_dim=2, layers=[{"units": 3, "activation": "sigmoid"},
-                                                 {"units": 3, "activation": "softmax"}], loss="softmax_ce")
+    net = Network.from_spec(
+        input_dim=2,
+        layers=[{"units": 3, "activation": "sigmoid"}, {"units": 3, "activation": "softmax"}],
+        loss="softmax_ce",
+    )
     net.set_parameters([W1.T, B1.T, W2.T, B2.T])
     _close(net.predict(X), A2)
     core_loss, core_grads = net.loss_and_grads(X, labels)
@@ -140,13 +148,21 @@ def test_two_three_three_softmax_network_matches_the_notes():
 
 # ---- the 784-64-16-10 network (seeds/002, 三层神经网络; seeds/003, column notation) -------------------------
 
+
 @pytest.mark.parametrize("input_dim", [784, 64], ids=["mnist-784", "digits-64"])
 def test_sigmoid_tanh_softmax_network_matches_the_column_notation(input_dim):
     """δ3 = A3 − Y;  δ2 = W3ᵀδ3 ⊙ (1 − A2²);  δ1 = W2ᵀδ2 ⊙ A1(1 − A1);  dW_l = δ_l·A_{l−1}ᵀ;  db_l = δ_l·1."""
-    net = Network.from_spec(input_dim=input_dim, layers=[{"units": 64, "activation": "sigmoid"},
-                                                         {"units": 16, "activation": "tanh"},
-                                                         {"units": 10, "activation": "softmax"}],
-                            loss="softmax_ce", init="xavier", seed=12)
+    net = Network.from_spec(
+        input_dim=input_dim,
+        layers=[
+            {"units": 64, "activation": "sigmoid"},
+            {"units": 16, "activation": "tanh"},
+            {"units": 10, "activation": "softmax"},
+        ],
+        loss="softmax_ce",
+        init="xavier",
+        seed=12,
+    )
     rng = np.random.default_rng(input_dim)
     params = net.parameters()
     for i in (1, 3, 5):
@@ -166,8 +182,14 @@ def test_sigmoid_tanh_softmax_network_matches_the_column_notation(input_dim):
     d3 = (A3 - Y) / m
     d2 = (W3.T @ d3) * (1 - A2 * A2)
     d1 = (W2.T @ d2) * A1 * (1 - A1)
-    expected = [d1 @ X.T, d1.sum(axis=1, keepdims=True), d2 @ A1.T, d2.sum(axis=1, keepdims=True),
-                d3 @ A2.T, d3.sum(axis=1, keepdims=True)]
+    expected = [
+        d1 @ X.T,
+        d1.sum(axis=1, keepdims=True),
+        d2 @ A1.T,
+        d2.sum(axis=1, keepdims=True),
+        d3 @ A2.T,
+        d3.sum(axis=1, keepdims=True),
+    ]
 
     hidden = net.hidden_activations(X.T)
     for core_a, notes_a in zip(hidden, [A1, A2, A3], strict=True):
@@ -180,6 +202,7 @@ def test_sigmoid_tanh_softmax_network_matches_the_column_notation(input_dim):
 
 
 # ---- single-neuron gradients (seeds/001, 均方差 / 交叉熵) --------------------------------------------------
+
 
 def _single_neuron(loss: str, w: float, b: float) -> Network:
     net = Network.from_spec(input_dim=1, layers=[{"units": 1, "activation": "sigmoid"}], loss=loss)
@@ -219,9 +242,13 @@ def test_softmax_cross_entropy_gradient_is_prediction_minus_target():
 
 # ---- L2 / L1 (seeds/001, 正则化) ---------------------------------------------------------------------------
 
+
 def _penalized_pair(**penalty):
-    layers = [{"units": 5, "activation": "tanh"}, {"units": 3, "activation": "prelu"},
-              {"units": 1, "activation": "sigmoid"}]
+    layers = [
+        {"units": 5, "activation": "tanh"},
+        {"units": 3, "activation": "prelu"},
+        {"units": 1, "activation": "sigmoid"},
+    ]
     plain = Network.from_spec(input_dim=2, layers=layers, loss="bce", seed=4)
     penalized = Network.from_spec(input_dim=2, layers=layers, loss="bce", seed=4, **penalty)
     rng = np.random.default_rng(4)
@@ -259,6 +286,7 @@ def test_l1_adds_theta_abs_w_and_theta_sign_w_to_weights_only():
 
 # ---- the XOR impossibility proof (seeds/002, 简单证明异或问题的不可能性) -------------------------------------
 
+
 def _single_neuron_xor_correct(w1: float, w2: float, b: float) -> tuple[int, int]:
     """Correct XOR points for one sigmoid neuron, with the tie a = 0.5 read as class 0 and as class 1."""
     net = Network.from_spec(input_dim=2, layers=[{"units": 1, "activation": "sigmoid"}], loss="bce")
@@ -294,14 +322,22 @@ def test_the_proofs_inequalities_are_contradictory():
 
 def test_a_two_two_one_network_can_represent_xor():
     """What one neuron cannot do, two hidden sigmoids (an OR and a NAND) followed by an AND can."""
-    net = Network.from_spec(input_dim=2, layers=[{"units": 2, "activation": "sigmoid"},
-                                                 {"units": 1, "activation": "sigmoid"}], loss="bce")
-    net.set_parameters([np.array([[20.0, 20.0], [-20.0, -20.0]]), np.array([[-10.0], [30.0]]),
-                        np.array([[20.0, 20.0]]), np.array([[-30.0]])])
+    net = Network.from_spec(
+        input_dim=2, layers=[{"units": 2, "activation": "sigmoid"}, {"units": 1, "activation": "sigmoid"}], loss="bce"
+    )
+    net.set_parameters(
+        [
+            np.array([[20.0, 20.0], [-20.0, -20.0]]),
+            np.array([[-10.0], [30.0]]),
+            np.array([[20.0, 20.0]]),
+            np.array([[-30.0]]),
+        ]
+    )
     np.testing.assert_array_equal((net.predict(XOR_X)[:, 0] > 0.5).astype(int), XOR_Y)
 
 
 # ---- vanishing gradients (seeds/000, seeds/003) ------------------------------------------------------------
+
 
 def test_sigmoid_derivative_peaks_at_a_quarter_at_zero():
     z = np.linspace(-10, 10, 20001)

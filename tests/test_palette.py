@@ -19,15 +19,16 @@ Y3 = np.array([0, 1, 2, 0, 1, 2])
 
 def _rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def test_every_class_gets_its_own_marker_shape_and_legend_entry():
     traces = figures.points_traces(X, Y3, "multiclass", name=t("figures.train"))
     assert [trace.marker.symbol for trace in traces] == ["circle", "square", "triangle-up"]
     assert [trace.marker.color for trace in traces] == list(STANDARD.class_colours[:3])
-    assert [trace.name for trace in traces] == [f"{t('figures.train')} · {t('figures.class_label', label=c)}"
-                                                for c in range(3)]
+    assert [trace.name for trace in traces] == [
+        f"{t('figures.train')} · {t('figures.class_label', label=c)}" for c in range(3)
+    ]
     for label, trace in enumerate(traces):  # each trace holds exactly its class's points
         np.testing.assert_array_equal(np.column_stack([trace.x, trace.y]), X[label == Y3])
 
@@ -62,6 +63,7 @@ def test_resampled_points_legend_shows_each_class_shape():
 
 def test_safe_palette_classes_differ_in_lightness_too():
     """Okabe–Ito's vermillion and blue: told apart by any colour vision, and in greyscale."""
+
     def luminance(colour):
         r, g, b = _rgb(colour)
         return 0.2126 * r + 0.7152 * g + 0.0722 * b

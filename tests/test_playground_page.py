@@ -172,11 +172,14 @@ def test_a_regression_upload_resets_a_classification_loss_to_auto():
     config.validate()
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("x1,x2,label\n0,0,0\n1,1,1\n0,1,2\n1,0,2\n", "two classes"),
-    ("x,y\n0,1\n1,nan\n2,3\n3,5\n", "not a finite number"),
-    ("x,y\n0,1\n", "at least 4"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("x1,x2,label\n0,0,0\n1,1,1\n0,1,2\n1,0,2\n", "two classes"),
+        ("x,y\n0,1\n1,nan\n2,3\n3,5\n", "not a finite number"),
+        ("x,y\n0,1\n", "at least 4"),
+    ],
+)
 def test_unusable_uploads_are_refused_with_the_reason(text, reason):
     with pytest.raises(ValueError, match=reason):
         _upload(text)
@@ -224,8 +227,18 @@ def test_patience_without_a_validation_share_says_what_it_needs():
 
 
 def test_early_stopping_ends_a_run_whose_validation_loss_stops_improving():
-    at = rendered({"ds": "xor", "n": "60", "val": "0.3", "patience": "5", "lr": "1", "hidden": "16:relu,16:relu",
-                   "epochs": "2000", "noise": "0.6"})
+    at = rendered(
+        {
+            "ds": "xor",
+            "n": "60",
+            "val": "0.3",
+            "patience": "5",
+            "lr": "1",
+            "hidden": "16:relu,16:relu",
+            "epochs": "2000",
+            "noise": "0.6",
+        }
+    )
     for _ in range(40):
         at.button(key="pg.step").click().run()
         if at.session_state["pg.run"].trainer.history.stopped_early:
@@ -276,8 +289,13 @@ def test_new_sample_draws_the_next_seed_and_keeps_the_rest():
 @pytest.mark.parametrize("query", [{"ds": "multiclass"}, {"ds": "imbalanced"}, {"ds": "spirals"}, {"ds": "moons"}])
 def test_every_data_control_has_a_tooltip(query):
     at = rendered(query)
-    widgets = [*at.sidebar.selectbox, *at.sidebar.slider, *at.sidebar.multiselect, *at.sidebar.number_input,
-               *at.sidebar.select_slider]
+    widgets = [
+        *at.sidebar.selectbox,
+        *at.sidebar.slider,
+        *at.sidebar.multiselect,
+        *at.sidebar.number_input,
+        *at.sidebar.select_slider,
+    ]
     missing = [w.label for w in widgets if not w.help]
     assert missing == [], missing
 
@@ -318,12 +336,22 @@ def test_the_loss_in_use_is_written_out_under_the_loss_control():
     assert any("\\ln" in caption and "y_i" in caption for caption in captions)  # binary cross-entropy
 
 
-@pytest.mark.parametrize("reported", [
-    {"want": "abc"}, {"want": 1, "frames": "many"}, {"want": 1, "frames": float("inf")}, {"want": [1], "scene": 5},
-    {"events": "click"}, {"events": [{"id": float("nan"), "kind": "point", "x": 0, "y": 0}]},
-    {"events": [{"id": 1, "kind": "select", "target": "edge", "layer": "x", "j": None}]},
-    {"events": [{"id": True, "kind": "point", "x": "a", "y": {}}] * 500}, "want", 42, ["want"],
-])
+@pytest.mark.parametrize(
+    "reported",
+    [
+        {"want": "abc"},
+        {"want": 1, "frames": "many"},
+        {"want": 1, "frames": float("inf")},
+        {"want": [1], "scene": 5},
+        {"events": "click"},
+        {"events": [{"id": float("nan"), "kind": "point", "x": 0, "y": 0}]},
+        {"events": [{"id": 1, "kind": "select", "target": "edge", "layer": "x", "j": None}]},
+        {"events": [{"id": True, "kind": "point", "x": "a", "y": {}}] * 500},
+        "want",
+        42,
+        ["want"],
+    ],
+)
 def test_a_tampered_live_view_value_is_ignored_without_an_exception(reported):
     """Everything the browser sends is untrusted (issue 19): a forged component value never crashes the session."""
     at = rendered({"ds": "xor"})

@@ -249,8 +249,9 @@ def test_a_frame_carries_the_parameters_the_browser_draws_the_fit_and_its_terms_
     # No curve travels from the server any more; the labels carry the weights the terms were scaled by.
     assert "fit" not in frame["panels"] and "y" not in frame["panels"]["decomposition"]["restyle"]
     weights = net.weights[-1][0]
-    assert frame["panels"]["decomposition"]["restyle"]["name"][1] == t("regression.fig.neuron", number=1,
-                                                                       weight=weights[0])
+    assert frame["panels"]["decomposition"]["restyle"]["name"][1] == t(
+        "regression.fig.neuron", number=1, weight=weights[0]
+    )
 
 
 def test_play_sends_batches_of_frames_and_pause_stops_training(monkeypatch):
@@ -434,8 +435,13 @@ def test_raising_the_degree_adds_terms_and_a_2d_target_is_explained_instead():
 
 def test_decomposition_figure_takes_names_scales_and_titles_for_other_sums():
     parts = decompose(_net(units=2), XS[:, None])
-    figure = fig.decomposition_figure(XS, parts, term_names=["first", "second"], feature_scale=np.array([2.0, 4.0]),
-                                      labels={"top": "features", "bottom_axis": "terms"})
+    figure = fig.decomposition_figure(
+        XS,
+        parts,
+        term_names=["first", "second"],
+        feature_scale=np.array([2.0, 4.0]),
+        labels={"top": "features", "bottom_axis": "terms"},
+    )
     first = [trace for trace in figure.data if trace.name == "first"]
     np.testing.assert_allclose(first[0].y, parts.activations[:, 0] / 2.0)
     np.testing.assert_allclose(first[1].y, parts.contributions[:, 0])  # the terms are never rescaled

@@ -18,8 +18,15 @@ from core.experiment.settings import LIMITS, read_limits
 from playground import host, urlstate
 from tests.apptest_helpers import assert_no_exception, render_app
 
-HEAVY_QUERY = {"hidden": ",".join(["64:tanh"] * 8), "n": "5000", "bs": "1", "epochs": "5000",
-               "feat": "x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2", "ds": "spirals", "val": "0.2"}
+HEAVY_QUERY = {
+    "hidden": ",".join(["64:tanh"] * 8),
+    "n": "5000",
+    "bs": "1",
+    "epochs": "5000",
+    "feat": "x1,x2,x1_sq,x2_sq,x1_x2,sin_x1,sin_x2",
+    "ds": "spirals",
+    "val": "0.2",
+}
 
 
 @pytest.mark.parametrize("record_stats", [True, False])

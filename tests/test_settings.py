@@ -212,13 +212,15 @@ def test_limits_are_read_from_the_environment_and_config_files_when_the_app_star
         "from core.experiment.settings import LIMITS; import core.labs.compare as c; "
         "print(LIMITS.max_hidden_layers, LIMITS.max_units, LIMITS.max_epochs, LIMITS.max_concurrent_runs, c.MAX_RUNS)"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
     assert done.stdout.split() == ["2", "6", "70", "3", "3"]
     assert "LimitsWarning" not in done.stderr
     env["PLAYGROUND_MAX_RUNS"] = "9"  # above what the Compare page lays out
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
     assert done.stdout.split()[-2:] == ["9", str(core.labs.compare.LAYOUT_MAX_RUNS)]
 
 

@@ -24,9 +24,21 @@ from core.experiment.presets import PRESETS, preset_config
 from core.experiment.run import run
 from core.experiment.settings import LIMITS
 
-HISTORY_LISTS = ("epoch", "train_loss", "val_loss", "train_metric", "val_metric", "learning_rate", "grad_norms",
-                 "weight_norms", "update_ratios", "activation_mean", "activation_std", "saturated_fraction",
-                 "dead_fraction")
+HISTORY_LISTS = (
+    "epoch",
+    "train_loss",
+    "val_loss",
+    "train_metric",
+    "val_metric",
+    "learning_rate",
+    "grad_norms",
+    "weight_norms",
+    "update_ratios",
+    "activation_mean",
+    "activation_std",
+    "saturated_fraction",
+    "dead_fraction",
+)
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
 
@@ -53,6 +65,7 @@ def _short(name: str, epochs: int) -> ExperimentConfig:
 
 # ---- the presets reach what the notes claim ---------------------------------------------------------------
 
+
 def test_documented_presets_exist():
     for name in ("xor_2_2_1", "single_neuron_xor", "sine_1_3_1", "multiclass_2_3_3", "digits_64_16_10"):
         assert isinstance(PRESETS[name], ExperimentConfig)
@@ -71,8 +84,9 @@ def test_single_neuron_cannot_fit_xor():
 
 def test_trained_single_neuron_gets_at_most_three_of_the_four_xor_points():
     net = Network.from_spec(input_dim=2, layers=[{"units": 1, "activation": "sigmoid"}], loss="bce", seed=0)
-    trainer = Trainer(net, XOR_X, XOR_Y, optimizer="adam", learning_rate=0.1, batch_size=4, total_epochs=500,
-                      record_stats=False)
+    trainer = Trainer(
+        net, XOR_X, XOR_Y, optimizer="adam", learning_rate=0.1, batch_size=4, total_epochs=500, record_stats=False
+    )
     for _ in trainer.run(500):
         pass
     assert _binary_accuracy(net, XOR_X, XOR_Y) <= 0.75
@@ -133,6 +147,7 @@ def test_a_too_large_learning_rate_kills_relu_units_and_the_history_shows_it():
 
 # ---- determinism ------------------------------------------------------------------------------------------
 
+
 def test_same_seed_gives_a_bit_identical_history():
     cfg = _short("xor_2_2_1", 40)
     first, second = run(cfg), run(cfg)
@@ -162,6 +177,7 @@ def test_a_run_leaves_global_numpy_rng_alone():
 
 # ---- zero initialization keeps hidden units identical (seeds/004) -----------------------------------------
 
+
 def test_zero_init_keeps_hidden_units_identical():
     cfg = preset_config("zeros_symmetry")
     assert cfg.model.init == "zeros" and cfg.model.hidden[0].units > 1
@@ -181,6 +197,7 @@ def test_random_init_breaks_the_symmetry():
 
 
 # ---- clipping (seeds/004: by value into [-N, N], and by global norm) --------------------------------------
+
 
 def _random_grads(seed: int, scale: float) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
@@ -223,9 +240,13 @@ def test_training_step_with_clipping_bounds_the_update(clip, bound):
     rng = np.random.default_rng(3)
     X = rng.normal(scale=5.0, size=(40, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    net = Network.from_spec(input_dim=2, layers=[{"units": 6, "activation": "relu"},
-                                                 {"units": 1, "activation": "sigmoid"}], loss="bce",
-                            init="large_random", seed=3)
+    net = Network.from_spec(
+        input_dim=2,
+        layers=[{"units": 6, "activation": "relu"}, {"units": 1, "activation": "sigmoid"}],
+        loss="bce",
+        init="large_random",
+        seed=3,
+    )
     _, grads = net.loss_and_grads(X, y)
     unclipped = global_norm(grads)
     before = net.parameters()
@@ -243,11 +264,14 @@ def test_training_step_with_clipping_bounds_the_update(clip, bound):
 
 # ---- divergence is reported, not raised -------------------------------------------------------------------
 
+
 def test_huge_learning_rate_is_reported_not_raised():
     base = preset_config("sine_1_3_1")
-    cfg = replace(base, model=replace(base.model, hidden=(LayerConfig(16, "relu"), LayerConfig(16, "relu")),
-                                      init="large_random"),
-                  train=replace(base.train, optimizer="sgd", learning_rate=10.0, epochs=30))
+    cfg = replace(
+        base,
+        model=replace(base.model, hidden=(LayerConfig(16, "relu"), LayerConfig(16, "relu")), init="large_random"),
+        train=replace(base.train, optimizer="sgd", learning_rate=10.0, epochs=30),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = run(cfg)
@@ -261,8 +285,12 @@ def test_trainer_with_absurd_learning_rate_reports_divergence():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 2))
     y = rng.normal(size=(30, 1)) * 10
-    net = Network.from_spec(input_dim=2, layers=[{"units": 8, "activation": "relu"},
-                                                 {"units": 1, "activation": "linear"}], loss="mse", seed=0)
+    net = Network.from_spec(
+        input_dim=2,
+        layers=[{"units": 8, "activation": "relu"}, {"units": 1, "activation": "linear"}],
+        loss="mse",
+        seed=0,
+    )
     trainer = Trainer(net, X, y, optimizer="sgd", learning_rate=1e6, batch_size=30, record_stats=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -279,6 +307,7 @@ def test_a_healthy_run_is_not_flagged():
 
 
 # ---- configuration ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_presets_round_trip_through_dict_and_json(name):
@@ -301,8 +330,10 @@ NAMED_INVALID = [
     ("train.learning_rate", {"train": {"learning_rate": 0}}),
     ("model.hidden[0].units", {"model": {"hidden": [{"units": 0, "activation": "tanh"}]}}),
     ("model.hidden[0].activation", {"model": {"hidden": [{"units": 3, "activation": "softmax"}]}}),
-    ("model.", {"data": {"name": "sine", "features": ["x1"]},
-                "model": {"output_activation": "softmax", "loss": "mse"}}),
+    (
+        "model.",
+        {"data": {"name": "sine", "features": ["x1"]}, "model": {"output_activation": "softmax", "loss": "mse"}},
+    ),
     ("model.", {"data": {"name": "sine", "features": ["x1"]}, "model": {"output_activation": "softmax"}}),
     ("model.loss", {"data": {"name": "sine", "features": ["x1"]}, "model": {"loss": "bce"}}),
     ("model.hidden", {"model": {"hidden": [{"units": 2}] * (LIMITS.max_hidden_layers + 1)}}),
@@ -332,13 +363,22 @@ def test_from_json_rejects_malformed_text_with_value_error():
         ExperimentConfig.from_json("[1, 2]")
 
 
-junk = st.one_of(st.none(), st.booleans(), st.text(max_size=6), st.lists(st.integers(), max_size=2),
-                 st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-                 st.sampled_from([float("nan"), float("inf"), -float("inf")]))
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.text(max_size=6),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.sampled_from([float("nan"), float("inf"), -float("inf")]),
+)
 bad_name = st.one_of(st.text(max_size=10), junk)
 bad_positive = st.one_of(st.floats(max_value=0.0, allow_nan=False), st.floats(min_value=1e3), junk)
-bad_units = st.one_of(st.integers(max_value=0), st.integers(min_value=LIMITS.max_units + 1),
-                      st.floats(0.01, 60).filter(lambda v: not v.is_integer()), junk)
+bad_units = st.one_of(
+    st.integers(max_value=0),
+    st.integers(min_value=LIMITS.max_units + 1),
+    st.floats(0.01, 60).filter(lambda v: not v.is_integer()),
+    junk,
+)
 bad_count = st.one_of(st.integers(max_value=0), st.floats(0.01, 60).filter(lambda v: not v.is_integer()), junk)
 
 
@@ -347,31 +387,43 @@ def _layer(**changes) -> dict:
 
 
 CONFIG_MUTATIONS = st.one_of(
-    st.tuples(st.just("model.hidden[0].activation"),
-              bad_name.filter(lambda v: v not in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu",
-                                                  "elu", "softplus", "gelu", "swish")).map(
-                  lambda v: _layer(activation=v))),
+    st.tuples(
+        st.just("model.hidden[0].activation"),
+        bad_name.filter(
+            lambda v: (
+                v
+                not in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "gelu", "swish")
+            )
+        ).map(lambda v: _layer(activation=v)),
+    ),
     st.tuples(st.just("model.hidden[0].units"), bad_units.map(lambda v: _layer(units=v))),
-    st.tuples(st.just("model.hidden[0].dropout"),
-              st.one_of(st.floats(max_value=-1e-6), st.floats(min_value=0.95), junk).map(
-                  lambda v: _layer(dropout=v))),
+    st.tuples(
+        st.just("model.hidden[0].dropout"),
+        st.one_of(st.floats(max_value=-1e-6), st.floats(min_value=0.95), junk).map(lambda v: _layer(dropout=v)),
+    ),
     st.tuples(st.just("train.learning_rate"), bad_positive.map(lambda v: {"train": {"learning_rate": v}})),
     st.tuples(st.just("train.epochs"), bad_count.map(lambda v: {"train": {"epochs": v}})),
     st.tuples(st.just("train.batch_size"), bad_count.map(lambda v: {"train": {"batch_size": v}})),
-    st.tuples(st.just("train.l2"), st.one_of(st.floats(max_value=-1e-9), junk).map(
-        lambda v: {"train": {"l2": v}})),
+    st.tuples(st.just("train.l2"), st.one_of(st.floats(max_value=-1e-9), junk).map(lambda v: {"train": {"l2": v}})),
     # Random text can hit a valid name ("adam", "he", "mae"...): exclude every name that is valid here.
-    st.tuples(st.just("train.optimizer"), bad_name.filter(lambda v: v not in OPTIMIZERS).map(
-        lambda v: {"train": {"optimizer": v}})),
-    st.tuples(st.just("model.init"), bad_name.filter(lambda v: v not in INITIALIZERS).map(
-        lambda v: {"model": {"init": v}})),
+    st.tuples(
+        st.just("train.optimizer"),
+        bad_name.filter(lambda v: v not in OPTIMIZERS).map(lambda v: {"train": {"optimizer": v}}),
+    ),
+    st.tuples(
+        st.just("model.init"), bad_name.filter(lambda v: v not in INITIALIZERS).map(lambda v: {"model": {"init": v}})
+    ),
     # On the default (binary) data a sigmoid output may be trained with bce or with a regression loss.
-    st.tuples(st.just("model.loss"), bad_name.filter(lambda v: v not in ("auto", "bce", "mse", "mae", "huber")).map(
-        lambda v: {"model": {"loss": v}})),
-    st.tuples(st.just("data.name"), bad_name.filter(lambda v: v not in DATASET_NAMES).map(
-        lambda v: {"data": {"name": v}})),
-    st.tuples(st.just("data.noise"), st.one_of(st.floats(max_value=-1e-9), junk).map(
-        lambda v: {"data": {"noise": v}})),
+    st.tuples(
+        st.just("model.loss"),
+        bad_name.filter(lambda v: v not in ("auto", "bce", "mse", "mae", "huber")).map(
+            lambda v: {"model": {"loss": v}}
+        ),
+    ),
+    st.tuples(
+        st.just("data.name"), bad_name.filter(lambda v: v not in DATASET_NAMES).map(lambda v: {"data": {"name": v}})
+    ),
+    st.tuples(st.just("data.noise"), st.one_of(st.floats(max_value=-1e-9), junk).map(lambda v: {"data": {"noise": v}})),
     st.tuples(st.just("seed"), st.one_of(st.integers(max_value=-1), junk).map(lambda v: {"seed": v})),
 )
 

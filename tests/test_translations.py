@@ -109,7 +109,8 @@ def test_chinese_strings_with_placeholders_parse_as_format_strings(area):
 def test_chinese_strings_are_not_english_copies(area):
     english, chinese = strings("en", area), strings("zh", area)
     copied = [
-        key for key, text in chinese.items()
+        key
+        for key, text in chinese.items()
         if text == english.get(key) and "\\" not in text and ENGLISH_PHRASE.search(text)
     ]
     assert copied == [], f"zh/{area}.toml repeats the English text"
@@ -196,7 +197,6 @@ if __name__ == "__main__":
     sys.exit(1 if gaps else 0)
 
 
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_how_a_run_ended_is_worded_in_the_users_language(lang):
     import numpy as np
@@ -208,8 +208,10 @@ def test_how_a_run_ended_is_worded_in_the_users_language(lang):
 
     assert training_message(History(), lang=lang) == ""
     # A learning rate of 10 with plain SGD on a ReLU net blows up within a few epochs.
-    config, _ = config_from_query({"opt": "sgd", "lr": "10", "hidden": "16:relu,16:relu", "loss": "mse",
-                                   "out": "linear", "ds": "sine"}, default_config())
+    config, _ = config_from_query(
+        {"opt": "sgd", "lr": "10", "hidden": "16:relu,16:relu", "loss": "mse", "out": "linear", "ds": "sine"},
+        default_config(),
+    )
     trainer = build_trainer(config, prepare_data(config))
     for _ in trainer.run(200):
         pass
@@ -221,14 +223,34 @@ def test_how_a_run_ended_is_worded_in_the_users_language(lang):
     assert worded == t("training.diverged", lang=lang, epoch=history.message_args["epoch"], loss=shown)
     assert (re.search(r"[\u4e00-\u9fff]", worded) is not None) == (lang == "zh")
     stopped = History(stopped_early=True, best_epoch=40, message_args={"epoch": 70, "patience": 30, "best_epoch": 40})
-    assert training_message(stopped, lang=lang) == t("training.stopped_early", lang=lang, epoch=70, patience=30,
-                                                     best_epoch=40)
+    assert training_message(stopped, lang=lang) == t(
+        "training.stopped_early", lang=lang, epoch=70, patience=30, best_epoch=40
+    )
     assert np.isfinite(trainer.network.parameters()[0]).all()  # the last good weights were restored
 
 
-BAD_FORMULAS = ["", "x" * 500, "sin(", "'a'", "1j", "sin", "foo", "x ^ 2", "x % 2", "x(2)", "bar(x)",
-                "sin(x=1)", "sin(x, x)", "__import__", "lambda: 1", "-" * 150 + "x", "x < 1", "x.real",
-                "sqrt(-1 - x*x)", "exp(50*x)"]
+BAD_FORMULAS = [
+    "",
+    "x" * 500,
+    "sin(",
+    "'a'",
+    "1j",
+    "sin",
+    "foo",
+    "x ^ 2",
+    "x % 2",
+    "x(2)",
+    "bar(x)",
+    "sin(x=1)",
+    "sin(x, x)",
+    "__import__",
+    "lambda: 1",
+    "-" * 150 + "x",
+    "x < 1",
+    "x.real",
+    "sqrt(-1 - x*x)",
+    "exp(50*x)",
+]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -31,9 +31,13 @@ def _markdown(at) -> str:
 
 def _opening_tab(at) -> int:
     """Index of the tab the page opens on (the tab container's default)."""
-    containers = [node.proto.tab_container for node in at if getattr(node, "proto", None) is not None
-                  and "tab_container" in [f.name for f in node.proto.DESCRIPTOR.fields]
-                  and node.proto.HasField("tab_container")]
+    containers = [
+        node.proto.tab_container
+        for node in at
+        if getattr(node, "proto", None) is not None
+        and "tab_container" in [f.name for f in node.proto.DESCRIPTOR.fields]
+        and node.proto.HasField("tab_container")
+    ]
     assert len(containers) == 1
     return containers[0].default_tab_index
 
@@ -121,8 +125,16 @@ def test_playground_network_can_be_loaded_and_changes_the_step_through():
 
 def test_every_control_has_a_tooltip():
     at = _render()
-    controls = [*at.selectbox, *at.slider, *at.button, *at.radio, *at.number_input, *at.select_slider,
-                *at.multiselect, *at.toggle]
+    controls = [
+        *at.selectbox,
+        *at.slider,
+        *at.button,
+        *at.radio,
+        *at.number_input,
+        *at.select_slider,
+        *at.multiselect,
+        *at.toggle,
+    ]
     missing = [getattr(c, "label", "?") for c in controls if not c.help]
     assert missing == []
 
@@ -139,7 +151,8 @@ def test_a_tab_link_opens_that_tab(tab, index):
 def test_an_unknown_tab_link_warns_with_the_allowed_names_and_still_renders(lang):
     at = _render(query={"tab": "backprop", "lang": lang})
     assert [w.value for w in at.warning] == [
-        t("under_the_hood.unknown_tab", tab="backprop", allowed="flow, step, check, init, landscape", lang=lang)]
+        t("under_the_hood.unknown_tab", tab="backprop", allowed="flow, step, check, init, landscape", lang=lang)
+    ]
     assert _opening_tab(at) == 0
     assert len(at.get("plotly_chart")) >= 5
 

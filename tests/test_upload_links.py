@@ -50,8 +50,14 @@ def test_uploaded_regression_rows_come_back_from_the_link_exactly():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(-2.25, 2.25), st.floats(-2.25, 2.25), st.integers(0, 1)), min_size=4,
-                max_size=40, unique_by=lambda row: row[:2]).filter(lambda rows: len({r[2] for r in rows}) == 2))
+@given(
+    st.lists(
+        st.tuples(st.floats(-2.25, 2.25), st.floats(-2.25, 2.25), st.integers(0, 1)),
+        min_size=4,
+        max_size=40,
+        unique_by=lambda row: row[:2],
+    ).filter(lambda rows: len({r[2] for r in rows}) == 2)
+)
 def test_any_uploaded_point_set_round_trips_through_the_link(rows):
     config, _ = config_with_upload(urlstate.default_config(), _csv("x1,x2,label", rows))
     _, restored, warnings = _round_trip(config)
@@ -69,8 +75,9 @@ def test_rows_a_link_cannot_carry_exactly_are_left_out_not_cut():
     assert not urlstate.travels_in_link("rows", config.data.rows)  # too many characters, though few rows
     query = urlstate.query_from_config(config)
     assert "rows" not in query
-    _, warnings = urlstate.config_from_query(query | {"rows": urlstate.FIELDS["rows"].show(config.data.rows)},
-                                             urlstate.default_config())
+    _, warnings = urlstate.config_from_query(
+        query | {"rows": urlstate.FIELDS["rows"].show(config.data.rows)}, urlstate.default_config()
+    )
     assert any("too long" in warning for warning in warnings)  # what the link would have met
 
 

@@ -52,8 +52,11 @@ def _choice_text(choices) -> st.SearchStrategy[str]:
 
 
 def _hidden_text() -> st.SearchStrategy[str]:
-    layer = st.tuples(st.integers(-1, LIMITS.max_units + 2), _choice_text((*ACTIVATIONS, "relux")),
-                      st.none() | st.floats(-0.1, 1.0, allow_nan=False))
+    layer = st.tuples(
+        st.integers(-1, LIMITS.max_units + 2),
+        _choice_text((*ACTIVATIONS, "relux")),
+        st.none() | st.floats(-0.1, 1.0, allow_nan=False),
+    )
     return st.lists(layer, max_size=LIMITS.max_hidden_layers + 1).map(
         lambda layers: ",".join(f"{u}:{a}" + ("" if d is None else f":{d:g}") for u, a, d in layers) or "-"
     )
@@ -111,8 +114,11 @@ assert set(urlstate.FIELDS) <= set(PLAUSIBLE), "a new URL field needs a value st
 def queries(draw, max_keys: int = 8) -> dict[str, str]:
     """Query dicts like ``st.query_params.to_dict()`` returns: field keys with plausible or garbage values,
     now and then an unknown key or a key other parts of the app own."""
-    keys = draw(st.lists(st.sampled_from(sorted(urlstate.FIELDS)) | st.text(min_size=1, max_size=45),
-                         max_size=max_keys, unique=True))
+    keys = draw(
+        st.lists(
+            st.sampled_from(sorted(urlstate.FIELDS)) | st.text(min_size=1, max_size=45), max_size=max_keys, unique=True
+        )
+    )
     query = {}
     for key in keys:
         query[key] = draw(PLAUSIBLE[key] | GARBAGE) if key in PLAUSIBLE else draw(GARBAGE)
@@ -156,8 +162,16 @@ def valid_configs(draw) -> ExperimentConfig:
     keys = draw(st.lists(st.sampled_from(sorted(urlstate.FIELDS)), max_size=6))
     changed = {key: draw(PLAUSIBLE[key]) for key in keys}
     config, _ = urlstate.config_from_query(changed, base)
-    hidden = draw(st.lists(st.tuples(st.integers(1, LIMITS.max_units), st.sampled_from(HIDDEN_ACTIVATIONS),
-                                     st.sampled_from((0.0, 0.1, 0.25, 0.5))), max_size=3))
+    hidden = draw(
+        st.lists(
+            st.tuples(
+                st.integers(1, LIMITS.max_units),
+                st.sampled_from(HIDDEN_ACTIVATIONS),
+                st.sampled_from((0.0, 0.1, 0.25, 0.5)),
+            ),
+            max_size=3,
+        )
+    )
     candidate = replace(config, model=replace(config.model, hidden=tuple(LayerConfig(*layer) for layer in hidden)))
     try:
         candidate.validate()
@@ -186,10 +200,18 @@ def _widget_cannot_show(config: ExperimentConfig) -> bool:
 
 
 # Each render takes seconds: few examples, no shrinking (a failure is reported as found), same examples every run.
-@settings(max_examples=6, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(queries(max_keys=5), st.sampled_from([None, "xor_2_2_1", "sine_1_3_1", "no_such_preset"]),
-       st.sampled_from([None, "0", "1", "yes"]))
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    queries(max_keys=5),
+    st.sampled_from([None, "xor_2_2_1", "sine_1_3_1", "no_such_preset"]),
+    st.sampled_from([None, "0", "1", "yes"]),
+)
 def test_playground_renders_any_query_and_shows_every_warning(query, preset, presenter):
     if preset:
         query["preset"] = preset
@@ -206,8 +228,11 @@ def test_playground_renders_any_query_and_shows_every_warning(query, preset, pre
     assert at.session_state["pg.config"] == expected_config, "the page changed a value from the link silently"
 
 
-@pytest.mark.parametrize("query", [{"n": "5000"}, {"n": "4"}, {"noise": "1.5"}, {"test": "0.85"}, {"ds": "digits"}],
-                         ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()))
+@pytest.mark.parametrize(
+    "query",
+    [{"n": "5000"}, {"n": "4"}, {"noise": "1.5"}, {"test": "0.85"}, {"ds": "digits"}],
+    ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()),
+)
 def test_extreme_but_valid_link_values_render_or_warn(query):
     at = render_page("app_pages/playground.py", query=query)
     assert_no_exception(at)

@@ -42,10 +42,25 @@ def test_negative_learning_rate_is_rejected_by_name_and_the_default_kept():
 @pytest.mark.parametrize(
     "query",
     [
-        {"ds": "mnist"}, {"n": "1e9"}, {"n": "abc"}, {"hidden": "8:relux"}, {"hidden": "999:tanh"},
-        {"hidden": "0:tanh"}, {"lr": "nan"}, {"lr": "inf"}, {"bs": "-1"}, {"epochs": "10000000"},
-        {"feat": "x1,x9"}, {"seed": "-3"}, {"out": "softmax"}, {"loss": "softmax_ce"}, {"noise": "1e400"},
-        {"hidden": ",".join(["4:tanh"] * 30)}, {"sched": "wild"}, {"x" * 500: "1"}, {"lr": "1" * 500},
+        {"ds": "mnist"},
+        {"n": "1e9"},
+        {"n": "abc"},
+        {"hidden": "8:relux"},
+        {"hidden": "999:tanh"},
+        {"hidden": "0:tanh"},
+        {"lr": "nan"},
+        {"lr": "inf"},
+        {"bs": "-1"},
+        {"epochs": "10000000"},
+        {"feat": "x1,x9"},
+        {"seed": "-3"},
+        {"out": "softmax"},
+        {"loss": "softmax_ce"},
+        {"noise": "1e400"},
+        {"hidden": ",".join(["4:tanh"] * 30)},
+        {"sched": "wild"},
+        {"x" * 500: "1"},
+        {"lr": "1" * 500},
     ],
 )
 def test_bad_values_warn_and_leave_a_valid_config(query):
@@ -72,8 +87,12 @@ def test_changing_one_field_changes_only_its_key():
 
 
 def test_a_classroom_link_round_trips_the_experiment_the_kept_controls_and_presenter_mode():
-    config = ExperimentConfig(DataConfig("spirals", noise=0.1), ModelConfig(hidden=(LayerConfig(8, "relu"),)),
-                              TrainConfig(learning_rate=0.1), seed=3)
+    config = ExperimentConfig(
+        DataConfig("spirals", noise=0.1),
+        ModelConfig(hidden=(LayerConfig(8, "relu"),)),
+        TrainConfig(learning_rate=0.1),
+        seed=3,
+    )
     query = urlstate.classroom_query(config, {"activation", "learning_rate", "bogus"}, presenter=True)
     assert query["show"] == "activation,learning_rate" and query["presenter"] == "1"
     restored, warnings = urlstate.config_from_query(query, urlstate.default_config())

@@ -8,20 +8,23 @@ from core.engine.validation import Interval, Nullable, Options, check, validate
 from playground.training_messages import core_problem
 
 
-@pytest.mark.parametrize(("constraint", "value", "message"), [
-    (Interval(1, 64, integer=True), 65, "units=65 is not valid; allowed range is [1, 64]"),
-    (Interval(1, 64, integer=True), 0, "units=0 is not valid; allowed range is [1, 64]"),
-    (Interval(1, 64, integer=True), 2.5, "units=2.5 is not valid; expected a whole number in [1, 64]"),
-    (Interval(1, 64, integer=True), "8", "units='8' is not valid; expected a whole number in [1, 64]"),
-    (Interval(1, 64, integer=True), True, "units=True is not valid; expected a whole number in [1, 64]"),
-    (Interval(0.0, 1.0, closed="left"), 1.0, "units=1.0 is not valid; allowed range is [0.0, 1.0)"),
-    (Interval(0.0, 10.0, closed="right"), 0.0, "units=0.0 is not valid; allowed range is (0.0, 10.0]"),
-    (Interval(0.0, None, closed="neither"), float("nan"), "units=nan is not valid; expected a number in (0.0, ∞)"),
-    (Interval(1, None, integer=True), 10**400, None),  # huge but finite and whole: no upper bound, accepted
-    (Options(("tanh", "relu")), "relux", "units='relux' is not valid; choose one of: tanh, relu"),
-    (Options(("tanh", "relu")), ["tanh"], "units=['tanh'] is not valid; choose one of: tanh, relu"),
-    (Options((1, 2)), True, "units=True is not valid; choose one of: 1, 2"),
-])
+@pytest.mark.parametrize(
+    ("constraint", "value", "message"),
+    [
+        (Interval(1, 64, integer=True), 65, "units=65 is not valid; allowed range is [1, 64]"),
+        (Interval(1, 64, integer=True), 0, "units=0 is not valid; allowed range is [1, 64]"),
+        (Interval(1, 64, integer=True), 2.5, "units=2.5 is not valid; expected a whole number in [1, 64]"),
+        (Interval(1, 64, integer=True), "8", "units='8' is not valid; expected a whole number in [1, 64]"),
+        (Interval(1, 64, integer=True), True, "units=True is not valid; expected a whole number in [1, 64]"),
+        (Interval(0.0, 1.0, closed="left"), 1.0, "units=1.0 is not valid; allowed range is [0.0, 1.0)"),
+        (Interval(0.0, 10.0, closed="right"), 0.0, "units=0.0 is not valid; allowed range is (0.0, 10.0]"),
+        (Interval(0.0, None, closed="neither"), float("nan"), "units=nan is not valid; expected a number in (0.0, ∞)"),
+        (Interval(1, None, integer=True), 10**400, None),  # huge but finite and whole: no upper bound, accepted
+        (Options(("tanh", "relu")), "relux", "units='relux' is not valid; choose one of: tanh, relu"),
+        (Options(("tanh", "relu")), ["tanh"], "units=['tanh'] is not valid; choose one of: tanh, relu"),
+        (Options((1, 2)), True, "units=True is not valid; choose one of: 1, 2"),
+    ],
+)
 def test_a_refusal_names_the_value_and_the_allowed_ones(constraint, value, message):
     if message is None:
         assert check("units", value, constraint) == value
@@ -44,9 +47,14 @@ def test_validate_names_the_parameter_with_its_prefix_and_a_huge_value_stays_sho
         validate({"units": 10**399 * 9}, {"units": Interval(1, 64, integer=True)}, prefix="model.")
 
 
-@pytest.mark.parametrize(("constraint", "value"), [
-    (Interval(1, 64, integer=True), 65), (Interval(0.0, 2.0), float("inf")), (Options(("a", "b")), "c"),
-])
+@pytest.mark.parametrize(
+    ("constraint", "value"),
+    [
+        (Interval(1, 64, integer=True), 65),
+        (Interval(0.0, 2.0), float("inf")),
+        (Options(("a", "b")), "c"),
+    ],
+)
 def test_every_message_shape_is_one_the_app_translates(constraint, value):
     with pytest.raises(ValueError) as info:
         check("data.noise", value, constraint)

@@ -1,2 +1,1 @@
-"""Data: the toy datasets, input features, resampling for imbalanced classes, CSV upload, typed formulas.
-"""
+"""Data: the toy datasets, input features, resampling for imbalanced classes, CSV upload, typed formulas."""

@@ -122,8 +122,11 @@ def load_csv(source: bytes | bytearray | str | os.PathLike | IO[bytes], task: st
     X, original_ranges = _into_domain(features)
     names = header if header else None
     shown_names = names[:-1] if names else (("x1", "x2") if n_columns == 3 else ("x",))
-    rescaled = [f"{name} from [{_number_text(r[0])}, {_number_text(r[1])}]"
-                for name, r in zip(shown_names, original_ranges, strict=True) if r is not None]
+    rescaled = [
+        f"{name} from [{_number_text(r[0])}, {_number_text(r[1])}]"
+        for name, r in zip(shown_names, original_ranges, strict=True)
+        if r is not None
+    ]
     if rescaled:
         notes.append(
             f"Features outside the plot square [{DOMAIN[0]:g}, {DOMAIN[1]:g}] were rescaled into "
@@ -169,9 +172,11 @@ def _multilabel_upload(table, header, encoding, notes, line_numbers) -> CsvUploa
     X, original_ranges = _into_domain(table[:, :2])
     names = header if header else None
     label_names = tuple(names[2:]) if names else tuple(f"label{i}" for i in range(1, labels.shape[1] + 1))
-    rescaled = [f"{name} from [{_number_text(r[0])}, {_number_text(r[1])}]"
-                for name, r in zip(names[:2] if names else ("x1", "x2"), original_ranges, strict=True)
-                if r is not None]
+    rescaled = [
+        f"{name} from [{_number_text(r[0])}, {_number_text(r[1])}]"
+        for name, r in zip(names[:2] if names else ("x1", "x2"), original_ranges, strict=True)
+        if r is not None
+    ]
     if rescaled:
         notes.append(
             f"Features outside the plot square [{DOMAIN[0]:g}, {DOMAIN[1]:g}] were rescaled into "
@@ -255,8 +260,10 @@ def _rows(text: str, multilabel: bool = False) -> tuple[tuple[str, ...] | None, 
                     f"({_LAYOUTS[n_columns]})"
                 )
             if len(rows) >= LIMITS.max_samples:
-                raise ValueError(f"the file has more than {LIMITS.max_samples:,} data rows; at most "
-                                 f"{LIMITS.max_samples:,} are allowed")
+                raise ValueError(
+                    f"the file has more than {LIMITS.max_samples:,} data rows; at most "
+                    f"{LIMITS.max_samples:,} are allowed"
+                )
             rows.append([_number(field, line, column, delimiter) for column, field in enumerate(fields, start=1)])
             line_numbers.append(line)
     except csv.Error as exc:

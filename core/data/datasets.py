@@ -263,9 +263,7 @@ def make_dataset(name: str, n_samples: int = 200, noise: float = 0.1, seed: int 
     )
 
 
-def split_dataset(
-    ds: Dataset, test_fraction: float = 0.3, validation_fraction: float = 0.0, seed: int = 0
-) -> Split:
+def split_dataset(ds: Dataset, test_fraction: float = 0.3, validation_fraction: float = 0.0, seed: int = 0) -> Split:
     """Shuffle and split ``ds`` into train, validation and test parts.
 
     Part sizes are ceil(fraction * n_samples), reduced if needed so that at least one sample is left
@@ -370,9 +368,7 @@ def _check_n_samples(n_samples: object) -> int:
         or not isinstance(n_samples, numbers.Integral)
         or not MIN_SAMPLES <= n_samples <= MAX_SAMPLES
     ):
-        raise ValueError(
-            f"n_samples={n_samples!r} is not valid; choose an integer in [{MIN_SAMPLES}, {MAX_SAMPLES}]"
-        )
+        raise ValueError(f"n_samples={n_samples!r} is not valid; choose an integer in [{MIN_SAMPLES}, {MAX_SAMPLES}]")
     return int(n_samples)
 
 
@@ -401,8 +397,7 @@ def _check_options(name: str, options: dict[str, object]) -> dict[str, object]:
             valid = ", ".join(allowed) if allowed else "none"
             raise ValueError(f"option {key!r} is not valid for dataset {name!r}; valid options: {valid}")
     return {
-        key: option.check(key, options[key]) if key in options else option.default
-        for key, option in allowed.items()
+        key: option.check(key, options[key]) if key in options else option.default for key, option in allowed.items()
     }
 
 

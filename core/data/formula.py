@@ -135,8 +135,12 @@ def compile_formula(text: str, variables: tuple[str, ...] = ("x",)) -> Formula:
     if not isinstance(text, str):
         raise FormulaError(f"formula must be text; got {type(text).__name__}", code="not_text")
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"formula is too long ({len(text)} characters; at most {MAX_LENGTH})", code="too_long",
-                           length=len(text), limit=MAX_LENGTH)
+        raise FormulaError(
+            f"formula is too long ({len(text)} characters; at most {MAX_LENGTH})",
+            code="too_long",
+            length=len(text),
+            limit=MAX_LENGTH,
+        )
     source = text.strip()
     if not source:
         raise FormulaError("formula is empty", code="empty")
@@ -144,8 +148,9 @@ def compile_formula(text: str, variables: tuple[str, ...] = ("x",)) -> Formula:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         where = f" at character {error.offset}" if error.offset else ""
-        raise FormulaError(f"syntax error{where}: {error.msg}", code="syntax", position=error.offset or "?",
-                           detail=error.msg) from None
+        raise FormulaError(
+            f"syntax error{where}: {error.msg}", code="syntax", position=error.offset or "?", detail=error.msg
+        ) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("formula cannot be parsed", code="unparsable") from None
     evaluate = _Compiler(source, variables).build(tree.body, depth=0)
@@ -175,8 +180,9 @@ class _Compiler:
 
     def build(self, node: ast.AST, depth: int) -> _Evaluator:
         if depth > MAX_DEPTH:
-            raise FormulaError(f"formula is nested too deeply (more than {MAX_DEPTH} levels)", code="too_deep",
-                               limit=MAX_DEPTH)
+            raise FormulaError(
+                f"formula is nested too deeply (more than {MAX_DEPTH} levels)", code="too_deep", limit=MAX_DEPTH
+            )
         if isinstance(node, ast.Constant):
             return self._constant(node)
         if isinstance(node, ast.Name):
@@ -212,12 +218,16 @@ class _Compiler:
             value = np.float64(CONSTANTS[name])
             return lambda env: value
         if name in _FUNCTIONS:
-            raise FormulaError(f"function {name!r} needs arguments, e.g. {name}(x)", name, code="needs_arguments",
-                               name=name)
+            raise FormulaError(
+                f"function {name!r} needs arguments, e.g. {name}(x)", name, code="needs_arguments", name=name
+            )
         raise FormulaError(
             f"unknown name {name!r}; use the variables ({', '.join(self.variables)}), "
             f"the constants ({', '.join(CONSTANTS)}) or a function",
-            name, code="unknown_name", name=name, variables=", ".join(self.variables),
+            name,
+            code="unknown_name",
+            name=name,
+            variables=", ".join(self.variables),
             constants=", ".join(CONSTANTS),
         )
 
@@ -238,28 +248,39 @@ class _Compiler:
         name = node.func.id
         self._reject_dunder(name)
         if name in self.variables or name in CONSTANTS:
-            raise FormulaError(f"{name!r} is not a function; write {name}*(...) to multiply", name,
-                               code="not_a_function", name=name)
+            raise FormulaError(
+                f"{name!r} is not a function; write {name}*(...) to multiply", name, code="not_a_function", name=name
+            )
         if name not in _FUNCTIONS:
-            raise FormulaError(f"unknown function {name!r}; choose one of: {', '.join(FUNCTIONS)}", name,
-                               code="unknown_function", name=name, functions=", ".join(FUNCTIONS))
+            raise FormulaError(
+                f"unknown function {name!r}; choose one of: {', '.join(FUNCTIONS)}",
+                name,
+                code="unknown_function",
+                name=name,
+                functions=", ".join(FUNCTIONS),
+            )
         if node.keywords:
-            raise FormulaError(f"keyword arguments are not allowed: {self._text(node)}", self._text(node),
-                               code="keywords")
+            raise FormulaError(
+                f"keyword arguments are not allowed: {self._text(node)}", self._text(node), code="keywords"
+            )
         function, n_args = _FUNCTIONS[name]
         if len(node.args) != n_args:
             raise FormulaError(
-                f"{name} takes {n_args} argument{'s' if n_args > 1 else ''}, got {len(node.args)}: "
-                f"{self._text(node)}",
-                self._text(node), code="arity", name=name, expected=n_args, got=len(node.args),
+                f"{name} takes {n_args} argument{'s' if n_args > 1 else ''}, got {len(node.args)}: {self._text(node)}",
+                self._text(node),
+                code="arity",
+                name=name,
+                expected=n_args,
+                got=len(node.args),
             )
         arguments = [self.build(argument, depth + 1) for argument in node.args]
         return lambda env: function(*(argument(env) for argument in arguments))
 
     def _reject_dunder(self, name: str) -> None:
         if "__" in name:
-            raise FormulaError(f"names with double underscores are not allowed: {name!r}", name, code="dunder",
-                               name=name)
+            raise FormulaError(
+                f"names with double underscores are not allowed: {name!r}", name, code="dunder", name=name
+            )
 
     def _forbidden(self, node: ast.AST) -> FormulaError:
         kind = _FORBIDDEN_KINDS.get(type(node), f"{type(node).__name__} expressions are")

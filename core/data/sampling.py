@@ -210,16 +210,21 @@ def _over_under(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, ratio: f
 
     labels, counts = np.unique(y, return_counts=True)
     largest = int(counts.max())
-    grown = {int(label): max(int(count), round(float(np.sqrt(count * largest * ratio))))
-             for label, count in zip(labels, counts, strict=True) if count < largest}
+    grown = {
+        int(label): max(int(count), round(float(np.sqrt(count * largest * ratio))))
+        for label, count in zip(labels, counts, strict=True)
+        if count < largest
+    }
     over = RandomOverSampler(sampling_strategy=grown, random_state=_sklearn_seed(rng))
     X_over, y_over = over.fit_resample(X, y)
     synthetic = _repeats_marked(over.sample_indices_)
     after = dict(zip(*np.unique(y_over, return_counts=True), strict=True))
     smallest = int(min(after.values()))
     # Every class down to the smallest (ratio 1), or the larger class to smallest / ratio (two classes).
-    cut = {int(label): min(int(count), smallest if count == smallest else round(smallest / ratio))
-           for label, count in after.items()}
+    cut = {
+        int(label): min(int(count), smallest if count == smallest else round(smallest / ratio))
+        for label, count in after.items()
+    }
     under = RandomUnderSampler(sampling_strategy=cut, random_state=_sklearn_seed(rng))
     X_res, y_res = under.fit_resample(X_over, y_over)
     return Resampled(X_res, y_res, synthetic[under.sample_indices_], "over_under")
@@ -238,10 +243,7 @@ def class_weights(y: np.ndarray, mode: str = "balanced") -> dict[int, float]:
     classes, counts = np.unique(y, return_counts=True)
     if mode == "none":
         return {int(label): 1.0 for label in classes}
-    return {
-        int(label): float(y.size / (classes.size * count))
-        for label, count in zip(classes, counts, strict=True)
-    }
+    return {int(label): float(y.size / (classes.size * count)) for label, count in zip(classes, counts, strict=True)}
 
 
 def _check_labels(y: np.ndarray) -> np.ndarray:

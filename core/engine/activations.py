@@ -157,9 +157,7 @@ def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float =
     if name == "linear":
         return Activation(name, lambda z: z, lambda z, a: np.ones_like(z), r"a = z", (-np.inf, np.inf))
     if name == "sigmoid":
-        return Activation(
-            name, sigmoid, lambda z, a: a * (1.0 - a), r"\sigma(z) = \frac{1}{1 + e^{-z}}", (0.0, 1.0)
-        )
+        return Activation(name, sigmoid, lambda z, a: a * (1.0 - a), r"\sigma(z) = \frac{1}{1 + e^{-z}}", (0.0, 1.0))
     if name == "tanh":
         return Activation(
             name,
@@ -209,8 +207,6 @@ def get_activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE, alpha: float =
     if name == "swish":
         return Activation(name, _swish, _swish_derivative, r"z\,\sigma(z)", (-0.28, np.inf))
     if name == "softmax":
-        return Activation(
-            name, softmax, lambda z, a: a * (1.0 - a), r"\frac{e^{z_i}}{\sum_j e^{z_j}}", (0.0, 1.0)
-        )
+        return Activation(name, softmax, lambda z, a: a * (1.0 - a), r"\frac{e^{z_i}}{\sum_j e^{z_j}}", (0.0, 1.0))
     check("activation", name, Options(ACTIVATIONS))
     raise AssertionError(f"activation {name!r} is listed in ACTIVATIONS but has no definition")

@@ -223,8 +223,9 @@ def _parse_conv(layer: Mapping, where: str, shape: tuple[int, ...]) -> tuple[Con
             f"choose a kernel from 1 to {min(height, width)}"
         )
     activation = check(f"{where}.activation", layer.get("activation", "relu"), Options(CONV_ACTIVATIONS))
-    rest = validate({"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS,
-                    prefix=f"{where}.")
+    rest = validate(
+        {"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS, prefix=f"{where}."
+    )
     dropout, slope = rest["dropout"], rest["slope"]
     out = (
         filters,

@@ -115,9 +115,7 @@ def loss_and_output_grad(
             abs_r = np.abs(r)
             quadratic = abs_r <= HUBER_DELTA
             per_sample = (
-                np.where(quadratic, 0.5 * r * r, HUBER_DELTA * (abs_r - 0.5 * HUBER_DELTA)).sum(
-                    axis=1, keepdims=True
-                )
+                np.where(quadratic, 0.5 * r * r, HUBER_DELTA * (abs_r - 0.5 * HUBER_DELTA)).sum(axis=1, keepdims=True)
                 / k
             )
             da = np.clip(r, -HUBER_DELTA, HUBER_DELTA) / k

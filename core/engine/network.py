@@ -115,12 +115,15 @@ def check_allocatable(n_params: int, input_dim: int, dtype: str) -> None:
     """Not a cap (the host's caps live in core.experiment.settings), only what one NumPy array can hold at all: a
     network of 10**400 inputs fails with a short, named ValueError instead of NumPy's "maximum dimension exceeded"."""
     if n_params * np.dtype(dtype).itemsize >= sys.maxsize:
-        raise ValueError(f"input_dim={shown(input_dim)} and these layers make {shown(n_params)} parameters; "
-                         "more than one array can hold")
+        raise ValueError(
+            f"input_dim={shown(input_dim)} and these layers make {shown(n_params)} parameters; "
+            "more than one array can hold"
+        )
 
 
-def check_training_spec(output: LayerSpec, input_dim: int, n_params: int, loss, init, l1, l2, seed, dtype,
-                        class_weight) -> dict:
+def check_training_spec(
+    output: LayerSpec, input_dim: int, n_params: int, loss, init, l1, l2, seed, dtype, class_weight
+) -> dict:
     """The arguments every network takes besides its layers, checked; keyword arguments for ``__init__``."""
     loss = check("loss", loss, SPEC_CONSTRAINTS["loss"])
     check_loss_matches_output(loss, output)
@@ -148,9 +151,7 @@ def _check_class_weight(class_weight) -> dict[int, float] | None:
 def parse_layers(layers: Sequence[Mapping | LayerSpec]) -> tuple[LayerSpec, ...]:
     """Validate layer dicts (``units``, ``activation``, optional ``dropout``, ``slope``) into LayerSpecs."""
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:
-        raise ValueError(
-            "layers must be a non-empty list of layer dicts such as {'units': 4, 'activation': 'tanh'}"
-        )
+        raise ValueError("layers must be a non-empty list of layer dicts such as {'units': 4, 'activation': 'tanh'}")
     specs = []
     for i, layer in enumerate(layers):
         specs.append(parse_dense_layer(layer, f"layers[{i}]", is_output=i == len(layers) - 1))
@@ -173,8 +174,9 @@ def parse_dense_layer(layer: Mapping | LayerSpec, where: str, is_output: bool) -
     activation = values["activation"]
     if activation in OUTPUT_ONLY and not is_output:
         raise ValueError(f"{where}.activation='softmax' is only valid on the output layer")
-    values |= validate({"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS,
-                       prefix=f"{where}.")
+    values |= validate(
+        {"dropout": layer.get("dropout", 0.0), "slope": layer.get("slope")}, LAYER_CONSTRAINTS, prefix=f"{where}."
+    )
     if values["dropout"] and is_output:
         dropout = shown(values["dropout"])
         raise ValueError(f"{where}.dropout={dropout} is not valid; the output layer cannot use dropout")
@@ -441,9 +443,17 @@ class Network:
 
     def _constructor_arguments(self) -> dict:
         """What ``__init__`` needs to build this network again (its description, checked already)."""
-        return {"input_dim": self.input_dim, "layers": self.layers, "loss": self.loss, "init": self.init,
-                "l1": self.l1, "l2": self.l2, "seed": self.seed, "class_weight": self.class_weight,
-                "dtype": self.dtype.name}
+        return {
+            "input_dim": self.input_dim,
+            "layers": self.layers,
+            "loss": self.loss,
+            "init": self.init,
+            "l1": self.l1,
+            "l2": self.l2,
+            "seed": self.seed,
+            "class_weight": self.class_weight,
+            "dtype": self.dtype.name,
+        }
 
     def copy(self) -> Network:
         """An independent network with the same description and parameters (its own buffers)."""
@@ -699,9 +709,7 @@ class Network:
             self._delta_into[i - 1](prev, ws.z[i - 1], ws.a[i - 1], ws.tmp[i - 1])  # δ_{l-1} = α'(Z) ⊙ Wᵀδ_l
         return loss
 
-    def backward(
-        self, fwd: ForwardPass, y, sample_weight: np.ndarray | None = None
-    ) -> tuple[float, list, list]:
+    def backward(self, fwd: ForwardPass, y, sample_weight: np.ndarray | None = None) -> tuple[float, list, list]:
         """Loss (with penalty) and the gradients, plus each layer's δ = ∂L/∂Z for inspection.
 
         Returns ``(loss, grads, deltas)``: ``grads`` is aligned with ``parameters()``; ``deltas[l]`` is
@@ -743,9 +751,7 @@ class Network:
         """The training objective without gradients: loss with class weights plus penalty, dropout off."""
         out = self.forward(X).caches[-1]
         targets = encode_targets(self.loss, y, self.n_outputs)
-        result = loss_and_output_grad(
-            self.loss, out.z, out.a, targets, self._activations[-1], self.sample_weights(y)
-        )
+        result = loss_and_output_grad(self.loss, out.z, out.a, targets, self._activations[-1], self.sample_weights(y))
         return result.value + self.penalty()
 
     # ---- the trainer's hot path ---------------------------------------------------------------------------

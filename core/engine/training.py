@@ -231,16 +231,23 @@ class Trainer:
         seed: int = 0,
         history_limit: int | None = None,
     ):
-        validate({"optimizer": optimizer, "schedule": schedule, "learning_rate": learning_rate,
-                  "batch_size": batch_size, "clip_value": clip_value, "clip_norm": clip_norm}, TRAINER_CONSTRAINTS)
+        validate(
+            {
+                "optimizer": optimizer,
+                "schedule": schedule,
+                "learning_rate": learning_rate,
+                "batch_size": batch_size,
+                "clip_value": clip_value,
+                "clip_norm": clip_norm,
+            },
+            TRAINER_CONSTRAINTS,
+        )
         self.network = network
         self.X = network.check_X(X)
         self.y = np.asarray(y)
         if self.X.shape[0] == 0:
             raise ValueError("the training set is empty")
-        self.targets = encode_targets(network.loss, self.y, network.n_outputs).astype(
-            network.dtype, copy=False
-        )
+        self.targets = encode_targets(network.loss, self.y, network.n_outputs).astype(network.dtype, copy=False)
         if self.targets.shape[0] != self.X.shape[0]:
             raise ValueError(f"X has {self.X.shape[0]} rows but y has {self.targets.shape[0]}")
         self.weights = network.sample_weights(self.y)
@@ -307,9 +314,7 @@ class Trainer:
     def learning_rate(self) -> float:
         return scheduled_learning_rate(self.schedule, self.base_learning_rate, self.epoch, self.total_epochs)
 
-    def train_step(
-        self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, learning_rate: float
-    ) -> float:
+    def train_step(self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, learning_rate: float) -> float:
         """One gradient step on one mini-batch; returns the batch loss.
 
         X : (batch, n_features) in the network's dtype; targets : encoded, (batch, n_outputs).
@@ -442,9 +447,7 @@ class Trainer:
             else:
                 saturated.append(0.0)
             if spec.activation in RECTIFIERS:
-                dead.append(
-                    float(np.mean(np.all(z <= 0, axis=0)))
-                )  # never active on any training sample
+                dead.append(float(np.mean(np.all(z <= 0, axis=0))))  # never active on any training sample
             else:
                 dead.append(0.0)
         h.activation_mean.append(means)

@@ -51,9 +51,7 @@ def grid_input(
 ) -> GridInput:
     """A ``resolution × resolution`` grid over ``domain``², featurised like the training data."""
     if not isinstance(resolution, int) or not 2 <= resolution <= LIMITS.max_grid_resolution:
-        raise ValueError(
-            f"resolution={resolution!r} is not valid; allowed range is [2, {LIMITS.max_grid_resolution}]"
-        )
+        raise ValueError(f"resolution={resolution!r} is not valid; allowed range is [2, {LIMITS.max_grid_resolution}]")
     xs = np.linspace(domain[0], domain[1], resolution)
     ys = np.linspace(domain[0], domain[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
@@ -69,7 +67,9 @@ def boundary_values(network: Network, grid: GridInput) -> np.ndarray:
 
 
 def boundary_grid(
-    network: Network, features: tuple[str, ...], resolution: int = DEFAULT_RESOLUTION,
+    network: Network,
+    features: tuple[str, ...],
+    resolution: int = DEFAULT_RESOLUTION,
     domain: tuple[float, float] = DOMAIN,
 ) -> BoundaryGrid:
     grid = grid_input(features, resolution, domain)

@@ -169,9 +169,7 @@ class ExperimentConfig:
                 raise ValueError(f"model.hidden={shown(hidden)} is not valid; expected a list of layers")
             model = replace(
                 model,
-                hidden=tuple(
-                    _section(LayerConfig, layer, f"model.hidden[{i}]") for i, layer in enumerate(hidden)
-                ),
+                hidden=tuple(_section(LayerConfig, layer, f"model.hidden[{i}]") for i, layer in enumerate(hidden)),
             )
         train = _section(TrainConfig, raw.get("train", {}), "train")
         config = cls(data, model, train, raw.get("seed", 0))
@@ -198,8 +196,9 @@ class ExperimentConfig:
 
     def resolved_output(self) -> tuple[str, str]:
         """(output activation, loss) with "auto" replaced by the natural choice for the task."""
-        natural = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear",
-                   "multilabel": "sigmoid"}[self.task]
+        natural = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear", "multilabel": "sigmoid"}[
+            self.task
+        ]
         activation = natural if self.model.output_activation == "auto" else self.model.output_activation
         loss = self.model.loss
         if loss == "auto":
@@ -229,7 +228,6 @@ class ExperimentConfig:
         _validate(self)
 
 
-
 def within_limits(config: ExperimentConfig) -> ExperimentConfig:
     """``config`` scaled down to the host's caps (``core.experiment.settings.LIMITS``), for the app's built-in
     experiments.
@@ -245,8 +243,9 @@ def within_limits(config: ExperimentConfig) -> ExperimentConfig:
         points=d.points[:MAX_DRAWN_POINTS],
         rows=d.rows[:MAX_DRAWN_POINTS],
     )
-    hidden = tuple(replace(layer, units=min(layer.units, LIMITS.max_units))
-                   for layer in m.hidden[:LIMITS.max_hidden_layers])
+    hidden = tuple(
+        replace(layer, units=min(layer.units, LIMITS.max_units)) for layer in m.hidden[: LIMITS.max_hidden_layers]
+    )
     train = replace(
         tr,
         epochs=min(tr.epochs, LIMITS.max_epochs),
@@ -299,9 +298,7 @@ def _reject_unknown(prefix: str, raw: dict, allowed) -> None:
     unknown = sorted(set(raw) - set(allowed))
     if unknown:
         where = f"{prefix}." if prefix else ""
-        raise ValueError(
-            f"unknown field(s) {', '.join(where + k for k in unknown)}; allowed: {', '.join(allowed)}"
-        )
+        raise ValueError(f"unknown field(s) {', '.join(where + k for k in unknown)}; allowed: {', '.join(allowed)}")
 
 
 def _section(cls, raw, prefix: str):
@@ -329,10 +326,15 @@ def _rows(raw) -> tuple[tuple[float, ...], ...]:
         raise ValueError("data.rows must be a list of [x, y], [x1, x2, y] or [x1, x2, label1, ...] rows")
     rows = []
     for i, item in enumerate(raw):
-        if (isinstance(item, (str, bytes)) or not isinstance(item, (list, tuple))
-                or not 2 <= len(item) <= 2 + MAX_UPLOADED_LABELS):
-            raise ValueError(f"data.rows[{i}]={shown(item)} is not valid; expected [x, y], [x1, x2, y] or "
-                             f"[x1, x2, label1, ..., labelN] (N ≤ {MAX_UPLOADED_LABELS})")
+        if (
+            isinstance(item, (str, bytes))
+            or not isinstance(item, (list, tuple))
+            or not 2 <= len(item) <= 2 + MAX_UPLOADED_LABELS
+        ):
+            raise ValueError(
+                f"data.rows[{i}]={shown(item)} is not valid; expected [x, y], [x1, x2, y] or "
+                f"[x1, x2, label1, ..., labelN] (N ≤ {MAX_UPLOADED_LABELS})"
+            )
         rows.append(tuple(item))
     return tuple(rows)
 
@@ -411,14 +413,14 @@ def _validate(cfg: ExperimentConfig) -> None:
     if not isinstance(d.single_label, bool):
         raise ValueError(f"data.single_label={shown(d.single_label)} is not valid; expected true or false")
     if d.single_label and d.name not in MULTILABEL_NAMES:
-        raise ValueError(f"data.single_label=true needs a multi-label dataset ({', '.join(MULTILABEL_NAMES)}); "
-                         f"data.name={shown(d.name)}")
+        raise ValueError(
+            f"data.single_label=true needs a multi-label dataset ({', '.join(MULTILABEL_NAMES)}); "
+            f"data.name={shown(d.name)}"
+        )
     if not isinstance(m.hidden, tuple):
         raise ValueError("model.hidden must be a list of layers")
     if len(m.hidden) > LIMITS.max_hidden_layers:
-        raise ValueError(
-            f"model.hidden has {len(m.hidden)} layers; at most {LIMITS.max_hidden_layers} are allowed"
-        )
+        raise ValueError(f"model.hidden has {len(m.hidden)} layers; at most {LIMITS.max_hidden_layers} are allowed")
     for i, layer in enumerate(m.hidden):
         if not isinstance(layer, LayerConfig):
             raise ValueError(f"model.hidden[{i}] must be a layer with units, activation and dropout")
@@ -428,8 +430,15 @@ def _validate(cfg: ExperimentConfig) -> None:
         check(f"model.hidden[{i}].activation", layer.activation, allowed["model.hidden.activation"])
         check(f"model.hidden[{i}].dropout", layer.dropout, allowed["model.hidden.dropout"])
     validate(_fields(m, "model.", "output_activation loss init leaky_slope"), allowed)
-    validate(_fields(t, "train.", "optimizer learning_rate batch_size epochs momentum schedule l1 l2 clip_value "
-                                  "clip_norm early_stopping_patience class_weight dtype"), allowed)
+    validate(
+        _fields(
+            t,
+            "train.",
+            "optimizer learning_rate batch_size epochs momentum schedule l1 l2 clip_value "
+            "clip_norm early_stopping_patience class_weight dtype",
+        ),
+        allowed,
+    )
     check("seed", cfg.seed, allowed["seed"])
     _check_output_pairing(cfg)
 
@@ -468,8 +477,11 @@ def _validate_rows(d: DataConfig, allowed: dict[str, Constraint]) -> None:
     width = len(d.rows[0]) if isinstance(d.rows[0], tuple) else 0
     for i, row in enumerate(d.rows):
         if not isinstance(row, tuple) or len(row) != width or not 2 <= width <= 2 + MAX_UPLOADED_LABELS:
-            expected = ("(x, y), (x1, x2, y) or (x1, x2, label1, ..., labelN) with up to "
-                        f"{MAX_UPLOADED_LABELS} 0/1 labels" if i == 0 else f"{width} values like data.rows[0]")
+            expected = (
+                f"(x, y), (x1, x2, y) or (x1, x2, label1, ..., labelN) with up to {MAX_UPLOADED_LABELS} 0/1 labels"
+                if i == 0
+                else f"{width} values like data.rows[0]"
+            )
             raise ValueError(f"data.rows[{i}]={shown(row)} is not valid; expected {expected}")
         for j, value in enumerate(row):
             if width >= 4 and j >= 2:  # a multi-label row: yes/no labels after x1, x2
@@ -486,14 +498,16 @@ def _validate_label_names(d: DataConfig) -> None:
     if not d.label_names:
         return
     if d.name != "uploaded" or dataset_task(d) != "multilabel":
-        raise ValueError("data.label_names name the label columns of uploaded multi-label rows; "
-                         f"data.name={shown(d.name)} has none")
+        raise ValueError(
+            f"data.label_names name the label columns of uploaded multi-label rows; data.name={shown(d.name)} has none"
+        )
     if len(d.label_names) != output_units(d):
         raise ValueError(f"data.label_names has {len(d.label_names)} names for {output_units(d)} labels")
     for i, name in enumerate(d.label_names):
         if not isinstance(name, str) or not 1 <= len(name) <= 40 or "," in name:
-            raise ValueError(f"data.label_names[{i}]={shown(name)} is not valid; expected 1 to 40 characters "
-                             "without a comma")
+            raise ValueError(
+                f"data.label_names[{i}]={shown(name)} is not valid; expected 1 to 40 characters without a comma"
+            )
 
 
 def _validate_multilabel(cfg: ExperimentConfig) -> None:
@@ -538,6 +552,4 @@ def _check_output_pairing(cfg: ExperimentConfig) -> None:
     if activation == "softmax" and loss != "softmax_ce":
         raise ValueError(f"model.output_activation='softmax' needs model.loss='softmax_ce'; got {shown(loss)}")
     if activation == "softmax" and units < 2:
-        raise ValueError(
-            "model.output_activation='softmax' needs at least 2 classes; use 'sigmoid' for binary data"
-        )
+        raise ValueError("model.output_activation='softmax' needs at least 2 classes; use 'sigmoid' for binary data")

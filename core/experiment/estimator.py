@@ -138,8 +138,14 @@ class _PlaygroundBase(BaseEstimator):
         return layers
 
     def _check_training_params(self) -> None:
-        validate({"epochs": self.epochs, "validation_fraction": self.validation_fraction,
-                  "early_stopping_patience": self.early_stopping_patience}, CONSTRAINTS)
+        validate(
+            {
+                "epochs": self.epochs,
+                "validation_fraction": self.validation_fraction,
+                "early_stopping_patience": self.early_stopping_patience,
+            },
+            CONSTRAINTS,
+        )
         if self.early_stopping_patience and not self.validation_fraction:
             raise ValueError("early_stopping_patience needs validation data; set validation_fraction > 0 as well")
 
@@ -484,5 +490,3 @@ def _one_or_each(values: list, default):
     if not values:
         return default
     return values[0] if len(set(values)) == 1 else tuple(values)
-
-

@@ -85,10 +85,16 @@ def model_to_bytes(network: Network, config: ExperimentConfig | None = None) -> 
     """The model bundle (a ``.zip`` holding ``model.json`` and ``weights.npz``) as bytes, ready to download."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(zipfile.ZipInfo(MODEL_JSON, date_time=_FIXED_TIME), model_to_json(network, config),
-                        compress_type=zipfile.ZIP_DEFLATED)
-        bundle.writestr(zipfile.ZipInfo(WEIGHTS_NPZ, date_time=_FIXED_TIME), weights_to_npz(network),
-                        compress_type=zipfile.ZIP_DEFLATED)
+        bundle.writestr(
+            zipfile.ZipInfo(MODEL_JSON, date_time=_FIXED_TIME),
+            model_to_json(network, config),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        bundle.writestr(
+            zipfile.ZipInfo(WEIGHTS_NPZ, date_time=_FIXED_TIME),
+            weights_to_npz(network),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
     return buffer.getvalue()
 
 
@@ -284,7 +290,7 @@ def _class_weight(raw) -> dict[int, float] | None:
     if not isinstance(raw, dict) or len(raw) > LIMITS.max_outputs:
         raise ValueError(
             f"{MODEL_JSON}: network.class_weight={_short(raw)} is not valid; "
-            f"expected null or an object of at most {LIMITS.max_outputs} labels, e.g. {{\"0\": 1.0, \"1\": 4.5}}"
+            f'expected null or an object of at most {LIMITS.max_outputs} labels, e.g. {{"0": 1.0, "1": 4.5}}'
         )
     weights = {}
     for label, weight in raw.items():
@@ -350,8 +356,9 @@ def _load_weights(npz_bytes: bytes, network: Network) -> list[np.ndarray]:
     if missing:
         raise ValueError(f"{WEIGHTS_NPZ} lacks {', '.join(missing)}; this network has {', '.join(names)}")
     for name in names:
-        _check_npy_header(_read_member(npz_bytes, members[f"{name}.npy"], f"{WEIGHTS_NPZ}: {name}"),
-                          name, shapes[name], network.dtype)
+        _check_npy_header(
+            _read_member(npz_bytes, members[f"{name}.npy"], f"{WEIGHTS_NPZ}: {name}"), name, shapes[name], network.dtype
+        )
     # Headers are known good, so np.load allocates only the expected shapes; it never unpickles.
     try:
         with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as archive:

@@ -94,9 +94,7 @@ def classification_metrics(y_true: np.ndarray, y_score: np.ndarray, threshold: f
     if y_score.ndim == 2 and y_score.shape[1] == 1:
         y_score = y_score[:, 0]
     if y_score.ndim not in (1, 2):
-        raise ValueError(
-            f"y_score must have shape (n_samples,) or (n_samples, n_classes); got {y_score.shape}"
-        )
+        raise ValueError(f"y_score must have shape (n_samples,) or (n_samples, n_classes); got {y_score.shape}")
     _check_same_length(y_true, y_score)
     if y_true.size == 0:
         raise ValueError("y_true is empty; scores need at least one sample")
@@ -134,9 +132,7 @@ def classification_metrics(y_true: np.ndarray, y_score: np.ndarray, threshold: f
     }
     if not binary:
         return result | {
-            "f1_macro": float(
-                f1_score(y_true, y_pred, labels=np.arange(n_classes), average="macro", zero_division=0)
-            )
+            "f1_macro": float(f1_score(y_true, y_pred, labels=np.arange(n_classes), average="macro", zero_division=0))
         }
     # Ranking scores compare positives with negatives, so they need both classes in y_true.
     roc_auc = average_precision = float("nan")
@@ -248,8 +244,13 @@ def multilabel_counts(y_true: np.ndarray, y_score: np.ndarray, threshold: float 
     n_labels = truth.shape[1]
     if not np.all(np.isfinite(score)):
         nan = float("nan")
-        return {"hamming_loss": nan, "subset_accuracy": nan, "label_accuracy": [nan] * n_labels,
-                "label_f1": [nan] * n_labels, "diverged": True}
+        return {
+            "hamming_loss": nan,
+            "subset_accuracy": nan,
+            "label_accuracy": [nan] * n_labels,
+            "label_f1": [nan] * n_labels,
+            "diverged": True,
+        }
     predicted = score >= threshold
     right = predicted == truth
     tp = np.sum(predicted & truth, axis=0)

@@ -46,8 +46,14 @@ class PreparedData:
 def drawn_dataset(points, n_classes: int = 2) -> Dataset:
     """A binary (or k-class) dataset from hand-placed ``(x1, x2, label)`` points."""
     array = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-    return Dataset(name="drawn", X=array[:, :2].copy(), y=array[:, 2].astype(np.int64), task="binary"
-                   if n_classes == 2 else "multiclass", n_classes=n_classes, feature_names=("x1", "x2"))
+    return Dataset(
+        name="drawn",
+        X=array[:, :2].copy(),
+        y=array[:, 2].astype(np.int64),
+        task="binary" if n_classes == 2 else "multiclass",
+        n_classes=n_classes,
+        feature_names=("x1", "x2"),
+    )
 
 
 def uploaded_dataset(rows, label_names: tuple[str, ...] = ()) -> Dataset:
@@ -56,12 +62,24 @@ def uploaded_dataset(rows, label_names: tuple[str, ...] = ()) -> Dataset:
     array = np.asarray(rows, dtype=np.float64)
     if array.shape[1] >= 4:
         labels = array[:, 2:].astype(np.int64)
-        return Dataset(name="uploaded", X=array[:, :2].copy(), y=labels, task="multilabel",
-                       n_classes=labels.shape[1], feature_names=("x1", "x2"),
-                       label_names=label_names or tuple(f"label{i}" for i in range(1, labels.shape[1] + 1)))
+        return Dataset(
+            name="uploaded",
+            X=array[:, :2].copy(),
+            y=labels,
+            task="multilabel",
+            n_classes=labels.shape[1],
+            feature_names=("x1", "x2"),
+            label_names=label_names or tuple(f"label{i}" for i in range(1, labels.shape[1] + 1)),
+        )
     inputs = array.shape[1] - 1
-    return Dataset(name="uploaded", X=array[:, :-1].copy(), y=array[:, -1].copy(), task="regression", n_classes=0,
-                   feature_names=("x1", "x2") if inputs == 2 else ("x",))
+    return Dataset(
+        name="uploaded",
+        X=array[:, :-1].copy(),
+        y=array[:, -1].copy(),
+        task="regression",
+        n_classes=0,
+        feature_names=("x1", "x2") if inputs == 2 else ("x",),
+    )
 
 
 def _dataset_options(cfg: ExperimentConfig) -> dict:
@@ -94,14 +112,33 @@ def prepare_data(cfg: ExperimentConfig) -> PreparedData:
         dataset, test_fraction=d.test_fraction, validation_fraction=d.validation_fraction, seed=cfg.seed
     )
     if d.single_label:  # the multi-label split's very points, each keeping one label: softmax's classes
-        raw = Split(raw.X_train, single_labels(raw.X_train, raw.y_train), raw.X_val,
-                    single_labels(raw.X_val, raw.y_val), raw.X_test, single_labels(raw.X_test, raw.y_test))
-        dataset = Dataset(dataset.name, dataset.X, single_labels(dataset.X, dataset.y), "multiclass",
-                          dataset.n_classes + 1, dataset.feature_names, ("none", *dataset.label_names))
+        raw = Split(
+            raw.X_train,
+            single_labels(raw.X_train, raw.y_train),
+            raw.X_val,
+            single_labels(raw.X_val, raw.y_val),
+            raw.X_test,
+            single_labels(raw.X_test, raw.y_test),
+        )
+        dataset = Dataset(
+            dataset.name,
+            dataset.X,
+            single_labels(dataset.X, dataset.y),
+            "multiclass",
+            dataset.n_classes + 1,
+            dataset.feature_names,
+            ("none", *dataset.label_names),
+        )
     if d.points and d.name != "drawn":  # drawn on top of a generated set: extra training points
         extra = drawn_dataset(d.points, n_classes=dataset.n_classes)
-        raw = Split(np.vstack([raw.X_train, extra.X]), np.concatenate([raw.y_train, extra.y]),
-                    raw.X_val, raw.y_val, raw.X_test, raw.y_test)
+        raw = Split(
+            np.vstack([raw.X_train, extra.X]),
+            np.concatenate([raw.y_train, extra.y]),
+            raw.X_val,
+            raw.y_val,
+            raw.X_test,
+            raw.y_test,
+        )
     synthetic = np.zeros(len(raw.y_train), dtype=bool)
     if d.sampler != "none" and dataset.task in ("binary", "multiclass"):
         resampled: Resampled = resample(raw.X_train, raw.y_train, d.sampler, seed=cfg.seed, ratio=d.sampling_ratio)
@@ -151,9 +188,7 @@ def build_trainer(
     t = cfg.train
     # Validation data: the validation part if there is one, else the test part, so curves show generalisation.
     X_val, y_val = (
-        (data.split.X_val, data.split.y_val)
-        if len(data.split.y_val)
-        else (data.split.X_test, data.split.y_test)
+        (data.split.X_val, data.split.y_val) if len(data.split.y_val) else (data.split.X_test, data.split.y_test)
     )
     trainer = Trainer(
         net,

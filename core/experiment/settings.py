@@ -116,8 +116,12 @@ def read_limits(environ: Mapping[str, str] | None = None, config_paths: Iterable
             continue
         value = _positive_int(raw.strip())
         if value is None:
-            _warn(f"environment: {cap.env}={raw!r} is not valid; expected a positive whole number such as "
-                  f"{cap.env}={getattr(_DEFAULTS, cap.field)}", values[cap.field], origins[cap.field])
+            _warn(
+                f"environment: {cap.env}={raw!r} is not valid; expected a positive whole number such as "
+                f"{cap.env}={getattr(_DEFAULTS, cap.field)}",
+                values[cap.field],
+                origins[cap.field],
+            )
             continue
         values[cap.field], origins[cap.field] = value, f"from {cap.env}"
     known_env = {cap.env for cap in CAPS}
@@ -164,9 +168,12 @@ def _caps_in_file(path: Path, values: Mapping[str, int], origins: Mapping[str, s
             continue
         # TOML booleans are Python ints; a quoted "64" or 64.0 is a typo worth pointing out, not guessing at.
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-            _warn(f"{path}: [{SECTION}] {key} = {_toml_repr(raw)} is not valid; expected a positive whole number "
-                  f"without quotes, such as {key} = {getattr(_DEFAULTS, cap.field)}",
-                  values[cap.field], origins[cap.field])
+            _warn(
+                f"{path}: [{SECTION}] {key} = {_toml_repr(raw)} is not valid; expected a positive whole number "
+                f"without quotes, such as {key} = {getattr(_DEFAULTS, cap.field)}",
+                values[cap.field],
+                origins[cap.field],
+            )
             continue
         yield cap, raw
 

@@ -178,7 +178,10 @@ def balanced_bagging(cfg: ExperimentConfig, n_members: int = ENSEMBLE_MEMBERS) -
         estimator_from_config(strategy_config(cfg, "none")),
     )
     return BalancedBaggingClassifier(
-        estimator=member, n_estimators=n_members, sampler=RandomUnderSampler(), bootstrap=False,
+        estimator=member,
+        n_estimators=n_members,
+        sampler=RandomUnderSampler(),
+        bootstrap=False,
         random_state=cfg.seed,
     )
 
@@ -190,9 +193,7 @@ def _train_ensemble(cfg: ExperimentConfig, grid_resolution: int) -> StrategyRun:
     X, y = data.raw.X_train, data.raw.y_train
     counts = np.bincount(y, minlength=2)
     if counts.min() < 2:
-        raise ValueError(
-            f"the training split has {int(counts.min())} minority point(s); the ensemble needs at least 2"
-        )
+        raise ValueError(f"the training split has {int(counts.min())} minority point(s); the ensemble needs at least 2")
     ensemble = balanced_bagging(cfg).fit(X, y)
     scores = ensemble.predict_proba(data.raw.X_test)[:, 1]
     plane = grid_input(("x1", "x2"), grid_resolution, DOMAIN)  # raw points: each member featurises them
@@ -280,7 +281,6 @@ def operating_point(y_true: np.ndarray, scores: np.ndarray, threshold: float) ->
     )
 
 
-
 def scores_at(run: StrategyRun, threshold: float) -> dict:
     """``core.experiment.metrics.classification_metrics`` of a run's test scores at ``threshold``, for a slider step.
 
@@ -305,6 +305,7 @@ def scores_at(run: StrategyRun, threshold: float) -> dict:
         "n_classes": 2,
         "nonfinite_scores": False,
     }
+
 
 @dataclass(frozen=True)
 class ThresholdSweep:
@@ -425,8 +426,13 @@ def cross_validate_strategy(cfg: ExperimentConfig, strategy: str, n_splits: int 
 
     inside = Pipeline(
         [
-            ("sampler", FunctionSampler(func=_resampled_arrays, kw_args={"strategy": sampler, "seed": cfg.seed,
-                                                                         "ratio": cfg.data.sampling_ratio})),
+            (
+                "sampler",
+                FunctionSampler(
+                    func=_resampled_arrays,
+                    kw_args={"strategy": sampler, "seed": cfg.seed, "ratio": cfg.data.sampling_ratio},
+                ),
+            ),
             ("features", features),
             ("network", network),
         ]

@@ -45,9 +45,18 @@ def layer_activations(network: Network, features: tuple[str, ...], layer: int, X
     return network.hidden_activations(transform_features(np.asarray(X, dtype=float), features))[layer]
 
 
-def layer_map(network: Network, features: tuple[str, ...], layer: int, X: np.ndarray, *, dims: int = 2,
-              domain: tuple[float, float] = DOMAIN, n_lines: int = 13, n_steps: int = 41,
-              previous_basis: np.ndarray | None = None) -> LayerMap:
+def layer_map(
+    network: Network,
+    features: tuple[str, ...],
+    layer: int,
+    X: np.ndarray,
+    *,
+    dims: int = 2,
+    domain: tuple[float, float] = DOMAIN,
+    n_lines: int = 13,
+    n_steps: int = 41,
+    previous_basis: np.ndarray | None = None,
+) -> LayerMap:
     """The grid and the data points ``X`` (raw 2-D inputs) as seen by hidden layer ``layer``.
 
     dims : 2 or 3 coordinates to return. A layer with at most ``dims`` units is shown as it is (padded
@@ -83,5 +92,6 @@ def layer_map(network: Network, features: tuple[str, ...], layer: int, X: np.nda
         explained = tuple(float(v / total) if total > 0 else 0.0 for v in variance[:dims])
         projected = True
     split = np.cumsum([len(line) for line in lines])[:-1]
-    return LayerMap(tuple(np.split(grid_coords, split)), data_coords, projected, explained,
-                    basis if projected else None)
+    return LayerMap(
+        tuple(np.split(grid_coords, split)), data_coords, projected, explained, basis if projected else None
+    )

@@ -38,8 +38,22 @@ OPERATORS: Mapping[str, Callable[[float, float], bool]] = MappingProxyType(
 )
 # What the learner may change on a step (the page draws one widget per knob).
 KNOBS = (
-    "units", "activation", "init", "loss", "optimizer", "learning_rate", "batch_size", "epochs", "l1", "l2",
-    "dropout", "clip_norm", "n_samples", "noise", "sampler", "class_weight",
+    "units",
+    "activation",
+    "init",
+    "loss",
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "l1",
+    "l2",
+    "dropout",
+    "clip_norm",
+    "n_samples",
+    "noise",
+    "sampler",
+    "class_weight",
 )
 
 
@@ -99,8 +113,11 @@ class ClaimCheck:
 
     @property
     def holds(self) -> bool:
-        return bool(np.isfinite(self.measured) and np.isfinite(self.target)
-                    and OPERATORS[self.claim.op](self.measured, self.target))
+        return bool(
+            np.isfinite(self.measured)
+            and np.isfinite(self.target)
+            and OPERATORS[self.claim.op](self.measured, self.target)
+        )
 
 
 # ---- measurements: each takes a finished run and returns one number ---------------------------------------
@@ -352,8 +369,19 @@ MEASURES: Mapping[str, Callable[[RunResult], float]] = MappingProxyType(
 )
 # Measurements shown as percentages on the page (the rest as plain numbers).
 PERCENT_MEASURES = frozenset(
-    {"train_accuracy", "test_accuracy", "accuracy_gap", "dead_fraction", "minority_recall", "majority_baseline",
-     "zero_weight_fraction", "cv_mean", "cv_std", "cv_test_gap", "both_yes_rate"}
+    {
+        "train_accuracy",
+        "test_accuracy",
+        "accuracy_gap",
+        "dead_fraction",
+        "minority_recall",
+        "majority_baseline",
+        "zero_weight_fraction",
+        "cv_mean",
+        "cv_std",
+        "cv_test_gap",
+        "both_yes_rate",
+    }
 )
 # Measurements that cross-validate the configuration (K more trainings), so the page can show the fold scores.
 CV_MEASURES = frozenset({"cv_mean", "cv_std", "cv_test_gap"})
@@ -435,8 +463,9 @@ DIGITS = _train(preset_config("digits_64_16_10"), epochs=20)  # 96 % on the test
 
 # ReLU that dies under a big learning rate, and leaky ReLU that keeps a slope below zero.
 RELU_DIES = preset_config("relu_dies")
-LEAKY_SURVIVES = _model(RELU_DIES, hidden=tuple(replace(layer, activation="leaky_relu")
-                                                 for layer in RELU_DIES.model.hidden))
+LEAKY_SURVIVES = _model(
+    RELU_DIES, hidden=tuple(replace(layer, activation="leaky_relu") for layer in RELU_DIES.model.hidden)
+)
 
 # One sigmoid neuron whose large random start points the wrong way, so every z is big and wrong: the squared
 # error's gradient carries σ'(z) ≈ 0 and hardly moves, cross-entropy's (ŷ − y)·x does not (seed 5 starts wrong).
@@ -545,350 +574,447 @@ FULL_BATCH = _train(LR_BASE, batch_size=140)
 
 _NOTATION = (r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}", r"A^{[l]} = \alpha\big(Z^{[l]}\big)")
 
-LESSONS: Mapping[str, Lesson] = MappingProxyType({lesson.id: lesson for lesson in (
-    Lesson("nonlinearity", (
-        Step(
-            "one_neuron", XOR_ONE_NEURON,
-            claims=(Claim("train_accuracy", "<", 1.0),),
-            formulas=(
-                r"z = w_1 x_1 + w_2 x_2 + b",
-                r"b < 0,\quad w_2 + b > 0",
-                r"w_1 + b > 0,\quad w_1 + w_2 + b < 0",
-                r"\underbrace{(w_1 + b)}_{>\,0} + \underbrace{(w_2 + b)}_{>\,0} < b < 0",
+LESSONS: Mapping[str, Lesson] = MappingProxyType(
+    {
+        lesson.id: lesson
+        for lesson in (
+            Lesson(
+                "nonlinearity",
+                (
+                    Step(
+                        "one_neuron",
+                        XOR_ONE_NEURON,
+                        claims=(Claim("train_accuracy", "<", 1.0),),
+                        formulas=(
+                            r"z = w_1 x_1 + w_2 x_2 + b",
+                            r"b < 0,\quad w_2 + b > 0",
+                            r"w_1 + b > 0,\quad w_1 + w_2 + b < 0",
+                            r"\underbrace{(w_1 + b)}_{>\,0} + \underbrace{(w_2 + b)}_{>\,0} < b < 0",
+                        ),
+                        knobs=("learning_rate", "epochs"),
+                    ),
+                    Step(
+                        "two_hidden",
+                        XOR_2_2_1,
+                        claims=(Claim("train_accuracy", ">=", 1.0),),
+                        formulas=(r"A_1 = \sigma(W_1 X + b_1)", r"\hat Y = \sigma(W_2 A_1 + b_2)"),
+                        knobs=("units", "activation", "learning_rate", "epochs"),
+                    ),
+                    Step(
+                        "linear_hidden",
+                        XOR_LINEAR_HIDDEN,
+                        claims=(Claim("train_accuracy", "<", 1.0), versus("train_accuracy", "<")),
+                        compare=XOR_2_2_1,
+                        # Three short lines: the lesson's text column is narrow, and a wider line was clipped at "b_2)".
+                        formulas=(
+                            r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x \\ &\quad + (W_2 b_1 + b_2) \\"
+                            r" &= W x + b \end{aligned}",
+                        ),
+                        knobs=("units", "activation"),
+                    ),
+                ),
             ),
-            knobs=("learning_rate", "epochs"),
-        ),
-        Step(
-            "two_hidden", XOR_2_2_1,
-            claims=(Claim("train_accuracy", ">=", 1.0),),
-            formulas=(r"A_1 = \sigma(W_1 X + b_1)", r"\hat Y = \sigma(W_2 A_1 + b_2)"),
-            knobs=("units", "activation", "learning_rate", "epochs"),
-        ),
-        Step(
-            "linear_hidden", XOR_LINEAR_HIDDEN,
-            claims=(Claim("train_accuracy", "<", 1.0), versus("train_accuracy", "<")),
-            compare=XOR_2_2_1,
-            # Three short lines: the lesson's text column is narrow, and a wider line was clipped at "b_2)".
-            formulas=(r"\begin{aligned} W_2 (W_1 x + b_1) + b_2 &= (W_2 W_1)\, x \\ &\quad + (W_2 b_1 + b_2) \\"
-                      r" &= W x + b \end{aligned}",),
-            knobs=("units", "activation"),
-        ),
-    )),
-    Lesson("activations", (
-        Step(
-            "relu_dies", RELU_DIES,
-            claims=(Claim("dead_fraction", ">=", 0.5), versus("dead_fraction", ">")),
-            compare=LEAKY_SURVIVES,
-            formulas=(
-                r"\sigma(z) = \frac{1}{1+e^{-z}}",
-                r"\sigma'(z) = \sigma(z)\,\big(1-\sigma(z)\big) \le \tfrac14",
-                r"\tanh'(z) = 1 - \tanh^2(z)",
-                r"\mathrm{ReLU}(z) = \max(0, z)",
-                r"\mathrm{LeakyReLU}(z) = \max(kz, z),\; k = 0.1",
+            Lesson(
+                "activations",
+                (
+                    Step(
+                        "relu_dies",
+                        RELU_DIES,
+                        claims=(Claim("dead_fraction", ">=", 0.5), versus("dead_fraction", ">")),
+                        compare=LEAKY_SURVIVES,
+                        formulas=(
+                            r"\sigma(z) = \frac{1}{1+e^{-z}}",
+                            r"\sigma'(z) = \sigma(z)\,\big(1-\sigma(z)\big) \le \tfrac14",
+                            r"\tanh'(z) = 1 - \tanh^2(z)",
+                            r"\mathrm{ReLU}(z) = \max(0, z)",
+                            r"\mathrm{LeakyReLU}(z) = \max(kz, z),\; k = 0.1",
+                        ),
+                        knobs=("activation", "learning_rate", "init"),
+                        link="activations",
+                    ),
+                    Step(
+                        "output_multiclass",
+                        MULTICLASS_2_3_3,
+                        claims=(Claim("test_accuracy", ">=", 0.9),),
+                        formulas=(r"\hat y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}", r"\sum_{i=1}^{K} \hat y_i = 1"),
+                        knobs=("units", "activation", "epochs"),
+                    ),
+                    Step(
+                        "output_multilabel",
+                        MULTILABEL_SIGMOIDS,
+                        claims=(
+                            Claim("both_yes_rate", ">=", 0.8),
+                            versus("both_yes_rate", ">"),
+                            versus("overlap_label_sum", ">", 1.5),
+                        ),
+                        compare=MULTICLASS_SOFTMAX,
+                        formulas=(
+                            r"\text{softmax: } \sum_{i=1}^{K} \hat y_i = 1"
+                            r" \;\Rightarrow\; \text{at most one } \hat y_i > \tfrac12",
+                            r"\text{multi-label: } \hat y_j = \sigma(z_j),\; j = 1, \dots, N",
+                            # Two lines: the lesson's text column is narrow (one line was clipped at "ln(1").
+                            r"\begin{aligned} L = -\frac{1}{nN} \sum_{i=1}^{n} \sum_{j=1}^{N}"
+                            r" \big(& y_{ij} \ln \hat y_{ij} \\"
+                            r" &+ (1 - y_{ij}) \ln (1 - \hat y_{ij})\big) \end{aligned}",
+                        ),
+                        knobs=("units", "epochs", "noise"),
+                    ),
+                    Step(
+                        "output_regression",
+                        SINE_1_3_1_SHORT,
+                        claims=(Claim("test_r2", ">=", 0.9),),
+                        formulas=(r"\hat y = W_2 A_1 + b_2 \in \mathbb{R}",),
+                        knobs=("units", "activation"),
+                    ),
+                ),
             ),
-            knobs=("activation", "learning_rate", "init"),
-            link="activations",
-        ),
-        Step(
-            "output_multiclass", MULTICLASS_2_3_3,
-            claims=(Claim("test_accuracy", ">=", 0.9),),
-            formulas=(r"\hat y_i = \frac{e^{z_i}}{\sum_{k=1}^{K} e^{z_k}}", r"\sum_{i=1}^{K} \hat y_i = 1"),
-            knobs=("units", "activation", "epochs"),
-        ),
-        Step(
-            "output_multilabel", MULTILABEL_SIGMOIDS,
-            claims=(Claim("both_yes_rate", ">=", 0.8), versus("both_yes_rate", ">"),
-                    versus("overlap_label_sum", ">", 1.5)),
-            compare=MULTICLASS_SOFTMAX,
-            formulas=(
-                r"\text{softmax: } \sum_{i=1}^{K} \hat y_i = 1"
-                r" \;\Rightarrow\; \text{at most one } \hat y_i > \tfrac12",
-                r"\text{multi-label: } \hat y_j = \sigma(z_j),\; j = 1, \dots, N",
-                # Two lines: the lesson's text column is narrow (one line was clipped at "ln(1").
-                r"\begin{aligned} L = -\frac{1}{nN} \sum_{i=1}^{n} \sum_{j=1}^{N} \big(& y_{ij} \ln \hat y_{ij} \\"
-                r" &+ (1 - y_{ij}) \ln (1 - \hat y_{ij})\big) \end{aligned}",
+            Lesson(
+                "forward_backward",
+                (
+                    Step(
+                        "forward",
+                        XOR_2_2_1,
+                        claims=(Claim("train_accuracy", ">=", 1.0),),
+                        formulas=(
+                            *_NOTATION,
+                            r"W_1 \in \mathbb{R}^{2\times 2},\; b_1 \in \mathbb{R}^{2\times 1}",
+                            r"W_2 \in \mathbb{R}^{1\times 2},\; b_2 \in \mathbb{R}^{1\times 1}",
+                        ),
+                        knobs=("units", "epochs"),
+                        link="under_the_hood",
+                        link_tab="step",
+                    ),
+                    Step(
+                        "backward",
+                        XOR_2_2_1,
+                        claims=(Claim("gradient_check_error", "<", 1e-4),),
+                        formulas=(
+                            r"dZ_2 = A_2 - Y",
+                            r"dW_2 = dZ_2\, A_1^{\top},\qquad db_2 = dZ_2\,\mathbf{1}",
+                            r"dZ_1 = \big(W_2^{\top} dZ_2\big) \odot A_1 \odot (1 - A_1)",
+                            r"dW_1 = dZ_1\, X^{\top}",
+                            r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top} \delta^{(l+1)}",
+                        ),
+                        knobs=("units", "activation"),
+                        link="under_the_hood",
+                        link_tab="step",
+                    ),
+                ),
             ),
-            knobs=("units", "epochs", "noise"),
-        ),
-        Step(
-            "output_regression", SINE_1_3_1_SHORT,
-            claims=(Claim("test_r2", ">=", 0.9),),
-            formulas=(r"\hat y = W_2 A_1 + b_2 \in \mathbb{R}",),
-            knobs=("units", "activation"),
-        ),
-    )),
-    Lesson("forward_backward", (
-        Step(
-            "forward", XOR_2_2_1,
-            claims=(Claim("train_accuracy", ">=", 1.0),),
-            formulas=(
-                *_NOTATION,
-                r"W_1 \in \mathbb{R}^{2\times 2},\; b_1 \in \mathbb{R}^{2\times 1}",
-                r"W_2 \in \mathbb{R}^{1\times 2},\; b_2 \in \mathbb{R}^{1\times 1}",
+            Lesson(
+                "losses",
+                (
+                    Step(
+                        "mse_vs_cross_entropy",
+                        SATURATED_MSE,
+                        claims=(Claim("loss_ratio", ">", 0.9), versus("train_accuracy", "<", 0.5)),
+                        compare=SATURATED_BCE,
+                        formulas=(
+                            r"L_{\text{MSE}} = \tfrac12 (y-\hat y)^2",
+                            r"\frac{\partial L_{\text{MSE}}}{\partial w} = (\hat y - y)\,\sigma'(z)\,x",
+                            r"L_{\text{CE}} = -\big(y\ln\hat y + (1-y)\ln(1-\hat y)\big)",
+                            r"\frac{\partial L_{\text{CE}}}{\partial w} = (\hat y - y)\,x",
+                        ),
+                        knobs=("loss", "init", "learning_rate", "epochs"),
+                    ),
+                    Step(
+                        "softmax_cross_entropy",
+                        MULTICLASS_2_3_3,
+                        claims=(Claim("softmax_delta_error", "<", 1e-12),),
+                        formulas=(
+                            r"L = -\sum_{i=1}^{K} y_i \ln \hat y_i",
+                            r"\frac{\partial L}{\partial z_i} = \hat y_i - y_i",
+                        ),
+                        knobs=("units", "epochs"),
+                    ),
+                ),
             ),
-            knobs=("units", "epochs"),
-            link="under_the_hood",
-            link_tab="step",
-        ),
-        Step(
-            "backward", XOR_2_2_1,
-            claims=(Claim("gradient_check_error", "<", 1e-4),),
-            formulas=(
-                r"dZ_2 = A_2 - Y",
-                r"dW_2 = dZ_2\, A_1^{\top},\qquad db_2 = dZ_2\,\mathbf{1}",
-                r"dZ_1 = \big(W_2^{\top} dZ_2\big) \odot A_1 \odot (1 - A_1)",
-                r"dW_1 = dZ_1\, X^{\top}",
-                r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top} \delta^{(l+1)}",
+            Lesson(
+                "initialization",
+                (
+                    Step(
+                        "zeros",
+                        ZEROS,
+                        claims=(Claim("hidden_unit_spread", "<", 1e-9), versus("hidden_unit_spread", "<", 1e-6)),
+                        compare=ZEROS_XAVIER,
+                        formulas=(
+                            r"W^{[l]} = 0",
+                            r"\Rightarrow\; dW^{[l]}_{1,:} = dW^{[l]}_{2,:} = \dots = dW^{[l]}_{n,:}",
+                        ),
+                        knobs=("init", "units"),
+                        link="under_the_hood",
+                        link_tab="init",
+                    ),
+                    Step(
+                        "small_random",
+                        SMALL_RANDOM_DEEP,
+                        claims=(
+                            Claim("signal_ratio", "<", 1e-3),
+                            Claim("loss_ratio", ">", 0.95),
+                            versus("loss_ratio", ">", 2.0),
+                        ),
+                        compare=XAVIER_DEEP,
+                        formulas=(
+                            r"W^{[l]} = 0.01 \cdot \mathcal{N}(0, 1)",
+                            r"\frac{\mathrm{std}(A^{[l]})}{\mathrm{std}(A^{[l-1]})}"
+                            r" \approx \sqrt{n^{[l-1]}\,\mathrm{Var}(W^{[l]})}",
+                            r"0.01\sqrt{8} \approx 0.03",
+                            r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]} + n^{[l]}}",
+                        ),
+                        knobs=("init", "activation", "units", "learning_rate", "epochs"),
+                        link="under_the_hood",
+                        link_tab="init",
+                    ),
+                    Step(
+                        "he_vs_xavier",
+                        RELU_DEEP_HE,
+                        claims=(
+                            Claim("signal_ratio", ">", 0.25),
+                            versus("signal_ratio", ">", 2.0),
+                            versus("loss_ratio", "<"),
+                        ),
+                        compare=RELU_DEEP_XAVIER,
+                        formulas=(
+                            r"\mathbb{E}\big[\mathrm{ReLU}(z)^2\big] = \tfrac12\,\mathrm{Var}(z)",
+                            r"\frac{\mathrm{std}(A^{[l]})}{\mathrm{std}(A^{[l-1]})}"
+                            r" \approx \sqrt{\tfrac12\, n^{[l-1]}\, \mathrm{Var}(W^{[l]})}",
+                            r"\text{He: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]}} \;\Rightarrow\; 1",
+                            r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{1}{n^{[l-1]}}"
+                            r" \;\Rightarrow\; \sqrt{\tfrac12}",
+                        ),
+                        knobs=("init", "units", "learning_rate", "epochs"),
+                        link="under_the_hood",
+                        link_tab="init",
+                    ),
+                    Step(
+                        "vanishing",
+                        VANISHING,
+                        claims=(Claim("first_layer_gradient_share", "<", 0.01), Claim("loss_ratio", ">", 0.95)),
+                        formulas=(
+                            r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top}\delta^{(l+1)}",
+                            r"\sigma'(z) \le \tfrac14",
+                        ),
+                        knobs=("activation", "init", "learning_rate"),
+                        link="under_the_hood",
+                        link_tab="flow",
+                    ),
+                    Step(
+                        "exploding",
+                        EXPLODING,
+                        claims=(Claim("diverged", ">=", 1.0), versus("diverged", ">")),
+                        compare=EXPLODING_HE,
+                        formulas=(
+                            r"\frac{\lVert A^{[l]} \rVert}{\lVert A^{[l-1]} \rVert}"
+                            r" \approx \sqrt{\tfrac12\, n^{[l-1]}\, \mathrm{Var}(W^{[l]})}",
+                        ),
+                        knobs=("init", "learning_rate", "clip_norm"),
+                        link="under_the_hood",
+                        link_tab="flow",
+                    ),
+                    Step(
+                        "clipping",
+                        CLIPPED,
+                        claims=(Claim("diverged", "<", 1.0), versus("diverged", "<")),
+                        compare=EXPLODING,
+                        formulas=(
+                            r"g \leftarrow \mathrm{clip}(g, -N, N)",
+                            r"g \leftarrow g \cdot \min\!\Big(1, \frac{\tau}{\lVert g \rVert}\Big)",
+                        ),
+                        knobs=("clip_norm", "learning_rate"),
+                    ),
+                ),
             ),
-            knobs=("units", "activation"),
-            link="under_the_hood",
-            link_tab="step",
-        ),
-    )),
-    Lesson("losses", (
-        Step(
-            "mse_vs_cross_entropy", SATURATED_MSE,
-            claims=(Claim("loss_ratio", ">", 0.9), versus("train_accuracy", "<", 0.5)),
-            compare=SATURATED_BCE,
-            formulas=(
-                r"L_{\text{MSE}} = \tfrac12 (y-\hat y)^2",
-                r"\frac{\partial L_{\text{MSE}}}{\partial w} = (\hat y - y)\,\sigma'(z)\,x",
-                r"L_{\text{CE}} = -\big(y\ln\hat y + (1-y)\ln(1-\hat y)\big)",
-                r"\frac{\partial L_{\text{CE}}}{\partial w} = (\hat y - y)\,x",
+            Lesson(
+                "overfitting",
+                (
+                    Step(
+                        "overfit",
+                        OVERFIT,
+                        claims=(Claim("accuracy_gap", ">=", 0.1), Claim("test_loss_rise", ">=", 2.0)),
+                        knobs=("units", "epochs", "noise"),
+                    ),
+                    Step(
+                        "l2",
+                        OVERFIT_L2,
+                        claims=(versus("weight_norm", "<", 0.5), versus("test_loss", "<"), versus("accuracy_gap", "<")),
+                        compare=OVERFIT,
+                        formulas=(
+                            r"\tilde L(w) = L(w) + \frac{\theta}{2}\lVert w \rVert_2^2",
+                            r"\nabla_w \tilde L = \nabla_w L + \theta w",
+                        ),
+                        knobs=("l2", "epochs"),
+                    ),
+                    Step(
+                        "l1",
+                        SPARSE_L1,
+                        claims=(
+                            Claim("zero_weight_fraction", ">=", 0.4),
+                            versus("zero_weight_fraction", ">", 4.0),
+                            Claim("test_accuracy", ">=", 0.9),
+                        ),
+                        compare=SPARSE_L2,
+                        formulas=(
+                            r"\tilde L(w) = L(w) + \theta \sum_i \lvert w_i \rvert",
+                            r"\nabla_w \tilde L = \nabla_w L + \theta\, \mathrm{sign}(w)",
+                            r"\text{L2: } w \leftarrow w - \eta\,(\nabla_w L + \theta w)",
+                            r"\text{L1: } w \leftarrow w - \eta\,\big(\nabla_w L + \theta\,\mathrm{sign}(w)\big)",
+                        ),
+                        knobs=("l1", "l2", "epochs"),
+                    ),
+                    Step(
+                        "dropout",
+                        OVERFIT_DROPOUT,
+                        claims=(versus("test_loss", "<"), versus("accuracy_gap", "<")),
+                        compare=OVERFIT,
+                        knobs=("dropout", "epochs"),
+                    ),
+                    Step(
+                        "early_stopping",
+                        OVERFIT_EARLY_STOP,
+                        claims=(versus("epochs_run", "<"),),
+                        compare=OVERFIT,
+                        knobs=("epochs",),
+                        link="experiments",
+                    ),
+                    Step(
+                        "cross_validation",
+                        KFOLD,
+                        claims=(Claim("cv_std", ">=", 0.01), Claim("cv_test_gap", "<=", 0.08)),
+                        formulas=(
+                            r"\mathrm{MSE} = \frac{1}{K}\sum_{i=1}^{K} \mathrm{MSE}_i",
+                            r"\text{score}_{\mathrm{CV}} = \frac{1}{K}\sum_{i=1}^{K} \text{score}_i,\qquad K = 5",
+                        ),
+                        knobs=("units", "epochs", "n_samples", "noise"),
+                        link="experiments",
+                    ),
+                    Step(
+                        "more_data",
+                        OVERFIT_MORE_DATA,
+                        claims=(versus("accuracy_gap", "<"),),
+                        compare=OVERFIT,
+                        knobs=("n_samples", "noise"),
+                        link="experiments",
+                    ),
+                ),
             ),
-            knobs=("loss", "init", "learning_rate", "epochs"),
-        ),
-        Step(
-            "softmax_cross_entropy", MULTICLASS_2_3_3,
-            claims=(Claim("softmax_delta_error", "<", 1e-12),),
-            formulas=(
-                r"L = -\sum_{i=1}^{K} y_i \ln \hat y_i",
-                r"\frac{\partial L}{\partial z_i} = \hat y_i - y_i",
+            Lesson(
+                "sine",
+                (
+                    Step(
+                        "one_three_one",
+                        SINE_1_3_1_SHORT,
+                        claims=(Claim("test_r2", ">=", 0.95),),
+                        formulas=(
+                            r"\hat y = \sum_{j=1}^{3} w^{(2)}_{j}\,"
+                            r" \sigma\big(w^{(1)}_{j} x + b^{(1)}_{j}\big) + b^{(2)}",
+                        ),
+                        knobs=("units", "activation", "epochs"),
+                        link="regression",
+                    ),
+                    Step(
+                        "one_unit",
+                        SINE_ONE_UNIT,
+                        claims=(Claim("test_r2", "<", 0.9), versus("test_r2", "<")),
+                        compare=SINE_1_3_1_SHORT,
+                        knobs=("units",),
+                        link="regression",
+                    ),
+                ),
             ),
-            knobs=("units", "epochs"),
-        ),
-    )),
-    Lesson("initialization", (
-        Step(
-            "zeros", ZEROS,
-            claims=(Claim("hidden_unit_spread", "<", 1e-9), versus("hidden_unit_spread", "<", 1e-6)),
-            compare=ZEROS_XAVIER,
-            formulas=(r"W^{[l]} = 0", r"\Rightarrow\; dW^{[l]}_{1,:} = dW^{[l]}_{2,:} = \dots = dW^{[l]}_{n,:}"),
-            knobs=("init", "units"),
-            link="under_the_hood",
-            link_tab="init",
-        ),
-        Step(
-            "small_random", SMALL_RANDOM_DEEP,
-            claims=(Claim("signal_ratio", "<", 1e-3), Claim("loss_ratio", ">", 0.95), versus("loss_ratio", ">", 2.0)),
-            compare=XAVIER_DEEP,
-            formulas=(
-                r"W^{[l]} = 0.01 \cdot \mathcal{N}(0, 1)",
-                r"\frac{\mathrm{std}(A^{[l]})}{\mathrm{std}(A^{[l-1]})}"
-                r" \approx \sqrt{n^{[l-1]}\,\mathrm{Var}(W^{[l]})}",
-                r"0.01\sqrt{8} \approx 0.03",
-                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]} + n^{[l]}}",
+            Lesson(
+                "imbalanced",
+                (
+                    Step(
+                        "accuracy_lies",
+                        IMBALANCED,
+                        claims=(
+                            Claim("majority_baseline", ">=", 0.9),
+                            Claim("test_accuracy", ">=", 0.9),
+                            Claim("minority_recall", "<", 0.5),
+                        ),
+                        formulas=(
+                            r"\mathrm{Accuracy} = \frac{TP + TN}{TP + TN + FP + FN}",
+                            r"\mathrm{Recall} = \frac{TP}{TP + FN}",
+                        ),
+                        knobs=("epochs", "noise"),
+                        link="imbalanced",
+                    ),
+                    Step(
+                        "smote",
+                        IMBALANCED_SMOTE,
+                        claims=(versus("minority_recall", ">"),),
+                        compare=IMBALANCED,
+                        formulas=(r"x_{\mathrm{new}} = x_i + \lambda\,(x_{j} - x_i)", r"\lambda \sim U(0, 1)"),
+                        knobs=("sampler",),
+                        link="imbalanced",
+                    ),
+                    Step(
+                        "class_weights",
+                        IMBALANCED_WEIGHTS,
+                        claims=(versus("minority_recall", ">"),),
+                        compare=IMBALANCED,
+                        formulas=(r"w_c = \frac{n}{K\, n_c}",),
+                        knobs=("class_weight",),
+                        link="imbalanced",
+                    ),
+                ),
             ),
-            knobs=("init", "activation", "units", "learning_rate", "epochs"),
-            link="under_the_hood",
-            link_tab="init",
-        ),
-        Step(
-            "he_vs_xavier", RELU_DEEP_HE,
-            claims=(Claim("signal_ratio", ">", 0.25), versus("signal_ratio", ">", 2.0), versus("loss_ratio", "<")),
-            compare=RELU_DEEP_XAVIER,
-            formulas=(
-                r"\mathbb{E}\big[\mathrm{ReLU}(z)^2\big] = \tfrac12\,\mathrm{Var}(z)",
-                r"\frac{\mathrm{std}(A^{[l]})}{\mathrm{std}(A^{[l-1]})}"
-                r" \approx \sqrt{\tfrac12\, n^{[l-1]}\, \mathrm{Var}(W^{[l]})}",
-                r"\text{He: } \mathrm{Var}(W^{[l]}) = \frac{2}{n^{[l-1]}} \;\Rightarrow\; 1",
-                r"\text{Xavier: } \mathrm{Var}(W^{[l]}) = \frac{1}{n^{[l-1]}} \;\Rightarrow\; \sqrt{\tfrac12}",
+            Lesson(
+                "learning_rate",
+                (
+                    Step(
+                        "too_small",
+                        LR_TOO_SMALL,
+                        claims=(Claim("loss_ratio", ">", 0.8), Claim("train_accuracy", "<", 0.8)),
+                        formulas=(r"w_{t+1} = w_t - \frac{\eta}{m} \sum_{i=1}^{m} \nabla J(w, b)",),
+                        knobs=("learning_rate",),
+                    ),
+                    Step(
+                        "just_right",
+                        LR_BASE,
+                        claims=(Claim("train_accuracy", ">=", 0.95),),
+                        knobs=("learning_rate",),
+                    ),
+                    Step(
+                        "too_large",
+                        LR_TOO_LARGE,
+                        claims=(Claim("train_accuracy", "<", 0.8), versus("train_loss", ">", 2.0)),
+                        compare=LR_BASE,
+                        knobs=("learning_rate",),
+                    ),
+                    Step(
+                        "batch_size",
+                        FULL_BATCH,
+                        claims=(versus("train_loss", ">"),),
+                        compare=LR_BASE,
+                        knobs=("batch_size", "learning_rate", "epochs"),
+                        link="experiments",
+                    ),
+                ),
             ),
-            knobs=("init", "units", "learning_rate", "epochs"),
-            link="under_the_hood",
-            link_tab="init",
-        ),
-        Step(
-            "vanishing", VANISHING,
-            claims=(Claim("first_layer_gradient_share", "<", 0.01), Claim("loss_ratio", ">", 0.95)),
-            formulas=(
-                r"\delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top}\delta^{(l+1)}",
-                r"\sigma'(z) \le \tfrac14",
+            Lesson(
+                "digits",
+                (
+                    Step(
+                        "network",
+                        DIGITS,
+                        claims=(Claim("test_accuracy", ">=", 0.9),),
+                        formulas=(r"\hat Y = \mathrm{softmax}\big(W_2 \tanh(W_1 X + b_1) + b_2\big)",),
+                        knobs=("units", "epochs"),
+                        link="digits",
+                    ),
+                    Step(
+                        "first_layer",
+                        DIGITS,
+                        claims=(Claim("neighbour_weight_correlation", ">=", 0.2),),
+                        knobs=("units", "epochs"),
+                        link="digits",
+                    ),
+                ),
             ),
-            knobs=("activation", "init", "learning_rate"),
-            link="under_the_hood",
-            link_tab="flow",
-        ),
-        Step(
-            "exploding", EXPLODING,
-            claims=(Claim("diverged", ">=", 1.0), versus("diverged", ">")),
-            compare=EXPLODING_HE,
-            formulas=(
-                r"\frac{\lVert A^{[l]} \rVert}{\lVert A^{[l-1]} \rVert}"
-                r" \approx \sqrt{\tfrac12\, n^{[l-1]}\, \mathrm{Var}(W^{[l]})}",
-            ),
-            knobs=("init", "learning_rate", "clip_norm"),
-            link="under_the_hood",
-            link_tab="flow",
-        ),
-        Step(
-            "clipping", CLIPPED,
-            claims=(Claim("diverged", "<", 1.0), versus("diverged", "<")),
-            compare=EXPLODING,
-            formulas=(
-                r"g \leftarrow \mathrm{clip}(g, -N, N)",
-                r"g \leftarrow g \cdot \min\!\Big(1, \frac{\tau}{\lVert g \rVert}\Big)",
-            ),
-            knobs=("clip_norm", "learning_rate"),
-        ),
-    )),
-    Lesson("overfitting", (
-        Step(
-            "overfit", OVERFIT,
-            claims=(Claim("accuracy_gap", ">=", 0.1), Claim("test_loss_rise", ">=", 2.0)),
-            knobs=("units", "epochs", "noise"),
-        ),
-        Step(
-            "l2", OVERFIT_L2,
-            claims=(versus("weight_norm", "<", 0.5), versus("test_loss", "<"), versus("accuracy_gap", "<")),
-            compare=OVERFIT,
-            formulas=(
-                r"\tilde L(w) = L(w) + \frac{\theta}{2}\lVert w \rVert_2^2",
-                r"\nabla_w \tilde L = \nabla_w L + \theta w",
-            ),
-            knobs=("l2", "epochs"),
-        ),
-        Step(
-            "l1", SPARSE_L1,
-            claims=(Claim("zero_weight_fraction", ">=", 0.4), versus("zero_weight_fraction", ">", 4.0),
-                    Claim("test_accuracy", ">=", 0.9)),
-            compare=SPARSE_L2,
-            formulas=(
-                r"\tilde L(w) = L(w) + \theta \sum_i \lvert w_i \rvert",
-                r"\nabla_w \tilde L = \nabla_w L + \theta\, \mathrm{sign}(w)",
-                r"\text{L2: } w \leftarrow w - \eta\,(\nabla_w L + \theta w)",
-                r"\text{L1: } w \leftarrow w - \eta\,\big(\nabla_w L + \theta\,\mathrm{sign}(w)\big)",
-            ),
-            knobs=("l1", "l2", "epochs"),
-        ),
-        Step(
-            "dropout", OVERFIT_DROPOUT,
-            claims=(versus("test_loss", "<"), versus("accuracy_gap", "<")),
-            compare=OVERFIT,
-            knobs=("dropout", "epochs"),
-        ),
-        Step(
-            "early_stopping", OVERFIT_EARLY_STOP,
-            claims=(versus("epochs_run", "<"),),
-            compare=OVERFIT,
-            knobs=("epochs",),
-            link="experiments",
-        ),
-        Step(
-            "cross_validation", KFOLD,
-            claims=(Claim("cv_std", ">=", 0.01), Claim("cv_test_gap", "<=", 0.08)),
-            formulas=(
-                r"\mathrm{MSE} = \frac{1}{K}\sum_{i=1}^{K} \mathrm{MSE}_i",
-                r"\text{score}_{\mathrm{CV}} = \frac{1}{K}\sum_{i=1}^{K} \text{score}_i,\qquad K = 5",
-            ),
-            knobs=("units", "epochs", "n_samples", "noise"),
-            link="experiments",
-        ),
-        Step(
-            "more_data", OVERFIT_MORE_DATA,
-            claims=(versus("accuracy_gap", "<"),),
-            compare=OVERFIT,
-            knobs=("n_samples", "noise"),
-            link="experiments",
-        ),
-    )),
-    Lesson("sine", (
-        Step(
-            "one_three_one", SINE_1_3_1_SHORT,
-            claims=(Claim("test_r2", ">=", 0.95),),
-            formulas=(r"\hat y = \sum_{j=1}^{3} w^{(2)}_{j}\, \sigma\big(w^{(1)}_{j} x + b^{(1)}_{j}\big) + b^{(2)}",),
-            knobs=("units", "activation", "epochs"),
-            link="regression",
-        ),
-        Step(
-            "one_unit", SINE_ONE_UNIT,
-            claims=(Claim("test_r2", "<", 0.9), versus("test_r2", "<")),
-            compare=SINE_1_3_1_SHORT,
-            knobs=("units",),
-            link="regression",
-        ),
-    )),
-    Lesson("imbalanced", (
-        Step(
-            "accuracy_lies", IMBALANCED,
-            claims=(Claim("majority_baseline", ">=", 0.9), Claim("test_accuracy", ">=", 0.9),
-                    Claim("minority_recall", "<", 0.5)),
-            formulas=(
-                r"\mathrm{Accuracy} = \frac{TP + TN}{TP + TN + FP + FN}",
-                r"\mathrm{Recall} = \frac{TP}{TP + FN}",
-            ),
-            knobs=("epochs", "noise"),
-            link="imbalanced",
-        ),
-        Step(
-            "smote", IMBALANCED_SMOTE,
-            claims=(versus("minority_recall", ">"),),
-            compare=IMBALANCED,
-            formulas=(r"x_{\mathrm{new}} = x_i + \lambda\,(x_{j} - x_i)", r"\lambda \sim U(0, 1)"),
-            knobs=("sampler",),
-            link="imbalanced",
-        ),
-        Step(
-            "class_weights", IMBALANCED_WEIGHTS,
-            claims=(versus("minority_recall", ">"),),
-            compare=IMBALANCED,
-            formulas=(r"w_c = \frac{n}{K\, n_c}",),
-            knobs=("class_weight",),
-            link="imbalanced",
-        ),
-    )),
-    Lesson("learning_rate", (
-        Step(
-            "too_small", LR_TOO_SMALL,
-            claims=(Claim("loss_ratio", ">", 0.8), Claim("train_accuracy", "<", 0.8)),
-            formulas=(r"w_{t+1} = w_t - \frac{\eta}{m} \sum_{i=1}^{m} \nabla J(w, b)",),
-            knobs=("learning_rate",),
-        ),
-        Step(
-            "just_right", LR_BASE,
-            claims=(Claim("train_accuracy", ">=", 0.95),),
-            knobs=("learning_rate",),
-        ),
-        Step(
-            "too_large", LR_TOO_LARGE,
-            claims=(Claim("train_accuracy", "<", 0.8), versus("train_loss", ">", 2.0)),
-            compare=LR_BASE,
-            knobs=("learning_rate",),
-        ),
-        Step(
-            "batch_size", FULL_BATCH,
-            claims=(versus("train_loss", ">"),),
-            compare=LR_BASE,
-            knobs=("batch_size", "learning_rate", "epochs"),
-            link="experiments",
-        ),
-    )),
-    Lesson("digits", (
-        Step(
-            "network", DIGITS,
-            claims=(Claim("test_accuracy", ">=", 0.9),),
-            formulas=(r"\hat Y = \mathrm{softmax}\big(W_2 \tanh(W_1 X + b_1) + b_2\big)",),
-            knobs=("units", "epochs"),
-            link="digits",
-        ),
-        Step(
-            "first_layer", DIGITS,
-            claims=(Claim("neighbour_weight_correlation", ">=", 0.2),),
-            knobs=("units", "epochs"),
-            link="digits",
-        ),
-    )),
-)})
+        )
+    }
+)
 
 
 def lesson(lesson_id: str) -> Lesson:

@@ -93,13 +93,20 @@ class TargetConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the bad field and the allowed values."""
-        validate({"target": self.name, "n_samples": self.n_samples, "noise": self.noise,
-                  "test_fraction": self.test_fraction}, {
-            "target": Options(TARGETS),
-            "n_samples": Interval(MIN_SAMPLES, LIMITS.max_samples, integer=True),  # the host's cap on points
-            "noise": Interval(0.0, MAX_NOISE),
-            "test_fraction": Interval(0.05, 0.9),
-        })
+        validate(
+            {
+                "target": self.name,
+                "n_samples": self.n_samples,
+                "noise": self.noise,
+                "test_fraction": self.test_fraction,
+            },
+            {
+                "target": Options(TARGETS),
+                "n_samples": Interval(MIN_SAMPLES, LIMITS.max_samples, integer=True),  # the host's cap on points
+                "noise": Interval(0.0, MAX_NOISE),
+                "test_fraction": Interval(0.05, 0.9),
+            },
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,14 +192,20 @@ def compile_target_formula(text: str) -> Formula:
     values = formula(x=curve_grid(401)[:, 0])
     defined = np.isfinite(values)
     if defined.sum() < MIN_SAMPLES:
-        raise FormulaError(f"formula {formula.text!r} is undefined (NaN or infinite) almost everywhere on [-π, π]",
-                           formula.text, code="undefined")
+        raise FormulaError(
+            f"formula {formula.text!r} is undefined (NaN or infinite) almost everywhere on [-π, π]",
+            formula.text,
+            code="undefined",
+        )
     peak = float(np.abs(values[defined]).max())
     if peak > MAX_TARGET_MAGNITUDE:
         raise FormulaError(
             f"formula {formula.text!r} reaches {peak:.3g} on [-π, π]; keep its values within "
             f"±{MAX_TARGET_MAGNITUDE:g} so the network can fit them",
-            formula.text, code="too_large", peak=f"{peak:.3g}", limit=f"{MAX_TARGET_MAGNITUDE:g}",
+            formula.text,
+            code="too_large",
+            peak=f"{peak:.3g}",
+            limit=f"{MAX_TARGET_MAGNITUDE:g}",
         )
     return formula
 
@@ -348,8 +361,9 @@ class PolynomialFit:
         x = _single_input(X)
         powers = x[:, None] ** np.arange(1, self.degree + 1)
         contributions = powers * self.coefficients
-        return Decomposition(contributions, powers, self.coefficients.copy(), self.intercept,
-                             contributions.sum(axis=1) + self.intercept)
+        return Decomposition(
+            contributions, powers, self.coefficients.copy(), self.intercept, contributions.sum(axis=1) + self.intercept
+        )
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n_samples,) predictions for X of shape (n_samples, 1)."""
@@ -378,8 +392,9 @@ def fit_polynomial(data: RegressionData, degree: int, penalty: float = 0.0) -> P
         rows = np.sqrt(2.0 * len(target) * float(penalty)) * np.eye(int(degree))[penalised]
         design, target = np.vstack([design, rows]), np.concatenate([target, np.zeros(len(rows))])
     coefficients = np.linalg.lstsq(design, target, rcond=None)[0]
-    fitted = PolynomialFit(int(degree), coefficients, mean_y - float(mean_powers @ coefficients), {}, {},
-                           float(penalty))
+    fitted = PolynomialFit(
+        int(degree), coefficients, mean_y - float(mean_powers @ coefficients), {}, {}, float(penalty)
+    )
     train_scores = regression_metrics(split.y_train, fitted.predict(split.X_train))
     test_scores = regression_metrics(split.y_test, fitted.predict(split.X_test)) if len(split.y_test) else {}
     return replace(fitted, train_scores=train_scores, test_scores=test_scores)

@@ -375,8 +375,13 @@ def search_setup(cfg: ExperimentConfig, scoring: str | None = None) -> SearchSet
     steps = []
     if cfg.data.sampler != "none" and cfg.task != "regression":
         steps.append(
-            ("sampler", FunctionSampler(func=_resampled, kw_args={"strategy": cfg.data.sampler, "seed": cfg.seed,
-                                                       "ratio": cfg.data.sampling_ratio}))
+            (
+                "sampler",
+                FunctionSampler(
+                    func=_resampled,
+                    kw_args={"strategy": cfg.data.sampler, "seed": cfg.seed, "ratio": cfg.data.sampling_ratio},
+                ),
+            )
         )
     steps.append(("features", FunctionTransformer(_network_inputs, kw_args={"names": tuple(cfg.data.features)})))
     steps.append(("net", estimator_from_config(cfg)))
@@ -573,8 +578,10 @@ class Sweep:
         if not values:
             raise ValueError("a sweep needs at least one value")
         if len(values) > LIMITS.max_concurrent_runs:  # every value is a network trained alongside the others
-            raise ValueError(f"a sweep trains one network per value; {len(values)} values are more than the "
-                             f"{LIMITS.max_concurrent_runs} runs at once this server allows")
+            raise ValueError(
+                f"a sweep trains one network per value; {len(values)} values are more than the "
+                f"{LIMITS.max_concurrent_runs} runs at once this server allows"
+            )
         self.config, self.parameter, self.values = config, parameter, values
         self.cancelled = False
         data = prepare_data(config)

@@ -36,9 +36,7 @@ def missing_marker(key: str) -> str:
 @functools.cache
 def available_languages() -> tuple[str, ...]:
     """Language codes that have a string directory, e.g. ``("en", "zh")``, sorted."""
-    return tuple(
-        sorted(path.name for path in _STRINGS_DIR.iterdir() if path.is_dir() and any(path.glob("*.toml")))
-    )
+    return tuple(sorted(path.name for path in _STRINGS_DIR.iterdir() if path.is_dir() and any(path.glob("*.toml"))))
 
 
 def _flatten(table: Mapping[str, object], prefix: str, source: Path) -> dict[str, str]:
@@ -50,9 +48,7 @@ def _flatten(table: Mapping[str, object], prefix: str, source: Path) -> dict[str
         elif isinstance(value, str):
             flat[key] = value
         else:
-            raise ValueError(
-                f"{source}: {key!r} is a {type(value).__name__}; string tables hold strings only"
-            )
+            raise ValueError(f"{source}: {key!r} is a {type(value).__name__}; string tables hold strings only")
     return flat
 
 

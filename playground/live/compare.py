@@ -108,8 +108,14 @@ def advance(session: CompareSession, epochs_per_frame: int, max_frames: int) -> 
     batches would spend the server's time on the page's reruns instead of training.
     """
     comparison = session.comparison
-    frames = live.train_in_frames(comparison.step, lambda: comparison.done, lambda _: frame(session),
-                                  epochs_per_frame, max_frames, live.BATCH_BUDGET_S)
+    frames = live.train_in_frames(
+        comparison.step,
+        lambda: comparison.done,
+        lambda _: frame(session),
+        epochs_per_frame,
+        max_frames,
+        live.BATCH_BUDGET_S,
+    )
     if comparison.done:
         session.playing = False
     return frames
@@ -120,8 +126,10 @@ def _pictures(session: CompareSession) -> dict:
     """Every run's parameters, in its picture panel's update: the browser draws each run's picture from them."""
     if not session.has_plane:
         return {}
-    return {f"run{i}": {"params": live.network_params(trainer.network)}
-            for i, trainer in enumerate(session.comparison.trainers)}
+    return {
+        f"run{i}": {"params": live.network_params(trainer.network)}
+        for i, trainer in enumerate(session.comparison.trainers)
+    }
 
 
 def now(session: CompareSession) -> dict:
@@ -204,8 +212,13 @@ def _run_panel(session: CompareSession, index: int, height: int) -> dict:
     as_run = _as_live_run(session, index)
     colour = figures.RUN_COLOURS[index % len(figures.RUN_COLOURS)]
     panel = live._boundary_panel(as_run, height + 30)  # noqa: SLF001 - the Playground's panel, shared on purpose
-    panel |= {"name": f"run{index}", "area": f"run{index}", "title": session.runs[index].label,
-              "title_colour": colour, "net": live.net_spec(as_run)}
+    panel |= {
+        "name": f"run{index}",
+        "area": f"run{index}",
+        "title": session.runs[index].label,
+        "title_colour": colour,
+        "net": live.net_spec(as_run),
+    }
     if panel["kind"] == "fit":
         panel["curve_colour"] = colour
     return panel

@@ -122,20 +122,37 @@ def transport_bar(key: str, strings: str, session_key: str) -> TransportBar:
     ``st.session_state[session_key]``. Also puts the live panels' style (no stale fade) on the page.
     """
     st.html(live.NO_STALE_FADE)
-    play_col, step_col, reset_col, speed_col, extra_col = st.columns([1, 1, 1, 2.2, 1.3],
-                                                                     vertical_alignment="bottom")
-    step_col.button(t(f"{strings}.step"), key=f"{key}.step", use_container_width=True, icon=":material/skip_next:",
-                    help=t(f"{strings}.step_help"), on_click=_step, args=(key, session_key))
-    reset_col.button(t(f"{strings}.reset"), key=f"{key}.reset", use_container_width=True,
-                     icon=":material/restart_alt:", help=t(f"{strings}.reset_help"), on_click=_reset,
-                     args=(session_key,))
+    play_col, step_col, reset_col, speed_col, extra_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
+    step_col.button(
+        t(f"{strings}.step"),
+        key=f"{key}.step",
+        use_container_width=True,
+        icon=":material/skip_next:",
+        help=t(f"{strings}.step_help"),
+        on_click=_step,
+        args=(key, session_key),
+    )
+    reset_col.button(
+        t(f"{strings}.reset"),
+        key=f"{key}.reset",
+        use_container_width=True,
+        icon=":material/restart_alt:",
+        help=t(f"{strings}.reset_help"),
+        on_click=_reset,
+        args=(session_key,),
+    )
     # Epochs per second; a value that is not offered (unset, or an epochs-per-frame value of an older session)
     # becomes the default.
     st.session_state[f"{key}.speed"] = live.checked_speed(st.session_state.get(f"{key}.speed"))
-    speed = live.checked_speed(speed_col.select_slider(
-        t(f"{strings}.speed"), options=live.SPEEDS, key=f"{key}.speed", help=t(f"{strings}.speed_help"),
-        format_func=lambda s: t(f"{strings}.speed_value", epochs=s),
-    ))
+    speed = live.checked_speed(
+        speed_col.select_slider(
+            t(f"{strings}.speed"),
+            options=live.SPEEDS,
+            key=f"{key}.speed",
+            help=t(f"{strings}.speed_help"),
+            format_func=lambda s: t(f"{strings}.speed_value", epochs=s),
+        )
+    )
     return TransportBar(key, strings, session_key, speed, play_col, extra_col)
 
 
@@ -156,8 +173,15 @@ def batch(session: LiveSession, epochs_per_frame: int, asked: int) -> list[dict]
     return session.advance(epochs_per_frame, live.frames_within_payload(session.n_parameters, asked))
 
 
-def serve(bar: TransportBar, session: LiveSession, *, height: int, scene_options: dict | None = None,
-          options: dict | None = None, before_view: Callable[[LiveSession], None] | None = None) -> LiveSession:
+def serve(
+    bar: TransportBar,
+    session: LiveSession,
+    *,
+    height: int,
+    scene_options: dict | None = None,
+    options: dict | None = None,
+    before_view: Callable[[LiveSession], None] | None = None,
+) -> LiveSession:
     """Train what the view asked for (or the Step pressed), draw Play/Pause, and mount or update the live view.
 
     ``scene_options`` go to the session's ``scene`` and ``scene_version``; ``options`` to the view (draw mode,
@@ -170,8 +194,7 @@ def serve(bar: TransportBar, session: LiveSession, *, height: int, scene_options
     version = session.scene_version(**scene_options)
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new, the scene
     # sent last is still there (a rebuilt iframe reports at once, without a scene, and is sent it again).
-    has_scene = report.get("scene") == version or st.session_state.get(f"{key}.scene_sent") == (version,
-                                                                                                 repr(report))
+    has_scene = report.get("scene") == version or st.session_state.get(f"{key}.scene_sent") == (version, repr(report))
     epochs_per_frame = epochs_per_snapshot(bar.speed, session.snapshots_per_second)
     frames: list[dict] = []
     answered = False
@@ -192,10 +215,16 @@ def serve(bar: TransportBar, session: LiveSession, *, height: int, scene_options
     if frames or answered:  # a new batch number also tells the view its request was answered
         session.seq += 1
     # Drawn after this batch trained: a run that just finished shows Play, not a Pause that would restart it.
-    bar.play.button(t(f"{bar.strings}.pause") if session.playing else t(f"{bar.strings}.play"), key=f"{key}.play",
-                    type="primary", use_container_width=True, help=t(f"{bar.strings}.play_help"),
-                    icon=":material/pause:" if session.playing else ":material/play_arrow:",
-                    on_click=_toggle_play, args=(bar.session_key,))
+    bar.play.button(
+        t(f"{bar.strings}.pause") if session.playing else t(f"{bar.strings}.play"),
+        key=f"{key}.play",
+        type="primary",
+        use_container_width=True,
+        help=t(f"{bar.strings}.play_help"),
+        icon=":material/pause:" if session.playing else ":material/play_arrow:",
+        on_click=_toggle_play,
+        args=(bar.session_key,),
+    )
     if before_view is not None:
         before_view(session)
     live_view(

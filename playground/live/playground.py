@@ -158,8 +158,14 @@ def unanswered_request(state: MutableMapping, key: str, version: int, reported) 
     return batch_frames(reported.get("frames"))
 
 
-def train_in_frames(train_epoch: Callable[[], bool], finished: Callable[[], bool], snapshot: Callable[[int], dict],
-                    epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
+def train_in_frames(
+    train_epoch: Callable[[], bool],
+    finished: Callable[[], bool],
+    snapshot: Callable[[int], dict],
+    epochs_per_frame: int,
+    max_frames: int,
+    budget_s: float | None = None,
+) -> list[dict]:
     """A live view's batch: ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the budget.
 
     ``train_epoch()`` trains one epoch (False once training cannot go on), ``finished()`` says the run is over and
@@ -204,12 +210,17 @@ def frames_within_payload(n_parameters: int, asked: int) -> int:
     return max(1, min(asked, PARAMETERS_PER_BATCH // max(n_parameters, 1)))
 
 
-def advance(run: LiveRun, epochs_per_frame: int, max_frames: int = FRAMES_PER_BATCH,
-            budget_s: float | None = PLAYGROUND_BUDGET_S) -> list[dict]:
+def advance(
+    run: LiveRun,
+    epochs_per_frame: int,
+    max_frames: int = FRAMES_PER_BATCH,
+    budget_s: float | None = PLAYGROUND_BUDGET_S,
+) -> list[dict]:
     """Train the Playground's run for one batch of frames (see :func:`train_in_frames`)."""
     start = time.perf_counter()
-    frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
-                             epochs_per_frame, max_frames, budget_s)
+    frames = train_in_frames(
+        run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run), epochs_per_frame, max_frames, budget_s
+    )
     run.seconds_training += time.perf_counter() - start
     if run.finished:
         run.playing = False
@@ -234,8 +245,11 @@ def network_params(net: Network) -> dict:
             slopes.append(float(spec.slope) if spec.slope is not None else DEFAULT_LEAKY_SLOPE)
         else:
             slopes.append(None)
-    return {"weights": [W.ravel().tolist() for W in net.weights], "biases": [b.ravel().tolist() for b in net.biases],
-            "slopes": slopes}
+    return {
+        "weights": [W.ravel().tolist() for W in net.weights],
+        "biases": [b.ravel().tolist() for b in net.biases],
+        "slopes": slopes,
+    }
 
 
 def _input_labels(run: LiveRun) -> list[str]:
@@ -260,22 +274,39 @@ def counters(run: LiveRun) -> list[dict]:
 
     # PReLU learns its negative-side slope α per layer: watch it move like the losses.
     learned_slopes = [
-        {"name": f"prelu_{number}", "label": t("playground.counter.prelu_slope", layer=number),
-         "value": f"{float(slope[0]):.3f}"}
-        for number, slope in enumerate(run.trainer.network.slopes, start=1) if slope is not None
+        {
+            "name": f"prelu_{number}",
+            "label": t("playground.counter.prelu_slope", layer=number),
+            "value": f"{float(slope[0]):.3f}",
+        }
+        for number, slope in enumerate(run.trainer.network.slopes, start=1)
+        if slope is not None
     ]
     return [
         {"name": "epoch", "label": t("playground.counter.epoch"), "value": f"{run.trainer.epoch:,}"},
         # h.current: after early stopping, the restored epoch's numbers, not the discarded newest epoch's.
-        {"name": "train_loss", "label": t("playground.counter.train_objective" if h.objective_differs
-                                          else "playground.counter.train_loss"),
-         "value": fmt_loss([h.current("train_loss")])},
-        {"name": "test_loss", "label": t(f"playground.counter.{watched}_loss"),
-         "value": fmt_loss([h.current("val_loss")])},
-        {"name": "train_metric", "label": t(f"playground.counter.train_{named}"),
-         "value": fmt_metric([h.current("train_metric")])},
-        {"name": "test_metric", "label": t(f"playground.counter.{watched}_{named}"),
-         "value": fmt_metric([h.current("val_metric")])},
+        {
+            "name": "train_loss",
+            "label": t(
+                "playground.counter.train_objective" if h.objective_differs else "playground.counter.train_loss"
+            ),
+            "value": fmt_loss([h.current("train_loss")]),
+        },
+        {
+            "name": "test_loss",
+            "label": t(f"playground.counter.{watched}_loss"),
+            "value": fmt_loss([h.current("val_loss")]),
+        },
+        {
+            "name": "train_metric",
+            "label": t(f"playground.counter.train_{named}"),
+            "value": fmt_metric([h.current("train_metric")]),
+        },
+        {
+            "name": "test_metric",
+            "label": t(f"playground.counter.{watched}_{named}"),
+            "value": fmt_metric([h.current("val_metric")]),
+        },
         *learned_slopes,
         *(multilabel_counters(run) if run.task == "multilabel" else []),
     ]
@@ -320,8 +351,13 @@ def now(run: LiveRun) -> dict:
     """The run as it stands: epoch, counters, status and parameters. Sent with every render, so a paused view
     always shows exactly what the server holds (whatever became of the frames before it)."""
     text, kind = status(run)
-    return {"epoch": run.trainer.epoch, "counters": counters(run), "status": text, "status_kind": kind,
-            "params": params(run)}
+    return {
+        "epoch": run.trainer.epoch,
+        "counters": counters(run),
+        "status": text,
+        "status_kind": kind,
+        "params": params(run),
+    }
 
 
 def _unsent_rows(run: LiveRun) -> list[int]:
@@ -412,22 +448,35 @@ def _boundary_panel(run: LiveRun, height: int) -> dict:
         ys = np.concatenate([raw.y_train, raw.y_test]).astype(np.float64)
         pad = 0.15 * (float(ys.max() - ys.min()) or 1.0)
         return {
-            "name": "boundary", "kind": "fit", "area": "boundary", "height": height - 30,
-            "title": t("playground.panel.fit"), "x_range": _x_range(run),
+            "name": "boundary",
+            "kind": "fit",
+            "area": "boundary",
+            "height": height - 30,
+            "title": t("playground.panel.fit"),
+            "x_range": _x_range(run),
             "y_range": [float(ys.min()) - pad, float(ys.max()) + pad],
-            "train_points": _points(raw.X_train, raw.y_train), "test_points": _points(raw.X_test, raw.y_test),
-            "point_colour": figures.active_palette().negative, "curve_colour": figures.active_palette().positive,
+            "train_points": _points(raw.X_train, raw.y_train),
+            "test_points": _points(raw.X_test, raw.y_test),
+            "point_colour": figures.active_palette().negative,
+            "curve_colour": figures.active_palette().positive,
         }
     regression = run.task == "regression"
     synthetic = np.asarray(data.synthetic, dtype=bool) if len(data.synthetic) == len(raw.y_train) else None
     real = ~synthetic if synthetic is not None and synthetic.any() else None
-    scale = (figures.colourscale_stops(figures.regression_scale(), reverse=True) if regression
-             else figures.binary_scale())
+    scale = (
+        figures.colourscale_stops(figures.regression_scale(), reverse=True) if regression else figures.binary_scale()
+    )
     values = raw.y_train if regression else raw.y_train.astype(int)
     return {
-        "name": "boundary", "kind": "field", "area": "boundary", "height": height - 30,
+        "name": "boundary",
+        "kind": "field",
+        "area": "boundary",
+        "height": height - 30,
         "title": t("playground.panel.surface" if regression else "playground.panel.boundary"),
-        "task": run.task, "domain": list(DOMAIN), "colorscale": scale, "class_colours": list(figures.class_colours()),
+        "task": run.task,
+        "domain": list(DOMAIN),
+        "colorscale": scale,
+        "class_colours": list(figures.class_colours()),
         "train_points": _points(raw.X_train, values, real),
         "synthetic_points": _points(raw.X_train, values, synthetic) if real is not None else [],
         "test_points": _points(raw.X_test, raw.y_test if regression else raw.y_test.astype(int)),
@@ -442,8 +491,13 @@ def _x_range(run: LiveRun) -> list[float]:
 
 def _network_panel(run: LiveRun, height: int) -> dict:
     return {
-        "name": "network", "kind": "network", "area": "network", "title": t("playground.panel.network"),
-        "height": height - 30, "labels": _input_labels(run), "node": figures.NODE_SIZE,
+        "name": "network",
+        "kind": "network",
+        "area": "network",
+        "title": t("playground.panel.network"),
+        "height": height - 30,
+        "labels": _input_labels(run),
+        "node": figures.NODE_SIZE,
         "colorscale": figures.colourscale_stops(figures.binary_scale()),
         "edge_colours": [figures.active_palette().negative, figures.active_palette().positive],
     }
@@ -453,9 +507,12 @@ def net_spec(run: LiveRun) -> dict:
     """What the browser's forward pass needs besides the parameters: shape, activations, input features, output."""
     net = run.trainer.network
     return {
-        "sizes": net.layer_sizes, "activations": [spec.activation for spec in net.layers],
-        "features": list(run.data.features), "task": run.task,
-        "domain": list(DOMAIN) if run.two_d else None, "x_range": None if run.two_d else _x_range(run),
+        "sizes": net.layer_sizes,
+        "activations": [spec.activation for spec in net.layers],
+        "features": list(run.data.features),
+        "task": run.task,
+        "domain": list(DOMAIN) if run.two_d else None,
+        "x_range": None if run.two_d else _x_range(run),
         "resolution": FIELD_RESOLUTION,
     }
 
@@ -473,13 +530,25 @@ def _curves_panel(run: LiveRun, name: str, height: int, *, log_y: bool = False, 
             title = t("playground.multilabel.metric_title")
     percent = name == "metric" and h.metric_name == "accuracy"
     return {
-        "name": name, "kind": "curves", "area": name, "title": title, "height": height, "log_y": log_y,
-        "percent": percent, "y_range": [0, 1.0] if percent else None, "x_label": t("figures.epoch"),
+        "name": name,
+        "kind": "curves",
+        "area": name,
+        "title": title,
+        "height": height,
+        "log_y": log_y,
+        "percent": percent,
+        "y_range": [0, 1.0] if percent else None,
+        "x_label": t("figures.epoch"),
         "font": 16 if presenter else 12,
         "series": [
             {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": list(h.epoch), "y": finite(train)},
-            {"name": t("figures.validation" if _has_validation(run) else "figures.test"), "colour": "#9aa0ab",
-             "dash": True, "x": list(h.epoch), "y": finite(test)},
+            {
+                "name": t("figures.validation" if _has_validation(run) else "figures.test"),
+                "colour": "#9aa0ab",
+                "dash": True,
+                "x": list(h.epoch),
+                "y": finite(test),
+            },
         ],
     }
 
@@ -501,11 +570,18 @@ def scene(run: LiveRun, *, log_y: bool = False, presenter: bool = False) -> dict
     if run.layer_view is not None:
         layer = _layer_view_data(run)
         title_key = "playground.panel.layer_pca" if layer["projected"] else "playground.panel.layer"
-        panels.append({
-            "name": "layer", "kind": "layer", "area": "layer", "height": height,
-            "title": t(title_key, layer=run.layer_view + 1), "lines": layer["lines"], "points": layer["points"],
-            "colours": list(figures.class_colours()),
-        })
+        panels.append(
+            {
+                "name": "layer",
+                "kind": "layer",
+                "area": "layer",
+                "height": height,
+                "title": t(title_key, layer=run.layer_view + 1),
+                "lines": layer["lines"],
+                "points": layer["points"],
+                "colours": list(figures.class_colours()),
+            }
+        )
         grid += ' "layer layer"'
     if run.task == "multilabel":
         panels, grid, columns = multilabel_layout(run, panels, presenter)
@@ -562,13 +638,25 @@ def multilabel_counters(run: LiveRun) -> list[dict]:
     def shown_value(value: float, fmt: str) -> str:
         return format(value, fmt) if np.isfinite(value) else "–"
 
-    out = [{"name": "hamming", "label": t(f"playground.multilabel.{watched}_hamming"),
-            "value": shown_value(scores["hamming_loss"], ".3f")}]
+    out = [
+        {
+            "name": "hamming",
+            "label": t(f"playground.multilabel.{watched}_hamming"),
+            "value": shown_value(scores["hamming_loss"], ".3f"),
+        }
+    ]
     for j, name in enumerate(label_names(run)):
-        out.append({"name": f"label_{j}", "label": t(f"playground.multilabel.{watched}_label", label=name),
-                    "value": t("playground.multilabel.label_value",
-                               accuracy=shown_value(scores["label_accuracy"][j], ".1%"),
-                               f1=shown_value(scores["label_f1"][j], ".2f"))})
+        out.append(
+            {
+                "name": f"label_{j}",
+                "label": t(f"playground.multilabel.{watched}_label", label=name),
+                "value": t(
+                    "playground.multilabel.label_value",
+                    accuracy=shown_value(scores["label_accuracy"][j], ".1%"),
+                    f1=shown_value(scores["label_f1"][j], ".2f"),
+                ),
+            }
+        )
     return out
 
 
@@ -576,9 +664,16 @@ def _label_panel(run: LiveRun, j: int, name: str, height: int) -> dict:
     """Label ``j``'s sigmoid over the plane (the browser paints output unit j), points coloured by that label."""
     raw = run.data.raw
     return {
-        "name": f"label_{j}", "kind": "field", "area": f"label{j}", "height": height,
-        "title": t("playground.multilabel.panel", label=name), "task": "multilabel", "label": j,
-        "label_name": name, "domain": list(DOMAIN), "colorscale": figures.BINARY_SCALE,
+        "name": f"label_{j}",
+        "kind": "field",
+        "area": f"label{j}",
+        "height": height,
+        "title": t("playground.multilabel.panel", label=name),
+        "task": "multilabel",
+        "label": j,
+        "label_name": name,
+        "domain": list(DOMAIN),
+        "colorscale": figures.BINARY_SCALE,
         "class_colours": list(figures.CLASS_COLOURS),
         "train_points": _points(raw.X_train, raw.y_train[:, j].astype(int)),
         "synthetic_points": [],
@@ -599,8 +694,10 @@ def multilabel_layout(run: LiveRun, panels: list[dict], presenter: bool) -> tupl
     network["height"] = 300 if presenter else 240
     network["output_labels"] = names
     rest = [p for p in panels if p["name"] not in ("boundary", "network")]
-    rows = [" ".join(" ".join([f"label{j}"] * 10) for j in range(n)),
-            " ".join([*(["network"] * 4 * n), *(["loss"] * 3 * n), *(["metric"] * 3 * n)])]
+    rows = [
+        " ".join(" ".join([f"label{j}"] * 10) for j in range(n)),
+        " ".join([*(["network"] * 4 * n), *(["loss"] * 3 * n), *(["metric"] * 3 * n)]),
+    ]
     if any(p["name"] == "layer" for p in rest):
         rows.append(" ".join(["layer"] * 10 * n))
     grid = " ".join(f'"{row}"' for row in rows)

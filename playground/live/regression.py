@@ -39,8 +39,7 @@ from playground.live.playground import (
 from playground.pages.regression import figures as fig
 from playground.training_messages import training_message
 
-__all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version",
-           "status", "status_frame"]
+__all__ = ["LabRun", "advance", "counters", "frame", "new_run", "scene", "scene_version", "status", "status_frame"]
 
 CURVE_POINTS = 150  # x where the live curves are drawn: smooth at any width the page gives them
 GRID_RESOLUTION = capped_resolution(40)  # 2-D targets: cells per side of the 3-D surface
@@ -108,8 +107,9 @@ class LabRun:
         return new_run(self.data, model, train, seed, self.version + 1)
 
 
-def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int, version: int = 1,
-            playing: bool = False) -> LabRun:
+def new_run(
+    data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int, version: int = 1, playing: bool = False
+) -> LabRun:
     """A fresh network of ``model`` on ``data``, at epoch 0."""
     trainer = regression_trainer(data, model, train, seed)
     run = LabRun((data.target, model, train, seed), data, trainer, train.epochs, version, playing)
@@ -124,8 +124,9 @@ def new_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: 
 def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
     """Train the lab's run for one batch of frames (``playground.live.playground.train_in_frames``); a finished
     run's last frame says so."""
-    frames = train_in_frames(run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run),
-                             epochs_per_frame, max_frames, budget_s)
+    frames = train_in_frames(
+        run.trainer.train_epoch, lambda: run.finished, lambda _: frame(run), epochs_per_frame, max_frames, budget_s
+    )
     if run.finished:
         run.playing = False
         if frames:  # the last picture says "finished", not "training"
@@ -137,8 +138,10 @@ def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float
 def scores(run: LabRun) -> tuple[dict, dict]:
     """``core.experiment.metrics.regression_metrics`` of the network now, on the training and on the test points."""
     split, net = run.data.split, run.trainer.network
-    return (regression_metrics(split.y_train, net.predict(split.X_train)),
-            regression_metrics(split.y_test, net.predict(split.X_test)))
+    return (
+        regression_metrics(split.y_train, net.predict(split.X_train)),
+        regression_metrics(split.y_test, net.predict(split.X_test)),
+    )
 
 
 def number(value: float, digits: int = 4) -> str:
@@ -224,10 +227,11 @@ def _picture_updates(run: LabRun) -> dict:
         return panels
     if run.decomposable:
         weights = net.weights[-1][0]
-        panels["decomposition"] = {"restyle": {"name": fig.decomposition_names(weights, float(net.biases[-1][0, 0]))},
-                                   "traces": fig.decomposition_traces(len(weights))}
+        panels["decomposition"] = {
+            "restyle": {"name": fig.decomposition_names(weights, float(net.biases[-1][0, 0]))},
+            "traces": fig.decomposition_traces(len(weights)),
+        }
     return panels
-
 
 
 def _curve_updates(run: LabRun) -> dict:
@@ -239,12 +243,17 @@ def _curve_updates(run: LabRun) -> dict:
     if not epochs:
         return {}
     return {
-        "loss": {"extend": {"x": [epochs, epochs], "y": [finite(history.train_loss[rows]),
-                                                         finite(history.val_loss[rows])]},
-                 "extend_traces": [0, 1]},
-        "metric": {"extend": {"x": [epochs, epochs], "y": [finite(history.train_metric[rows]),
-                                                           finite(history.val_metric[rows])]},
-                   "extend_traces": [0, 1]},
+        "loss": {
+            "extend": {"x": [epochs, epochs], "y": [finite(history.train_loss[rows]), finite(history.val_loss[rows])]},
+            "extend_traces": [0, 1],
+        },
+        "metric": {
+            "extend": {
+                "x": [epochs, epochs],
+                "y": [finite(history.train_metric[rows]), finite(history.val_metric[rows])],
+            },
+            "extend_traces": [0, 1],
+        },
     }
 
 
@@ -262,17 +271,28 @@ def scene_version(run: LabRun, *, surface_3d: bool = False) -> str:
 
 def _panel(name: str, figure, canvas_lines: list[int] | None = None) -> dict:
     """A Plotly panel; ``canvas_lines``: the line traces the view paints itself (restyled every frame)."""
-    return {"name": name, "kind": "plotly", "figure": figure.to_plotly_json(), "area": name,
-            "canvas_lines": canvas_lines or []}
+    return {
+        "name": name,
+        "kind": "plotly",
+        "figure": figure.to_plotly_json(),
+        "area": name,
+        "canvas_lines": canvas_lines or [],
+    }
 
 
 def _plane_spec(run: LabRun, resolution: int) -> dict:
     """2-D targets: what the browser's forward pass needs besides the parameters, on a ``resolution``² grid of
     cell centres over the plane (frontend/main.js ``setupGrid``)."""
     net = run.trainer.network
-    return {"sizes": net.layer_sizes, "activations": [spec.activation for spec in net.layers],
-            "features": ["x1", "x2"], "task": "regression", "domain": list(DOMAIN), "x_range": None,
-            "resolution": resolution}
+    return {
+        "sizes": net.layer_sizes,
+        "activations": [spec.activation for spec in net.layers],
+        "features": ["x1", "x2"],
+        "task": "regression",
+        "domain": list(DOMAIN),
+        "x_range": None,
+        "resolution": resolution,
+    }
 
 
 def surface_range(run: LabRun) -> list[float]:
@@ -290,13 +310,21 @@ def _surface_panel(run: LabRun) -> dict:
     coloured by their target on the surface's fixed colour scale."""
     split, z_range = run.data.split, surface_range(run)
     return {
-        "name": "surface", "kind": "field", "area": "surface", "height": PICTURE_HEIGHT - 40,
-        "title": t("regression.surface_title"), "task": "regression", "domain": list(DOMAIN),
+        "name": "surface",
+        "kind": "field",
+        "area": "surface",
+        "height": PICTURE_HEIGHT - 40,
+        "title": t("regression.surface_title"),
+        "task": "regression",
+        "domain": list(DOMAIN),
         "colorscale": figures.colourscale_stops(figures.regression_scale(), reverse=True),
         "class_colours": list(figures.class_colours()),
         "train_points": live._points(split.X_train, split.y_train),  # noqa: SLF001 - the Playground's, shared
-        "synthetic_points": [], "test_points": live._points(split.X_test, split.y_test),  # noqa: SLF001
-        "value_range": z_range, "z_range": z_range, "net": _plane_spec(run, FIELD_RESOLUTION),
+        "synthetic_points": [],
+        "test_points": live._points(split.X_test, split.y_test),  # noqa: SLF001
+        "value_range": z_range,
+        "z_range": z_range,
+        "net": _plane_spec(run, FIELD_RESOLUTION),
     }
 
 
@@ -318,8 +346,12 @@ def _terms_panel(run: LabRun) -> dict:
     titles = [t("regression.fig.neuron_short", number=j + 1, weight=_Slot("weight")) for j in range(shown)]
     titles.append(t("regression.fig.sum_2d", bias=_Slot("bias")))
     return {
-        "name": "decomposition", "kind": "terms", "area": "decomposition", "title": t("regression.decomposition_title"),
-        "titles": titles, "shown": shown,
+        "name": "decomposition",
+        "kind": "terms",
+        "area": "decomposition",
+        "title": t("regression.decomposition_title"),
+        "titles": titles,
+        "shown": shown,
         "colorscale": figures.colourscale_stops(figures.regression_scale(), reverse=True),
         "net": _plane_spec(run, TERMS_RESOLUTION),
     }
@@ -333,8 +365,9 @@ def _picture_panels(run: LabRun, surface_3d: bool) -> list[dict]:
     if run.two_d:
         prediction = _prediction_grid(run)
         if surface_3d:
-            figure = fig.surface_3d_figure(prediction, train, title=t("regression.surface_title"),
-                                           height=PICTURE_HEIGHT)
+            figure = fig.surface_3d_figure(
+                prediction, train, title=t("regression.surface_title"), height=PICTURE_HEIGHT
+            )
             # Plotly draws it; the browser computes its z from the parameters on the same cell centres.
             panels.append(_panel("surface", figure) | {"net": _plane_spec(run, GRID_RESOLUTION)})
         else:
@@ -344,17 +377,33 @@ def _picture_panels(run: LabRun, surface_3d: bool) -> list[dict]:
         return panels
     xs = run.xs[:, 0]
     # "computed": the browser computes these lines from each frame's parameters (frontend/panels/terms.js).
-    panels.append(_panel("fit", fig.fit_figure(
-        xs, {t("figures.prediction"): net.predict(run.xs)[:, 0]}, train, test,
-        true_curve=target_curve(data.target)(xs), outliers=data.outliers, title=t("regression.fit_title"),
-        height=PICTURE_HEIGHT), canvas_lines=[0]) | {"computed": "fit"})
+    panels.append(
+        _panel(
+            "fit",
+            fig.fit_figure(
+                xs,
+                {t("figures.prediction"): net.predict(run.xs)[:, 0]},
+                train,
+                test,
+                true_curve=target_curve(data.target)(xs),
+                outliers=data.outliers,
+                title=t("regression.fit_title"),
+                height=PICTURE_HEIGHT,
+            ),
+            canvas_lines=[0],
+        )
+        | {"computed": "fit"}
+    )
     if run.decomposable:
         parts = decompose(net, run.xs)
-        figure = fig.decomposition_figure(xs, parts, train, title=t("regression.decomposition_title"),
-                                          height=PICTURE_HEIGHT)
+        figure = fig.decomposition_figure(
+            xs, parts, train, title=t("regression.decomposition_title"), height=PICTURE_HEIGHT
+        )
         traces = fig.decomposition_traces(parts.contributions.shape[1])
-        panels.append(_panel("decomposition", figure, canvas_lines=traces)
-                      | {"computed": "decomposition", "computed_traces": traces})
+        panels.append(
+            _panel("decomposition", figure, canvas_lines=traces)
+            | {"computed": "decomposition", "computed_traces": traces}
+        )
     return panels
 
 
@@ -364,8 +413,15 @@ def net_spec(run: LabRun) -> dict | None:
     if run.two_d:
         return None
     net, xs = run.trainer.network, run.xs[:, 0]
-    return {"sizes": net.layer_sizes, "activations": [spec.activation for spec in net.layers], "features": ["x"],
-            "task": "regression", "domain": None, "x_range": [float(xs[0]), float(xs[-1])], "points": len(xs)}
+    return {
+        "sizes": net.layer_sizes,
+        "activations": [spec.activation for spec in net.layers],
+        "features": ["x"],
+        "task": "regression",
+        "domain": None,
+        "x_range": [float(xs[0]), float(xs[-1])],
+        "points": len(xs),
+    }
 
 
 def _curves_panel(run: LabRun, name: str) -> dict:
@@ -375,13 +431,21 @@ def _curves_panel(run: LabRun, name: str) -> dict:
     would take most of each frame's time from the fit and its decomposition.
     """
     history = run.trainer.history
-    train, test = (history.train_loss, history.val_loss) if name == "loss" else (history.train_metric,
-                                                                                 history.val_metric)
+    train, test = (
+        (history.train_loss, history.val_loss) if name == "loss" else (history.train_metric, history.val_metric)
+    )
     epochs = list(history.epoch)
     return {
-        "name": name, "kind": "curves", "area": name, "height": CURVE_HEIGHT, "log_y": False, "percent": False,
+        "name": name,
+        "kind": "curves",
+        "area": name,
+        "height": CURVE_HEIGHT,
+        "log_y": False,
+        "percent": False,
         "title": t("figures.loss_title") if name == "loss" else t(f"figures.{history.metric_name}_title"),
-        "y_range": None, "x_label": t("figures.epoch"), "font": 12,
+        "y_range": None,
+        "x_label": t("figures.epoch"),
+        "font": 12,
         "series": [
             {"name": t("figures.train"), "colour": "#333333", "dash": False, "x": epochs, "y": finite(train)},
             {"name": t("figures.test"), "colour": "#9aa0ab", "dash": True, "x": epochs, "y": finite(test)},

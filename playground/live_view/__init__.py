@@ -136,17 +136,19 @@ def live_view(
     # One JSON string, not keyword arguments: Streamlit asks every list/dict argument whether it is a dataframe,
     # and the first such question imports pandas (about 350 modules, 0.4 s of CPU on a visit's first run).
     # ``json.dumps`` here is exactly what Streamlit would have done with the arguments; main.js parses it back.
-    payload = json.dumps({
-        "scene": scene,
-        "frames": frames,
-        "seq": seq,
-        "playing": playing,
-        "interval_ms": interval_ms,
-        "options": options or {},
-        "speed": speed,
-        "epochs_per_frame": epochs_per_frame,
-        "now": now,
-    })
+    payload = json.dumps(
+        {
+            "scene": scene,
+            "frames": frames,
+            "seq": seq,
+            "playing": playing,
+            "interval_ms": interval_ms,
+            "options": options or {},
+            "speed": speed,
+            "epochs_per_frame": epochs_per_frame,
+            "now": now,
+        }
+    )
     return _component()(payload=payload, key=key, default=None, height=height)
 
 

@@ -139,12 +139,21 @@ def app_url(server_log: Path) -> Iterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_FILE.relative_to(REPO_ROOT)),
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_FILE.relative_to(REPO_ROOT)),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     with server_log.open("w", encoding="utf-8") as log:
         server = subprocess.Popen(
@@ -192,9 +201,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=find_chromium(), headless=True, args=list(CHROMIUM_ARGS)
-        )
+        chromium = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 

@@ -44,8 +44,11 @@ def test_page_has_no_serious_accessibility_violations(page, app_url, url_path, l
     assert not blocking, "\n".join(_describe(v) for v in blocking)
 
 
-LIVE_VIEWS = {"playground": ("/", "playground.play"), "compare": ("/compare", "compare.play"),
-              "regression": ("/regression", "regression.play")}
+LIVE_VIEWS = {
+    "playground": ("/", "playground.play"),
+    "compare": ("/compare", "compare.play"),
+    "regression": ("/regression", "regression.play"),
+}
 
 
 @pytest.mark.timeout(300)

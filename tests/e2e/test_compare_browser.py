@@ -82,8 +82,11 @@ def test_three_activations_on_moons_train_side_by_side_and_every_loss_curve_grow
     wait_until(lambda: len(loss_points(frame)) == 3 and min(loss_points(frame)) >= 5, 60, "no loss points arrived")
     first = loss_points(frame)
     # Every curve grows (a busy machine may take a while to deliver the next batch).
-    wait_until(lambda: all(b > a for a, b in zip(first, loss_points(frame), strict=True)), 60,
-               lambda: f"not every curve grew: {first} -> {loss_points(frame)}")
+    wait_until(
+        lambda: all(b > a for a, b in zip(first, loss_points(frame), strict=True)),
+        60,
+        lambda: f"not every curve grew: {first} -> {loss_points(frame)}",
+    )
     drawn = colour_pixels(frame, "loss", list(RUN_COLOURS[:3]))
     assert min(drawn) > 30, f"a run's loss curve is missing from the chart: {drawn} pixels per run colour"
     assert live_state(frame)["frames"] >= 5, "the boundaries were not redrawn"
@@ -157,7 +160,8 @@ def test_exported_replay_opens_from_a_file_offline_and_animates(page, app_url, b
 
 
 FOUR_NETWORKS = "?ds=xor&hidden=8:tanh,8:tanh&bs=10&lr=0.03&n=500&epochs=5000&vary=activation&values=" + ",".join(
-    ("sigmoid", "tanh", "relu", "leaky_relu"))
+    ("sigmoid", "tanh", "relu", "leaky_relu")
+)
 
 
 def heat_samples(frame, panel: str, domain, n: int = 12) -> list[list[float]]:
@@ -179,7 +183,7 @@ def heat_samples(frame, panel: str, domain, n: int = 12) -> list[list[float]]:
 
 def binary_colour(p: float) -> np.ndarray:
     """BINARY_SCALE at probability ``p``, interpolated in RGB as the view's colour table is."""
-    stops = [(at, np.array([int(c[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)) for at, c in BINARY_SCALE]
+    stops = [(at, np.array([int(c[k : k + 2], 16) for k in (1, 3, 5)], dtype=float)) for at, c in BINARY_SCALE]
     for (a, ca), (b, cb) in pairwise(stops):
         if p <= b:
             return ca + (cb - ca) * (p - a) / (b - a)
@@ -206,8 +210,9 @@ def test_four_networks_each_paint_their_own_predictions_on_a_100_by_100_heatmap(
     save_screenshot(page, "compare-four-networks-paused")
 
     query = dict(parse_qsl(FOUR_NETWORKS[1:]))
-    base, _ = urlstate.config_from_query({k: v for k, v in query.items() if k not in compare_page.QUERY_KEYS},
-                                         compare_page.DEFAULT_BASE)
+    base, _ = urlstate.config_from_query(
+        {k: v for k, v in query.items() if k not in compare_page.QUERY_KEYS}, compare_page.DEFAULT_BASE
+    )
     runs = sweep(base, "activation", query["values"].split(","))
     pictures = []
     for i, run in enumerate(runs):
@@ -216,13 +221,24 @@ def test_four_networks_each_paint_their_own_predictions_on_a_100_by_100_heatmap(
         # The parameters the browser holds, run through core: its forward pass is the network's.
         data = prepare_data(run.config)
         net = build_trainer(run.config, data).network
-        net.set_parameters([np.reshape(p, q.shape) for p, q in zip(
-            [v for pair in zip(held["weights"], held["biases"], strict=True) for v in pair], net.parameters(),
-            strict=True)])
+        net.set_parameters(
+            [
+                np.reshape(p, q.shape)
+                for p, q in zip(
+                    [v for pair in zip(held["weights"], held["biases"], strict=True) for v in pair],
+                    net.parameters(),
+                    strict=True,
+                )
+            ]
+        )
         samples = np.array(heat_samples(frame, f"run{i}", DOMAIN))
         core_p = net.predict(transform_features(samples[:, :2], data.features))[:, 0]
-        browser_p = np.array(frame.evaluate("([n, xs, ys]) => window.__livePanelForward(n, xs, ys)",
-                                            [f"run{i}", samples[:, 0].tolist(), samples[:, 1].tolist()]))
+        browser_p = np.array(
+            frame.evaluate(
+                "([n, xs, ys]) => window.__livePanelForward(n, xs, ys)",
+                [f"run{i}", samples[:, 0].tolist(), samples[:, 1].tolist()],
+            )
+        )
         np.testing.assert_allclose(browser_p, core_p, atol=1e-6)
         # Every sampled pixel has the colour of the network's prediction there (smoothing blurs cell edges a little).
         expected = np.array([binary_colour(p) for p in core_p])

@@ -18,8 +18,12 @@ def test_the_playground_asks_nothing_of_any_host_but_its_own(page, app_url):
     """The app works offline and tells no third party who opened it: every request, the tab's icon and the live
     view's assets included, goes to the app's own server (a Material page icon was fetched from a font CDN)."""
     elsewhere = []
-    page.on("request", lambda request: None if request.url.startswith((app_url, "data:", "blob:", "about:"))
-            else elsewhere.append(request.url))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((app_url, "data:", "blob:", "about:")) else elsewhere.append(request.url)
+        ),
+    )
     page.goto(app_url)
     wait_for_app(page)
     page.locator("iframe").first.content_frame.locator("canvas.heat").wait_for(timeout=60_000)

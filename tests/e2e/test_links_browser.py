@@ -26,8 +26,12 @@ PAGES = ("", "compare", "activations", "under_the_hood", "regression", "imbalanc
 # One lesson step per page its "Go deeper" link opens (and tab), and the issue's step: each also has its "Open in
 # the Playground" link.
 LESSON_STEPS = tuple(
-    {(step.link, step.link_tab): (lesson.id, step.id)
-     for lesson in LESSONS.values() for step in lesson.steps if step.link}.values()
+    {
+        (step.link, step.link_tab): (lesson.id, step.id)
+        for lesson in LESSONS.values()
+        for step in lesson.steps
+        if step.link
+    }.values()
 ) + (("nonlinearity", "linear_hidden"),)
 
 

@@ -49,9 +49,11 @@ def surface_picture(frame) -> str:
 
 
 # page -> (how to open it, its picture, the string table of its buttons)
-PAGES = {"compare": (open_compare, heat_signature, "compare"),
-         "regression": (open_regression, regression_picture, "regression"),
-         "regression_2d": (open_regression_2d, surface_picture, "regression")}
+PAGES = {
+    "compare": (open_compare, heat_signature, "compare"),
+    "regression": (open_regression, regression_picture, "regression"),
+    "regression_2d": (open_regression_2d, surface_picture, "regression"),
+}
 
 
 @pytest.mark.timeout(4 * TIMEOUT_S)

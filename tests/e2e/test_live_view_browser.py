@@ -77,12 +77,13 @@ def class_colour_at(frame, x1: float, x2: float) -> list[int]:
 
 
 def nearest_class(rgb, colours) -> int:
-    parsed = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    parsed = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
     # Compare hues by the direction from the pale background: a pale pixel still points at its class colour.
     pale = np.array([247, 247, 247])
     direction = np.asarray(rgb, dtype=float) - pale
-    return int(np.argmax([np.dot(direction, np.asarray(c) - pale) / np.linalg.norm(np.asarray(c) - pale)
-                          for c in parsed]))
+    return int(
+        np.argmax([np.dot(direction, np.asarray(c) - pale) / np.linalg.norm(np.asarray(c) - pale) for c in parsed])
+    )
 
 
 def test_multiclass_regions_are_drawn_in_their_class_colour(page, app_url):
@@ -90,8 +91,10 @@ def test_multiclass_regions_are_drawn_in_their_class_colour(page, app_url):
     page.get_by_role("button", name="Play").click()
     page.get_by_role("button", name="Play").wait_for(timeout=60000)  # finished: the button says Play again
     wait_until_settled(frame)
-    points = frame.evaluate("() => document.querySelector('#panel-boundary') && window.__liveView && "
-                            "Array.from(window.__livePoints ? window.__livePoints() : [])")
+    points = frame.evaluate(
+        "() => document.querySelector('#panel-boundary') && window.__liveView && "
+        "Array.from(window.__livePoints ? window.__livePoints() : [])"
+    )
     assert points, "the boundary panel's points are not readable"
     data = np.asarray(points).reshape(-1, 3)
     colours = list(figures.CLASS_COLOURS)

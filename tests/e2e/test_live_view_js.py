@@ -37,8 +37,10 @@ def modules(page):
             route.fulfill(status=404, body="")
 
     page.route(ORIGIN + "/**", serve)
-    page.route(ORIGIN + "/", lambda route: route.fulfill(status=200, body="<!doctype html><title>t</title>",
-                                                         content_type="text/html"))
+    page.route(
+        ORIGIN + "/",
+        lambda route: route.fulfill(status=200, body="<!doctype html><title>t</title>", content_type="text/html"),
+    )
     page.goto(ORIGIN + "/")
     return page
 
@@ -56,8 +58,12 @@ def run_js(page, body: str, arg=None):
 
 
 HIDDEN = [a for a in ACTIVATIONS if a not in OUTPUT_ONLY]
-OUTPUTS = {"binary": ("sigmoid", "bce", 1), "multiclass": ("softmax", "softmax_ce", 3),
-           "regression": ("linear", "mse", 1), "multilabel": ("sigmoid", "bce", 3)}
+OUTPUTS = {
+    "binary": ("sigmoid", "bce", 1),
+    "multiclass": ("softmax", "softmax_ce", 3),
+    "regression": ("linear", "mse", 1),
+    "multilabel": ("sigmoid", "bce", 3),
+}
 
 
 def network(hidden: str, output: str, features, seed: int) -> Network:
@@ -73,9 +79,16 @@ def network(hidden: str, output: str, features, seed: int) -> Network:
 
 def browser_predictions(page, net: Network, features, points: np.ndarray) -> np.ndarray:
     spec = {"sizes": net.layer_sizes, "activations": [s.activation for s in net.layers], "features": list(features)}
-    out = run_js(page, "const net = f.makeNet(arg.spec, arg.params); return Array.from(f.predict(net, arg.xs, arg.ys));",  # noqa: E501
-                 {"spec": spec, "params": live.network_params(net), "xs": points[:, 0].tolist(),
-                  "ys": points[:, 1].tolist() if points.shape[1] > 1 else None})
+    out = run_js(
+        page,
+        "const net = f.makeNet(arg.spec, arg.params); return Array.from(f.predict(net, arg.xs, arg.ys));",  # noqa: E501
+        {
+            "spec": spec,
+            "params": live.network_params(net),
+            "xs": points[:, 0].tolist(),
+            "ys": points[:, 1].tolist() if points.shape[1] > 1 else None,
+        },
+    )
     return np.asarray(out).reshape(len(points), -1)
 
 
@@ -97,9 +110,15 @@ def test_each_label_of_a_trained_multilabel_network_matches_core(modules):
     from core.experiment.config import ExperimentConfig
     from core.experiment.run import run
 
-    result = run(ExperimentConfig.from_dict({"data": {"name": "three_discs", "noise": 0.05},
-                                             "model": {"hidden": [{"units": 6}, {"units": 6}]},
-                                             "train": {"epochs": 30}}))
+    result = run(
+        ExperimentConfig.from_dict(
+            {
+                "data": {"name": "three_discs", "noise": 0.05},
+                "model": {"hidden": [{"units": 6}, {"units": 6}]},
+                "train": {"epochs": 30},
+            }
+        )
+    )
     points = np.random.default_rng(5).uniform(-2.5, 2.5, size=(300, 2))
     expected = result.network.predict(transform_features(points, result.data.features))
     got = browser_predictions(modules, result.network, result.data.features, points)
@@ -114,8 +133,12 @@ def test_each_input_feature_alone_matches_core(modules, feature):
     features = (feature,)
     net = network("tanh", "binary", features, seed=3)
     points = np.random.default_rng(2).uniform(-2.5, 2.5, size=(100, 2))
-    np.testing.assert_allclose(browser_predictions(modules, net, features, points),
-                               net.predict(transform_features(points, features)), atol=1e-6, rtol=0)
+    np.testing.assert_allclose(
+        browser_predictions(modules, net, features, points),
+        net.predict(transform_features(points, features)),
+        atol=1e-6,
+        rtol=0,
+    )
 
 
 def test_one_dimensional_data_matches_core(modules):
@@ -131,8 +154,14 @@ def test_erf_is_exact_to_double_precision(modules):
 
 
 def test_tanh_through_one_exponential_is_exact_to_double_precision(modules):
-    xs = np.concatenate([np.linspace(-25, 25, 2001), np.geomspace(1e-12, 30, 400), -np.geomspace(1e-12, 30, 400),
-                         [0.0, 19.99, 20.0, 1e300, -1e300]])
+    xs = np.concatenate(
+        [
+            np.linspace(-25, 25, 2001),
+            np.geomspace(1e-12, 30, 400),
+            -np.geomspace(1e-12, 30, 400),
+            [0.0, 19.99, 20.0, 1e300, -1e300],
+        ]
+    )
     got = np.asarray(run_js(modules, "return arg.map(f.tanh);", xs.tolist()))
     np.testing.assert_allclose(got, np.tanh(xs), atol=5e-16, rtol=0)
     edge = run_js(modules, "return [f.tanh(NaN), f.tanh(Infinity), f.tanh(-Infinity), Object.is(f.tanh(-0), -0)];")
@@ -141,7 +170,9 @@ def test_tanh_through_one_exponential_is_exact_to_double_precision(modules):
 
 def test_the_forward_pass_over_reused_buffers_equals_a_fresh_one(modules):
     # The live view passes last frame's layers back so the grid's arrays are overwritten, not reallocated.
-    same = run_js(modules, """
+    same = run_js(
+        modules,
+        """
         const spec = {sizes: [2, 3, 1], activations: ["tanh", "sigmoid"], features: ["x1", "x2"]};
         const params = (s) => ({weights: [[s, -0.3, 0.2, 0.7, -1.1, 0.4], [0.9, -0.6, 0.25]], biases: [[0.1, -0.2, s],
                                 [0.05]], slopes: [null, null]});
@@ -150,19 +181,24 @@ def test_the_forward_pass_over_reused_buffers_equals_a_fresh_one(modules):
         const again = f.forwardLayers(f.makeNet(spec, params(-0.8)), inputs, 4, first);
         const fresh = f.forwardLayers(f.makeNet(spec, params(-0.8)), inputs, 4);
         return [again[1] === first[1], again.map((a, l) => Array.from(a).every((v, i) => v === fresh[l][i]))];
-    """)
+    """,
+    )
     assert same == [True, [True, True, True]]
 
 
 def test_a_multiclass_region_is_its_class_colour_where_certain_and_pale_where_unsure(modules):
     colours = list(figures.CLASS_COLOURS)
-    result = run_js(modules, """
+    result = run_js(
+        modules,
+        """
         const cc = arg.map(c.parseColour), out = [0, 0, 0];
         const certain = [0, 1, 2].map((k) => { const p = [0, 0, 0]; p[k] = 1; const rgb = [0, 0, 0];
                                                return [c.multiclassColour(p, 0, 3, cc, rgb), rgb]; });
         const unsure = c.multiclassColour([1 / 3, 1 / 3, 1 / 3], 0, 3, cc, out);
         return {certain, unsure: out, parsed: cc};
-    """, colours)
+    """,
+        colours,
+    )
     for k, (winner, rgb) in enumerate(result["certain"]):
         assert winner == k and rgb == result["parsed"][k]  # a class's core is its own colour, never white
     assert result["unsure"] == [247, 247, 247]
@@ -170,12 +206,14 @@ def test_a_multiclass_region_is_its_class_colour_where_certain_and_pale_where_un
 
 def test_the_binary_scale_maps_probabilities_to_its_ends_and_white_in_the_middle(modules):
     lut = run_js(modules, "return Array.from(c.lookupTable(arg));", figures.BINARY_SCALE)
-    assert lut[0:3] == [245, 147, 34] and lut[255 * 3:] == [8, 119, 189]
-    assert all(abs(v - 247) <= 2 for v in lut[127 * 3:128 * 3])
+    assert lut[0:3] == [245, 147, 34] and lut[255 * 3 :] == [8, 119, 189]
+    assert all(abs(v - 247) <= 2 for v in lut[127 * 3 : 128 * 3])
 
 
 def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
-    result = run_js(modules, """
+    result = run_js(
+        modules,
+        """
         const q = [1, 2, 3, 5, 8].map((epoch) => ({epoch}));
         return {
             due: [0.5, 1, 2.9, 5, 100].map((clock) => p.dueIndex(q, clock)),
@@ -187,7 +225,8 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
             keeping_up: p.playSpeed(75, 80),
             fast: p.epochsPerSnapshot(1000),
         };
-    """)
+    """,
+    )
     assert result["due"] == [-1, 0, 1, 3, 4]
     assert result["clock"] == pytest.approx(11.0)
     assert result["hidden"] == pytest.approx(16.0)
@@ -196,10 +235,11 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
     assert result["slow"] == pytest.approx(115.0) and result["keeping_up"] == 75
 
 
-
 def test_run_pictures_take_turns_so_each_changes_at_least_every_other_frame(modules):
     # Four Compare pictures, a new snapshot every frame, and a budget that only ever allows the least number.
-    result = run_js(modules, """
+    result = run_js(
+        modules,
+        """
         const since = [0, 0, 0, 0], drawnAt = [[], [], [], []];
         let stamp = 0, waiting = [false, false, false, false];
         for (let frame = 0; frame < 12; frame++) {
@@ -209,11 +249,13 @@ def test_run_pictures_take_turns_so_each_changes_at_least_every_other_frame(modu
             for (const k of order.slice(0, least)) { waiting[ids[k]] = false; drawnAt[ids[k]].push(frame); }
         }
         return { drawnAt, paused: p.pictureTurns([7, 3, 5], true), playing: p.pictureTurns([7, 3, 5], false) };
-    """)
+    """,
+    )
     for frames in result["drawnAt"]:
         assert frames[0] <= 1 and all(b - a <= 2 for a, b in zip(frames, frames[1:], strict=False))
     assert result["paused"] == {"order": [1, 2, 0], "least": 3}  # paused: every picture at once
     assert result["playing"] == {"order": [1, 2, 0], "least": 2}  # longest-waiting first, half rounded up
+
 
 def test_the_message_format_module_loads(modules):
     exported = run_js(modules, "const m = await import('/messages.js'); return Object.keys(m);")
@@ -222,14 +264,20 @@ def test_the_message_format_module_loads(modules):
 
 def test_render_arguments_are_read_from_the_payload_string(modules):
     sent = {"seq": 3, "playing": True, "frames": [{"epoch": 1, "params": {"weights": [[0.5, -1e-7]]}}]}
-    got = run_js(modules, """const m = await import('/messaging.js');
+    got = run_js(
+        modules,
+        """const m = await import('/messaging.js');
                              return [m.renderArgs({payload: arg, key: 'k', default: null}), m.renderArgs({}),
-                                     m.renderArgs(undefined)];""", json.dumps(sent))
+                                     m.renderArgs(undefined)];""",
+        json.dumps(sent),
+    )
     assert got == [sent, {}, {}]
 
 
 def test_shortcut_keys_are_left_to_fields_and_buttons_that_already_use_them(modules):
-    result = run_js(modules, """
+    result = run_js(
+        modules,
+        """
         const k = await import('/keys.js');
         document.body.innerHTML = '<input id="text"><div role="slider" id="slider" tabindex="0"></div>'
             + '<button id="button">b</button><div id="plain"></div>';
@@ -243,7 +291,8 @@ def test_shortcut_keys_are_left_to_fields_and_buttons_that_already_use_them(modu
             ctrl_r: on('plain', 'r', {ctrlKey: true}),
             handled: on('plain', ' ', {defaultPrevented: true}),
         };
-    """)
+    """,
+    )
     assert result["plain"] == ["play", "step", "reset", "reset", None]
     assert result["text"] == [None, None, None] and result["slider"] is None
     assert result["button"] == [None, "step"]  # Space presses a focused button itself
@@ -251,7 +300,9 @@ def test_shortcut_keys_are_left_to_fields_and_buttons_that_already_use_them(modu
 
 
 def test_the_spoken_summary_joins_the_counters_in_the_scenes_language(modules):
-    result = run_js(modules, """
+    result = run_js(
+        modules,
+        """
         const a = await import('/a11y.js');
         document.body.innerHTML = '<div id="counters"><div class="counter"><div class="label">轮次</div>'
             + '<div class="value">120</div></div><div class="counter"><div class="label">测试准确率</div>'
@@ -273,7 +324,8 @@ def test_the_spoken_summary_joins_the_counters_in_the_scenes_language(modules):
         return {first, second, throttled, stopped: document.getElementById('announce').textContent,
                 name: panel.getAttribute('aria-label'), role: panel.getAttribute('role'),
                 lang: document.documentElement.lang, title: document.title};
-    """)
+    """,
+    )
     assert result["first"] == "轮次 120，测试准确率 97 %，已暂停"
     assert result["second"] == "轮次 121，测试准确率 97 %，已暂停" == result["throttled"]
     assert result["stopped"] == "轮次 122，测试准确率 97 %，已暂停"

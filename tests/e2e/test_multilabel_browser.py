@@ -34,7 +34,7 @@ def open_multilabel(page, app_url):
 
 def expected_colour(p: np.ndarray) -> np.ndarray:
     """BINARY_SCALE at probability p (orange at 0, pale at 0.5, blue at 1), as the browser's lookup table."""
-    stops = [(s, np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)) for s, c in figures.BINARY_SCALE]
+    stops = [(s, np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)) for s, c in figures.BINARY_SCALE]
     out = np.empty((len(p), 3))
     for k, v in enumerate(np.round(np.clip(p, 0, 1) * 255) / 255):
         (s0, c0), (s1, c1) = (stops[0], stops[1]) if v <= stops[1][0] else (stops[1], stops[2])
@@ -44,15 +44,18 @@ def expected_colour(p: np.ndarray) -> np.ndarray:
 
 def sample_label_picture(frame, label: int, points: np.ndarray) -> np.ndarray:
     """The RGB of label ``label``'s picture (canvas.heat) at data points (x1, x2)."""
-    return np.asarray(frame.evaluate(
-        """([label, xs, ys]) => {
+    return np.asarray(
+        frame.evaluate(
+            """([label, xs, ys]) => {
             const c = document.querySelector(`#panel-label_${label} canvas.heat`), [d0, d1] = window.__liveView.spec.domain;
             const ctx = c.getContext('2d');
             return xs.map((x, k) => {
                 const px = Math.round((x - d0) / (d1 - d0) * (c.width - 1)), py = Math.round((d1 - ys[k]) / (d1 - d0) * (c.height - 1));
                 return Array.from(ctx.getImageData(px, py, 1, 1).data.slice(0, 3)); }); }""",  # noqa: E501
-        [label, points[:, 0].tolist(), points[:, 1].tolist()],
-    ), dtype=float)
+            [label, points[:, 0].tolist(), points[:, 1].tolist()],
+        ),
+        dtype=float,
+    )
 
 
 def core_network(frame) -> Network:
@@ -62,8 +65,10 @@ def core_network(frame) -> Network:
                 weights: n.weights.map((w) => Array.from(w)), biases: n.biases.map((b) => Array.from(b))}; }""")
     assert spec["features"] == ["x1", "x2"]
     sizes = spec["sizes"]
-    layers = [{"units": units, "activation": activation}
-              for units, activation in zip(sizes[1:], spec["activations"], strict=True)]
+    layers = [
+        {"units": units, "activation": activation}
+        for units, activation in zip(sizes[1:], spec["activations"], strict=True)
+    ]
     net = Network.from_spec(sizes[0], layers, loss="bce")
     params = []
     for layer, (w, b) in enumerate(zip(spec["weights"], spec["biases"], strict=True)):
@@ -94,8 +99,9 @@ def test_three_discs_train_three_sigmoids_each_label_picture_shows_its_own_outpu
     # The browser's forward pass is core's, on the parameters it shows.
     rng = np.random.default_rng(0)
     points = rng.uniform(-2.3, 2.3, size=(400, 2))
-    browser = np.asarray(frame.evaluate("([xs, ys]) => window.__liveForward(xs, ys)",
-                                        [points[:, 0].tolist(), points[:, 1].tolist()])).reshape(-1, N_LABELS)
+    browser = np.asarray(
+        frame.evaluate("([xs, ys]) => window.__liveForward(xs, ys)", [points[:, 0].tolist(), points[:, 1].tolist()])
+    ).reshape(-1, N_LABELS)
     model = core_network(frame).predict(points)
     np.testing.assert_allclose(browser, model, atol=1e-6, rtol=0)
 
@@ -105,12 +111,13 @@ def test_three_discs_train_three_sigmoids_each_label_picture_shows_its_own_outpu
         error = np.abs(pixels - expected_colour(model[:, j])).max(axis=1)
         sure = (model[:, j] < 0.1) | (model[:, j] > 0.9)
         assert np.median(error[sure]) < 12 and np.mean(error[sure] < 40) > 0.9, (
-            f"label {j}'s picture does not show output {j}: median error {np.median(error[sure]):.1f}")
+            f"label {j}'s picture does not show output {j}: median error {np.median(error[sure]):.1f}"
+        )
         # and not another label's: where label j and label k disagree with confidence, the colours differ.
         for k in range(N_LABELS):
             if k == j:
                 continue
-            differ = ((model[:, j] > 0.9) & (model[:, k] < 0.1))
+            differ = (model[:, j] > 0.9) & (model[:, k] < 0.1)
             if differ.any():
                 other = np.abs(pixels[differ] - expected_colour(model[differ, k])).max(axis=1)
                 assert np.median(other) > 100, f"label {j}'s picture looks like label {k}'s"

@@ -110,16 +110,21 @@ def open_2d_target(page, app_url):
     page.get_by_role("option", name=t("regression.targets.multi_gaussian")).click()
     wait_for_app(page, timeout=90)
     frame = live_frame(page, timeout=90)
-    _wait_until(lambda: frame.evaluate("() => !!document.querySelector('#panel-surface canvas.heat')"), 60,
-                "the 2-D surface's canvas did not appear")
+    _wait_until(
+        lambda: frame.evaluate("() => !!document.querySelector('#panel-surface canvas.heat')"),
+        60,
+        "the 2-D surface's canvas did not appear",
+    )
     return frame
 
 
 def _scale_colour(value: float, lo: float, hi: float) -> np.ndarray:
     """The surface's colour of ``value`` on [lo, hi]: the reversed regression scale through the view's 256-entry
     table (frontend/colour.js lookupTable and lutIndex)."""
-    stops = [(at, np.array([float(v) for v in re.findall(r"[\d.]+", colour)[:3]]))
-             for at, colour in figures.colourscale_stops(figures.regression_scale(), reverse=True)]
+    stops = [
+        (at, np.array([float(v) for v in re.findall(r"[\d.]+", colour)[:3]]))
+        for at, colour in figures.colourscale_stops(figures.regression_scale(), reverse=True)
+    ]
     index = min(255, max(0, round((value - lo) / (hi - lo) * 255)))
     at = index / 255
     for (a, ca), (b, cb) in pairwise(stops):
@@ -159,8 +164,10 @@ def test_a_2d_target_paints_cores_predictions_from_the_parameters_and_its_terms_
 
     samples = np.array(heat_samples(frame, "surface", DOMAIN))
     core_y = net.predict(samples[:, :2])[:, 0]
-    browser_y = frame.evaluate("([n, xs, ys]) => window.__livePanelForward(n, xs, ys)",
-                               ["surface", samples[:, 0].tolist(), samples[:, 1].tolist()])
+    browser_y = frame.evaluate(
+        "([n, xs, ys]) => window.__livePanelForward(n, xs, ys)",
+        ["surface", samples[:, 0].tolist(), samples[:, 1].tolist()],
+    )
     np.testing.assert_allclose(browser_y, core_y, atol=1e-6)
     expected = np.array([_scale_colour(y, lo, hi) for y in core_y])
     distance = np.abs(samples[:, 2:] - expected).sum(axis=1)
@@ -169,7 +176,8 @@ def test_a_2d_target_paints_cores_predictions_from_the_parameters_and_its_terms_
     # Each term's title carries its weight as core writes it; the last picture is the sum plus the bias.
     captions = frame.evaluate(
         "() => Array.from(document.querySelectorAll('#panel-decomposition canvas.term')).map("
-        "c => c.previousElementSibling.textContent)")
+        "c => c.previousElementSibling.textContent)"
+    )
     weights = net.weights[-1][0]
     assert captions[:3] == [t("regression.fig.neuron_short", number=j + 1, weight=w) for j, w in enumerate(weights)]
     assert captions[3] == t("regression.fig.sum_2d", bias=float(net.biases[-1][0, 0]))
@@ -187,8 +195,13 @@ def test_the_3d_surface_is_restyled_with_cores_predictions_computed_in_the_brows
     page.get_by_text(t("regression.surface_3d")).click()
     wait_for_app(page, timeout=90)
     surface_z = "() => { const d = document.getElementById('panel-surface'); return d && d.data ? d.data[0].z : null; }"
-    _wait_until(lambda: frame.evaluate("() => !!document.querySelector('#panel-surface .js-plotly-plot, "
-                                       "#panel-surface.js-plotly-plot')"), 90, "the 3-D surface did not appear")
+    _wait_until(
+        lambda: frame.evaluate(
+            "() => !!document.querySelector('#panel-surface .js-plotly-plot, #panel-surface.js-plotly-plot')"
+        ),
+        90,
+        "the 3-D surface did not appear",
+    )
     page.get_by_role("button", name=t("regression.step"), exact=True).click()
     _wait_until(lambda: live_state(frame)["epoch"] == 1, 60, "Step did not show epoch 1")
     time.sleep(1.5)

@@ -76,8 +76,9 @@ def test_png_and_svg_of_both_panels_arrive_and_hold_what_the_view_shows(page, ap
     rect = frame.evaluate("""() => { const h = document.querySelector('canvas.heat');
         const c = h.getContext('2d').getImageData(h.width >> 1, h.height >> 1, 1, 1).data;
         return {left: h.offsetLeft, top: h.offsetTop, side: h.clientWidth, rgb: [c[0], c[1], c[2]]}; }""")
-    centre = image.getpixel((round((rect["left"] + rect["side"] / 2) * 3),
-                             round((rect["top"] + rect["side"] / 2 + band) * 3)))
+    centre = image.getpixel(
+        (round((rect["left"] + rect["side"] / 2) * 3), round((rect["top"] + rect["side"] / 2 + band) * 3))
+    )
     shown = 0.8 * np.array(rect["rgb"]) + 0.2 * 255
     assert np.abs(np.array(centre) - shown).max() <= 12, (centre, shown)
 
@@ -119,7 +120,9 @@ def test_png_and_svg_of_both_panels_arrive_and_hold_what_the_view_shows(page, ap
 
 def test_svg_escapes_titles_and_labels(modules):  # noqa: F811 (the fixture)
     hostile = "</text><script>alert(1)</script> & \"x\" 'y' ]]> \u0001"
-    svg = run_js(modules, """
+    svg = run_js(
+        modules,
+        """
         const dl = await import('/download.js');
         const geometry = {positions: [[[0, 0]], [[1, 0]]], px: (x) => 60 + 100 * x, py: (y) => 50 - 40 * y,
                           box: 20, sizes: [1, 1]};
@@ -128,7 +131,9 @@ def test_svg_escapes_titles_and_labels(modules):  # noqa: F811 (the fixture)
                        geometry: geometry, images: [image, image], canvas: {clientWidth: 900}};
         const view = {net: {weights: [new Float64Array([0.5])]}};
         return dl.networkSvg(panel, view).svg;
-    """, hostile)
+    """,
+        hostile,
+    )
     root = ET.fromstring(svg.encode("utf-8"))
     assert not root.findall(f".//{SVG}script") and "<script>" not in svg
     expected = hostile.replace("\u0001", "")
@@ -139,7 +144,8 @@ def test_svg_escapes_titles_and_labels(modules):  # noqa: F811 (the fixture)
 
 def _heat_pixels(frame, count: int = 40) -> list[dict]:
     """``count`` pixels of canvas.heat with the network's own output at their points (window.__liveForward)."""
-    return frame.evaluate("""(count) => {
+    return frame.evaluate(
+        """(count) => {
         const h = document.querySelector('canvas.heat'), ctx = h.getContext('2d');
         const [d0, d1] = window.__liveView.spec.domain, out = [];
         for (let k = 0; k < count; k++) {
@@ -149,12 +155,14 @@ def _heat_pixels(frame, count: int = 40) -> list[dict]:
             const c = ctx.getImageData(px, py, 1, 1).data;
             out.push({rgb: [c[0], c[1], c[2]], p: window.__liveForward([x1], [x2])[0]});
         }
-        return out; }""", count)
+        return out; }""",
+        count,
+    )
 
 
 def _scale_colour(scale, p: float) -> np.ndarray:
     stops = [s for s, _ in scale]
-    rgb = np.array([[int(c.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)] for _, c in scale], dtype=float)
+    rgb = np.array([[int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)] for _, c in scale], dtype=float)
     return np.array([np.interp(p, stops, rgb[:, ch]) for ch in range(3)])
 
 
@@ -168,8 +176,9 @@ def test_the_palette_switch_repaints_the_live_heatmap_in_the_chosen_scale(page, 
             expect(box).to_have_value(t("palette.names.safe"), timeout=60_000)
             wait_for_app(page, timeout=90)
             frame = live_frame(page, timeout=90)
-            frame.wait_for_function("(b) => document.querySelector('canvas.heat').toDataURL() !== b", arg=before,
-                                    timeout=60_000)
+            frame.wait_for_function(
+                "(b) => document.querySelector('canvas.heat').toDataURL() !== b", arg=before, timeout=60_000
+            )
             assert "palette=safe" in page.url
         pixels = _heat_pixels(frame)
         expected = np.array([_scale_colour(palette.binary_scale, px["p"]) for px in pixels])
@@ -200,6 +209,9 @@ def test_canvas_shapes_follow_the_plotly_symbols_class_by_class(modules):  # noq
     shapes = run_js(modules, "const s = await import('/shapes.js'); return s.SHAPES;")
     plotly_names = {"triangle": "triangle-up"}
     assert [plotly_names.get(shape, shape) for shape in shapes] == list(CLASS_SYMBOLS)
-    paths = run_js(modules, """const s = await import('/shapes.js');
-        return [0, 1, 2, 3, 4, 5, 6].map((c) => s.shapePath(c, 10, 10, 4));""")
+    paths = run_js(
+        modules,
+        """const s = await import('/shapes.js');
+        return [0, 1, 2, 3, 4, 5, 6].map((c) => s.shapePath(c, 10, 10, 4));""",
+    )
     assert len(set(paths[:6])) == 6 and paths[6] == paths[0]  # six different shapes, then round again

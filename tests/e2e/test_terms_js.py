@@ -68,8 +68,9 @@ def test_the_browsers_2d_terms_and_their_titles_equal_cores(modules):  # noqa: F
     assert panel["shown"] == figures_regression.MAX_NEURON_PANELS and len(got["pictures"]) == len(want)
     for picture, expected in zip(got["pictures"], want, strict=True):
         np.testing.assert_allclose(picture, expected.ravel(), atol=1e-9)
-    np.testing.assert_allclose(got["pictures"][-1], run.trainer.network.predict(
-        np.column_stack([gx.ravel(), gy.ravel()]))[:, 0], atol=1e-9)  # the last picture is ŷ itself
+    np.testing.assert_allclose(
+        got["pictures"][-1], run.trainer.network.predict(np.column_stack([gx.ravel(), gy.ravel()]))[:, 0], atol=1e-9
+    )  # the last picture is ŷ itself
     assert got["limit"] == pytest.approx(limit, abs=1e-9)
     assert got["titles"] == titles  # the weights written as core's format writes them
     assert got["titles"][0] == t("regression.fig.neuron_short", number=1, weight=parts.weights[0])

@@ -84,8 +84,10 @@ GOOD_BUNDLE = model_to_bytes(small_network())
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(GOOD_BUNDLE) - 1), st.integers(0, 255)), min_size=1, max_size=8),
-       st.integers(0, len(GOOD_BUNDLE)))
+@given(
+    st.lists(st.tuples(st.integers(0, len(GOOD_BUNDLE) - 1), st.integers(0, 255)), min_size=1, max_size=8),
+    st.integers(0, len(GOOD_BUNDLE)),
+)
 def test_damaged_bundle_loads_or_raises_value_error_only(flips, cut):
     data = bytearray(GOOD_BUNDLE)
     for at, value in flips:
@@ -136,10 +138,18 @@ def _paths(node, prefix=()):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=8)
     | st.sampled_from(["tanh", "prelu", "softmax", "bce", "x1", "auto", "float32"]),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.text(max_size=6) | st.sampled_from(["units", "activation", "slope", "0"]), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.text(max_size=6) | st.sampled_from(["units", "activation", "slope", "0"]), inner, max_size=3
+        )
+    ),
     max_leaves=8,
 )
 

@@ -52,10 +52,24 @@ huge_integers = st.builds(
     st.sampled_from("123456789"),
     st.integers(40, 6000).flatmap(lambda n: st.text("0123456789", min_size=n, max_size=n)),
 )
-odd_numbers = st.sampled_from([
-    "1e400", "-1e400", "1E-400", "-0", "0e0", "9" * 400 + ".5", "0." + "0" * 400 + "1", "1" + "0" * 400 + "e-400",
-    "123456789012345678901234567890123456789", "4294967296", "-1", "1.0000000000000002", "9" * 4300, "9" * 4301,
-]) | st.floats(allow_nan=False, allow_infinity=False).map(repr)
+odd_numbers = st.sampled_from(
+    [
+        "1e400",
+        "-1e400",
+        "1E-400",
+        "-0",
+        "0e0",
+        "9" * 400 + ".5",
+        "0." + "0" * 400 + "1",
+        "1" + "0" * 400 + "e-400",
+        "123456789012345678901234567890123456789",
+        "4294967296",
+        "-1",
+        "1.0000000000000002",
+        "9" * 4300,
+        "9" * 4301,
+    ]
+) | st.floats(allow_nan=False, allow_infinity=False).map(repr)
 
 
 def _set(document: dict, path: tuple, value) -> None:

@@ -1,2 +1,1 @@
-"""The Activation gallery: every activation and its slope, one up close, the output choice.
-"""
+"""The Activation gallery: every activation and its slope, one up close, the output choice."""

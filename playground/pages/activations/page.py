@@ -75,8 +75,9 @@ def gallery(names: list[str], z_max: float, slope: float, elu_alpha: float) -> l
             key=f"{KEY}.overlay_values",
         )
         slopes_col.plotly_chart(
-            figures_compare.activation_overlay_figure(z, curves, derivative=True,
-                                                      title=t("activations.overlay_slopes")),
+            figures_compare.activation_overlay_figure(
+                z, curves, derivative=True, title=t("activations.overlay_slopes")
+            ),
             key=f"{KEY}.overlay_slopes",
         )
     return profiles
@@ -130,17 +131,36 @@ def output_table() -> None:
 def softmax_explorer() -> None:
     """Three scores, their softmax probabilities and Jacobian, and softmax of two scores as a sigmoid."""
     score_columns = st.columns(3)
-    scores = np.array([
-        column.slider(f"z{i + 1}", -5.0, 5.0, value, step=0.1, key=f"{KEY}.softmax.z{i + 1}",
-                      help=t("activations.softmax.score_help"))
-        for i, (column, value) in enumerate(zip(score_columns, (2.0, 1.0, -1.0), strict=True))
-    ])
+    scores = np.array(
+        [
+            column.slider(
+                f"z{i + 1}",
+                -5.0,
+                5.0,
+                value,
+                step=0.1,
+                key=f"{KEY}.softmax.z{i + 1}",
+                help=t("activations.softmax.score_help"),
+            )
+            for i, (column, value) in enumerate(zip(score_columns, (2.0, 1.0, -1.0), strict=True))
+        ]
+    )
     probabilities = softmax(scores)
-    st.plotly_chart(figures_compare.softmax_figure(scores, probabilities, softmax_jacobian(scores)),
-                    key=f"{KEY}.softmax.chart")
-    st.latex(r"\hat y_i = \frac{e^{z_i}}{\sum_{j} e^{z_j}}, \qquad "
-             r"\frac{\partial \hat y_i}{\partial z_j} = \begin{cases} \hat y_i(1-\hat y_i) & i = j \\ "
-             r"-\hat y_i \hat y_j & i \ne j \end{cases}")
+    st.plotly_chart(
+        figures_compare.softmax_figure(scores, probabilities, softmax_jacobian(scores)), key=f"{KEY}.softmax.chart"
+    )
+    st.latex(
+        r"\hat y_i = \frac{e^{z_i}}{\sum_{j} e^{z_j}}, \qquad "
+        r"\frac{\partial \hat y_i}{\partial z_j} = \begin{cases} \hat y_i(1-\hat y_i) & i = j \\ "
+        r"-\hat y_i \hat y_j & i \ne j \end{cases}"
+    )
     two_class = float(softmax(scores[:2])[0])
-    st.markdown(t("activations.softmax.two_classes", z1=scores[0], z2=scores[1], softmax=two_class,
-                  sigmoid=float(sigmoid(scores[0] - scores[1]))))
+    st.markdown(
+        t(
+            "activations.softmax.two_classes",
+            z1=scores[0],
+            z2=scores[1],
+            softmax=two_class,
+            sigmoid=float(sigmoid(scores[0] - scores[1])),
+        )
+    )

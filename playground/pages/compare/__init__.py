@@ -1,2 +1,1 @@
-"""The Compare page: two to four runs side by side (and the activation gallery's figures).
-"""
+"""The Compare page: two to four runs side by side (and the activation gallery's figures)."""

@@ -193,20 +193,52 @@ def softmax_figure(z: np.ndarray, probabilities: np.ndarray, jacobian: np.ndarra
     """
     k = len(z)
     names = [t("activations.softmax.class_name", number=i + 1) for i in range(k)]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.14,
-                        subplot_titles=(t("activations.softmax.bars_title"), t("activations.softmax.jacobian_title")))
-    fig.add_trace(go.Bar(x=names, y=z, name="z", marker_color="#b0b0b0", text=[f"{v:.2f}" for v in z],
-                         textposition="outside"), row=1, col=1)
-    fig.add_trace(go.Bar(x=names, y=probabilities, name="ŷ = softmax(z)", marker_color=POSITIVE,
-                         text=[f"{p:.3f}" for p in probabilities], textposition="outside"), row=1, col=1)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.55, 0.45],
+        horizontal_spacing=0.14,
+        subplot_titles=(t("activations.softmax.bars_title"), t("activations.softmax.jacobian_title")),
+    )
+    fig.add_trace(
+        go.Bar(x=names, y=z, name="z", marker_color="#b0b0b0", text=[f"{v:.2f}" for v in z], textposition="outside"),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=probabilities,
+            name="ŷ = softmax(z)",
+            marker_color=POSITIVE,
+            text=[f"{p:.3f}" for p in probabilities],
+            textposition="outside",
+        ),
+        row=1,
+        col=1,
+    )
     limit = max(float(np.abs(jacobian).max()), 1e-12)
-    fig.add_trace(go.Heatmap(z=jacobian, x=[f"z{j + 1}" for j in range(k)], y=[f"ŷ{i + 1}" for i in range(k)],
-                             zmin=-limit, zmax=limit, colorscale=binary_scale(),
-                             text=[[f"{v:+.3f}" for v in row] for row in jacobian], texttemplate="%{text}",
-                             showscale=False, hovertemplate="∂ŷ%{y}/∂%{x} = %{z:.4f}<extra></extra>"),
-                  row=1, col=2)
-    fig.update_layout(**base_layout(None, height, showlegend=True), barmode="group",
-                      legend=dict(orientation="h", y=-0.15, x=0.0, font=dict(size=11)))
+    fig.add_trace(
+        go.Heatmap(
+            z=jacobian,
+            x=[f"z{j + 1}" for j in range(k)],
+            y=[f"ŷ{i + 1}" for i in range(k)],
+            zmin=-limit,
+            zmax=limit,
+            colorscale=binary_scale(),
+            text=[[f"{v:+.3f}" for v in row] for row in jacobian],
+            texttemplate="%{text}",
+            showscale=False,
+            hovertemplate="∂ŷ%{y}/∂%{x} = %{z:.4f}<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_layout(
+        **base_layout(None, height, showlegend=True),
+        barmode="group",
+        legend=dict(orientation="h", y=-0.15, x=0.0, font=dict(size=11)),
+    )
     fig.update_yaxes(autorange="reversed", row=1, col=2)
     return fig
 
@@ -401,8 +433,14 @@ def replay_figure(
     frames = []
     for f, epoch in enumerate(replay.epochs):
         data = [_frame_heatmap(replay.grids[i][f], task, n_classes) for i in range(len(heatmap_indices))]
-        frames.append(go.Frame(data=data, traces=heatmap_indices, name=str(epoch),
-                               layout=dict(shapes=[_future_veil(epoch, last_epoch, *loss_axes)])))
+        frames.append(
+            go.Frame(
+                data=data,
+                traces=heatmap_indices,
+                name=str(epoch),
+                layout=dict(shapes=[_future_veil(epoch, last_epoch, *loss_axes)]),
+            )
+        )
     fig.frames = frames
     fig.update_layout(shapes=[_future_veil(replay.epochs[0], last_epoch, *loss_axes)])
     _plain_lists(fig)
@@ -422,8 +460,19 @@ def replay_figure(
 
 def _future_veil(epoch: int, last_epoch: int, xaxis: str, yaxis: str) -> dict:
     """A white rectangle over the loss panel right of ``epoch``: the curves appear to grow as the replay plays."""
-    return dict(type="rect", xref=xaxis, yref=f"{yaxis} domain", x0=epoch, x1=last_epoch, y0=0, y1=1,
-                fillcolor="white", opacity=0.92, line_width=0, layer="above")
+    return dict(
+        type="rect",
+        xref=xaxis,
+        yref=f"{yaxis} domain",
+        x0=epoch,
+        x1=last_epoch,
+        y0=0,
+        y1=1,
+        fillcolor="white",
+        opacity=0.92,
+        line_width=0,
+        layer="above",
+    )
 
 
 def _below(pixels: float, plot_height: float) -> float:

@@ -43,12 +43,14 @@ from playground.pages.compare import figures as figures_compare
 from playground.training_messages import core_problem, training_message
 
 KEY = "cmp"
-DEFAULT_BASE = within_limits(ExperimentConfig(
-    DataConfig("moons", n_samples=200, noise=0.2),
-    ModelConfig(hidden=(LayerConfig(6, "tanh"), LayerConfig(6, "tanh"))),
-    TrainConfig(optimizer="adam", learning_rate=0.03, batch_size=10, epochs=200),
-    seed=0,
-))
+DEFAULT_BASE = within_limits(
+    ExperimentConfig(
+        DataConfig("moons", n_samples=200, noise=0.2),
+        ModelConfig(hidden=(LayerConfig(6, "tanh"), LayerConfig(6, "tanh"))),
+        TrainConfig(optimizer="adam", learning_rate=0.03, batch_size=10, epochs=200),
+        seed=0,
+    )
+)
 DEFAULT_VARY = "activation"
 DEFAULT_TARGET_LOSS = 0.2
 MIN_TARGET_LOSS, MAX_TARGET_LOSS = 0.0001, 10.0
@@ -102,8 +104,9 @@ def parse_values(name: str, text: str) -> tuple[list, list[str]]:
         try:
             value = _checked(name, part)
         except ValueError as exc:
-            warnings.append(t("compare.bad_value", value=escape_markdown(part[:40]),
-                              reason=escape_markdown(core_problem(exc))))
+            warnings.append(
+                t("compare.bad_value", value=escape_markdown(part[:40]), reason=escape_markdown(core_problem(exc)))
+            )
             continue
         if value not in values:
             values.append(value)
@@ -119,14 +122,16 @@ def _parse_run(text: str) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
             continue
         name, _, value_text = part.partition(":")
         if name not in CUSTOM_FIELDS:
-            warnings.append(t("compare.bad_run_field", field=escape_markdown(name[:40]),
-                              allowed=", ".join(CUSTOM_FIELDS)))
+            warnings.append(
+                t("compare.bad_run_field", field=escape_markdown(name[:40]), allowed=", ".join(CUSTOM_FIELDS))
+            )
             continue
         try:
             changes.append((name, _checked(name, value_text)))
         except ValueError as exc:
-            warnings.append(t("compare.bad_value", value=escape_markdown(part[:40]),
-                              reason=escape_markdown(core_problem(exc))))
+            warnings.append(
+                t("compare.bad_value", value=escape_markdown(part[:40]), reason=escape_markdown(core_problem(exc)))
+            )
     return tuple(changes), warnings
 
 
@@ -174,8 +179,9 @@ def spec_from_query(query: dict) -> tuple[CompareSpec, list[str]]:
             if not (math.isfinite(target) and MIN_TARGET_LOSS <= target <= MAX_TARGET_LOSS):
                 raise ValueError(text)
         except ValueError:
-            warnings.append(t("compare.bad_target", value=escape_markdown(text[:40]),
-                              default=format_value(spec.target_loss)))
+            warnings.append(
+                t("compare.bad_target", value=escape_markdown(text[:40]), default=format_value(spec.target_loss))
+            )
             target = spec.target_loss
     return CompareSpec(mode, vary, tuple(values), custom, target), warnings
 
@@ -437,8 +443,13 @@ def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
 def downloads(session: compare_live.CompareSession) -> None:
     """One compared network, as trained so far, as ONNX or a PyTorch script."""
     st.subheader(t("export.header"))
-    index = st.selectbox(t("export.pick_run"), range(len(session.runs)), format_func=lambda i: session.runs[i].label,
-                         key=f"{KEY}.export_run", help=t("export.pick_run_help"))
+    index = st.selectbox(
+        t("export.pick_run"),
+        range(len(session.runs)),
+        format_func=lambda i: session.runs[i].label,
+        key=f"{KEY}.export_run",
+        help=t("export.pick_run_help"),
+    )
     export_buttons(session.comparison.trainers[index].network, session.runs[index].config, f"{KEY}.export")
 
 

@@ -1,2 +1,1 @@
-"""The Digits page: a network on 8x8 handwritten digits, its confusion matrix and mistakes.
-"""
+"""The Digits page: a network on 8x8 handwritten digits, its confusion matrix and mistakes."""

@@ -1,2 +1,1 @@
-"""The Experiments page: hyper-parameter searches, cross-validation and sweeps.
-"""
+"""The Experiments page: hyper-parameter searches, cross-validation and sweeps."""

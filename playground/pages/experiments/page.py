@@ -40,11 +40,13 @@ from playground.urlstate import playground_url
 KEY = "exp"
 # Circles with plain SGD: a learning rate of 0.003 crawls, 0.3 learns, 3 thrashes — the classic
 # "too small, just right, too large" learning-rate curves.
-DEFAULT = within_limits(ExperimentConfig(
-    data=DataConfig(name="circles", n_samples=200, noise=0.15),
-    model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
-    train=TrainConfig(optimizer="sgd", learning_rate=0.3, batch_size=16, epochs=100),
-))
+DEFAULT = within_limits(
+    ExperimentConfig(
+        data=DataConfig(name="circles", n_samples=200, noise=0.15),
+        model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
+        train=TrainConfig(optimizer="sgd", learning_rate=0.3, batch_size=16, epochs=100),
+    )
+)
 SWEEP_DEFAULTS = {"learning_rate": [0.003, 0.3, 3.0], "batch_size": [1, 16, 128]}
 SWEEP_OPTIONS = {"learning_rate": widgets.LEARNING_RATES, "batch_size": widgets.BATCH_SIZES}
 RANGE_RATES = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0)
@@ -105,7 +107,7 @@ def sweep_section(config: ExperimentConfig) -> None:
     values = st.multiselect(
         t("experiments.sweep.values"),
         SWEEP_OPTIONS[parameter],
-        SWEEP_DEFAULTS[parameter][:LIMITS.max_concurrent_runs],
+        SWEEP_DEFAULTS[parameter][: LIMITS.max_concurrent_runs],
         key=f"{KEY}.sweep.values.{parameter}",
         format_func=fig.format_value,
         max_selections=LIMITS.max_concurrent_runs,  # one network per value, all trained together

@@ -1,2 +1,1 @@
-"""The Imbalanced-data lab: what class imbalance does to a classifier, and the remedies.
-"""
+"""The Imbalanced-data lab: what class imbalance does to a classifier, and the remedies."""

@@ -57,9 +57,16 @@ def with_member_boundaries(fig: go.Figure, member_grids: tuple[BoundaryGrid, ...
     """
     lines = [
         go.Contour(
-            x=grid.xs, y=grid.ys, z=grid.values, contours=dict(start=0.5, end=0.5, size=1, coloring="lines"),
-            line=dict(width=1.3, dash="dot"), colorscale=[[0, MEMBER_LINE], [1, MEMBER_LINE]], showscale=False,
-            hoverinfo="skip", name=t("imbalanced.fig.member_boundary"), showlegend=False,
+            x=grid.xs,
+            y=grid.ys,
+            z=grid.values,
+            contours=dict(start=0.5, end=0.5, size=1, coloring="lines"),
+            line=dict(width=1.3, dash="dot"),
+            colorscale=[[0, MEMBER_LINE], [1, MEMBER_LINE]],
+            showscale=False,
+            hoverinfo="skip",
+            name=t("imbalanced.fig.member_boundary"),
+            showlegend=False,
         )
         for grid in member_grids
     ]

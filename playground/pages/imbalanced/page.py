@@ -31,11 +31,15 @@ from playground.training_messages import core_problem
 
 KEY = "imb"
 # Opens on 1:20 moons, where "none" visibly misses minority points and the remedies find them.
-DEFAULT = within_limits(ExperimentConfig(
-    data=DataConfig(name="imbalanced", n_samples=500, noise=0.3, test_fraction=0.4, minority_ratio=0.05, shape="moons"),
-    model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
-    train=TrainConfig(epochs=60, batch_size=32, learning_rate=0.03),
-))
+DEFAULT = within_limits(
+    ExperimentConfig(
+        data=DataConfig(
+            name="imbalanced", n_samples=500, noise=0.3, test_fraction=0.4, minority_ratio=0.05, shape="moons"
+        ),
+        model=ModelConfig(hidden=(LayerConfig(8, "tanh"),)),
+        train=TrainConfig(epochs=60, batch_size=32, learning_rate=0.03),
+    )
+)
 # Class ratios a sampler can aim for, minority : majority (1 : 10 up to 1 : 1).
 RATIOS = (0.1, 0.2, 0.25, 0.5, 1.0)
 SCORE_TILES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
@@ -61,8 +65,15 @@ def boundary_figure(config: ExperimentConfig, strategy: str, title: str, height:
     run = trained(config, strategy)
     size = {} if height is None else {"height": height}
     return fig.with_member_boundaries(
-        figures.decision_boundary_figure(run.grid, "binary", train=(run.X_train, run.y_train),
-                                         test=(run.X_test, run.y_test), synthetic=run.synthetic, title=title, **size),
+        figures.decision_boundary_figure(
+            run.grid,
+            "binary",
+            train=(run.X_train, run.y_train),
+            test=(run.X_test, run.y_test),
+            synthetic=run.synthetic,
+            title=title,
+            **size,
+        ),
         run.member_grids,
     )
 
@@ -92,11 +103,25 @@ def describe_training_points(run: StrategyRun) -> None:
     """What the strategy did to the training points: the class counts before and after, and the added points."""
     (before_major, before_minor), (after_major, after_minor) = run.counts_before, run.counts_after
     if run.strategy == ENSEMBLE:
-        st.markdown(t("imbalanced.sampler.ensemble_counts", major=before_major, minor=before_minor,
-                      members=ENSEMBLE_MEMBERS, seen=run.majority_seen))
+        st.markdown(
+            t(
+                "imbalanced.sampler.ensemble_counts",
+                major=before_major,
+                minor=before_minor,
+                members=ENSEMBLE_MEMBERS,
+                seen=run.majority_seen,
+            )
+        )
     else:
-        st.markdown(t("imbalanced.sampler.counts", before_major=before_major, before_minor=before_minor,
-                      after_major=after_major, after_minor=after_minor))
+        st.markdown(
+            t(
+                "imbalanced.sampler.counts",
+                before_major=before_major,
+                before_minor=before_minor,
+                after_major=after_major,
+                after_minor=after_minor,
+            )
+        )
     if run.strategy == "cluster_centroids":
         st.markdown(t("imbalanced.sampler.centroids", n=run.n_synthetic))
     elif run.n_synthetic:
@@ -174,8 +199,9 @@ def sampler_section(config: ExperimentConfig) -> tuple[ExperimentConfig, str, St
             st.stop()
         describe_training_points(run)
     right.plotly_chart(
-        fig.resampled_points_figure(run.X_train, run.y_train, run.synthetic,
-                                    title=t("imbalanced.sampler.points_title")),
+        fig.resampled_points_figure(
+            run.X_train, run.y_train, run.synthetic, title=t("imbalanced.sampler.points_title")
+        ),
         key=f"{KEY}.points",
     )
     return config, strategy, run

@@ -1,2 +1,1 @@
-"""The Lessons page: the lecture notes' chapters as guided walk-throughs.
-"""
+"""The Lessons page: the lecture notes' chapters as guided walk-throughs."""

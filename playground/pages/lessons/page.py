@@ -85,7 +85,10 @@ def lesson_picker() -> Lesson:
     if st.session_state.get(f"{KEY}.lesson") not in ids:
         st.session_state[f"{KEY}.lesson"] = ids[0]
     lesson_id = st.selectbox(
-        t("lessons.lesson"), ids, key=f"{KEY}.lesson", help=t("lessons.lesson_help"),
+        t("lessons.lesson"),
+        ids,
+        key=f"{KEY}.lesson",
+        help=t("lessons.lesson_help"),
         format_func=lambda i: t("lessons.lesson_option", number=ids.index(i) + 1, title=t(f"lessons.{i}.title")),
     )
     st.caption(t(f"lessons.{lesson_id}.summary"))
@@ -107,16 +110,35 @@ def step_navigation(lesson: Lesson) -> Step:
     index = ids.index(st.session_state[key])
     pick_col, back_col, next_col = st.columns([4, 1, 1], vertical_alignment="bottom")
     step_id = pick_col.selectbox(
-        t("lessons.step"), ids, key=key, help=t("lessons.step_help"),
-        format_func=lambda i: t("lessons.step_option", number=ids.index(i) + 1,
-                                title=t(f"lessons.{lesson.id}.{i}.title")),
+        t("lessons.step"),
+        ids,
+        key=key,
+        help=t("lessons.step_help"),
+        format_func=lambda i: t(
+            "lessons.step_option", number=ids.index(i) + 1, title=t(f"lessons.{lesson.id}.{i}.title")
+        ),
     )
-    back_col.button(t("lessons.previous"), key=f"{KEY}.previous", on_click=_move, args=(lesson, -1),
-                    disabled=index == 0, width="stretch", icon=":material/arrow_back:",
-                    help=t("lessons.previous_help"))
-    next_col.button(t("lessons.next"), key=f"{KEY}.next", on_click=_move, args=(lesson, 1), type="primary",
-                    disabled=index == len(ids) - 1, width="stretch", icon=":material/arrow_forward:",
-                    help=t("lessons.next_help"))
+    back_col.button(
+        t("lessons.previous"),
+        key=f"{KEY}.previous",
+        on_click=_move,
+        args=(lesson, -1),
+        disabled=index == 0,
+        width="stretch",
+        icon=":material/arrow_back:",
+        help=t("lessons.previous_help"),
+    )
+    next_col.button(
+        t("lessons.next"),
+        key=f"{KEY}.next",
+        on_click=_move,
+        args=(lesson, 1),
+        type="primary",
+        disabled=index == len(ids) - 1,
+        width="stretch",
+        icon=":material/arrow_forward:",
+        help=t("lessons.next_help"),
+    )
     return lesson.step(step_id)
 
 
@@ -145,9 +167,12 @@ def step_text(lesson: Lesson, step: Step) -> None:
         st.markdown(f"**{t('lessons.see_header')}**")
         st.markdown(t(f"{prefix}.see"))
     if step.link:
-        st.page_link(f"app_pages/{step.link}.py", label=t("lessons.go_deeper", page=t(f"app.nav.{step.link}")),
-                     icon=":material/arrow_outward:",
-                     query_params={"tab": step.link_tab} if step.link_tab else None)
+        st.page_link(
+            f"app_pages/{step.link}.py",
+            label=t("lessons.go_deeper", page=t(f"app.nav.{step.link}")),
+            icon=":material/arrow_outward:",
+            query_params={"tab": step.link_tab} if step.link_tab else None,
+        )
 
 
 # ---- settings the learner may change ----------------------------------------------------------------------
@@ -155,11 +180,22 @@ def _knob_value(config: ExperimentConfig, knob: str) -> Any:
     d, m, tr = config.data, config.model, config.train
     first = m.hidden[0] if m.hidden else None
     return {
-        "units": first.units if first else 1, "activation": first.activation if first else "tanh",
-        "dropout": first.dropout if first else 0.0, "init": m.init, "loss": m.loss,
-        "optimizer": tr.optimizer, "learning_rate": tr.learning_rate, "batch_size": tr.batch_size,
-        "epochs": tr.epochs, "l1": tr.l1, "l2": tr.l2, "clip_norm": tr.clip_norm, "n_samples": d.n_samples,
-        "noise": d.noise, "sampler": d.sampler, "class_weight": tr.class_weight,
+        "units": first.units if first else 1,
+        "activation": first.activation if first else "tanh",
+        "dropout": first.dropout if first else 0.0,
+        "init": m.init,
+        "loss": m.loss,
+        "optimizer": tr.optimizer,
+        "learning_rate": tr.learning_rate,
+        "batch_size": tr.batch_size,
+        "epochs": tr.epochs,
+        "l1": tr.l1,
+        "l2": tr.l2,
+        "clip_norm": tr.clip_norm,
+        "n_samples": d.n_samples,
+        "noise": d.noise,
+        "sampler": d.sampler,
+        "class_weight": tr.class_weight,
     }[knob]
 
 
@@ -185,14 +221,21 @@ def _knob_widget(knob: str, key: str, value: Any) -> Any:
     if knob == "init":
         return st.selectbox(label, INITIALIZERS, key=key, help=help_text)
     if knob == "loss":
-        return st.selectbox(label, LOSS_CHOICES, key=key, help=help_text,
-                            format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"))
+        return st.selectbox(
+            label,
+            LOSS_CHOICES,
+            key=key,
+            help=help_text,
+            format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"),
+        )
     if knob == "optimizer":
-        return st.selectbox(label, OPTIMIZERS, key=key, help=help_text,
-                            format_func=lambda o: t(f"widgets.optimizers.{o}"))
+        return st.selectbox(
+            label, OPTIMIZERS, key=key, help=help_text, format_func=lambda o: t(f"widgets.optimizers.{o}")
+        )
     if knob == "learning_rate":
-        return st.select_slider(label, options=tuple(sorted({*widgets.LEARNING_RATES, 10.0, value})), key=key,
-                                help=help_text)
+        return st.select_slider(
+            label, options=tuple(sorted({*widgets.LEARNING_RATES, 10.0, value})), key=key, help=help_text
+        )
     if knob == "batch_size":
         return st.select_slider(label, options=tuple(sorted({*widgets.BATCH_SIZES, value})), key=key, help=help_text)
     if knob == "epochs":
@@ -208,10 +251,12 @@ def _knob_widget(knob: str, key: str, value: Any) -> Any:
     if knob == "noise":
         return st.slider(label, 0.0, 1.0, step=0.05, key=key, help=help_text)
     if knob == "sampler":
-        return st.selectbox(label, SAMPLER_NAMES, key=key, help=help_text,
-                            format_func=lambda s: t(f"widgets.samplers.{s}"))
-    return st.selectbox(label, ("none", "balanced"), key=key, help=help_text,
-                        format_func=lambda v: t(f"widgets.class_weights.{v}"))
+        return st.selectbox(
+            label, SAMPLER_NAMES, key=key, help=help_text, format_func=lambda s: t(f"widgets.samplers.{s}")
+        )
+    return st.selectbox(
+        label, ("none", "balanced"), key=key, help=help_text, format_func=lambda v: t(f"widgets.class_weights.{v}")
+    )
 
 
 def _knob_key(lesson: Lesson, step: Step, knob: str) -> str:
@@ -239,12 +284,18 @@ def edit_settings(lesson: Lesson, step: Step) -> ExperimentConfig:
             with columns[i % len(columns)]:
                 config = _with_knob(config, knob, _knob_widget(knob, key, value))
         run_col, reset_col = st.columns([1, 1])
-        run_col.form_submit_button(t("lessons.run"), type="primary", icon=":material/play_arrow:",
-                                   help=t("lessons.run_help"), width="stretch")
+        run_col.form_submit_button(
+            t("lessons.run"), type="primary", icon=":material/play_arrow:", help=t("lessons.run_help"), width="stretch"
+        )
         # A submit button too (a form allows no other callbacks): the reset runs after the form's values land.
-        reset_col.form_submit_button(t("lessons.reset"), on_click=_reset, args=(lesson, step),
-                                     icon=":material/restart_alt:", help=t("lessons.reset_help"),
-                                     width="stretch")
+        reset_col.form_submit_button(
+            t("lessons.reset"),
+            on_click=_reset,
+            args=(lesson, step),
+            icon=":material/restart_alt:",
+            help=t("lessons.reset_help"),
+            width="stretch",
+        )
     try:
         config.validate()
     except ValueError as error:
@@ -289,9 +340,16 @@ def run_view(config: ExperimentConfig, measures: tuple[str, ...]) -> RunView:
     else:
         grid = boundary_grid(network, data.features, resolution=GRID_RESOLUTION)
     return RunView(
-        task=data.task, n_classes=max(2, data.dataset.n_classes), history=result.history,
-        train=(raw.X_train, raw.y_train), test=(raw.X_test, raw.y_test), synthetic=data.synthetic,
-        grid=grid, curve=curve, confusion=confusion, first_layer=first_layer,
+        task=data.task,
+        n_classes=max(2, data.dataset.n_classes),
+        history=result.history,
+        train=(raw.X_train, raw.y_train),
+        test=(raw.X_test, raw.y_test),
+        synthetic=data.synthetic,
+        grid=grid,
+        curve=curve,
+        confusion=confusion,
+        first_layer=first_layer,
         fold_scores=cross_validation(config).fold_scores if uses_cross_validation(measures) else None,
         measured=measure(result, measures),
         label_names=data.dataset.label_names if data.task == "multilabel" else (),
@@ -300,9 +358,16 @@ def run_view(config: ExperimentConfig, measures: tuple[str, ...]) -> RunView:
 
 def _run_figure(view: RunView, label: str, key: str) -> None:
     if view.grid is not None:
-        fig = figures.decision_boundary_figure(view.grid, view.task, n_classes=view.n_classes, train=view.train,
-                                               test=view.test, synthetic=view.synthetic, title=label,
-                                               height=FIGURE_HEIGHT)
+        fig = figures.decision_boundary_figure(
+            view.grid,
+            view.task,
+            n_classes=view.n_classes,
+            train=view.train,
+            test=view.test,
+            synthetic=view.synthetic,
+            title=label,
+            height=FIGURE_HEIGHT,
+        )
     elif view.curve is not None:
         fig = figures.curve_fit_figure(*view.curve, view.train, view.test, title=label, height=FIGURE_HEIGHT)
     else:
@@ -310,8 +375,9 @@ def _run_figure(view: RunView, label: str, key: str) -> None:
     st.plotly_chart(fig, key=key, width="stretch")
 
 
-def _multilabel_figures(view: RunView, label: str, compare: RunView | None, prefix: str,
-                        chart_key: str) -> dict[str, History]:
+def _multilabel_figures(
+    view: RunView, label: str, compare: RunView | None, prefix: str, chart_key: str
+) -> dict[str, History]:
     """A multi-label run's pictures side by side, one per label (that label's sigmoid, points coloured by that
     label), and the compare run's picture next to them; returns the histories for the loss curves."""
     # Two to a row, as a compare step shows its two runs: three pictures in one row are too small to read.
@@ -321,8 +387,13 @@ def _multilabel_figures(view: RunView, label: str, compare: RunView | None, pref
         title = t(f"{prefix}.label", label=label_display_name(name))
         grid = BoundaryGrid(view.grid.xs, view.grid.ys, view.grid.values[:, :, j])
         fig = figures.decision_boundary_figure(
-            grid, "binary", train=(view.train[0], view.train[1][:, j]), test=(view.test[0], view.test[1][:, j]),
-            title=title, height=FIGURE_HEIGHT)
+            grid,
+            "binary",
+            train=(view.train[0], view.train[1][:, j]),
+            test=(view.test[0], view.test[1][:, j]),
+            title=title,
+            height=FIGURE_HEIGHT,
+        )
         column.plotly_chart(fig, key=f"{chart_key}.label_{j}", width="stretch")
     histories = {label: view.history}
     if compare is not None:
@@ -366,22 +437,29 @@ def _step_run_body(lesson_id: str, step_id: str) -> None:
             _run_figure(compare, compare_label, f"{chart_key}.compare_figure")
         histories = {label: view.history, compare_label: compare.history}
     if view.first_layer is not None:
-        st.plotly_chart(figures_digits.weights_figure(view.first_layer), key=f"{chart_key}.weights",
-                        width="stretch")
-    st.plotly_chart(figures.loss_curves_figure(histories, height=240), key=f"{chart_key}.loss",
-                    width="stretch")
+        st.plotly_chart(figures_digits.weights_figure(view.first_layer), key=f"{chart_key}.weights", width="stretch")
+    st.plotly_chart(figures.loss_curves_figure(histories, height=240), key=f"{chart_key}.loss", width="stretch")
     if view.fold_scores is not None:
         st.markdown(fold_scores_text(view.fold_scores))
     claims(lesson, step, config, view, compare)
     if config.data.name != "digits":
-        st.link_button(t("lessons.open_playground"), with_language(playground_url(config)),
-                       help=t("lessons.open_playground_help"), icon=":material/open_in_new:")
+        st.link_button(
+            t("lessons.open_playground"),
+            with_language(playground_url(config)),
+            help=t("lessons.open_playground_help"),
+            icon=":material/open_in_new:",
+        )
 
 
 def fold_scores_text(scores: np.ndarray) -> str:
     """The K folds' scores, then their mean ± standard deviation (scores: (K,) accuracies)."""
-    return t("lessons.fold_scores", k=len(scores), scores=" · ".join(f"{s:.1%}" for s in scores),
-             mean=f"{np.mean(scores):.1%}", std=f"{np.std(scores):.1%}")
+    return t(
+        "lessons.fold_scores",
+        k=len(scores),
+        scores=" · ".join(f"{s:.1%}" for s in scores),
+        mean=f"{np.mean(scores):.1%}",
+        std=f"{np.std(scores):.1%}",
+    )
 
 
 # ---- the claims, checked on this run ------------------------------------------------------------------------
@@ -450,8 +528,14 @@ def claim_line(check: ClaimCheck, compare: RunView | None, labels: tuple[str, st
         right = t("lessons.claim_versus", factor=factor, value=target, label=labels[1])
     else:
         right = f"**{target}**"
-    text = t("lessons.claim_text", measure=t(f"lessons.measures.{name}"), label=labels[0], measured=measured,
-             op=OP_SYMBOLS[check.claim.op], target=right)
+    text = t(
+        "lessons.claim_text",
+        measure=t(f"lessons.measures.{name}"),
+        label=labels[0],
+        measured=measured,
+        op=OP_SYMBOLS[check.claim.op],
+        target=right,
+    )
     if check.holds:
         return f"{HOLDS} {text}"
     if changes:
@@ -476,4 +560,3 @@ def claims(lesson: Lesson, step: Step, config: ExperimentConfig, view: RunView, 
             st.caption(t("lessons.claims_changed"))
         else:
             st.caption(t("lessons.claims_some_fail"))
-

@@ -1,2 +1,1 @@
-"""The Playground page: build a network, press Play, watch it learn.
-"""
+"""The Playground page: build a network, press Play, watch it learn."""

@@ -126,8 +126,13 @@ def presenter_mode() -> bool:
     on = st.sidebar.toggle(t("playground.presenter"), key=f"{KEY}.presenter", help=t("playground.presenter_help"))
     if on:
         st.html(PRESENTER_CSS)
-        st.button(t("playground.presenter_leave"), key=f"{KEY}.presenter_leave", on_click=_leave_presenter,
-                  icon=":material/close_fullscreen:", help=t("playground.presenter_leave_help"))
+        st.button(
+            t("playground.presenter_leave"),
+            key=f"{KEY}.presenter_leave",
+            on_click=_leave_presenter,
+            icon=":material/close_fullscreen:",
+            help=t("playground.presenter_leave_help"),
+        )
     return on
 
 
@@ -208,8 +213,14 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     }
     # weight_editor before the view: an edit shows at once (a paused view draws ``now``, a playing one the next
     # frames).
-    run = live_loop.serve(bar, run, height=(1000 if presenter else 800), options=options,
-                          scene_options={"log_y": log_y, "presenter": presenter}, before_view=weight_editor)
+    run = live_loop.serve(
+        bar,
+        run,
+        height=(1000 if presenter else 800),
+        options=options,
+        scene_options={"log_y": log_y, "presenter": presenter},
+        before_view=weight_editor,
+    )
     if run.trainer.history.diverged:
         st.error(training_message(run.trainer.history))
     downloads(run)
@@ -274,8 +285,11 @@ def _selection(event: dict, run: live.LiveRun) -> dict | None:
 
 def draw_controls(config: ExperimentConfig) -> DrawState:
     """Draw mode: click the plane to add points of the chosen class; undo and clear."""
-    if (not widgets.shown(KEY, "draw") or dataset_task(config.data) in ("regression", "multilabel")
-            or config.data.name == "sine"):  # a drawn point has one label
+    if (
+        not widgets.shown(KEY, "draw")
+        or dataset_task(config.data) in ("regression", "multilabel")
+        or config.data.name == "sine"
+    ):  # a drawn point has one label
         return DrawState(False, False, config)
     left, middle, undo_col, clear_col = st.columns([1.2, 2.2, 1, 1], vertical_alignment="center")
     on = left.toggle(t("playground.draw"), key=f"{KEY}.draw", help=t("playground.draw_help"))
@@ -329,9 +343,12 @@ def layer_view_control(run: live.LiveRun) -> int | None:
     on = left.toggle(t("playground.layer_view"), key=f"{KEY}.layer_view", help=t("playground.layer_view_help"))
     if not on:
         return None
-    choice = right.selectbox(t("playground.layer_view_layer"), range(n_hidden), key=f"{KEY}.layer_view_index",
-                             format_func=lambda i: t("playground.layer_view_option", layer=i + 1,
-                                                     units=run.trainer.network.layers[i].units))
+    choice = right.selectbox(
+        t("playground.layer_view_layer"),
+        range(n_hidden),
+        key=f"{KEY}.layer_view_index",
+        format_func=lambda i: t("playground.layer_view_option", layer=i + 1, units=run.trainer.network.layers[i].units),
+    )
     return int(choice) if choice is not None and choice < n_hidden else 0
 
 
@@ -412,19 +429,39 @@ def save_and_load() -> None:
         left, right = st.columns(2)
         if run is not None:
             left.download_button(
-                t("playground.download_model"), lambda: model_to_bytes(run.trainer.network, run.config),
-                file_name="model.zip", mime=BUNDLE_MIME, key=f"{KEY}.dl_model", icon=":material/download:",
-                help=t("playground.download_model_help"))
+                t("playground.download_model"),
+                lambda: model_to_bytes(run.trainer.network, run.config),
+                file_name="model.zip",
+                mime=BUNDLE_MIME,
+                key=f"{KEY}.dl_model",
+                icon=":material/download:",
+                help=t("playground.download_model_help"),
+            )
             export_buttons(run.trainer.network, run.config, KEY, left)
             if run.data.dataset.input_dim <= 2:
                 right.download_button(
-                    t("playground.download_points"), lambda: points_csv(run), file_name="points.csv",
-                    mime="text/csv", key=f"{KEY}.dl_points", icon=":material/download:",
-                    help=t("playground.download_points_help"))
-        left.file_uploader(t("playground.upload_model"), type=["zip"], key=f"{KEY}.upload_model",
-                           on_change=_load_uploaded_model, help=t("playground.upload_model_help"))
-        right.file_uploader(t("playground.upload_points"), type=["csv", "txt"], key=f"{KEY}.upload_points",
-                            on_change=_load_uploaded_points, help=t("playground.upload_points_help"))
+                    t("playground.download_points"),
+                    lambda: points_csv(run),
+                    file_name="points.csv",
+                    mime="text/csv",
+                    key=f"{KEY}.dl_points",
+                    icon=":material/download:",
+                    help=t("playground.download_points_help"),
+                )
+        left.file_uploader(
+            t("playground.upload_model"),
+            type=["zip"],
+            key=f"{KEY}.upload_model",
+            on_change=_load_uploaded_model,
+            help=t("playground.upload_model_help"),
+        )
+        right.file_uploader(
+            t("playground.upload_points"),
+            type=["csv", "txt"],
+            key=f"{KEY}.upload_points",
+            on_change=_load_uploaded_points,
+            help=t("playground.upload_points_help"),
+        )
         for kind, message in st.session_state.pop(f"{KEY}.upload_messages", []):
             (st.error if kind == "error" else st.success)(message)
 
@@ -443,8 +480,10 @@ def points_csv(run: live.LiveRun) -> str:
     if run.task == "multilabel":  # x1, x2, then one 0/1 column per label: read back as multi-label
         names = dataset.label_names or tuple(f"label{i}" for i in range(1, y.shape[1] + 1))
         lines = [",".join(["x1", "x2", *names])]
-        lines += [",".join([f"{a:.4f}", f"{b:.4f}", *(str(int(v)) for v in labels)])
-                  for (a, b), labels in zip(X, y, strict=True)]
+        lines += [
+            ",".join([f"{a:.4f}", f"{b:.4f}", *(str(int(v)) for v in labels)])
+            for (a, b), labels in zip(X, y, strict=True)
+        ]
         return "\n".join(lines) + "\n"
     regression = run.task == "regression"
     inputs = ["x"] if X.shape[1] == 1 else ["x1", "x2"]
@@ -481,8 +520,7 @@ def _load_uploaded_points() -> None:
     if upload is None:
         return
     try:
-        config, message = config_with_upload(state.config_from_state(KEY, urlstate.default_config()),
-                                              upload.getvalue())
+        config, message = config_with_upload(state.config_from_state(KEY, urlstate.default_config()), upload.getvalue())
     except ValueError as exc:
         _upload_message("error", t("playground.upload_points_failed", reason=escape_markdown(exc)))
         return
@@ -500,24 +538,34 @@ def config_with_upload(current: ExperimentConfig, csv_bytes: bytes) -> tuple[Exp
     parsed = load_csv(csv_bytes, task="multilabel" if _columns(csv_bytes) >= 4 else "auto")
     dataset = parsed.dataset
     if dataset.task == "multilabel":  # x1, x2 and one 0/1 column per label: N sigmoid outputs
-        rows = tuple((round(float(x[0]), 4), round(float(x[1]), 4), *(int(v) for v in labels))
-                     for x, labels in zip(dataset.X, dataset.y, strict=True))
-        names = tuple(name.replace(",", " ").strip()[:40] or f"label{i}"
-                      for i, name in enumerate(dataset.label_names, start=1))
+        rows = tuple(
+            (round(float(x[0]), 4), round(float(x[1]), 4), *(int(v) for v in labels))
+            for x, labels in zip(dataset.X, dataset.y, strict=True)
+        )
+        names = tuple(
+            name.replace(",", " ").strip()[:40] or f"label{i}" for i, name in enumerate(dataset.label_names, start=1)
+        )
         data = replace(current.data, name="uploaded", rows=rows, points=(), label_names=names)
-        done = t("playground.multilabel.upload_done", count=len(rows), labels=dataset.n_classes,
-                 names=escape_markdown(", ".join(dataset.label_names)))
+        done = t(
+            "playground.multilabel.upload_done",
+            count=len(rows),
+            labels=dataset.n_classes,
+            names=escape_markdown(", ".join(dataset.label_names)),
+        )
     elif dataset.task == "regression":
-        rows = tuple((*(round(float(v), 4) for v in x), round(float(y), 4))
-                     for x, y in zip(dataset.X, dataset.y, strict=True))
+        rows = tuple(
+            (*(round(float(v), 4) for v in x), round(float(y), 4)) for x, y in zip(dataset.X, dataset.y, strict=True)
+        )
         data = replace(current.data, name="uploaded", rows=rows, points=())
         layout = escape_markdown(", ".join([*dataset.feature_names, "y"]))
         done = t("playground.upload_rows_done", count=len(rows), layout=layout)
     else:
         if dataset.n_classes != 2:
             raise ValueError(t("playground.upload_points_two_classes", classes=dataset.n_classes))
-        points = tuple((round(float(x1), 4), round(float(x2), 4), int(label))
-                       for (x1, x2), label in zip(dataset.X, dataset.y, strict=True))
+        points = tuple(
+            (round(float(x1), 4), round(float(x2), 4), int(label))
+            for (x1, x2), label in zip(dataset.X, dataset.y, strict=True)
+        )
         data = replace(current.data, name="drawn", points=points, rows=())
         done = t("playground.upload_points_done", count=len(points))
     config = replace(current, data=data, model=_model_for(current, data))
@@ -548,10 +596,22 @@ def _model_for(config: ExperimentConfig, data: DataConfig):
 def downloads(run: live.LiveRun) -> None:
     left, right = st.columns(2)
     # Callables: the files are only generated when someone clicks, not on every animation rerun.
-    left.download_button(t("playground.download_history"), run.trainer.history.to_csv, file_name="history.csv",
-                         mime="text/csv", key=f"{KEY}.dl_history", help=t("playground.download_history_help"))
-    right.download_button(t("playground.download_config"), run.config.to_json, file_name="experiment.json",
-                          mime="application/json", key=f"{KEY}.dl_config", help=t("playground.download_config_help"))
+    left.download_button(
+        t("playground.download_history"),
+        run.trainer.history.to_csv,
+        file_name="history.csv",
+        mime="text/csv",
+        key=f"{KEY}.dl_history",
+        help=t("playground.download_history_help"),
+    )
+    right.download_button(
+        t("playground.download_config"),
+        run.config.to_json,
+        file_name="experiment.json",
+        mime="application/json",
+        key=f"{KEY}.dl_config",
+        help=t("playground.download_config_help"),
+    )
 
 
 def edit_config(config: ExperimentConfig) -> ExperimentConfig:
@@ -560,14 +620,20 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
         data_box, network_box, training_box = st.container(), st.container(), st.container()
     heads = [box.empty() for box in (data_box, network_box, training_box)]
     with data_box:
-        data, seed = widgets.dataset_controls(config.data, KEY, widgets.PLAYGROUND_DATASETS, seed=config.seed,
-                                              validation=True,
-                                              rows=tuple(st.session_state.get(f"{KEY}.rows", ())))
+        data, seed = widgets.dataset_controls(
+            config.data,
+            KEY,
+            widgets.PLAYGROUND_DATASETS,
+            seed=config.seed,
+            validation=True,
+            rows=tuple(st.session_state.get(f"{KEY}.rows", ())),
+        )
     with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
     with training_box:
-        train = widgets.training_controls(config.train, KEY, task=widgets.task_of(data),
-                                          validation_fraction=data.validation_fraction)
+        train = widgets.training_controls(
+            config.train, KEY, task=widgets.task_of(data), validation_fraction=data.validation_fraction
+        )
     # Section headers only over sections that still show a control (a classroom link may hide them all).
     sections = (("data_header", DATA_GROUPS), ("network_header", NETWORK_GROUPS), ("training_header", TRAINING_GROUPS))
     for head, (header, groups) in zip(heads, sections, strict=True):
@@ -588,6 +654,15 @@ def with_drawn_points(data: DataConfig) -> DataConfig:
 
 DATA_GROUPS = ("dataset", "noise", "n_samples", "test_fraction", "validation", "features", "seed")
 NETWORK_GROUPS = ("layers", "activation", "dropout", "output", "init")
-TRAINING_GROUPS = ("optimizer", "learning_rate", "batch_size", "epochs", "schedule", "regularization", "clipping",
-                   "class_weight", "early_stopping")
+TRAINING_GROUPS = (
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "schedule",
+    "regularization",
+    "clipping",
+    "class_weight",
+    "early_stopping",
+)
 XOR_CORNERS = [(-1.0, -1.0, 0), (1.0, 1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1)]

@@ -1,2 +1,1 @@
-"""The Regression lab: fit a curve, see the hidden neurons add up to it.
-"""
+"""The Regression lab: fit a curve, see the hidden neurons add up to it."""

@@ -55,13 +55,28 @@ def fit_figure(
         colour = CURVE_COLOURS[i % len(CURVE_COLOURS)]
         fig.add_trace(go.Scatter(x=xs, y=curves[label], mode="lines", name=label, line=dict(color=colour, width=2.5)))
     if true_curve is not None:
-        fig.add_trace(go.Scatter(x=xs, y=true_curve, mode="lines", name=t("regression.fig.true_curve"),
-                                 line=dict(color=TRUE_CURVE_COLOUR, width=2, dash="dot"), hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=true_curve,
+                mode="lines",
+                name=t("regression.fig.true_curve"),
+                line=dict(color=TRUE_CURVE_COLOUR, width=2, dash="dot"),
+                hoverinfo="skip",
+            )
+        )
     if outliers is not None and outliers.any():
         X, y = train
-        fig.add_trace(go.Scatter(x=X[outliers, 0], y=y[outliers], mode="markers", name=t("regression.fig.outliers"),
-                                 marker=dict(color=OUTLIER_COLOUR, size=12, symbol="circle-open", line=dict(width=2)),
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=X[outliers, 0],
+                y=y[outliers],
+                mode="markers",
+                name=t("regression.fig.outliers"),
+                marker=dict(color=OUTLIER_COLOUR, size=12, symbol="circle-open", line=dict(width=2)),
+                hoverinfo="skip",
+            )
+        )
     fig.update_layout(showlegend=True, legend=LEGEND_BELOW, margin=dict(figures.MARGIN, b=90))
     return fig
 
@@ -82,9 +97,17 @@ def beyond_the_data_figure(
     targets' spread, so a curve that shoots off outside the data leaves the picture instead of flattening it.
     """
     fig = fit_figure(xs, curves, train, true_curve=true_curve, title=title, height=height)
-    fig.add_vrect(x0=data_range[0], x1=data_range[1], fillcolor="#8a8a8a", opacity=0.10, line_width=0, layer="below",
-                  annotation_text=t("regression.fig.data_range"), annotation_position="top left",
-                  annotation_font=dict(size=11, color="#666"))
+    fig.add_vrect(
+        x0=data_range[0],
+        x1=data_range[1],
+        fillcolor="#8a8a8a",
+        opacity=0.10,
+        line_width=0,
+        layer="below",
+        annotation_text=t("regression.fig.data_range"),
+        annotation_position="top left",
+        annotation_font=dict(size=11, color="#666"),
+    )
     y = np.asarray(train[1], dtype=np.float64)
     low, high = float(np.min(y)), float(np.max(y))
     spread = max(high - low, 1e-6)
@@ -114,34 +137,84 @@ def decomposition_figure(
     and ``labels`` overrides the panel and axis titles and the names of the bias and the sum (keys "top",
     "bottom", "top_axis", "bottom_axis", "bias", "sum").
     """
-    labels = {"top": t("regression.fig.hidden_outputs"), "bottom": t("regression.fig.weighted_terms"),
-              "top_axis": "a_j(x)", "bottom_axis": "w_j·a_j(x)", "bias": t("regression.fig.bias", bias=parts.bias),
-              "sum": t("regression.fig.sum"), **(labels or {})}
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09,
-                        subplot_titles=(labels["top"], labels["bottom"]))
+    labels = {
+        "top": t("regression.fig.hidden_outputs"),
+        "bottom": t("regression.fig.weighted_terms"),
+        "top_axis": "a_j(x)",
+        "bottom_axis": "w_j·a_j(x)",
+        "bias": t("regression.fig.bias", bias=parts.bias),
+        "sum": t("regression.fig.sum"),
+        **(labels or {}),
+    }
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, subplot_titles=(labels["top"], labels["bottom"])
+    )
     n_units = parts.contributions.shape[1]
     show_legend = n_units <= MAX_LEGEND_NEURONS
     scale = np.ones(n_units) if feature_scale is None else np.asarray(feature_scale, dtype=np.float64)
     for j in range(n_units):
         colour = NEURON_COLOURS[j % len(NEURON_COLOURS)]
-        label = term_names[j] if term_names is not None else t("regression.fig.neuron", number=j + 1,
-                                                                weight=parts.weights[j])
-        fig.add_trace(go.Scatter(x=xs, y=parts.activations[:, j] / scale[j], mode="lines", name=label,
-                                 legendgroup=str(j), showlegend=False, line=dict(color=colour, width=1.8)),
-                      row=1, col=1)
-        fig.add_trace(go.Scatter(x=xs, y=parts.contributions[:, j], mode="lines", name=label, legendgroup=str(j),
-                                 showlegend=show_legend, line=dict(color=colour, width=1.8)), row=2, col=1)
+        label = (
+            term_names[j]
+            if term_names is not None
+            else t("regression.fig.neuron", number=j + 1, weight=parts.weights[j])
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=parts.activations[:, j] / scale[j],
+                mode="lines",
+                name=label,
+                legendgroup=str(j),
+                showlegend=False,
+                line=dict(color=colour, width=1.8),
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=parts.contributions[:, j],
+                mode="lines",
+                name=label,
+                legendgroup=str(j),
+                showlegend=show_legend,
+                line=dict(color=colour, width=1.8),
+            ),
+            row=2,
+            col=1,
+        )
     if train is not None:
-        fig.add_trace(go.Scatter(x=train[0][:, 0], y=train[1], mode="markers", name=t("figures.train"),
-                                 marker=dict(color=figures.NEGATIVE, size=5, opacity=0.35), hoverinfo="skip"),
-                      row=2, col=1)
-    fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[parts.bias, parts.bias], mode="lines",
-                             name=labels["bias"],
-                             line=dict(color="#888", width=1.5, dash="dash")), row=2, col=1)
-    fig.add_trace(go.Scatter(x=xs, y=parts.total, mode="lines", name=labels["sum"],
-                             line=dict(color=SUM_COLOUR, width=3.5)), row=2, col=1)
-    fig.update_layout(**figures.base_layout(title, height, showlegend=True),
-                      legend=dict(LEGEND_BELOW, y=-0.12))
+        fig.add_trace(
+            go.Scatter(
+                x=train[0][:, 0],
+                y=train[1],
+                mode="markers",
+                name=t("figures.train"),
+                marker=dict(color=figures.NEGATIVE, size=5, opacity=0.35),
+                hoverinfo="skip",
+            ),
+            row=2,
+            col=1,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[xs[0], xs[-1]],
+            y=[parts.bias, parts.bias],
+            mode="lines",
+            name=labels["bias"],
+            line=dict(color="#888", width=1.5, dash="dash"),
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(x=xs, y=parts.total, mode="lines", name=labels["sum"], line=dict(color=SUM_COLOUR, width=3.5)),
+        row=2,
+        col=1,
+    )
+    fig.update_layout(**figures.base_layout(title, height, showlegend=True), legend=dict(LEGEND_BELOW, y=-0.12))
     fig.update_layout(margin=dict(figures.MARGIN, t=64, b=90))
     fig.update_annotations(font=dict(size=12))
     fig.update_xaxes(title_text="x", row=2, col=1)
@@ -164,8 +237,10 @@ def decomposition_update(parts: Decomposition, *, with_train: bool = True, digit
         ys += [np.round(parts.activations[:, j], digits).tolist(), np.round(parts.contributions[:, j], digits).tolist()]
     bias = round(parts.bias, digits)
     ys += [[bias, bias], np.round(parts.total, digits).tolist()]
-    return {"restyle": {"y": ys, "name": decomposition_names(parts.weights, parts.bias)},
-            "traces": decomposition_traces(n_units, with_train=with_train)}
+    return {
+        "restyle": {"y": ys, "name": decomposition_names(parts.weights, parts.bias)},
+        "traces": decomposition_traces(n_units, with_train=with_train),
+    }
 
 
 def decomposition_traces(n_units: int, *, with_train: bool = True) -> list[int]:
@@ -209,12 +284,23 @@ def decomposition_grid_figure(
     panels, titles, limit = decomposition_grid_panels(parts, len(ys), len(xs))
     columns = min(len(panels), 3)  # three across keeps each panel about square in half a page
     rows = -(-len(panels) // columns)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03,
-                        vertical_spacing=0.12)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.03, vertical_spacing=0.12)
     for i, panel in enumerate(panels):
-        fig.add_trace(go.Heatmap(x=xs, y=ys, z=panel, zmin=-limit, zmax=limit, colorscale=figures.regression_scale(),
-                                 reversescale=True, showscale=i == len(panels) - 1, hoverinfo="skip"),
-                      row=i // columns + 1, col=i % columns + 1)
+        fig.add_trace(
+            go.Heatmap(
+                x=xs,
+                y=ys,
+                z=panel,
+                zmin=-limit,
+                zmax=limit,
+                colorscale=figures.regression_scale(),
+                reversescale=True,
+                showscale=i == len(panels) - 1,
+                hoverinfo="skip",
+            ),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_annotations(font=dict(size=11))
@@ -239,8 +325,9 @@ def surface_figure(
     finite = grid.values[np.isfinite(grid.values)]
     low = float(min(np.min(finite, initial=np.inf), *(np.min(y) for y in targets)))
     high = float(max(np.max(finite, initial=-np.inf), *(np.max(y) for y in targets)))
-    fig.update_traces(zmin=low, zmax=high, showscale=True, colorbar=dict(thickness=12, len=0.8),
-                      selector=dict(type="heatmap"))
+    fig.update_traces(
+        zmin=low, zmax=high, showscale=True, colorbar=dict(thickness=12, len=0.8), selector=dict(type="heatmap")
+    )
     fig.update_traces(marker_cmin=low, marker_cmax=high, selector=dict(type="scatter"))
     return fig
 
@@ -249,13 +336,32 @@ def surface_3d_figure(
     grid: BoundaryGrid, train: tuple[np.ndarray, np.ndarray], *, title: str | None = None, height: int = 480
 ) -> go.Figure:
     """The prediction as a 3-D surface with the training points floating at their target heights."""
-    fig = go.Figure(go.Surface(x=grid.xs, y=grid.ys, z=grid.values, colorscale=figures.regression_scale(),
-                               reversescale=True, opacity=0.85, showscale=False, name=t("figures.prediction")))
+    fig = go.Figure(
+        go.Surface(
+            x=grid.xs,
+            y=grid.ys,
+            z=grid.values,
+            colorscale=figures.regression_scale(),
+            reversescale=True,
+            opacity=0.85,
+            showscale=False,
+            name=t("figures.prediction"),
+        )
+    )
     X, y = train
-    fig.add_trace(go.Scatter3d(x=X[:, 0], y=X[:, 1], z=y, mode="markers", name=t("figures.train"),
-                               marker=dict(size=3, color=figures.NEGATIVE)))
-    fig.update_layout(**figures.base_layout(title, height),
-                      scene=dict(xaxis_title="x₁", yaxis_title="x₂", zaxis_title="y"))
+    fig.add_trace(
+        go.Scatter3d(
+            x=X[:, 0],
+            y=X[:, 1],
+            z=y,
+            mode="markers",
+            name=t("figures.train"),
+            marker=dict(size=3, color=figures.NEGATIVE),
+        )
+    )
+    fig.update_layout(
+        **figures.base_layout(title, height), scene=dict(xaxis_title="x₁", yaxis_title="x₂", zaxis_title="y")
+    )
     return fig
 
 
@@ -263,18 +369,41 @@ def sweep_figure(sweep: Sweep, *, title: str | None = None, height: int = 360) -
     """Train and test RMSE against the swept value; the value with the lowest test error is starred."""
     labels = sweep_labels(sweep)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=labels, y=sweep.train_rmse, mode="lines+markers", name=t("figures.train"),
-                             line=dict(color="#333", width=2)))
-    fig.add_trace(go.Scatter(x=labels, y=sweep.test_rmse, mode="lines+markers", name=t("figures.test"),
-                             line=dict(color=figures.POSITIVE, width=2, dash="dash")))
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=sweep.train_rmse,
+            mode="lines+markers",
+            name=t("figures.train"),
+            line=dict(color="#333", width=2),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=sweep.test_rmse,
+            mode="lines+markers",
+            name=t("figures.test"),
+            line=dict(color=figures.POSITIVE, width=2, dash="dash"),
+        )
+    )
     best = sweep.best_index
-    fig.add_trace(go.Scatter(x=[labels[best]], y=[sweep.test_rmse[best]], mode="markers",
-                             name=t("regression.fig.best"), marker=dict(symbol="star", size=16, color=figures.NEGATIVE,
-                                                                         line=dict(color="#333", width=1))))
+    fig.add_trace(
+        go.Scatter(
+            x=[labels[best]],
+            y=[sweep.test_rmse[best]],
+            mode="markers",
+            name=t("regression.fig.best"),
+            marker=dict(symbol="star", size=16, color=figures.NEGATIVE, line=dict(color="#333", width=1)),
+        )
+    )
     layout = figures.base_layout(title, height, showlegend=True, margin=dict(figures.MARGIN, b=90))
-    fig.update_layout(**layout, legend=dict(LEGEND_BELOW, y=-0.3),
-                      xaxis=dict(title=t(f"regression.fig.sweep_axis.{sweep.parameter}"), type="category"),
-                      yaxis=dict(title=t("regression.fig.rmse"), rangemode="tozero"))
+    fig.update_layout(
+        **layout,
+        legend=dict(LEGEND_BELOW, y=-0.3),
+        xaxis=dict(title=t(f"regression.fig.sweep_axis.{sweep.parameter}"), type="category"),
+        yaxis=dict(title=t("regression.fig.rmse"), rangemode="tozero"),
+    )
     return fig
 
 
@@ -306,5 +435,6 @@ def sweep_curves_figure(
     labels = sweep_labels(sweep)
     key = f"regression.fig.sweep_value.{sweep.parameter}"
     curves = {t(key, value=labels[i]): sweep.curves[i] for i in dict.fromkeys(indices)}
-    return fit_figure(sweep.grid[:, 0], curves, train, test, true_curve=true_curve, outliers=outliers, title=title,
-                      height=height)
+    return fit_figure(
+        sweep.grid[:, 0], curves, train, test, true_curve=true_curve, outliers=outliers, title=title, height=height
+    )

@@ -68,22 +68,38 @@ def _seed_widget(key: str, value) -> None:
 def target_controls() -> tuple[TargetConfig, int]:
     """Target picker (with the formula box), points, noise, test share and seed. Returns the target and seed."""
     k = lambda name: f"{KEY}.{name}"  # noqa: E731 - a short local alias keeps the widget calls readable
-    for name, value in (("target", DEFAULT_TARGET.name), ("formula", DEFAULT_TARGET.formula),
-                        ("n_samples", DEFAULT_TARGET.n_samples), ("noise", DEFAULT_TARGET.noise),
-                        ("test_fraction", DEFAULT_TARGET.test_fraction), ("seed", PRESET.seed)):
+    for name, value in (
+        ("target", DEFAULT_TARGET.name),
+        ("formula", DEFAULT_TARGET.formula),
+        ("n_samples", DEFAULT_TARGET.n_samples),
+        ("noise", DEFAULT_TARGET.noise),
+        ("test_fraction", DEFAULT_TARGET.test_fraction),
+        ("seed", PRESET.seed),
+    ):
         _seed_widget(k(name), value)
-    name = st.selectbox(t("regression.target"), TARGETS, key=k("target"), help=t("regression.target_help"),
-                        format_func=lambda n: t(f"regression.targets.{n}"))
+    name = st.selectbox(
+        t("regression.target"),
+        TARGETS,
+        key=k("target"),
+        help=t("regression.target_help"),
+        format_func=lambda n: t(f"regression.targets.{n}"),
+    )
     st.caption(t(f"regression.target_notes.{name}"))
     formula = st.session_state[k("formula")]
     if name == "formula":
-        formula = st.text_input(t("regression.formula"), key=k("formula"), max_chars=200,
-                                help=t("regression.formula_help", functions=", ".join(FUNCTIONS)))
-    n_samples = st.slider(t("regression.n_samples"), 10, 1000, step=10, key=k("n_samples"),
-                          help=t("regression.n_samples_help"))
+        formula = st.text_input(
+            t("regression.formula"),
+            key=k("formula"),
+            max_chars=200,
+            help=t("regression.formula_help", functions=", ".join(FUNCTIONS)),
+        )
+    n_samples = st.slider(
+        t("regression.n_samples"), 10, 1000, step=10, key=k("n_samples"), help=t("regression.n_samples_help")
+    )
     noise = st.slider(t("regression.noise"), 0.0, 1.0, step=0.05, key=k("noise"), help=t("regression.noise_help"))
-    test_fraction = st.slider(t("regression.test_fraction"), 0.1, 0.8, step=0.05, key=k("test_fraction"),
-                              help=t("widgets.test_fraction_help"))
+    test_fraction = st.slider(
+        t("regression.test_fraction"), 0.1, 0.8, step=0.05, key=k("test_fraction"), help=t("widgets.test_fraction_help")
+    )
     seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
     target = TargetConfig(name, int(n_samples), float(noise), float(test_fraction), formula)
     return target, int(seed)
@@ -151,10 +167,16 @@ def _live_panel() -> None:
     """Reruns on its own: on a click, and whenever the live view asks for the next batch of frames."""
     run: LabRun = st.session_state[f"{KEY}.run"]
     bar = live_loop.transport_bar(KEY, "regression", f"{KEY}.run")
-    surface_3d = run.two_d and bar.extra.toggle(t("regression.surface_3d"), key=f"{KEY}.surface_3d",
-                                                help=t("regression.surface_3d_help"))
-    run = live_loop.serve(bar, run, height=regression_live.view_height(), scene_options={"surface_3d": surface_3d},
-                          before_view=_decomposition_note)
+    surface_3d = run.two_d and bar.extra.toggle(
+        t("regression.surface_3d"), key=f"{KEY}.surface_3d", help=t("regression.surface_3d_help")
+    )
+    run = live_loop.serve(
+        bar,
+        run,
+        height=regression_live.view_height(),
+        scene_options={"surface_3d": surface_3d},
+        before_view=_decomposition_note,
+    )
     if run.trainer.history.diverged:
         st.error(escape_markdown(training_message(run.trainer.history)))
     if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress
@@ -185,8 +207,9 @@ def mape_note(train_scores: dict, test_scores: dict) -> None:
     """Say when MAPE had to leave targets out (|y| ≈ 0 makes |a − y| / |y| undefined)."""
     for part, scores in (("train", train_scores), ("test", test_scores)):
         if scores["mape_reason"] == MAPE_SOME_TARGETS_ZERO:
-            st.caption(t("regression.mape_some_zero", part=t(f"regression.table.{part}"),
-                         skipped=scores["mape_skipped"]))
+            st.caption(
+                t("regression.mape_some_zero", part=t(f"regression.table.{part}"), skipped=scores["mape_skipped"])
+            )
         elif scores["mape_reason"] == MAPE_ALL_TARGETS_ZERO:
             st.caption(t("regression.mape_all_zero", part=t(f"regression.table.{part}")))
     st.caption(t("regression.mape_guard"))
@@ -215,40 +238,77 @@ def polynomial_section(data: RegressionData) -> None:
         st.caption(t("regression.polynomial_1d_only"))
         return
     degree_column, penalty_column, formula_column = st.columns([1, 1, 1.2], vertical_alignment="center")
-    degree = degree_column.slider(t("regression.polynomial_degree"), 1, MAX_POLYNOMIAL_DEGREE, 3,
-                                  key=f"{KEY}.poly_degree", help=t("regression.polynomial_degree_help"))
-    penalty = penalty_column.select_slider(t("regression.polynomial_penalty"), POLYNOMIAL_PENALTIES, value=0.0,
-                                           key=f"{KEY}.poly_penalty", format_func=lambda c: f"{c:g}",
-                                           help=t("regression.polynomial_penalty_help"))
+    degree = degree_column.slider(
+        t("regression.polynomial_degree"),
+        1,
+        MAX_POLYNOMIAL_DEGREE,
+        3,
+        key=f"{KEY}.poly_degree",
+        help=t("regression.polynomial_degree_help"),
+    )
+    penalty = penalty_column.select_slider(
+        t("regression.polynomial_penalty"),
+        POLYNOMIAL_PENALTIES,
+        value=0.0,
+        key=f"{KEY}.poly_penalty",
+        format_func=lambda c: f"{c:g}",
+        help=t("regression.polynomial_penalty_help"),
+    )
     formula_column.latex(r"\min_{c}\ \frac{1}{2m}\sum_{i=1}^{m}(y_i-\hat y_i)^2 + C\sum_{k\ge 3} c_k^2")
     polynomial = fit_polynomial(data, int(degree), float(penalty))
     xs = curve_grid(CURVE_POINTS)
     parts = polynomial.decompose(xs)
     powers = range(1, polynomial.degree + 1)
-    names = [t("regression.polynomial_term", weight=c, power=power_name(k))
-             for k, c in zip(powers, polynomial.coefficients, strict=True)]
-    labels = {"top": t("regression.polynomial_top"), "bottom": t("regression.polynomial_bottom"),
-              "top_axis": "x^k / π^k", "bottom_axis": "c_k·x^k",
-              "bias": t("regression.polynomial_bias", bias=polynomial.intercept), "sum": t("regression.polynomial_sum")}
+    names = [
+        t("regression.polynomial_term", weight=c, power=power_name(k))
+        for k, c in zip(powers, polynomial.coefficients, strict=True)
+    ]
+    labels = {
+        "top": t("regression.polynomial_top"),
+        "bottom": t("regression.polynomial_bottom"),
+        "top_axis": "x^k / π^k",
+        "bottom_axis": "c_k·x^k",
+        "bias": t("regression.polynomial_bias", bias=polynomial.intercept),
+        "sum": t("regression.polynomial_sum"),
+    }
     split = data.split
-    st.plotly_chart(fig.decomposition_figure(xs[:, 0], parts, (split.X_train, split.y_train),
-                                             title=t("regression.polynomial_title"), term_names=names,
-                                             feature_scale=np.pi ** np.arange(1, polynomial.degree + 1),
-                                             labels=labels, height=560),
-                    key=f"{KEY}.poly_chart")
+    st.plotly_chart(
+        fig.decomposition_figure(
+            xs[:, 0],
+            parts,
+            (split.X_train, split.y_train),
+            title=t("regression.polynomial_title"),
+            term_names=names,
+            feature_scale=np.pi ** np.arange(1, polynomial.degree + 1),
+            labels=labels,
+            height=560,
+        ),
+        key=f"{KEY}.poly_chart",
+    )
     run: LabRun = st.session_state[f"{KEY}.run"]
     network = run.trainer.network
     _, network_test = regression_live.scores(run)
     network_terms = np.abs(decompose(network, xs).contributions).max() if run.decomposable else float("nan")
     poly_column, net_column, terms_column = st.columns(3)
-    poly_column.metric(t("regression.polynomial_r2"), number(polynomial.test_scores["r2"], 3),
-                       help=t("regression.polynomial_r2_help", train=number(polynomial.train_scores["r2"], 3)))
-    net_column.metric(t("regression.network_r2"), number(network_test["r2"], 3),
-                      help=t("regression.network_r2_help", epoch=run.trainer.epoch))
-    terms_column.metric(t("regression.largest_terms"),
-                        t("regression.largest_terms_value", polynomial=number(np.abs(parts.contributions).max(), 3),
-                          network=number(network_terms, 3)),
-                        help=t("regression.largest_terms_help"))
+    poly_column.metric(
+        t("regression.polynomial_r2"),
+        number(polynomial.test_scores["r2"], 3),
+        help=t("regression.polynomial_r2_help", train=number(polynomial.train_scores["r2"], 3)),
+    )
+    net_column.metric(
+        t("regression.network_r2"),
+        number(network_test["r2"], 3),
+        help=t("regression.network_r2_help", epoch=run.trainer.epoch),
+    )
+    terms_column.metric(
+        t("regression.largest_terms"),
+        t(
+            "regression.largest_terms_value",
+            polynomial=number(np.abs(parts.contributions).max(), 3),
+            network=number(network_terms, 3),
+        ),
+        help=t("regression.largest_terms_help"),
+    )
     if st.toggle(t("regression.beyond"), key=f"{KEY}.beyond", help=t("regression.beyond_help")):
         beyond_the_data(data, polynomial, network)
 
@@ -260,12 +320,22 @@ def beyond_the_data(data: RegressionData, polynomial, network) -> None:
         true_curve = target_curve(data.target)(xs)
     except FormulaError:
         true_curve = None
-    curves = {t("regression.network_curve"): network.predict(xs[:, None])[:, 0],
-              t("regression.polynomial_curve", degree=polynomial.degree): polynomial.predict(xs[:, None])}
+    curves = {
+        t("regression.network_curve"): network.predict(xs[:, None])[:, 0],
+        t("regression.polynomial_curve", degree=polynomial.degree): polynomial.predict(xs[:, None]),
+    }
     split = data.split
-    st.plotly_chart(fig.beyond_the_data_figure(xs, curves, (split.X_train, split.y_train), X_RANGE,
-                                               true_curve=true_curve, title=t("regression.beyond_title")),
-                    key=f"{KEY}.beyond_chart")
+    st.plotly_chart(
+        fig.beyond_the_data_figure(
+            xs,
+            curves,
+            (split.X_train, split.y_train),
+            X_RANGE,
+            true_curve=true_curve,
+            title=t("regression.beyond_title"),
+        ),
+        key=f"{KEY}.beyond_chart",
+    )
     st.caption(t("regression.beyond_reading"))
 
 
@@ -277,8 +347,10 @@ def _loss_fits(target: TargetConfig, model: ModelConfig, train: TrainConfig, see
     results = {}
     for loss in REGRESSION_LOSSES:
         network, _ = fit(data, replace(model, loss=loss, output_activation="linear"), train, seed)
-        results[loss] = (network.predict(xs)[:, 0], regression_metrics(data.split.y_test, network.predict(
-            data.split.X_test)))
+        results[loss] = (
+            network.predict(xs)[:, 0],
+            regression_metrics(data.split.y_test, network.predict(data.split.X_test)),
+        )
     return results
 
 
@@ -297,13 +369,25 @@ def loss_comparison(data: RegressionData, model: ModelConfig, train: TrainConfig
     xs = curve_grid(CURVE_POINTS)[:, 0]
     split = data.split
     curves = {t(f"regression.losses.{loss}"): curve for loss, (curve, _) in results.items()}
-    st.plotly_chart(fig.fit_figure(xs, curves, (split.X_train, split.y_train), (split.X_test, split.y_test),
-                                   true_curve=target_curve(data.target)(xs), outliers=data.outliers,
-                                   title=t("regression.losses_title")), key=f"{KEY}.losses_chart")
+    st.plotly_chart(
+        fig.fit_figure(
+            xs,
+            curves,
+            (split.X_train, split.y_train),
+            (split.X_test, split.y_test),
+            true_curve=target_curve(data.target)(xs),
+            outliers=data.outliers,
+            title=t("regression.losses_title"),
+        ),
+        key=f"{KEY}.losses_chart",
+    )
     columns = st.columns(len(results))
     for column, (loss, (_, scores)) in zip(columns, results.items(), strict=True):
-        column.metric(t(f"regression.losses.{loss}"), t("regression.test_r2_value", r2=number(scores["r2"], 3)),
-                      help=t("regression.test_rmse_value", rmse=number(scores["rmse"])))
+        column.metric(
+            t(f"regression.losses.{loss}"),
+            t("regression.test_r2_value", r2=number(scores["r2"], 3)),
+            help=t("regression.test_rmse_value", rmse=number(scores["rmse"])),
+        )
 
 
 # ---- under- and over-fitting ---------------------------------------------------------------------------
@@ -318,18 +402,27 @@ def _sweeps(target: TargetConfig, activation: str, epochs: int, seed: int) -> tu
 def sweep_controls(target: TargetConfig) -> tuple[TargetConfig, int, int]:
     """Points, noise, epochs and seed of the sweeps' own small sample of ``target``."""
     k = lambda name: f"{KEY}.sweep.{name}"  # noqa: E731
-    for name, value in (("n_samples", SWEEP_DATA.n_samples), ("noise", SWEEP_DATA.noise),
-                        ("epochs", SWEEP_TRAIN.epochs), ("seed", SWEEP_SEED)):
+    for name, value in (
+        ("n_samples", SWEEP_DATA.n_samples),
+        ("noise", SWEEP_DATA.noise),
+        ("epochs", SWEEP_TRAIN.epochs),
+        ("seed", SWEEP_SEED),
+    ):
         _seed_widget(k(name), value)
     columns = st.columns(4)
-    n_samples = columns[0].slider(t("regression.n_samples"), 10, 200, step=2, key=k("n_samples"),
-                                  help=t("regression.sweep_points_help"))
-    noise = columns[1].slider(t("regression.noise"), 0.0, 1.0, step=0.05, key=k("noise"),
-                              help=t("regression.noise_help"))
-    epochs = columns[2].select_slider(t("widgets.epochs"), options=(100, 200, 500, 1000, 2000), key=k("epochs"),
-                                      help=t("regression.sweep_epochs_help"))
-    seed = columns[3].number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"),
-                                   help=t("widgets.seed_help"))
+    n_samples = columns[0].slider(
+        t("regression.n_samples"), 10, 200, step=2, key=k("n_samples"), help=t("regression.sweep_points_help")
+    )
+    noise = columns[1].slider(
+        t("regression.noise"), 0.0, 1.0, step=0.05, key=k("noise"), help=t("regression.noise_help")
+    )
+    epochs = columns[2].select_slider(
+        t("widgets.epochs"),
+        options=(100, 200, 500, 1000, 2000),
+        key=k("epochs"),
+        help=t("regression.sweep_epochs_help"),
+    )
+    seed = columns[3].number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
     sample = replace(target, n_samples=int(n_samples), noise=float(noise), test_fraction=SWEEP_DATA.test_fraction)
     return sample, int(epochs), int(seed)
 
@@ -338,9 +431,17 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
     """Train vs test error as hidden units grow, and as the L2 penalty grows on the widest network."""
     sample, epochs, seed = sweep_controls(target)
     activation = model.hidden[0].activation if model.hidden else "tanh"
-    st.caption(t("regression.sweep_setup", units=", ".join(map(str, DEFAULT_SWEEP_UNITS)), activation=activation,
-                 widest=SWEEP_WIDEST, epochs=epochs, learning_rate=SWEEP_TRAIN.learning_rate,
-                 batch_size=SWEEP_TRAIN.batch_size))
+    st.caption(
+        t(
+            "regression.sweep_setup",
+            units=", ".join(map(str, DEFAULT_SWEEP_UNITS)),
+            activation=activation,
+            widest=SWEEP_WIDEST,
+            epochs=epochs,
+            learning_rate=SWEEP_TRAIN.learning_rate,
+            batch_size=SWEEP_TRAIN.batch_size,
+        )
+    )
     asked = (sample, activation, epochs, seed)
     if st.button(t("regression.sweep_run"), key=f"{KEY}.sweep_run", help=t("regression.sweep_run_help")):
         st.session_state[f"{KEY}.sweep_asked"] = asked
@@ -359,12 +460,18 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
     for sweep, name in ((units, "units"), (l2, "l2")):
         st.markdown(t(f"regression.sweep_{name}_header"))
         left, right = st.columns(2)
-        left.plotly_chart(fig.sweep_figure(sweep, title=t(f"regression.sweep_{name}_title")),
-                          key=f"{KEY}.sweep_{name}_chart")
+        left.plotly_chart(
+            fig.sweep_figure(sweep, title=t(f"regression.sweep_{name}_title")), key=f"{KEY}.sweep_{name}_chart"
+        )
         if sweep.curves is not None:
             shown = (0, sweep.best_index, len(sweep.values) - 1)
-            curves = fig.sweep_curves_figure(sweep, shown, *points, true_curve=true_curve, outliers=data.outliers,
-                                             title=t("regression.sweep_curves_title"))
+            curves = fig.sweep_curves_figure(
+                sweep,
+                shown,
+                *points,
+                true_curve=true_curve,
+                outliers=data.outliers,
+                title=t("regression.sweep_curves_title"),
+            )
             right.plotly_chart(curves, key=f"{KEY}.sweep_{name}_curves")
         st.caption(t(f"regression.sweep_{name}_reading"))
-

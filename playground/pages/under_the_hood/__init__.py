@@ -1,2 +1,1 @@
-"""Under the hood: gradient flow, activations per layer, step-through, gradient check, loss landscape.
-"""
+"""Under the hood: gradient flow, activations per layer, step-through, gradient check, loss landscape."""

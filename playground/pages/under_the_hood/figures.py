@@ -155,16 +155,25 @@ def depth_profile_figure(
     names = layer_names(longest, output_last=output_last)
     for i, (run, values) in enumerate(profiles.items()):
         values = list(values)
-        fig.add_trace(go.Scatter(
-            x=names[: len(values)], y=_positive_or_none(values) if log_y else values, mode="lines+markers",
-            name=run, line=dict(color=RUN_COLOURS[i % len(RUN_COLOURS)], width=2), marker=dict(size=8),
-            hovertemplate="%{x}: %{y:.3g}<extra>" + run + "</extra>",
-        ))
-    fig.update_layout(**base_layout(title, height, showlegend=len(profiles) > 1),
-                      legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)),
-                      xaxis=dict(title=t("under_the_hood.fig.depth"), categoryorder="array", categoryarray=names),
-                      yaxis=dict(title=y_title, **(log_axis([v for vs in profiles.values() for v in vs])
-                                                   if log_y else dict(type="linear"))))
+        fig.add_trace(
+            go.Scatter(
+                x=names[: len(values)],
+                y=_positive_or_none(values) if log_y else values,
+                mode="lines+markers",
+                name=run,
+                line=dict(color=RUN_COLOURS[i % len(RUN_COLOURS)], width=2),
+                marker=dict(size=8),
+                hovertemplate="%{x}: %{y:.3g}<extra>" + run + "</extra>",
+            )
+        )
+    fig.update_layout(
+        **base_layout(title, height, showlegend=len(profiles) > 1),
+        legend=dict(orientation="h", y=1.12, x=1, xanchor="right", font=dict(size=11)),
+        xaxis=dict(title=t("under_the_hood.fig.depth"), categoryorder="array", categoryarray=names),
+        yaxis=dict(
+            title=y_title, **(log_axis([v for vs in profiles.values() for v in vs]) if log_y else dict(type="linear"))
+        ),
+    )
     return fig
 
 
@@ -174,19 +183,33 @@ def step_norms_figure(traces: Mapping[str, StepTrace], *, title: str, height: in
     for i, (run, trace) in enumerate(traces.items()):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
         steps = list(range(1, len(trace) + 1))
-        fig.add_trace(go.Scatter(x=steps, y=_positive_or_none(trace.global_norm), mode="lines",
-                                 name=f"{run} · {t('under_the_hood.fig.before_clipping')}",
-                                 line=dict(color=colour, width=2)))
+        fig.add_trace(
+            go.Scatter(
+                x=steps,
+                y=_positive_or_none(trace.global_norm),
+                mode="lines",
+                name=f"{run} · {t('under_the_hood.fig.before_clipping')}",
+                line=dict(color=colour, width=2),
+            )
+        )
         if trace.clipped_norm != trace.global_norm:
-            fig.add_trace(go.Scatter(x=steps, y=_positive_or_none(trace.clipped_norm), mode="lines",
-                                     name=f"{run} · {t('under_the_hood.fig.after_clipping')}",
-                                     line=dict(color=colour, width=2, dash="dot")))
+            fig.add_trace(
+                go.Scatter(
+                    x=steps,
+                    y=_positive_or_none(trace.clipped_norm),
+                    mode="lines",
+                    name=f"{run} · {t('under_the_hood.fig.after_clipping')}",
+                    line=dict(color=colour, width=2, dash="dot"),
+                )
+            )
     fig.update_layout(
         **base_layout(title, height, showlegend=True, margin=dict(MARGIN, b=120)),
         legend=dict(orientation="h", y=-0.25, yanchor="top", x=0, font=dict(size=11)),
         xaxis=dict(title=t("under_the_hood.fig.step")),
-        yaxis=dict(title=t("under_the_hood.fig.gradient_norm"),
-                   **log_axis([v for trace in traces.values() for v in trace.global_norm])),
+        yaxis=dict(
+            title=t("under_the_hood.fig.gradient_norm"),
+            **log_axis([v for trace in traces.values() for v in trace.global_norm]),
+        ),
     )
     return fig
 
@@ -201,15 +224,19 @@ def flow_summary_rows(reports: Mapping[str, FlowReport]) -> list[dict[str, str]]
         ratio = first_step[-1] / first_step[0] if len(first_step) > 1 and first_step[0] > 0 else float("nan")
         spread = report.unit_spread_trained[0] if report.unit_spread_trained else float("nan")
         metric = h.train_metric[-1] if len(h) else float("nan")
-        rows.append({
-            t("under_the_hood.fig.run"): label,
-            t("under_the_hood.fig.epochs"): str(len(h)),
-            t("under_the_hood.fig.final_loss"): f"{h.train_loss[-1]:.4g}" if len(h) else "–",
-            t(f"under_the_hood.fig.final_{h.metric_name}"): "–" if math.isnan(metric) else f"{metric:.3f}",
-            t("under_the_hood.fig.gradient_ratio"): "–" if math.isnan(ratio) else f"{ratio:.3g}×",
-            t("under_the_hood.fig.unit_spread"): "–" if math.isnan(spread) else f"{spread:.3g}",
-            t("under_the_hood.fig.diverged"): t("under_the_hood.fig.yes" if h.diverged else "under_the_hood.fig.no"),
-        })
+        rows.append(
+            {
+                t("under_the_hood.fig.run"): label,
+                t("under_the_hood.fig.epochs"): str(len(h)),
+                t("under_the_hood.fig.final_loss"): f"{h.train_loss[-1]:.4g}" if len(h) else "–",
+                t(f"under_the_hood.fig.final_{h.metric_name}"): "–" if math.isnan(metric) else f"{metric:.3f}",
+                t("under_the_hood.fig.gradient_ratio"): "–" if math.isnan(ratio) else f"{ratio:.3g}×",
+                t("under_the_hood.fig.unit_spread"): "–" if math.isnan(spread) else f"{spread:.3g}",
+                t("under_the_hood.fig.diverged"): t(
+                    "under_the_hood.fig.yes" if h.diverged else "under_the_hood.fig.no"
+                ),
+            }
+        )
     return rows
 
 
@@ -230,8 +257,7 @@ def activation_histograms_figure(
     colours = layer_colours(n)
     titles = [
         # round first so that a mean of -0.001 reads 0.00, not -0.00
-        t("under_the_hood.fig.histogram_panel", n=i + 1, mean=round(float(np.mean(a)), 2) + 0.0,
-          std=float(np.std(a)))
+        t("under_the_hood.fig.histogram_panel", n=i + 1, mean=round(float(np.mean(a)), 2) + 0.0, std=float(np.std(a)))
         for i, a in enumerate(activations)
     ]
     fig = make_subplots(rows=1, cols=n, subplot_titles=titles or None, horizontal_spacing=0.02, shared_yaxes=False)
@@ -242,12 +268,21 @@ def activation_histograms_figure(
         value_range = (low, high) if high > low else (low - 0.5, high + 0.5)
     for i, a in enumerate(activations, start=1):
         values = np.asarray(a, dtype=float).ravel()
-        fig.add_trace(go.Histogram(
-            x=values[np.isfinite(values)], marker=dict(color=colours[i - 1]), nbinsx=HISTOGRAM_BINS,
-            xbins=dict(start=value_range[0], end=value_range[1],
-                       size=(value_range[1] - value_range[0]) / HISTOGRAM_BINS) if value_range else None,
-            hovertemplate="%{x}: %{y}<extra></extra>",
-        ), row=1, col=i)
+        fig.add_trace(
+            go.Histogram(
+                x=values[np.isfinite(values)],
+                marker=dict(color=colours[i - 1]),
+                nbinsx=HISTOGRAM_BINS,
+                xbins=dict(
+                    start=value_range[0], end=value_range[1], size=(value_range[1] - value_range[0]) / HISTOGRAM_BINS
+                )
+                if value_range
+                else None,
+                hovertemplate="%{x}: %{y}<extra></extra>",
+            ),
+            row=1,
+            col=i,
+        )
     fig.update_layout(**base_layout(title, height, margin=dict(MARGIN, t=84)), bargap=0.02)
     fig.update_annotations(font=dict(size=11))
     if value_range is not None:
@@ -303,8 +338,11 @@ def step_matrix_figure(step: Step, *, height: int | None = None) -> go.Figure:
         )
     )
     cell = 44 if annotate else 18
-    fig.update_layout(**base_layout(None, height or min(560, 70 + cell * rows)),
-                      yaxis=dict(autorange="reversed", type="category"), xaxis=dict(type="category", side="top"))
+    fig.update_layout(
+        **base_layout(None, height or min(560, 70 + cell * rows)),
+        yaxis=dict(autorange="reversed", type="category"),
+        xaxis=dict(type="category", side="top"),
+    )
     return fig
 
 
@@ -314,21 +352,35 @@ def gradcheck_figure(result: GradientCheck, *, title: str, height: int = 300) ->
     names = [c.name for c in result.tensors]
     errors = [c.relative_error if math.isfinite(c.relative_error) else 1.0 for c in result.tensors]
     floor = 1e-16  # an exact match (0) still gets a visible stub on the log axis
-    fig = go.Figure(go.Bar(
-        x=names, y=[max(e, floor) for e in errors],
-        marker=dict(color=[STATUS_COLOURS[c.status] for c in result.tensors]),
-        text=[f"{e:.1e}" for e in errors], textposition="outside",
-        hovertemplate="%{x}: %{y:.3e}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=[max(e, floor) for e in errors],
+            marker=dict(color=[STATUS_COLOURS[c.status] for c in result.tensors]),
+            text=[f"{e:.1e}" for e in errors],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.3e}<extra></extra>",
+        )
+    )
     for level, status in ((PASS_BELOW, "pass"), (FAIL_ABOVE, "fail")):
         fig.add_hline(y=level, line=dict(color=STATUS_COLOURS[status], dash="dot", width=1.5))
         # On a log axis an annotation's y is given in decades, so place the label ourselves.
-        fig.add_annotation(x=1, xref="paper", xanchor="right", y=math.log10(level), yref="y", yanchor="bottom",
-                           text=t(f"under_the_hood.fig.threshold_{status}", value=f"{level:.0e}"), showarrow=False,
-                           font=dict(size=11, color=STATUS_COLOURS[status]))
-    fig.update_layout(**base_layout(title, height),
-                      xaxis=dict(title=t("under_the_hood.fig.tensor")),
-                      yaxis=dict(title=t("under_the_hood.fig.relative_error"), **log_axis(), range=[-16, 0.5]))
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="right",
+            y=math.log10(level),
+            yref="y",
+            yanchor="bottom",
+            text=t(f"under_the_hood.fig.threshold_{status}", value=f"{level:.0e}"),
+            showarrow=False,
+            font=dict(size=11, color=STATUS_COLOURS[status]),
+        )
+    fig.update_layout(
+        **base_layout(title, height),
+        xaxis=dict(title=t("under_the_hood.fig.tensor")),
+        yaxis=dict(title=t("under_the_hood.fig.relative_error"), **log_axis(), range=[-16, 0.5]),
+    )
     return fig
 
 
@@ -380,57 +432,144 @@ def landscape_figure(
     """
     shown = _display_loss(grid.loss, log_colour)
     colour_title = t("under_the_hood.fig.log_loss" if log_colour else "under_the_hood.fig.loss")
-    hover = (f"{axis_titles[0]} = %{{x:.3g}}<br>{axis_titles[1]} = %{{y:.3g}}<br>"
-             + t("under_the_hood.fig.loss") + " = %{customdata:.4g}<extra></extra>")
+    hover = (
+        f"{axis_titles[0]} = %{{x:.3g}}<br>{axis_titles[1]} = %{{y:.3g}}<br>"
+        + t("under_the_hood.fig.loss")
+        + " = %{customdata:.4g}<extra></extra>"
+    )
     colorbar = dict(title=dict(text=colour_title, side="right"), thickness=12, len=0.8)
     fig = go.Figure()
     if surface:
-        fig.add_trace(go.Surface(x=grid.a, y=grid.b, z=shown, customdata=grid.loss, colorscale=LANDSCAPE_SCALE,
-                                 colorbar=colorbar, hovertemplate=hover, opacity=0.95))
+        fig.add_trace(
+            go.Surface(
+                x=grid.a,
+                y=grid.b,
+                z=shown,
+                customdata=grid.loss,
+                colorscale=LANDSCAPE_SCALE,
+                colorbar=colorbar,
+                hovertemplate=hover,
+                opacity=0.95,
+            )
+        )
     else:
-        fig.add_trace(go.Contour(x=grid.a, y=grid.b, z=shown, customdata=grid.loss, colorscale=LANDSCAPE_SCALE,
-                                 colorbar=colorbar, hovertemplate=hover, ncontours=30,
-                                 contours=dict(showlines=True), line=dict(width=0.5, color="rgba(255,255,255,0.35)")))
+        fig.add_trace(
+            go.Contour(
+                x=grid.a,
+                y=grid.b,
+                z=shown,
+                customdata=grid.loss,
+                colorscale=LANDSCAPE_SCALE,
+                colorbar=colorbar,
+                hovertemplate=hover,
+                ncontours=30,
+                contours=dict(showlines=True),
+                line=dict(width=0.5, color="rgba(255,255,255,0.35)"),
+            )
+        )
     for i, (name, path) in enumerate(paths.items()):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
         if not path.a.size:
             continue
         label = name + (" · " + t("under_the_hood.fig.path_diverged") if path.diverged else "")
-        path_hover = (f"{name}<br>" + t("under_the_hood.fig.path_step") + " %{customdata[0]}<br>"
-                      + t("under_the_hood.fig.loss") + " = %{customdata[1]:.4g}<extra></extra>")
+        path_hover = (
+            f"{name}<br>"
+            + t("under_the_hood.fig.path_step")
+            + " %{customdata[0]}<br>"
+            + t("under_the_hood.fig.loss")
+            + " = %{customdata[1]:.4g}<extra></extra>"
+        )
         customdata = np.column_stack([np.arange(path.a.size), path.loss])
         ends = [0, path.a.size - 1]
         if surface:
             lifted = _display_loss(path.loss, log_colour)
-            fig.add_trace(go.Scatter3d(x=path.a, y=path.b, z=lifted, mode="lines", name=label, legendgroup=name,
-                                       line=dict(color=colour, width=6), customdata=customdata,
-                                       hovertemplate=path_hover))
-            fig.add_trace(go.Scatter3d(x=path.a[ends], y=path.b[ends], z=lifted[ends], mode="markers",
-                                       legendgroup=name, showlegend=False, hoverinfo="skip",
-                                       marker=dict(color=colour, size=[5, 7], symbol=["circle", "diamond"],
-                                                   line=dict(color="white", width=1))))
+            fig.add_trace(
+                go.Scatter3d(
+                    x=path.a,
+                    y=path.b,
+                    z=lifted,
+                    mode="lines",
+                    name=label,
+                    legendgroup=name,
+                    line=dict(color=colour, width=6),
+                    customdata=customdata,
+                    hovertemplate=path_hover,
+                )
+            )
+            fig.add_trace(
+                go.Scatter3d(
+                    x=path.a[ends],
+                    y=path.b[ends],
+                    z=lifted[ends],
+                    mode="markers",
+                    legendgroup=name,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    marker=dict(
+                        color=colour, size=[5, 7], symbol=["circle", "diamond"], line=dict(color="white", width=1)
+                    ),
+                )
+            )
         else:
-            fig.add_trace(go.Scatter(x=path.a, y=path.b, mode="lines", legendgroup=name, showlegend=False,
-                                     hoverinfo="skip", line=dict(color="white", width=5)))
-            fig.add_trace(go.Scatter(x=path.a, y=path.b, mode="lines+markers", name=label, legendgroup=name,
-                                     line=dict(color=colour, width=2.5), marker=dict(size=3, color=colour),
-                                     customdata=customdata, hovertemplate=path_hover))
-            fig.add_trace(go.Scatter(x=path.a[ends], y=path.b[ends], mode="markers", legendgroup=name,
-                                     showlegend=False, hoverinfo="skip",
-                                     marker=dict(color=colour, size=[11, 13], symbol=["circle", "diamond"],
-                                                 line=dict(color="white", width=1.5))))
+            fig.add_trace(
+                go.Scatter(
+                    x=path.a,
+                    y=path.b,
+                    mode="lines",
+                    legendgroup=name,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    line=dict(color="white", width=5),
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=path.a,
+                    y=path.b,
+                    mode="lines+markers",
+                    name=label,
+                    legendgroup=name,
+                    line=dict(color=colour, width=2.5),
+                    marker=dict(size=3, color=colour),
+                    customdata=customdata,
+                    hovertemplate=path_hover,
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=path.a[ends],
+                    y=path.b[ends],
+                    mode="markers",
+                    legendgroup=name,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    marker=dict(
+                        color=colour, size=[11, 13], symbol=["circle", "diamond"], line=dict(color="white", width=1.5)
+                    ),
+                )
+            )
     extent_a = [float(grid.a[0]), float(grid.a[-1])]
     extent_b = [float(grid.b[0]), float(grid.b[-1])]
     layout = base_layout(title, height, showlegend=bool(paths), margin=dict(MARGIN, t=48 if title else 16, b=96))
     legend = dict(orientation="h", y=-0.14, yanchor="top", x=0, font=dict(size=12))  # below: the title is on top
     if surface:
-        fig.update_layout(**layout, legend=legend, scene=dict(
-            xaxis=dict(title=axis_titles[0], range=extent_a), yaxis=dict(title=axis_titles[1], range=extent_b),
-            # Few, short z labels on a taller box: a dozen long ones on a flat box overlapped each other.
-            zaxis=dict(title=dict(text=colour_title, font=dict(size=12)), nticks=5, tickformat=".2~g"),
-            aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.8)))
+        fig.update_layout(
+            **layout,
+            legend=legend,
+            scene=dict(
+                xaxis=dict(title=axis_titles[0], range=extent_a),
+                yaxis=dict(title=axis_titles[1], range=extent_b),
+                # Few, short z labels on a taller box: a dozen long ones on a flat box overlapped each other.
+                zaxis=dict(title=dict(text=colour_title, font=dict(size=12)), nticks=5, tickformat=".2~g"),
+                aspectmode="manual",
+                aspectratio=dict(x=1, y=1, z=0.8),
+            ),
+        )
     else:
-        fig.update_layout(**layout, legend=legend,
-                          xaxis=dict(title=axis_titles[0], range=extent_a, constrain="domain"),
-                          yaxis=dict(title=axis_titles[1], range=extent_b))
+        fig.update_layout(
+            **layout,
+            legend=legend,
+            xaxis=dict(title=axis_titles[0], range=extent_a, constrain="domain"),
+            yaxis=dict(title=axis_titles[1], range=extent_b),
+        )
     return fig

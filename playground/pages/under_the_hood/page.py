@@ -40,16 +40,33 @@ landscape_centre = st.cache_resource(max_entries=16, show_spinner=False)(landsca
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def landscape_slice(config: ExperimentConfig, moment: str, axes: tuple[str, str] | None, seed: int, span: float,
-                    optimizers: tuple[str, ...], learning_rate: float, steps: int, start: tuple[float, float]):
+def landscape_slice(
+    config: ExperimentConfig,
+    moment: str,
+    axes: tuple[str, str] | None,
+    seed: int,
+    span: float,
+    optimizers: tuple[str, ...],
+    learning_rate: float,
+    steps: int,
+    start: tuple[float, float],
+):
     """The loss grid and the optimizer paths of one slice; ``axes`` None means two random directions."""
     centre = landscape_centre(config, moment)
     network = centre.network
     plane = landscape.random_plane(network, seed) if axes is None else landscape.parameter_plane(network, *axes)
     grid = landscape.loss_grid(network, centre.X, centre.y, plane, span=span, resolution=LANDSCAPE_RESOLUTION)
     origin_a, origin_b = plane.origin
-    paths = landscape.optimizer_paths(network, centre.X, centre.y, plane, optimizers, learning_rate=learning_rate,
-                                      steps=steps, start=(origin_a + start[0] * span, origin_b + start[1] * span))
+    paths = landscape.optimizer_paths(
+        network,
+        centre.X,
+        centre.y,
+        plane,
+        optimizers,
+        learning_rate=learning_rate,
+        steps=steps,
+        start=(origin_a + start[0] * span, origin_b + start[1] * span),
+    )
     return grid, paths, centre.epochs
 
 
@@ -58,8 +75,10 @@ def tab_from_url() -> str | None:
     requested = st.query_params.get("tab")
     if requested is None or requested in TAB_IDS:
         return requested
-    st.warning(t("under_the_hood.unknown_tab", tab=escape_markdown(requested[:40]), allowed=", ".join(TAB_IDS)),
-               icon=":material/link_off:")
+    st.warning(
+        t("under_the_hood.unknown_tab", tab=escape_markdown(requested[:40]), allowed=", ".join(TAB_IDS)),
+        icon=":material/link_off:",
+    )
     return None
 
 
@@ -86,7 +105,10 @@ def with_playground_weights(network, config: ExperimentConfig):
     trained_config, parameters, epoch = trained
     # Drawn points and the URL-only fields are not sidebar controls here: compare what builds the network.
     same = (trained_config.model, trained_config.data.features, trained_config.seed) == (
-        config.model, config.data.features, config.seed)
+        config.model,
+        config.data.features,
+        config.seed,
+    )
     if not same:
         return network
     try:
@@ -109,12 +131,19 @@ def run_label(label: str) -> str:
 @st.fragment
 def gradient_flow_view(config: ExperimentConfig) -> None:
     """1 · Per-layer gradient norms, update sizes, saturation and activations of your network or a demo."""
-    source = st.selectbox(t("under_the_hood.flow.source"), ("yours", *diagnostics.DEMOS), key=f"{KEY}.source",
-                          format_func=lambda name: t(f"under_the_hood.demos.{name}.title"),
-                          help=t("under_the_hood.flow.source_help"))
+    source = st.selectbox(
+        t("under_the_hood.flow.source"),
+        ("yours", *diagnostics.DEMOS),
+        key=f"{KEY}.source",
+        format_func=lambda name: t(f"under_the_hood.demos.{name}.title"),
+        help=t("under_the_hood.flow.source_help"),
+    )
     st.markdown(t(f"under_the_hood.demos.{source}.explain", epochs=diagnostics.FLOW_MAX_EPOCHS))
-    configs = {run_label("yours"): config} if source == "yours" else {
-        run_label(label): cfg for label, cfg in diagnostics.DEMOS[source].runs.items()}
+    configs = (
+        {run_label("yours"): config}
+        if source == "yours"
+        else {run_label(label): cfg for label, cfg in diagnostics.DEMOS[source].runs.items()}
+    )
     with st.spinner(t("under_the_hood.flow.training")):
         reports = {label: flow_report(cfg) for label, cfg in configs.items()}
     st.dataframe(fig.flow_summary_rows(reports), hide_index=True, key=f"{KEY}.summary")
@@ -124,49 +153,87 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
 
     histories = {label: report.history for label, report in reports.items()}
     epochs = {label: h.epoch for label, h in histories.items()}
-    st.plotly_chart(fig.per_layer_curves_figure(
-        {label: h.grad_norms for label, h in histories.items()}, epochs,
-        title=t("under_the_hood.flow.grad_norms_title"), y_title=t("under_the_hood.fig.gradient_norm")),
-        key=f"{KEY}.grad_norms")
+    st.plotly_chart(
+        fig.per_layer_curves_figure(
+            {label: h.grad_norms for label, h in histories.items()},
+            epochs,
+            title=t("under_the_hood.flow.grad_norms_title"),
+            y_title=t("under_the_hood.fig.gradient_norm"),
+        ),
+        key=f"{KEY}.grad_norms",
+    )
     st.caption(t("under_the_hood.flow.grad_norms_caption"))
     left, right = st.columns(2)
-    left.plotly_chart(fig.depth_profile_figure(
-        {label: report.trace.grad_norms[0] for label, report in reports.items() if len(report.trace)},
-        title=t("under_the_hood.flow.profile_title"), y_title=t("under_the_hood.fig.gradient_norm")),
-        key=f"{KEY}.profile")
+    left.plotly_chart(
+        fig.depth_profile_figure(
+            {label: report.trace.grad_norms[0] for label, report in reports.items() if len(report.trace)},
+            title=t("under_the_hood.flow.profile_title"),
+            y_title=t("under_the_hood.fig.gradient_norm"),
+        ),
+        key=f"{KEY}.profile",
+    )
     left.caption(t("under_the_hood.flow.profile_caption"))
-    right.plotly_chart(fig.step_norms_figure(
-        {label: report.trace for label, report in reports.items()}, title=t("under_the_hood.flow.steps_title")),
-        key=f"{KEY}.steps")
+    right.plotly_chart(
+        fig.step_norms_figure(
+            {label: report.trace for label, report in reports.items()}, title=t("under_the_hood.flow.steps_title")
+        ),
+        key=f"{KEY}.steps",
+    )
     right.caption(t("under_the_hood.flow.steps_caption"))
-    st.plotly_chart(fig.per_layer_curves_figure(
-        {label: h.update_ratios for label, h in histories.items()}, epochs,
-        title=t("under_the_hood.flow.update_ratio_title"), y_title=t("under_the_hood.fig.update_ratio")),
-        key=f"{KEY}.update_ratios")
+    st.plotly_chart(
+        fig.per_layer_curves_figure(
+            {label: h.update_ratios for label, h in histories.items()},
+            epochs,
+            title=t("under_the_hood.flow.update_ratio_title"),
+            y_title=t("under_the_hood.fig.update_ratio"),
+        ),
+        key=f"{KEY}.update_ratios",
+    )
     st.caption(t("under_the_hood.flow.update_ratio_caption"))
 
     activations_used = {a for report in reports.values() for a in report.hidden_activations}
-    for kind, names, attribute in (("saturated", SATURATING, "saturated_fraction"),
-                                   ("dead", RECTIFIED, "dead_fraction")):
+    for kind, names, attribute in (
+        ("saturated", SATURATING, "saturated_fraction"),
+        ("dead", RECTIFIED, "dead_fraction"),
+    ):
         if activations_used & set(names):
-            st.plotly_chart(fig.per_layer_curves_figure(
-                {label: [row[:-1] for row in getattr(h, attribute)] for label, h in histories.items()}, epochs,
-                title=t(f"under_the_hood.flow.{kind}_title"), y_title=t(f"under_the_hood.fig.{kind}"),
-                log_y=False, y_range=(-0.02, 1.02), output_last=False), key=f"{KEY}.{kind}")
+            st.plotly_chart(
+                fig.per_layer_curves_figure(
+                    {label: [row[:-1] for row in getattr(h, attribute)] for label, h in histories.items()},
+                    epochs,
+                    title=t(f"under_the_hood.flow.{kind}_title"),
+                    y_title=t(f"under_the_hood.fig.{kind}"),
+                    log_y=False,
+                    y_range=(-0.02, 1.02),
+                    output_last=False,
+                ),
+                key=f"{KEY}.{kind}",
+            )
             st.caption(t(f"under_the_hood.flow.{kind}_caption"))
 
     st.subheader(t("under_the_hood.flow.histograms_header"))
     pick_col, moment_col = st.columns(2)
-    shown = pick_col.selectbox(t("under_the_hood.flow.histogram_run"), list(reports), key=f"{KEY}.histogram_run",
-                               help=t("under_the_hood.flow.histogram_run_help"))
-    moment = moment_col.radio(t("under_the_hood.flow.moment"), ("init", "trained"), horizontal=True,
-                              key=f"{KEY}.moment", format_func=lambda m: t(f"under_the_hood.flow.moments.{m}"),
-                              help=t("under_the_hood.flow.moment_help"))
+    shown = pick_col.selectbox(
+        t("under_the_hood.flow.histogram_run"),
+        list(reports),
+        key=f"{KEY}.histogram_run",
+        help=t("under_the_hood.flow.histogram_run_help"),
+    )
+    moment = moment_col.radio(
+        t("under_the_hood.flow.moment"),
+        ("init", "trained"),
+        horizontal=True,
+        key=f"{KEY}.moment",
+        format_func=lambda m: t(f"under_the_hood.flow.moments.{m}"),
+        help=t("under_the_hood.flow.moment_help"),
+    )
     report = reports[shown]
     layers = report.activations_init if moment == "init" else report.activations_trained
     if layers:
-        st.plotly_chart(fig.activation_histograms_figure(
-            layers, title=t("under_the_hood.flow.histograms_title", run=shown)), key=f"{KEY}.histograms")
+        st.plotly_chart(
+            fig.activation_histograms_figure(layers, title=t("under_the_hood.flow.histograms_title", run=shown)),
+            key=f"{KEY}.histograms",
+        )
     else:
         st.info(t("under_the_hood.flow.no_hidden_layers"))
 
@@ -175,29 +242,64 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
 def step_through_view(network, prepared, seed: int) -> None:
     """2 · One mini-batch forward and backward, one matrix per step, with previous/next buttons."""
     st.markdown(t("under_the_hood.step.intro"))
-    batch_size = st.slider(t("under_the_hood.step.batch"), 1, STEP_BATCH_MAX, 4, key=f"{KEY}.step_batch",
-                           help=t("under_the_hood.step.batch_help"))
-    X_batch, y_batch = stepthrough.first_minibatch(prepared.split.X_train, prepared.split.y_train, batch_size,
-                                                   seed=seed)
+    batch_size = st.slider(
+        t("under_the_hood.step.batch"),
+        1,
+        STEP_BATCH_MAX,
+        4,
+        key=f"{KEY}.step_batch",
+        help=t("under_the_hood.step.batch_help"),
+    )
+    X_batch, y_batch = stepthrough.first_minibatch(
+        prepared.split.X_train, prepared.split.y_train, batch_size, seed=seed
+    )
     walk = stepthrough.step_through(network, X_batch, y_batch)
     count = len(walk)
     st.session_state[f"{KEY}.step"] = min(st.session_state.get(f"{KEY}.step", 0), count - 1)
     prev_col, next_col, where_col = st.columns([1.4, 1.4, 3])
-    prev_col.button(t("under_the_hood.step.previous"), key=f"{KEY}.previous", on_click=move_step, args=(-1, count),
-                    disabled=st.session_state[f"{KEY}.step"] == 0, icon=":material/arrow_back:",
-                    help=t("under_the_hood.step.previous_help"), width="stretch")
-    next_col.button(t("under_the_hood.step.next"), key=f"{KEY}.next", on_click=move_step, args=(1, count),
-                    disabled=st.session_state[f"{KEY}.step"] == count - 1, icon=":material/arrow_forward:",
-                    help=t("under_the_hood.step.next_help"), width="stretch", type="primary")
+    prev_col.button(
+        t("under_the_hood.step.previous"),
+        key=f"{KEY}.previous",
+        on_click=move_step,
+        args=(-1, count),
+        disabled=st.session_state[f"{KEY}.step"] == 0,
+        icon=":material/arrow_back:",
+        help=t("under_the_hood.step.previous_help"),
+        width="stretch",
+    )
+    next_col.button(
+        t("under_the_hood.step.next"),
+        key=f"{KEY}.next",
+        on_click=move_step,
+        args=(1, count),
+        disabled=st.session_state[f"{KEY}.step"] == count - 1,
+        icon=":material/arrow_forward:",
+        help=t("under_the_hood.step.next_help"),
+        width="stretch",
+        type="primary",
+    )
     step = walk[st.session_state[f"{KEY}.step"]]
-    where_col.progress((step.index + 1) / count, text=t(
-        "under_the_hood.step.position", number=step.index + 1, count=count,
-        phase=t(f"under_the_hood.step.phases.{step.phase}")))
+    where_col.progress(
+        (step.index + 1) / count,
+        text=t(
+            "under_the_hood.step.position",
+            number=step.index + 1,
+            count=count,
+            phase=t(f"under_the_hood.step.phases.{step.phase}"),
+        ),
+    )
     st.latex(step.formula)
     rows, cols = step.shape
-    st.markdown(t("under_the_hood.step.shape", rows=rows, cols=cols) + " · "
-                + t(f"under_the_hood.step.explain.{'input' if step.layer == 0 else step.name}", layer=step.layer,
-                    previous=step.layer - 1, next=step.layer + 1))
+    st.markdown(
+        t("under_the_hood.step.shape", rows=rows, cols=cols)
+        + " · "
+        + t(
+            f"under_the_hood.step.explain.{'input' if step.layer == 0 else step.name}",
+            layer=step.layer,
+            previous=step.layer - 1,
+            next=step.layer + 1,
+        )
+    )
     st.plotly_chart(fig.step_matrix_figure(step), key=f"{KEY}.matrix")
     st.caption(t("under_the_hood.step.loss", loss=walk.loss, n=walk.n_samples))
 
@@ -205,12 +307,19 @@ def step_through_view(network, prepared, seed: int) -> None:
 @st.fragment
 def gradient_check_view(config: ExperimentConfig, network, prepared) -> None:
     """3 · Finite differences against backprop, per parameter tensor, on demand."""
-    st.markdown(t("under_the_hood.check.intro", pass_below=f"{gradcheck.PASS_BELOW:.0e}",
-                  fail_above=f"{gradcheck.FAIL_ABOVE:.0e}"))
-    if st.button(t("under_the_hood.check.run"), key=f"{KEY}.run_check", type="primary",
-                 help=t("under_the_hood.check.run_help")):
-        X_check, y_check = stepthrough.first_minibatch(prepared.split.X_train, prepared.split.y_train, CHECK_BATCH,
-                                                       seed=config.seed)
+    st.markdown(
+        t(
+            "under_the_hood.check.intro",
+            pass_below=f"{gradcheck.PASS_BELOW:.0e}",
+            fail_above=f"{gradcheck.FAIL_ABOVE:.0e}",
+        )
+    )
+    if st.button(
+        t("under_the_hood.check.run"), key=f"{KEY}.run_check", type="primary", help=t("under_the_hood.check.run_help")
+    ):
+        X_check, y_check = stepthrough.first_minibatch(
+            prepared.split.X_train, prepared.split.y_train, CHECK_BATCH, seed=config.seed
+        )
         with st.spinner(t("under_the_hood.check.running")):
             st.session_state[f"{KEY}.check"] = (config, gradcheck.gradient_check(network, X_check, y_check))
     checked = st.session_state.get(f"{KEY}.check")
@@ -222,10 +331,17 @@ def gradient_check_view(config: ExperimentConfig, network, prepared) -> None:
         result = checked[1]
         worst = result.worst
         verdict = {"pass": st.success, "warning": st.warning, "fail": st.error}[worst.status]
-        verdict(t(f"under_the_hood.check.verdict_{worst.status}", name=worst.name, error=worst.relative_error,
-                  n=result.n_samples))
-        st.plotly_chart(fig.gradcheck_figure(result, title=t("under_the_hood.check.figure_title")),
-                        key=f"{KEY}.check_figure")
+        verdict(
+            t(
+                f"under_the_hood.check.verdict_{worst.status}",
+                name=worst.name,
+                error=worst.relative_error,
+                n=result.n_samples,
+            )
+        )
+        st.plotly_chart(
+            fig.gradcheck_figure(result, title=t("under_the_hood.check.figure_title")), key=f"{KEY}.check_figure"
+        )
         st.dataframe(fig.gradcheck_table(result), hide_index=True, key=f"{KEY}.check_table")
 
 
@@ -234,26 +350,59 @@ def init_explorer_view() -> None:
     """4 · Activations per layer of a fresh deep network, for a scheme, activation, depth and width."""
     st.markdown(t("under_the_hood.init.intro"))
     scheme_col, activation_col, depth_col, units_col = st.columns(4)
-    scheme = scheme_col.selectbox(t("under_the_hood.init.scheme"), INITIALIZERS, index=INITIALIZERS.index("xavier"),
-                                  key=f"{KEY}.init_scheme", help=t("under_the_hood.init.scheme_help"))
+    scheme = scheme_col.selectbox(
+        t("under_the_hood.init.scheme"),
+        INITIALIZERS,
+        index=INITIALIZERS.index("xavier"),
+        key=f"{KEY}.init_scheme",
+        help=t("under_the_hood.init.scheme_help"),
+    )
     activation = activation_col.selectbox(
-        t("under_the_hood.init.activation"), diagnostics.HIDDEN_ACTIVATIONS,
-        index=diagnostics.HIDDEN_ACTIVATIONS.index("tanh"), key=f"{KEY}.init_activation",
-        help=t("under_the_hood.init.activation_help"))
-    depth = widgets.capped_slider(depth_col, t("under_the_hood.init.depth"), 1, LIMITS.max_hidden_layers, 6,
-                                  key=f"{KEY}.init_depth", help=t("under_the_hood.init.depth_help"))
-    units = widgets.capped_slider(units_col, t("under_the_hood.init.units"), 4, diagnostics.EXPLORER_MAX_UNITS, 32,
-                                  step=4, key=f"{KEY}.init_units", help=t("under_the_hood.init.units_help"))
+        t("under_the_hood.init.activation"),
+        diagnostics.HIDDEN_ACTIVATIONS,
+        index=diagnostics.HIDDEN_ACTIVATIONS.index("tanh"),
+        key=f"{KEY}.init_activation",
+        help=t("under_the_hood.init.activation_help"),
+    )
+    depth = widgets.capped_slider(
+        depth_col,
+        t("under_the_hood.init.depth"),
+        1,
+        LIMITS.max_hidden_layers,
+        6,
+        key=f"{KEY}.init_depth",
+        help=t("under_the_hood.init.depth_help"),
+    )
+    units = widgets.capped_slider(
+        units_col,
+        t("under_the_hood.init.units"),
+        4,
+        diagnostics.EXPLORER_MAX_UNITS,
+        32,
+        step=4,
+        key=f"{KEY}.init_units",
+        help=t("under_the_hood.init.units_help"),
+    )
     explored = init_activations(scheme, depth, activation=activation, units=units)
-    st.plotly_chart(fig.activation_histograms_figure(
-        explored.activations, title=t("under_the_hood.init.histograms_title", scheme=scheme, activation=activation)),
-        key=f"{KEY}.init_histograms")
+    st.plotly_chart(
+        fig.activation_histograms_figure(
+            explored.activations, title=t("under_the_hood.init.histograms_title", scheme=scheme, activation=activation)
+        ),
+        key=f"{KEY}.init_histograms",
+    )
     st.markdown(t(f"under_the_hood.init.schemes.{scheme}"))
-    spreads = {name: init_activations(name, depth, activation=activation, units=units).stds()
-               for name in EXPLORER_SCHEMES}
-    st.plotly_chart(fig.depth_profile_figure(
-        spreads, title=t("under_the_hood.init.spread_title", activation=activation),
-        y_title=t("under_the_hood.init.spread_axis"), output_last=False), key=f"{KEY}.init_spread")
+    spreads = {
+        name: init_activations(name, depth, activation=activation, units=units).stds() for name in EXPLORER_SCHEMES
+    }
+    st.plotly_chart(
+        fig.depth_profile_figure(
+            spreads,
+            title=t("under_the_hood.init.spread_title", activation=activation),
+            y_title=t("under_the_hood.init.spread_axis"),
+            output_last=False,
+        ),
+        key=f"{KEY}.init_spread",
+    )
     st.caption(t("under_the_hood.init.spread_caption"))
 
 
@@ -262,70 +411,167 @@ def landscape_view(config: ExperimentConfig) -> None:
     """5 · The loss over a 2-D slice of parameter space, with SGD, momentum and Adam walking on it."""
     st.markdown(t("under_the_hood.landscape.intro"))
     centre_col, kind_col, first_col, second_col = st.columns(4)
-    moment = centre_col.radio(t("under_the_hood.landscape.centre"), landscape.CENTRE_MOMENTS, index=1,
-                              key=f"{KEY}.land_centre", help=t("under_the_hood.landscape.centre_help"),
-                              format_func=lambda m: t(f"under_the_hood.landscape.centres.{m}"))
-    kind = kind_col.radio(t("under_the_hood.landscape.kind"), landscape.PLANE_KINDS, key=f"{KEY}.land_kind",
-                          help=t("under_the_hood.landscape.kind_help"),
-                          format_func=lambda k: t(f"under_the_hood.landscape.kinds.{k}"))
+    moment = centre_col.radio(
+        t("under_the_hood.landscape.centre"),
+        landscape.CENTRE_MOMENTS,
+        index=1,
+        key=f"{KEY}.land_centre",
+        help=t("under_the_hood.landscape.centre_help"),
+        format_func=lambda m: t(f"under_the_hood.landscape.centres.{m}"),
+    )
+    kind = kind_col.radio(
+        t("under_the_hood.landscape.kind"),
+        landscape.PLANE_KINDS,
+        key=f"{KEY}.land_kind",
+        help=t("under_the_hood.landscape.kind_help"),
+        format_func=lambda k: t(f"under_the_hood.landscape.kinds.{k}"),
+    )
     network = landscape_centre(config, moment).network
     if kind == "parameters":
         names = landscape.scalar_parameter_names(network)
         defaults = [name if name in names else names[i] for i, name in enumerate(landscape.DEFAULT_AXES)]
-        first = first_col.selectbox(t("under_the_hood.landscape.first"), names, index=names.index(defaults[0]),
-                                    key=f"{KEY}.land_first", help=t("under_the_hood.landscape.parameter_help"))
+        first = first_col.selectbox(
+            t("under_the_hood.landscape.first"),
+            names,
+            index=names.index(defaults[0]),
+            key=f"{KEY}.land_first",
+            help=t("under_the_hood.landscape.parameter_help"),
+        )
         others = [name for name in names if name != first]
         second = second_col.selectbox(
-            t("under_the_hood.landscape.second"), others,
+            t("under_the_hood.landscape.second"),
+            others,
             index=others.index(defaults[1]) if defaults[1] in others else 0,
-            key=f"{KEY}.land_second", help=t("under_the_hood.landscape.parameter_help"))
+            key=f"{KEY}.land_second",
+            help=t("under_the_hood.landscape.parameter_help"),
+        )
         axes, seed = (first, second), 0
         axis_titles = (first, second)
     else:
-        seed = int(first_col.number_input(t("under_the_hood.landscape.seed"), 0, 10_000, 0, step=1,
-                                          key=f"{KEY}.land_seed", help=t("under_the_hood.landscape.seed_help")))
+        seed = int(
+            first_col.number_input(
+                t("under_the_hood.landscape.seed"),
+                0,
+                10_000,
+                0,
+                step=1,
+                key=f"{KEY}.land_seed",
+                help=t("under_the_hood.landscape.seed_help"),
+            )
+        )
         axes = None
         axis_titles = (t("under_the_hood.fig.direction", n=1), t("under_the_hood.fig.direction", n=2))
     span_col, rate_col, steps_col, optimizer_col = st.columns([1, 1, 1, 1.6])
-    span = span_col.select_slider(t("under_the_hood.landscape.span"), LANDSCAPE_SPANS[kind],
-                                  value=LANDSCAPE_DEFAULT_SPAN[kind], key=f"{KEY}.land_span_{kind}",
-                                  help=t(f"under_the_hood.landscape.span_help_{kind}"))
-    learning_rate = rate_col.select_slider(t("under_the_hood.landscape.learning_rate"), LANDSCAPE_RATES, value=0.3,
-                                           key=f"{KEY}.land_lr", help=t("under_the_hood.landscape.learning_rate_help"))
-    steps = steps_col.slider(t("under_the_hood.landscape.steps"), 10, 500, 100, step=10, key=f"{KEY}.land_steps",
-                             help=t("under_the_hood.landscape.steps_help"))
-    optimizers = optimizer_col.multiselect(t("under_the_hood.landscape.optimizers"), OPTIMIZERS,
-                                           default=list(landscape.PATH_OPTIMIZERS), key=f"{KEY}.land_optimizers",
-                                           help=t("under_the_hood.landscape.optimizers_help"))
+    span = span_col.select_slider(
+        t("under_the_hood.landscape.span"),
+        LANDSCAPE_SPANS[kind],
+        value=LANDSCAPE_DEFAULT_SPAN[kind],
+        key=f"{KEY}.land_span_{kind}",
+        help=t(f"under_the_hood.landscape.span_help_{kind}"),
+    )
+    learning_rate = rate_col.select_slider(
+        t("under_the_hood.landscape.learning_rate"),
+        LANDSCAPE_RATES,
+        value=0.3,
+        key=f"{KEY}.land_lr",
+        help=t("under_the_hood.landscape.learning_rate_help"),
+    )
+    steps = steps_col.slider(
+        t("under_the_hood.landscape.steps"),
+        10,
+        500,
+        100,
+        step=10,
+        key=f"{KEY}.land_steps",
+        help=t("under_the_hood.landscape.steps_help"),
+    )
+    optimizers = optimizer_col.multiselect(
+        t("under_the_hood.landscape.optimizers"),
+        OPTIMIZERS,
+        default=list(landscape.PATH_OPTIMIZERS),
+        key=f"{KEY}.land_optimizers",
+        help=t("under_the_hood.landscape.optimizers_help"),
+    )
     start_a_col, start_b_col, log_col, surface_col = st.columns(4)
-    start_a = start_a_col.slider(t("under_the_hood.landscape.start_a"), -1.0, 1.0, -0.8, step=0.1,
-                                 key=f"{KEY}.land_start_a", help=t("under_the_hood.landscape.start_help"))
-    start_b = start_b_col.slider(t("under_the_hood.landscape.start_b"), -1.0, 1.0, 0.8, step=0.1,
-                                 key=f"{KEY}.land_start_b", help=t("under_the_hood.landscape.start_help"))
-    log_colour = log_col.toggle(t("under_the_hood.landscape.log_colour"), value=True, key=f"{KEY}.land_log",
-                                help=t("under_the_hood.landscape.log_colour_help"))
-    surface = surface_col.toggle(t("under_the_hood.landscape.surface"), value=False, key=f"{KEY}.land_surface",
-                                 help=t("under_the_hood.landscape.surface_help"))
+    start_a = start_a_col.slider(
+        t("under_the_hood.landscape.start_a"),
+        -1.0,
+        1.0,
+        -0.8,
+        step=0.1,
+        key=f"{KEY}.land_start_a",
+        help=t("under_the_hood.landscape.start_help"),
+    )
+    start_b = start_b_col.slider(
+        t("under_the_hood.landscape.start_b"),
+        -1.0,
+        1.0,
+        0.8,
+        step=0.1,
+        key=f"{KEY}.land_start_b",
+        help=t("under_the_hood.landscape.start_help"),
+    )
+    log_colour = log_col.toggle(
+        t("under_the_hood.landscape.log_colour"),
+        value=True,
+        key=f"{KEY}.land_log",
+        help=t("under_the_hood.landscape.log_colour_help"),
+    )
+    surface = surface_col.toggle(
+        t("under_the_hood.landscape.surface"),
+        value=False,
+        key=f"{KEY}.land_surface",
+        help=t("under_the_hood.landscape.surface_help"),
+    )
 
     with st.spinner(t("under_the_hood.landscape.computing")):
-        grid, paths, epochs = landscape_slice(config, moment, axes, seed, float(span), tuple(optimizers),
-                                              float(learning_rate), int(steps), (float(start_a), float(start_b)))
-    st.plotly_chart(fig.landscape_figure(grid, paths, axis_titles=axis_titles, log_colour=log_colour,
-                                         surface=surface, title=t("under_the_hood.landscape.figure_title")),
-                    key=f"{KEY}.landscape")
-    where = t("under_the_hood.landscape.where_trained", epochs=epochs) if moment == "trained" else t(
-        "under_the_hood.landscape.where_init")
+        grid, paths, epochs = landscape_slice(
+            config,
+            moment,
+            axes,
+            seed,
+            float(span),
+            tuple(optimizers),
+            float(learning_rate),
+            int(steps),
+            (float(start_a), float(start_b)),
+        )
+    st.plotly_chart(
+        fig.landscape_figure(
+            grid,
+            paths,
+            axis_titles=axis_titles,
+            log_colour=log_colour,
+            surface=surface,
+            title=t("under_the_hood.landscape.figure_title"),
+        ),
+        key=f"{KEY}.landscape",
+    )
+    where = (
+        t("under_the_hood.landscape.where_trained", epochs=epochs)
+        if moment == "trained"
+        else t("under_the_hood.landscape.where_init")
+    )
     st.caption(t("under_the_hood.landscape.caption", where=where, resolution=grid.resolution))
     if grid.reduced:
         st.caption(t("under_the_hood.landscape.reduced", resolution=grid.resolution, requested=grid.requested))
     if paths:
-        st.dataframe([{t("under_the_hood.fig.optimizer"): name,
-                       t("under_the_hood.fig.start_loss"): f"{path.loss[0]:.4g}" if path.loss.size else "–",
-                       t("under_the_hood.fig.end_loss"): f"{path.loss[-1]:.4g}" if path.loss.size else "–",
-                       t("under_the_hood.fig.steps_taken"): str(path.steps),
-                       t("under_the_hood.fig.diverged"): t(
-                           "under_the_hood.fig.yes" if path.diverged else "under_the_hood.fig.no")}
-                      for name, path in paths.items()], hide_index=True, key=f"{KEY}.land_table")
+        st.dataframe(
+            [
+                {
+                    t("under_the_hood.fig.optimizer"): name,
+                    t("under_the_hood.fig.start_loss"): f"{path.loss[0]:.4g}" if path.loss.size else "–",
+                    t("under_the_hood.fig.end_loss"): f"{path.loss[-1]:.4g}" if path.loss.size else "–",
+                    t("under_the_hood.fig.steps_taken"): str(path.steps),
+                    t("under_the_hood.fig.diverged"): t(
+                        "under_the_hood.fig.yes" if path.diverged else "under_the_hood.fig.no"
+                    ),
+                }
+                for name, path in paths.items()
+            ],
+            hide_index=True,
+            key=f"{KEY}.land_table",
+        )
         for name, path in paths.items():
             if path.diverged:
                 st.warning(t("under_the_hood.landscape.diverged", optimizer=name, step=path.steps + 1))
@@ -343,9 +589,13 @@ def your_network():
     with st.sidebar:
         st.header(t("under_the_hood.sidebar.header"))
         st.caption(t("under_the_hood.sidebar.intro"))
-        st.button(t("under_the_hood.sidebar.use_playground"), key=f"{KEY}.use_playground",
-                  on_click=use_playground_network, disabled=f"{PLAYGROUND_KEY}.config" not in st.session_state,
-                  help=t("under_the_hood.sidebar.use_playground_help"))
+        st.button(
+            t("under_the_hood.sidebar.use_playground"),
+            key=f"{KEY}.use_playground",
+            on_click=use_playground_network,
+            disabled=f"{PLAYGROUND_KEY}.config" not in st.session_state,
+            help=t("under_the_hood.sidebar.use_playground_help"),
+        )
         start = state.config_from_state(KEY, DEFAULT)
         with st.expander(t("under_the_hood.sidebar.data")):
             data, seed = widgets.dataset_controls(start.data, KEY, seed=start.seed)
@@ -371,6 +621,9 @@ def tabs():
     linked_tab = tab_from_url()
     tab_labels = {tab_id: t(f"under_the_hood.tabs.{tab_id}") for tab_id in TAB_IDS}
     return st.tabs(
-        list(tab_labels.values()), default=tab_labels[linked_tab] if linked_tab else None, key=f"{KEY}.tab",
-        on_change=remember_tab, args=(tab_labels,),
+        list(tab_labels.values()),
+        default=tab_labels[linked_tab] if linked_tab else None,
+        key=f"{KEY}.tab",
+        on_change=remember_tab,
+        args=(tab_labels,),
     )
