@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.measure import Row, median, skipped
 from benchmarks.side_by_side import FPS_TARGET, OURS_PROBE, count_between, observed, per_second, probe_script
+from deploy import free_port, stop_process_group, streamlit_command, wait_healthy
 
 AREA_PAGE = "page"
 AREA_MEMORY = "memory"
@@ -51,33 +47,11 @@ def _missing() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
     """``streamlit run streamlit_app.py`` on a free port: yields (base URL, server pid); always stopped."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    port = free_port()
+    command = streamlit_command(port)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         server = subprocess.Popen(
@@ -91,35 +65,10 @@ def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {server.returncode} (log: {log_path})")
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not start within {SERVER_START_TIMEOUT} s")
-            time.sleep(0.25)
+        wait_healthy(url, server, f"streamlit (log: {log_path})", SERVER_START_TIMEOUT)
         yield url, server.pid
     finally:
         stop_process_group(server)
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """End a process started with ``start_new_session=True`` and everything it started: TERM, then KILL."""
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)  # its own process group: nothing it started survives
-            process.wait(timeout=grace)
-            break
-        except ProcessLookupError:
-            break
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def rss_mb(pid: int) -> float:

@@ -27,7 +27,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.measure import Row, median, skipped
+from deploy import free_port, stop_process_group, streamlit_command, wait_healthy
 
 AREA = "live"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -169,37 +169,11 @@ def browser_cpu_seconds() -> float:
     return tree_cpu_seconds(os.getpid(), name_prefix="chrom")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, what: str, log_path: Path) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {process.returncode} (log: {log_path})")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} did not start within {SERVER_START_TIMEOUT:.0f} s")
-        time.sleep(0.1)
-
-
 @contextlib.contextmanager
 def _server(command: list[str], cwd: Path, health: str, what: str, log_path: Path) -> Iterator[tuple[str, int]]:
     """Run ``command`` (with ``{port}`` filled in) until the block ends: yields (base URL, pid)."""
-    from benchmarks.page import stop_process_group
 
-    port = _free_port()
+    port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
@@ -213,7 +187,7 @@ def _server(command: list[str], cwd: Path, health: str, what: str, log_path: Pat
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_until_up(url + health, process, what, log_path)
+        wait_healthy(url, process, f"{what} (log: {log_path})", SERVER_START_TIMEOUT, path=health)
         yield url, process.pid
     finally:
         stop_process_group(process)
@@ -221,23 +195,7 @@ def _server(command: list[str], cwd: Path, health: str, what: str, log_path: Pat
 
 def streamlit_app(log_path: Path) -> contextlib.AbstractContextManager[tuple[str, int]]:
     return _server(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            "{port}",
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command("{port}"),
         APP_DIR,
         "_stcore/health",
         "streamlit",

@@ -21,19 +21,14 @@ import argparse
 import contextlib
 import csv
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from benchmarks.page import streamlit_server
+from deploy import wait_healthy
 from playground.i18n import t
 from playground.live.playground import DEFAULT_SPEED, SPEEDS
 from tests.e2e.browser_helpers import CHROMIUM_ARGS, find_chromium, wait_for_app
@@ -59,74 +54,6 @@ HEAVY_LINK = (
 
 
 # ---- the server -------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen | None, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server is not None and server.poll() is not None:
-            raise SystemExit(f"streamlit exited with code {server.returncode}")
-        with (
-            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-            urllib.request.urlopen(url + "_stcore/health", timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.5)
-    raise SystemExit(f"{url} did not become healthy within {timeout:.0f} s")
-
-
-@contextlib.contextmanager
-def streamlit_server(log_path: Path) -> Iterator[tuple[str, int]]:
-    """Start the app on a free port in its own process group; yield (base URL, pid); stop that group after."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w", encoding="utf-8") as log:
-        server = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_healthy(url, server)
-        yield url, server.pid
-    finally:
-        for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(server.pid, sig)
-                server.wait(timeout=grace)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-
-
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -318,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.url:
         if not args.pid:
             parser.error("--url needs --pid (the server process whose memory is sampled)")
-        _wait_healthy(args.url.rstrip("/") + "/", None)
+        wait_healthy(args.url.rstrip("/") + "/", None, args.url, 120)
         soak(args.url, args.pid, args.sessions, args.minutes, args.interval, args.speed_steps, args.csv, links)
         return
     with streamlit_server(REPO_ROOT / "test-artifacts" / "soak-server.log") as (url, pid):

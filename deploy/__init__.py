@@ -107,22 +107,34 @@ http {{
 """
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, what: str, timeout: float) -> None:
+def streamlit_command(port: int | str, app_file: str = APP_FILE) -> list[str]:
+    """``streamlit run`` of the app on 127.0.0.1:``port``, headless, without a file watcher or usage statistics: the
+    one command line every launcher uses (the replicas here, the benchmarks' servers, the browser tests' server)."""
+    return [sys.executable, "-m", "streamlit", "run", app_file, "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false"]  # fmt: skip
+
+
+def wait_healthy(
+    url: str, process: subprocess.Popen | None, what: str, timeout: float, path: str = "_stcore/health"
+) -> None:
+    """Return once ``url + path`` answers 200; raise if ``process`` (None: a server started elsewhere) exits first
+    (RuntimeError) or ``timeout`` seconds pass (TimeoutError)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"{what} exited with code {process.returncode}")
         try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(url + path, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.25)
-    raise TimeoutError(f"{what} did not answer {url}_stcore/health within {timeout:.0f} s")
+    raise TimeoutError(f"{what} did not answer {url}{path} within {timeout:.0f} s")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process_group(process: subprocess.Popen) -> None:
     """SIGTERM to the process group (each child runs in its own), then SIGKILL if it lingers."""
     for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
         try:
@@ -181,23 +193,7 @@ class Deployment:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
         try:
             for i, port in enumerate(self.replica_ports):
-                command = [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    APP_FILE,
-                    "--server.port",
-                    str(port),
-                    "--server.address",
-                    "127.0.0.1",
-                    "--server.headless",
-                    "true",
-                    "--server.fileWatcherType",
-                    "none",
-                    "--browser.gatherUsageStats",
-                    "false",
-                ]
+                command = streamlit_command(str(port), APP_FILE)
                 with (logs / f"replica-{i + 1}.log").open("w", encoding="utf-8") as log:
                     self.processes.append(
                         subprocess.Popen(
@@ -211,7 +207,7 @@ class Deployment:
                         )
                     )
             for i, process in enumerate(self.processes):
-                _wait_healthy(self.replica_url(i), process, f"replica {i + 1}", START_TIMEOUT)
+                wait_healthy(self.replica_url(i), process, f"replica {i + 1}", START_TIMEOUT)
             conf = self.prefix / "nginx.conf"
             conf.write_text(nginx_config(self.replica_ports, self.port, self.host, self.prefix), encoding="utf-8")
             with (logs / "nginx.log").open("w", encoding="utf-8") as log:
@@ -223,7 +219,7 @@ class Deployment:
                     start_new_session=True,
                 )
             self.processes.append(proxy)
-            _wait_healthy(self.url, proxy, "nginx", 30.0)
+            wait_healthy(self.url, proxy, "nginx", 30.0)
         except BaseException:
             self.stop()
             raise
@@ -231,7 +227,7 @@ class Deployment:
 
     def stop(self) -> None:
         for process in reversed(self.processes):  # the proxy first, so no request reaches a stopping replica
-            _stop(process)
+            stop_process_group(process)
         self.processes.clear()
 
     def __enter__(self) -> Deployment:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy import free_port, stop_process_group, streamlit_command
 from tests.apptest_helpers import APP_FILE, REPO_ROOT
 from tests.e2e.browser_helpers import (
     ARTIFACTS_DIR,
@@ -75,12 +75,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _log_tail(path: Path, lines: int = 40) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
@@ -98,20 +92,6 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> N
             pass
         time.sleep(0.25)
     pytest.fail(f"streamlit did not become healthy within {SERVER_START_TIMEOUT} s:\n{_log_tail(log_path)}")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    # The server runs in its own process group, so this also ends anything it started.
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(server.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            server.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _die_with_parent() -> None:
@@ -136,25 +116,9 @@ def server_log() -> Path:
 @pytest.fixture(scope="session")
 def app_url(server_log: Path) -> Iterator[str]:
     """Start ``streamlit run streamlit_app.py`` on a free port; yield its base URL; stop it afterwards."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_FILE.relative_to(REPO_ROOT)),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(port, str(APP_FILE.relative_to(REPO_ROOT)))
     with server_log.open("w", encoding="utf-8") as log:
         server = subprocess.Popen(
             command,
@@ -170,7 +134,7 @@ def app_url(server_log: Path) -> Iterator[str]:
         _wait_until_healthy(url, server, server_log)
         yield url
     finally:
-        _stop(server)
+        stop_process_group(server)
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,10 @@ from core.data.features import FEATURES, transform_features
 from core.engine.activations import ACTIVATIONS, OUTPUT_ONLY
 from core.engine.network import Network
 from playground import figures
+from playground import live_view as live_view_package
 from playground.live import playground as live
 
-FRONTEND = Path(live.__file__).parent / "live_view" / "frontend"
+FRONTEND = Path(live_view_package.__file__).parent / "frontend"
 ORIGIN = "http://live-view.test"
 TYPES = {".js": "text/javascript", ".html": "text/html"}
 
