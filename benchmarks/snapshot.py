@@ -1,6 +1,6 @@
 """The server's cost of a live Playground snapshot against the training it shows, in one process (issue 17).
 
-At the default speed the server trains 75 epochs a second and sends one snapshot per epoch
+At the default speed the server trains 100 epochs a second and sends one snapshot per epoch
 (``playground.live.playground.frame``: epoch, counters, new curve points and every parameter), JSON-encoded as the
 live view's payload is. The ratio says how much the snapshots add to the training: the server's CPU per painted
 frame (target ≤ 5 ms) is mostly the epochs behind each frame, so it falls as the browser paints more frames per second.

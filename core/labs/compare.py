@@ -210,8 +210,8 @@ def parse_value(name_or_path: str, text: str) -> Any:
         if not math.isfinite(number):
             raise ValueError(f"{name_or_path}={text!r} is not valid; expected a finite number")
         return number
-    if option and option.choices and text not in option.choices:
-        raise ValueError(f"{name_or_path}={text!r} is not valid; choose one of: {', '.join(option.choices)}")
+    if option and option.choices:
+        check(name_or_path, text, Options(option.choices))
     return text
 
 

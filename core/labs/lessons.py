@@ -26,6 +26,7 @@ import numpy as np
 from core.data.features import FEATURES
 from core.engine.gradcheck import gradient_check
 from core.engine.training import History
+from core.engine.validation import Options, check
 from core.experiment.config import DataConfig, ExperimentConfig, LayerConfig, ModelConfig, TrainConfig
 from core.experiment.presets import preset_config
 from core.experiment.run import RunResult, build_network, prepare_data, run
@@ -68,10 +69,8 @@ class Claim:
     factor: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.measure not in MEASURES:
-            raise ValueError(f"measure={self.measure!r} is not valid; choose one of: {', '.join(MEASURES)}")
-        if self.op not in OPERATORS:
-            raise ValueError(f"op={self.op!r} is not valid; choose one of: {', '.join(OPERATORS)}")
+        check("measure", self.measure, Options(MEASURES))
+        check("op", self.op, Options(OPERATORS))
 
 
 @dataclass(frozen=True)
@@ -99,10 +98,8 @@ class Lesson:
     steps: tuple[Step, ...]
 
     def step(self, step_id: str) -> Step:
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        raise ValueError(f"step={step_id!r} is not valid; choose one of: {', '.join(s.id for s in self.steps)}")
+        steps = {step.id: step for step in self.steps}
+        return steps[check("step", step_id, Options(steps))]
 
 
 @dataclass(frozen=True)
@@ -1018,6 +1015,4 @@ LESSONS: Mapping[str, Lesson] = MappingProxyType(
 
 
 def lesson(lesson_id: str) -> Lesson:
-    if lesson_id not in LESSONS:
-        raise ValueError(f"lesson={lesson_id!r} is not valid; choose one of: {', '.join(LESSONS)}")
-    return LESSONS[lesson_id]
+    return LESSONS[check("lesson", lesson_id, Options(LESSONS))]

@@ -126,7 +126,7 @@ def transport_bar(key: str, strings: str, session_key: str) -> TransportBar:
     step_col.button(
         t(f"{strings}.step"),
         key=f"{key}.step",
-        use_container_width=True,
+        width="stretch",
         icon=":material/skip_next:",
         help=t(f"{strings}.step_help"),
         on_click=_step,
@@ -135,7 +135,7 @@ def transport_bar(key: str, strings: str, session_key: str) -> TransportBar:
     reset_col.button(
         t(f"{strings}.reset"),
         key=f"{key}.reset",
-        use_container_width=True,
+        width="stretch",
         icon=":material/restart_alt:",
         help=t(f"{strings}.reset_help"),
         on_click=_reset,
@@ -219,7 +219,7 @@ def serve(
         t(f"{bar.strings}.pause") if session.playing else t(f"{bar.strings}.play"),
         key=f"{key}.play",
         type="primary",
-        use_container_width=True,
+        width="stretch",
         help=t(f"{bar.strings}.play_help"),
         icon=":material/pause:" if session.playing else ":material/play_arrow:",
         on_click=_toggle_play,

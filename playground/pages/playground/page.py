@@ -310,7 +310,7 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         t("playground.undo_point"),
         key=f"{KEY}.undo",
         disabled=not points,
-        use_container_width=True,
+        width="stretch",
         help=t("playground.undo_point_help"),
     ):
         points.pop()
@@ -319,7 +319,7 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         t("playground.clear_points"),
         key=f"{KEY}.clear",
         disabled=not points,
-        use_container_width=True,
+        width="stretch",
         help=t("playground.clear_points_help"),
     ):
         points.clear()
@@ -374,7 +374,7 @@ def weight_editor(run: live.LiveRun) -> bool:
     value = left.slider(
         label, -bound, bound, value=round(current, 3), step=0.01, key=key, help=t("playground.edit_help")
     )
-    if right.button(t("playground.edit_done"), key=f"{KEY}.edit_done", use_container_width=True):
+    if right.button(t("playground.edit_done"), key=f"{KEY}.edit_done", width="stretch"):
         st.session_state[f"{KEY}.selected"] = None
         return False
     applied = st.session_state.get(f"{key}.applied")
