@@ -113,3 +113,36 @@ def test_a_network_the_formats_cannot_express_gets_a_note_naming_the_layer_and_n
     (note,) = at.info
     assert "layer 1 has type 'lstm'" in note.value
     assert note.value.startswith(t("export.refused", reason="").strip())
+
+
+def _button(at, key_suffix: str):
+    (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key_suffix)]
+    return button
+
+
+def test_a_playground_download_drawn_before_a_reset_hands_out_the_run_of_the_moment(downloads):
+    """The Files buttons are drawn by the full run, the live fragment replaces the run (Reset, a drawn point): a
+    click must get the network and history the page shows then, not those of the run the button was drawn with."""
+    from core.experiment.io import load_model
+
+    at = render_page("app_pages/playground.py", query={"ds": "xor", "seed": "3"})
+    for _ in range(3):
+        at.button(key="pg.step").click().run()
+    trained = at.session_state["pg.run"]
+    assert trained.trainer.epoch == 3
+    model = downloads[_button(at, "pg.dl_model").proto.deferred_file_id]
+    onnx = downloads[_button(at, "pg.dl_onnx").proto.deferred_file_id]
+    history = downloads[_button(at, "pg.dl_history").proto.deferred_file_id]
+    assert load_model(model())[0].parameters()[0].tolist() == trained.trainer.network.parameters()[0].tolist()
+
+    at.button(key="pg.reset").click().run()
+    assert_no_exception(at)
+    fresh = at.session_state["pg.run"]
+    assert fresh is not trained and fresh.trainer.epoch == 0
+    got = load_model(model())[0].parameters()
+    for mine, theirs in zip(got, fresh.trainer.network.parameters(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    X = np.random.default_rng(1).uniform(-6, 6, (50, 2))
+    session = ort.InferenceSession(onnx(), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(session.run(["output"], {"input": X})[0], fresh.trainer.network.predict(X), atol=1e-6)
+    assert history().strip().count("\n") == 0  # the header only: the fresh run has no epochs yet

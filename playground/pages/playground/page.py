@@ -161,6 +161,21 @@ def sync_url(config: ExperimentConfig, presenter: bool) -> None:
         st.query_params.from_dict(query)
 
 
+@dataclass
+class RunSlot:
+    """The session's current run, for download buttons: they read it when clicked.
+
+    A button drawn by the last full run must not hand out a run that the live fragment has since replaced (Reset,
+    or a drawn point, makes a new run without rerunning the page); the fragment updates the slot on every rerun.
+    """
+
+    run: live.LiveRun | None = None
+
+
+def _run_slot() -> RunSlot:
+    return st.session_state.setdefault(f"{KEY}.slot", RunSlot())
+
+
 def current_run(config: ExperimentConfig) -> live.LiveRun:
     """The session's run; a new one (paused or still playing) when the configuration changed."""
     run: live.LiveRun | None = st.session_state.get(f"{KEY}.run")
@@ -221,9 +236,9 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
         scene_options={"log_y": log_y, "presenter": presenter},
         before_view=weight_editor,
     )
+    _run_slot().run = run  # after any restart or replacement this rerun made
     if run.trainer.history.diverged:
         st.error(training_message(run.trainer.history))
-    downloads(run)
 
 
 @dataclass
@@ -424,29 +439,37 @@ def save_and_load() -> None:
     """Download the trained model and the data; upload a model to continue or data to train on."""
     if not widgets.shown(KEY, "files"):  # a classroom link fixes the experiment: no uploads replacing it
         return
-    run = _session_run()
+    run, slot = _session_run(), _run_slot()
     with st.expander(t("playground.files_header"), icon=":material/folder_open:"):
         left, right = st.columns(2)
         if run is not None:
             left.download_button(
                 t("playground.download_model"),
-                lambda: model_to_bytes(run.trainer.network, run.config),
+                lambda: model_to_bytes(slot.run.trainer.network, slot.run.config),
                 file_name="model.zip",
                 mime=BUNDLE_MIME,
                 key=f"{KEY}.dl_model",
                 icon=":material/download:",
                 help=t("playground.download_model_help"),
+                on_click="ignore",
             )
-            export_buttons(run.trainer.network, run.config, KEY, left)
+            export_buttons(
+                run.trainer.network,
+                run.config,
+                KEY,
+                left,
+                current=lambda: (slot.run.trainer.network, slot.run.config),
+            )
             if run.data.dataset.input_dim <= 2:
                 right.download_button(
                     t("playground.download_points"),
-                    lambda: points_csv(run),
+                    lambda: points_csv(slot.run),
                     file_name="points.csv",
                     mime="text/csv",
                     key=f"{KEY}.dl_points",
                     icon=":material/download:",
                     help=t("playground.download_points_help"),
+                    on_click="ignore",
                 )
         left.file_uploader(
             t("playground.upload_model"),
@@ -593,24 +616,34 @@ def _model_for(config: ExperimentConfig, data: DataConfig):
     return config.model
 
 
-def downloads(run: live.LiveRun) -> None:
+def downloads() -> None:
+    """The training history and the experiment, under the live view.
+
+    Drawn by the full run, outside the live fragment: a button redrawn by every fragment rerun gets a new file id
+    each time, and a click in between asks for an id the server has just dropped. The files are built when
+    clicked, from the run the session has then.
+    """
+    slot = _run_slot()
+    if slot.run is None:
+        return
     left, right = st.columns(2)
-    # Callables: the files are only generated when someone clicks, not on every animation rerun.
     left.download_button(
         t("playground.download_history"),
-        run.trainer.history.to_csv,
+        lambda: slot.run.trainer.history.to_csv(),
         file_name="history.csv",
         mime="text/csv",
         key=f"{KEY}.dl_history",
         help=t("playground.download_history_help"),
+        on_click="ignore",
     )
     right.download_button(
         t("playground.download_config"),
-        run.config.to_json,
+        lambda: slot.run.config.to_json(),
         file_name="experiment.json",
         mime="application/json",
         key=f"{KEY}.dl_config",
         help=t("playground.download_config_help"),
+        on_click="ignore",
     )
 
 
