@@ -201,8 +201,19 @@ def test_a_speed_that_is_not_offered_becomes_the_default(value):
     assert all(live.checked_speed(s) == s for s in live.SPEEDS)
 
 
-def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_painted_frame():
-    assert [live.epochs_per_snapshot(s) for s in (1, 50, 75, 100, 250, 1000)] == [1, 1, 1, 1, 4, 16]
+def _epochs_between_snapshots(epochs_per_frame: float, frames: int) -> list[int]:
+    trained: list[int] = []
+    shown = live.train_in_frames(
+        lambda: trained.append(1) or True, lambda: False, lambda i: len(trained), epochs_per_frame, frames, 60
+    )
+    return [b - a for a, b in zip([0, *shown], shown, strict=False)]
+
+
+def test_a_fractional_number_of_epochs_per_snapshot_is_met_on_average():
+    assert _epochs_between_snapshots(1.5, 6) == [1, 2, 1, 2, 1, 2]
+    gaps = _epochs_between_snapshots(100 / 60, 60)  # the default speed on a 60 Hz screen
+    assert set(gaps) == {1, 2} and sum(gaps) == 100
+    assert _epochs_between_snapshots(1.0, 5) == [1] * 5 and _epochs_between_snapshots(4, 3) == [4, 4, 4]
 
 
 def test_now_describes_the_run_as_it_stands():

@@ -83,8 +83,9 @@ def test_the_shared_batch_path_bounds_every_views_payload(make, monkeypatch):
 
 
 def test_snapshots_per_epoch_follow_what_the_view_can_show():
-    assert [live_loop.epochs_per_snapshot(s, live.SCREEN_FPS) for s in (1, 60, 75, 250, 1000)] == [1, 1, 1, 4, 16]
-    assert [live_loop.epochs_per_snapshot(s, 30) for s in (1, 30, 75, 1000)] == [1, 1, 2, 33]
+    fps = live.SCREEN_FPS
+    assert [live_loop.epochs_per_snapshot(s, fps) for s in (1, 60, 75, 100, 1000)] == [1, 1, 1.25, 100 / 60, 1000 / 60]
+    assert [live_loop.epochs_per_snapshot(s, 30) for s in (1, 30, 75, 1000)] == [1, 1, 2.5, 1000 / 30]
 
 
 def _calls(path: Path) -> set[str]:

@@ -63,7 +63,7 @@ class CompareSession:
     def n_parameters(self) -> int:
         return sum(trainer.network.n_parameters for trainer in self.comparison.trainers)
 
-    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+    def advance(self, epochs_per_frame: float, max_frames: int) -> list[dict]:
         return advance(self, epochs_per_frame, max_frames)
 
     def frame(self) -> dict:
@@ -100,7 +100,7 @@ def new_session(runs: tuple[CompareRun, ...], version: int, prepare) -> CompareS
     return CompareSession(runs, comparison, version, prepare, sent=[0] * len(runs))
 
 
-def advance(session: CompareSession, epochs_per_frame: int, max_frames: int) -> list[dict]:
+def advance(session: CompareSession, epochs_per_frame: float, max_frames: int) -> list[dict]:
     """Train every run ``epochs_per_frame`` epochs per frame, up to ``max_frames`` frames or the time budget.
 
     A fixed budget (not one growing with the batch): four networks train several times slower than one, and a

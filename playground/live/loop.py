@@ -50,9 +50,9 @@ class LiveSession(Protocol):
         """How many snapshots the view can show per second: the screen's rate, since the browser computes every
         picture from the parameters (a session whose pictures cost the server more would ask for fewer)."""
 
-    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
-        """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or a time budget;
-        stops playing when the session finishes."""
+    def advance(self, epochs_per_frame: float, max_frames: int) -> list[dict]:
+        """Train ``epochs_per_frame`` epochs per snapshot (on average: see ``train_in_frames``), up to
+        ``max_frames`` snapshots or a time budget; stops playing when the session finishes."""
 
     def frame(self) -> dict:
         """The session as it stands (epoch, counters, status, parameters or pictures): shown whenever the view is
@@ -162,13 +162,18 @@ def reported(key: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def epochs_per_snapshot(speed: int, snapshots_per_second: int) -> int:
+def epochs_per_snapshot(speed: int, snapshots_per_second: int) -> float:
     """Epochs between two snapshots at ``speed`` epochs per second, for a view that shows at most
-    ``snapshots_per_second`` of them: one per epoch while that suffices, else as many as a shown snapshot covers."""
-    return max(1, int(speed) // max(1, int(snapshots_per_second)))
+    ``snapshots_per_second`` of them: one per epoch while that suffices, else ``speed / snapshots_per_second``.
+
+    A fraction is kept (100 epochs/s at 60 snapshots/s is 1⅔ epochs a snapshot, trained as 1, 2, 2, 1, 2, 2, ...;
+    see :func:`playground.live.playground.train_in_frames`): rounding down would build 100 snapshots a second of
+    which the screen shows 60, rounding up would show only 50 pictures a second.
+    """
+    return max(1.0, int(speed) / max(1, int(snapshots_per_second)))
 
 
-def batch(session: LiveSession, epochs_per_frame: int, asked: int) -> list[dict]:
+def batch(session: LiveSession, epochs_per_frame: float, asked: int) -> list[dict]:
     """One batch for a playing view: at most ``asked`` snapshots, fewer when each carries many parameters."""
     return session.advance(epochs_per_frame, live.frames_within_payload(session.n_parameters, asked))
 

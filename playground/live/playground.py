@@ -78,7 +78,7 @@ class LiveRun:
     def n_parameters(self) -> int:
         return self.trainer.network.n_parameters
 
-    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+    def advance(self, epochs_per_frame: float, max_frames: int) -> list[dict]:
         return advance(self, epochs_per_frame, max_frames)
 
     def frame(self) -> dict:
@@ -128,12 +128,6 @@ def batch_frames(asked) -> int:
     return max(1, min(asked, MAX_FRAMES_PER_BATCH))
 
 
-def epochs_per_snapshot(speed) -> int:
-    """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then
-    one per painted frame (the same rule as the browser's player.js)."""
-    return max(1, int(speed) // SCREEN_FPS)
-
-
 def checked_speed(value) -> int:
     """A speed from session state or the browser, as one of SPEEDS (the default when it is not one)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value in SPEEDS else DEFAULT_SPEED
@@ -162,21 +156,26 @@ def train_in_frames(
     train_epoch: Callable[[], bool],
     finished: Callable[[], bool],
     snapshot: Callable[[int], dict],
-    epochs_per_frame: int,
+    epochs_per_frame: float,
     max_frames: int,
     budget_s: float | None = None,
 ) -> list[dict]:
     """A live view's batch: ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or the budget.
 
     ``train_epoch()`` trains one epoch (False once training cannot go on), ``finished()`` says the run is over and
-    ``snapshot(i)`` builds the i-th frame of the batch. The default budget grows with the batch (a frame is shown
+    ``snapshot(i)`` builds the i-th frame of the batch. A fractional ``epochs_per_frame`` (≥ 1) is met on average:
+    1.5 trains 1, 2, 1, 2, ... epochs between snapshots. The default budget grows with the batch (a frame is shown
     for ~66 ms, so spending up to half of that per frame keeps the server ahead without making a click wait long).
     """
     budget_s = budget_s if budget_s is not None else max(BATCH_BUDGET_S, 0.033 * max_frames)
     frames: list[dict] = []
+    owed = 0.0  # epochs due before the next snapshot, carried over from the fractions of the ones before
     start = time.perf_counter()
     while len(frames) < max_frames and not finished():
-        for _ in range(epochs_per_frame):
+        owed += max(1.0, epochs_per_frame)
+        epochs = int(owed)
+        owed -= epochs
+        for _ in range(epochs):
             if finished() or not train_epoch() or time.perf_counter() - start > budget_s:
                 break  # a slow network shows fewer epochs per picture rather than blocking Pause for minutes
         frames.append(snapshot(len(frames)))
@@ -212,7 +211,7 @@ def frames_within_payload(n_parameters: int, asked: int) -> int:
 
 def advance(
     run: LiveRun,
-    epochs_per_frame: int,
+    epochs_per_frame: float,
     max_frames: int = FRAMES_PER_BATCH,
     budget_s: float | None = PLAYGROUND_BUDGET_S,
 ) -> list[dict]:

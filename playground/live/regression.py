@@ -86,7 +86,7 @@ class LabRun:
     def n_parameters(self) -> int:
         return self.trainer.network.n_parameters
 
-    def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
+    def advance(self, epochs_per_frame: float, max_frames: int) -> list[dict]:
         return advance(self, epochs_per_frame, max_frames)
 
     def frame(self) -> dict:
@@ -121,7 +121,7 @@ def new_run(
 
 
 # ---- training -----------------------------------------------------------------------------------------------
-def advance(run: LabRun, epochs_per_frame: int, max_frames: int, budget_s: float | None = None) -> list[dict]:
+def advance(run: LabRun, epochs_per_frame: float, max_frames: int, budget_s: float | None = None) -> list[dict]:
     """Train the lab's run for one batch of frames (``playground.live.playground.train_in_frames``); a finished
     run's last frame says so."""
     frames = train_in_frames(

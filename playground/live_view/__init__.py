@@ -115,7 +115,7 @@ def live_view(
     height: int,
     options: dict[str, Any] | None = None,
     speed: int | None = None,
-    epochs_per_frame: int = 1,
+    epochs_per_frame: float = 1,
     now: dict[str, Any] | None = None,
 ) -> dict | None:
     """Mount (or update) the live view and return what the browser last reported.

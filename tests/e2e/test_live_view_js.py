@@ -221,10 +221,10 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
             clock: p.advanceClock(10, 10, 20, 60, 1000 / 60),      // one painted frame at 60 epochs/s
             hidden: p.advanceClock(10, 10, 1000, 60, 5000),        // a hidden tab: at most 100 ms counts
             starved: p.advanceClock(10, 10, 10, 100, 100),         // nothing queued: a quarter second at most
-            asks: p.snapshotsFor(0.5, 75, p.epochsPerSnapshot(75)),
+            asks: p.snapshotsFor(0.5, 75, 1),
+            asks_fraction: p.snapshotsFor(0.5, 100, 100 / 60),  // the server's 1⅔ epochs a snapshot
             slow: p.playSpeed(300, p.supplyRate(p.supplyRate(0, 100, 1000), 100, 1000)),  // 100 epochs/s arrive
             keeping_up: p.playSpeed(75, 80),
-            fast: p.epochsPerSnapshot(1000),
         };
     """,
     )
@@ -232,7 +232,7 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
     assert result["clock"] == pytest.approx(11.0)
     assert result["hidden"] == pytest.approx(16.0)
     assert result["starved"] == pytest.approx(20.0)
-    assert result["asks"] == 38 and result["fast"] == live.epochs_per_snapshot(1000) == 16
+    assert result["asks"] == 38 and result["asks_fraction"] == 30
     assert result["slow"] == pytest.approx(115.0) and result["keeping_up"] == 75
 
 

@@ -42,11 +42,6 @@ export function snapshotsFor(seconds, speed, epochsPerSnapshot) {
   return Math.min(120, Math.max(2, Math.ceil((seconds * speed) / Math.max(epochsPerSnapshot, 1))));
 }
 
-/** Epochs per snapshot for a speed: one snapshot per epoch up to ~60 epochs/s, then one per painted frame. */
-export function epochsPerSnapshot(speed) {
-  return Math.max(1, Math.floor(speed / 60));
-}
-
 /**
  * The rate at which snapshots arrive, in epochs per second, smoothed over batches: ``epochs`` arrived ``ms``
  * after the previous batch. A server slower than the chosen speed is played at its own pace (a little faster,
