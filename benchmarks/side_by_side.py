@@ -64,6 +64,7 @@ FASTEST_EPOCHS_TARGET = 300.0
 SERVER_MS_PER_FRAME_TARGET = 5.0
 FIRST_VISIT_TARGET_S, LATER_VISIT_TARGET_S = 2.5, 1.5
 COMPARE_FPS_TARGET = 30.0
+FLOOR_APP, FLOOR_TITLE = "benchmarks/floor_app.py", "Streamlit floor"  # a one-line page: the host's own time
 SERVER_START_TIMEOUT = 90.0
 FIRST_PAINT_TIMEOUT = 60.0
 
@@ -193,9 +194,9 @@ def _server(command: list[str], cwd: Path, health: str, what: str, log_path: Pat
         stop_process_group(process)
 
 
-def streamlit_app(log_path: Path) -> contextlib.AbstractContextManager[tuple[str, int]]:
+def streamlit_app(log_path: Path, app_file: str | None = None) -> contextlib.AbstractContextManager[tuple[str, int]]:
     return _server(
-        streamlit_command("{port}"),
+        streamlit_command("{port}", app_file) if app_file else streamlit_command("{port}"),
         APP_DIR,
         "_stcore/health",
         "streamlit",
@@ -315,6 +316,21 @@ def visit(context, url: str, timeout: float, breakdown: list[str] | None = None)
     return page, seconds
 
 
+def seconds_to_text(context, url: str, text: str, timeout: float) -> float:
+    """Open ``url`` in a new page: seconds from the navigation's start until ``text`` is on it."""
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="commit")
+        found = page.wait_for_function(
+            f"() => document.body && document.body.innerText.includes({json.dumps(text)}) && performance.now()",
+            polling="raf",
+            timeout=timeout * 1000,
+        )
+        return found.json_value() / 1000
+    finally:
+        page.close()
+
+
 def find_control(page, role: str, name: re.Pattern, timeout: float = 30.0):
     """The first visible control with this role and accessible name, in any frame of ``page``."""
     deadline = time.monotonic() + timeout
@@ -392,6 +408,8 @@ class AppFigures:
     fastest: Playing | None = None
     fastest_speed: str = ""
     compare: Playing | None = None
+    floor_first_s: float | None = None  # a one-line Streamlit page (ours only): navigation → its title
+    floor_later_s: float | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -463,6 +481,19 @@ def measure_ours(browser, figures: AppFigures, window_s: float, later_visits: in
             _stage(figures, "playing", lambda: setattr(figures, "playing", watch("/" + OURS_QUERY)), deadline)
             _stage(figures, "fastest", lambda: setattr(figures, "fastest", watch("/" + OURS_QUERY, True)), deadline)
             _stage(figures, "compare", lambda: setattr(figures, "compare", watch("/compare" + COMPARE_QUERY)), deadline)
+        finally:
+            context.close()
+
+
+def measure_floor(browser, figures: AppFigures, later_visits: int) -> None:
+    """The host's own share of a first picture: a one-line Streamlit page, served like the app, first and later
+    visits (navigation → its title on the page). What a Streamlit page cannot be faster than on this machine."""
+    with streamlit_app(REPO_ROOT / "benchmarks" / "results" / "floor-server.log", FLOOR_APP) as (url, _):
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            figures.floor_first_s = seconds_to_text(context, url, FLOOR_TITLE, FIRST_PAINT_TIMEOUT)
+            later = [seconds_to_text(context, url, FLOOR_TITLE, FIRST_PAINT_TIMEOUT) for _ in range(later_visits)]
+            figures.floor_later_s = median(later)
         finally:
             context.close()
 
@@ -596,9 +627,11 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
             skip(key, error_of("visits"), baseline)
             continue
         ratio = theirs_s / mine_s if theirs_s else None
+        floor = ours.floor_first_s if visit_index == 0 else ours.floor_later_s
         note = " | ".join(
             f"{who}: {text}"
             for who, text in (
+                ("Streamlit's floor", f"a one-line page shows its title at {floor:.2f} s" if floor else ""),
                 ("ours", _visit_breakdown(ours, visit_index)),
                 ("TFP", _visit_breakdown(tfp, visit_index)),
             )
@@ -615,7 +648,7 @@ def build_rows(ours: AppFigures, tfp: AppFigures, window_s: float) -> list[Row]:
                 cases[key][1],
                 mine_s <= target,
                 note=note,
-                values={"ours_s": mine_s, "tfp_s": theirs_s},
+                values={"ours_s": mine_s, "tfp_s": theirs_s, "streamlit_floor_s": floor},
             )
         )
     if ours.fastest is None:
@@ -685,6 +718,7 @@ def rows(quick: bool = False, budget_s: float | None = None) -> list[Row]:
             else:  # ours is still measured; the baseline column says why it is empty
                 tfp.errors["playing"] = f"no build at {TFP_DIR} (set PLAYGROUND_TFP_DIR)"
             _stage(ours, "visits", lambda: measure_ours(browser, ours, window_s, later_visits, deadline), deadline)
+            _stage(ours, "floor", lambda: measure_floor(browser, ours, later_visits), deadline)
         finally:
             browser.close()
     return build_rows(ours, tfp, window_s)

@@ -234,3 +234,18 @@ def test_a_live_snapshot_costs_the_server_a_small_share_of_the_epoch_it_shows():
     (row,) = snapshot.rows(quick=True)
     # A snapshot is a few hundred numbers: far cheaper than the 25 mini-batch steps and scoring behind it.
     assert 0 < row.ratio < 0.5, row.ratio_text
+
+
+def test_visit_notes_give_streamlits_own_floor_measured_in_the_same_run():
+    ours = AppFigures(first_visit_s=2.4, later_visit_s=1.9, later_visits=[1.9], floor_first_s=1.62, floor_later_s=1.2)
+    rows = {r.case: r for r in side_by_side.build_rows(ours, AppFigures(), 10.0)}
+    first, later = rows[side_by_side.ROWS[3][1]], rows[side_by_side.ROWS[4][1]]
+    assert first.note == "Streamlit's floor: a one-line page shows its title at 1.62 s"
+    assert later.note.startswith("Streamlit's floor: a one-line page shows its title at 1.20 s")
+    assert later.values["streamlit_floor_s"] == 1.2
+
+
+def test_the_floor_page_is_one_title_and_is_served_like_the_app():
+    source = (side_by_side.REPO_ROOT / side_by_side.FLOOR_APP).read_text(encoding="utf-8")
+    assert f'st.title("{side_by_side.FLOOR_TITLE}")' in source
+    assert side_by_side.FLOOR_APP in " ".join(side_by_side.streamlit_command("1", side_by_side.FLOOR_APP))
