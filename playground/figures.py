@@ -21,7 +21,6 @@ from playground.palette import CLASS_SYMBOLS, STANDARD, active_palette
 # The standard palette's colours; what a class or a heatmap is drawn in comes from the active palette (the
 # sidebar's colour-blind-safe option): class_colours(), binary_scale(), regression_scale() below.
 CLASS_COLOURS = STANDARD.class_colours
-RUN_COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 NEGATIVE, POSITIVE = CLASS_COLOURS[0], CLASS_COLOURS[1]
 BINARY_SCALE = STANDARD.binary_scale
 REGRESSION_SCALE = STANDARD.regression_scale
@@ -55,6 +54,12 @@ def colourscale_stops(scale, reverse: bool = False) -> list[list]:
     if reverse:
         stops = [[1.0 - s, c] for s, c in reversed(stops)]
     return stops
+
+
+def run_colour(i: int) -> str:
+    """Compared run i's line colour, in the active palette."""
+    colours = active_palette().run_colours
+    return colours[i % len(colours)]
 
 
 def class_colours() -> tuple[str, ...]:
@@ -281,7 +286,7 @@ def loss_curves_figure(
     fig = go.Figure()
     single = len(histories) == 1
     for i, (name, h) in enumerate(histories.items()):
-        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        colour = run_colour(i)
         label = "" if single else f"{name} · "
         fig.add_trace(
             go.Scatter(
@@ -336,7 +341,7 @@ def metric_curves_figure(histories: Mapping[str, History], *, title: str | None 
     single = len(histories) == 1
     metric = next(iter(histories.values())).metric_name if histories else "accuracy"
     for i, (name, h) in enumerate(histories.items()):
-        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        colour = run_colour(i)
         label = "" if single else f"{name} · "
         fig.add_trace(
             go.Scatter(

@@ -21,7 +21,7 @@ PALE = "#f7f7f7"
 
 @dataclass(frozen=True)
 class Palette:
-    """Colours for classes (``class_colours[c]`` is class c's) and the heatmaps' scales.
+    """Colours for classes (``class_colours[c]`` is class c's), compared runs' lines and the heatmaps' scales.
 
     binary_scale : P(class 1) from 0 to 1, class 0's colour through pale to class 1's.
     regression_scale : a diverging scale drawn reversed (``reversescale=True``, low values at its end), as
@@ -31,6 +31,7 @@ class Palette:
     name: str
     class_colours: tuple[str, ...]
     regression_scale: str | tuple[tuple[float, str], ...]
+    run_colours: tuple[str, ...]  # one line colour per compared run (run i: run_colours[i % len])
 
     @property
     def negative(self) -> str:
@@ -49,12 +50,15 @@ STANDARD = Palette(
     name="standard",
     class_colours=("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b"),
     regression_scale="RdBu",
+    run_colours=("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b"),
 )
 # Okabe–Ito: vermillion, blue, bluish green, reddish purple, orange, sky blue.
 SAFE = Palette(
     name="safe",
     class_colours=("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"),
     regression_scale=((0.0, "#d55e00"), (0.25, "#eda36b"), (0.5, PALE), (0.75, "#6aa6d2"), (1.0, "#0072b2")),
+    # No red next to green: blue, orange, bluish green, reddish purple, vermillion, sky blue.
+    run_colours=("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9"),
 )
 PALETTES = {palette.name: palette for palette in (STANDARD, SAFE)}
 

@@ -116,7 +116,7 @@ def test_compare_runs_are_field_panels_each_with_its_own_net_spec_title_and_colo
     runs = [panel for panel in scene["panels"] if panel["name"].startswith("run")]
     assert [p["kind"] for p in runs] == ["field"] * 4
     assert [p["title"] for p in runs] == ["sigmoid", "tanh", "relu", "leaky_relu"]
-    assert [p["title_colour"] for p in runs] == list(figures.RUN_COLOURS[:4])
+    assert [p["title_colour"] for p in runs] == [figures.run_colour(i) for i in range(4)]
     assert [p["net"]["activations"][0] for p in runs] == ["sigmoid", "tanh", "relu", "leaky_relu"]
     assert all(p["net"]["resolution"] >= 100 and p["net"]["sizes"] == [2, 4, 1] for p in runs)
     assert len(runs[0]["train_points"]) // 3 == len(session.comparison.data[0].raw.y_train)
@@ -144,7 +144,7 @@ def test_compare_on_1d_data_draws_fit_panels_in_the_run_colours():
     session = comparison("sine", values=("tanh", "relu"))
     runs = [panel for panel in session.scene()["panels"] if panel["name"].startswith("run")]
     assert [p["kind"] for p in runs] == ["fit", "fit"]
-    assert [p["curve_colour"] for p in runs] == list(figures.RUN_COLOURS[:2])
+    assert [p["curve_colour"] for p in runs] == [figures.run_colour(i) for i in range(2)]
     assert all(p["net"]["features"] == ["x"] and p["net"]["x_range"] for p in runs)
 
 

@@ -122,6 +122,38 @@ def test_a_link_with_palette_safe_opens_in_the_safe_palette_and_a_bad_one_in_the
     assert bad.sidebar.selectbox(key="palette").value == "standard"
 
 
+def test_safe_palette_runs_never_put_red_next_to_green():
+    """Compared runs are told apart by colour alone (their lines): the standard set's red and green runs are the
+    pair red-green colour blindness cannot separate, so the safe palette has its own Okabe–Ito set."""
+
+    def reddish_or_greenish(colour):
+        r, g, b = _rgb(colour)
+        return (r > 150 and g < 80 and b < 80) or (g > 120 and r < 80 and b < 80)
+
+    assert [c for c in STANDARD.run_colours if reddish_or_greenish(c)] == ["#2ca02c", "#d62728"]
+    assert not [c for c in SAFE.run_colours if reddish_or_greenish(c)]
+    assert len(set(SAFE.run_colours)) == len(SAFE.run_colours) == len(STANDARD.run_colours)
+
+
+def test_compared_runs_and_multilabel_panels_follow_the_active_palette(monkeypatch):
+    from playground.pages.compare import figures as figures_compare
+
+    monkeypatch.setattr(figures, "active_palette", lambda: SAFE)
+    assert [figures.run_colour(i) for i in range(7)] == [*SAFE.run_colours, SAFE.run_colours[0]]
+    overlay = figures_compare.activation_overlay_figure(np.zeros(2), {"a": (np.zeros(2), np.zeros(2))})
+    assert overlay.data[0].line.color == SAFE.run_colours[0]
+
+    from core.experiment.config import DataConfig, ExperimentConfig
+    from core.experiment.run import prepare_data
+    from playground.live import playground as live
+
+    config = ExperimentConfig(DataConfig("circle_diagonal", n_samples=60))
+    scene = live.scene(live.new_run(config, prepare_data(config), version=1))
+    labels = [p for p in scene["panels"] if p["name"].startswith("label_")]
+    assert labels and all(f["class_colours"][:2] == list(SAFE.class_colours[:2]) for f in labels)
+    assert all([stop[1] for stop in f["colorscale"]] == [SAFE.negative, "#f7f7f7", SAFE.positive] for f in labels)
+
+
 def test_the_palette_names_exist_in_both_languages():
     for name in PALETTES:
         assert t(f"palette.names.{name}", lang="en") != t(f"palette.names.{name}", lang="zh")

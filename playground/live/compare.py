@@ -210,7 +210,7 @@ def _run_panel(session: CompareSession, index: int, height: int) -> dict:
     """Run ``index``'s picture: the Playground's output panel (``field`` for 2-D data, ``fit`` for 1-D) with the
     run's own net spec, titled with its label after a square in its curve colour."""
     as_run = _as_live_run(session, index)
-    colour = figures.RUN_COLOURS[index % len(figures.RUN_COLOURS)]
+    colour = figures.run_colour(index)
     panel = live._boundary_panel(as_run, height + 30)  # noqa: SLF001 - the Playground's panel, shared on purpose
     panel |= {
         "name": f"run{index}",
@@ -232,7 +232,7 @@ def _curves_panel(session: CompareSession, name: str, log_y: bool) -> dict:
     title = figures_compare.curves_title(name, first)
     series = []
     for i, (run, trainer) in enumerate(zip(session.runs, session.comparison.trainers, strict=True)):
-        colour = figures.RUN_COLOURS[i % len(figures.RUN_COLOURS)]
+        colour = figures.run_colour(i)
         (train_x, test_x), (train_y, test_y) = _curves_for_run(trainer, name, slice(None))
         series.append({"name": run.label, "colour": colour, "dash": False, "x": train_x, "y": train_y})
         series.append({"name": "", "colour": colour, "dash": True, "x": test_x, "y": test_y})

@@ -21,12 +21,12 @@ from core.labs.compare import ActivationProfile, Replay, SummaryRow
 from playground.figures import (
     NEGATIVE,
     POSITIVE,
-    RUN_COLOURS,
     base_layout,
     binary_scale,
     boundary_heatmap,
     held_out_name,
     points_traces,
+    run_colour,
 )
 from playground.i18n import t
 
@@ -157,7 +157,7 @@ def activation_overlay_figure(
     height: int = 360,
 ) -> go.Figure:
     """Every activation on one chart (f(z), or f′(z) when ``derivative``), one colour each, for direct comparison."""
-    palette = (*RUN_COLOURS, "#17becf", "#bcbd22", "#7f7f7f", "#e377c2")
+    palette = (*(run_colour(i) for i in range(6)), "#17becf", "#bcbd22", "#7f7f7f", "#e377c2")
     fig = go.Figure()
     for index, (name, (a, da)) in enumerate(curves.items()):
         fig.add_trace(
@@ -310,7 +310,7 @@ def _rounded(value: float, digits: int = 4) -> float | None:
 # ---- replay of a comparison -------------------------------------------------------------------------------
 def run_title(label: str, index: int) -> str:
     """A run's label after a square in its curve colour, tying its picture to its lines in the loss chart."""
-    return f'<span style="color:{RUN_COLOURS[index % len(RUN_COLOURS)]}">■</span> {label}'
+    return f'<span style="color:{run_colour(index)}">■</span> {label}'
 
 
 def _finite_or_none(values: Sequence[float]) -> list[float | None]:
@@ -337,7 +337,7 @@ def _loss_traces(replay: Replay, upto: int) -> list[go.Scatter]:
     traces = []
     for i, (label, history) in enumerate(zip(replay.labels, replay.histories, strict=True)):
         n = int(np.searchsorted(np.asarray(history.epoch), upto, side="right"))
-        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        colour = run_colour(i)
         x = list(history.epoch[:n])
         traces.append(
             go.Scatter(

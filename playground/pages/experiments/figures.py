@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from core.engine.training import History
 from core.labs.search import CVScores, RangeTest, SearchResult
-from playground.figures import NEGATIVE, POSITIVE, RUN_COLOURS, base_layout, loss_curves_figure
+from playground.figures import NEGATIVE, POSITIVE, base_layout, loss_curves_figure, run_colour
 from playground.i18n import t
 
 SCORE_SCALE = [[0.0, "#f7f7f7"], [1.0, POSITIVE]]
@@ -214,7 +214,7 @@ def search_progress_figure(result: SearchResult, *, height: int = 260) -> go.Fig
             mode="markers",
             name=t("experiments.fig.candidate"),
             error_y=dict(array=[c.std for c in result.candidates], thickness=1),
-            marker=dict(color=RUN_COLOURS[0], size=8),
+            marker=dict(color=run_colour(0), size=8),
         )
     )
     fig.add_trace(

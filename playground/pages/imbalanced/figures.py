@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from core.data.datasets import DOMAIN
 from core.experiment.boundary import BoundaryGrid
 from core.labs.imbalanced import CVComparison, OperatingPoint, ThresholdSweep
-from playground.figures import NEGATIVE, POSITIVE, RUN_COLOURS, base_layout, points_traces
+from playground.figures import NEGATIVE, POSITIVE, base_layout, points_traces, run_colour
 from playground.i18n import t
 
 CHANCE = "#9a9a9a"
@@ -25,7 +25,7 @@ MEMBER_LINE = "rgba(40, 40, 40, 0.6)"
 LEGEND = dict(orientation="h", y=-0.22, yanchor="top", x=0.5, xanchor="center", font=dict(size=11))
 LEGEND_MARGIN = dict(l=48, r=12, t=36, b=96)
 UNIT_AXIS = dict(range=[-0.02, 1.02], zeroline=False)
-HONEST, LEAKY, TRUTH = RUN_COLOURS[0], RUN_COLOURS[3], "#555555"
+TRUTH = "#555555"
 SCORE_NAMES = ("recall", "precision", "f1", "balanced_accuracy", "roc_auc", "average_precision")
 
 
@@ -132,7 +132,7 @@ def roc_figure(
         )
     )
     for index, (label, curve) in enumerate(curves.items()):
-        colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+        colour = run_colour(index)
         if curve["defined"]:
             fig.add_trace(
                 go.Scatter(
@@ -182,7 +182,7 @@ def pr_figure(
             )
         )
     for index, (label, curve) in enumerate(curves.items()):
-        colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+        colour = run_colour(index)
         if curve["defined"]:
             fig.add_trace(
                 go.Scatter(
@@ -264,7 +264,7 @@ def strategy_scores_figure(
                 x=names,
                 y=values,
                 name=label,
-                marker_color=RUN_COLOURS[index % len(RUN_COLOURS)],
+                marker_color=run_colour(index),
                 text=[f"{v:.2f}" for v in values],
                 textposition="outside",
                 cliponaxis=False,
@@ -283,7 +283,7 @@ def cv_comparison_figure(comparison: CVComparison, *, title: str | None = None, 
     score on the untouched test split, which only the honest estimate should resemble."""
     names = [t(f"imbalanced.scores.{name}") for name in SCORE_NAMES]
     fig = go.Figure()
-    for which, colour in (("right", HONEST), ("leaky", LEAKY)):
+    for which, colour in (("right", run_colour(0)), ("leaky", run_colour(3))):
         folds = getattr(comparison, which)
         means = [float(np.mean(folds[name])) for name in SCORE_NAMES]
         spreads = [float(np.std(folds[name])) for name in SCORE_NAMES]

@@ -21,7 +21,7 @@ from core.engine.gradcheck import FAIL_ABOVE, PASS_BELOW, GradientCheck
 from core.labs.diagnostics import FlowReport, StepTrace
 from core.labs.landscape import LossGrid, OptimizerPath
 from core.labs.stepthrough import Step
-from playground.figures import MARGIN, RUN_COLOURS, base_layout
+from playground.figures import MARGIN, base_layout, run_colour
 from playground.i18n import t
 
 LAYER_SCALE = "Viridis"
@@ -161,7 +161,7 @@ def depth_profile_figure(
                 y=_positive_or_none(values) if log_y else values,
                 mode="lines+markers",
                 name=run,
-                line=dict(color=RUN_COLOURS[i % len(RUN_COLOURS)], width=2),
+                line=dict(color=run_colour(i), width=2),
                 marker=dict(size=8),
                 hovertemplate="%{x}: %{y:.3g}<extra>" + run + "</extra>",
             )
@@ -181,7 +181,7 @@ def step_norms_figure(traces: Mapping[str, StepTrace], *, title: str, height: in
     """Global gradient norm per mini-batch step: before clipping (solid) and after (dotted), one colour per run."""
     fig = go.Figure()
     for i, (run, trace) in enumerate(traces.items()):
-        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        colour = run_colour(i)
         steps = list(range(1, len(trace) + 1))
         fig.add_trace(
             go.Scatter(
@@ -468,7 +468,7 @@ def landscape_figure(
             )
         )
     for i, (name, path) in enumerate(paths.items()):
-        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        colour = run_colour(i)
         if not path.a.size:
             continue
         label = name + (" · " + t("under_the_hood.fig.path_diverged") if path.diverged else "")
