@@ -15,7 +15,7 @@ data = lab.target_data(target, seed)
 model, train = lab.network_and_training(data.target, seed)
 
 st.header(t("regression.live_header"))
-st.markdown(t("regression.live_intro"))
+st.markdown(t("regression.live_intro" if data.target.input_dim == 1 else "regression.live_intro_2d"))
 lab.current_run(data, model, train, seed)
 lab.live_section()
 

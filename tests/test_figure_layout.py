@@ -63,7 +63,7 @@ def test_the_regression_intro_typesets_its_notation_instead_of_showing_underscor
 
     from playground.i18n import t
 
-    for lang in ("en", "zh"):
-        text = t("regression.live_intro", lang=lang)
+    for lang, key in [(lang, key) for lang in ("en", "zh") for key in ("live_intro", "live_intro_2d")]:
+        text = t(f"regression.{key}", lang=lang)
         outside_maths = re.sub(r"\$[^$]+\$", "", text)
         assert "_j" not in outside_maths and "Σ" not in outside_maths, outside_maths

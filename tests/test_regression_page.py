@@ -423,6 +423,20 @@ def test_polynomial_section_takes_the_cubic_apart_and_scores_it_beside_the_netwo
     assert float(labels[t("regression.polynomial_r2")]) > 0.8  # a cubic fits one period of a sine well
 
 
+def test_the_live_fit_is_introduced_as_a_curve_for_1d_targets_and_as_a_surface_for_2d_ones():
+    for target, intro, title in (
+        ("sine", "regression.live_intro", "regression.decomposition_title"),
+        ("plane", "regression.live_intro_2d", "regression.decomposition_title_2d"),
+    ):
+        at = render_page(PAGE, state={"reg.target": target})
+        assert_no_exception(at)
+        texts = [m.value for m in at.markdown]
+        assert t(intro) in texts
+        assert t("regression.live_intro" if target == "plane" else "regression.live_intro_2d") not in texts
+        scene = next(c for c in at.get("component_instance") if "live" in c.proto.id)
+        assert title in scene.proto.json_args or t(title) in scene.proto.json_args
+
+
 def test_raising_the_degree_adds_terms_and_a_2d_target_is_explained_instead():
     at = render_page(PAGE, state={"reg.poly_degree": 9})
     assert_no_exception(at)

@@ -349,7 +349,7 @@ def _terms_panel(run: LabRun) -> dict:
         "name": "decomposition",
         "kind": "terms",
         "area": "decomposition",
-        "title": t("regression.decomposition_title"),
+        "title": t("regression.decomposition_title_2d"),
         "titles": titles,
         "shown": shown,
         "colorscale": figures.colourscale_stops(figures.regression_scale(), reverse=True),
