@@ -118,17 +118,28 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
 
 
 # ---- data ----------------------------------------------------------------------------------------------
+def _uploaded_label_names(
+    data: DataConfig, rows: tuple[tuple[float, ...], ...], kept: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The names of the uploaded rows' label columns: the configuration's while it holds those rows, else the ones
+    kept with the upload (switching to another dataset and back must not rename "cat, dog" to "label1, label2")."""
+    names = data.label_names if rows == data.rows and data.label_names else kept
+    return names if rows and len(names) == len(rows[0]) - 2 >= 2 else ()
+
+
 def dataset_controls(
     data: DataConfig,
     key: str,
     names: Sequence[str] = SINGLE_LABEL_DATASETS,
     seed: int = 0,
     rows: tuple[tuple[float, ...], ...] = (),
+    label_names: tuple[str, ...] = (),
     validation: bool = False,
 ) -> tuple[DataConfig, int]:
     """Dataset, noise, size, split, features, seed. Returns the new DataConfig and seed.
 
-    ``rows``: an uploaded regression table, (x, y) or (x1, x2, y) rows; when given, "Uploaded data" is offered.
+    ``rows``: an uploaded regression table, (x, y) or (x1, x2, y) rows, or multi-label rows (x1, x2, label1, …)
+    whose label columns ``label_names`` names; when given, "Uploaded data" is offered.
     ``validation``: also offer a validation share (held out and watched during training, e.g. by early stopping).
     """
     k = lambda name: _key(key, name)  # noqa: E731 - a short local alias keeps the widget calls readable
@@ -200,7 +211,7 @@ def dataset_controls(
         "test_fraction": float(test_fraction),
         "validation_fraction": float(validation_fraction),
         "rows": rows if name == "uploaded" else (),
-        "label_names": data.label_names if name == "uploaded" and rows == data.rows else (),
+        "label_names": _uploaded_label_names(data, rows, label_names) if name == "uploaded" else (),
         # one label per point (a lesson's softmax run) belongs to the multi-label sets
         "single_label": data.single_label and name in MULTILABEL_NAMES,
     }

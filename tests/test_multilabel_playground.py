@@ -268,3 +268,18 @@ def test_the_multiclass_colourscale_runs_from_0_to_1_so_plotly_js_uses_it(k):
     stops = [stop for stop, _ in scale]
     assert stops[0] == 0 and stops[-1] == 1 and stops == sorted(stops)
     assert scale[-1][1] == figures.CLASS_COLOURS[(k - 1) % len(figures.CLASS_COLOURS)]
+
+
+def test_uploaded_label_names_come_back_with_the_upload_after_another_dataset():
+    from tests.apptest_helpers import assert_no_exception, render_page
+
+    config, _ = config_with_upload(urlstate.default_config(), CSV)
+    at = render_page("app_pages/playground.py", query=urlstate.query_from_config(config))
+    assert live.label_names(at.session_state["pg.run"]) == ["cat", "dog", "bird"]
+    at.selectbox(key="pg.data.name").set_value("xor").run()
+    assert at.session_state["pg.run"].task == "binary"
+    at.selectbox(key="pg.data.name").set_value("uploaded").run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.task == "multilabel" and live.label_names(run) == ["cat", "dog", "bird"]
+    assert run.config.data.label_names == ("cat", "dog", "bird")

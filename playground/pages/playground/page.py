@@ -72,6 +72,7 @@ def load(config: ExperimentConfig) -> None:
     st.session_state[f"{KEY}.points"] = list(config.data.points)
     if config.data.rows:
         st.session_state[f"{KEY}.rows"] = config.data.rows
+        st.session_state[f"{KEY}.row_labels"] = config.data.label_names
     state.store_config(KEY, config)
 
 
@@ -660,6 +661,7 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
             seed=config.seed,
             validation=True,
             rows=tuple(st.session_state.get(f"{KEY}.rows", ())),
+            label_names=tuple(st.session_state.get(f"{KEY}.row_labels", ())),
         )
     with network_box:
         model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
