@@ -201,10 +201,6 @@ def test_a_speed_that_is_not_offered_becomes_the_default(value):
     assert all(live.checked_speed(s) == s for s in live.SPEEDS)
 
 
-def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_painted_frame():
-    assert [live.epochs_per_snapshot(s) for s in (1, 50, 75, 100, 250, 1000)] == [1, 1, 1, 1, 4, 16]
-
-
 def test_now_describes_the_run_as_it_stands():
     run = make_run("xor")
     live.advance(run, epochs_per_frame=4, max_frames=1, budget_s=60)

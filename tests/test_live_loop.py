@@ -82,8 +82,9 @@ def test_the_shared_batch_path_bounds_every_views_payload(make, monkeypatch):
     assert asked[-1] == (1, 1)  # never less than one
 
 
-def test_snapshots_per_epoch_follow_what_the_view_can_show():
-    assert [live_loop.epochs_per_snapshot(s, live.SCREEN_FPS) for s in (1, 60, 75, 250, 1000)] == [1, 1, 1, 4, 16]
+def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_painted_frame():
+    speeds = (1, 50, 60, 75, 100, 250, 1000)
+    assert [live_loop.epochs_per_snapshot(s, live.SCREEN_FPS) for s in speeds] == [1, 1, 1, 1, 1, 4, 16]
     assert [live_loop.epochs_per_snapshot(s, 30) for s in (1, 30, 75, 1000)] == [1, 1, 2, 33]
 
 

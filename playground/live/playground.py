@@ -128,12 +128,6 @@ def batch_frames(asked) -> int:
     return max(1, min(asked, MAX_FRAMES_PER_BATCH))
 
 
-def epochs_per_snapshot(speed) -> int:
-    """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then
-    one per painted frame (the same rule as the browser's player.js)."""
-    return max(1, int(speed) // SCREEN_FPS)
-
-
 def checked_speed(value) -> int:
     """A speed from session state or the browser, as one of SPEEDS (the default when it is not one)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value in SPEEDS else DEFAULT_SPEED
