@@ -84,8 +84,8 @@ def test_the_shared_batch_path_bounds_every_views_payload(make, monkeypatch):
 
 def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_painted_frame():
     speeds = (1, 50, 60, 75, 100, 250, 1000)
-    assert [live_loop.epochs_per_snapshot(s, live.SCREEN_FPS) for s in speeds] == [1, 1, 1, 1, 1, 4, 16]
-    assert [live_loop.epochs_per_snapshot(s, 30) for s in (1, 30, 75, 1000)] == [1, 1, 2, 33]
+    assert [live_loop.epochs_per_snapshot(s) for s in speeds] == [1, 1, 1, 1, 1, 4, 16]
+    assert live_loop.epochs_per_snapshot(2 * live.SCREEN_FPS) == 2
 
 
 def _calls(path: Path) -> set[str]:

@@ -45,11 +45,6 @@ class LiveSession(Protocol):
     def n_parameters(self) -> int:
         """How many numbers one snapshot carries (its networks' parameters), for the payload bound."""
 
-    @property
-    def snapshots_per_second(self) -> int:
-        """How many snapshots the view can show per second: the screen's rate, since the browser computes every
-        picture from the parameters (a session whose pictures cost the server more would ask for fewer)."""
-
     def advance(self, epochs_per_frame: int, max_frames: int) -> list[dict]:
         """Train ``epochs_per_frame`` epochs per snapshot, up to ``max_frames`` snapshots or a time budget;
         stops playing when the session finishes."""
@@ -162,10 +157,11 @@ def reported(key: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def epochs_per_snapshot(speed: int, snapshots_per_second: int) -> int:
-    """Epochs between two snapshots at ``speed`` epochs per second, for a view that shows at most
-    ``snapshots_per_second`` of them: one per epoch while that suffices, else as many as a shown snapshot covers."""
-    return max(1, int(speed) // max(1, int(snapshots_per_second)))
+def epochs_per_snapshot(speed: int) -> int:
+    """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then one
+    per painted frame (the browser computes every picture from the parameters, so it can show a snapshot per frame;
+    the same rule as frontend/player.js)."""
+    return max(1, int(speed) // live.SCREEN_FPS)
 
 
 def batch(session: LiveSession, epochs_per_frame: int, asked: int) -> list[dict]:
@@ -195,7 +191,7 @@ def serve(
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new, the scene
     # sent last is still there (a rebuilt iframe reports at once, without a scene, and is sent it again).
     has_scene = report.get("scene") == version or st.session_state.get(f"{key}.scene_sent") == (version, repr(report))
-    epochs_per_frame = epochs_per_snapshot(bar.speed, session.snapshots_per_second)
+    epochs_per_frame = epochs_per_snapshot(bar.speed)
     frames: list[dict] = []
     answered = False
     if st.session_state.pop(f"{key}.step_requested", False):

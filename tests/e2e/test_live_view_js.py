@@ -233,7 +233,7 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
     assert result["clock"] == pytest.approx(11.0)
     assert result["hidden"] == pytest.approx(16.0)
     assert result["starved"] == pytest.approx(20.0)
-    assert result["asks"] == 38 and result["fast"] == live_loop.epochs_per_snapshot(1000, live.SCREEN_FPS) == 16
+    assert result["asks"] == 38 and result["fast"] == live_loop.epochs_per_snapshot(1000) == 16
     assert result["slow"] == pytest.approx(115.0) and result["keeping_up"] == 75
 
 
