@@ -74,3 +74,45 @@ def test_every_message_shape_is_one_the_app_translates(constraint, value):
     with pytest.raises(ValueError) as info:
         check("data.noise", value, constraint)
     assert core_problem(info.value, lang="zh") != str(info.value)
+
+
+def _network():
+    from core import Network
+
+    layers = [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]
+    return Network.from_spec(input_dim=2, layers=layers, loss="bce", seed=0)
+
+
+def _set_history_limit(limit):
+    from core.engine.training import Trainer
+
+    Trainer(_network(), np.zeros((4, 2)), np.array([0, 1, 0, 1])).history_limit = limit
+
+
+def _labs_calls():
+    from core.experiment.boundary import grid_input
+    from core.labs.digits import make_bars
+    from core.labs.imbalanced import operating_point
+    from core.labs.layerview import layer_activations, layer_map
+    from core.labs.stepthrough import first_minibatch
+
+    xy = (np.zeros((4, 2)), np.array([0, 1, 0, 1]))
+    return {
+        "make_bars(2.5)": lambda: make_bars(2.5),
+        "grid_input(resolution=1)": lambda: grid_input(("x1", "x2"), 1),
+        "layer_activations(layer=1.5)": lambda: layer_activations(_network(), ("x1", "x2"), 1.5, xy[0]),
+        "layer_activations(layer=True)": lambda: layer_activations(_network(), ("x1", "x2"), True, xy[0]),
+        "layer_map(dims=4)": lambda: layer_map(_network(), ("x1", "x2"), 0, xy[0], dims=4),
+        "first_minibatch(batch_size=0)": lambda: first_minibatch(*xy, 0),
+        "history_limit=2": lambda: _set_history_limit(2),
+        "operating_point(threshold=nan)": lambda: operating_point(xy[1], np.full(4, 0.5), float("nan")),
+    }
+
+
+@pytest.mark.parametrize("call", list(_labs_calls()))
+def test_the_labs_refuse_a_bad_parameter_in_a_shape_the_app_translates(call):
+    # Each used to word its own refusal ("choose a whole number in", "it must be a whole number ≥ 1", ...) that a
+    # Chinese page showed in English; a layer of 1.5 got as far as a list index (TypeError) and True passed as 1.
+    with pytest.raises(ValueError) as info:
+        _labs_calls()[call]()
+    assert core_problem(info.value, lang="zh") != str(info.value), str(info.value)
