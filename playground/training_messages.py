@@ -49,12 +49,14 @@ def formula_problem(error: FormulaError, lang: str | None = None) -> str:
         return str(error)
 
 
-# The shapes of core's validation messages: "<name>=<value> is not valid; <reason>", by reason.
+# The shapes of core's validation messages (core.engine.validation): "<name>=<value> is not valid; <reason>",
+# by reason. An interval is closed or open at either end: [0, 1], (0.0, 10.0], [0, ∞).
+_INTERVAL = r"(?P<range>[\[(][^\])]*[\])])"
 _VALIDATION_SHAPES = (
-    ("range", re.compile(r"allowed range is (?P<range>\[[^\]]*\])")),
+    ("range", re.compile(rf"allowed range is {_INTERVAL}")),
     ("choices", re.compile(r"choose one of: (?P<options>.+)")),
-    ("number_in", re.compile(r"(?:choose|expected) a number in (?P<range>\[[^\]]*\])")),
-    ("integer_in", re.compile(r"(?:choose an integer|expected a whole number) in (?P<range>\[[^\]]*\])")),
+    ("number_in", re.compile(rf"expected a number in {_INTERVAL}")),
+    ("integer_in", re.compile(rf"expected (?:a whole number|an integer) in {_INTERVAL}")),
 )
 _NOT_VALID = re.compile(r"^(?P<name>[\w.\[\]]+)=(?P<value>.*?) is not valid; (?P<reason>.+)$", re.DOTALL)
 

@@ -141,7 +141,7 @@ def test_bad_definitions_raise_value_error_naming_the_choices():
         Claim("accuracy", "<", 1.0)
     with pytest.raises(ValueError, match="op='!=' is not valid"):
         Claim("train_accuracy", "!=", 1.0)
-    with pytest.raises(ValueError, match="knobs"):
+    with pytest.raises(ValueError, match="knobs='speed' is not valid; choose one of: "):
         Step("s", ExperimentConfig(), knobs=("speed",))
     with pytest.raises(ValueError, match="no compare run"):
         Step("s", ExperimentConfig(), claims=(versus("train_loss", "<"),))

@@ -82,10 +82,11 @@ def test_the_shared_batch_path_bounds_every_views_payload(make, monkeypatch):
     assert asked[-1] == (1, 1)  # never less than one
 
 
-def test_snapshots_per_epoch_follow_what_the_view_can_show():
+def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_painted_frame():
+    speeds = (1, 50, 60, 75, 100, 250, 1000)
     fps = live.SCREEN_FPS
-    assert [live_loop.epochs_per_snapshot(s, fps) for s in (1, 60, 75, 100, 1000)] == [1, 1, 1.25, 100 / 60, 1000 / 60]
-    assert [live_loop.epochs_per_snapshot(s, 30) for s in (1, 30, 75, 1000)] == [1, 1, 2.5, 1000 / 30]
+    assert [live_loop.epochs_per_snapshot(s) for s in speeds] == [1, 1, 1, 75 / fps, 100 / fps, 250 / fps, 1000 / fps]
+    assert live_loop.epochs_per_snapshot(2 * live.SCREEN_FPS) == 2
 
 
 def _calls(path: Path) -> set[str]:

@@ -184,9 +184,22 @@ def test_bad_inputs_raise_value_error(args, message):
         resample(*args)
 
 
-def test_negative_seed_is_rejected():
-    with pytest.raises(ValueError, match="seed=-1"):
-        resample(np.zeros((4, 2)), np.array([0, 1, 0, 1]), "random_over", seed=-1)
+@pytest.mark.parametrize(
+    ("seed", "message"),
+    [
+        (-1, r"seed=-1 is not valid; allowed range is \[0, ∞\)"),
+        (True, r"seed=True is not valid; expected an integer in \[0, ∞\)"),
+        (1.5, r"seed=1.5 is not valid; expected an integer"),
+        (float("nan"), r"seed=nan is not valid; expected an integer"),
+    ],
+)
+def test_a_seed_is_a_non_negative_int(seed, message):
+    from playground.training_messages import core_problem
+
+    with pytest.raises(ValueError, match=message) as info:
+        resample(np.zeros((4, 2)), np.array([0, 1, 0, 1]), "random_over", seed=seed)
+    assert "无效" in core_problem(info.value, lang="zh")  # the imbalanced page words it in Chinese
+    assert resample(np.zeros((4, 2)), np.array([0, 1, 0, 1]), "random_over", seed=np.int64(3)).y.size == 4
 
 
 def test_balanced_class_weights_follow_n_over_k_times_count():
@@ -242,9 +255,18 @@ def test_data_already_as_balanced_as_asked_is_left_as_it_is(one_to_twenty):
     assert again.n_synthetic == 0
 
 
-@pytest.mark.parametrize("ratio", [0.05, 1.5, float("nan"), "half", True])
-def test_ratio_is_validated_with_the_allowed_range(one_to_twenty, ratio):
-    with pytest.raises(ValueError, match=r"ratio=.* is not valid; allowed range is \[0.1, 1.0\]"):
+@pytest.mark.parametrize(
+    ("ratio", "reason"),
+    [
+        (0.05, "allowed range is"),
+        (1.5, "allowed range is"),
+        (float("nan"), "expected a number in"),
+        ("half", "expected a number in"),
+        (True, "expected a number in"),
+    ],
+)
+def test_ratio_is_validated_with_the_allowed_range(one_to_twenty, ratio, reason):
+    with pytest.raises(ValueError, match=rf"ratio=.* is not valid; {reason} \[0.1, 1.0\]"):
         resample(one_to_twenty.X_train, one_to_twenty.y_train, "smote", ratio=ratio)
 
 

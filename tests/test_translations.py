@@ -279,8 +279,22 @@ def test_every_refused_formula_is_worded_in_the_users_language(lang):
             "train.batch_size=0 无效；允许的范围是 [1, 5000]",
         ),
         ("strategy='smoat' is not valid; choose one of: none, smote", "strategy='smoat' 无效；可选：none, smote"),
-        ("degree=13 is not valid; choose an integer in [1, 12]", "degree=13 无效；请填 [1, 12] 之间的整数"),
+        ("degree=2.5 is not valid; expected a whole number in [1, 12]", "degree=2.5 无效；请填 [1, 12] 之间的整数"),
         ("noise=nan is not valid; expected a number in [0, 2]", "noise=nan 无效；请填 [0, 2] 之间的数"),
+        # Half-open and unbounded intervals, and the strict integers of core.data (seeds, counts).
+        ("seed=-1 is not valid; allowed range is [0, ∞)", "seed=-1 无效；允许的范围是 [0, ∞)"),
+        (
+            "random_state=-1 is not valid; expected a whole number in [0, 2**32)",
+            "random_state=-1 无效；请填 [0, 2**32) 之间的整数",
+        ),
+        (
+            "n_samples=10.0 is not valid; expected an integer in [4, 5000]",
+            "n_samples=10.0 无效；请填 [4, 5000] 之间的整数",
+        ),
+        (
+            "train.learning_rate=0 is not valid; allowed range is (0.0, 10.0]",
+            "train.learning_rate=0 无效；允许的范围是 (0.0, 10.0]",
+        ),
     ],
 )
 def test_core_validation_messages_are_worded_in_chinese_and_unchanged_in_english(message, zh):
@@ -289,7 +303,7 @@ def test_core_validation_messages_are_worded_in_chinese_and_unchanged_in_english
 
 
 def test_a_core_message_of_another_shape_is_left_as_it_is():
-    odd = "random_state=-1 is not valid; expected a whole number in [0, 2**32)"
+    odd = "ratio=0.5 is not valid for 3 classes; a ratio below 1 needs two"
     assert core_problem(odd, lang="zh") == odd
     assert core_problem("the CSV has no rows", lang="zh") == "the CSV has no rows"
 

@@ -12,14 +12,13 @@ changed by accident; copy them before modifying in place.
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
-from core.engine.validation import Options
+from core.engine.validation import Constraint, Interval, Options, validate
 from core.engine.validation import check as check_value
 from core.experiment.settings import LIMITS
 
@@ -92,54 +91,28 @@ class Split:
 
 @dataclass(frozen=True)
 class _Option:
-    """One dataset option: its default and a checker that raises ValueError on a bad value."""
+    """One dataset option: its default and the values it may take."""
 
     default: object
-    check: Callable[[str, object], object]
-
-
-def _int_in(low: int, high: int) -> Callable[[str, object], int]:
-    def check(name: str, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-            raise ValueError(f"{name}={value!r} is not valid; choose an integer in [{low}, {high}]")
-        return int(value)
-
-    return check
-
-
-def _real_in(low: float, high: float) -> Callable[[str, object], float]:
-    # NaN and ±inf fail the range comparison, which is also safe for ints too large for a float.
-    def check(name: str, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
-            raise ValueError(f"{name}={value!r} is not valid; choose a number in [{low}, {high}]")
-        return float(value)
-
-    return check
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[str, object], str]:
-    def check(name: str, value: object) -> str:
-        return check_value(name, value, Options(choices))
-
-    return check
+    allowed: Constraint
 
 
 _OPTIONS: dict[str, dict[str, _Option]] = {
     "xor": {},
-    "circles": {"factor": _Option(0.5, _real_in(0.1, 0.9))},
+    "circles": {"factor": _Option(0.5, Interval(0.1, 0.9))},
     "moons": {},
     "gaussians": {},
-    "spirals": {"arms": _Option(2, _int_in(2, 5)), "turns": _Option(1.5, _real_in(0.25, 4.0))},
+    "spirals": {"arms": _Option(2, Interval(2, 5, strict=True)), "turns": _Option(1.5, Interval(0.25, 4.0))},
     "checkerboard": {},
-    "multiclass": {"n_classes": _Option(3, _int_in(2, 6))},
+    "multiclass": {"n_classes": _Option(3, Interval(2, 6, strict=True))},
     # minority_ratio is minority count : majority count, so 0.05 is 1:20 and 0.5 is 1:2.
     "imbalanced": {
-        "minority_ratio": _Option(0.1, _real_in(0.01, 0.5)),
-        "shape": _Option("blobs", _one_of(IMBALANCED_SHAPES)),
+        "minority_ratio": _Option(0.1, Interval(0.01, 0.5)),
+        "shape": _Option("blobs", Options(IMBALANCED_SHAPES)),
     },
     "sine": {},
     "plane": {},
-    "multi_gaussian": {"bumps": _Option(3, _int_in(1, 4))},
+    "multi_gaussian": {"bumps": _Option(3, Interval(1, 4, strict=True))},
     "digits": {},
 }
 
@@ -193,9 +166,8 @@ def make_multilabel_dataset(name: str, n_samples: int = 400, noise: float = 0.05
     Points are uniform in the plot square (a little inside it); ``noise`` jitters them after labelling.
     """
     check_value("name", name, Options(MULTILABEL_DATASETS))
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_noise(noise)
-    rng = np.random.default_rng(_check_seed(seed))
+    n_samples, noise, seed = validate({"n_samples": n_samples, "noise": noise, "seed": seed}, _ARGUMENTS).values()
+    rng = np.random.default_rng(seed)
     clean = rng.uniform(0.9 * DOMAIN[0], 0.9 * DOMAIN[1], size=(n_samples, 2))
     if name == "circle_diagonal":
         y = np.column_stack([(clean**2).sum(axis=1) < CIRCLE_RADIUS**2, clean[:, 1] > clean[:, 0]])
@@ -243,9 +215,7 @@ def make_dataset(name: str, n_samples: int = 200, noise: float = 0.1, seed: int 
     Raises ValueError naming the bad argument and the allowed values.
     """
     _check_name(name)
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_noise(noise)
-    seed = _check_seed(seed)
+    n_samples, noise, seed = validate({"n_samples": n_samples, "noise": noise, "seed": seed}, _ARGUMENTS).values()
     resolved = _check_options(name, options)
     rng = np.random.default_rng(seed)
     X, y, n_classes, feature_names = _GENERATORS[name](n_samples, noise, rng, **resolved)
@@ -270,14 +240,14 @@ def split_dataset(ds: Dataset, test_fraction: float = 0.3, validation_fraction: 
     for training. Classification splits are stratified by label when every class has at least two
     samples and each part can hold every class; otherwise they are plain random splits.
     """
-    test_fraction = _check_fraction("test_fraction", test_fraction)
-    validation_fraction = _check_fraction("validation_fraction", validation_fraction)
+    test_fraction, validation_fraction, seed = validate(
+        {"test_fraction": test_fraction, "validation_fraction": validation_fraction, "seed": seed}, _ARGUMENTS
+    ).values()
     if test_fraction + validation_fraction >= 1.0:
         raise ValueError(
             f"test_fraction + validation_fraction = {test_fraction + validation_fraction!r} is not valid; "
             "it must be below 1 so that some samples are left for training"
         )
-    seed = _check_seed(seed)
     rng = np.random.default_rng(seed)
     n = ds.n_samples
     n_test = math.ceil(test_fraction * n)
@@ -358,36 +328,17 @@ def _can_stratify(y: np.ndarray, n_part: int) -> bool:
 # Validation at the boundary
 
 
+_ARGUMENTS: dict[str, Constraint] = {
+    "n_samples": Interval(MIN_SAMPLES, MAX_SAMPLES, strict=True),
+    "noise": Interval(0.0, MAX_NOISE),
+    "seed": Interval(0, None, strict=True),  # no upper bound: numpy's SeedSequence takes any non-negative int
+    "test_fraction": Interval(0.0, 1.0, closed="left"),
+    "validation_fraction": Interval(0.0, 1.0, closed="left"),
+}
+
+
 def _check_name(name: object) -> None:
     check_value("name", name, Options(DATASETS))
-
-
-def _check_n_samples(n_samples: object) -> int:
-    if (
-        isinstance(n_samples, bool)
-        or not isinstance(n_samples, numbers.Integral)
-        or not MIN_SAMPLES <= n_samples <= MAX_SAMPLES
-    ):
-        raise ValueError(f"n_samples={n_samples!r} is not valid; choose an integer in [{MIN_SAMPLES}, {MAX_SAMPLES}]")
-    return int(n_samples)
-
-
-def _check_noise(noise: object) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0.0 <= noise <= MAX_NOISE:
-        raise ValueError(f"noise={noise!r} is not valid; choose a number in [0, {MAX_NOISE}]")
-    return float(noise)
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed={seed!r} is not valid; choose a non-negative integer")
-    return int(seed)
-
-
-def _check_fraction(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
-        raise ValueError(f"{name}={value!r} is not valid; choose a number in [0, 1)")
-    return float(value)
 
 
 def _check_options(name: str, options: dict[str, object]) -> dict[str, object]:
@@ -397,7 +348,8 @@ def _check_options(name: str, options: dict[str, object]) -> dict[str, object]:
             valid = ", ".join(allowed) if allowed else "none"
             raise ValueError(f"option {key!r} is not valid for dataset {name!r}; valid options: {valid}")
     return {
-        key: option.check(key, options[key]) if key in options else option.default for key, option in allowed.items()
+        key: check_value(key, options[key], option.allowed) if key in options else option.default
+        for key, option in allowed.items()
     }
 
 

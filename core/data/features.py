@@ -6,9 +6,12 @@ boundary becomes linear in those features; the playground lets a user switch the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+
+from core.engine.numbers import shown
+from core.engine.validation import Options, check
 
 FEATURES = ("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2")
 ONE_D_FEATURES = ("x",)
@@ -38,24 +41,20 @@ _COLUMNS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 def allowed_features(input_dim: int) -> tuple[str, ...]:
     """Feature names valid for inputs with ``input_dim`` columns (1 or 2)."""
-    if input_dim == 2:
-        return FEATURES
-    if input_dim == 1:
-        return ONE_D_FEATURES
-    raise ValueError(f"input_dim={input_dim!r} is not valid; feature transforms apply to 1-D or 2-D inputs")
+    return FEATURES if check("input_dim", input_dim, Options((1, 2))) == 2 else ONE_D_FEATURES
 
 
 def check_feature_names(names: Sequence[str], input_dim: int = 2) -> tuple[str, ...]:
     """Validate ``names`` for inputs with ``input_dim`` columns; returns them as a tuple."""
-    allowed = allowed_features(input_dim)
-    if isinstance(names, str):
-        raise ValueError(f"names={names!r} is not valid; pass a sequence of feature names, e.g. ('x1', 'x2')")
+    allowed = Options(allowed_features(input_dim))
+    # Not a choice but the container's shape: a string would be read letter by letter, a number not at all.
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ValueError(f"names={shown(names)} is not valid; pass a sequence of feature names, e.g. ('x1', 'x2')")
     names = tuple(names)
     if not names:
-        raise ValueError(f"names=() is not valid; choose at least one of: {', '.join(allowed)}")
+        raise ValueError(f"names=() is not valid; choose at least one of: {', '.join(allowed.choices)}")
     for name in names:
-        if name not in allowed:
-            raise ValueError(f"feature {name!r} is not valid; choose from: {', '.join(allowed)}")
+        check("feature", name, allowed)
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError(f"features {', '.join(map(repr, duplicates))} are repeated; list each feature once")

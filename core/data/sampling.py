@@ -33,12 +33,11 @@ unmarked), so a plot can show which points the sampler added.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.validation import Options, check
+from core.engine.validation import Interval, Options, check, validate
 
 # imbalanced-learn and scikit-learn are imported by the functions that resample: importing them costs ~2 s and pulls in
 # SciPy and pandas, and core.experiment.config needs this module's names (SAMPLERS...) for every page's first run.
@@ -57,6 +56,12 @@ SAMPLERS = (
 )
 MIN_RATIO = 0.1  # the most skewed target ratio a sampler can be asked for (minority : majority = 1 : 10)
 CLASS_WEIGHT_MODES = ("none", "balanced")
+
+_ARGUMENTS = {
+    "strategy": Options(SAMPLERS),
+    "seed": Interval(0, None, strict=True),  # no upper bound: numpy's SeedSequence takes any non-negative int
+    "ratio": Interval(MIN_RATIO, 1.0),
+}
 
 # imbalanced-learn's defaults, lowered automatically when a class is too small for them.
 _SMOTE_NEIGHBOURS = 5
@@ -96,10 +101,7 @@ def resample(X: np.ndarray, y: np.ndarray, strategy: str, seed: int = 0, ratio: 
     out of range (or below 1 for more than two classes), or a minority class too small for the chosen method
     (SMOTE-type methods need two points per class).
     """
-    check("strategy", strategy, Options(SAMPLERS))
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed={seed!r} is not valid; choose a non-negative integer")
-    ratio = _check_ratio(ratio)
+    strategy, seed, ratio = validate({"strategy": strategy, "seed": seed, "ratio": ratio}, _ARGUMENTS).values()
     X, y = _check_X_y(X, y)
     unchanged = Resampled(X.copy(), y.copy(), np.zeros(y.size, dtype=bool), strategy)
     if strategy == "none":
@@ -265,12 +267,6 @@ def _check_X_y(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(X)):
         raise ValueError("X contains NaN or infinite values")
     return X, y
-
-
-def _check_ratio(ratio: float) -> float:
-    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not MIN_RATIO <= ratio <= 1.0:
-        raise ValueError(f"ratio={ratio!r} is not valid; allowed range is [{MIN_RATIO}, 1.0]")
-    return float(ratio)
 
 
 def _repeats_marked(indices: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ from core.engine.optimizers import (
     clip_by_value,
     scheduled_learning_rate,
 )
-from core.engine.validation import Interval, Options, check, validate
+from core.engine.validation import Interval, Nullable, Options, check, validate
 
 DIVERGENCE_FACTOR = 1e4  # a loss this many times the starting loss counts as an explosion
 SATURATING = ("sigmoid", "tanh")
@@ -302,9 +302,7 @@ class Trainer:
     @history_limit.setter
     def history_limit(self, limit: int | None) -> None:
         # Fewer than 3 rows cannot hold the first epoch, the newest epoch and any point in between.
-        if limit is not None and (not isinstance(limit, (int, np.integer)) or isinstance(limit, bool) or limit < 3):
-            raise ValueError(f"history_limit={limit!r} is not valid; use None for no limit or a whole number ≥ 3")
-        self._history_limit = None if limit is None else int(limit)
+        self._history_limit = check("history_limit", limit, Nullable(Interval(3, None, strict=True)))
 
     @property
     def done(self) -> bool:

@@ -11,6 +11,7 @@ Every refusal is a ``ValueError`` naming the bad value and the allowed ones, in 
     name=value is not valid; allowed range is [a, b]           (a number outside the interval)
     name=value is not valid; expected a number in [a, b]       (not a number at all: text, None, NaN, ∞, True)
     name=value is not valid; expected a whole number in [a, b] (2.5 where a count is wanted)
+    name=value is not valid; expected an integer in [a, b]     (3.0 where ``strict`` wants an int)
     name=value is not valid; choose one of: a, b, c
 
 Brackets follow the usual notation: ``[`` closed, ``(`` open, and a missing bound is ``∞``. Values are shown
@@ -34,7 +35,9 @@ class Interval:
 
     ``closed`` says which ends belong to the interval: "both", "left", "right" or "neither". ``high_text``
     prints the upper bound when its value would be unreadable (``2**32`` rather than 4294967296).
-    A whole-number interval accepts ``3.0`` (JSON and URLs carry numbers as floats) and returns ``3``.
+    A whole-number interval accepts ``3.0`` (JSON and URLs carry numbers as floats) and returns ``3``;
+    ``strict=True`` refuses it, for arguments passed from code (``make_dataset(n_samples=200.0)`` is a slip,
+    as in scikit-learn, whose counts are ``Integral``). ``strict`` implies ``integer``.
     """
 
     low: float | None
@@ -42,10 +45,13 @@ class Interval:
     closed: str = "both"
     integer: bool = False
     high_text: str | None = None
+    strict: bool = False
 
     def __post_init__(self):
         if self.closed not in ("both", "left", "right", "neither"):
             raise ValueError(f"closed={self.closed!r} is not valid; choose one of: both, left, right, neither")
+        if self.strict:
+            object.__setattr__(self, "integer", True)
 
     def text(self) -> str:
         """The interval as a reader writes it: ``[1, 64]``, ``(0.0, 10.0]``, ``[0, ∞)``."""
@@ -62,12 +68,12 @@ class Interval:
 
     def check(self, name: str, value) -> int | float:
         """``value`` as an ``int`` (whole intervals) or ``float``; a ``ValueError`` when it is not in the interval."""
-        kind = "a whole number" if self.integer else "a number"
+        kind = "an integer" if self.strict else "a whole number" if self.integer else "a number"
         # numbers.Real covers Python and NumPy scalars; bool is an int to Python but never a setting's number.
         # is_finite, not math.isfinite: a 400-digit integer is finite but too large for a float.
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not is_finite(value):
             raise ValueError(f"{name}={shown(value)} is not valid; expected {kind} in {self.text()}")
-        if self.integer and int(value) != value:
+        if self.integer and not (isinstance(value, numbers.Integral) or (not self.strict and int(value) == value)):
             raise ValueError(f"{name}={shown(value)} is not valid; expected {kind} in {self.text()}")
         if not self.contains(value):
             raise ValueError(f"{name}={shown(value)} is not valid; allowed range is {self.text()}")

@@ -13,6 +13,7 @@ import numpy as np
 from core.data.datasets import DOMAIN
 from core.data.features import transform_features
 from core.engine.network import Network
+from core.engine.validation import Interval, check
 from core.experiment.settings import LIMITS
 
 
@@ -50,8 +51,7 @@ def grid_input(
     features: tuple[str, ...], resolution: int = DEFAULT_RESOLUTION, domain: tuple[float, float] = DOMAIN
 ) -> GridInput:
     """A ``resolution × resolution`` grid over ``domain``², featurised like the training data."""
-    if not isinstance(resolution, int) or not 2 <= resolution <= LIMITS.max_grid_resolution:
-        raise ValueError(f"resolution={resolution!r} is not valid; allowed range is [2, {LIMITS.max_grid_resolution}]")
+    resolution = check("resolution", resolution, Interval(2, LIMITS.max_grid_resolution, strict=True))
     xs = np.linspace(domain[0], domain[1], resolution)
     ys = np.linspace(domain[0], domain[1], resolution)
     gx, gy = np.meshgrid(xs, ys)

@@ -36,7 +36,7 @@ from core.engine.initializers import INITIALIZERS
 from core.engine.losses import encode_targets
 from core.engine.optimizers import OPTIMIZERS
 from core.engine.training import History, Trainer, accuracy, r2_score
-from core.engine.validation import Options, check
+from core.engine.validation import Interval, Options, check
 from core.experiment.boundary import BoundaryGrid, GridInput, boundary_values, capped_resolution, grid_input
 from core.experiment.config import (
     HIDDEN_ACTIVATIONS,
@@ -146,12 +146,7 @@ def with_value(config: ExperimentConfig, path: str, value: Any) -> ExperimentCon
     _field_default(path)  # rejects unknown paths and shared data fields
     model = config.model
     if path == DEPTH_PATH:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, np.integer))
-            or not (0 <= value <= LIMITS.max_hidden_layers)
-        ):
-            raise ValueError(f"{DEPTH_PATH}={value!r} is not valid; allowed range is [0, {LIMITS.max_hidden_layers}]")
+        value = check(DEPTH_PATH, value, Interval(0, LIMITS.max_hidden_layers, strict=True))
         template = model.hidden[-1] if model.hidden else LayerConfig()
         hidden = (model.hidden + (template,) * int(value))[: int(value)]
         changed = replace(config, model=replace(model, hidden=hidden))
@@ -366,8 +361,7 @@ class Comparison:
         shared = {replace(run.config.data, sampler="none") for run in runs}
         if len(shared) != 1:
             raise ValueError("every run of a comparison must use the same data settings (only the sampler may differ)")
-        if not isinstance(max_snapshots, int) or max_snapshots < MIN_SNAPSHOTS:
-            raise ValueError(f"max_snapshots={max_snapshots!r} is not valid; it must be at least {MIN_SNAPSHOTS}")
+        check("max_snapshots", max_snapshots, Interval(MIN_SNAPSHOTS, None, strict=True))
         self.runs = tuple(runs)
         self.labels = tuple(run.label for run in runs)
         data_by_settings: dict[DataConfig, PreparedData] = {}

@@ -18,7 +18,7 @@ import numpy as np
 from core.engine.convnet import ConvNetwork, ConvSpec, PoolSpec
 from core.engine.network import LayerSpec, Network
 from core.engine.training import Trainer
-from core.engine.validation import Options, check
+from core.engine.validation import Interval, Options, check
 from core.experiment.config import ExperimentConfig
 from core.experiment.metrics import confusion_counts
 from core.labs.search import TrainingRun
@@ -168,8 +168,7 @@ def make_bars(n_samples: int, seed: int = 0, noise: float = BARS_NOISE) -> tuple
     weights), so a dense network must learn every position separately, while one 3×3 kernel slid over the
     image finds a bar wherever it is.
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or not 2 <= n_samples <= 5000:
-        raise ValueError(f"n_samples={n_samples!r} is not valid; choose a whole number in [2, 5000]")
+    n_samples = check("n_samples", n_samples, Interval(2, 5000, strict=True))
     rng = np.random.default_rng(seed)
     X = np.zeros((n_samples, IMAGE_SIDE, IMAGE_SIDE))
     y = rng.integers(0, 2, n_samples)

@@ -34,7 +34,7 @@ from core.data.datasets import DOMAIN
 from core.data.features import transform_features
 from core.data.sampling import SAMPLERS, resample
 from core.engine.training import History
-from core.engine.validation import Options, check
+from core.engine.validation import Interval, Options, check
 from core.experiment.boundary import DEFAULT_RESOLUTION, BoundaryGrid, boundary_grid, grid_input
 from core.experiment.config import ExperimentConfig
 from core.experiment.estimator import estimator_from_config
@@ -171,8 +171,7 @@ def balanced_bagging(cfg: ExperimentConfig, n_members: int = ENSEMBLE_MEMBERS) -
     notes' "train L classifiers, each on a share of the majority and all of the minority, and combine
     them"). ``predict_proba`` averages the members'. Fit it on raw 2-D points (n_samples, 2) with labels 0/1.
     """
-    if isinstance(n_members, bool) or not isinstance(n_members, int) or not 2 <= n_members <= 50:
-        raise ValueError(f"n_members={n_members!r} is not valid; allowed range is [2, 50]")
+    n_members = check("n_members", n_members, Interval(2, 50, strict=True))
     member = make_pipeline(
         FunctionTransformer(transform_features, kw_args={"names": tuple(cfg.data.features)}),
         estimator_from_config(strategy_config(cfg, "none")),
@@ -354,11 +353,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _check_threshold(threshold: float) -> float:
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
-        raise ValueError(f"threshold={threshold!r} is not valid; expected a number in [0, 1]")
-    if not 0.0 <= float(threshold) <= 1.0:
-        raise ValueError(f"threshold={threshold!r} is not valid; allowed range is [0, 1]")
-    return float(threshold)
+    return check("threshold", threshold, Interval(0.0, 1.0))
 
 
 def _check_binary(y_true: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -406,8 +401,7 @@ def cross_validate_strategy(cfg: ExperimentConfig, strategy: str, n_splits: int 
     Raises ValueError when a fold would hold no minority point (more folds than minority training points).
     """
     check_strategy(strategy)
-    if isinstance(n_splits, bool) or not isinstance(n_splits, int) or not MIN_FOLDS <= n_splits <= MAX_FOLDS:
-        raise ValueError(f"n_splits={n_splits!r} is not valid; allowed range is [{MIN_FOLDS}, {MAX_FOLDS}]")
+    n_splits = check("n_splits", n_splits, Interval(MIN_FOLDS, MAX_FOLDS, strict=True))
     base = strategy_config(cfg, "none")
     if base.task != "binary":
         raise ValueError(f"data.name={cfg.data.name!r} is not a binary dataset; the lab compares two classes")

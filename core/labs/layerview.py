@@ -15,6 +15,7 @@ import numpy as np
 from core.data.datasets import DOMAIN
 from core.data.features import transform_features
 from core.engine.network import Network
+from core.engine.validation import Interval, Options, check
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ def grid_lines(domain: tuple[float, float] = DOMAIN, n_lines: int = 13, n_steps:
 def layer_activations(network: Network, features: tuple[str, ...], layer: int, X: np.ndarray) -> np.ndarray:
     """Activations A_layer (n, units) of hidden layer ``layer`` (0-based) for raw 2-D inputs ``X``."""
     n_hidden = len(network.layers) - 1
-    if not 0 <= layer < n_hidden:
-        raise ValueError(f"layer={layer!r} is not valid; the network has {n_hidden} hidden layer(s)")
+    if n_hidden == 0:
+        raise ValueError("the network has no hidden layer to show")
+    layer = check("layer", layer, Interval(0, n_hidden - 1, strict=True))
     return network.hidden_activations(transform_features(np.asarray(X, dtype=float), features))[layer]
 
 
@@ -65,8 +67,7 @@ def layer_map(
         is arbitrary and SVD flips it between nearby epochs, which would mirror the picture; each direction is
         turned to agree with the previous one (without it: its largest loading is made positive).
     """
-    if dims not in (2, 3):
-        raise ValueError(f"dims={dims!r} is not valid; choose 2 or 3")
+    check("dims", dims, Options((2, 3)))
     lines = grid_lines(domain, n_lines, n_steps)
     data = layer_activations(network, features, layer, X)
     grid = layer_activations(network, features, layer, np.vstack(lines))

@@ -85,9 +85,8 @@ class Step:
     link_tab: str | None = None  # the tab of that page to open (its ``?tab=``), e.g. "step"
 
     def __post_init__(self) -> None:
-        unknown = [knob for knob in self.knobs if knob not in KNOBS]
-        if unknown:
-            raise ValueError(f"knobs={unknown!r} are not valid; choose from: {', '.join(KNOBS)}")
+        for knob in self.knobs:
+            check("knobs", knob, Options(KNOBS))
         if any(claim.versus_compare for claim in self.claims) and self.compare is None:
             raise ValueError(f"step {self.id!r} has a claim versus the compare run but no compare run")
 

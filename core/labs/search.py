@@ -44,7 +44,7 @@ from core.data.features import transform_features
 from core.data.sampling import resample
 from core.engine.network import Network
 from core.engine.training import History
-from core.engine.validation import Options, check
+from core.engine.validation import Interval, Options, check
 from core.experiment.config import ExperimentConfig, LayerConfig
 from core.experiment.estimator import estimator_from_config
 from core.experiment.run import build_trainer, prepare_data
@@ -399,8 +399,7 @@ def cv_splitter(method: str, n_splits: int, n_samples: int, seed: int):
                 "training samples. Use K-fold, or fewer samples"
             )
         return LeaveOneOut()
-    if isinstance(n_splits, bool) or not isinstance(n_splits, int) or not MIN_FOLDS <= n_splits <= MAX_FOLDS:
-        raise ValueError(f"n_splits={n_splits!r} is not valid; allowed range is [{MIN_FOLDS}, {MAX_FOLDS}]")
+    n_splits = check("n_splits", n_splits, Interval(MIN_FOLDS, MAX_FOLDS, strict=True))
     if n_splits > n_samples:
         raise ValueError(f"n_splits={n_splits} is more than the {n_samples} training samples")
     if method == "stratified":
@@ -760,8 +759,7 @@ def lr_range_test(
     """
     if not (0 < lr_min < lr_max) or not math.isfinite(lr_max):
         raise ValueError(f"lr_min={lr_min!r}, lr_max={lr_max!r} is not valid; need 0 < lr_min < lr_max")
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 5 <= steps <= 10_000:
-        raise ValueError(f"steps={steps!r} is not valid; allowed range is [5, 10000]")
+    steps = check("steps", steps, Interval(5, 10_000, strict=True))
     trainer = build_trainer(cfg, prepare_data(cfg), record_stats=False)
     rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
     n, bs = trainer.X.shape[0], trainer.batch_size

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.engine.network import Network
+from core.engine.validation import Interval, check
 
 PHASES = ("forward", "backward")
 MATRIX_NAMES = ("W", "b", "Z", "A", "dZ", "dW", "db", "dA")
@@ -174,8 +175,7 @@ def step_through(network: Network, X, y) -> StepThrough:
 def first_minibatch(X, y, batch_size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``batch_size`` rows of ``(X, y)`` drawn without replacement with ``default_rng(seed)``, in drawn order."""
     X, y = np.asarray(X), np.asarray(y)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size={batch_size!r} is not valid; it must be a whole number ≥ 1")
+    batch_size = check("batch_size", batch_size, Interval(1, None, strict=True))
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
     size = min(int(batch_size), len(X))

@@ -53,8 +53,6 @@ class CompareSession:
         return self.comparison.data[0].dataset.input_dim in (1, 2)
 
     # ---- the live loop's session protocol (playground.live.loop.LiveSession) ----
-    snapshots_per_second = live.SCREEN_FPS  # the browser computes every picture from the parameters
-
     @property
     def finished(self) -> bool:
         return self.comparison.done

@@ -45,11 +45,6 @@ class LiveSession(Protocol):
     def n_parameters(self) -> int:
         """How many numbers one snapshot carries (its networks' parameters), for the payload bound."""
 
-    @property
-    def snapshots_per_second(self) -> int:
-        """How many snapshots the view can show per second: the screen's rate, since the browser computes every
-        picture from the parameters (a session whose pictures cost the server more would ask for fewer)."""
-
     def advance(self, epochs_per_frame: float, max_frames: int) -> list[dict]:
         """Train ``epochs_per_frame`` epochs per snapshot (on average: see ``train_in_frames``), up to
         ``max_frames`` snapshots or a time budget; stops playing when the session finishes."""
@@ -162,15 +157,16 @@ def reported(key: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def epochs_per_snapshot(speed: int, snapshots_per_second: int) -> float:
-    """Epochs between two snapshots at ``speed`` epochs per second, for a view that shows at most
-    ``snapshots_per_second`` of them: one per epoch while that suffices, else ``speed / snapshots_per_second``.
+def epochs_per_snapshot(speed: int) -> float:
+    """Epochs between two snapshots at ``speed`` epochs per second: one per epoch up to the screen's rate, then
+    ``speed / SCREEN_FPS`` (the browser computes every picture from the parameters, so it can show a snapshot per
+    painted frame).
 
-    A fraction is kept (100 epochs/s at 60 snapshots/s is 1⅔ epochs a snapshot, trained as 1, 2, 2, 1, 2, 2, ...;
+    A fraction is kept (100 epochs/s on a 60 Hz screen is 1⅔ epochs a snapshot, trained as 1, 2, 2, 1, 2, 2, ...;
     see :func:`playground.live.playground.train_in_frames`): rounding down would build 100 snapshots a second of
     which the screen shows 60, rounding up would show only 50 pictures a second.
     """
-    return max(1.0, int(speed) / max(1, int(snapshots_per_second)))
+    return max(1.0, int(speed) / live.SCREEN_FPS)
 
 
 def batch(session: LiveSession, epochs_per_frame: float, asked: int) -> list[dict]:
@@ -200,7 +196,7 @@ def serve(
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new, the scene
     # sent last is still there (a rebuilt iframe reports at once, without a scene, and is sent it again).
     has_scene = report.get("scene") == version or st.session_state.get(f"{key}.scene_sent") == (version, repr(report))
-    epochs_per_frame = epochs_per_snapshot(bar.speed, session.snapshots_per_second)
+    epochs_per_frame = epochs_per_snapshot(bar.speed)
     frames: list[dict] = []
     answered = False
     if st.session_state.pop(f"{key}.step_requested", False):

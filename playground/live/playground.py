@@ -72,8 +72,6 @@ class LiveRun:
         return self.trainer.done or self.trainer.epoch >= self.config.train.epochs
 
     # The live loop's session protocol (playground.live.loop.LiveSession): the module's functions below.
-    snapshots_per_second = SCREEN_FPS  # the browser draws every picture: a snapshot per painted frame at most
-
     @property
     def n_parameters(self) -> int:
         return self.trainer.network.n_parameters

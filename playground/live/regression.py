@@ -30,7 +30,6 @@ from playground.i18n import t
 from playground.live import playground as live
 from playground.live.playground import (
     FIELD_RESOLUTION,
-    SCREEN_FPS,
     finite,
     network_params,
     train_in_frames,
@@ -80,8 +79,6 @@ class LabRun:
         return output.units == 1 and output.activation == "linear"
 
     # ---- the live loop's session protocol (playground.live.loop.LiveSession) ----
-    snapshots_per_second = SCREEN_FPS  # the browser computes every picture: a snapshot per painted frame at most
-
     @property
     def n_parameters(self) -> int:
         return self.trainer.network.n_parameters

@@ -16,15 +16,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from deploy import free_port, stop_process_group, streamlit_command
+from deploy import free_port, stop_process_group, streamlit_command, wait_healthy
 from tests.apptest_helpers import APP_FILE, REPO_ROOT
 from tests.e2e.browser_helpers import (
     ARTIFACTS_DIR,
@@ -79,21 +76,6 @@ def _log_tail(path: Path, lines: int = 40) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
-def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with code {server.returncode}:\n{_log_tail(log_path)}")
-        try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"streamlit did not become healthy within {SERVER_START_TIMEOUT} s:\n{_log_tail(log_path)}")
-
-
 def _die_with_parent() -> None:
     """Runs in the server process before exec: the kernel kills it when pytest itself dies.
 
@@ -131,7 +113,10 @@ def app_url(server_log: Path) -> Iterator[str]:
             preexec_fn=_die_with_parent,
         )
     try:
-        _wait_until_healthy(url, server, server_log)
+        try:
+            wait_healthy(url, server, "streamlit", SERVER_START_TIMEOUT)
+        except (RuntimeError, TimeoutError) as exc:
+            pytest.fail(f"{exc}:\n{_log_tail(server_log)}")
         yield url
     finally:
         stop_process_group(server)
