@@ -128,6 +128,14 @@ def test_the_layer_view_joins_a_multilabel_scene_as_a_full_row():
     assert set(rows[-1]) == {"layer"} and len({len(row) for row in rows}) == 1
 
 
+@pytest.mark.parametrize("label", [0, 1, 2])
+def test_the_layer_view_colours_its_points_by_the_chosen_label(label):
+    live_run = make_run()
+    live_run.layer_view, live_run.layer_view_label = 0, label
+    points = np.asarray(live.frame(live_run)["panels"]["layer"]["points"]).reshape(-1, 3)
+    np.testing.assert_array_equal(points[:, 2], live_run.data.raw.y_train[:, label])
+
+
 def test_counters_give_hamming_loss_and_per_label_accuracy_and_f1_as_scikit_learn_computes_them():
     live_run = make_run(epochs=30)
     shown = {c["name"]: c["value"] for c in live.counters(live_run)}

@@ -57,6 +57,7 @@ class LiveRun:
     seconds_training: float = 0.0
     layer_view: int | None = None  # hidden layer shown in the layer view (0-based), None when off
     layer_basis: np.ndarray | None = None  # the layer view's last principal directions, so frames do not mirror
+    layer_view_label: int = 0  # multi-label runs: the label whose yes/no colours the layer view's points
     multilabel_scores: tuple | None = None  # ((version, epoch), scores): a multi-label run's counters, per epoch
 
     @property
@@ -426,7 +427,10 @@ def _layer_view_data(run: LiveRun) -> dict:
     run.layer_basis = view.basis
     to_2d = OBLIQUE if dims == 3 else np.eye(2)
     lines = [np.round(line @ to_2d, 4).ravel().tolist() for line in view.lines]
-    colour = raw.y_train if raw.y_train.ndim == 1 else raw.y_train[:, 0]  # multi-label: coloured by the first label
+    if raw.y_train.ndim == 1:
+        colour = raw.y_train
+    else:  # multi-label: the chosen label's yes/no (a point cannot wear every label's colour at once)
+        colour = raw.y_train[:, min(max(run.layer_view_label, 0), raw.y_train.shape[1] - 1)]
     points = np.column_stack([np.round(view.points @ to_2d, 4), colour.astype(int)]).ravel().tolist()
     return {"lines": lines, "points": points, "projected": view.projected}
 
