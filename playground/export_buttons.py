@@ -15,16 +15,18 @@ from core.engine.network import Network
 from core.experiment.config import ExperimentConfig
 from core.export import EXPORT_FORMATS, EXPORT_MIME, export_bytes, export_layers, features_of
 from playground.i18n import t
+from playground.state import PageState
 
 
 def export_buttons(
     network: Network,
     config: ExperimentConfig | None,
-    key: str,
+    page: PageState,
     container=st,
     current: Callable[[], tuple[Network, ExperimentConfig | None]] | None = None,
 ) -> None:
-    """ONNX and PyTorch download buttons, one under the other in ``container``; widget keys start with ``key``.
+    """ONNX and PyTorch download buttons, one under the other in ``container``: ``page``'s ``dl_onnx`` and
+    ``dl_pytorch``.
 
     ``current``, when given, returns the network and configuration to export at the moment of the click (a page
     whose live view may replace its run after these buttons were drawn); otherwise ``network`` and ``config``.
@@ -48,7 +50,7 @@ def export_buttons(
             lambda fmt=fmt: exported(fmt),
             file_name=EXPORT_FORMATS[fmt],
             mime=EXPORT_MIME[fmt],
-            key=f"{key}.dl_{fmt}",
+            key=page.key(f"dl_{fmt}"),
             icon=":material/download:",
             help=t(f"export.{fmt}_help"),
             on_click="ignore",

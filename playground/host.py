@@ -19,8 +19,9 @@ import streamlit as st
 
 from core.experiment.settings import LIMITS
 from playground.i18n import t
+from playground.state import APP
 
-_ADMITTED = "host.admitted"  # session_state: this session has a place
+_ADMITTED = "host.admitted"  # in the session's state (APP): this session has a place
 
 
 class _Register:
@@ -62,7 +63,7 @@ def _session() -> tuple[str, Callable[[str], bool]] | None:
 
 def admitted_or_busy(cap: int | None = None) -> bool:
     """True when this session may use the app; otherwise draw the busy message (with a retry) and return False."""
-    if st.session_state.get(_ADMITTED):
+    if APP.get(_ADMITTED):
         return True
     session = _session()
     if session is None:  # no server to share (AppTest, bare mode): nothing to cap
@@ -71,7 +72,7 @@ def admitted_or_busy(cap: int | None = None) -> bool:
     with register.lock:
         ok = admit(register.sessions, session[0], session[1], LIMITS.max_sessions if cap is None else cap)
     if ok:
-        st.session_state[_ADMITTED] = True
+        APP[_ADMITTED] = True
         return True
     st.title(t("app.busy.title"))
     st.info(t("app.busy.body", sessions=LIMITS.max_sessions if cap is None else cap), icon=":material/hourglass:")

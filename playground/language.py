@@ -11,8 +11,9 @@ import streamlit as st
 
 from playground.i18n import DEFAULT_LANGUAGE, available_languages, t
 from playground.markdown_text import escape_markdown
+from playground.state import APP
 
-KEY = "lang"  # the session-state key playground.i18n.t() reads
+KEY = "lang"  # the session-state key (in playground.state.APP) playground.i18n.t() reads
 _URL_READ = "lang.url_read"
 _UNKNOWN = "lang.unknown"  # a lang= value from the link the app has no strings for
 
@@ -30,25 +31,25 @@ def _from_url() -> str | None:
 def language_switch() -> str:
     """Draw the sidebar language picker and return the active language code (``"en"``, ``"zh"``)."""
     choices = _choices()
-    if _URL_READ not in st.session_state:
+    if _URL_READ not in APP:
         # A session's first run: the URL decides; without lang= in it, whatever the session already holds.
-        st.session_state[_URL_READ] = True
+        APP[_URL_READ] = True
         from_url = _from_url()
         if from_url:
-            st.session_state[KEY] = from_url
+            APP[KEY] = from_url
         elif KEY in st.query_params:
-            st.session_state[_UNKNOWN] = st.query_params[KEY][:20]
-    if st.session_state.get(KEY) not in choices:
-        st.session_state[KEY] = DEFAULT_LANGUAGE
+            APP[_UNKNOWN] = st.query_params[KEY][:20]
+    if APP.get(KEY) not in choices:
+        APP[KEY] = DEFAULT_LANGUAGE
     lang = st.sidebar.selectbox(
         t("language.label"),
         choices,
-        key=KEY,
+        key=APP.key(KEY),
         help=t("language.help"),
         format_func=lambda code: t(f"language.names.{code}"),
     )
-    if _UNKNOWN in st.session_state:
-        code = escape_markdown(st.session_state.pop(_UNKNOWN))
+    if _UNKNOWN in APP:
+        code = escape_markdown(APP.pop(_UNKNOWN))
         st.sidebar.warning(t("language.unknown", code=code), icon=":material/translate:")
     _mirror_in_url(lang)
     return lang
@@ -64,7 +65,7 @@ def _mirror_in_url(lang: str) -> None:
 
 def with_language(url: str) -> str:
     """``url`` with ``lang=<active language>`` appended when it is not English (for links between pages)."""
-    lang = st.session_state.get(KEY, DEFAULT_LANGUAGE)
+    lang = APP.get(KEY, DEFAULT_LANGUAGE)
     if lang == DEFAULT_LANGUAGE or lang not in _choices():
         return url
     return f"{url}{'&' if '?' in url else '?'}{KEY}={lang}"

@@ -15,7 +15,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-KEY = "palette"  # the session-state key and URL parameter
+KEY = "palette"  # the session-state key (in playground.state.APP) and URL parameter
+_URL_READ = "palette.url_read"  # set once a session's first run has read palette= from the URL
 PALE = "#f7f7f7"
 
 
@@ -73,15 +74,17 @@ def palette_named(name: object) -> Palette:
 
 
 def active_palette() -> Palette:
-    """``st.session_state["palette"]`` inside a running Streamlit script, the standard palette anywhere else."""
+    """The session's ``"palette"`` (:data:`playground.state.APP`) inside a running Streamlit script, the standard
+    palette anywhere else."""
     if "streamlit" not in sys.modules:  # scripts and core tests never pay for importing Streamlit
         return STANDARD
-    import streamlit as st
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if get_script_run_ctx(suppress_warning=True) is None:
         return STANDARD
-    return palette_named(st.session_state.get(KEY))
+    from playground.state import APP  # imported late, with Streamlit: scripts and core tests never need it
+
+    return palette_named(APP.get(KEY))
 
 
 def palette_switch() -> Palette:
@@ -89,18 +92,19 @@ def palette_switch() -> Palette:
     import streamlit as st
 
     from playground.i18n import t
+    from playground.state import APP
 
-    if f"{KEY}.url_read" not in st.session_state:
-        st.session_state[f"{KEY}.url_read"] = True
+    if _URL_READ not in APP:
+        APP[_URL_READ] = True
         if st.query_params.get(KEY) in PALETTES:
-            st.session_state[KEY] = st.query_params[KEY]
-    if st.session_state.get(KEY) not in PALETTES:
-        st.session_state[KEY] = STANDARD.name
+            APP[KEY] = st.query_params[KEY]
+    if APP.get(KEY) not in PALETTES:
+        APP[KEY] = STANDARD.name
     # The names in this run's language, looked up now: a format function is also called outside the script run
     # (streamlit.testing), where t() cannot see the session's language.
     names = {code: t(f"palette.names.{code}") for code in PALETTES}
     name = st.sidebar.selectbox(
-        t("palette.label"), tuple(PALETTES), key=KEY, help=t("palette.help"), format_func=names.__getitem__
+        t("palette.label"), tuple(PALETTES), key=APP.key(KEY), help=t("palette.help"), format_func=names.__getitem__
     )
     if name == STANDARD.name:
         if KEY in st.query_params:

@@ -22,6 +22,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from playground.i18n import t
+from playground.state import PageState
 
 TICK_SECONDS = 0.5  # work per run while a job runs; the page redraws (and reads Stop) between ticks
 
@@ -44,47 +45,49 @@ class JobSlot:
     error: str = ""
 
 
-def _start(key: str, signature: Hashable, make_job: Callable[[], Job]) -> None:
+def _start(page: PageState, name: str, signature: Hashable, make_job: Callable[[], Job]) -> None:
     try:
-        st.session_state[key] = JobSlot(signature, make_job())
+        page[name] = JobSlot(signature, make_job())
     except ValueError as error:
-        st.session_state[key] = JobSlot(signature, None, str(error))
+        page[name] = JobSlot(signature, None, str(error))
 
 
-def _stop(key: str) -> None:
-    slot: JobSlot | None = st.session_state.get(key)
+def _stop(page: PageState, name: str) -> None:
+    slot: JobSlot | None = page.get(name)
     # A click can arrive after the last step: a finished job stays finished, not "stopped at 100%".
     if slot is not None and slot.job is not None and not slot.job.finished:
         slot.job.cancel()
 
 
 def job_panel(
-    key: str,
+    page: PageState,
+    name: str,
     signature: Hashable,
     make_job: Callable[[], Job],
-    draw: Callable[[Job, str], None],
+    draw: Callable[[Job, PageState], None],
     *,
     start_label: str,
     start_help: str,
     finish: Callable[[Job], None] | None = None,
     autostart: bool = False,
 ) -> Job | None:
-    """Start/Stop, progress and ``draw(job, tag)`` for the session's job under ``key``; returns the job, if any.
+    """Start/Stop, progress and ``draw(job, view)`` for the session's job ``page[name]``; returns the job, if any.
 
     While the job runs, every run of the page (or fragment) advances it for about :data:`TICK_SECONDS`, draws
-    it, and asks for the next run; ``draw`` shows elements only (no input widgets) and keys them with ``tag``.
+    it, and asks for the next run; ``draw`` shows elements only (no input widgets) and keys them with
+    ``view.key(...)`` (``view`` is ``page.child(f"{name}.view")``).
     ``finish(job)``, if given, runs below once the job has stopped and may hold widgets. ``signature``
     describes the settings (e.g. the whole configuration and the search space): when it changes, a running job
     is stopped and its results are marked as belonging to the old settings. ``make_job`` may raise ValueError;
     its message is shown instead of a traceback. ``autostart`` keeps a job for the current settings: one
     starts on the first visit and again whenever the settings change.
     """
-    slot: JobSlot | None = st.session_state.get(key)
+    slot: JobSlot | None = page.get(name)
     if autostart and (slot is None or slot.signature != signature):
         if slot is not None and slot.job is not None:
             slot.job.cancel()
-        _start(key, signature, make_job)
-        slot = st.session_state[key]
+        _start(page, name, signature, make_job)
+        slot = page[name]
     job = slot.job if slot is not None else None
     stale = slot is not None and slot.signature != signature
     if stale and job is not None and not job.finished:
@@ -93,23 +96,23 @@ def job_panel(
     start_col, stop_col, _ = st.columns([1.2, 1, 3], vertical_alignment="bottom")
     start_col.button(
         start_label,
-        key=f"{key}.start",
+        key=page.key(f"{name}.start"),
         type="primary",
         icon=":material/play_arrow:",
         help=start_help,
         disabled=running,
         on_click=_start,
-        args=(key, signature, make_job),
+        args=(page, name, signature, make_job),
         width="stretch",
     )
     stop_col.button(
         t("experiments.runner.stop"),
-        key=f"{key}.stop",
+        key=page.key(f"{name}.stop"),
         icon=":material/stop:",
         help=t("experiments.runner.stop_help"),
         disabled=not running,
         on_click=_stop,
-        args=(key,),
+        args=(page, name),
         width="stretch",
     )
     if slot is not None and slot.error:
@@ -121,7 +124,7 @@ def job_panel(
     if running:
         _advance(job)
     st.progress(min(job.progress, 1.0), text=_status(job))
-    draw(job, f"{key}.view")
+    draw(job, page.child(f"{name}.view"))
     if running:
         # Next tick (or, when the job just ended, one more run to turn Stop off and show ``finish``).
         _rerun()

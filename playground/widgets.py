@@ -1,8 +1,8 @@
 """Widgets that edit an experiment configuration. Each control has a plain-words tooltip.
 
-Pattern: a widget's value lives in ``st.session_state[<prefix>.<field>]``; :func:`load_config` writes a whole
-configuration into those keys (for presets, URLs and uploads), and the ``*_controls`` functions render the
-widgets and return the configuration section they describe.
+Pattern: a widget's value lives in its page's :class:`~playground.state.PageState` under ``<field>`` (session-state
+key ``<prefix>.<field>``); :func:`load_config` writes a whole configuration into those keys (for presets, URLs and
+uploads), and the ``*_controls`` functions render the widgets and return the configuration section they describe.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from core.experiment.config import (
 )
 from core.experiment.settings import LIMITS
 from playground.i18n import t
+from playground.state import PageState
 from playground.urlstate import MAX_LINK_POINTS, travels_in_link
 
 # "uploaded" joins the list only where a page has uploaded rows to offer (see dataset_controls' ``rows``).
@@ -46,20 +47,16 @@ LEAKY_SLOPES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5)  # 0.1 is the lecture notes' val
 PENALTIES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
-def _key(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}"
-
-
-def shown(prefix: str, group: str) -> bool:
+def shown(page: PageState, group: str) -> bool:
     """Whether a control group is visible: a classroom link (``show=``) may leave only some of them."""
-    allowed = st.session_state.get(f"{prefix}.show")
+    allowed = page.get("show")
     return allowed is None or group in allowed
 
 
-def _seed_widget(key: str, value: Any) -> None:
+def _seed_widget(page: PageState, name: str, value: Any) -> None:
     """Give a widget its starting value once; afterwards the widget owns it."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+    if name not in page:
+        page[name] = value
 
 
 def _with_value(options: Sequence[float], value: float) -> tuple[float, ...]:
@@ -76,7 +73,7 @@ def capped_slider(container, label: str, low: int, high: int, value: int, *, ste
     return int(container.slider(label, low, high, value, step=step, **kwargs))
 
 
-def load_config(prefix: str, config: ExperimentConfig) -> None:
+def load_config(page: PageState, config: ExperimentConfig) -> None:
     """Write ``config`` into the widgets' session-state keys (before they are drawn in this run)."""
     d, m, tr = config.data, config.model, config.train
     values = {
@@ -114,7 +111,7 @@ def load_config(prefix: str, config: ExperimentConfig) -> None:
         values[f"model.hidden.{i}.activation"] = layer.activation
         values[f"model.hidden.{i}.dropout"] = layer.dropout
     for name, value in values.items():
-        st.session_state[_key(prefix, name)] = value
+        page[name] = value
 
 
 # ---- data ----------------------------------------------------------------------------------------------
@@ -129,7 +126,7 @@ def _uploaded_label_names(
 
 def dataset_controls(
     data: DataConfig,
-    key: str,
+    page: PageState,
     names: Sequence[str] = SINGLE_LABEL_DATASETS,
     seed: int = 0,
     rows: tuple[tuple[float, ...], ...] = (),
@@ -142,7 +139,7 @@ def dataset_controls(
     whose label columns ``label_names`` names; when given, "Uploaded data" is offered.
     ``validation``: also offer a validation share (held out and watched during training, e.g. by early stopping).
     """
-    k = lambda name: _key(key, name)  # noqa: E731 - a short local alias keeps the widget calls readable
+    k = page.key  # a short local alias keeps the widget calls readable
     if rows:
         names = (*names, "uploaded")
     for name, value in (
@@ -158,11 +155,11 @@ def dataset_controls(
         ("seed", seed),
         ("data.validation_fraction", data.validation_fraction),
     ):
-        _seed_widget(k(name), value)
-    if st.session_state[k("data.name")] not in names:
-        st.session_state[k("data.name")] = names[0]
+        _seed_widget(page, name, value)
+    if page["data.name"] not in names:
+        page["data.name"] = names[0]
     name, noise, n_samples, test_fraction = data.name, data.noise, data.n_samples, data.test_fraction
-    if shown(key, "dataset"):
+    if shown(page, "dataset"):
         name = st.selectbox(
             t("widgets.dataset"),
             names,
@@ -174,9 +171,9 @@ def dataset_controls(
                 else t(f"widgets.datasets.{n}")
             ),
         )
-    if shown(key, "noise") and name not in ("drawn", "uploaded"):
+    if shown(page, "noise") and name not in ("drawn", "uploaded"):
         noise = st.slider(t("widgets.noise"), 0.0, 2.0, step=0.05, key=k("data.noise"), help=t("widgets.noise_help"))
-    if shown(key, "n_samples") and name not in ("drawn", "uploaded"):
+    if shown(page, "n_samples") and name not in ("drawn", "uploaded"):
         n_samples = st.slider(
             t("widgets.n_samples"),
             4,  # the same range the configuration (and so a link) allows
@@ -185,7 +182,7 @@ def dataset_controls(
             key=k("data.n_samples"),
             help=t("widgets.n_samples_help"),
         )
-    if shown(key, "test_fraction"):
+    if shown(page, "test_fraction"):
         test_fraction = st.slider(
             t("widgets.test_fraction"),
             0.0,
@@ -195,7 +192,7 @@ def dataset_controls(
             help=t("widgets.test_fraction_help"),
         )
     validation_fraction = data.validation_fraction
-    if validation and shown(key, "validation"):
+    if validation and shown(page, "validation"):
         validation_fraction = st.slider(
             t("widgets.validation_fraction"),
             0.0,
@@ -215,15 +212,15 @@ def dataset_controls(
         # one label per point (a lesson's softmax run) belongs to the multi-label sets
         "single_label": data.single_label and name in MULTILABEL_NAMES,
     }
-    if name == "uploaded" and shown(key, "dataset"):
+    if name == "uploaded" and shown(page, "dataset"):
         layout = {2: "x, y", 3: "x1, x2, y"}.get(len(rows[0]), f"x1, x2, label1 … label{len(rows[0]) - 2}")
         too_many = not travels_in_link("rows", rows)
         st.caption(
             t("widgets.uploaded_rows", count=len(rows), layout=layout)
             + (" " + t("widgets.rows_not_in_link", limit=MAX_LINK_POINTS) if too_many else "")
         )
-    if not shown(key, "dataset"):
-        return replace(data, **changes), int(st.session_state.get(k("seed"), seed))
+    if not shown(page, "dataset"):
+        return replace(data, **changes), int(page.get("seed", seed))
     if name == "imbalanced":
         changes["minority_ratio"] = st.select_slider(
             t("widgets.minority_ratio"),
@@ -246,7 +243,7 @@ def dataset_controls(
             t("widgets.n_classes"), 2, 6, key=k("data.n_classes"), help=t("widgets.n_classes_help")
         )
     one_input = name == "sine" or (name == "uploaded" and len(rows[0]) == 2)
-    if not one_input and shown(key, "features"):
+    if not one_input and shown(page, "features"):
         features = st.multiselect(
             t("widgets.features"),
             FEATURE_NAMES,
@@ -258,7 +255,7 @@ def dataset_controls(
             st.caption(t("widgets.features_empty"))
             features = ["x1", "x2"]
         changes["features"] = tuple(f for f in FEATURE_NAMES if f in features)
-    if shown(key, "seed"):
+    if shown(page, "seed"):
         # One under the other: side by side in the sidebar the button's label was cut to "Ne…".
         seed = st.number_input(t("widgets.seed"), 0, 2**31 - 1, step=1, key=k("seed"), help=t("widgets.seed_help"))
         if name not in ("drawn", "uploaded"):
@@ -266,7 +263,7 @@ def dataset_controls(
                 t("widgets.regenerate"),
                 key=k("regenerate"),
                 on_click=_next_seed,
-                args=(k("seed"),),
+                args=(page,),
                 icon=":material/casino:",
                 width="stretch",
                 help=t("widgets.regenerate_help"),
@@ -275,12 +272,12 @@ def dataset_controls(
 
 
 # ---- network -------------------------------------------------------------------------------------------
-def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
+def network_controls(model: ModelConfig, page: PageState, task: str) -> ModelConfig:
     """Hidden layers (0..8, units 1..64, activation, dropout), output activation and loss, initialisation."""
-    k = lambda name: _key(key, name)  # noqa: E731
-    _seed_widget(k("model.n_hidden"), len(model.hidden))
+    k = page.key  # a short local alias keeps the widget calls readable
+    _seed_widget(page, "model.n_hidden", len(model.hidden))
     n_hidden = len(model.hidden)
-    if shown(key, "layers"):
+    if shown(page, "layers"):
         n_hidden = st.number_input(
             t("widgets.n_hidden"),
             0,
@@ -292,15 +289,15 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
     layers = []
     for i in range(int(n_hidden)):
         previous = model.hidden[i] if i < len(model.hidden) else (model.hidden[-1] if model.hidden else LayerConfig())
-        _seed_widget(k(f"model.hidden.{i}.units"), previous.units)
-        _seed_widget(k(f"model.hidden.{i}.activation"), previous.activation)
-        _seed_widget(k(f"model.hidden.{i}.dropout"), previous.dropout)
+        _seed_widget(page, f"model.hidden.{i}.units", previous.units)
+        _seed_widget(page, f"model.hidden.{i}.activation", previous.activation)
+        _seed_widget(page, f"model.hidden.{i}.dropout", previous.dropout)
         units, activation, dropout = previous.units, previous.activation, previous.dropout
-        if any(shown(key, group) for group in ("layers", "activation", "dropout")):
+        if any(shown(page, group) for group in ("layers", "activation", "dropout")):
             with st.container(border=True):
                 # Stacked, not side by side: two columns in the sidebar cut the labels and the activation names.
                 left = right = st.container()
-                if shown(key, "layers"):
+                if shown(page, "layers"):
                     units = left.number_input(
                         t("widgets.layer_units", number=i + 1),
                         1,
@@ -309,14 +306,14 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
                         key=k(f"model.hidden.{i}.units"),
                         help=t("widgets.units_help"),
                     )
-                if shown(key, "activation"):
+                if shown(page, "activation"):
                     activation = right.selectbox(
                         t("widgets.layer_activation", number=i + 1),
                         HIDDEN_ACTIVATIONS,
                         key=k(f"model.hidden.{i}.activation"),
                         help=t("widgets.activation_help"),
                     )
-                if shown(key, "dropout"):
+                if shown(page, "dropout"):
                     dropout = st.select_slider(
                         t("widgets.dropout"),
                         options=(0.0, 0.1, 0.2, 0.3, 0.5),
@@ -330,17 +327,17 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
         ("model.init", model.init),
         ("model.leaky_slope", model.leaky_slope),
     ):
-        _seed_widget(k(name), value)
+        _seed_widget(page, name, value)
     output_activation, loss, init = model.output_activation, model.loss, model.init
-    leaky_slope = float(st.session_state[k("model.leaky_slope")])
-    if shown(key, "activation") and any(layer.activation in ("leaky_relu", "prelu") for layer in layers):
+    leaky_slope = float(page["model.leaky_slope"])
+    if shown(page, "activation") and any(layer.activation in ("leaky_relu", "prelu") for layer in layers):
         leaky_slope = st.select_slider(
             t("widgets.leaky_slope"),
             options=_with_value(LEAKY_SLOPES, leaky_slope),
             key=k("model.leaky_slope"),
             help=t("widgets.leaky_slope_help"),
         )
-    if shown(key, "output"):
+    if shown(page, "output"):
         output_activation = st.selectbox(
             t("widgets.output_activation"),
             ("auto", *ACTIVATIONS),
@@ -356,7 +353,7 @@ def network_controls(model: ModelConfig, key: str, task: str) -> ModelConfig:
             format_func=lambda v: t("widgets.auto") if v == "auto" else t(f"widgets.losses.{v}"),
         )
         st.caption(f"${LOSS_LATEX[_natural_loss(task) if loss == 'auto' else loss]}$")
-    if shown(key, "init"):
+    if shown(page, "init"):
         init = st.selectbox(t("widgets.init"), INITIALIZERS, key=k("model.init"), help=t("widgets.init_help"))
     return replace(
         model,
@@ -378,13 +375,13 @@ def _natural_loss(task: str) -> str:
 
 # ---- training ------------------------------------------------------------------------------------------
 def training_controls(
-    train: TrainConfig, key: str, task: str = "binary", validation_fraction: float | None = None
+    train: TrainConfig, page: PageState, task: str = "binary", validation_fraction: float | None = None
 ) -> TrainConfig:
     """Optimizer, learning rate, batch size, epochs, penalties, clipping, class weights.
 
     ``validation_fraction``: the data's validation share; given, early stopping (patience) is offered too.
     """
-    k = lambda name: _key(key, name)  # noqa: E731
+    k = page.key  # a short local alias keeps the widget calls readable
     for name, value in (
         ("train.optimizer", train.optimizer),
         ("train.learning_rate", train.learning_rate),
@@ -398,11 +395,11 @@ def training_controls(
         ("train.class_weight", train.class_weight),
         ("train.early_stopping_patience", train.early_stopping_patience),
     ):
-        _seed_widget(k(name), value)
+        _seed_widget(page, name, value)
     tr = train
     optimizer, learning_rate, batch_size, epochs = tr.optimizer, tr.learning_rate, tr.batch_size, tr.epochs
     schedule, l1, l2, clip_value, clip_norm = tr.schedule, tr.l1, tr.l2, tr.clip_value, tr.clip_norm
-    if shown(key, "optimizer"):
+    if shown(page, "optimizer"):
         optimizer = st.selectbox(
             t("widgets.optimizer"),
             OPTIMIZERS,
@@ -410,15 +407,15 @@ def training_controls(
             help=t("widgets.optimizer_help"),
             format_func=lambda o: t(f"widgets.optimizers.{o}"),
         )
-    if shown(key, "learning_rate"):
-        learning_rate = _ladder(key, "learning_rate", LEARNING_RATES)
-    if shown(key, "batch_size"):
-        batch_size = _ladder(key, "batch_size", BATCH_SIZES)
-    if shown(key, "epochs"):
+    if shown(page, "learning_rate"):
+        learning_rate = _ladder(page, "learning_rate", LEARNING_RATES)
+    if shown(page, "batch_size"):
+        batch_size = _ladder(page, "batch_size", BATCH_SIZES)
+    if shown(page, "epochs"):
         epochs = st.number_input(
             t("widgets.epochs"), 1, LIMITS.max_epochs, step=50, key=k("train.epochs"), help=t("widgets.epochs_help")
         )
-    if shown(key, "schedule"):
+    if shown(page, "schedule"):
         schedule = st.selectbox(
             t("widgets.schedule"),
             SCHEDULES,
@@ -426,10 +423,10 @@ def training_controls(
             help=t("widgets.schedule_help"),
             format_func=lambda s: t(f"widgets.schedules.{s}"),
         )
-    if shown(key, "regularization"):
-        l1 = _ladder(key, "l1", PENALTIES)
-        l2 = _ladder(key, "l2", PENALTIES)
-    if shown(key, "clipping"):
+    if shown(page, "regularization"):
+        l1 = _ladder(page, "l1", PENALTIES)
+        l2 = _ladder(page, "l2", PENALTIES)
+    if shown(page, "clipping"):
         clip_value = st.number_input(
             t("widgets.clip_value"), 0.0, 1e6, step=0.5, key=k("train.clip_value"), help=t("widgets.clip_value_help")
         )
@@ -437,7 +434,7 @@ def training_controls(
             t("widgets.clip_norm"), 0.0, 1e6, step=0.5, key=k("train.clip_norm"), help=t("widgets.clip_norm_help")
         )
     changes: dict[str, Any] = {}
-    if validation_fraction is not None and shown(key, "early_stopping"):
+    if validation_fraction is not None and shown(page, "early_stopping"):
         changes["early_stopping_patience"] = int(
             st.number_input(
                 t("widgets.patience"),
@@ -450,7 +447,7 @@ def training_controls(
         )
         if changes["early_stopping_patience"] and not validation_fraction:
             st.caption(t("widgets.patience_needs_validation"))
-    if task in ("binary", "multiclass") and shown(key, "class_weight"):
+    if task in ("binary", "multiclass") and shown(page, "class_weight"):
         changes["class_weight"] = st.selectbox(
             t("widgets.class_weight"),
             ("none", "balanced"),
@@ -475,18 +472,17 @@ def training_controls(
     )
 
 
-def _next_seed(seed_key: str) -> None:
+def _next_seed(page: PageState) -> None:
     """Regenerate: the next seed (wrapping at the top of the range)."""
-    st.session_state[seed_key] = (int(st.session_state.get(seed_key, 0)) + 1) % 2**31
+    page["seed"] = (int(page.get("seed", 0)) + 1) % 2**31
 
 
-def _ladder(key: str, field: str, options: Sequence[float]) -> float:
+def _ladder(page: PageState, field: str, options: Sequence[float]) -> float:
     """A select slider over a ladder of values for ``train.<field>`` (plus its current value, e.g. from a link)."""
-    widget_key = _key(key, f"train.{field}")
     return st.select_slider(
         t(f"widgets.{field}"),
-        options=_with_value(options, st.session_state[widget_key]),
-        key=widget_key,
+        options=_with_value(options, page[f"train.{field}"]),
+        key=page.key(f"train.{field}"),
         help=t(f"widgets.{field}_help"),
     )
 

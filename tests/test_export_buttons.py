@@ -89,6 +89,7 @@ def _page_with_a_future_layer():
 
     from core import Network
     from playground.export_buttons import export_buttons
+    from playground.state import PageState
 
     class FutureNetwork:
         input_dim, n_outputs, dtype, loss = 4, 10, np.dtype("float64"), "softmax_ce"
@@ -103,7 +104,7 @@ def _page_with_a_future_layer():
             dense = Network.from_spec(input_dim=4, layers=[{"units": 10, "activation": "softmax"}], loss="softmax_ce")
             return [np.zeros((4, 4)), np.zeros((4, 1)), *dense.parameters()]
 
-    export_buttons(FutureNetwork(), None, "x")
+    export_buttons(FutureNetwork(), None, PageState("x"))
 
 
 def test_a_network_the_formats_cannot_express_gets_a_note_naming_the_layer_and_no_button():

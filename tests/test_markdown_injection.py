@@ -144,14 +144,14 @@ def _upload_script(kind: str, data: bytes, name: str) -> None:
     from playground.pages.playground import page as playground_page
     from tests.test_markdown_injection import _Upload
 
-    key = f"{playground_page.KEY}.upload_{kind}"
+    key = playground_page.PAGE.key(f"upload_{kind}")
     if "done" not in st.session_state:
         st.session_state.done = True
         st.session_state[key] = _Upload(data, name)
         (playground_page._load_uploaded_model if kind == "model" else playground_page._load_uploaded_points)()
         del st.session_state[key]  # the widget below owns this key again
     with st.expander("files", expanded=True):
-        for kind_, message in st.session_state.pop(f"{playground_page.KEY}.upload_messages", []):
+        for kind_, message in playground_page.PAGE.pop("upload_messages", []):
             (st.error if kind_ == "error" else st.success)(message)
 
 

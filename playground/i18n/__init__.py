@@ -82,17 +82,19 @@ def keys(lang: str) -> frozenset[str]:
 
 
 def _active_language() -> str:
-    """``st.session_state["lang"]`` inside a running Streamlit script, English anywhere else."""
+    """The session's ``"lang"`` (:data:`playground.state.APP`) inside a running Streamlit script, English anywhere
+    else."""
     # Only look at Streamlit if something already imported it: a script, notebook or the core tests
     # should not pay for importing Streamlit just to read a string.
     if "streamlit" not in sys.modules:
         return DEFAULT_LANGUAGE
-    import streamlit as st
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if get_script_run_ctx(suppress_warning=True) is None:
         return DEFAULT_LANGUAGE
-    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    from playground.state import APP  # imported late, with Streamlit: a notebook reading a string never needs it
+
+    lang = APP.get("lang", DEFAULT_LANGUAGE)
     return lang if isinstance(lang, str) else DEFAULT_LANGUAGE
 
 

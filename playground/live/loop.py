@@ -2,10 +2,10 @@
 
 The Playground (:class:`playground.live.playground.LiveRun`), Compare
 (:class:`playground.live.compare.CompareSession`) and the Regression lab (:class:`playground.live.regression.LabRun`)
-each keep a training session in ``st.session_state``; all three satisfy :class:`LiveSession`, and each page draws
-its live panel with the same two calls::
+each keep a training session in their :class:`~playground.state.PageState`; all three satisfy :class:`LiveSession`,
+and each page draws its live panel with the same two calls::
 
-    bar = live_loop.transport_bar(KEY, "compare", session_key)   # Step, Reset, speed (+ a column of the page's own)
+    bar = live_loop.transport_bar(PAGE, "compare", "session")    # Step, Reset, speed (+ a column of the page's own)
     ...                                                          # the page's own controls, in bar.extra
     live_loop.serve(bar, session, scene_options={"log_y": log_y}, height=...)   # train, Play/Pause, the view
 
@@ -27,6 +27,7 @@ import streamlit as st
 from playground.i18n import t
 from playground.live import playground as live
 from playground.live_view import live_view
+from playground.state import PageState
 
 
 @runtime_checkable
@@ -71,89 +72,85 @@ class TransportBar:
     """The transport bar drawn by :func:`transport_bar`: where Play goes once training is done, the speed, and a
     column for a toggle of the page's own (log scale, 3-D surface)."""
 
-    key: str
+    page: PageState
     strings: str  # the i18n table the labels come from: "playground", "compare" or "regression"
-    session_key: str
+    session: str  # the name the page keeps its live session under (``page[session]``)
     speed: int  # epochs per second
     play: Any  # the column Play/Pause is drawn into, after the batch trained (its label is then up to date)
     extra: Any
 
 
-def _session(session_key: str) -> LiveSession | None:
-    return st.session_state.get(session_key)
-
-
-def _restart(session_key: str, session: LiveSession) -> LiveSession:
+def _restart(page: PageState, name: str, session: LiveSession) -> LiveSession:
     fresh = session.restart()
-    st.session_state[session_key] = fresh
+    page[name] = fresh
     return fresh
 
 
 # Button callbacks run before the fragment reruns, so the buttons drawn afterwards already show the new state.
-def _toggle_play(session_key: str) -> None:
-    session = _session(session_key)
+def _toggle_play(page: PageState, name: str) -> None:
+    session = page.get(name)
     if session is not None:
-        live.toggle_play(session, finished=lambda s: s.finished, restart=lambda s: _restart(session_key, s))
+        live.toggle_play(session, finished=lambda s: s.finished, restart=lambda s: _restart(page, name, s))
 
 
-def _step(key: str, session_key: str) -> None:
-    session = _session(session_key)
+def _step(page: PageState, name: str) -> None:
+    session = page.get(name)
     if session is not None:
         session.playing = False
-        st.session_state[f"{key}.step_requested"] = True
+        page["step_requested"] = True
 
 
-def _reset(session_key: str) -> None:
-    session = _session(session_key)
+def _reset(page: PageState, name: str) -> None:
+    session = page.get(name)
     if session is not None:
-        _restart(session_key, session)
+        _restart(page, name, session)
 
 
-def transport_bar(key: str, strings: str, session_key: str) -> TransportBar:
+def transport_bar(page: PageState, strings: str, session: str) -> TransportBar:
     """Step, Reset and the speed (epochs per second) of a live panel; Play/Pause is drawn by :func:`serve`.
 
-    ``key`` prefixes the widget keys (``{key}.play``, ``{key}.step``, ``{key}.reset``, ``{key}.speed``: the live
-    view listens for presses on them, see :func:`playground.live.playground.transport`); the session is
-    ``st.session_state[session_key]``. Also puts the live panels' style (no stale fade) on the page.
+    The widgets are the page's ``play``, ``step``, ``reset`` and ``speed`` (keys ``<prefix>.play``, ...: the live
+    view listens for presses on them, see :func:`playground.live.playground.transport`); the live session is
+    ``page[session]``. Also puts the live panels' style (no stale fade) on the page.
     """
     st.html(live.NO_STALE_FADE)
     play_col, step_col, reset_col, speed_col, extra_col = st.columns([1, 1, 1, 2.2, 1.3], vertical_alignment="bottom")
     step_col.button(
         t(f"{strings}.step"),
-        key=f"{key}.step",
+        key=page.key("step"),
         width="stretch",
         icon=":material/skip_next:",
         help=t(f"{strings}.step_help"),
         on_click=_step,
-        args=(key, session_key),
+        args=(page, session),
     )
     reset_col.button(
         t(f"{strings}.reset"),
-        key=f"{key}.reset",
+        key=page.key("reset"),
         width="stretch",
         icon=":material/restart_alt:",
         help=t(f"{strings}.reset_help"),
         on_click=_reset,
-        args=(session_key,),
+        args=(page, session),
     )
     # Epochs per second; a value that is not offered (unset, or an epochs-per-frame value of an older session)
     # becomes the default.
-    st.session_state[f"{key}.speed"] = live.checked_speed(st.session_state.get(f"{key}.speed"))
+    page["speed"] = live.checked_speed(page.get("speed"))
     speed = live.checked_speed(
         speed_col.select_slider(
             t(f"{strings}.speed"),
             options=live.SPEEDS,
-            key=f"{key}.speed",
+            key=page.key("speed"),
             help=t(f"{strings}.speed_help"),
             format_func=lambda s: t(f"{strings}.speed_value", epochs=s),
         )
     )
-    return TransportBar(key, strings, session_key, speed, play_col, extra_col)
+    return TransportBar(page, strings, session, speed, play_col, extra_col)
 
 
-def reported(key: str) -> dict:
+def reported(page: PageState) -> dict:
     """What the live view last reported (its component value); anything but a dict is no report at all."""
-    value = st.session_state.get(f"{key}.live") or {}
+    value = page.get("live") or {}
     return value if isinstance(value, dict) else {}
 
 
@@ -190,27 +187,27 @@ def serve(
     before the view is drawn (an editor whose change the view must show). Returns the session (a new one when a
     click restarted it).
     """
-    key, scene_options = bar.key, scene_options or {}
-    report = reported(key)
+    page, scene_options = bar.page, scene_options or {}
+    report = reported(page)
     version = session.scene_version(**scene_options)
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new, the scene
     # sent last is still there (a rebuilt iframe reports at once, without a scene, and is sent it again).
-    has_scene = report.get("scene") == version or st.session_state.get(f"{key}.scene_sent") == (version, repr(report))
+    has_scene = report.get("scene") == version or page.get("scene_sent") == (version, repr(report))
     epochs_per_frame = epochs_per_snapshot(bar.speed)
     frames: list[dict] = []
     answered = False
-    if st.session_state.pop(f"{key}.step_requested", False):
+    if page.pop("step_requested", False):
         frames = session.advance(1, 1)  # exactly one epoch, whatever the speed
     elif session.playing and has_scene:  # a view still mounting the scene asks again once it holds it
-        asked = live.unanswered_request(st.session_state, f"{key}.served", session.version, report)
+        asked = live.unanswered_request(page, "served", session.version, report)
         if asked is not None:
             frames = batch(session, epochs_per_frame, asked)
             answered = True
     version = session.scene_version(**scene_options)  # training may have ended the run (a new scene then)
     scene = None
-    if report.get("scene") != version and st.session_state.get(f"{key}.scene_sent") != (version, repr(report)):
+    if report.get("scene") != version and page.get("scene_sent") != (version, repr(report)):
         scene = session.scene(**scene_options)  # drawn from the full history: it holds the frames' points too
-        st.session_state[f"{key}.scene_sent"] = (version, repr(report))
+        page["scene_sent"] = (version, repr(report))
         frames = []
         answered = True  # a new batch number lets a playing view ask for frames at once
     if frames or answered:  # a new batch number also tells the view its request was answered
@@ -218,13 +215,13 @@ def serve(
     # Drawn after this batch trained: a run that just finished shows Play, not a Pause that would restart it.
     bar.play.button(
         t(f"{bar.strings}.pause") if session.playing else t(f"{bar.strings}.play"),
-        key=f"{key}.play",
+        key=page.key("play"),
         type="primary",
         width="stretch",
         help=t(f"{bar.strings}.play_help"),
         icon=":material/pause:" if session.playing else ":material/play_arrow:",
         on_click=_toggle_play,
-        args=(bar.session_key,),
+        args=(page, bar.session),
     )
     if before_view is not None:
         before_view(session)
@@ -237,8 +234,8 @@ def serve(
         speed=bar.speed,
         epochs_per_frame=epochs_per_frame,
         now=None if session.playing else session.frame(),
-        key=f"{key}.live",
+        key=page.key("live"),
         height=height,
-        options={**(options or {}), "transport": live.transport(key)},
+        options={**(options or {}), "transport": live.transport(page.prefix)},
     )
     return session

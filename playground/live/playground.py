@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from core.experiment.run import PreparedData, build_trainer
 from core.labs.layerview import layer_map
 from playground import figures
 from playground.i18n import keys, t
+
+if TYPE_CHECKING:  # only for the annotation: this module does not import Streamlit
+    from playground.state import PageState
 
 FIELD_RESOLUTION = 100  # cells per side of the output picture the browser computes (TensorFlow Playground: 100)
 FRAMES_PER_BATCH = 8
@@ -132,11 +136,11 @@ def checked_speed(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value in SPEEDS else DEFAULT_SPEED
 
 
-def unanswered_request(state: MutableMapping, key: str, version: int, reported) -> int | None:
+def unanswered_request(state: PageState | MutableMapping, key: str, version: int, reported) -> int | None:
     """How many frames a playing live view asks for, or None if this request was answered already.
 
     The view numbers its requests (``reported["want"]``) and repeats the last one until it gets frames; a
-    request counts once per run ``version``. Answering it is recorded in ``state[key]`` (the session state).
+    request counts once per run ``version``. Answering it is recorded in ``state[key]`` (the page's session state).
     ``reported`` comes from the browser and is not trusted: anything but a mapping with an integer ``want`` is
     no request at all.
     """

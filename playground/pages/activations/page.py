@@ -7,10 +7,11 @@ import streamlit as st
 from core.engine.activations import DEFAULT_LEAKY_SLOPE, ELU_ALPHA, sigmoid, softmax, softmax_jacobian
 from core.experiment.config import DataConfig, ExperimentConfig
 from core.labs.compare import GALLERY_ACTIVATIONS, ActivationProfile, activation_curves, activation_profile
+from playground import state
 from playground.i18n import t
 from playground.pages.compare import figures as figures_compare
 
-KEY = "act"
+PAGE = state.PageState("act")
 
 
 def controls() -> tuple[list[str], float, float, float]:
@@ -20,12 +21,12 @@ def controls() -> tuple[list[str], float, float, float]:
         t("activations.pick"),
         GALLERY_ACTIVATIONS,
         default=list(GALLERY_ACTIVATIONS),
-        key=f"{KEY}.names",
+        key=PAGE.key("names"),
         help=t("activations.pick_help"),
     )
     left, right, third = st.columns(3)
     z_max = left.slider(
-        t("activations.z_range"), 2.0, 10.0, 5.0, step=0.5, key=f"{KEY}.z", help=t("activations.z_range_help")
+        t("activations.z_range"), 2.0, 10.0, 5.0, step=0.5, key=PAGE.key("z"), help=t("activations.z_range_help")
     )
     slope = right.slider(
         t("activations.slope"),
@@ -33,7 +34,7 @@ def controls() -> tuple[list[str], float, float, float]:
         0.9,
         DEFAULT_LEAKY_SLOPE,
         step=0.05,
-        key=f"{KEY}.slope",
+        key=PAGE.key("slope"),
         help=t("activations.slope_help"),
     )
     elu_alpha = third.slider(
@@ -42,7 +43,7 @@ def controls() -> tuple[list[str], float, float, float]:
         3.0,
         ELU_ALPHA,
         step=0.1,
-        key=f"{KEY}.elu_alpha",
+        key=PAGE.key("elu_alpha"),
         help=t("activations.elu_alpha_help"),
     )
     if not names:
@@ -66,25 +67,25 @@ def gallery(names: list[str], z_max: float, slope: float, elu_alpha: float) -> l
                 max_derivatives={p.name: p.max_derivative for p in profiles},
                 dead_zones=[p.name for p in profiles if p.dead_zone],
             ),
-            key=f"{KEY}.gallery",
+            key=PAGE.key("gallery"),
         )
     with one_chart:
         values_col, slopes_col = st.columns(2)
         values_col.plotly_chart(
             figures_compare.activation_overlay_figure(z, curves, title=t("activations.overlay_values")),
-            key=f"{KEY}.overlay_values",
+            key=PAGE.key("overlay_values"),
         )
         slopes_col.plotly_chart(
             figures_compare.activation_overlay_figure(
                 z, curves, derivative=True, title=t("activations.overlay_slopes")
             ),
-            key=f"{KEY}.overlay_slopes",
+            key=PAGE.key("overlay_slopes"),
         )
     return profiles
 
 
 def properties_table(profiles: list[ActivationProfile]) -> None:
-    st.dataframe(figures_compare.activation_table(profiles), hide_index=True, key=f"{KEY}.table")
+    st.dataframe(figures_compare.activation_table(profiles), hide_index=True, key=PAGE.key("table"))
 
 
 def up_close(names: list[str], profiles: list[ActivationProfile]) -> None:
@@ -93,7 +94,7 @@ def up_close(names: list[str], profiles: list[ActivationProfile]) -> None:
         t("activations.detail_pick"),
         names,
         index=names.index("sigmoid") if "sigmoid" in names else 0,
-        key=f"{KEY}.detail",
+        key=PAGE.key("detail"),
         help=t("activations.detail_pick_help"),
     )
     profile = profiles[names.index(chosen)]
@@ -139,7 +140,7 @@ def softmax_explorer() -> None:
                 5.0,
                 value,
                 step=0.1,
-                key=f"{KEY}.softmax.z{i + 1}",
+                key=PAGE.key(f"softmax.z{i + 1}"),
                 help=t("activations.softmax.score_help"),
             )
             for i, (column, value) in enumerate(zip(score_columns, (2.0, 1.0, -1.0), strict=True))
@@ -147,7 +148,7 @@ def softmax_explorer() -> None:
     )
     probabilities = softmax(scores)
     st.plotly_chart(
-        figures_compare.softmax_figure(scores, probabilities, softmax_jacobian(scores)), key=f"{KEY}.softmax.chart"
+        figures_compare.softmax_figure(scores, probabilities, softmax_jacobian(scores)), key=PAGE.key("softmax.chart")
     )
     st.latex(
         r"\hat y_i = \frac{e^{z_i}}{\sum_{j} e^{z_j}}, \qquad "

@@ -42,7 +42,7 @@ from playground.markdown_text import escape_markdown
 from playground.pages.compare import figures as figures_compare
 from playground.training_messages import core_problem, training_message
 
-KEY = "cmp"
+PAGE = state.PageState("cmp")
 DEFAULT_BASE = within_limits(
     ExperimentConfig(
         DataConfig("moons", n_samples=200, noise=0.2),
@@ -208,8 +208,8 @@ def starting_state() -> tuple[ExperimentConfig, CompareSpec, list[str]]:
     if MAX_RUNS < MIN_RUNS:
         st.info(t("compare.runs_capped", max=MAX_RUNS, min=MIN_RUNS))
         st.stop()
-    if f"{KEY}.started" not in st.session_state:
-        st.session_state[f"{KEY}.started"] = True
+    if "started" not in PAGE:
+        PAGE["started"] = True
         query = st.query_params.to_dict()
         for name in ("run",):
             if name in query:
@@ -217,30 +217,30 @@ def starting_state() -> tuple[ExperimentConfig, CompareSpec, list[str]]:
         base_query = {k: v for k, v in query.items() if k not in QUERY_KEYS}
         base, warnings = urlstate.config_from_query(base_query, DEFAULT_BASE)
         spec, more = spec_from_query(query)
-        widgets.load_config(KEY, base)
+        widgets.load_config(PAGE, base)
         _load_spec(spec, base)
-        state.store_config(KEY, base)
+        PAGE.store_config(base)
         return base, spec, warnings + more
-    return state.config_from_state(KEY, DEFAULT_BASE), st.session_state.get(f"{KEY}.spec", CompareSpec()), []
+    return PAGE.config(DEFAULT_BASE), PAGE.get("spec", CompareSpec()), []
 
 
 def _load_spec(spec: CompareSpec, base: ExperimentConfig) -> None:
     """Write ``spec`` into the comparison widgets' keys (before they are drawn)."""
-    st.session_state[f"{KEY}.mode"] = spec.mode
-    st.session_state[f"{KEY}.vary"] = spec.vary
-    st.session_state[f"{KEY}.target"] = spec.target_loss
+    PAGE["mode"] = spec.mode
+    PAGE["vary"] = spec.vary
+    PAGE["target"] = spec.target_loss
     option = VARY_OPTIONS[spec.vary]
-    st.session_state[f"{KEY}.values.{spec.vary}"] = (
+    PAGE[f"values.{spec.vary}"] = (
         list(spec.values) if option.choices else ", ".join(format_value(v) for v in spec.values)
     )
-    st.session_state[f"{KEY}.n_runs"] = len(spec.custom)
+    PAGE["n_runs"] = len(spec.custom)
     for i, changes in enumerate(spec.custom):
         explicit = dict(changes)
         for name in CUSTOM_FIELDS:
             value = explicit.get(name, value_at(base, name))
             if value is not None:
-                st.session_state[f"{KEY}.run{i}.{name}"] = value
-    st.session_state[f"{KEY}.spec"] = spec
+                PAGE[f"run{i}.{name}"] = value
+    PAGE["spec"] = spec
 
 
 def sync_url(base: ExperimentConfig, spec: CompareSpec) -> None:
@@ -260,24 +260,24 @@ def edit_base(config: ExperimentConfig) -> ExperimentConfig:
     """Sidebar (data, training) and an expander (network) for what every run shares; invalid → last valid."""
     with st.sidebar:
         st.header(t("compare.data_header"))
-        data, seed = widgets.dataset_controls(config.data, KEY, seed=config.seed)
+        data, seed = widgets.dataset_controls(config.data, PAGE, seed=config.seed)
         st.header(t("compare.training_header"))
-        train = widgets.training_controls(config.train, KEY, task=widgets.task_of(data))
+        train = widgets.training_controls(config.train, PAGE, task=widgets.task_of(data))
     with st.expander(t("compare.network_header"), expanded=False):
-        model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
+        model = widgets.network_controls(config.model, PAGE, widgets.task_of(data))
     candidate = replace(config, data=data, model=model, train=train, seed=seed)
     try:
         candidate.validate()
     except ValueError as exc:
         st.error(t("compare.invalid_base", reason=escape_markdown(core_problem(exc))))
         return config
-    state.store_config(KEY, candidate)
+    PAGE.store_config(candidate)
     return candidate
 
 
-def _seed(key: str, value: Any) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = value
+def _seed(name: str, value: Any) -> None:
+    if name not in PAGE:
+        PAGE[name] = value
 
 
 def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
@@ -286,7 +286,7 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
         st.segmented_control(
             t("compare.mode"),
             MODES,
-            key=f"{KEY}.mode",
+            key=PAGE.key("mode"),
             format_func=lambda m: t(f"compare.mode_{m}"),
             help=t("compare.mode_help"),
             selection_mode="single",
@@ -298,7 +298,7 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
         vary = vary_col.selectbox(
             t("compare.vary"),
             list(VARY_OPTIONS),
-            key=f"{KEY}.vary",
+            key=PAGE.key("vary"),
             format_func=lambda name: t(f"compare.vary_options.{name}"),
             help=t("compare.vary_help"),
         )
@@ -313,24 +313,25 @@ def edit_comparison(base: ExperimentConfig, spec: CompareSpec) -> CompareSpec:
         max_value=MAX_TARGET_LOSS,
         step=0.05,
         format="%.4g",
-        key=f"{KEY}.target",
+        key=PAGE.key("target"),
         help=t("compare.target_help"),
     )
     new = replace(new, target_loss=float(target_loss))
-    st.session_state[f"{KEY}.spec"] = new
+    PAGE["spec"] = new
     return new
 
 
 def _values_input(column, vary: str) -> list:
     option = VARY_OPTIONS[vary]
-    key = f"{KEY}.values.{vary}"
+    values_name = f"values.{vary}"
+    key = PAGE.key(values_name)
     label = t("compare.values", min=MIN_RUNS, max=MAX_RUNS)
     if option.choices:
-        _seed(key, list(default_values(vary)))
+        _seed(values_name, list(default_values(vary)))
         return list(
             column.multiselect(label, option.choices, key=key, max_selections=MAX_RUNS, help=t("compare.values_help"))
         )
-    _seed(key, ", ".join(format_value(v) for v in default_values(vary)))
+    _seed(values_name, ", ".join(format_value(v) for v in default_values(vary)))
     text = column.text_input(label, key=key, help=t("compare.values_numbers_help"))
     values, warnings = parse_values(vary, text)
     for warning in warnings:
@@ -344,7 +345,7 @@ def _values_input(column, vary: str) -> list:
 def _custom_runs(base: ExperimentConfig) -> tuple[tuple[tuple[str, Any], ...], ...]:
     """One column per run with the fields of CUSTOM_FIELDS; a run keeps only what differs from the base."""
     n_runs = st.number_input(
-        t("compare.n_runs"), MIN_RUNS, MAX_RUNS, step=1, key=f"{KEY}.n_runs", help=t("compare.n_runs_help")
+        t("compare.n_runs"), MIN_RUNS, MAX_RUNS, step=1, key=PAGE.key("n_runs"), help=t("compare.n_runs_help")
     )
     task = base.task
     runs = []
@@ -355,28 +356,29 @@ def _custom_runs(base: ExperimentConfig) -> tuple[tuple[tuple[str, Any], ...], .
             for name in CUSTOM_FIELDS:
                 if name == "sampler" and task == "regression":
                     continue
-                key = f"{KEY}.run{i}.{name}"
+                field = f"run{i}.{name}"
                 current = value_at(base, name)
                 if current is None:  # no hidden layer, so no activation to change
                     continue
-                _seed(key, current)
-                value = _field_widget(name, key)
+                _seed(field, current)
+                value = _field_widget(name, field)
                 if value != current:
                     changes.append((name, value))
             runs.append(tuple(changes))
     return tuple(runs)
 
 
-def _field_widget(name: str, key: str) -> Any:
+def _field_widget(name: str, field: str) -> Any:
+    """The widget for run field ``field`` (``run<i>.<name>``) of the page."""
     label, help_text = t(f"compare.vary_options.{name}"), t(f"compare.field_help.{name}")
-    option = VARY_OPTIONS[name]
+    key, option = PAGE.key(field), VARY_OPTIONS[name]
     if option.choices:
         return st.selectbox(label, option.choices, key=key, help=help_text)
     if name == "learning_rate":
-        options = tuple(sorted(set(widgets.LEARNING_RATES) | {st.session_state[key]}))
+        options = tuple(sorted(set(widgets.LEARNING_RATES) | {PAGE[field]}))
         return st.select_slider(label, options=options, key=key, help=help_text)
     if name == "l2":
-        options = tuple(sorted(set(widgets.PENALTIES) | {st.session_state[key]}))
+        options = tuple(sorted(set(widgets.PENALTIES) | {PAGE[field]}))
         return st.select_slider(label, options=options, key=key, help=help_text)
     return int(st.number_input(label, 0, LIMITS.max_hidden_layers, step=1, key=key, help=help_text))  # depth
 
@@ -415,11 +417,11 @@ def _short(path: str) -> str:
 # ---- training live ----------------------------------------------------------------------------------------
 def current_session(runs: tuple[CompareRun, ...]) -> compare_live.CompareSession:
     """The session's comparison; a new one (paused) when the runs changed."""
-    session: compare_live.CompareSession | None = st.session_state.get(f"{KEY}.session")
+    session: compare_live.CompareSession | None = PAGE.get("session")
     if session is None or session.runs != runs:
         version = (session.version + 1) if session else 1
         session = compare_live.new_session(runs, version, state.prepared_data)
-        st.session_state[f"{KEY}.session"] = session
+        PAGE["session"] = session
     return session
 
 
@@ -427,8 +429,8 @@ def current_session(runs: tuple[CompareRun, ...]) -> compare_live.CompareSession
 def live_panel(runs: tuple[CompareRun, ...], target_loss: float) -> None:
     """Transport, the live grid of run pictures and curves, the summary table and the replay; reruns on its own."""
     session = current_session(runs)
-    bar = live_loop.transport_bar(KEY, "compare", f"{KEY}.session")
-    log_y = bar.extra.toggle(t("compare.log_scale"), key=f"{KEY}.log", help=t("compare.log_scale_help"))
+    bar = live_loop.transport_bar(PAGE, "compare", "session")
+    log_y = bar.extra.toggle(t("compare.log_scale"), key=PAGE.key("log"), help=t("compare.log_scale_help"))
     session = live_loop.serve(bar, session, scene_options={"log_y": log_y}, height=compare_live.view_height(session))
     for run, trainer in zip(session.runs, session.comparison.trainers, strict=True):
         if trainer.history.diverged:
@@ -447,20 +449,20 @@ def downloads(session: compare_live.CompareSession) -> None:
         t("export.pick_run"),
         range(len(session.runs)),
         format_func=lambda i: session.runs[i].label,
-        key=f"{KEY}.export_run",
+        key=PAGE.key("export_run"),
         help=t("export.pick_run_help"),
     )
-    export_buttons(session.comparison.trainers[index].network, session.runs[index].config, f"{KEY}.export")
+    export_buttons(session.comparison.trainers[index].network, session.runs[index].config, PAGE.child("export"))
 
 
 def summary(session: compare_live.CompareSession, target_loss: float) -> None:
     st.subheader(t("compare.summary_header"))
     if session.comparison.epoch == 0:  # nothing measured yet: the numbers would read "None" in every cell
-        st.dataframe({t("compare.col_run"): list(session.comparison.labels)}, hide_index=True, key=f"{KEY}.summary")
+        st.dataframe({t("compare.col_run"): list(session.comparison.labels)}, hide_index=True, key=PAGE.key("summary"))
         st.caption(t("compare.summary_before_training"))
         return
     rows = session.comparison.summary(target_loss=target_loss)
-    st.dataframe(figures_compare.summary_table(rows, target_loss), hide_index=True, key=f"{KEY}.summary")
+    st.dataframe(figures_compare.summary_table(rows, target_loss), hide_index=True, key=PAGE.key("summary"))
     st.caption(t("compare.summary_caption"))
 
 
@@ -483,15 +485,15 @@ def replay(session: compare_live.CompareSession) -> None:
     st.subheader(t("compare.replay_header"))
     st.caption(t("compare.replay_caption"))
     show_col, download_col = st.columns([1, 1], vertical_alignment="center")
-    show = show_col.toggle(t("compare.replay_show"), key=f"{KEY}.replay", help=t("compare.replay_show_help"))
+    show = show_col.toggle(t("compare.replay_show"), key=PAGE.key("replay"), help=t("compare.replay_show_help"))
     download_col.download_button(
         t("compare.replay_download"),
         data=lambda: figures_compare.replay_html(_replay_figure(session), t("compare.replay_page_title")),
         file_name="comparison-replay.html",
         mime="text/html",
-        key=f"{KEY}.download",
+        key=PAGE.key("download"),
         on_click="ignore",
         help=t("compare.replay_download_help"),
     )
     if show:
-        st.plotly_chart(_replay_figure(session), key=f"{KEY}.replay_chart")
+        st.plotly_chart(_replay_figure(session), key=PAGE.key("replay_chart"))

@@ -28,13 +28,13 @@ from core.labs.digits import (
     make_bars,
 )
 from core.labs.search import TrainingRun
-from playground import figures, search_runner, widgets
+from playground import figures, search_runner, state, widgets
 from playground.export_buttons import export_buttons
 from playground.i18n import t
 from playground.pages.digits import figures as fig
 from playground.training_messages import training_message
 
-KEY = "dig"
+PAGE = state.PageState("dig")
 MAX_MISTAKES_SHOWN = 18
 DENSE_BASE = "digits_64_16_10"  # the CNN trains with this preset's data split and training settings
 BARS_EPOCHS = 15
@@ -51,7 +51,7 @@ def layer_names(network) -> list[str]:
     return [*names, t("digits.output_layer", units=output.units, activation=output.activation)]
 
 
-def draw_training(job: TrainingRun, tag: str) -> None:
+def draw_training(job: TrainingRun, view: state.PageState) -> None:
     history = job.history
     epoch_col, loss_col, accuracy_col = st.columns(3)
     epoch_col.metric(t("digits.epoch"), f"{job.trainer.epoch} / {job.config.train.epochs}")
@@ -61,8 +61,8 @@ def draw_training(job: TrainingRun, tag: str) -> None:
             t("digits.test_accuracy"), f"{history.val_metric[-1]:.1%}", help=t("digits.test_accuracy_help")
         )
     left, right = st.columns(2)
-    left.plotly_chart(figures.loss_curves_figure({"": history}), key=f"{tag}.loss")
-    right.plotly_chart(figures.metric_curves_figure({"": history}), key=f"{tag}.accuracy")
+    left.plotly_chart(figures.loss_curves_figure({"": history}), key=view.key("loss"))
+    right.plotly_chart(figures.metric_curves_figure({"": history}), key=view.key("accuracy"))
     if history.message:
         st.warning(training_message(history))
 
@@ -81,7 +81,7 @@ def results(job: TrainingRun) -> None:
         help=t("digits.results.accuracy_help", n=len(evaluation.y)),
     )
     left, right = st.columns([2, 3])
-    left.plotly_chart(fig.confusion_figure(evaluation.confusion), key=f"{KEY}.confusion")
+    left.plotly_chart(fig.confusion_figure(evaluation.confusion), key=PAGE.key("confusion"))
     with right:
         wrong = evaluation.misclassified[:MAX_MISTAKES_SHOWN]
         if len(wrong):
@@ -92,30 +92,30 @@ def results(job: TrainingRun) -> None:
                     evaluation.predicted[wrong],
                     evaluation.probabilities[wrong, evaluation.predicted[wrong]],
                 ),
-                key=f"{KEY}.mistakes",
+                key=PAGE.key("mistakes"),
             )
             st.caption(t("digits.results.mistakes_note", shown=len(wrong), total=len(evaluation.misclassified)))
         else:
             st.success(t("digits.results.no_mistakes"))
 
-    scores = st.session_state.setdefault(f"{KEY}.scores", {})
+    scores = PAGE.setdefault("scores", {})
     scores[job.model] = (job.network.n_parameters, evaluation.accuracy, job.trainer.epoch)
     comparison_table(scores)
 
     st.header(t("digits.weights.header"))
     if isinstance(job.network, ConvNetwork):
         st.markdown(t("digits.weights.cnn_intro"))
-        st.plotly_chart(fig.kernels_figure(conv_kernels(job.network)), key=f"{KEY}.weights")
+        st.plotly_chart(fig.kernels_figure(conv_kernels(job.network)), key=PAGE.key("weights"))
     else:
         st.markdown(t("digits.weights.intro"))
-        st.plotly_chart(fig.weights_figure(first_layer_images(job.network)), key=f"{KEY}.weights")
+        st.plotly_chart(fig.weights_figure(first_layer_images(job.network)), key=PAGE.key("weights"))
 
     st.header(t("digits.try.header"))
     st.markdown(t("digits.try.intro"))
     source = st.radio(
         t("digits.try.source"),
         ("test", "draw"),
-        key=f"{KEY}.try.source",
+        key=PAGE.key("try.source"),
         horizontal=True,
         format_func=lambda name: t(f"digits.try.sources.{name}"),
         help=t("digits.try.source_help"),
@@ -126,7 +126,7 @@ def results(job: TrainingRun) -> None:
     else:
         mistakes_only = st.toggle(
             t("digits.try.mistakes_only"),
-            key=f"{KEY}.try.mistakes",
+            key=PAGE.key("try.mistakes"),
             value=len(evaluation.misclassified) > 0,
             disabled=not len(evaluation.misclassified),
             help=t("digits.try.mistakes_only_help"),
@@ -135,7 +135,7 @@ def results(job: TrainingRun) -> None:
         index = st.selectbox(
             t("digits.try.pick"),
             options,
-            key=f"{KEY}.try.index.{mistakes_only}",
+            key=PAGE.key(f"try.index.{mistakes_only}"),
             help=t("digits.try.pick_help"),
             format_func=lambda i: t(
                 "digits.try.option", number=i + 1, digit=evaluation.y[i], predicted=evaluation.predicted[i]
@@ -145,7 +145,7 @@ def results(job: TrainingRun) -> None:
     forward_pass(job.network, pixels, true_digit)
 
     st.header(t("export.header"))
-    export_buttons(job.network, job.config, f"{KEY}.export")
+    export_buttons(job.network, job.config, PAGE.child("export"))
 
 
 def comparison_table(scores: dict) -> None:
@@ -160,7 +160,7 @@ def comparison_table(scores: dict) -> None:
         }
         for model, (n_parameters, accuracy, epochs) in sorted(scores.items(), key=lambda kv: DIGITS_MODELS.index(kv[0]))
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{KEY}.compare")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=PAGE.key("compare"))
     missing = [t(f"digits.presets.{m}") for m in DIGITS_MODELS if m not in scores]
     st.caption(
         t("digits.compare.note") + (" " + t("digits.compare.missing", models=", ".join(missing)) if missing else "")
@@ -172,7 +172,7 @@ def drawn_digit(test_images: np.ndarray) -> np.ndarray:
     start = st.radio(
         t("digits.draw.start"),
         ("blank", "test"),
-        key=f"{KEY}.draw.start",
+        key=PAGE.key("draw.start"),
         horizontal=True,
         format_func=lambda name: t(f"digits.draw.starts.{name}"),
         help=t("digits.draw.start_help"),
@@ -183,7 +183,7 @@ def drawn_digit(test_images: np.ndarray) -> np.ndarray:
     columns = [str(c + 1) for c in range(8)]
     grid = st.data_editor(
         pd.DataFrame(initial, columns=columns),
-        key=f"{KEY}.draw.grid.{start}",
+        key=PAGE.key(f"draw.grid.{start}"),
         column_config={
             c: st.column_config.NumberColumn(c, min_value=0, max_value=16, step=1, width=40) for c in columns
         },
@@ -202,12 +202,12 @@ def forward_pass(network, pixels: np.ndarray, true_digit: int | None) -> None:
         for k, (label, values) in enumerate(feature_maps(network, pixels)):
             if values.ndim == 3:
                 st.plotly_chart(
-                    fig.feature_maps_figure(values, t("digits.fig.maps_title", layer=label)), key=f"{KEY}.maps.{k}"
+                    fig.feature_maps_figure(values, t("digits.fig.maps_title", layer=label)), key=PAGE.key(f"maps.{k}")
                 )
     else:
-        st.plotly_chart(fig.forward_pass_figure(as_image(pixels), trace, layer_names(network)), key=f"{KEY}.forward")
+        st.plotly_chart(fig.forward_pass_figure(as_image(pixels), trace, layer_names(network)), key=PAGE.key("forward"))
     left, right = st.columns([3, 2])
-    left.plotly_chart(fig.probabilities_figure(trace[-1], true=true_digit), key=f"{KEY}.probabilities")
+    left.plotly_chart(fig.probabilities_figure(trace[-1], true=true_digit), key=PAGE.key("probabilities"))
     right.markdown(t("digits.try.explain_cnn" if isinstance(network, ConvNetwork) else "digits.try.explain"))
 
 
@@ -216,13 +216,16 @@ def locality_toy(seed: int) -> None:
     st.header(t("digits.bars.header"))
     st.markdown(t("digits.bars.intro"))
     X, y = make_bars(16, seed)
-    st.plotly_chart(fig.bars_examples_figure(X[:16].reshape(-1, 8, 8), y[:16]), key=f"{KEY}.bars.examples")
+    st.plotly_chart(fig.bars_examples_figure(X[:16].reshape(-1, 8, 8), y[:16]), key=PAGE.key("bars.examples"))
     if st.button(
-        t("digits.bars.train"), key=f"{KEY}.bars.train", help=t("digits.bars.train_help"), icon=":material/play_arrow:"
+        t("digits.bars.train"),
+        key=PAGE.key("bars.train"),
+        help=t("digits.bars.train_help"),
+        icon=":material/play_arrow:",
     ):
         with st.spinner(t("digits.bars.training")):
-            st.session_state[f"{KEY}.bars"] = (seed, bars_comparison(epochs=BARS_EPOCHS, seed=seed))
-    done = st.session_state.get(f"{KEY}.bars")
+            PAGE["bars"] = (seed, bars_comparison(epochs=BARS_EPOCHS, seed=seed))
+    done = PAGE.get("bars")
     if done is None or done[0] != seed:
         return
     dense, cnn = done[1]
@@ -242,7 +245,7 @@ def locality_toy(seed: int) -> None:
                 t("digits.bars.cnn_curve", count=cnn.n_parameters): cnn.test_accuracy,
             }
         ),
-        key=f"{KEY}.bars.curves",
+        key=PAGE.key("bars.curves"),
     )
     st.markdown(t("digits.bars.explain"))
 
@@ -250,7 +253,8 @@ def locality_toy(seed: int) -> None:
 @st.fragment
 def training_section(model: str, config) -> None:
     search_runner.job_panel(
-        f"{KEY}.train",
+        PAGE,
+        "train",
         (model, config),
         lambda: _job(model, config),
         draw_training,
@@ -276,7 +280,7 @@ def chosen_run() -> tuple[str, ExperimentConfig]:
         model = st.radio(
             t("digits.sidebar.preset"),
             DIGITS_MODELS,
-            key=f"{KEY}.preset",
+            key=PAGE.key("preset"),
             format_func=lambda name: t(f"digits.presets.{name}"),
             help=t("digits.sidebar.preset_help"),
         )
@@ -288,25 +292,25 @@ def chosen_run() -> tuple[str, ExperimentConfig]:
             200,
             base.train.epochs,
             step=5,
-            key=f"{KEY}.epochs",
+            key=PAGE.key("epochs"),
             help=t("digits.sidebar.epochs_help"),
         )
         learning_rate = st.select_slider(
             t("digits.sidebar.learning_rate"),
             widgets.LEARNING_RATES,
             base.train.learning_rate,
-            key=f"{KEY}.learning_rate",
+            key=PAGE.key("learning_rate"),
             help=t("digits.sidebar.learning_rate_help"),
         )
         batch_size = st.select_slider(
             t("digits.sidebar.batch_size"),
             widgets.BATCH_SIZES,
             base.train.batch_size,
-            key=f"{KEY}.batch_size",
+            key=PAGE.key("batch_size"),
             help=t("digits.sidebar.batch_size_help"),
         )
         seed = st.number_input(
-            t("digits.sidebar.seed"), 0, 2**31 - 1, base.seed, key=f"{KEY}.seed", help=t("digits.sidebar.seed_help")
+            t("digits.sidebar.seed"), 0, 2**31 - 1, base.seed, key=PAGE.key("seed"), help=t("digits.sidebar.seed_help")
         )
     config = replace(
         base,

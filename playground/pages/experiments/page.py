@@ -37,7 +37,7 @@ from playground.pages.experiments import figures as fig
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
-KEY = "exp"
+PAGE = state.PageState("exp")
 # Circles with plain SGD: a learning rate of 0.003 crawls, 0.3 learns, 3 thrashes — the classic
 # "too small, just right, too large" learning-rate curves.
 DEFAULT = within_limits(
@@ -86,9 +86,9 @@ def scoring_options(task: str) -> tuple[str, ...]:
 
 
 # ---- 1 · sweeps --------------------------------------------------------------------------------------------
-def draw_sweep(job: Sweep, tag: str) -> None:
+def draw_sweep(job: Sweep, view: state.PageState) -> None:
     verdicts = sweep_verdicts(job.histories) if job.finished and job.parameter == "learning_rate" else None
-    st.plotly_chart(fig.sweep_figure(job.histories, job.parameter, verdicts), key=f"{tag}.fig")
+    st.plotly_chart(fig.sweep_figure(job.histories, job.parameter, verdicts), key=view.key("fig"))
     if verdicts:
         st.caption(t("experiments.sweep.verdict_note"))
 
@@ -99,7 +99,7 @@ def sweep_section(config: ExperimentConfig) -> None:
     parameter = st.radio(
         t("experiments.sweep.parameter"),
         tuple(SWEEP_OPTIONS),
-        key=f"{KEY}.sweep.parameter",
+        key=PAGE.key("sweep.parameter"),
         format_func=fig.parameter_label,
         horizontal=True,
         help=t("experiments.sweep.parameter_help"),
@@ -108,14 +108,15 @@ def sweep_section(config: ExperimentConfig) -> None:
         t("experiments.sweep.values"),
         SWEEP_OPTIONS[parameter],
         SWEEP_DEFAULTS[parameter][: LIMITS.max_concurrent_runs],
-        key=f"{KEY}.sweep.values.{parameter}",
+        key=PAGE.key(f"sweep.values.{parameter}"),
         format_func=fig.format_value,
         max_selections=LIMITS.max_concurrent_runs,  # one network per value, all trained together
         help=t("experiments.sweep.values_help", max=LIMITS.max_concurrent_runs),
     )
     chosen = tuple(sorted(values))
     search_runner.job_panel(
-        f"{KEY}.sweep.job",
+        PAGE,
+        "sweep.job",
         (config, parameter, chosen),
         lambda: Sweep(config, parameter, chosen),
         draw_sweep,
@@ -132,7 +133,7 @@ def range_section(config: ExperimentConfig) -> None:
         t("experiments.range.lr_min"),
         RANGE_RATES[:-2],
         1e-5,
-        key=f"{KEY}.range.min",
+        key=PAGE.key("range.min"),
         format_func=fig.format_value,
         help=t("experiments.range.lr_min_help"),
     )
@@ -140,7 +141,7 @@ def range_section(config: ExperimentConfig) -> None:
         t("experiments.range.lr_max"),
         RANGE_RATES[3:],
         10.0,
-        key=f"{KEY}.range.max",
+        key=PAGE.key("range.max"),
         format_func=fig.format_value,
         help=t("experiments.range.lr_max_help"),
     )
@@ -150,17 +151,17 @@ def range_section(config: ExperimentConfig) -> None:
         400,
         200,
         step=10,
-        key=f"{KEY}.range.steps",
+        key=PAGE.key("range.steps"),
         help=t("experiments.range.steps_help"),
     )
     result = range_test(config, float(lr_min), float(lr_max), int(steps))
-    st.plotly_chart(fig.range_test_figure(result), key=f"{KEY}.range.fig")
+    st.plotly_chart(fig.range_test_figure(result), key=PAGE.key("range.fig"))
     note = "experiments.range.stopped" if result.stopped_early else "experiments.range.not_stopped"
     st.caption(t(note, rate=f"{result.suggested:.2g}", steps=len(result.losses)))
 
 
 # ---- 3 · cross-validation ----------------------------------------------------------------------------------
-def draw_cv(job, tag: str) -> None:
+def draw_cv(job, view: state.PageState) -> None:
     result = job.result()
     scores = result.candidates[0] if result.candidates else None
     if scores is None:  # the folds finished so far, shown while the rest run
@@ -169,7 +170,7 @@ def draw_cv(job, tag: str) -> None:
         left, right = st.columns([1, 3])
         left.metric(fig.score_label(scores.scoring), f"{scores.mean:.3f}", help=t("experiments.cv.mean_help"))
         left.metric(t("experiments.cv.std"), f"± {scores.std:.3f}", help=t("experiments.cv.std_help"))
-        right.plotly_chart(fig.cv_figure(scores), key=f"{tag}.fig")
+        right.plotly_chart(fig.cv_figure(scores), key=view.key("fig"))
 
 
 @st.fragment
@@ -180,7 +181,7 @@ def cv_section(config: ExperimentConfig) -> None:
     method = method_col.radio(
         t("experiments.cv.method"),
         methods,
-        key=f"{KEY}.cv.method",
+        key=PAGE.key("cv.method"),
         format_func=lambda m: t(f"experiments.cv.methods.{m}"),
         help=t("experiments.cv.method_help"),
     )
@@ -189,14 +190,14 @@ def cv_section(config: ExperimentConfig) -> None:
         2,
         10,
         5,
-        key=f"{KEY}.cv.folds",
+        key=PAGE.key("cv.folds"),
         disabled=method == "loo",
         help=t("experiments.cv.folds_help"),
     )
     scoring = score_col.selectbox(
         t("experiments.cv.scoring"),
         scoring_options(config.task),
-        key=f"{KEY}.cv.scoring",
+        key=PAGE.key("cv.scoring"),
         format_func=fig.score_label,
         help=t("experiments.cv.scoring_help"),
     )
@@ -204,7 +205,8 @@ def cv_section(config: ExperimentConfig) -> None:
         scoring = None  # R² is undefined on one sample; core scores the squared error instead
         st.caption(t("experiments.cv.loo_regression"))
     search_runner.job_panel(
-        f"{KEY}.cv.job",
+        PAGE,
+        "cv.job",
         (config, method, n_splits, scoring),
         lambda: config_search_run(config, [{}], method, int(n_splits), scoring),
         draw_cv,
@@ -214,13 +216,13 @@ def cv_section(config: ExperimentConfig) -> None:
 
 
 # ---- 4 · grid and random search ----------------------------------------------------------------------------
-def draw_search(job, tag: str) -> None:
+def draw_search(job, view: state.PageState) -> None:
     result = job.result()
     if not result.candidates:
         st.caption(t("experiments.search.waiting"))
         return
-    st.dataframe(fig.search_table(result), hide_index=True, key=f"{tag}.table")
-    st.plotly_chart(fig.search_progress_figure(result), key=f"{tag}.progress")
+    st.dataframe(fig.search_table(result), hide_index=True, key=view.key("table"))
+    st.plotly_chart(fig.search_progress_figure(result), key=view.key("progress"))
 
 
 def finish_search(job) -> None:
@@ -232,15 +234,15 @@ def finish_search(job) -> None:
     if len(searched) >= 2:
         x_col, y_col = st.columns(2)
         x_param = x_col.selectbox(
-            t("experiments.search.heatmap_x"), searched, 0, key=f"{KEY}.search.hx", format_func=fig.parameter_label
+            t("experiments.search.heatmap_x"), searched, 0, key=PAGE.key("search.hx"), format_func=fig.parameter_label
         )
         y_param = y_col.selectbox(
-            t("experiments.search.heatmap_y"), searched, 1, key=f"{KEY}.search.hy", format_func=fig.parameter_label
+            t("experiments.search.heatmap_y"), searched, 1, key=PAGE.key("search.hy"), format_func=fig.parameter_label
         )
         if x_param != y_param:
             xs, ys, Z = score_matrix(result, x_param, y_param)
             st.plotly_chart(
-                fig.score_heatmap_figure(xs, ys, Z, x_param, y_param, result.scoring), key=f"{KEY}.search.heatmap"
+                fig.score_heatmap_figure(xs, ys, Z, x_param, y_param, result.scoring), key=PAGE.key("search.heatmap")
             )
     params = ", ".join(f"{fig.parameter_label(k)} = {fig.format_value(v)}" for k, v in best.params.items())
     st.success(
@@ -268,7 +270,7 @@ def search_values(chosen: list[str]) -> dict[str, tuple]:
             fig.parameter_label(name),
             SEARCH_OPTIONS[name],
             SEARCH_DEFAULTS[name],
-            key=f"{KEY}.search.values.{name}",
+            key=PAGE.key(f"search.values.{name}"),
             format_func=fig.format_value,
             help=t(f"experiments.params_help.{name}"),
         )
@@ -307,7 +309,7 @@ def search_section(config: ExperimentConfig) -> None:
     kind = kind_col.radio(
         t("experiments.search.kind"),
         ("grid", "random"),
-        key=f"{KEY}.search.kind",
+        key=PAGE.key("search.kind"),
         format_func=lambda k: t(f"experiments.search.kinds.{k}"),
         help=t("experiments.search.kind_help"),
     )
@@ -315,7 +317,7 @@ def search_section(config: ExperimentConfig) -> None:
         t("experiments.search.params"),
         tuple(SEARCH_OPTIONS),
         ["learning_rate", "hidden_layer_sizes"],
-        key=f"{KEY}.search.params",
+        key=PAGE.key("search.params"),
         format_func=fig.parameter_label,
         max_selections=4,
         help=t("experiments.search.params_help"),
@@ -327,7 +329,7 @@ def search_section(config: ExperimentConfig) -> None:
         2,
         40,
         8,
-        key=f"{KEY}.search.n_iter",
+        key=PAGE.key("search.n_iter"),
         disabled=kind != "random",
         help=t("experiments.search.n_iter_help"),
     )
@@ -335,23 +337,24 @@ def search_section(config: ExperimentConfig) -> None:
     method = method_col.selectbox(
         t("experiments.cv.method"),
         methods,
-        key=f"{KEY}.search.method",
+        key=PAGE.key("search.method"),
         format_func=lambda m: t(f"experiments.cv.methods.{m}"),
     )
     n_splits = folds_col.slider(
-        t("experiments.cv.folds"), 2, 10, 3, key=f"{KEY}.search.folds", help=t("experiments.cv.folds_help")
+        t("experiments.cv.folds"), 2, 10, 3, key=PAGE.key("search.folds"), help=t("experiments.cv.folds_help")
     )
     scoring = score_col.selectbox(
         t("experiments.cv.scoring"),
         scoring_options(config.task),
-        key=f"{KEY}.search.scoring",
+        key=PAGE.key("search.scoring"),
         format_func=fig.score_label,
     )
     if kind == "random" and any(name in LOG_UNIFORM for name in picked):
         st.caption(t("experiments.search.log_uniform"))
     signature = (config, kind, tuple(picked.items()), int(n_iter), method, int(n_splits), scoring)
     search_runner.job_panel(
-        f"{KEY}.search.job",
+        PAGE,
+        "search.job",
         signature,
         lambda: make_search(config, kind, picked, int(n_iter), method, int(n_splits), scoring),
         draw_search,
@@ -366,12 +369,12 @@ def experiment_config() -> ExperimentConfig:
     """The sidebar's data, network and training; a configuration core refuses stops the page with its message."""
     with st.sidebar:
         st.header(t("experiments.sidebar.data"))
-        data, seed = widgets.dataset_controls(DEFAULT.data, KEY, seed=DEFAULT.seed)
+        data, seed = widgets.dataset_controls(DEFAULT.data, PAGE, seed=DEFAULT.seed)
         task = widgets.task_of(data)
         with st.expander(t("experiments.sidebar.network")):
-            model = widgets.network_controls(DEFAULT.model, KEY, task)
+            model = widgets.network_controls(DEFAULT.model, PAGE, task)
         with st.expander(t("experiments.sidebar.training")):
-            train = widgets.training_controls(DEFAULT.train, KEY, task)
+            train = widgets.training_controls(DEFAULT.train, PAGE, task)
     config = replace(DEFAULT, data=data, model=model, train=train, seed=seed)
     try:
         config.validate()

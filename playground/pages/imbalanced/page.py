@@ -23,13 +23,13 @@ from core.labs.imbalanced import (
     threshold_sweep,
     train_strategy,
 )
-from playground import figures, widgets
+from playground import figures, state, widgets
 from playground.i18n import t
 from playground.markdown_text import escape_markdown
 from playground.pages.imbalanced import figures as fig
 from playground.training_messages import core_problem
 
-KEY = "imb"
+PAGE = state.PageState("imb")
 # Opens on 1:20 moons, where "none" visibly misses minority points and the remedies find them.
 DEFAULT = within_limits(
     ExperimentConfig(
@@ -135,23 +135,23 @@ def lab_config() -> ExperimentConfig:
     """The sidebar's data, network and training; a configuration core refuses stops the page with its message."""
     with st.sidebar:
         st.header(t("imbalanced.sidebar.data"))
-        data, seed = widgets.dataset_controls(DEFAULT.data, KEY, names=("imbalanced",), seed=DEFAULT.seed)
+        data, seed = widgets.dataset_controls(DEFAULT.data, PAGE, names=("imbalanced",), seed=DEFAULT.seed)
         with st.expander(t("imbalanced.sidebar.network")):
-            model = widgets.network_controls(DEFAULT.model, KEY, "binary")
+            model = widgets.network_controls(DEFAULT.model, PAGE, "binary")
             epochs = st.slider(
                 t("imbalanced.sidebar.epochs"),
                 10,
                 500,
                 DEFAULT.train.epochs,
                 step=10,
-                key=f"{KEY}.epochs",
+                key=PAGE.key("epochs"),
                 help=t("imbalanced.sidebar.epochs_help"),
             )
             learning_rate = st.select_slider(
                 t("imbalanced.sidebar.learning_rate"),
                 widgets.LEARNING_RATES,
                 DEFAULT.train.learning_rate,
-                key=f"{KEY}.learning_rate",
+                key=PAGE.key("learning_rate"),
                 help=t("imbalanced.sidebar.learning_rate_help"),
             )
     config = replace(
@@ -178,7 +178,7 @@ def sampler_section(config: ExperimentConfig) -> tuple[ExperimentConfig, str, St
             t("imbalanced.sampler.label"),
             STRATEGIES,
             index=STRATEGIES.index("smote"),
-            key=f"{KEY}.strategy",
+            key=PAGE.key("strategy"),
             format_func=strategy_name,
             help=t("imbalanced.sampler.help"),
         )
@@ -187,7 +187,7 @@ def sampler_section(config: ExperimentConfig) -> tuple[ExperimentConfig, str, St
             t("imbalanced.sampler.ratio"),
             RATIOS,
             value=1.0,
-            key=f"{KEY}.ratio",
+            key=PAGE.key("ratio"),
             format_func=lambda r: t("imbalanced.sampler.ratio_value", inverse=round(1 / r, 3)),
             help=t("imbalanced.sampler.ratio_help"),
         )
@@ -202,7 +202,7 @@ def sampler_section(config: ExperimentConfig) -> tuple[ExperimentConfig, str, St
         fig.resampled_points_figure(
             run.X_train, run.y_train, run.synthetic, title=t("imbalanced.sampler.points_title")
         ),
-        key=f"{KEY}.points",
+        key=PAGE.key("points"),
     )
     return config, strategy, run
 
@@ -218,7 +218,7 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
         1.0,
         0.5,
         step=0.01,
-        key=f"{KEY}.threshold",
+        key=PAGE.key("threshold"),
         help=t("imbalanced.test.threshold_help"),
     )
     metrics = scores_at(run, threshold)
@@ -238,22 +238,22 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
     boundary_column, confusion_column = st.columns(2)
     boundary_column.plotly_chart(
         boundary_figure(config, strategy, t("imbalanced.test.boundary_title", strategy=strategy_name(strategy))),
-        key=f"{KEY}.boundary",
+        key=PAGE.key("boundary"),
     )
     if run.member_grids:
         boundary_column.caption(t("imbalanced.sampler.ensemble_members"))
     confusion_column.plotly_chart(
         fig.confusion_matrix_figure(point.confusion, title=t("imbalanced.test.confusion_title", threshold=threshold)),
-        key=f"{KEY}.confusion",
+        key=PAGE.key("confusion"),
     )
     label = t(f"imbalanced.short.{strategy}")
     roc_column, pr_column, sweep_column = st.columns(3)
-    roc_column.plotly_chart(fig.roc_figure({label: run.curves}, {label: point}), key=f"{KEY}.roc")
+    roc_column.plotly_chart(fig.roc_figure({label: run.curves}, {label: point}), key=PAGE.key("roc"))
     pr_column.plotly_chart(
-        fig.pr_figure({label: run.curves}, {label: point}, prevalence=run.prevalence), key=f"{KEY}.pr"
+        fig.pr_figure({label: run.curves}, {label: point}, prevalence=run.prevalence), key=PAGE.key("pr")
     )
     sweep_column.plotly_chart(
-        fig.threshold_sweep_figure(threshold_sweep(run.y_test, run.test_scores), threshold), key=f"{KEY}.sweep"
+        fig.threshold_sweep_figure(threshold_sweep(run.y_test, run.test_scores), threshold), key=PAGE.key("sweep")
     )
 
     # ---- 3 · side by side --------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
         STRATEGIES,
         default=["none", "smote", CLASS_WEIGHT],
         max_selections=4,
-        key=f"{KEY}.compare",
+        key=PAGE.key("compare"),
         format_func=strategy_name,
         help=t("imbalanced.compare.help"),
     )
@@ -276,20 +276,20 @@ def at_a_threshold(config: ExperimentConfig, strategy: str, run: StrategyRun) ->
         # Scored once per strategy and step, for both the lines under the boundaries and the bar chart.
         scores = {name: scores_at(r, threshold) for name, r in runs.items()}
         for column, name in zip(st.columns(len(runs)), runs, strict=True):
-            column.plotly_chart(boundary_figure(config, name, strategy_name(name), 320), key=f"{KEY}.side.{name}")
+            column.plotly_chart(boundary_figure(config, name, strategy_name(name), 320), key=PAGE.key(f"side.{name}"))
             column.markdown(t("imbalanced.compare.scores_line", **scores[name]))
         labels = {name: t(f"imbalanced.short.{name}") for name in runs}
         curves = {labels[name]: result.curves for name, result in runs.items()}
         points = {labels[name]: operating_point(r.y_test, r.test_scores, threshold) for name, r in runs.items()}
         roc_column, pr_column = st.columns(2)
-        roc_column.plotly_chart(fig.roc_figure(curves, points), key=f"{KEY}.side.roc")
-        pr_column.plotly_chart(fig.pr_figure(curves, points, prevalence=run.prevalence), key=f"{KEY}.side.pr")
+        roc_column.plotly_chart(fig.roc_figure(curves, points), key=PAGE.key("side.roc"))
+        pr_column.plotly_chart(fig.pr_figure(curves, points, prevalence=run.prevalence), key=PAGE.key("side.pr"))
         st.plotly_chart(
             fig.strategy_scores_figure(
                 {labels[name]: scores[name] for name in runs},
                 title=t("imbalanced.compare.scores_title", threshold=threshold),
             ),
-            key=f"{KEY}.side.scores",
+            key=PAGE.key("side.scores"),
         )
 
 
@@ -300,14 +300,14 @@ def cv_section(config: ExperimentConfig) -> None:
         t("imbalanced.cv.label"),
         CV_SAMPLERS,
         index=CV_SAMPLERS.index("random_over"),
-        key=f"{KEY}.cv_strategy",
+        key=PAGE.key("cv_strategy"),
         format_func=strategy_name,
         help=t("imbalanced.cv.help"),
     )
     n_splits = folds_column.slider(
-        t("imbalanced.cv.folds"), MIN_FOLDS, MAX_FOLDS, 3, key=f"{KEY}.cv_folds", help=t("imbalanced.cv.folds_help")
+        t("imbalanced.cv.folds"), MIN_FOLDS, MAX_FOLDS, 3, key=PAGE.key("cv_folds"), help=t("imbalanced.cv.folds_help")
     )
-    if st.toggle(t("imbalanced.cv.run"), key=f"{KEY}.cv_on", help=t("imbalanced.cv.run_help")):
+    if st.toggle(t("imbalanced.cv.run"), key=PAGE.key("cv_on"), help=t("imbalanced.cv.run_help")):
         try:
             with st.spinner(t("imbalanced.cv.running")):
                 comparison = cross_validated(config, cv_strategy, n_splits)
@@ -322,4 +322,6 @@ def cv_section(config: ExperimentConfig) -> None:
                     truth=comparison.holdout["f1"],
                 )
             )
-            st.plotly_chart(fig.cv_comparison_figure(comparison, title=t("imbalanced.cv.chart_title")), key=f"{KEY}.cv")
+            st.plotly_chart(
+                fig.cv_comparison_figure(comparison, title=t("imbalanced.cv.chart_title")), key=PAGE.key("cv")
+            )

@@ -34,7 +34,7 @@ from core.labs.lessons import (
     uses_cross_validation,
 )
 from core.labs.regression import curve_grid
-from playground import figures, widgets
+from playground import figures, state, widgets
 from playground.i18n import t
 from playground.language import with_language
 from playground.live.playground import label_display_name
@@ -43,7 +43,7 @@ from playground.pages.digits import figures as figures_digits
 from playground.training_messages import core_problem
 from playground.urlstate import playground_url
 
-KEY = "lessons"
+PAGE = state.PageState("lessons")
 GRID_RESOLUTION = capped_resolution(50)
 CURVE_POINTS = 200
 FIGURE_HEIGHT = 330
@@ -56,24 +56,25 @@ CHANGED = ":orange[:material/change_circle:]"  # fails after the learner's chang
 
 
 # ---- which lesson and step ---------------------------------------------------------------------------------
-def _step_key(lesson_id: str) -> str:
-    return f"{KEY}.step.{lesson_id}"
+def _step_name(lesson_id: str) -> str:
+    """Where the page keeps the open step of lesson ``lesson_id`` (also its step picker's key)."""
+    return f"step.{lesson_id}"
 
 
 def _read_url_once() -> None:
     """On a session's first run, open the lesson and step named in the URL (``?lesson=…&step=…``)."""
-    if f"{KEY}.url_read" in st.session_state:
+    if "url_read" in PAGE:
         return
-    st.session_state[f"{KEY}.url_read"] = True
+    PAGE["url_read"] = True
     lesson_id = st.query_params.get("lesson")
     if lesson_id not in LESSONS:
         if lesson_id is not None:
             st.warning(t("lessons.unknown_lesson", lesson=escape_markdown(lesson_id[:40])), icon=":material/link_off:")
         return
-    st.session_state[f"{KEY}.lesson"] = lesson_id
+    PAGE["lesson"] = lesson_id
     step_id = st.query_params.get("step")
     if step_id in [step.id for step in LESSONS[lesson_id].steps]:
-        st.session_state[_step_key(lesson_id)] = step_id
+        PAGE[_step_name(lesson_id)] = step_id
     elif step_id is not None:
         st.warning(t("lessons.unknown_step", step=escape_markdown(step_id[:40])), icon=":material/link_off:")
 
@@ -82,12 +83,12 @@ def lesson_picker() -> Lesson:
     """The lesson selectbox (numbered like the chapters); returns the chosen lesson."""
     _read_url_once()
     ids = list(LESSONS)
-    if st.session_state.get(f"{KEY}.lesson") not in ids:
-        st.session_state[f"{KEY}.lesson"] = ids[0]
+    if PAGE.get("lesson") not in ids:
+        PAGE["lesson"] = ids[0]
     lesson_id = st.selectbox(
         t("lessons.lesson"),
         ids,
-        key=f"{KEY}.lesson",
+        key=PAGE.key("lesson"),
         help=t("lessons.lesson_help"),
         format_func=lambda i: t("lessons.lesson_option", number=ids.index(i) + 1, title=t(f"lessons.{i}.title")),
     )
@@ -97,22 +98,22 @@ def lesson_picker() -> Lesson:
 
 def _move(lesson: Lesson, offset: int) -> None:
     ids = [step.id for step in lesson.steps]
-    current = ids.index(st.session_state.get(_step_key(lesson.id), ids[0]))
-    st.session_state[_step_key(lesson.id)] = ids[max(0, min(len(ids) - 1, current + offset))]
+    current = ids.index(PAGE.get(_step_name(lesson.id), ids[0]))
+    PAGE[_step_name(lesson.id)] = ids[max(0, min(len(ids) - 1, current + offset))]
 
 
 def step_navigation(lesson: Lesson) -> Step:
     """Step picker with Previous / Next; returns the open step."""
     ids = [step.id for step in lesson.steps]
-    key = _step_key(lesson.id)
-    if st.session_state.get(key) not in ids:
-        st.session_state[key] = ids[0]
-    index = ids.index(st.session_state[key])
+    name = _step_name(lesson.id)
+    if PAGE.get(name) not in ids:
+        PAGE[name] = ids[0]
+    index = ids.index(PAGE[name])
     pick_col, back_col, next_col = st.columns([4, 1, 1], vertical_alignment="bottom")
     step_id = pick_col.selectbox(
         t("lessons.step"),
         ids,
-        key=key,
+        key=PAGE.key(name),
         help=t("lessons.step_help"),
         format_func=lambda i: t(
             "lessons.step_option", number=ids.index(i) + 1, title=t(f"lessons.{lesson.id}.{i}.title")
@@ -120,7 +121,7 @@ def step_navigation(lesson: Lesson) -> Step:
     )
     back_col.button(
         t("lessons.previous"),
-        key=f"{KEY}.previous",
+        key=PAGE.key("previous"),
         on_click=_move,
         args=(lesson, -1),
         disabled=index == 0,
@@ -130,7 +131,7 @@ def step_navigation(lesson: Lesson) -> Step:
     )
     next_col.button(
         t("lessons.next"),
-        key=f"{KEY}.next",
+        key=PAGE.key("next"),
         on_click=_move,
         args=(lesson, 1),
         type="primary",
@@ -259,13 +260,13 @@ def _knob_widget(knob: str, key: str, value: Any) -> Any:
     )
 
 
-def _knob_key(lesson: Lesson, step: Step, knob: str) -> str:
-    return f"{KEY}.{lesson.id}.{step.id}.{knob}"
+def _knob_name(lesson: Lesson, step: Step, knob: str) -> str:
+    return f"{lesson.id}.{step.id}.{knob}"
 
 
 def _reset(lesson: Lesson, step: Step) -> None:
     for knob in step.knobs:
-        st.session_state[_knob_key(lesson, step, knob)] = _knob_value(step.config, knob)
+        PAGE[_knob_name(lesson, step, knob)] = _knob_value(step.config, knob)
 
 
 def edit_settings(lesson: Lesson, step: Step) -> ExperimentConfig:
@@ -274,15 +275,15 @@ def edit_settings(lesson: Lesson, step: Step) -> ExperimentConfig:
     if not step.knobs:
         st.caption(t("lessons.no_knobs"))
         return config
-    with st.form(key=f"{KEY}.{lesson.id}.{step.id}.form"):
+    with st.form(key=PAGE.key(f"{lesson.id}.{step.id}.form")):
         columns = st.columns(min(3, len(step.knobs)))
         for i, knob in enumerate(step.knobs):
-            key = _knob_key(lesson, step, knob)
+            name = _knob_name(lesson, step, knob)
             value = _knob_value(step.config, knob)
-            if key not in st.session_state:
-                st.session_state[key] = value
+            if name not in PAGE:
+                PAGE[name] = value
             with columns[i % len(columns)]:
-                config = _with_knob(config, knob, _knob_widget(knob, key, value))
+                config = _with_knob(config, knob, _knob_widget(knob, PAGE.key(name), value))
         run_col, reset_col = st.columns([1, 1])
         run_col.form_submit_button(
             t("lessons.run"), type="primary", icon=":material/play_arrow:", help=t("lessons.run_help"), width="stretch"
@@ -376,7 +377,7 @@ def _run_figure(view: RunView, label: str, key: str) -> None:
 
 
 def _multilabel_figures(
-    view: RunView, label: str, compare: RunView | None, prefix: str, chart_key: str
+    view: RunView, label: str, compare: RunView | None, prefix: str, charts: state.PageState
 ) -> dict[str, History]:
     """A multi-label run's pictures side by side, one per label (that label's sigmoid, points coloured by that
     label), and the compare run's picture next to them; returns the histories for the loss curves."""
@@ -394,12 +395,12 @@ def _multilabel_figures(
             title=title,
             height=FIGURE_HEIGHT,
         )
-        column.plotly_chart(fig, key=f"{chart_key}.label_{j}", width="stretch")
+        column.plotly_chart(fig, key=charts.key(f"label_{j}"), width="stretch")
     histories = {label: view.history}
     if compare is not None:
         compare_label = t(f"{prefix}.compare")
         with columns[len(view.label_names)]:
-            _run_figure(compare, compare_label, f"{chart_key}.compare_figure")
+            _run_figure(compare, compare_label, charts.key("compare_figure"))
         histories[compare_label] = compare.history
     return histories
 
@@ -422,23 +423,23 @@ def _step_run_body(lesson_id: str, step_id: str) -> None:
     label = run_label(lesson, step, config)
     if view.history.diverged:
         st.error(t("lessons.diverged", epoch=len(view.history.epoch)))
-    chart_key = f"{KEY}.chart.{lesson.id}.{step.id}"
+    charts = PAGE.child(f"chart.{lesson.id}.{step.id}")
     if view.task == "multilabel":  # one picture per label, then the compare run's
-        histories = _multilabel_figures(view, label, compare, prefix, chart_key)
+        histories = _multilabel_figures(view, label, compare, prefix, charts)
     elif compare is None:
-        _run_figure(view, label, f"{chart_key}.figure")
+        _run_figure(view, label, charts.key("figure"))
         histories = {label: view.history}
     else:
         compare_label = t(f"{prefix}.compare")
         left, right = st.columns(2)
         with left:
-            _run_figure(view, label, f"{chart_key}.figure")
+            _run_figure(view, label, charts.key("figure"))
         with right:
-            _run_figure(compare, compare_label, f"{chart_key}.compare_figure")
+            _run_figure(compare, compare_label, charts.key("compare_figure"))
         histories = {label: view.history, compare_label: compare.history}
     if view.first_layer is not None:
-        st.plotly_chart(figures_digits.weights_figure(view.first_layer), key=f"{chart_key}.weights", width="stretch")
-    st.plotly_chart(figures.loss_curves_figure(histories, height=240), key=f"{chart_key}.loss", width="stretch")
+        st.plotly_chart(figures_digits.weights_figure(view.first_layer), key=charts.key("weights"), width="stretch")
+    st.plotly_chart(figures.loss_curves_figure(histories, height=240), key=charts.key("loss"), width="stretch")
     if view.fold_scores is not None:
         st.markdown(fold_scores_text(view.fold_scores))
     claims(lesson, step, config, view, compare)

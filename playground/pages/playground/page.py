@@ -24,7 +24,7 @@ from playground.live import playground as live
 from playground.markdown_text import escape_markdown
 from playground.training_messages import core_problem, training_message
 
-KEY = "pg"
+PAGE = state.PageState("pg")
 
 
 def _flag(value) -> bool:
@@ -34,8 +34,8 @@ def _flag(value) -> bool:
 
 def starting_config() -> tuple[ExperimentConfig, list[str]]:
     """On a session's first run, the URL's experiment (with warnings for bad values); afterwards, the state."""
-    if f"{KEY}.started" not in st.session_state:
-        st.session_state[f"{KEY}.started"] = True
+    if "started" not in PAGE:
+        PAGE["started"] = True
         query = st.query_params.to_dict()
         base = urlstate.default_config()
         warnings = []
@@ -55,11 +55,11 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
             more.append(t("playground.dataset_elsewhere", name=escape_markdown(config.data.name)))
             config = replace(config, data=urlstate.default_config().data)
         show, unknown_controls = urlstate.visible_controls(query)
-        st.session_state[f"{KEY}.show"] = show
-        st.session_state[f"{KEY}.presenter"] = _flag(query.get("presenter", "0"))
+        PAGE["show"] = show
+        PAGE["presenter"] = _flag(query.get("presenter", "0"))
         load(config)
         return config, warnings + more + unknown_controls
-    return state.config_from_state(KEY, urlstate.default_config()), []
+    return PAGE.config(urlstate.default_config()), []
 
 
 def load(config: ExperimentConfig) -> None:
@@ -68,33 +68,33 @@ def load(config: ExperimentConfig) -> None:
     Uploaded regression rows stay in the session when another experiment is loaded, so the dataset list
     still offers them; a configuration that brings its own rows replaces them.
     """
-    widgets.load_config(KEY, config)
-    st.session_state[f"{KEY}.points"] = list(config.data.points)
+    widgets.load_config(PAGE, config)
+    PAGE["points"] = list(config.data.points)
     if config.data.rows:
-        st.session_state[f"{KEY}.rows"] = config.data.rows
-        st.session_state[f"{KEY}.row_labels"] = config.data.label_names
-    state.store_config(KEY, config)
+        PAGE["rows"] = config.data.rows
+        PAGE["row_labels"] = config.data.label_names
+    PAGE.store_config(config)
 
 
 def _apply_preset() -> None:
-    name = st.session_state.get(f"{KEY}.preset")
+    name = PAGE.get("preset")
     if name in PRESETS:
         load(PRESETS[name])
 
 
 def preset_picker() -> None:
-    if st.session_state.get(f"{KEY}.show") is not None:
+    if PAGE.get("show") is not None:
         return  # a classroom link fixes the experiment
     names = [name for name, preset in PRESETS.items() if preset.data.name in widgets.PLAYGROUND_DATASETS]
     st.selectbox(
         t("playground.preset"),
         [None, *names],
-        key=f"{KEY}.preset",
+        key=PAGE.key("preset"),
         on_change=_apply_preset,
         format_func=lambda name: t("playground.preset_none") if name is None else t(f"presets.{name}.title"),
         help=t("playground.preset_help"),
     )
-    name = st.session_state.get(f"{KEY}.preset")
+    name = PAGE.get("preset")
     if name in PRESETS:
         st.caption(t(f"presets.{name}.description"))
 
@@ -119,17 +119,17 @@ PRESENTER_CSS = """<style>
 
 
 def _leave_presenter() -> None:
-    st.session_state[f"{KEY}.presenter"] = False
+    PAGE["presenter"] = False
 
 
 def presenter_mode() -> bool:
     """The presenter-mode toggle (sidebar); when on, the sidebar is hidden, so the page offers the way back."""
-    on = st.sidebar.toggle(t("playground.presenter"), key=f"{KEY}.presenter", help=t("playground.presenter_help"))
+    on = st.sidebar.toggle(t("playground.presenter"), key=PAGE.key("presenter"), help=t("playground.presenter_help"))
     if on:
         st.html(PRESENTER_CSS)
         st.button(
             t("playground.presenter_leave"),
-            key=f"{KEY}.presenter_leave",
+            key=PAGE.key("presenter_leave"),
             on_click=_leave_presenter,
             icon=":material/close_fullscreen:",
             help=t("playground.presenter_leave_help"),
@@ -143,8 +143,8 @@ def validated(config: ExperimentConfig) -> ExperimentConfig:
         config.validate()
     except ValueError as exc:
         st.error(t("playground.invalid_config", reason=escape_markdown(core_problem(exc))))
-        return state.config_from_state(KEY, urlstate.default_config())
-    state.store_config(KEY, config)
+        return PAGE.config(urlstate.default_config())
+    PAGE.store_config(config)
     return config
 
 
@@ -152,7 +152,7 @@ def sync_url(config: ExperimentConfig, presenter: bool) -> None:
     query = urlstate.query_from_config(config)
     if presenter:
         query["presenter"] = "1"
-    show = st.session_state.get(f"{KEY}.show")
+    show = PAGE.get("show")
     if show is not None:
         query["show"] = ",".join(g for g in urlstate.CONTROL_GROUPS if g in show) or "-"
     for kept in ("lang", "palette"):  # the language and palette switches keep their own parameters
@@ -174,21 +174,21 @@ class RunSlot:
 
 
 def _run_slot() -> RunSlot:
-    return st.session_state.setdefault(f"{KEY}.slot", RunSlot())
+    return PAGE.setdefault("slot", RunSlot())
 
 
 def current_run(config: ExperimentConfig) -> live.LiveRun:
     """The session's run; a new one (paused or still playing) when the configuration changed."""
-    run: live.LiveRun | None = st.session_state.get(f"{KEY}.run")
+    run: live.LiveRun | None = PAGE.get("run")
     if run is not None and run.config != config and only_points_changed(run.config, config):
         run = live.with_new_data(run, config, state.prepared_data(config))
-        st.session_state[f"{KEY}.run"] = run
+        PAGE["run"] = run
     if run is None or run.config != config:
         version = (run.version + 1) if run else 1
         playing = run.playing if run else False
         run = live.new_run(config, state.prepared_data(config), version)
         run.playing = playing
-        st.session_state[f"{KEY}.run"] = run
+        PAGE["run"] = run
     return run
 
 
@@ -197,7 +197,7 @@ def only_points_changed(old: ExperimentConfig, new: ExperimentConfig) -> bool:
 
 
 def _session_run() -> live.LiveRun | None:
-    return st.session_state.get(f"{KEY}.run")
+    return PAGE.get("run")
 
 
 @st.fragment
@@ -205,12 +205,12 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     """Transport (Play/Pause, Step, Reset, speed, log scale) and the live view, rerun on their own."""
     # A fragment rerun gets the arguments of the last full run; points drawn since then live in the stored
     # configuration, so start from that one or the next Step would train on the data without them.
-    config = state.config_from_state(KEY, config)
+    config = PAGE.config(config)
     run = current_run(config)
-    bar = live_loop.transport_bar(KEY, "playground", f"{KEY}.run")
-    log_y = bar.extra.toggle(t("playground.log_scale"), key=f"{KEY}.log", help=t("playground.log_scale_help"))
+    bar = live_loop.transport_bar(PAGE, "playground", "run")
+    log_y = bar.extra.toggle(t("playground.log_scale"), key=PAGE.key("log"), help=t("playground.log_scale_help"))
 
-    reported = live_loop.reported(KEY)  # from the browser: every field is checked on use
+    reported = live_loop.reported(PAGE)  # from the browser: every field is checked on use
     before = config
     config, run = handle_events(reported.get("events"), config, run)
     if config != before:
@@ -224,8 +224,8 @@ def live_panel(config: ExperimentConfig, presenter: bool) -> None:
     run.layer_view = layer_view_control(run)
     options = {
         "draw": draw.on,
-        "selected": st.session_state.get(f"{KEY}.selected"),
-        "handled": st.session_state.get(f"{KEY}.handled", 0),
+        "selected": PAGE.get("selected"),
+        "handled": PAGE.get("handled", 0),
     }
     # weight_editor before the view: an edit shows at once (a paused view draws ``now``, a playing one the next
     # frames).
@@ -253,27 +253,27 @@ def handle_events(events, config: ExperimentConfig, run: live.LiveRun) -> tuple[
     """Apply clicks from the live view that were not handled yet: drawn points and network selections."""
     if not isinstance(events, list):
         return config, run
-    handled = st.session_state.get(f"{KEY}.handled", 0)
-    points = st.session_state.setdefault(f"{KEY}.points", [])
+    handled = PAGE.get("handled", 0)
+    points = PAGE.setdefault("points", [])
     added = False
     for event in events[-50:]:  # the view keeps at most 50 unconfirmed events; more is not from our view
         if not isinstance(event, dict) or not _valid_id(event.get("id")) or event["id"] <= handled:
             continue
         handled = max(handled, event["id"])
-        if event.get("kind") == "point" and st.session_state.get(f"{KEY}.draw") and len(points) < MAX_DRAWN_POINTS:
+        if event.get("kind") == "point" and PAGE.get("draw") and len(points) < MAX_DRAWN_POINTS:
             try:
                 x1, x2 = float(event["x"]), float(event["y"])
             except (KeyError, TypeError, ValueError):
                 continue
             if -10 <= x1 <= 10 and -10 <= x2 <= 10:
-                points.append((round(x1, 2), round(x2, 2), int(st.session_state.get(f"{KEY}.draw_class", 0))))
+                points.append((round(x1, 2), round(x2, 2), int(PAGE.get("draw_class", 0))))
                 added = True
-        elif event.get("kind") == "select" and widgets.shown(KEY, "weights"):
-            st.session_state[f"{KEY}.selected"] = _selection(event, run)
-    st.session_state[f"{KEY}.handled"] = handled
+        elif event.get("kind") == "select" and widgets.shown(PAGE, "weights"):
+            PAGE["selected"] = _selection(event, run)
+    PAGE["handled"] = handled
     if added:
         config = replace(config, data=replace(config.data, points=tuple(points)))
-        state.store_config(KEY, config)
+        PAGE.store_config(config)
         run = current_run(config)
     return config, run
 
@@ -302,29 +302,29 @@ def _selection(event: dict, run: live.LiveRun) -> dict | None:
 def draw_controls(config: ExperimentConfig) -> DrawState:
     """Draw mode: click the plane to add points of the chosen class; undo and clear."""
     if (
-        not widgets.shown(KEY, "draw")
+        not widgets.shown(PAGE, "draw")
         or dataset_task(config.data) in ("regression", "multilabel")
         or config.data.name == "sine"
     ):  # a drawn point has one label
         return DrawState(False, False, config)
     left, middle, undo_col, clear_col = st.columns([1.2, 2.2, 1, 1], vertical_alignment="center")
-    on = left.toggle(t("playground.draw"), key=f"{KEY}.draw", help=t("playground.draw_help"))
+    on = left.toggle(t("playground.draw"), key=PAGE.key("draw"), help=t("playground.draw_help"))
     # Two classes share one sigmoid output unit, so the number of output units alone would offer only class 0.
     classes = list(range(max(2, output_units(config.data))))
-    points = st.session_state.setdefault(f"{KEY}.points", [])
+    points = PAGE.setdefault("points", [])
     changed = False
     if on:
         middle.radio(
             t("playground.draw_class"),
             classes,
-            key=f"{KEY}.draw_class",
+            key=PAGE.key("draw_class"),
             horizontal=True,
             format_func=lambda c: t("playground.class_name", number=c),
             help=t("playground.draw_class_help"),
         )
     if undo_col.button(
         t("playground.undo_point"),
-        key=f"{KEY}.undo",
+        key=PAGE.key("undo"),
         disabled=not points,
         width="stretch",
         help=t("playground.undo_point_help"),
@@ -333,7 +333,7 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
         changed = True
     if clear_col.button(
         t("playground.clear_points"),
-        key=f"{KEY}.clear",
+        key=PAGE.key("clear"),
         disabled=not points,
         width="stretch",
         help=t("playground.clear_points_help"),
@@ -346,7 +346,7 @@ def draw_controls(config: ExperimentConfig) -> DrawState:
     if changed:
         data = config.data if config.data.name != "drawn" or len(points) >= 4 else replace(config.data, name="xor")
         config = replace(config, data=replace(data, points=tuple(points)))
-        state.store_config(KEY, config)
+        PAGE.store_config(config)
     return DrawState(on, changed, config)
 
 
@@ -356,13 +356,13 @@ def layer_view_control(run: live.LiveRun) -> int | None:
     if not run.two_d or n_hidden == 0:
         return None
     left, right = st.columns([1.2, 3.2], vertical_alignment="center")
-    on = left.toggle(t("playground.layer_view"), key=f"{KEY}.layer_view", help=t("playground.layer_view_help"))
+    on = left.toggle(t("playground.layer_view"), key=PAGE.key("layer_view"), help=t("playground.layer_view_help"))
     if not on:
         return None
     choice = right.selectbox(
         t("playground.layer_view_layer"),
         range(n_hidden),
-        key=f"{KEY}.layer_view_index",
+        key=PAGE.key("layer_view_index"),
         format_func=lambda i: t("playground.layer_view_option", layer=i + 1, units=run.trainer.network.layers[i].units),
     )
     return int(choice) if choice is not None and choice < n_hidden else 0
@@ -370,9 +370,9 @@ def layer_view_control(run: live.LiveRun) -> int | None:
 
 def weight_editor(run: live.LiveRun) -> bool:
     """A slider for the weight or bias picked on the network diagram; returns True when it changed the network."""
-    if not widgets.shown(KEY, "weights"):  # a classroom link that does not keep hand-editing
+    if not widgets.shown(PAGE, "weights"):  # a classroom link that does not keep hand-editing
         return False
-    selected = st.session_state.get(f"{KEY}.selected")
+    selected = PAGE.get("selected")
     if not selected:
         st.caption(t("playground.edit_hint"))
         return False
@@ -385,21 +385,21 @@ def weight_editor(run: live.LiveRun) -> bool:
         current = float(net.biases[layer][j, 0])
         label = t("playground.edit_bias", layer=layer + 1, j=j + 1)
     bound = max(3.0, round(abs(current) * 2, 1))
-    key = f"{KEY}.edit.{run.version}.{selected['kind']}.{layer}.{j}.{selected.get('i', '')}"
+    name = f"edit.{run.version}.{selected['kind']}.{layer}.{j}.{selected.get('i', '')}"  # new network, new slider
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     value = left.slider(
-        label, -bound, bound, value=round(current, 3), step=0.01, key=key, help=t("playground.edit_help")
+        label, -bound, bound, value=round(current, 3), step=0.01, key=PAGE.key(name), help=t("playground.edit_help")
     )
-    if right.button(t("playground.edit_done"), key=f"{KEY}.edit_done", width="stretch"):
-        st.session_state[f"{KEY}.selected"] = None
+    if right.button(t("playground.edit_done"), key=PAGE.key("edit_done"), width="stretch"):
+        PAGE["selected"] = None
         return False
-    applied = st.session_state.get(f"{key}.applied")
+    applied = PAGE.get(f"{name}.applied")
     if applied is None:
-        st.session_state[f"{key}.applied"] = round(current, 3)
+        PAGE[f"{name}.applied"] = round(current, 3)
         return False
     if value == applied:
         return False
-    st.session_state[f"{key}.applied"] = value
+    PAGE[f"{name}.applied"] = value
     params = net.parameters()
     index = net.parameter_names().index(f"{'W' if selected['kind'] == 'edge' else 'b'}{layer + 1}")
     if selected["kind"] == "edge":
@@ -420,9 +420,9 @@ def classroom_dialog(config: ExperimentConfig) -> None:
         urlstate.CONTROL_GROUPS,
         default=["learning_rate", "activation"],
         format_func=lambda g: t(f"playground.controls.{g}"),
-        key=f"{KEY}.share_keep",
+        key=PAGE.key("share_keep"),
     )
-    presenter = st.checkbox(t("playground.share_presenter"), key=f"{KEY}.share_presenter")
+    presenter = st.checkbox(t("playground.share_presenter"), key=PAGE.key("share_presenter"))
     query = urlstate.classroom_query(config, set(keep), presenter)
     base = (st.context.url or "").split("?")[0] or "/"
     st.code(base + "?" + urlencode(query), language=None, wrap_lines=True)
@@ -430,15 +430,15 @@ def classroom_dialog(config: ExperimentConfig) -> None:
 
 
 def share_button(config: ExperimentConfig) -> None:
-    if st.session_state.get(f"{KEY}.show") is None and st.button(
-        t("playground.share"), key=f"{KEY}.share", icon=":material/school:", help=t("playground.share_help")
+    if PAGE.get("show") is None and st.button(
+        t("playground.share"), key=PAGE.key("share"), icon=":material/school:", help=t("playground.share_help")
     ):
         classroom_dialog(config)
 
 
 def save_and_load() -> None:
     """Download the trained model and the data; upload a model to continue or data to train on."""
-    if not widgets.shown(KEY, "files"):  # a classroom link fixes the experiment: no uploads replacing it
+    if not widgets.shown(PAGE, "files"):  # a classroom link fixes the experiment: no uploads replacing it
         return
     run, slot = _session_run(), _run_slot()
     with st.expander(t("playground.files_header"), icon=":material/folder_open:"):
@@ -449,7 +449,7 @@ def save_and_load() -> None:
                 lambda: model_to_bytes(slot.run.trainer.network, slot.run.config),
                 file_name="model.zip",
                 mime=BUNDLE_MIME,
-                key=f"{KEY}.dl_model",
+                key=PAGE.key("dl_model"),
                 icon=":material/download:",
                 help=t("playground.download_model_help"),
                 on_click="ignore",
@@ -457,7 +457,7 @@ def save_and_load() -> None:
             export_buttons(
                 run.trainer.network,
                 run.config,
-                KEY,
+                PAGE,
                 left,
                 current=lambda: (slot.run.trainer.network, slot.run.config),
             )
@@ -467,7 +467,7 @@ def save_and_load() -> None:
                     lambda: points_csv(slot.run),
                     file_name="points.csv",
                     mime="text/csv",
-                    key=f"{KEY}.dl_points",
+                    key=PAGE.key("dl_points"),
                     icon=":material/download:",
                     help=t("playground.download_points_help"),
                     on_click="ignore",
@@ -475,18 +475,18 @@ def save_and_load() -> None:
         left.file_uploader(
             t("playground.upload_model"),
             type=["zip"],
-            key=f"{KEY}.upload_model",
+            key=PAGE.key("upload_model"),
             on_change=_load_uploaded_model,
             help=t("playground.upload_model_help"),
         )
         right.file_uploader(
             t("playground.upload_points"),
             type=["csv", "txt"],
-            key=f"{KEY}.upload_points",
+            key=PAGE.key("upload_points"),
             on_change=_load_uploaded_points,
             help=t("playground.upload_points_help"),
         )
-        for kind, message in st.session_state.pop(f"{KEY}.upload_messages", []):
+        for kind, message in PAGE.pop("upload_messages", []):
             (st.error if kind == "error" else st.success)(message)
 
 
@@ -519,32 +519,32 @@ def points_csv(run: live.LiveRun) -> str:
 
 
 def _upload_message(kind: str, message: str) -> None:
-    st.session_state.setdefault(f"{KEY}.upload_messages", []).append((kind, message))
+    PAGE.setdefault("upload_messages", []).append((kind, message))
 
 
 def _load_uploaded_model() -> None:
-    upload = st.session_state.get(f"{KEY}.upload_model")
+    upload = PAGE.get("upload_model")
     if upload is None:
         return
     try:
         network, config = load_model(upload.getvalue())
-        config = config or state.config_from_state(KEY, urlstate.default_config())
+        config = config or PAGE.config(urlstate.default_config())
         run = live.new_run(config, state.prepared_data(config), (_session_run().version + 1) if _session_run() else 1)
         run.trainer.network.set_parameters(network.parameters())
     except ValueError as exc:
         _upload_message("error", t("playground.upload_model_failed", reason=escape_markdown(exc)))
         return
     load(config)
-    st.session_state[f"{KEY}.run"] = run
+    PAGE["run"] = run
     _upload_message("success", t("playground.upload_model_done"))
 
 
 def _load_uploaded_points() -> None:
-    upload = st.session_state.get(f"{KEY}.upload_points")
+    upload = PAGE.get("upload_points")
     if upload is None:
         return
     try:
-        config, message = config_with_upload(state.config_from_state(KEY, urlstate.default_config()), upload.getvalue())
+        config, message = config_with_upload(PAGE.config(urlstate.default_config()), upload.getvalue())
     except ValueError as exc:
         _upload_message("error", t("playground.upload_points_failed", reason=escape_markdown(exc)))
         return
@@ -633,7 +633,7 @@ def downloads() -> None:
         lambda: slot.run.trainer.history.to_csv(),
         file_name="history.csv",
         mime="text/csv",
-        key=f"{KEY}.dl_history",
+        key=PAGE.key("dl_history"),
         help=t("playground.download_history_help"),
         on_click="ignore",
     )
@@ -642,7 +642,7 @@ def downloads() -> None:
         lambda: slot.run.config.to_json(),
         file_name="experiment.json",
         mime="application/json",
-        key=f"{KEY}.dl_config",
+        key=PAGE.key("dl_config"),
         help=t("playground.download_config_help"),
         on_click="ignore",
     )
@@ -656,30 +656,30 @@ def edit_config(config: ExperimentConfig) -> ExperimentConfig:
     with data_box:
         data, seed = widgets.dataset_controls(
             config.data,
-            KEY,
+            PAGE,
             widgets.PLAYGROUND_DATASETS,
             seed=config.seed,
             validation=True,
-            rows=tuple(st.session_state.get(f"{KEY}.rows", ())),
-            label_names=tuple(st.session_state.get(f"{KEY}.row_labels", ())),
+            rows=tuple(PAGE.get("rows", ())),
+            label_names=tuple(PAGE.get("row_labels", ())),
         )
     with network_box:
-        model = widgets.network_controls(config.model, KEY, widgets.task_of(data))
+        model = widgets.network_controls(config.model, PAGE, widgets.task_of(data))
     with training_box:
         train = widgets.training_controls(
-            config.train, KEY, task=widgets.task_of(data), validation_fraction=data.validation_fraction
+            config.train, PAGE, task=widgets.task_of(data), validation_fraction=data.validation_fraction
         )
     # Section headers only over sections that still show a control (a classroom link may hide them all).
     sections = (("data_header", DATA_GROUPS), ("network_header", NETWORK_GROUPS), ("training_header", TRAINING_GROUPS))
     for head, (header, groups) in zip(heads, sections, strict=True):
-        if any(widgets.shown(KEY, group) for group in groups):
+        if any(widgets.shown(PAGE, group) for group in groups):
             head.header(t(f"playground.{header}"))
     return replace(config, data=with_drawn_points(data), model=model, train=train, seed=seed)
 
 
 def with_drawn_points(data: DataConfig) -> DataConfig:
     """The data section with the session's drawn points (the notes' four XOR points start an empty drawing)."""
-    points = st.session_state.setdefault(f"{KEY}.points", [])
+    points = PAGE.setdefault("points", [])
     if data.name == "drawn" and not points:
         points.extend(XOR_CORNERS)
     if dataset_task(data) in ("regression", "multilabel"):  # one-label points fit neither target

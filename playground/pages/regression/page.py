@@ -35,7 +35,7 @@ from core.labs.regression import (
     sweep_units,
     target_curve,
 )
-from playground import widgets
+from playground import state, widgets
 from playground.i18n import t
 from playground.live import loop as live_loop
 from playground.live import regression as regression_live
@@ -44,7 +44,7 @@ from playground.markdown_text import escape_markdown
 from playground.pages.regression import figures as fig
 from playground.training_messages import core_problem, formula_problem, training_message
 
-KEY = "reg"
+PAGE = state.PageState("reg")
 PRESET = preset_config("sine_1_3_1")
 DEFAULT_TARGET = TargetConfig(
     "sine", n_samples=PRESET.data.n_samples, noise=PRESET.data.noise, test_fraction=PRESET.data.test_fraction
@@ -60,14 +60,14 @@ SWEEP_WIDEST = max(DEFAULT_SWEEP_UNITS)
 
 
 # ---- target --------------------------------------------------------------------------------------------
-def _seed_widget(key: str, value) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = value
+def _seed_widget(page: state.PageState, name: str, value) -> None:
+    if name not in page:
+        page[name] = value
 
 
 def target_controls() -> tuple[TargetConfig, int]:
     """Target picker (with the formula box), points, noise, test share and seed. Returns the target and seed."""
-    k = lambda name: f"{KEY}.{name}"  # noqa: E731 - a short local alias keeps the widget calls readable
+    k = PAGE.key  # a short local alias keeps the widget calls readable
     for name, value in (
         ("target", DEFAULT_TARGET.name),
         ("formula", DEFAULT_TARGET.formula),
@@ -76,7 +76,7 @@ def target_controls() -> tuple[TargetConfig, int]:
         ("test_fraction", DEFAULT_TARGET.test_fraction),
         ("seed", PRESET.seed),
     ):
-        _seed_widget(k(name), value)
+        _seed_widget(PAGE, name, value)
     name = st.selectbox(
         t("regression.target"),
         TARGETS,
@@ -85,7 +85,7 @@ def target_controls() -> tuple[TargetConfig, int]:
         format_func=lambda n: t(f"regression.targets.{n}"),
     )
     st.caption(t(f"regression.target_notes.{name}"))
-    formula = st.session_state[k("formula")]
+    formula = PAGE["formula"]
     if name == "formula":
         formula = st.text_input(
             t("regression.formula"),
@@ -130,9 +130,9 @@ def network_and_training(target: TargetConfig, seed: int) -> tuple[ModelConfig, 
     say) shows why and falls back to the 1-3-1 preset."""
     with st.sidebar:
         st.header(t("regression.network_header"))
-        model = widgets.network_controls(PRESET.model, KEY, "regression")
+        model = widgets.network_controls(PRESET.model, PAGE, "regression")
         st.header(t("regression.training_header"))
-        train = widgets.training_controls(PRESET.train, KEY, task="regression")
+        train = widgets.training_controls(PRESET.train, PAGE, task="regression")
     try:
         experiment_config(target, model, train, seed)
     except ValueError as error:
@@ -144,11 +144,11 @@ def network_and_training(target: TargetConfig, seed: int) -> tuple[ModelConfig, 
 # ---- the live run --------------------------------------------------------------------------------------
 def current_run(data: RegressionData, model: ModelConfig, train: TrainConfig, seed: int) -> LabRun:
     """The session's run; a fresh one (still playing if the old one was) when any setting changed."""
-    run: LabRun | None = st.session_state.get(f"{KEY}.run")
+    run: LabRun | None = PAGE.get("run")
     if run is None or run.setup != (data.target, model, train, seed):
         version = run.version + 1 if run else 1
         run = regression_live.new_run(data, model, train, seed, version, playing=bool(run and run.playing))
-        st.session_state[f"{KEY}.run"] = run
+        PAGE["run"] = run
     return run
 
 
@@ -165,10 +165,10 @@ def _decomposition_note(run: LabRun) -> None:
 @st.fragment
 def _live_panel() -> None:
     """Reruns on its own: on a click, and whenever the live view asks for the next batch of frames."""
-    run: LabRun = st.session_state[f"{KEY}.run"]
-    bar = live_loop.transport_bar(KEY, "regression", f"{KEY}.run")
+    run: LabRun = PAGE["run"]
+    bar = live_loop.transport_bar(PAGE, "regression", "run")
     surface_3d = run.two_d and bar.extra.toggle(
-        t("regression.surface_3d"), key=f"{KEY}.surface_3d", help=t("regression.surface_3d_help")
+        t("regression.surface_3d"), key=PAGE.key("surface_3d"), help=t("regression.surface_3d_help")
     )
     run = live_loop.serve(
         bar,
@@ -182,7 +182,7 @@ def _live_panel() -> None:
     if not run.playing:  # a table redrawn on every batch would slow the animation; the counters show progress
         train_scores, test_scores = regression_live.scores(run)
         st.subheader(t("regression.metrics_header"))
-        st.dataframe(metrics_table(train_scores, test_scores), hide_index=True, key=f"{KEY}.metrics_table")
+        st.dataframe(metrics_table(train_scores, test_scores), hide_index=True, key=PAGE.key("metrics_table"))
         mape_note(train_scores, test_scores)
 
 
@@ -243,14 +243,14 @@ def polynomial_section(data: RegressionData) -> None:
         1,
         MAX_POLYNOMIAL_DEGREE,
         3,
-        key=f"{KEY}.poly_degree",
+        key=PAGE.key("poly_degree"),
         help=t("regression.polynomial_degree_help"),
     )
     penalty = penalty_column.select_slider(
         t("regression.polynomial_penalty"),
         POLYNOMIAL_PENALTIES,
         value=0.0,
-        key=f"{KEY}.poly_penalty",
+        key=PAGE.key("poly_penalty"),
         format_func=lambda c: f"{c:g}",
         help=t("regression.polynomial_penalty_help"),
     )
@@ -283,9 +283,9 @@ def polynomial_section(data: RegressionData) -> None:
             labels=labels,
             height=560,
         ),
-        key=f"{KEY}.poly_chart",
+        key=PAGE.key("poly_chart"),
     )
-    run: LabRun = st.session_state[f"{KEY}.run"]
+    run: LabRun = PAGE["run"]
     network = run.trainer.network
     _, network_test = regression_live.scores(run)
     network_terms = np.abs(decompose(network, xs).contributions).max() if run.decomposable else float("nan")
@@ -309,7 +309,7 @@ def polynomial_section(data: RegressionData) -> None:
         ),
         help=t("regression.largest_terms_help"),
     )
-    if st.toggle(t("regression.beyond"), key=f"{KEY}.beyond", help=t("regression.beyond_help")):
+    if st.toggle(t("regression.beyond"), key=PAGE.key("beyond"), help=t("regression.beyond_help")):
         beyond_the_data(data, polynomial, network)
 
 
@@ -334,7 +334,7 @@ def beyond_the_data(data: RegressionData, polynomial, network) -> None:
             true_curve=true_curve,
             title=t("regression.beyond_title"),
         ),
-        key=f"{KEY}.beyond_chart",
+        key=PAGE.key("beyond_chart"),
     )
     st.caption(t("regression.beyond_reading"))
 
@@ -360,9 +360,9 @@ def loss_comparison(data: RegressionData, model: ModelConfig, train: TrainConfig
         st.caption(t("regression.losses_1d_only"))
         return
     asked = (data.target, model, train, seed)
-    if st.button(t("regression.losses_run"), key=f"{KEY}.losses_run", help=t("regression.losses_run_help")):
-        st.session_state[f"{KEY}.losses_asked"] = asked
-    if st.session_state.get(f"{KEY}.losses_asked") != asked:
+    if st.button(t("regression.losses_run"), key=PAGE.key("losses_run"), help=t("regression.losses_run_help")):
+        PAGE["losses_asked"] = asked
+    if PAGE.get("losses_asked") != asked:
         return
     with st.spinner(t("regression.training_three")):
         results = _loss_fits(data.target, model, train, seed)
@@ -379,7 +379,7 @@ def loss_comparison(data: RegressionData, model: ModelConfig, train: TrainConfig
             outliers=data.outliers,
             title=t("regression.losses_title"),
         ),
-        key=f"{KEY}.losses_chart",
+        key=PAGE.key("losses_chart"),
     )
     columns = st.columns(len(results))
     for column, (loss, (_, scores)) in zip(columns, results.items(), strict=True):
@@ -401,14 +401,15 @@ def _sweeps(target: TargetConfig, activation: str, epochs: int, seed: int) -> tu
 
 def sweep_controls(target: TargetConfig) -> tuple[TargetConfig, int, int]:
     """Points, noise, epochs and seed of the sweeps' own small sample of ``target``."""
-    k = lambda name: f"{KEY}.sweep.{name}"  # noqa: E731
+    sweep = PAGE.child("sweep")
+    k = sweep.key
     for name, value in (
         ("n_samples", SWEEP_DATA.n_samples),
         ("noise", SWEEP_DATA.noise),
         ("epochs", SWEEP_TRAIN.epochs),
         ("seed", SWEEP_SEED),
     ):
-        _seed_widget(k(name), value)
+        _seed_widget(sweep, name, value)
     columns = st.columns(4)
     n_samples = columns[0].slider(
         t("regression.n_samples"), 10, 200, step=2, key=k("n_samples"), help=t("regression.sweep_points_help")
@@ -443,9 +444,9 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
         )
     )
     asked = (sample, activation, epochs, seed)
-    if st.button(t("regression.sweep_run"), key=f"{KEY}.sweep_run", help=t("regression.sweep_run_help")):
-        st.session_state[f"{KEY}.sweep_asked"] = asked
-    if st.session_state.get(f"{KEY}.sweep_asked") != asked:
+    if st.button(t("regression.sweep_run"), key=PAGE.key("sweep_run"), help=t("regression.sweep_run_help")):
+        PAGE["sweep_asked"] = asked
+    if PAGE.get("sweep_asked") != asked:
         return
     try:
         data = _regression_data(sample, seed)
@@ -461,7 +462,7 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
         st.markdown(t(f"regression.sweep_{name}_header"))
         left, right = st.columns(2)
         left.plotly_chart(
-            fig.sweep_figure(sweep, title=t(f"regression.sweep_{name}_title")), key=f"{KEY}.sweep_{name}_chart"
+            fig.sweep_figure(sweep, title=t(f"regression.sweep_{name}_title")), key=PAGE.key(f"sweep_{name}_chart")
         )
         if sweep.curves is not None:
             shown = (0, sweep.best_index, len(sweep.values) - 1)
@@ -473,5 +474,5 @@ def fitting_section(target: TargetConfig, model: ModelConfig) -> None:
                 outliers=data.outliers,
                 title=t("regression.sweep_curves_title"),
             )
-            right.plotly_chart(curves, key=f"{KEY}.sweep_{name}_curves")
+            right.plotly_chart(curves, key=PAGE.key(f"sweep_{name}_curves"))
         st.caption(t(f"regression.sweep_{name}_reading"))

@@ -19,9 +19,9 @@ from playground.markdown_text import escape_markdown
 from playground.pages.under_the_hood import figures as fig
 from playground.training_messages import core_problem
 
-KEY = "uth"
+PAGE = state.PageState("uth")
 DEFAULT = PRESETS["xor_2_2_1"]  # the lecture notes' 2-2-1 XOR network: small enough to read every matrix
-PLAYGROUND_KEY = "pg"  # the Playground page keeps its configuration under this key
+PLAYGROUND = state.PageState("pg")  # the Playground page's state: its configuration and run
 STEP_BATCH_MAX = 8
 CHECK_BATCH = 32
 EXPLORER_SCHEMES = ("zeros", "small_random", "xavier", "he", "normal", "large_random")
@@ -84,22 +84,22 @@ def tab_from_url() -> str | None:
 
 def remember_tab(labels: dict[str, str]) -> None:
     """After the reader switches tab, put it in the URL so that copying the address opens the same tab."""
-    chosen = {label: tab_id for tab_id, label in labels.items()}.get(st.session_state.get(f"{KEY}.tab"))
+    chosen = {label: tab_id for tab_id, label in labels.items()}.get(PAGE.get("tab"))
     if chosen is not None:
         st.query_params["tab"] = chosen
 
 
 def use_playground_network() -> None:
     """Copy the Playground's settings into the sidebar and, when it has trained, its weights too."""
-    widgets.load_config(KEY, st.session_state[f"{PLAYGROUND_KEY}.config"])
-    run = st.session_state.get(f"{PLAYGROUND_KEY}.run")
+    widgets.load_config(PAGE, PLAYGROUND["config"])
+    run = PLAYGROUND.get("run")
     if run is not None and run.trainer.epoch > 0:
-        st.session_state[f"{KEY}.trained"] = (run.config, run.trainer.network.parameters(), run.trainer.epoch)
+        PAGE["trained"] = (run.config, run.trainer.network.parameters(), run.trainer.epoch)
 
 
 def with_playground_weights(network, config: ExperimentConfig):
     """``network`` with the Playground's trained weights while the settings are still the ones copied from it."""
-    trained = st.session_state.get(f"{KEY}.trained")
+    trained = PAGE.get("trained")
     if trained is None:
         return network
     trained_config, parameters, epoch = trained
@@ -120,7 +120,7 @@ def with_playground_weights(network, config: ExperimentConfig):
 
 
 def move_step(delta: int, count: int) -> None:
-    st.session_state[f"{KEY}.step"] = min(max(st.session_state.get(f"{KEY}.step", 0) + delta, 0), count - 1)
+    PAGE["step"] = min(max(PAGE.get("step", 0) + delta, 0), count - 1)
 
 
 def run_label(label: str) -> str:
@@ -134,7 +134,7 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
     source = st.selectbox(
         t("under_the_hood.flow.source"),
         ("yours", *diagnostics.DEMOS),
-        key=f"{KEY}.source",
+        key=PAGE.key("source"),
         format_func=lambda name: t(f"under_the_hood.demos.{name}.title"),
         help=t("under_the_hood.flow.source_help"),
     )
@@ -146,7 +146,7 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
     )
     with st.spinner(t("under_the_hood.flow.training")):
         reports = {label: flow_report(cfg) for label, cfg in configs.items()}
-    st.dataframe(fig.flow_summary_rows(reports), hide_index=True, key=f"{KEY}.summary")
+    st.dataframe(fig.flow_summary_rows(reports), hide_index=True, key=PAGE.key("summary"))
     for label, report in reports.items():
         if report.history.diverged:
             st.warning(t("under_the_hood.flow.diverged", run=label, epoch=len(report.history) + 1))
@@ -160,7 +160,7 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
             title=t("under_the_hood.flow.grad_norms_title"),
             y_title=t("under_the_hood.fig.gradient_norm"),
         ),
-        key=f"{KEY}.grad_norms",
+        key=PAGE.key("grad_norms"),
     )
     st.caption(t("under_the_hood.flow.grad_norms_caption"))
     left, right = st.columns(2)
@@ -170,14 +170,14 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
             title=t("under_the_hood.flow.profile_title"),
             y_title=t("under_the_hood.fig.gradient_norm"),
         ),
-        key=f"{KEY}.profile",
+        key=PAGE.key("profile"),
     )
     left.caption(t("under_the_hood.flow.profile_caption"))
     right.plotly_chart(
         fig.step_norms_figure(
             {label: report.trace for label, report in reports.items()}, title=t("under_the_hood.flow.steps_title")
         ),
-        key=f"{KEY}.steps",
+        key=PAGE.key("steps"),
     )
     right.caption(t("under_the_hood.flow.steps_caption"))
     st.plotly_chart(
@@ -187,7 +187,7 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
             title=t("under_the_hood.flow.update_ratio_title"),
             y_title=t("under_the_hood.fig.update_ratio"),
         ),
-        key=f"{KEY}.update_ratios",
+        key=PAGE.key("update_ratios"),
     )
     st.caption(t("under_the_hood.flow.update_ratio_caption"))
 
@@ -207,7 +207,7 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
                     y_range=(-0.02, 1.02),
                     output_last=False,
                 ),
-                key=f"{KEY}.{kind}",
+                key=PAGE.key(kind),
             )
             st.caption(t(f"under_the_hood.flow.{kind}_caption"))
 
@@ -216,14 +216,14 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
     shown = pick_col.selectbox(
         t("under_the_hood.flow.histogram_run"),
         list(reports),
-        key=f"{KEY}.histogram_run",
+        key=PAGE.key("histogram_run"),
         help=t("under_the_hood.flow.histogram_run_help"),
     )
     moment = moment_col.radio(
         t("under_the_hood.flow.moment"),
         ("init", "trained"),
         horizontal=True,
-        key=f"{KEY}.moment",
+        key=PAGE.key("moment"),
         format_func=lambda m: t(f"under_the_hood.flow.moments.{m}"),
         help=t("under_the_hood.flow.moment_help"),
     )
@@ -232,7 +232,7 @@ def gradient_flow_view(config: ExperimentConfig) -> None:
     if layers:
         st.plotly_chart(
             fig.activation_histograms_figure(layers, title=t("under_the_hood.flow.histograms_title", run=shown)),
-            key=f"{KEY}.histograms",
+            key=PAGE.key("histograms"),
         )
     else:
         st.info(t("under_the_hood.flow.no_hidden_layers"))
@@ -247,7 +247,7 @@ def step_through_view(network, prepared, seed: int) -> None:
         1,
         STEP_BATCH_MAX,
         4,
-        key=f"{KEY}.step_batch",
+        key=PAGE.key("step_batch"),
         help=t("under_the_hood.step.batch_help"),
     )
     X_batch, y_batch = stepthrough.first_minibatch(
@@ -255,30 +255,30 @@ def step_through_view(network, prepared, seed: int) -> None:
     )
     walk = stepthrough.step_through(network, X_batch, y_batch)
     count = len(walk)
-    st.session_state[f"{KEY}.step"] = min(st.session_state.get(f"{KEY}.step", 0), count - 1)
+    PAGE["step"] = min(PAGE.get("step", 0), count - 1)
     prev_col, next_col, where_col = st.columns([1.4, 1.4, 3])
     prev_col.button(
         t("under_the_hood.step.previous"),
-        key=f"{KEY}.previous",
+        key=PAGE.key("previous"),
         on_click=move_step,
         args=(-1, count),
-        disabled=st.session_state[f"{KEY}.step"] == 0,
+        disabled=PAGE["step"] == 0,
         icon=":material/arrow_back:",
         help=t("under_the_hood.step.previous_help"),
         width="stretch",
     )
     next_col.button(
         t("under_the_hood.step.next"),
-        key=f"{KEY}.next",
+        key=PAGE.key("next"),
         on_click=move_step,
         args=(1, count),
-        disabled=st.session_state[f"{KEY}.step"] == count - 1,
+        disabled=PAGE["step"] == count - 1,
         icon=":material/arrow_forward:",
         help=t("under_the_hood.step.next_help"),
         width="stretch",
         type="primary",
     )
-    step = walk[st.session_state[f"{KEY}.step"]]
+    step = walk[PAGE["step"]]
     where_col.progress(
         (step.index + 1) / count,
         text=t(
@@ -300,7 +300,7 @@ def step_through_view(network, prepared, seed: int) -> None:
             next=step.layer + 1,
         )
     )
-    st.plotly_chart(fig.step_matrix_figure(step), key=f"{KEY}.matrix")
+    st.plotly_chart(fig.step_matrix_figure(step), key=PAGE.key("matrix"))
     st.caption(t("under_the_hood.step.loss", loss=walk.loss, n=walk.n_samples))
 
 
@@ -315,14 +315,17 @@ def gradient_check_view(config: ExperimentConfig, network, prepared) -> None:
         )
     )
     if st.button(
-        t("under_the_hood.check.run"), key=f"{KEY}.run_check", type="primary", help=t("under_the_hood.check.run_help")
+        t("under_the_hood.check.run"),
+        key=PAGE.key("run_check"),
+        type="primary",
+        help=t("under_the_hood.check.run_help"),
     ):
         X_check, y_check = stepthrough.first_minibatch(
             prepared.split.X_train, prepared.split.y_train, CHECK_BATCH, seed=config.seed
         )
         with st.spinner(t("under_the_hood.check.running")):
-            st.session_state[f"{KEY}.check"] = (config, gradcheck.gradient_check(network, X_check, y_check))
-    checked = st.session_state.get(f"{KEY}.check")
+            PAGE["check"] = (config, gradcheck.gradient_check(network, X_check, y_check))
+    checked = PAGE.get("check")
     if checked is None:
         st.info(t("under_the_hood.check.not_run"))
     elif checked[0] != config:
@@ -340,9 +343,9 @@ def gradient_check_view(config: ExperimentConfig, network, prepared) -> None:
             )
         )
         st.plotly_chart(
-            fig.gradcheck_figure(result, title=t("under_the_hood.check.figure_title")), key=f"{KEY}.check_figure"
+            fig.gradcheck_figure(result, title=t("under_the_hood.check.figure_title")), key=PAGE.key("check_figure")
         )
-        st.dataframe(fig.gradcheck_table(result), hide_index=True, key=f"{KEY}.check_table")
+        st.dataframe(fig.gradcheck_table(result), hide_index=True, key=PAGE.key("check_table"))
 
 
 @st.fragment
@@ -354,14 +357,14 @@ def init_explorer_view() -> None:
         t("under_the_hood.init.scheme"),
         INITIALIZERS,
         index=INITIALIZERS.index("xavier"),
-        key=f"{KEY}.init_scheme",
+        key=PAGE.key("init_scheme"),
         help=t("under_the_hood.init.scheme_help"),
     )
     activation = activation_col.selectbox(
         t("under_the_hood.init.activation"),
         diagnostics.HIDDEN_ACTIVATIONS,
         index=diagnostics.HIDDEN_ACTIVATIONS.index("tanh"),
-        key=f"{KEY}.init_activation",
+        key=PAGE.key("init_activation"),
         help=t("under_the_hood.init.activation_help"),
     )
     depth = widgets.capped_slider(
@@ -370,7 +373,7 @@ def init_explorer_view() -> None:
         1,
         LIMITS.max_hidden_layers,
         6,
-        key=f"{KEY}.init_depth",
+        key=PAGE.key("init_depth"),
         help=t("under_the_hood.init.depth_help"),
     )
     units = widgets.capped_slider(
@@ -380,7 +383,7 @@ def init_explorer_view() -> None:
         diagnostics.EXPLORER_MAX_UNITS,
         32,
         step=4,
-        key=f"{KEY}.init_units",
+        key=PAGE.key("init_units"),
         help=t("under_the_hood.init.units_help"),
     )
     explored = init_activations(scheme, depth, activation=activation, units=units)
@@ -388,7 +391,7 @@ def init_explorer_view() -> None:
         fig.activation_histograms_figure(
             explored.activations, title=t("under_the_hood.init.histograms_title", scheme=scheme, activation=activation)
         ),
-        key=f"{KEY}.init_histograms",
+        key=PAGE.key("init_histograms"),
     )
     st.markdown(t(f"under_the_hood.init.schemes.{scheme}"))
     spreads = {
@@ -401,7 +404,7 @@ def init_explorer_view() -> None:
             y_title=t("under_the_hood.init.spread_axis"),
             output_last=False,
         ),
-        key=f"{KEY}.init_spread",
+        key=PAGE.key("init_spread"),
     )
     st.caption(t("under_the_hood.init.spread_caption"))
 
@@ -415,14 +418,14 @@ def landscape_view(config: ExperimentConfig) -> None:
         t("under_the_hood.landscape.centre"),
         landscape.CENTRE_MOMENTS,
         index=1,
-        key=f"{KEY}.land_centre",
+        key=PAGE.key("land_centre"),
         help=t("under_the_hood.landscape.centre_help"),
         format_func=lambda m: t(f"under_the_hood.landscape.centres.{m}"),
     )
     kind = kind_col.radio(
         t("under_the_hood.landscape.kind"),
         landscape.PLANE_KINDS,
-        key=f"{KEY}.land_kind",
+        key=PAGE.key("land_kind"),
         help=t("under_the_hood.landscape.kind_help"),
         format_func=lambda k: t(f"under_the_hood.landscape.kinds.{k}"),
     )
@@ -434,7 +437,7 @@ def landscape_view(config: ExperimentConfig) -> None:
             t("under_the_hood.landscape.first"),
             names,
             index=names.index(defaults[0]),
-            key=f"{KEY}.land_first",
+            key=PAGE.key("land_first"),
             help=t("under_the_hood.landscape.parameter_help"),
         )
         others = [name for name in names if name != first]
@@ -442,7 +445,7 @@ def landscape_view(config: ExperimentConfig) -> None:
             t("under_the_hood.landscape.second"),
             others,
             index=others.index(defaults[1]) if defaults[1] in others else 0,
-            key=f"{KEY}.land_second",
+            key=PAGE.key("land_second"),
             help=t("under_the_hood.landscape.parameter_help"),
         )
         axes, seed = (first, second), 0
@@ -455,7 +458,7 @@ def landscape_view(config: ExperimentConfig) -> None:
                 10_000,
                 0,
                 step=1,
-                key=f"{KEY}.land_seed",
+                key=PAGE.key("land_seed"),
                 help=t("under_the_hood.landscape.seed_help"),
             )
         )
@@ -466,14 +469,14 @@ def landscape_view(config: ExperimentConfig) -> None:
         t("under_the_hood.landscape.span"),
         LANDSCAPE_SPANS[kind],
         value=LANDSCAPE_DEFAULT_SPAN[kind],
-        key=f"{KEY}.land_span_{kind}",
+        key=PAGE.key(f"land_span_{kind}"),
         help=t(f"under_the_hood.landscape.span_help_{kind}"),
     )
     learning_rate = rate_col.select_slider(
         t("under_the_hood.landscape.learning_rate"),
         LANDSCAPE_RATES,
         value=0.3,
-        key=f"{KEY}.land_lr",
+        key=PAGE.key("land_lr"),
         help=t("under_the_hood.landscape.learning_rate_help"),
     )
     steps = steps_col.slider(
@@ -482,14 +485,14 @@ def landscape_view(config: ExperimentConfig) -> None:
         500,
         100,
         step=10,
-        key=f"{KEY}.land_steps",
+        key=PAGE.key("land_steps"),
         help=t("under_the_hood.landscape.steps_help"),
     )
     optimizers = optimizer_col.multiselect(
         t("under_the_hood.landscape.optimizers"),
         OPTIMIZERS,
         default=list(landscape.PATH_OPTIMIZERS),
-        key=f"{KEY}.land_optimizers",
+        key=PAGE.key("land_optimizers"),
         help=t("under_the_hood.landscape.optimizers_help"),
     )
     start_a_col, start_b_col, log_col, surface_col = st.columns(4)
@@ -499,7 +502,7 @@ def landscape_view(config: ExperimentConfig) -> None:
         1.0,
         -0.8,
         step=0.1,
-        key=f"{KEY}.land_start_a",
+        key=PAGE.key("land_start_a"),
         help=t("under_the_hood.landscape.start_help"),
     )
     start_b = start_b_col.slider(
@@ -508,19 +511,19 @@ def landscape_view(config: ExperimentConfig) -> None:
         1.0,
         0.8,
         step=0.1,
-        key=f"{KEY}.land_start_b",
+        key=PAGE.key("land_start_b"),
         help=t("under_the_hood.landscape.start_help"),
     )
     log_colour = log_col.toggle(
         t("under_the_hood.landscape.log_colour"),
         value=True,
-        key=f"{KEY}.land_log",
+        key=PAGE.key("land_log"),
         help=t("under_the_hood.landscape.log_colour_help"),
     )
     surface = surface_col.toggle(
         t("under_the_hood.landscape.surface"),
         value=False,
-        key=f"{KEY}.land_surface",
+        key=PAGE.key("land_surface"),
         help=t("under_the_hood.landscape.surface_help"),
     )
 
@@ -545,7 +548,7 @@ def landscape_view(config: ExperimentConfig) -> None:
             surface=surface,
             title=t("under_the_hood.landscape.figure_title"),
         ),
-        key=f"{KEY}.landscape",
+        key=PAGE.key("landscape"),
     )
     where = (
         t("under_the_hood.landscape.where_trained", epochs=epochs)
@@ -570,7 +573,7 @@ def landscape_view(config: ExperimentConfig) -> None:
                 for name, path in paths.items()
             ],
             hide_index=True,
-            key=f"{KEY}.land_table",
+            key=PAGE.key("land_table"),
         )
         for name, path in paths.items():
             if path.diverged:
@@ -591,25 +594,25 @@ def your_network():
         st.caption(t("under_the_hood.sidebar.intro"))
         st.button(
             t("under_the_hood.sidebar.use_playground"),
-            key=f"{KEY}.use_playground",
+            key=PAGE.key("use_playground"),
             on_click=use_playground_network,
-            disabled=f"{PLAYGROUND_KEY}.config" not in st.session_state,
+            disabled="config" not in PLAYGROUND,
             help=t("under_the_hood.sidebar.use_playground_help"),
         )
-        start = state.config_from_state(KEY, DEFAULT)
+        start = PAGE.config(DEFAULT)
         with st.expander(t("under_the_hood.sidebar.data")):
-            data, seed = widgets.dataset_controls(start.data, KEY, seed=start.seed)
+            data, seed = widgets.dataset_controls(start.data, PAGE, seed=start.seed)
         with st.expander(t("under_the_hood.sidebar.network"), expanded=True):
-            model = widgets.network_controls(start.model, KEY, widgets.task_of(data))
+            model = widgets.network_controls(start.model, PAGE, widgets.task_of(data))
         with st.expander(t("under_the_hood.sidebar.training")):
-            train = widgets.training_controls(start.train, KEY, widgets.task_of(data))
+            train = widgets.training_controls(start.train, PAGE, widgets.task_of(data))
     config = ExperimentConfig(data, model, train, seed)
     try:
         config.validate()
     except ValueError as error:
         st.error(t("under_the_hood.invalid_config", error=escape_markdown(core_problem(error))))
         config = start
-    state.store_config(KEY, config)
+    PAGE.store_config(config)
     prepared = state.prepared_data(config)
     network = with_playground_weights(build_network(config, prepared.split.y_train), config)
     return config, prepared, network
@@ -623,7 +626,7 @@ def tabs():
     return st.tabs(
         list(tab_labels.values()),
         default=tab_labels[linked_tab] if linked_tab else None,
-        key=f"{KEY}.tab",
+        key=PAGE.key("tab"),
         on_change=remember_tab,
         args=(tab_labels,),
     )
