@@ -291,3 +291,21 @@ def test_uploaded_label_names_come_back_with_the_upload_after_another_dataset():
     run = at.session_state["pg.run"]
     assert run.task == "multilabel" and live.label_names(run) == ["cat", "dog", "bird"]
     assert run.config.data.label_names == ("cat", "dog", "bird")
+
+
+def test_the_playground_lets_a_multilabel_layer_view_colour_by_any_label():
+    from tests.apptest_helpers import assert_no_exception, render_page
+
+    at = render_page("app_pages/playground.py", query={"ds": "three_discs"})
+    at.toggle(key="pg.layer_view").set_value(True).run()
+    picker = at.selectbox(key="pg.layer_view_label")
+    assert list(picker.options) == live.label_names(at.session_state["pg.run"])
+    picker.set_value(2).run()
+    assert_no_exception(at)
+    run = at.session_state["pg.run"]
+    assert run.layer_view == 0 and run.layer_view_label == 2
+    points = np.asarray(live.frame(run)["panels"]["layer"]["points"]).reshape(-1, 3)
+    np.testing.assert_array_equal(points[:, 2], run.data.raw.y_train[:, 2])
+    single = render_page("app_pages/playground.py", query={"ds": "xor"})
+    single.toggle(key="pg.layer_view").set_value(True).run()
+    assert not [box for box in single.selectbox if box.key == "pg.layer_view_label"]  # one label: nothing to pick

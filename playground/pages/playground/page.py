@@ -359,6 +359,17 @@ def layer_view_control(run: live.LiveRun) -> int | None:
     on = left.toggle(t("playground.layer_view"), key=PAGE.key("layer_view"), help=t("playground.layer_view_help"))
     if not on:
         return None
+    if run.task == "multilabel":  # a point has a yes/no per label: the layer view colours it by one of them
+        right, label_column = right.columns(2, vertical_alignment="center")
+        names = live.label_names(run)
+        label = label_column.selectbox(
+            t("playground.layer_view_colour_by"),
+            range(len(names)),
+            key=PAGE.key("layer_view_label"),
+            format_func=names.__getitem__,
+            help=t("playground.layer_view_colour_by_help"),
+        )
+        run.layer_view_label = int(label) if label is not None and label < len(names) else 0
     choice = right.selectbox(
         t("playground.layer_view_layer"),
         range(n_hidden),
