@@ -5,8 +5,9 @@ from itertools import pairwise
 
 import numpy as np
 
-from playground.figures import BINARY_SCALE, RUN_COLOURS
+from playground.figures import BINARY_SCALE
 from playground.i18n import t
+from playground.palette import STANDARD
 from tests.e2e.browser_helpers import save_screenshot, wait_for_app
 from tests.e2e.live_view_helpers import live_frame, live_state
 
@@ -87,7 +88,7 @@ def test_three_activations_on_moons_train_side_by_side_and_every_loss_curve_grow
         60,
         lambda: f"not every curve grew: {first} -> {loss_points(frame)}",
     )
-    drawn = colour_pixels(frame, "loss", list(RUN_COLOURS[:3]))
+    drawn = colour_pixels(frame, "loss", list(STANDARD.run_colours[:3]))
     assert min(drawn) > 30, f"a run's loss curve is missing from the chart: {drawn} pixels per run colour"
     assert live_state(frame)["frames"] >= 5, "the boundaries were not redrawn"
     save_screenshot(page, "compare-three-activations-playing")
