@@ -3,9 +3,10 @@
 - ``<html lang>``: Streamlit 1.67 hard-codes ``lang="en"`` (streamlit/streamlit#15726, no API yet), so a screen
   reader reads the Chinese interface with English pronunciation rules. A script sets it to the active language.
 - Wide formulas: KaTeX's display blocks scroll sideways (``overflow-x: auto``) but cannot take keyboard focus,
-  so keyboard users cannot scroll them (axe: scrollable-region-focusable). Every one that overflows gets
-  ``tabindex="0"``, now, whenever Streamlit draws new ones, and whenever a formula's size changes (KaTeX's fonts
-  arriving late widen a formula without any DOM change: checking only on DOM changes missed one in CI).
+  so keyboard users cannot scroll them (axe: scrollable-region-focusable). Whether a formula overflows depends on
+  the window's width, the zoom and when KaTeX's fonts arrive (a formula 2 pixels too wide at one moment fits at
+  the next: checking for overflow at load missed it twice in CI), so every display formula gets ``tabindex="0"``,
+  now and whenever Streamlit draws new ones. Focused, a screen reader reads its MathML.
 """
 
 from __future__ import annotations
@@ -21,27 +22,12 @@ _SCRIPT = """<span id="playground-a11y" hidden></span>
 document.documentElement.lang = %s;
 if (!window.__playgroundA11y) {
   window.__playgroundA11y = true;
-  const check = (el) => {
-    if (el.scrollWidth > el.clientWidth) el.setAttribute('tabindex', '0');
-    else el.removeAttribute('tabindex');
-  };
-  // A formula's width changes without any DOM change when KaTeX's fonts arrive or the window is resized:
-  // watch each formula's size as well as new formulas.
-  const sizes = new ResizeObserver((entries) => entries.forEach((e) => {
-    const display = e.target.closest('.katex-display');
-    if (display) check(display);
-  }));
-  const watched = new WeakSet();
-  const focusable = () => document.querySelectorAll('.katex-display').forEach((el) => {
-    check(el);
-    if (!watched.has(el)) {
-      watched.add(el);
-      sizes.observe(el);
-      if (el.firstElementChild) sizes.observe(el.firstElementChild);
-    }
+  // Every display formula takes keyboard focus, not only those that overflow now: whether one overflows changes
+  // with the window's width, the zoom and when KaTeX's fonts arrive (a 2-pixel overflow came and went between runs).
+  const focusable = () => document.querySelectorAll('.katex-display:not([tabindex])').forEach((el) => {
+    el.setAttribute('tabindex', '0');
   });
   new MutationObserver(focusable).observe(document.body, {childList: true, subtree: true});
-  document.fonts.ready.then(focusable);
   focusable();
 }
 </script>"""

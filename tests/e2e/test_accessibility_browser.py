@@ -103,3 +103,20 @@ def test_live_view_iframe_is_titled_summarised_and_has_no_serious_violations(pag
     announced = frame.evaluate("() => window.__announced")
     assert 1 <= announced <= 3 < painted, f"{announced} announcements for {painted} painted frames in 6 s"
     audit("playing")
+
+
+@pytest.mark.timeout(300)
+def test_every_display_formula_takes_keyboard_focus_whether_or_not_it_overflows_now(page, app_url):
+    """A formula 2 px too wide at one moment fits at the next (fonts, window width): all of them are focusable, so
+    axe's scrollable-region-focusable holds at any width and a keyboard user can scroll any that overflows."""
+    page.goto(f"{app_url}regression?lang=en")
+    wait_for_app(page, timeout=120)
+    page.wait_for_selector(".katex-display", timeout=60_000)
+    formulas = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.katex-display'),"
+        " (el) => [el.getAttribute('tabindex'), el.scrollWidth > el.clientWidth])"
+    )
+    assert formulas and all(tabindex == "0" for tabindex, _ in formulas), formulas
+    page.set_viewport_size({"width": 700, "height": 900})  # narrower: more of them overflow, all still focusable
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.querySelectorAll('.katex-display:not([tabindex=\"0\"])').length") == 0
