@@ -30,6 +30,14 @@ def _describe(violation: dict) -> str:
     return f"{violation['id']} ({violation['impact']}, {count} elements): {violation['help']} — {nodes}"
 
 
+def wait_for_accessibility_script(page) -> None:
+    """Until the app's accessibility script (playground/accessibility.py) has run in the page. Streamlit renders each
+    element when its code has loaded, so on a busy machine a formula can be on the page before the script that
+    makes it focusable; and on an English page the ``lang`` check above passes before the script has run at all.
+    """
+    page.wait_for_function("() => window.__playgroundA11y === true", timeout=30_000)
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("url_path", list(registered_pages().values()))
@@ -37,6 +45,7 @@ def test_page_has_no_serious_accessibility_violations(page, app_url, url_path, l
     page.goto(f"{app_url}{url_path}?lang={lang}")
     wait_for_app(page, timeout=120)
     page.wait_for_function(f"() => document.documentElement.lang === {lang!r}", timeout=30_000)
+    wait_for_accessibility_script(page)
     result = axe_playwright.Axe().run(page, options={"runOnly": RULES, "resultTypes": ["violations"]})
     blocking = [v for v in result.response["violations"] if v["impact"] in BLOCKING]
     if blocking:
@@ -112,6 +121,7 @@ def test_every_display_formula_takes_keyboard_focus_whether_or_not_it_overflows_
     page.goto(f"{app_url}regression?lang=en")
     wait_for_app(page, timeout=120)
     page.wait_for_selector(".katex-display", timeout=60_000)
+    wait_for_accessibility_script(page)
     formulas = page.evaluate(
         "() => Array.from(document.querySelectorAll('.katex-display'),"
         " (el) => [el.getAttribute('tabindex'), el.scrollWidth > el.clientWidth])"
