@@ -56,9 +56,14 @@ def colourscale_stops(scale, reverse: bool = False) -> list[list]:
     return stops
 
 
+def run_colours() -> tuple[str, ...]:
+    """The compared runs' line colours, in the active palette."""
+    return active_palette().run_colours
+
+
 def run_colour(i: int) -> str:
     """Compared run i's line colour, in the active palette."""
-    colours = active_palette().run_colours
+    colours = run_colours()
     return colours[i % len(colours)]
 
 

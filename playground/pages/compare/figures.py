@@ -27,6 +27,7 @@ from playground.figures import (
     held_out_name,
     points_traces,
     run_colour,
+    run_colours,
 )
 from playground.i18n import t
 
@@ -157,7 +158,7 @@ def activation_overlay_figure(
     height: int = 360,
 ) -> go.Figure:
     """Every activation on one chart (f(z), or f′(z) when ``derivative``), one colour each, for direct comparison."""
-    palette = (*(run_colour(i) for i in range(6)), "#17becf", "#bcbd22", "#7f7f7f", "#e377c2")
+    palette = (*run_colours(), "#17becf", "#bcbd22", "#7f7f7f", "#e377c2")
     fig = go.Figure()
     for index, (name, (a, da)) in enumerate(curves.items()):
         fig.add_trace(
