@@ -14,8 +14,11 @@ for warning in warnings:
 presenter = page.presenter_mode()
 page.preset_picker()
 page.share_button(config)
-config = page.validated(page.edit_config(config))
+# A browser's first run shows the picture first; the controls follow as soon as it is painted.
+controls_later = page.picture_first()
+config = page.validated(config if controls_later else page.edit_config(config))
 page.sync_url(config, presenter)
 page.live_panel(config, presenter)
-page.downloads()
-page.save_and_load()
+if not controls_later:
+    page.downloads()
+    page.save_and_load()

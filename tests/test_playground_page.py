@@ -1,15 +1,20 @@
 """The Playground page in AppTest: renders for every dataset and activation, Step trains, URLs restore."""
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from core.engine.activations import ACTIVATIONS
 from core.experiment.config import DATASET_NAMES
+from core.experiment.presets import PRESETS
+from playground import urlstate
 from playground.i18n import t
+from playground.live import loop as live_loop
 from playground.pages.playground.page import config_with_upload
 from playground.urlstate import default_config
+from playground.widgets import PLAYGROUND_DATASETS
 from tests.apptest_helpers import assert_no_exception, missing_keys, render_page, shown_text
 
 PAGE = "app_pages/playground.py"
@@ -361,3 +366,82 @@ def test_a_tampered_live_view_value_is_ignored_without_an_exception(reported):
     assert_no_exception(at)
     run = at.session_state["pg.run"]
     assert run.trainer.epoch >= 0 and not run.config.data.points  # nothing forged was drawn or trained on
+
+
+# ---- a browser's first run: the picture first, the controls on the next run ----------------------------------------
+def _first_runs_with_a_browser(monkeypatch, query):
+    """The first run as a browser gets it (AppTest has no browser, so it is told it has one), then the run the
+    painted picture asks for."""
+    monkeypatch.setattr(live_loop, "_has_browser", lambda: True)
+    at = render_page(PAGE, query=query)
+    assert_no_exception(at)
+    return at
+
+
+PICTURE_FIRST_QUERIES = [
+    *({"ds": name} for name in PLAYGROUND_DATASETS),
+    *(urlstate.query_from_config(preset) for preset in PRESETS.values() if preset.data.name in PLAYGROUND_DATASETS),
+    {"ds": "drawn"},
+    {"ds": "xor", "show": "dataset,learning_rate"},
+    {"ds": "circles", "n": "abc", "noise": "9"},
+    {"ds": "sine", "pts": "0.1,0.2,1"},  # points a regression target cannot use
+]
+
+
+@pytest.mark.parametrize("query", PICTURE_FIRST_QUERIES, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items())[:60])
+def test_a_browsers_first_run_draws_the_picture_and_the_controls_follow_without_restarting_it(monkeypatch, query):
+    at = _first_runs_with_a_browser(monkeypatch, query)
+    first_run = at.session_state["pg.run"]
+    assert at.button(key="pg.play").label  # the transport and the view are there
+    assert any(live_loop.CONTROLS_LATER_MARK in caption.value for caption in at.sidebar.caption)
+    assert "pg.data.name" not in [w.key for w in at.sidebar.selectbox]  # no controls yet
+    at.session_state["pg.controls"] = "due"  # what the view's first report does (see the test below)
+    at.run()
+    assert_no_exception(at)
+    assert "pg.data.name" in [w.key for w in at.sidebar.selectbox] or "show" in query
+    assert not any(live_loop.CONTROLS_LATER_MARK in caption.value for caption in at.sidebar.caption)
+    # The controls describe exactly the experiment the picture showed: the run was kept, not restarted.
+    assert at.session_state["pg.run"] is first_run
+
+
+def test_a_links_warnings_stay_when_the_controls_arrive_and_go_at_the_users_next_action(monkeypatch):
+    at = _first_runs_with_a_browser(monkeypatch, {"ds": "xor", "n": "abc"})
+    assert any("n=abc" in w.value for w in at.warning)
+    at.session_state["pg.controls"] = "due"
+    at.run()
+    assert any("n=abc" in w.value for w in at.warning)
+    at.button(key="pg.step").click().run()
+    assert not any("n=abc" in w.value for w in at.warning)
+
+
+def test_without_a_browser_the_controls_are_drawn_at_once():
+    at = rendered({"ds": "xor"})
+    assert "pg.data.name" in [w.key for w in at.sidebar.selectbox]
+    assert not any(live_loop.CONTROLS_LATER_MARK in caption.value for caption in at.sidebar.caption)
+
+
+def test_the_views_first_report_of_a_painted_picture_reruns_the_page_once(monkeypatch):
+    """``serve`` asks for the whole page when the view reports its first picture while the controls wait; the run
+    that follows draws them, and nothing else reruns the page."""
+    reruns = []
+    monkeypatch.setattr(live_loop.st, "rerun", lambda scope="fragment": reruns.append(scope))
+    monkeypatch.setattr(live_loop.st, "sidebar", SimpleNamespace(caption=lambda *args, **kwargs: None))
+    monkeypatch.setattr(live_loop, "_has_browser", lambda: True)
+    page = {}  # a page's state: get and item access, as PageState has
+    assert live_loop.picture_first(page) is True and page["controls"] == "waiting"
+    live_loop._controls_after_picture(page, {"want": 1, "scene": "v1", "shown": None})  # asked, not painted yet
+    assert reruns == []
+    live_loop._controls_after_picture(page, {"want": 1, "scene": "v1", "shown": "v1"})
+    assert reruns == ["app"] and live_loop.controls_due(page)
+    assert live_loop.picture_first(page) is False and not live_loop.controls_due(page)  # the controls' run
+    live_loop._controls_after_picture(page, {"want": 2, "scene": "v1", "shown": "v1"})  # later reports: nothing
+    assert reruns == ["app"]
+
+
+def test_a_user_quicker_than_the_picture_gets_the_controls_with_their_own_rerun(monkeypatch):
+    monkeypatch.setattr(live_loop.st, "sidebar", SimpleNamespace(caption=lambda *args, **kwargs: None))
+    monkeypatch.setattr(live_loop, "_has_browser", lambda: True)
+    page = {}
+    assert live_loop.picture_first(page) is True
+    assert live_loop.picture_first(page) is False  # e.g. a preset picked before the picture was painted
+    assert page["controls"] == "drawn" and not live_loop.controls_due(page)

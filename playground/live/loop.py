@@ -14,6 +14,9 @@ until it gets frames; :func:`playground.live.playground.unanswered_request` make
 every answer is a batch of snapshots trained on the spot, within a time budget and within the payload bound
 (:func:`playground.live.playground.frames_within_payload`), so the server never trains far ahead of the picture.
 The browser plays them by an epoch clock at ``speed`` epochs per second on every painted frame (frontend/player.js).
+
+A page with many controls can draw its picture first (:func:`picture_first`): the first run leaves the controls
+out, and ``serve`` reruns the page once the view reports its first picture painted.
 """
 
 from __future__ import annotations
@@ -148,6 +151,54 @@ def transport_bar(page: PageState, strings: str, session: str) -> TransportBar:
     return TransportBar(page, strings, session, speed, play_col, extra_col)
 
 
+# Marks the sidebar's note while the page's controls wait for the first picture (browser tests wait for it to go).
+CONTROLS_LATER_MARK = 'data-nnp-controls="later"'
+
+
+def _has_browser() -> bool:
+    """Whether a browser drives this session (AppTest and bare runs have no request headers): only a browser can
+    report a painted picture."""
+    try:
+        return bool(st.context.headers)
+    except Exception:  # no script run context
+        return False
+
+
+def picture_first(page: PageState) -> bool:
+    """Whether this run leaves the page's controls out, to draw them once the live view shows its first picture.
+
+    A visit's first run sends the controls and the live view together, and the browser renders the controls (about
+    half a second for the Playground's forty, on this machine) before the view's frame even starts loading: the
+    picture waits for widgets nobody has touched yet. So a browser's first run of the page draws what sits above
+    and around the picture (title, warnings, transport, the view) and no controls; when the view reports its first
+    picture painted, :func:`serve` reruns the whole page, and that run draws the controls from the same values (the
+    page wrote them into the widgets' state before), so nothing the picture shows changes. Every later run, and any
+    run without a browser (AppTest), draws the controls at once.
+    """
+    if "controls" in page:  # a later run: the one the picture's report asked for, or the user was quicker
+        page["controls"] = "drawn"
+        return False
+    waiting = _has_browser()
+    page["controls"] = "waiting" if waiting else "drawn"
+    if waiting:  # a note where the controls will be; markdown, drawn with the page's first elements
+        note = f"<span {CONTROLS_LATER_MARK}>{t('live_view.controls_coming')}</span>"
+        st.sidebar.caption(note, unsafe_allow_html=True)
+    return waiting
+
+
+def controls_due(page: PageState) -> bool:
+    """Whether this run is the one the first picture asked for, drawing the controls the first run left out (what
+    the first run showed once, such as a link's warnings, is shown again: the user has not acted yet)."""
+    return page.get("controls") == "due"
+
+
+def _controls_after_picture(page: PageState, report: dict) -> None:
+    """The view has painted its first picture while the page's controls wait (:func:`picture_first`): draw them."""
+    if page.get("controls") == "waiting" and report.get("shown"):
+        page["controls"] = "due"
+        st.rerun(scope="app")
+
+
 def reported(page: PageState) -> dict:
     """What the live view last reported (its component value); anything but a dict is no report at all."""
     value = page.get("live") or {}
@@ -189,6 +240,7 @@ def serve(
     """
     page, scene_options = bar.page, scene_options or {}
     report = reported(page)
+    _controls_after_picture(page, report)
     version = session.scene_version(**scene_options)
     # The browser reports the scene it holds only when it asks for frames; until it reports anything new, the scene
     # sent last is still there (a rebuilt iframe reports at once, without a scene, and is sent it again).

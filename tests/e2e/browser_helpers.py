@@ -76,13 +76,15 @@ def wait_for_app(page: Page, *, timeout: float = 30) -> None:
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]', state="attached", timeout=timeout_ms
     )
     page.wait_for_selector('[data-testid="stMainBlockContainer"]', state="visible", timeout=timeout_ms)
-    # "notRunning" is only reached after a run; a fresh page starts at "initial".
+    # "notRunning" is only reached after a run; a fresh page starts at "initial". A live page's first run may leave
+    # its controls for the run its first picture asks for (playground.live.loop.picture_first): wait for that too.
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             return app !== null
                 && app.getAttribute('data-test-script-state') === 'notRunning'
-                && document.querySelector('[data-testid="stStatusWidget"]') === null;
+                && document.querySelector('[data-testid="stStatusWidget"]') === null
+                && document.querySelector('[data-nnp-controls]') === null;
         }""",
         timeout=timeout_ms,
     )

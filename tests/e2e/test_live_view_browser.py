@@ -150,3 +150,46 @@ def test_while_playing_the_diagram_is_redrawn_at_half_the_rate_and_shows_the_las
         const after = ctx.getImageData(0, 0, c.width, c.height).data;
         return before.reduce((n, v, i) => n + (v !== after[i]), 0); }""")
     assert stale == 0, f"{stale} pixel values of the paused diagram are from an older frame"
+
+
+# When the Dataset control first shows in the sidebar, and the first live view frame (kept to compare later).
+_CONTROLS_WATCH = """(() => {
+  if (window.top !== window) return;
+  const watch = new MutationObserver(() => {
+    const frame = document.querySelector('iframe[title="playground.live_view.live_view"]');
+    if (frame && !window.__firstLiveFrame) window.__firstLiveFrame = frame;
+    const labels = document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stWidgetLabel"]');
+    if (!window.__controlsAt && Array.from(labels).some((l) => l.textContent.trim() === "Dataset")) {
+      window.__controlsAt = performance.timeOrigin + performance.now();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () => watch.observe(document, { subtree: true, childList: true }));
+})();"""
+
+
+def test_a_first_visit_paints_the_picture_before_the_controls_and_keeps_its_frame(page, app_url):
+    """The first run leaves the ~40 controls for the run the painted picture asks for (loop.picture_first): the
+    boundary is on screen before the Dataset control, the controls then come without rebuilding the view, and a
+    bad link's warning is still there when they do."""
+    from benchmarks.side_by_side import OURS_PROBE, probe_script
+
+    page.add_init_script(probe_script(OURS_PROBE))  # every frame: when canvas.heat first had pixels
+    page.add_init_script(_CONTROLS_WATCH)
+    page.goto(app_url.rstrip("/") + "/?ds=xor&n=abc")
+    wait_for_app(page, timeout=60)  # waits for the controls too
+    page.get_by_text("Dataset", exact=True).first.wait_for(timeout=30000)
+    frame = live_frame(page)
+    painted = frame.evaluate("() => window.__paintProbe && window.__paintProbe.firstPaint")
+    controls_at = page.evaluate("() => window.__controlsAt")
+    assert painted and controls_at, (painted, controls_at)
+    assert painted < controls_at, f"the controls came {(painted - controls_at) / 1000:.2f} s before the picture"
+    assert page.evaluate(
+        "() => document.querySelector('iframe[title=\"playground.live_view.live_view\"]') === window.__firstLiveFrame"
+    ), "drawing the controls rebuilt the live view's frame"
+    assert page.locator('[data-testid="stAlert"]', has_text="n=abc").count() == 1
+    assert page.locator("[data-nnp-controls]").count() == 0
+    # The view the controls came to still trains: Step repaints the picture.
+    before = heat_signature(frame)
+    page.get_by_role("button", name="Step").click()
+    wait_for_epoch(frame, 1)
+    assert heat_signature(frame) != before

@@ -41,6 +41,9 @@ let intervalMs = 66;
 let speed = null;            // epochs per second (Playground), null: one snapshot per interval
 let epochsPerFrame = 1;      // epochs between the server's snapshots
 let wantCounter = 0;
+// The scene whose first picture is on screen, reported once (the page draws its controls after it: loop.py's
+// picture_first); null until then.
+let shownScene = null, shownScheduled = false;
 let waitingSince = null;
 let framesApplied = 0, batches = 0, lastApplied = 0, lastTick = 0;
 let shownEpoch = 0, clock = 0;
@@ -251,6 +254,7 @@ function buildScene(scene) {
       if (panels[name] && panels[name].view && update.params) showPanelParams(panels[name], update.params);
     }
     shownEpoch = clock = scene.first_frame.epoch || 0;
+    reportFirstPicture();
   }
   addDownloadButtons(panelsEl, panels, view, scene.strings || {});  // PNG / SVG pictures for slides
   sceneBuilt(scene, panelsEl, countersEl);
@@ -333,6 +337,7 @@ function applyFrame(frame, now) {
   framesApplied += 1;
   root.dataset.frames = String(framesApplied);
   record(stats.applied, now);
+  reportFirstPicture();
 }
 
 /** Not playing: every queued frame's curve points, then the newest picture. */
@@ -358,7 +363,21 @@ function showNewest(now, current) {
 // ---- requests --------------------------------------------------------------------------------------------------
 let asked = 8;
 function report() {
-  setValue({ want: wantCounter, scene: sceneVersion, frames: asked, events: events });
+  setValue({ want: wantCounter, scene: sceneVersion, frames: asked, events: events, shown: shownScene });
+}
+/** After the first frame is drawn: report it once the browser has painted it (a timer after the next animation
+ *  frame runs after that frame's paint), so the page's controls, drawn on that report, come after the picture.
+ *  A frame the browser does not animate (a hidden iframe) reports after a quarter of a second instead. */
+function reportFirstPicture() {
+  if (shownScheduled || sceneVersion === null) return;
+  shownScheduled = true;
+  const send = () => {
+    if (shownScene !== null) return;
+    shownScene = sceneVersion;
+    report();
+  };
+  window.requestAnimationFrame(() => window.setTimeout(send, 0));
+  window.setTimeout(send, 250);
 }
 function requestMore(frames) {
   waitingSince = performance.now();

@@ -57,6 +57,7 @@
  * @property {string|null} scene the scene version held
  * @property {number} frames how many snapshots the next batch should hold
  * @property {Object[]} events user clicks not yet handled: {id, kind: "point", x, y} | {id, kind: "select", ...}
+ * @property {string|null} shown the scene whose first picture has been painted (reported once; null before)
  */
 
 export {};

@@ -58,8 +58,16 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
         PAGE["show"] = show
         PAGE["presenter"] = _flag(query.get("presenter", "0"))
         load(config)
-        return config, warnings + more + unknown_controls
-    return PAGE.config(urlstate.default_config()), []
+        PAGE["warnings"] = warnings + more + unknown_controls
+        return config, PAGE["warnings"]
+    # The run that draws the controls the first run left out shows the link's warnings again.
+    warnings = PAGE.pop("warnings", [])
+    return PAGE.config(urlstate.default_config()), (warnings if live_loop.controls_due(PAGE) else [])
+
+
+def picture_first() -> bool:
+    """A browser's first run draws the picture before the controls (see :func:`playground.live.loop.picture_first`)."""
+    return live_loop.picture_first(PAGE)
 
 
 def load(config: ExperimentConfig) -> None:
