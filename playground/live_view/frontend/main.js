@@ -28,7 +28,7 @@ const CURVE_POINTS = 160;
 // While playing, the network diagram (16+ neuron thumbnails and every edge) is redrawn at most every NETWORK_MS,
 // every other frame at 60 frames/s, while the heatmap keeps the screen's rate; paused or stepped, at once.
 const NETWORK_MS = 30;
-let networkDrawnAt = -Infinity, networkStale = false;
+let networkDrawnAt = -Infinity, networkStale = false, networkHeld = false;  // held: until the boundary is painted
 
 let sceneVersion = null;
 let panels = {};             // name -> panel object {kind, div, ...}
@@ -44,6 +44,7 @@ let wantCounter = 0;
 // The scene whose first picture is on screen, reported once (the page draws its controls after it: loop.py's
 // picture_first); null until then.
 let shownScene = null, shownScheduled = false;
+let firstOfScene = false;  // the next parameters shown are a new scene's first: the boundary before the diagram
 let waitingSince = null;
 let framesApplied = 0, batches = 0, lastApplied = 0, lastTick = 0;
 let shownEpoch = 0, clock = 0;
@@ -57,6 +58,7 @@ let waiting = null;          // renders that arrived while Plotly was loading, r
 /** Everything the Playground's panels draw from. */
 const view = {
   spec: null, net: null, grid: null, layers: null, hover: null, options: {},
+  paintedScene: null,  // the scene whose pictures show view.net now
   userEvent: userEvent,
   redrawNetwork: () => { if (panels.network && view.net) drawNetwork(panels.network, view); },
 };
@@ -117,6 +119,8 @@ function drawNetworkAt(now) {
 
 function showParams(params) {
   if (!view.spec || !params) return;
+  // A paused view is sent the state it holds again with every rerun (and right after a new scene's first frame).
+  if (view.layers && view.paintedScene === sceneVersion && sameParams(view.net, params)) return;
   const t0 = performance.now();
   view.net = makeNet(view.spec, params);
   view.layers = forwardLayers(view.net, view.grid.inputs, view.grid.rows, view.layers);  // buffers reused
@@ -124,7 +128,13 @@ function showParams(params) {
   if (panels.boundary && panels.boundary.kind === "field") paintFieldPanel(panels.boundary, view);
   for (const p of labelPanels()) paintFieldPanel(p, view);
   if (panels.boundary && panels.boundary.kind === "fit") paintFit(panels.boundary, view);
-  if (!(playing && !localPause) || t1 - networkDrawnAt >= NETWORK_MS) {
+  if (firstOfScene) {  // the boundary goes on screen first; the diagram (16+ thumbnails) a frame later
+    firstOfScene = false;
+    networkStale = networkHeld = true;
+    afterNextPaint(() => { networkHeld = false; if (networkStale) drawNetworkAt(performance.now()); });
+  } else if (networkHeld) {
+    networkStale = true;
+  } else if (!(playing && !localPause) || t1 - networkDrawnAt >= NETWORK_MS) {
     drawNetworkAt(t1);
   } else {
     networkStale = true;  // drawn with the next frame, or at once if the view stops first (tick)
@@ -134,6 +144,7 @@ function showParams(params) {
       plotly.applyPlotly(p, computedRestyle(p.computed, view.layers, view.net, view.grid.rows, p.computedTraces));
     }
   }
+  view.paintedScene = sceneVersion;
   recordCost("forward", t1 - t0);
   recordCost("paint", performance.now() - t1);
 }
@@ -247,6 +258,7 @@ function buildScene(scene) {
   }
   sceneVersion = scene.version;
   queue = [];
+  firstOfScene = true;
   if (scene.first_frame) {
     showCounters(scene.first_frame);
     showParams(scene.first_frame.params);
@@ -365,19 +377,21 @@ let asked = 8;
 function report() {
   setValue({ want: wantCounter, scene: sceneVersion, frames: asked, events: events, shown: shownScene });
 }
-/** After the first frame is drawn: report it once the browser has painted it (a timer after the next animation
- *  frame runs after that frame's paint), so the page's controls, drawn on that report, come after the picture.
- *  A frame the browser does not animate (a hidden iframe) reports after a quarter of a second instead. */
+/** Run ``fn`` once, after the browser has painted what is drawn now: a timer queued from the next animation frame
+ *  runs after that frame's paint. A frame the browser does not animate (a hidden iframe) runs it after 250 ms. */
+function afterNextPaint(fn) {
+  let done = false;
+  const once = () => { if (!done) { done = true; fn(); } };
+  window.requestAnimationFrame(() => window.setTimeout(once, 0));
+  window.setTimeout(once, 250);
+}
+
+/** After the first frame is drawn: report it once painted, so the page's controls, drawn on that report (loop.py's
+ *  picture_first), come after the picture. */
 function reportFirstPicture() {
   if (shownScheduled || sceneVersion === null) return;
   shownScheduled = true;
-  const send = () => {
-    if (shownScene !== null) return;
-    shownScene = sceneVersion;
-    report();
-  };
-  window.requestAnimationFrame(() => window.setTimeout(send, 0));
-  window.setTimeout(send, 250);
+  afterNextPaint(() => { shownScene = sceneVersion; report(); });
 }
 function requestMore(frames) {
   waitingSince = performance.now();
@@ -433,7 +447,7 @@ function tick(now) {
   } else if (queue.length && !localPause) {
     showNewest(now, null);
   }
-  if (networkStale && (!running || now - networkDrawnAt >= NETWORK_MS)) drawNetworkAt(now);
+  if (networkStale && !networkHeld && (!running || now - networkDrawnAt >= NETWORK_MS)) drawNetworkAt(now);
   drawPendingPictures(!running);
   if (plotly) plotly.flushCurves(panels, now, !running || queue.length === 0, running, recordCost);
   tickA11y(now, running, countersEl, panelsEl);
