@@ -12,11 +12,14 @@ config, warnings = page.starting_config()
 for warning in warnings:
     st.warning(warning)
 presenter = page.presenter_mode()
-page.preset_picker()
-page.share_button(config)
-# A browser's first run shows the picture first; the controls follow as soon as it is painted.
+# A browser's first run shows the picture first; the sidebar's controls and the files under the view follow as
+# soon as it is painted.
 controls_later = page.picture_first()
-config = page.validated(config if controls_later else page.edit_config(config))
+if not controls_later:
+    page.preset_picker()
+    page.share_button(config)
+    config = page.edit_config(config)
+config = page.validated(config)
 page.sync_url(config, presenter)
 page.live_panel(config, presenter)
 if not controls_later:

@@ -36,13 +36,13 @@ def test_the_sidebar_shows_every_label_whole(page: Page, app_url: str, lang: str
 def test_presenter_mode_enlarges_buttons_and_is_left_from_the_page(page: Page, app_url: str):
     page.goto(app_url + "?seed=4")
     wait_for_app(page, timeout=TIMEOUT_S)
-    share = page.get_by_role("button", name=t("playground.share"))
-    normal = share.evaluate("b => parseFloat(getComputedStyle(b.querySelector('p')).fontSize)")
+    step = page.get_by_role("button", name=t("playground.step"))
+    normal = step.evaluate("b => parseFloat(getComputedStyle(b.querySelector('p')).fontSize)")
 
     page.goto(app_url + "?seed=4&presenter=1")
     wait_for_app(page, timeout=TIMEOUT_S)
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    large = share.evaluate("b => parseFloat(getComputedStyle(b.querySelector('p')).fontSize)")
+    large = step.evaluate("b => parseFloat(getComputedStyle(b.querySelector('p')).fontSize)")
     assert large >= 1.25 * normal, (normal, large)
     save_screenshot(page, "presenter-mode")
 

@@ -91,10 +91,11 @@ def _apply_preset() -> None:
 
 
 def preset_picker() -> None:
+    """The sidebar's first control: start from one of the notes' examples (its description under it)."""
     if PAGE.get("show") is not None:
         return  # a classroom link fixes the experiment
     names = [name for name, preset in PRESETS.items() if preset.data.name in widgets.PLAYGROUND_DATASETS]
-    st.selectbox(
+    st.sidebar.selectbox(
         t("playground.preset"),
         [None, *names],
         key=PAGE.key("preset"),
@@ -104,7 +105,7 @@ def preset_picker() -> None:
     )
     name = PAGE.get("preset")
     if name in PRESETS:
-        st.caption(t(f"presets.{name}.description"))
+        st.sidebar.caption(t(f"presets.{name}.description"))
 
 
 # Presenter mode: everything a projector audience reads is larger, Streamlit's own buttons and labels too.
@@ -449,7 +450,8 @@ def classroom_dialog(config: ExperimentConfig) -> None:
 
 
 def share_button(config: ExperimentConfig) -> None:
-    if PAGE.get("show") is None and st.button(
+    """A link for a class (sidebar): the experiment, which controls stay, presenter mode."""
+    if PAGE.get("show") is None and st.sidebar.button(
         t("playground.share"), key=PAGE.key("share"), icon=":material/school:", help=t("playground.share_help")
     ):
         classroom_dialog(config)
