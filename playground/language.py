@@ -16,6 +16,10 @@ from playground.state import APP
 KEY = "lang"  # the session-state key (in playground.state.APP) playground.i18n.t() reads
 _URL_READ = "lang.url_read"
 _UNKNOWN = "lang.unknown"  # a lang= value from the link the app has no strings for
+# The language of the last full run, in a plain key: what playground.i18n.t() reads. A fragment rerun right after a
+# page switch could read the widget's key as unset and speak English (the Regression lab's live counters turned
+# English half a second after a Chinese page opened); a plain key is never cleaned up with widget state.
+ACTIVE = "lang.active"
 
 
 def _choices() -> tuple[str, ...]:
@@ -40,7 +44,8 @@ def language_switch() -> str:
         elif KEY in st.query_params:
             APP[_UNKNOWN] = st.query_params[KEY][:20]
     if APP.get(KEY) not in choices:
-        APP[KEY] = DEFAULT_LANGUAGE
+        APP[KEY] = APP.get(ACTIVE) if APP.get(ACTIVE) in choices else DEFAULT_LANGUAGE
+    APP[ACTIVE] = APP[KEY]  # the widget's value for this run (a change in the box is already in its state)
     lang = st.sidebar.selectbox(
         t("language.label"),
         choices,

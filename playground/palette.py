@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 
 KEY = "palette"  # the session-state key (in playground.state.APP) and URL parameter
+ACTIVE = "palette.active"  # the last full run's palette, a plain key: read in fragment reruns (see language.ACTIVE)
 _URL_READ = "palette.url_read"  # set once a session's first run has read palette= from the URL
 PALE = "#f7f7f7"
 
@@ -84,7 +85,7 @@ def active_palette() -> Palette:
         return STANDARD
     from playground.state import APP  # imported late, with Streamlit: scripts and core tests never need it
 
-    return palette_named(APP.get(KEY))
+    return palette_named(APP.get(ACTIVE) or APP.get(KEY))
 
 
 def palette_switch() -> Palette:
@@ -99,7 +100,8 @@ def palette_switch() -> Palette:
         if st.query_params.get(KEY) in PALETTES:
             APP[KEY] = st.query_params[KEY]
     if APP.get(KEY) not in PALETTES:
-        APP[KEY] = STANDARD.name
+        APP[KEY] = APP.get(ACTIVE) if APP.get(ACTIVE) in PALETTES else STANDARD.name
+    APP[ACTIVE] = APP[KEY]  # the widget's value for this run
     # The names in this run's language, looked up now: a format function is also called outside the script run
     # (streamlit.testing), where t() cannot see the session's language.
     names = {code: t(f"palette.names.{code}") for code in PALETTES}

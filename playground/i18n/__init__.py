@@ -94,7 +94,8 @@ def _active_language() -> str:
         return DEFAULT_LANGUAGE
     from playground.state import APP  # imported late, with Streamlit: a notebook reading a string never needs it
 
-    lang = APP.get("lang", DEFAULT_LANGUAGE)
+    # The last full run's language (playground.language.ACTIVE), else the switch's own key.
+    lang = APP.get("lang.active") or APP.get("lang", DEFAULT_LANGUAGE)
     return lang if isinstance(lang, str) else DEFAULT_LANGUAGE
 
 

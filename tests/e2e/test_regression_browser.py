@@ -214,3 +214,20 @@ def test_the_3d_surface_is_restyled_with_cores_predictions_computed_in_the_brows
     n = regression_live.GRID_RESOLUTION
     expected = run.trainer.network.predict(regression_live.cell_centres(n).inputs)[:, 0].reshape(n, n)
     np.testing.assert_allclose(z, expected, atol=1e-6)  # the browser's grid, on the figure's own x and y
+
+
+def test_a_chinese_page_keeps_its_language_in_the_live_views_later_frames(page, app_url):
+    """Opened in Chinese and reached through the navigation, the lab's live counters stayed Chinese only until the
+    view's first report: the fragment rerun it caused read the language switch's widget key as unset and sent an
+    English frame (2 visits in 3 here). The language now lives in a plain key every run reads."""
+    page.goto(f"{app_url}?lang=zh")
+    wait_for_app(page, timeout=120)
+    page.get_by_role("link", name=t("app.nav.regression", lang="zh")).click(no_wait_after=True)
+    wait_for_app(page, timeout=120)
+    frame = live_frame(page, timeout=120)
+    frame.wait_for_function("() => document.getElementById('announce').textContent.length > 0", timeout=30_000)
+    expected = t("regression.counter.epoch", lang="zh")
+    for _ in range(10):  # the report and its rerun come within a second of the first picture
+        labels = frame.evaluate("() => Array.from(document.querySelectorAll('.counter .label'), (e) => e.textContent)")
+        assert labels and labels[0] == expected, labels
+        time.sleep(0.3)
