@@ -445,3 +445,10 @@ def test_a_user_quicker_than_the_picture_gets_the_controls_with_their_own_rerun(
     assert live_loop.picture_first(page) is True
     assert live_loop.picture_first(page) is False  # e.g. a preset picked before the picture was painted
     assert page["controls"] == "drawn" and not live_loop.controls_due(page)
+
+
+def test_a_link_with_a_preset_names_it_in_the_picker_with_its_description():
+    at = rendered({"preset": "xor_2_2_1", "lr": "0.1"})
+    assert at.selectbox(key="pg.preset").value == "xor_2_2_1"
+    assert t("presets.xor_2_2_1.description") in [caption.value for caption in at.sidebar.caption]
+    assert at.session_state["pg.run"].config.train.learning_rate == 0.1  # the link's own values still apply

@@ -43,6 +43,7 @@ def starting_config() -> tuple[ExperimentConfig, list[str]]:
         if preset:
             if preset in PRESETS and PRESETS[preset].data.name in widgets.PLAYGROUND_DATASETS:
                 base = PRESETS[preset]
+                PAGE["preset"] = preset  # the picker names the example the link starts from
             else:
                 warnings.append(t("playground.unknown_preset", preset=escape_markdown(str(preset)[:40])))
         if query.get("ds") == "drawn" and "pts" not in query:  # an empty drawing starts from the XOR points
