@@ -92,10 +92,12 @@ def _active_language() -> str:
 
     if get_script_run_ctx(suppress_warning=True) is None:
         return DEFAULT_LANGUAGE
-    from playground.state import APP  # imported late, with Streamlit: a notebook reading a string never needs it
+    # Imported late, with Streamlit: a notebook reading a string never needs them (and language imports this module).
+    from playground.language import ACTIVE, KEY
+    from playground.state import APP
 
-    # The last full run's language (playground.language.ACTIVE), else the switch's own key.
-    lang = APP.get("lang.active") or APP.get("lang", DEFAULT_LANGUAGE)
+    # The last full run's language, else the switch's own key (a page run on its own, as AppTest can).
+    lang = APP.get(ACTIVE) or APP.get(KEY, DEFAULT_LANGUAGE)
     return lang if isinstance(lang, str) else DEFAULT_LANGUAGE
 
 
