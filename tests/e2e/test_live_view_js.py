@@ -236,6 +236,42 @@ def test_the_player_shows_the_newest_due_snapshot_and_never_banks_time(modules):
     assert result["slow"] == pytest.approx(115.0) and result["keeping_up"] == 75
 
 
+def test_every_painted_frame_gets_a_new_snapshot_without_changing_the_pace(modules):
+    # The server's snapshots at 100 epochs/s (1, 2, 2, 1, 2, 2, ... epochs apart) played on a screen whose frames
+    # jitter around 57 a second, with main.js's clock: the newest due snapshot, else the next within one frame.
+    result = run_js(
+        modules,
+        """
+        const speed = 100, lead = speed / 60, epochs = [];
+        for (let acc = 0, e = 0; e < 3000; ) {
+            acc += 5 / 3;
+            const n = Math.floor(acc + 1e-9);
+            acc -= n; e += n; epochs.push(e);
+        }
+        const play = (useLead) => {
+            let queue = epochs.map((epoch) => ({epoch})), clock = 0, shown = 0, t = 0, fresh = 0, frames = 0;
+            for (let k = 0; t < 10000; k++) {
+                const dt = 1000 / 57 + 3 * Math.sin(k * 1.7) + (k % 23 === 0 ? 16.7 : 0);
+                t += dt; frames += 1;
+                clock = p.advanceClock(clock, shown - (useLead ? lead : 0), queue[queue.length - 1].epoch, speed, dt);
+                const due = useLead ? p.frameIndex(queue, clock, lead) : p.dueIndex(queue, clock);
+                if (due >= 0) { shown = queue[due].epoch; queue = queue.slice(due + 1); fresh += 1; }
+            }
+            return {fresh: fresh / frames, pace: shown / (t / 1000)};
+        };
+        const q = [2, 3, 5].map((epoch) => ({epoch}));
+        return {
+            cases: [[1, 1.6], [0.5, 1], [0.2, 1.6], [3.5, 1.6]].map(([clock, l]) => p.frameIndex(q, clock, l)),
+            with_lead: play(true), without: play(false),
+        };
+    """,
+    )
+    assert result["cases"] == [0, -1, -1, 1]  # early by ≤ the lead, not more; the newest due wins as before
+    assert result["with_lead"]["fresh"] > 0.97, result  # a new picture on (nearly) every painted frame
+    assert result["without"]["fresh"] < 0.95, result  # what the clock alone gave: a frame in 8 without one
+    assert result["with_lead"]["pace"] == pytest.approx(100, rel=0.02)  # the clock still sets the pace
+
+
 def test_run_pictures_take_turns_so_each_changes_at_least_every_other_frame(modules):
     # Four Compare pictures, a new snapshot every frame, and a budget that only ever allows the least number.
     result = run_js(

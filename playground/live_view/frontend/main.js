@@ -9,7 +9,7 @@
 // trains far ahead of the picture. See messages.js for the message format.
 import { setHeight, setValue, listen } from "./messaging.js";
 import { featureMatrix, forwardLayers, gridPoints, makeNet, predict } from "./forward.js";
-import { advanceClock, dueIndex, pictureTurns, playSpeed, snapshotsFor, supplyRate } from "./player.js";
+import { advanceClock, frameIndex, pictureTurns, playSpeed, snapshotsFor, supplyRate } from "./player.js";
 import { drawCurves, extendCurves, makeCurves } from "./panels/curves.js";
 import { drawLayer, makeLayer, updateLayer } from "./panels/layer.js";
 import { drawNetwork, makeNetwork, neuronPositions } from "./panels/network.js";
@@ -28,6 +28,7 @@ const CURVE_POINTS = 160;
 // While playing, the network diagram (16+ neuron thumbnails and every edge) is redrawn at most every NETWORK_MS,
 // every other frame at 60 frames/s, while the heatmap keeps the screen's rate; paused or stepped, at once.
 const NETWORK_MS = 30;
+const SCREEN_FPS = 60;  // the rate the server makes snapshots for (playground/live/playground.py SCREEN_FPS)
 let networkDrawnAt = -Infinity, networkStale = false, networkHeld = false;  // held: until the boundary is painted
 
 let sceneVersion = null;
@@ -417,8 +418,10 @@ function tick(now) {
   const running = playing && !localPause;
   if (running && speed) {
     if (queue.length) {
-      clock = advanceClock(clock, shownEpoch, queue[queue.length - 1].epoch, playSpeed(speed, supply), dt);
-      const due = dueIndex(queue, clock);
+      // A snapshot shown early (frameIndex) must not move the clock: it starts from the shown epoch minus the lead.
+      const pace = playSpeed(speed, supply), lead = pace / SCREEN_FPS;
+      clock = advanceClock(clock, shownEpoch - lead, queue[queue.length - 1].epoch, pace, dt);
+      const due = frameIndex(queue, clock, lead);
       if (due >= 0) {
         const shown = queue.splice(0, due + 1);
         for (let i = 0; i < shown.length - 1; i++) keepCurvePoints(shown[i]);

@@ -20,6 +20,23 @@ export function dueIndex(queue, clock) {
 }
 
 /**
+ * Which queued snapshot to show on this painted frame: the newest one the clock has reached, or else the next one
+ * if it is due within ``lead`` epochs (one screen frame of play). Snapshots come about one per screen frame but
+ * not in step with it (1, 2, 2, 1, ... epochs apart at 100 epochs/s, and the browser's frames jitter), so waiting
+ * for the clock alone leaves ~1 frame in 8 without a new picture and shows two snapshots' worth on the next one;
+ * showing a snapshot up to one frame early fills those frames without changing the pace (the clock still decides).
+ * @param {{epoch: number}[]} queue oldest first
+ * @param {number} clock
+ * @param {number} lead epochs
+ * @returns {number} index into ``queue``, or -1: nothing to show yet
+ */
+export function frameIndex(queue, clock, lead) {
+  const due = dueIndex(queue, clock);
+  if (due >= 0) return due;
+  return queue.length && queue[0].epoch <= clock + lead ? 0 : -1;
+}
+
+/**
  * The epoch clock after ``dt`` ms at ``speed`` epochs/s, starting from the epoch shown. A starved queue must not
  * bank time (the clock never runs more than a quarter second ahead of what is queued), and a long pause between
  * frames (a hidden tab) counts as at most 100 ms.
