@@ -89,6 +89,16 @@ def test_snapshots_come_once_per_epoch_up_to_the_screen_rate_then_once_per_paint
     assert live_loop.epochs_per_snapshot(2 * live.SCREEN_FPS) == 2
 
 
+def test_the_answer_to_play_carries_a_short_first_batch_at_any_speed():
+    for speed in (1, 10, 100, 1000):
+        per = live_loop.epochs_per_snapshot(speed)
+        n = live_loop.first_batch(speed, per)
+        epochs = n * per
+        assert n >= 1 and (epochs <= live_loop.FIRST_BATCH_EPOCHS or n == 1), (speed, n)
+        assert epochs <= max(per, live_loop.FIRST_BATCH_S * speed + per), (speed, n)  # ~0.3 s of play, no more
+    assert live_loop.first_batch(100, 100 / 60) == 18  # 0.3 s at 100 epochs/s: 30 epochs in 1⅔-epoch snapshots
+
+
 def _calls(path: Path) -> set[str]:
     """Names of the functions and attributes a module calls."""
     names = set()

@@ -21,6 +21,7 @@ out, and ``serve`` reruns the page once the view reports its first picture paint
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -94,6 +95,7 @@ def _toggle_play(page: PageState, name: str) -> None:
     session = page.get(name)
     if session is not None:
         live.toggle_play(session, finished=lambda s: s.finished, restart=lambda s: _restart(page, name, s))
+        page["play_pressed"] = True  # the answer to Play carries the first frames (see first_batch)
 
 
 def _step(page: PageState, name: str) -> None:
@@ -217,6 +219,17 @@ def epochs_per_snapshot(speed: int) -> float:
     return max(1.0, int(speed) / live.SCREEN_FPS)
 
 
+# The answer to Play brings up to this much play with it, so the picture moves a round trip sooner (the view would
+# otherwise ask only once it sees the run playing); few epochs, so the button answers at once at any speed.
+FIRST_BATCH_S, FIRST_BATCH_EPOCHS = 0.3, 40
+
+
+def first_batch(speed: int, epochs_per_frame: float) -> int:
+    """How many snapshots the answer to Play carries: ``FIRST_BATCH_S`` of play, at most ``FIRST_BATCH_EPOCHS``."""
+    per = max(1.0, epochs_per_frame)
+    return max(1, min(math.ceil(FIRST_BATCH_S * speed / per), int(FIRST_BATCH_EPOCHS // per)))
+
+
 def batch(session: LiveSession, epochs_per_frame: float, asked: int) -> list[dict]:
     """One batch for a playing view: at most ``asked`` snapshots, fewer when each carries many parameters."""
     return session.advance(epochs_per_frame, live.frames_within_payload(session.n_parameters, asked))
@@ -248,8 +261,12 @@ def serve(
     epochs_per_frame = epochs_per_snapshot(bar.speed)
     frames: list[dict] = []
     answered = False
+    play_pressed = page.pop("play_pressed", False)
     if page.pop("step_requested", False):
         frames = session.advance(1, 1)  # exactly one epoch, whatever the speed
+    elif play_pressed and session.playing and has_scene:
+        frames = batch(session, epochs_per_frame, first_batch(bar.speed, epochs_per_frame))
+        answered = True
     elif session.playing and has_scene:  # a view still mounting the scene asks again once it holds it
         asked = live.unanswered_request(page, "served", session.version, report)
         if asked is not None:
