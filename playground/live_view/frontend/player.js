@@ -2,7 +2,8 @@
 //
 // The Playground plays by an epoch clock: at ``speed`` epochs per second the clock advances by speed·dt on every
 // painted frame, and the newest queued snapshot whose epoch the clock has reached is shown (older ones only give
-// their curve points). Views without a speed show one snapshot per ``interval`` ms.
+// their curve points), or, when none has been reached yet, the next one if it is due within a frame (frameIndex).
+// Views without a speed show one snapshot per ``interval`` ms.
 
 /**
  * Index of the newest snapshot in ``queue`` with epoch ≤ ``clock``, or -1 when none is due yet.
