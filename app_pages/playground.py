@@ -11,10 +11,10 @@ st.caption(t("playground.intro"))
 config, warnings = page.starting_config()
 for warning in warnings:
     st.warning(warning)
-presenter = page.presenter_mode()
 # A browser's first run shows the picture first; the sidebar's controls and the files under the view follow as
 # soon as it is painted.
 controls_later = page.picture_first()
+presenter = page.presenter_mode(toggle=not controls_later)
 if not controls_later:
     page.preset_picker()
     page.share_button(config)

@@ -24,6 +24,15 @@ from playground.state import APP
 _ADMITTED = "host.admitted"  # in the session's state (APP): this session has a place
 
 
+def has_browser() -> bool:
+    """Whether a browser drives this session (AppTest and bare runs have no request headers): only a browser can
+    report a painted picture."""
+    try:
+        return bool(st.context.headers)
+    except Exception:  # no script run context
+        return False
+
+
 class _Register:
     def __init__(self) -> None:
         self.lock = threading.Lock()

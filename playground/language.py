@@ -1,7 +1,9 @@
 """The language switch: English / 简体中文 in the sidebar, kept in ``st.session_state["lang"]`` and the URL.
 
-``streamlit_app.py`` calls :func:`language_switch` before building the navigation, so every page (and the
-page titles in the navigation) is drawn in the chosen language. The URL carries ``lang=zh`` so a copied link
+``streamlit_app.py`` calls :func:`choose_language` before building the navigation, so every page (and the
+page titles in the navigation) is drawn in the chosen language, and draws the switch (:func:`language_switch`) under
+the navigation; a browser's first visit to the Playground draws it with the page's controls, after the first
+picture. The URL carries ``lang=zh`` so a copied link
 opens in the same language; English, the default, leaves the URL alone.
 """
 
@@ -32,8 +34,14 @@ def _from_url() -> str | None:
     return value if value in _choices() else None
 
 
-def language_switch() -> str:
-    """Draw the sidebar language picker and return the active language code (``"en"``, ``"zh"``)."""
+def first_run() -> bool:
+    """Whether this is the session's first run (no language chosen yet)."""
+    return _URL_READ not in APP
+
+
+def choose_language() -> str:
+    """The language of this run, without drawing anything: the link's ``lang=`` on a session's first run, else the
+    session's (the switch's value, already in its state when the user changed it)."""
     choices = _choices()
     if _URL_READ not in APP:
         # A session's first run: the URL decides; without lang= in it, whatever the session already holds.
@@ -46,9 +54,15 @@ def language_switch() -> str:
     if APP.get(KEY) not in choices:
         APP[KEY] = APP.get(ACTIVE) if APP.get(ACTIVE) in choices else DEFAULT_LANGUAGE
     APP[ACTIVE] = APP[KEY]  # the widget's value for this run (a change in the box is already in its state)
+    return APP[KEY]
+
+
+def language_switch() -> str:
+    """Draw the sidebar language picker and return the active language code (``"en"``, ``"zh"``)."""
+    choose_language()
     lang = st.sidebar.selectbox(
         t("language.label"),
-        choices,
+        _choices(),
         key=APP.key(KEY),
         help=t("language.help"),
         format_func=lambda code: t(f"language.names.{code}"),

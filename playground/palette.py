@@ -88,11 +88,11 @@ def active_palette() -> Palette:
     return palette_named(APP.get(ACTIVE) or APP.get(KEY))
 
 
-def palette_switch() -> Palette:
-    """The sidebar's palette picker (under the language switch); the URL's ``palette=`` decides on a first run."""
+def choose_palette() -> Palette:
+    """The palette of this run, without drawing anything: the URL's ``palette=`` on a session's first run, else the
+    session's."""
     import streamlit as st
 
-    from playground.i18n import t
     from playground.state import APP
 
     if _URL_READ not in APP:
@@ -102,6 +102,17 @@ def palette_switch() -> Palette:
     if APP.get(KEY) not in PALETTES:
         APP[KEY] = APP.get(ACTIVE) if APP.get(ACTIVE) in PALETTES else STANDARD.name
     APP[ACTIVE] = APP[KEY]  # the widget's value for this run
+    return PALETTES[APP[KEY]]
+
+
+def palette_switch() -> Palette:
+    """The sidebar's palette picker (under the language switch); the URL's ``palette=`` decides on a first run."""
+    import streamlit as st
+
+    from playground.i18n import t
+    from playground.state import APP
+
+    choose_palette()
     # The names in this run's language, looked up now: a format function is also called outside the script run
     # (streamlit.testing), where t() cannot see the session's language.
     names = {code: t(f"palette.names.{code}") for code in PALETTES}

@@ -162,6 +162,9 @@ _CONTROLS_WATCH = """(() => {
     if (!window.__controlsAt && Array.from(labels).some((l) => l.textContent.trim() === "Dataset")) {
       window.__controlsAt = performance.timeOrigin + performance.now();
     }
+    if (!window.__switchesAt && Array.from(labels).some((l) => l.textContent.trim() === "Language")) {
+      window.__switchesAt = performance.timeOrigin + performance.now();
+    }
   });
   document.addEventListener("DOMContentLoaded", () => watch.observe(document, { subtree: true, childList: true }));
 })();"""
@@ -169,8 +172,8 @@ _CONTROLS_WATCH = """(() => {
 
 def test_a_first_visit_paints_the_picture_before_the_controls_and_keeps_its_frame(page, app_url):
     """The first run leaves the ~40 controls for the run the painted picture asks for (loop.picture_first): the
-    boundary is on screen before the Dataset control, the controls then come without rebuilding the view, and a
-    bad link's warning is still there when they do."""
+    boundary is on screen before the Dataset control and the sidebar's language and palette switches, the controls
+    then come without rebuilding the view, and a bad link's warning is still there when they do."""
     from benchmarks.side_by_side import OURS_PROBE, probe_script
 
     page.add_init_script(probe_script(OURS_PROBE))  # every frame: when canvas.heat first had pixels
@@ -183,6 +186,11 @@ def test_a_first_visit_paints_the_picture_before_the_controls_and_keeps_its_fram
     controls_at = page.evaluate("() => window.__controlsAt")
     assert painted and controls_at, (painted, controls_at)
     assert painted < controls_at, f"the controls came {(painted - controls_at) / 1000:.2f} s before the picture"
+    switches_at = page.evaluate("() => window.__switchesAt")
+    assert switches_at and painted < switches_at, "the language switch came before the picture"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for label in ("Language", "Colours"):  # and both are there once the controls are
+        assert sidebar.get_by_text(label, exact=True).count() == 1, label
     assert page.evaluate(
         "() => document.querySelector('iframe[title=\"playground.live_view.live_view\"]') === window.__firstLiveFrame"
     ), "drawing the controls rebuilt the live view's frame"

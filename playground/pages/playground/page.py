@@ -132,9 +132,17 @@ def _leave_presenter() -> None:
     PAGE["presenter"] = False
 
 
-def presenter_mode() -> bool:
-    """The presenter-mode toggle (sidebar); when on, the sidebar is hidden, so the page offers the way back."""
-    on = st.sidebar.toggle(t("playground.presenter"), key=PAGE.key("presenter"), help=t("playground.presenter_help"))
+def presenter_mode(toggle: bool = True) -> bool:
+    """The presenter-mode toggle (sidebar); when on, the sidebar is hidden, so the page offers the way back.
+
+    ``toggle=False`` (a first run that draws the picture before the controls) leaves the toggle out and keeps the
+    mode the link or the session asked for."""
+    if toggle:
+        on = st.sidebar.toggle(
+            t("playground.presenter"), key=PAGE.key("presenter"), help=t("playground.presenter_help")
+        )
+    else:
+        on = bool(PAGE.get("presenter"))
     if on:
         st.html(PRESENTER_CSS)
         st.button(
