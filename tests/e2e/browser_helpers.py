@@ -78,13 +78,16 @@ def wait_for_app(page: Page, *, timeout: float = 30) -> None:
     page.wait_for_selector('[data-testid="stMainBlockContainer"]', state="visible", timeout=timeout_ms)
     # "notRunning" is only reached after a run; a fresh page starts at "initial". A live page's first run may leave
     # its controls for the run its first picture asks for (playground.live.loop.picture_first): wait for that too.
+    # A widget whose code is still loading shows Streamlit's skeleton in its place (the Playground's select boxes
+    # first appear on that second run): wait until none is left.
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             return app !== null
                 && app.getAttribute('data-test-script-state') === 'notRunning'
                 && document.querySelector('[data-testid="stStatusWidget"]') === null
-                && document.querySelector('[data-nnp-controls]') === null;
+                && document.querySelector('[data-nnp-controls]') === null
+                && document.querySelector('[data-testid="stSkeleton"]') === null;
         }""",
         timeout=timeout_ms,
     )
